@@ -1,0 +1,347 @@
+package io.dse4j;
+
+import io.dse4j.internal.cpu.CpuBackends;
+import io.dse4j.spi.BackendResolver;
+import io.dse4j.spi.EigenBackend;
+import io.dse4j.spi.GpuProbe;
+import io.dse4j.spi.KernelSpectrum;
+import io.dse4j.spi.Points;
+import io.dse4j.spi.StageClock;
+
+import java.lang.System.Logger.Level;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Diffusion Spectral Entropy (Liao, Liu et al., "Assessing Neural Network Representations During Training Using
+ * Noise-Resilient Diffusion Spectral Entropy", arXiv 2312.04823), computed as the official {@code dse-dsmi}
+ * package does:
+ *
+ * <pre>
+ *   d²ᵢⱼ = ‖xᵢ − xⱼ‖²,  Gᵢⱼ = exp(−d²ᵢⱼ / 2σ²) / (σ√2π),  dᵢ = Σⱼ Gᵢⱼ,  K = D^-½·G·D^-½
+ *   λ = eigenvalues(K)  (those of the diffusion matrix P = D⁻¹G),  pᵢ = |λᵢ|ᵗ / Σⱼ|λⱼ|ᵗ + ε
+ *   DSE = −Σᵢ pᵢ·log₂ pᵢ   (bits)
+ * </pre>
+ *
+ * <pre>{@code
+ * try (var dse = DiffusionSpectralEntropy.builder().sigma(10).t(1).backend("auto").build()) {
+ *     DseResult r = dse.compute(points);          // double[][], one point per row
+ *     double bits = r.entropy();
+ *     double atT5 = r.spectrum().entropy(5);      // another t, no new decomposition
+ * }
+ * }</pre>
+ *
+ * <p>An instance holds its backend (threads, and device handles for the GPU) until {@link #close()}; it is safe
+ * for concurrent use.
+ */
+public final class DiffusionSpectralEntropy implements AutoCloseable {
+
+    public static final double DEFAULT_SIGMA = 10.0;
+    public static final double DEFAULT_T = 1.0;
+    public static final int DEFAULT_MAX_N = 10_000;
+    public static final long DEFAULT_SEED = 0L;
+    /** System property giving the default number of CPU threads. */
+    public static final String THREADS_PROPERTY = "dse4j.threads";
+
+    private static final System.Logger LOG = System.getLogger("io.dse4j");
+
+    private final double sigma;
+    private final double t;
+    private final int maxN;
+    private final long seed;
+    private final Precision precision;
+    private final BackendSelection selection;
+    private final EigenBackend backend;
+
+    private DiffusionSpectralEntropy(Builder b, BackendSelection selection, EigenBackend backend) {
+        this.sigma = b.sigma;
+        this.t = b.t;
+        this.maxN = b.maxN;
+        this.seed = b.seed;
+        this.precision = b.precision;
+        this.selection = selection;
+        this.backend = backend;
+    }
+
+    /** A builder with the reference's defaults: σ = 10, t = 1, maxN = 10000, seed 0, backend auto, f64. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** How the backend was chosen. */
+    public BackendSelection selection() {
+        return selection;
+    }
+
+    /** One line describing the backend in use. */
+    public String describeBackend() {
+        return backend.describe();
+    }
+
+    /** DSE of the rows of {@code x}; more than maxN rows are first subsampled (see {@link Builder#maxN}). */
+    public DseResult compute(Matrix x) {
+        checkShape(x);
+        int[] rows = x.rows() > maxN ? subsample(x.rows(), maxN, seed) : null;
+        return run(x, rows);
+    }
+
+    /** DSE of {@code x[i]}, one point per row. */
+    public DseResult compute(double[][] x) {
+        return compute(Matrix.of(x));
+    }
+
+    /** DSE of {@code x[i]}, one point per row, in single precision. */
+    public DseResult compute(float[][] x) {
+        return compute(Matrix.of(x));
+    }
+
+    /** DSE of a row-major n×d array. */
+    public DseResult compute(double[] rowMajor, int n, int d) {
+        return compute(Matrix.ofRowMajor(rowMajor, n, d));
+    }
+
+    /** DSE of a row-major n×d array in single precision. */
+    public DseResult compute(float[] rowMajor, int n, int d) {
+        return compute(Matrix.ofRowMajor(rowMajor, n, d));
+    }
+
+    /**
+     * DSE of the given rows of {@code x}, in that order, with no further subsampling: for replaying a subset chosen
+     * elsewhere (for example the one the reference's {@code random.sample} chose).
+     */
+    public DseResult computeRows(Matrix x, int[] rows) {
+        if (rows == null) {
+            throw new InvalidInputException("rows", "must not be null");
+        }
+        if (rows.length < 2) {
+            throw new InvalidInputException("rows", "needs at least 2 row indices, got " + rows.length);
+        }
+        if (x == null) {
+            throw new InvalidInputException("matrix", "must not be null");
+        }
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] < 0 || rows[i] >= x.rows()) {
+                throw new InvalidInputException("rows", "index " + rows[i] + " at position " + i
+                        + " is outside the matrix's rows [0, " + x.rows() + ")");
+            }
+        }
+        checkShape(x);
+        return run(x, rows.clone());
+    }
+
+    private DseResult run(Matrix x, int[] rows) {
+        long start = System.nanoTime();
+        StageClock clock = new StageClock();
+        Points points = gather(x, rows);
+        clock.lap("prepare");
+        KernelSpectrum kernelSpectrum = backend.diffusionEigenvalues(points, sigma, precision);
+        clock.addAll(kernelSpectrum.stages());
+        Spectrum spectrum = Spectrum.of(kernelSpectrum.ascending());
+        double entropy = spectrum.entropy(t);
+        clock.lap("entropy");
+        double seconds = (System.nanoTime() - start) * 1e-9;
+        return new DseResult(entropy, points.n(), x.rows(), x.cols(), sigma, t, precision, selection,
+                clock.timings(), seconds, spectrum);
+    }
+
+    private static void checkShape(Matrix x) {
+        if (x == null) {
+            throw new InvalidInputException("matrix", "must not be null");
+        }
+        if (x.rows() < 2) {
+            throw new InvalidInputException("matrix", "needs at least 2 rows (points), got " + x.rows());
+        }
+        if (x.cols() < 1) {
+            throw new InvalidInputException("matrix", "needs at least 1 column (dimension), got 0");
+        }
+    }
+
+    /** Copies the chosen rows into the backend's column-major layout, refusing NaN and infinities. */
+    private static Points gather(Matrix x, int[] rows) {
+        int n = rows == null ? x.rows() : rows.length;
+        int dims = x.cols();
+        if ((long) n * dims > Integer.MAX_VALUE - 8) {
+            throw new InvalidInputException("matrix", n + "×" + dims + " values exceed one Java array; lower maxN");
+        }
+        double[] values = new double[n * dims];
+        for (int i = 0; i < n; i++) {
+            int row = rows == null ? i : rows[i];
+            for (int j = 0; j < dims; j++) {
+                double v = x.at(row, j);
+                if (!Double.isFinite(v)) {
+                    throw new InvalidInputException("matrix", "value at row " + row + ", column " + j + " is " + v
+                            + "; every value must be finite");
+                }
+                values[j * n + i] = v;
+            }
+        }
+        return new Points(n, dims, values);
+    }
+
+    /**
+     * {@code k} distinct indices of [0, n), sorted, by a partial Fisher–Yates shuffle driven by
+     * {@link SplittableRandom}(seed). The subset is reproducible for a seed but is not the one Python's
+     * {@code random.sample(range(n), k)} draws with the same seed.
+     */
+    static int[] subsample(int n, int k, long seed) {
+        int[] pool = new int[n];
+        for (int i = 0; i < n; i++) {
+            pool[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < k; i++) {
+            int j = i + random.nextInt(n - i);
+            int swap = pool[i];
+            pool[i] = pool[j];
+            pool[j] = swap;
+        }
+        int[] chosen = Arrays.copyOf(pool, k);
+        Arrays.sort(chosen);
+        return chosen;
+    }
+
+    /** Releases the backend (worker threads; device handles and memory for the GPU). Idempotent. */
+    @Override
+    public void close() {
+        backend.close();
+    }
+
+    /** Options of a {@link DiffusionSpectralEntropy}; every setter checks its argument at once. */
+    public static final class Builder {
+        private double sigma = DEFAULT_SIGMA;
+        private double t = DEFAULT_T;
+        private int maxN = DEFAULT_MAX_N;
+        private long seed = DEFAULT_SEED;
+        private BackendKind backend;
+        private Precision precision = Precision.F64;
+        private int threads;
+
+        private Builder() {
+        }
+
+        /** The Gaussian kernel bandwidth σ: finite and &gt; 0 (default 10). */
+        public Builder sigma(double sigma) {
+            if (!(sigma > 0) || !Double.isFinite(sigma)) {
+                throw new InvalidInputException("sigma", "must be a finite number > 0, got " + sigma);
+            }
+            this.sigma = sigma;
+            return this;
+        }
+
+        /** The diffusion time t: finite and ≥ 0, not necessarily an integer (default 1). */
+        public Builder t(double t) {
+            if (!(t >= 0) || !Double.isFinite(t)) {
+                throw new InvalidInputException("t", "must be a finite number ≥ 0, got " + t);
+            }
+            this.t = t;
+            return this;
+        }
+
+        /**
+         * At most this many points enter the kernel (default 10000, as the reference); larger inputs are
+         * subsampled without replacement with the {@link #seed}. At least 2.
+         */
+        public Builder maxN(int maxN) {
+            if (maxN < 2) {
+                throw new InvalidInputException("maxN", "must be at least 2, got " + maxN);
+            }
+            this.maxN = maxN;
+            return this;
+        }
+
+        /** The seed of the subsampling generator (default 0). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** {@code auto}, {@code cpu} or {@code gpu}, case-insensitive. */
+        public Builder backend(String backend) {
+            this.backend = backend == null ? null : BackendKind.parse(backend, "backend");
+            return this;
+        }
+
+        /** The backend to use; null defers to {@code -Ddse4j.backend}, then {@code DSE4J_BACKEND}, then auto. */
+        public Builder backend(BackendKind backend) {
+            this.backend = backend;
+            return this;
+        }
+
+        /** The working precision (default f64). */
+        public Builder precision(Precision precision) {
+            if (precision == null) {
+                throw new InvalidInputException("precision", "must be f64 or f32, got nothing");
+            }
+            this.precision = precision;
+            return this;
+        }
+
+        /** {@code f64} or {@code f32}. */
+        public Builder precision(String precision) {
+            return precision(Precision.parse(precision));
+        }
+
+        /** CPU worker threads, ≥ 1; default {@code -Ddse4j.threads}, else every available processor. */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new InvalidInputException("threads", "must be at least 1, got " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Chooses and opens the backend.
+         *
+         * @throws BackendUnavailableException when gpu was requested and cannot be used
+         * @throws InvalidInputException       when a backend or thread setting (argument, property or
+         *                                     environment variable) is invalid
+         */
+        public DiffusionSpectralEntropy build() {
+            return build(systemProperties(), System.getenv(), GpuProbe.ofThisBuild());
+        }
+
+        DiffusionSpectralEntropy build(Map<String, String> properties, Map<String, String> env, GpuProbe probe) {
+            int threadCount = resolveThreads(properties);
+            BackendResolver.Resolution resolution = BackendResolver.resolve(backend, properties, env, probe);
+            EigenBackend opened = resolution.usesGpu() ? resolution.gpu().open().get() : CpuBackends.open(threadCount);
+            BackendSelection selection = resolution.selection();
+            if (!opened.name().equals(selection.chosen())) {
+                selection = new BackendSelection(selection.requested(), selection.source(), opened.name(),
+                        selection.reasons());
+            }
+            if (selection.requested() == BackendKind.AUTO) {
+                LOG.log(Level.INFO, "dse4j: " + selection.describe());
+            }
+            return new DiffusionSpectralEntropy(this, selection, opened);
+        }
+
+        private int resolveThreads(Map<String, String> properties) {
+            if (threads > 0) {
+                return threads;
+            }
+            String property = properties.get(THREADS_PROPERTY);
+            if (property == null || property.isBlank()) {
+                return Runtime.getRuntime().availableProcessors();
+            }
+            try {
+                int parsed = Integer.parseInt(property.trim());
+                if (parsed >= 1) {
+                    return parsed;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new InvalidInputException("system property " + THREADS_PROPERTY,
+                    "must be an integer ≥ 1, got '" + property + "'");
+        }
+
+        private static Map<String, String> systemProperties() {
+            Map<String, String> copy = new HashMap<>();
+            System.getProperties().forEach((k, v) -> copy.put(String.valueOf(k), String.valueOf(v)));
+            return copy;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.dse4j;
+
+import java.util.Objects;
+
+/**
+ * A read-only view of an N×D matrix of points (one point per row), over the caller's arrays without copying them.
+ * The computations copy the rows they use, so the arrays may be reused once a computation has returned; they must
+ * not be changed while one is running.
+ */
+public final class Matrix {
+
+    private final int rows;
+    private final int cols;
+    private final Storage storage;
+
+    private Matrix(int rows, int cols, Storage storage) {
+        this.rows = rows;
+        this.cols = cols;
+        this.storage = storage;
+    }
+
+    /** A view of {@code data[i][j]} = row i, column j. Every row must have the same length. */
+    public static Matrix of(double[][] data) {
+        int cols = checkRows(data, data == null ? 0 : data.length, i -> data[i] == null ? -1 : data[i].length);
+        return new Matrix(data.length, cols, (i, j) -> data[i][j]);
+    }
+
+    /** A view of {@code data[i][j]} = row i, column j, in single precision. Every row must have the same length. */
+    public static Matrix of(float[][] data) {
+        int cols = checkRows(data, data == null ? 0 : data.length, i -> data[i] == null ? -1 : data[i].length);
+        return new Matrix(data.length, cols, (i, j) -> data[i][j]);
+    }
+
+    /** A view of a row-major array: element (i, j) is {@code data[i·cols + j]}; the length must be rows·cols. */
+    public static Matrix ofRowMajor(double[] data, int rows, int cols) {
+        checkFlat(data == null ? -1 : data.length, rows, cols);
+        return new Matrix(rows, cols, (i, j) -> data[i * cols + j]);
+    }
+
+    /** A view of a row-major array in single precision: element (i, j) is {@code data[i·cols + j]}. */
+    public static Matrix ofRowMajor(float[] data, int rows, int cols) {
+        checkFlat(data == null ? -1 : data.length, rows, cols);
+        return new Matrix(rows, cols, (i, j) -> data[i * cols + j]);
+    }
+
+    /** The number of rows (points), N. */
+    public int rows() {
+        return rows;
+    }
+
+    /** The number of columns (dimensions), D. */
+    public int cols() {
+        return cols;
+    }
+
+    /** Element (row, col). */
+    public double get(int row, int col) {
+        Objects.checkIndex(row, rows);
+        Objects.checkIndex(col, cols);
+        return storage.get(row, col);
+    }
+
+    /** A copy of one row. */
+    public double[] row(int row) {
+        Objects.checkIndex(row, rows);
+        double[] copy = new double[cols];
+        for (int j = 0; j < cols; j++) {
+            copy[j] = storage.get(row, j);
+        }
+        return copy;
+    }
+
+    @Override
+    public String toString() {
+        return "Matrix[" + rows + "×" + cols + "]";
+    }
+
+    /** Element access without bounds checks on the view's own shape (the storage's arrays still check). */
+    double at(int row, int col) {
+        return storage.get(row, col);
+    }
+
+    @FunctionalInterface
+    private interface Storage {
+        double get(int row, int col);
+    }
+
+    private static int checkRows(Object data, int length, java.util.function.IntUnaryOperator rowLength) {
+        if (data == null) {
+            throw new InvalidInputException("matrix", "must not be null");
+        }
+        if (length == 0) {
+            return 0;
+        }
+        int cols = rowLength.applyAsInt(0);
+        for (int i = 0; i < length; i++) {
+            int len = rowLength.applyAsInt(i);
+            if (len < 0) {
+                throw new InvalidInputException("matrix", "row " + i + " is null");
+            }
+            if (len != cols) {
+                throw new InvalidInputException("matrix", "ragged rows: row 0 has " + cols + " columns but row "
+                        + i + " has " + len + "; every row must have the same length");
+            }
+        }
+        return cols;
+    }
+
+    private static void checkFlat(int length, int rows, int cols) {
+        if (length < 0) {
+            throw new InvalidInputException("matrix", "must not be null");
+        }
+        if (rows < 0 || cols < 0) {
+            throw new InvalidInputException("matrix", "rows and cols must be non-negative, got " + rows + "×" + cols);
+        }
+        if ((long) rows * cols != length) {
+            throw new InvalidInputException("matrix", "a row-major array of " + rows + "×" + cols + " needs "
+                    + ((long) rows * cols) + " elements, got " + length);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.dse4j.internal.cpu;
+
+/**
+ * Blocked Householder reduction of a real symmetric matrix to tridiagonal form, T = Qᵀ·A·Q, working on the lower
+ * triangle: the algorithm of LAPACK {@code dsytrd}/{@code dlatrd} (Dongarra, Hammarling &amp; Sorensen, "Block
+ * reduction of matrices to condensed forms for eigenvalue computations", J. Comput. Appl. Math. 27, 1989;
+ * Golub &amp; Van Loan, <i>Matrix Computations</i>, 4th ed., §8.3.1 and §5.1).
+ *
+ * <p>Each panel of {@link #BLOCK} columns is reduced one column at a time while the trailing matrix is left
+ * untouched; the panel's reflectors are accumulated as V (stored in place, below the subdiagonal) and W, so that
+ * the trailing matrix receives them all at once as the symmetric rank-2k update A ← A − V·Wᵀ − W·Vᵀ. About half of
+ * the 4n³/3 flops are in the symmetric matrix-vector products of the panel (memory bound) and half in the rank-2k
+ * update (compute bound); both are split over the {@link Workers}.
+ *
+ * <p>The matrix is column-major, n×n with leading dimension n, of which only the lower triangle is read. On
+ * return: {@code d} holds T's diagonal, {@code e} its subdiagonal, and each column j &lt; n-1 holds the essential
+ * part of the Householder vector v_j (v_j[j+1] = 1 implied, v_j[j+2..n) stored in rows j+2..n of column j) with
+ * {@code tau[j]}, so that Q = H_0·H_1·…·H_{n-2} with H_j = I − tau_j·v_j·v_jᵀ. The strict upper triangle is
+ * overwritten with meaningless values.
+ */
+final class TridiagonalReduction {
+
+    /** Panel width. 32 keeps a 4000-row panel of V and W (2 MB) within the last-level cache share of a core. */
+    static final int BLOCK = 32;
+
+    private final VectorOps ops;
+    private final Workers workers;
+
+    TridiagonalReduction(VectorOps ops, Workers workers) {
+        this.ops = ops;
+        this.workers = workers;
+    }
+
+    /**
+     * Reduces the lower triangle of {@code a} (modified) to tridiagonal form.
+     *
+     * @param a   n×n column-major; lower triangle read, overwritten with the Householder vectors
+     * @param d   length ≥ n, receives the diagonal of T
+     * @param e   length ≥ n-1, receives the subdiagonal of T
+     * @param tau length ≥ n-1, receives the reflector scalars
+     */
+    void reduce(double[] a, int n, double[] d, double[] e, double[] tau) {
+        if (n == 0) {
+            return;
+        }
+        int nb = Math.min(BLOCK, Math.max(1, n - 1));
+        double[] w = new double[Math.multiplyExact(n, nb)];
+        double[][] partial = new double[workers.threads()][n];
+        double[] coefficients = new double[2 * nb];
+        for (int kb = 0; kb < n - 1; kb += nb) {
+            int width = Math.min(nb, n - 1 - kb);
+            reducePanel(a, n, kb, width, e, tau, w, partial, coefficients);
+            int trailing = kb + width;
+            rank2kUpdate(a, n, kb, width, w, trailing);
+            for (int j = kb; j < kb + width; j++) {
+                a[j + 1 + j * n] = e[j];
+                d[j] = a[j + j * n];
+            }
+        }
+        d[n - 1] = a[(n - 1) + (n - 1) * n];
+    }
+
+    /**
+     * Reduces columns [kb, kb+width) and fills W's first {@code width} columns ({@code dlatrd}, lower case).
+     * W is column-major with leading dimension n and uses the global row numbering of A.
+     */
+    private void reducePanel(double[] a, int n, int kb, int width, double[] e, double[] tau, double[] w,
+                             double[][] partial, double[] coefficients) {
+        for (int i = 0; i < width; i++) {
+            int c = kb + i;
+            int col = c * n;
+            // Bring column c up to date with the panel's earlier reflectors: A(c:n, c) -= V·W(c,:)ᵀ + W·V(c,:)ᵀ.
+            for (int p = 0; p < i; p++) {
+                int vcol = (kb + p) * n;
+                int wcol = p * n;
+                ops.axpy(-w[wcol + c], a, vcol + c, a, col + c, n - c);
+                ops.axpy(-a[vcol + c], w, wcol + c, a, col + c, n - c);
+            }
+            // Householder reflector annihilating A(c+2:n, c).
+            int len = n - c - 1;
+            double t = Householder.generate(a, col + c + 1, col + c + 2, len - 1, ops);
+            e[c] = a[col + c + 1];
+            tau[c] = t;
+            a[col + c + 1] = 1.0;
+
+            // W(c+1:n, i) = tau·(A22·v − V·(Wᵀv) − W·(Vᵀv)), then W += (−tau/2·(wᵀv))·v.
+            int vo = col + c + 1;
+            int wi = i * n + c + 1;
+            symmetricTimesVector(a, n, c + 1, vo, w, wi, partial);
+            for (int p = 0; p < i; p++) {
+                coefficients[2 * p] = ops.dot(w, p * n + c + 1, a, vo, len);
+                coefficients[2 * p + 1] = ops.dot(a, (kb + p) * n + c + 1, a, vo, len);
+            }
+            for (int p = 0; p < i; p++) {
+                ops.axpy(-coefficients[2 * p], a, (kb + p) * n + c + 1, w, wi, len);
+                ops.axpy(-coefficients[2 * p + 1], w, p * n + c + 1, w, wi, len);
+            }
+            for (int r = 0; r < len; r++) {
+                w[wi + r] *= t;
+            }
+            double alpha = -0.5 * t * ops.dot(w, wi, a, vo, len);
+            ops.axpy(alpha, a, vo, w, wi, len);
+        }
+    }
+
+    /**
+     * y = A(s:n, s:n)·v for the symmetric trailing matrix stored in the lower triangle of {@code a}
+     * ({@code dsymv}). v is read from {@code a} at offset {@code vo}; y is written to {@code y} at offset
+     * {@code yo}. Column ranges of equal work go to the workers, each accumulating into its own buffer.
+     */
+    private void symmetricTimesVector(double[] a, int n, int s, int vo, double[] y, int yo, double[][] partial) {
+        int m = n - s;
+        int parts = workers.partsFor(0.5 * m * m);
+        int[] bounds = Workers.splitTriangle(m, parts);
+        workers.run(parts, t -> {
+            double[] acc = partial[t];
+            java.util.Arrays.fill(acc, 0, m, 0.0);
+            for (int q = bounds[t]; q < bounds[t + 1]; q++) {
+                int colStart = (s + q) * n + s;
+                double vq = a[vo + q];
+                double off = ops.symvColumn(a, colStart + q + 1, vq, a, vo + q + 1, acc, q + 1, m - q - 1);
+                acc[q] += a[colStart + q] * vq + off;
+            }
+        });
+        System.arraycopy(partial[0], 0, y, yo, m);
+        for (int t = 1; t < parts; t++) {
+            ops.axpy(1.0, partial[t], 0, y, yo, m);
+        }
+    }
+
+    /**
+     * A(s:n, s:n) −= V·Wᵀ + W·Vᵀ on the lower triangle ({@code dsyr2k}), V being the panel's columns
+     * [kb, kb+width) of A and W the workspace, both in A's row numbering.
+     */
+    private void rank2kUpdate(double[] a, int n, int kb, int width, double[] w, int s) {
+        int m = n - s;
+        if (m <= 0) {
+            return;
+        }
+        int groups = (m + 3) / 4;
+        int parts = workers.partsFor(2.0 * m * m * width);
+        int[] bounds = Workers.splitTriangle(groups, parts);
+        int vo = kb * n;
+        workers.run(parts, t -> {
+            for (int g = bounds[t]; g < bounds[t + 1]; g++) {
+                int j = s + 4 * g;
+                if (j + 4 <= n) {
+                    // Rows j..j+3 above the diagonal of the later columns are updated too; they lie in the strict
+                    // upper triangle, which this algorithm never reads.
+                    ops.rank2kColumns4(a, j * n, n, a, vo, n, w, 0, n, j, width, j, n);
+                } else {
+                    for (int col = j; col < n; col++) {
+                        for (int p = 0; p < width; p++) {
+                            ops.axpy(-w[p * n + col], a, vo + p * n + col, a, col * n + col, n - col);
+                            ops.axpy(-a[vo + p * n + col], w, p * n + col, a, col * n + col, n - col);
+                        }
+                    }
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,33 @@
+package io.dse4j.spi;
+
+import io.dse4j.Precision;
+
+/**
+ * A place where the N×N work of the measures runs: the pure-Java CPU backend or the GPU backend. Coarse-grained on
+ * purpose, so that a GPU implementation keeps the kernel matrix on the device and hands back only N eigenvalues.
+ *
+ * <p>Implementations are safe for concurrent callers and release everything they hold on {@link #close()}, which
+ * is idempotent.
+ */
+public interface EigenBackend extends AutoCloseable {
+
+    /** The backend's name as reported in results: {@code cpu}, {@code gpu} or {@code gpu (stand-in)}. */
+    String name();
+
+    /** One line describing the implementation (threads, kernels, device). */
+    String describe();
+
+    /**
+     * The eigenvalues of K = D^-½·G·D^-½ with Gᵢⱼ = exp(−‖xᵢ − xⱼ‖² / 2σ²) for the given points.
+     *
+     * @param points    the points (n ≥ 1, finite)
+     * @param sigma     the kernel bandwidth, finite and &gt; 0
+     * @param precision the working precision of the N×N matrix
+     * @throws io.dse4j.InvalidInputException if the matrix cannot fit in the memory this backend can use
+     * @throws io.dse4j.ComputationException  if the computation fails
+     */
+    KernelSpectrum diffusionEigenvalues(Points points, double sigma, Precision precision);
+
+    @Override
+    void close();
+}
