@@ -53,19 +53,13 @@ final class CpuBackend implements EigenBackend {
         clock.lap("distances");
         kernel.normalise(a, n, sigma);
         clock.lap("kernel");
-        double[] d = new double[n];
-        double[] e = new double[Math.max(1, n - 1)];
-        double[] tau = new double[Math.max(1, n - 1)];
-        new TridiagonalReduction(ops, workers).reduce(a, n, d, e, tau);
-        a = null;
-        clock.lap("tridiagonal");
+        double[] eigenvalues;
         try {
-            TridiagonalEigenvalues.solve(d, e, n);
+            eigenvalues = new SymmetricEigenvalues(ops, workers).eigenvalues(a, n, clock);
         } catch (ArithmeticException failure) {
             throw new ComputationException("CPU eigenvalue solver failed: " + failure.getMessage(), failure);
         }
-        clock.lap("eigenvalues");
-        return new KernelSpectrum(d, clock.timings());
+        return new KernelSpectrum(eigenvalues, clock.timings());
     }
 
     private static void checkMemory(int n, int dims, Precision precision) {

@@ -19,6 +19,11 @@ final class PanamaOps implements VectorOps {
     private PanamaOps() {
     }
 
+    private static void subtract(double[] a, int at, DoubleVector first, DoubleVector second) {
+        DoubleVector.fromArray(SPECIES, a, at).sub(first).intoArray(a, at);
+        DoubleVector.fromArray(SPECIES, a, at + LANES).sub(second).intoArray(a, at + LANES);
+    }
+
     private static DoubleVector splat(double x) {
         return DoubleVector.broadcast(SPECIES, x);
     }
@@ -83,6 +88,48 @@ final class PanamaOps implements VectorOps {
     }
 
     @Override
+    public void symvColumns4(double[] a, int ao, int lda, double vc0, double vc1, double vc2, double vc3,
+                             double[] v, int vo, double[] y, int yo, int m, double[] dots) {
+        int a0 = ao, a1 = ao + lda, a2 = ao + 2 * lda, a3 = ao + 3 * lda;
+        DoubleVector b0 = splat(vc0), b1 = splat(vc1), b2 = splat(vc2), b3 = splat(vc3);
+        DoubleVector acc0 = DoubleVector.zero(SPECIES), acc1 = DoubleVector.zero(SPECIES);
+        DoubleVector acc2 = DoubleVector.zero(SPECIES), acc3 = DoubleVector.zero(SPECIES);
+        int r = 0;
+        for (; r + LANES <= m; r += LANES) {
+            DoubleVector t0 = DoubleVector.fromArray(SPECIES, a, a0 + r);
+            DoubleVector t1 = DoubleVector.fromArray(SPECIES, a, a1 + r);
+            DoubleVector t2 = DoubleVector.fromArray(SPECIES, a, a2 + r);
+            DoubleVector t3 = DoubleVector.fromArray(SPECIES, a, a3 + r);
+            DoubleVector vr = DoubleVector.fromArray(SPECIES, v, vo + r);
+            DoubleVector yr = DoubleVector.fromArray(SPECIES, y, yo + r);
+            yr = t0.fma(b0, yr);
+            yr = t1.fma(b1, yr);
+            yr = t2.fma(b2, yr);
+            yr = t3.fma(b3, yr);
+            yr.intoArray(y, yo + r);
+            acc0 = t0.fma(vr, acc0);
+            acc1 = t1.fma(vr, acc1);
+            acc2 = t2.fma(vr, acc2);
+            acc3 = t3.fma(vr, acc3);
+        }
+        double s0 = acc0.reduceLanes(VectorOperators.ADD), s1 = acc1.reduceLanes(VectorOperators.ADD);
+        double s2 = acc2.reduceLanes(VectorOperators.ADD), s3 = acc3.reduceLanes(VectorOperators.ADD);
+        for (; r < m; r++) {
+            double t0 = a[a0 + r], t1 = a[a1 + r], t2 = a[a2 + r], t3 = a[a3 + r];
+            double vr = v[vo + r];
+            y[yo + r] += t0 * vc0 + t1 * vc1 + t2 * vc2 + t3 * vc3;
+            s0 += t0 * vr;
+            s1 += t1 * vr;
+            s2 += t2 * vr;
+            s3 += t3 * vr;
+        }
+        dots[0] = s0;
+        dots[1] = s1;
+        dots[2] = s2;
+        dots[3] = s3;
+    }
+
+    @Override
     public void axpy4(double[] dst, int o, double[] x, int x0, int x1, int x2, int x3,
                       double s0, double s1, double s2, double s3, int m) {
         DoubleVector b0 = DoubleVector.broadcast(SPECIES, s0), b1 = DoubleVector.broadcast(SPECIES, s1);
@@ -106,23 +153,36 @@ final class PanamaOps implements VectorOps {
                                int j, int k, int r0, int r1) {
         int c0 = ao, c1 = ao + lda, c2 = ao + 2 * lda, c3 = ao + 3 * lda;
         int r = r0;
-        // Register block: LANES rows x 4 columns, accumulated over all k terms before one store per column.
-        for (; r + LANES <= r1; r += LANES) {
+        // Register block: 2·LANES rows × 4 columns, accumulated over all k terms before one store per column;
+        // each pair of row loads from V and W feeds 16 fused multiply-adds.
+        for (; r + 2 * LANES <= r1; r += 2 * LANES) {
             DoubleVector acc0 = DoubleVector.zero(SPECIES), acc1 = DoubleVector.zero(SPECIES);
             DoubleVector acc2 = DoubleVector.zero(SPECIES), acc3 = DoubleVector.zero(SPECIES);
+            DoubleVector acc4 = DoubleVector.zero(SPECIES), acc5 = DoubleVector.zero(SPECIES);
+            DoubleVector acc6 = DoubleVector.zero(SPECIES), acc7 = DoubleVector.zero(SPECIES);
             for (int p = 0; p < k; p++) {
                 int vp = vo + p * ldv, wp = wo + p * ldw;
-                DoubleVector vr = DoubleVector.fromArray(SPECIES, v, vp + r);
-                DoubleVector wr = DoubleVector.fromArray(SPECIES, w, wp + r);
-                acc0 = vr.fma(splat(w[wp + j]), wr.fma(splat(v[vp + j]), acc0));
-                acc1 = vr.fma(splat(w[wp + j + 1]), wr.fma(splat(v[vp + j + 1]), acc1));
-                acc2 = vr.fma(splat(w[wp + j + 2]), wr.fma(splat(v[vp + j + 2]), acc2));
-                acc3 = vr.fma(splat(w[wp + j + 3]), wr.fma(splat(v[vp + j + 3]), acc3));
+                DoubleVector va = DoubleVector.fromArray(SPECIES, v, vp + r);
+                DoubleVector vb = DoubleVector.fromArray(SPECIES, v, vp + r + LANES);
+                DoubleVector wa = DoubleVector.fromArray(SPECIES, w, wp + r);
+                DoubleVector wb = DoubleVector.fromArray(SPECIES, w, wp + r + LANES);
+                DoubleVector w0 = splat(w[wp + j]), v0 = splat(v[vp + j]);
+                acc0 = va.fma(w0, wa.fma(v0, acc0));
+                acc4 = vb.fma(w0, wb.fma(v0, acc4));
+                DoubleVector w1 = splat(w[wp + j + 1]), v1 = splat(v[vp + j + 1]);
+                acc1 = va.fma(w1, wa.fma(v1, acc1));
+                acc5 = vb.fma(w1, wb.fma(v1, acc5));
+                DoubleVector w2 = splat(w[wp + j + 2]), v2 = splat(v[vp + j + 2]);
+                acc2 = va.fma(w2, wa.fma(v2, acc2));
+                acc6 = vb.fma(w2, wb.fma(v2, acc6));
+                DoubleVector w3 = splat(w[wp + j + 3]), v3 = splat(v[vp + j + 3]);
+                acc3 = va.fma(w3, wa.fma(v3, acc3));
+                acc7 = vb.fma(w3, wb.fma(v3, acc7));
             }
-            DoubleVector.fromArray(SPECIES, a, c0 + r).sub(acc0).intoArray(a, c0 + r);
-            DoubleVector.fromArray(SPECIES, a, c1 + r).sub(acc1).intoArray(a, c1 + r);
-            DoubleVector.fromArray(SPECIES, a, c2 + r).sub(acc2).intoArray(a, c2 + r);
-            DoubleVector.fromArray(SPECIES, a, c3 + r).sub(acc3).intoArray(a, c3 + r);
+            subtract(a, c0 + r, acc0, acc4);
+            subtract(a, c1 + r, acc1, acc5);
+            subtract(a, c2 + r, acc2, acc6);
+            subtract(a, c3 + r, acc3, acc7);
         }
         if (r < r1) {
             ScalarOps.INSTANCE.rank2kColumns4(a, ao, lda, v, vo, ldv, w, wo, ldw, j, k, r, r1);

@@ -57,6 +57,26 @@ final class ScalarOps implements VectorOps {
     }
 
     @Override
+    public void symvColumns4(double[] a, int ao, int lda, double vc0, double vc1, double vc2, double vc3,
+                             double[] v, int vo, double[] y, int yo, int m, double[] dots) {
+        int a0 = ao, a1 = ao + lda, a2 = ao + 2 * lda, a3 = ao + 3 * lda;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (int r = 0; r < m; r++) {
+            double t0 = a[a0 + r], t1 = a[a1 + r], t2 = a[a2 + r], t3 = a[a3 + r];
+            double vr = v[vo + r];
+            y[yo + r] += t0 * vc0 + t1 * vc1 + t2 * vc2 + t3 * vc3;
+            s0 += t0 * vr;
+            s1 += t1 * vr;
+            s2 += t2 * vr;
+            s3 += t3 * vr;
+        }
+        dots[0] = s0;
+        dots[1] = s1;
+        dots[2] = s2;
+        dots[3] = s3;
+    }
+
+    @Override
     public void axpy4(double[] dst, int o, double[] x, int x0, int x1, int x2, int x3,
                       double s0, double s1, double s2, double s3, int m) {
         for (int r = 0; r < m; r++) {

@@ -23,6 +23,9 @@ final class TridiagonalReduction {
     /** Panel width. 32 keeps a 4000-row panel of V and W (2 MB) within the last-level cache share of a core. */
     static final int BLOCK = 32;
 
+    /** Rows per chunk of the rank-2k update: 2 × 32 × 1024 doubles of V and W = 512 KiB, half of L2. */
+    private static final int ROW_CHUNK = 1024;
+
     private final VectorOps ops;
     private final Workers workers;
 
@@ -114,8 +117,29 @@ final class TridiagonalReduction {
         int[] bounds = Workers.splitTriangle(m, parts);
         workers.run(parts, t -> {
             double[] acc = partial[t];
+            double[] dots = new double[4];
             java.util.Arrays.fill(acc, 0, m, 0.0);
-            for (int q = bounds[t]; q < bounds[t + 1]; q++) {
+            int q = bounds[t];
+            // Four columns per pass: each element of y and v then serves four matrix elements.
+            for (; q + 4 <= bounds[t + 1]; q += 4) {
+                int c0 = (s + q) * n + s;
+                for (int k = 0; k < 4; k++) {
+                    int col = c0 + k * n;
+                    double vk = a[vo + q + k];
+                    double sum = a[col + q + k] * vk;
+                    for (int r = q + k + 1; r < q + 4; r++) {
+                        acc[r] += a[col + r] * vk;
+                        sum += a[col + r] * a[vo + r];
+                    }
+                    acc[q + k] += sum;
+                }
+                ops.symvColumns4(a, c0 + q + 4, n, a[vo + q], a[vo + q + 1], a[vo + q + 2], a[vo + q + 3],
+                        a, vo + q + 4, acc, q + 4, m - q - 4, dots);
+                for (int k = 0; k < 4; k++) {
+                    acc[q + k] += dots[k];
+                }
+            }
+            for (; q < bounds[t + 1]; q++) {
                 int colStart = (s + q) * n + s;
                 double vq = a[vo + q];
                 double off = ops.symvColumn(a, colStart + q + 1, vq, a, vo + q + 1, acc, q + 1, m - q - 1);
@@ -142,17 +166,28 @@ final class TridiagonalReduction {
         int[] bounds = Workers.splitTriangle(groups, parts);
         int vo = kb * n;
         workers.run(parts, t -> {
-            for (int g = bounds[t]; g < bounds[t + 1]; g++) {
-                int j = s + 4 * g;
-                if (j + 4 <= n) {
-                    // Rows j..j+3 above the diagonal of the later columns are updated too; they lie in the strict
-                    // upper triangle, which this algorithm never reads.
-                    ops.rank2kColumns4(a, j * n, n, a, vo, n, w, 0, n, j, width, j, n);
-                } else {
-                    for (int col = j; col < n; col++) {
-                        for (int p = 0; p < width; p++) {
-                            ops.axpy(-w[p * n + col], a, vo + p * n + col, a, col * n + col, n - col);
-                            ops.axpy(-a[vo + p * n + col], w, p * n + col, a, col * n + col, n - col);
+            int firstColumn = s + 4 * bounds[t];
+            // Rows in chunks, so that the chunk of V and W (2·width·ROW_CHUNK doubles) stays in L2 while every
+            // column group of this worker passes over it.
+            for (int rowStart = firstColumn; rowStart < n; rowStart += ROW_CHUNK) {
+                int rowEnd = Math.min(n, rowStart + ROW_CHUNK);
+                for (int g = bounds[t]; g < bounds[t + 1]; g++) {
+                    int j = s + 4 * g;
+                    if (j >= rowEnd) {
+                        break;
+                    }
+                    int from = Math.max(j, rowStart);
+                    if (j + 4 <= n) {
+                        // Rows j..j+3 above the diagonal of the later columns are updated too; they lie in the
+                        // strict upper triangle, which this algorithm never reads.
+                        ops.rank2kColumns4(a, j * n, n, a, vo, n, w, 0, n, j, width, from, rowEnd);
+                    } else {
+                        for (int col = j; col < n; col++) {
+                            int r0 = Math.max(col, rowStart);
+                            for (int p = 0; p < width; p++) {
+                                ops.axpy(-w[p * n + col], a, vo + p * n + r0, a, col * n + r0, rowEnd - r0);
+                                ops.axpy(-a[vo + p * n + col], w, p * n + r0, a, col * n + r0, rowEnd - r0);
+                            }
                         }
                     }
                 }

@@ -35,6 +35,14 @@ sealed interface VectorOps permits ScalarOps, PanamaOps {
     double symvColumn(double[] a, int ao, double vc, double[] v, int vo, double[] y, int yo, int m);
 
     /**
+     * Four adjacent columns of a lower-stored symmetric matrix-vector product at once, so that y and v are loaded
+     * once per four matrix elements: for r in [0, m),
+     * {@code y[yo+r] += Σ_k a[ao + k·lda + r]·vc_k} and {@code dots[k] = Σ_r a[ao + k·lda + r]·v[vo+r]}.
+     */
+    void symvColumns4(double[] a, int ao, int lda, double vc0, double vc1, double vc2, double vc3,
+                      double[] v, int vo, double[] y, int yo, int m, double[] dots);
+
+    /**
      * dst[o+r] += s0·x[x0+r] + s1·x[x1+r] + s2·x[x2+r] + s3·x[x3+r] for r in [0, m): four columns of a
      * matrix product accumulated in one pass over the destination.
      */

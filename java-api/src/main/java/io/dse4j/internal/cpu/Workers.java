@@ -11,14 +11,24 @@ import java.util.function.IntConsumer;
  */
 final class Workers implements AutoCloseable {
 
+    /** Element-operations below which handing work to another thread costs more than it saves. */
+    static final double DEFAULT_GRAIN = 32_768;
+
     private final int threads;
+    private final double grain;
     private final ForkJoinPool pool;
 
     Workers(int threads) {
+        this(threads, DEFAULT_GRAIN);
+    }
+
+    /** With a custom grain: tests use a grain of 1 so that even tiny problems are split among the threads. */
+    Workers(int threads, double grain) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         this.threads = threads;
+        this.grain = grain;
         this.pool = threads == 1 ? null : new ForkJoinPool(threads - 1);
     }
 
@@ -80,7 +90,7 @@ final class Workers implements AutoCloseable {
 
     /** How many parts to split {@code work} element-operations into, so that each part is worth a hand-off. */
     int partsFor(double work) {
-        return (int) Math.max(1, Math.min(threads, work / 32_768));
+        return (int) Math.max(1, Math.min(threads, work / grain));
     }
 
     @Override
