@@ -1,7 +1,6 @@
 package io.dse4j.internal.cpu;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,6 +21,19 @@ final class PanamaOps implements VectorOps {
     private static void subtract(double[] a, int at, DoubleVector first, DoubleVector second) {
         DoubleVector.fromArray(SPECIES, a, at).sub(first).intoArray(a, at);
         DoubleVector.fromArray(SPECIES, a, at + LANES).sub(second).intoArray(a, at + LANES);
+    }
+
+    /**
+     * The lanes' sum in lane order. {@code reduceLanes(ADD)} leaves the order unspecified, and it does differ between
+     * the interpreter and compiled code, which would make results depend on JIT timing; this keeps them
+     * reproducible bit for bit.
+     */
+    private static double sumLanes(DoubleVector v) {
+        double s = 0;
+        for (int i = 0; i < LANES; i++) {
+            s += v.lane(i);
+        }
+        return s;
     }
 
     private static DoubleVector splat(double x) {
@@ -47,7 +59,7 @@ final class PanamaOps implements VectorOps {
             acc1 = DoubleVector.fromArray(SPECIES, x, xo + r + LANES)
                     .fma(DoubleVector.fromArray(SPECIES, y, yo + r + LANES), acc1);
         }
-        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        double s = sumLanes(acc0.add(acc1));
         for (; r < m; r++) {
             s += x[xo + r] * y[yo + r];
         }
@@ -78,7 +90,7 @@ final class PanamaOps implements VectorOps {
             t.fma(vcv, DoubleVector.fromArray(SPECIES, y, yo + r)).intoArray(y, yo + r);
             acc = t.fma(DoubleVector.fromArray(SPECIES, v, vo + r), acc);
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = sumLanes(acc);
         for (; r < m; r++) {
             double t = a[ao + r];
             y[yo + r] += t * vc;
@@ -112,8 +124,8 @@ final class PanamaOps implements VectorOps {
             acc2 = t2.fma(vr, acc2);
             acc3 = t3.fma(vr, acc3);
         }
-        double s0 = acc0.reduceLanes(VectorOperators.ADD), s1 = acc1.reduceLanes(VectorOperators.ADD);
-        double s2 = acc2.reduceLanes(VectorOperators.ADD), s3 = acc3.reduceLanes(VectorOperators.ADD);
+        double s0 = sumLanes(acc0), s1 = sumLanes(acc1);
+        double s2 = sumLanes(acc2), s3 = sumLanes(acc3);
         for (; r < m; r++) {
             double t0 = a[a0 + r], t1 = a[a1 + r], t2 = a[a2 + r], t3 = a[a3 + r];
             double vr = v[vo + r];
