@@ -1,0 +1,122 @@
+package io.dse4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command-line contract: JSON fields, the report's first line, exit codes 0/2/1 and messages on stderr. */
+class MainTest {
+
+    @TempDir
+    Path dir;
+
+    private record Outcome(int code, String out, String err) {
+    }
+
+    private static Outcome run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void jsonOutputIsExactlyOneObjectWithTheContractFields() throws IOException {
+        Outcome o = run("entropy", "--example", "swiss-roll", "--n", "300", "--backend", "cpu", "--json");
+        assertEquals(0, o.code(), o.err());
+        JsonNode json = new ObjectMapper().readTree(o.out());
+        assertEquals("dse", json.get("measure").asText());
+        assertTrue(json.get("entropy").isDouble());
+        assertEquals(300, json.get("n").asInt());
+        assertEquals(3, json.get("d").asInt());
+        assertEquals(10.0, json.get("sigma").asDouble());
+        assertEquals(1.0, json.get("t").asDouble());
+        assertEquals("cpu", json.get("backend").asText());
+        assertEquals("cpu", json.get("selection").get("requested").asText());
+        assertEquals("argument", json.get("selection").get("source").asText());
+        assertTrue(json.get("seconds").asDouble() > 0);
+        assertTrue(json.get("stages").has("tridiagonal"));
+        assertEquals(1, o.out().strip().lines().count(), "one line of JSON");
+    }
+
+    @Test
+    void jsonEntropyHasFullPrecisionAndMatchesTheReference() throws IOException {
+        Path input = Path.of(getClass().getResource("/swissroll_700x3.npy").getPath());
+        Outcome o = run("entropy", "--input", input.toString(), "--backend", "cpu", "--json");
+        assertEquals(0, o.code(), o.err());
+        double entropy = new ObjectMapper().readTree(o.out()).get("entropy").asDouble();
+        assertEquals(3.1438583819947, entropy, 1e-9);
+    }
+
+    @Test
+    void reportStartsWithTheBackendSelection() {
+        Outcome o = run("entropy", "--example", "uniform", "--n", "100", "--d", "4", "--t", "2.5");
+        assertEquals(0, o.code(), o.err());
+        String first = o.out().lines().findFirst().orElseThrow();
+        assertTrue(first.startsWith("backend cpu (requested auto"), first);
+        assertTrue(first.contains("GPU backend not built"), first);
+        assertTrue(o.out().contains("DSE = "), o.out());
+    }
+
+    @Test
+    void csvInputWorks() throws IOException {
+        Path csv = dir.resolve("points.csv");
+        Files.writeString(csv, "a,b\n0,0\n1,0\n0,1\n5,5\n");
+        Outcome o = run("entropy", "--input", csv.toString(), "--sigma", "1", "--json");
+        assertEquals(0, o.code(), o.err());
+    }
+
+    @Test
+    void badUsageAndBadInputExitWithTwoAndNameTheProblem() throws IOException {
+        assertBad(run(), "usage: dse4j");
+        assertBad(run("frobnicate"), "unknown command 'frobnicate'");
+        assertBad(run("entropy"), "exactly one of --input FILE or --example NAME");
+        assertBad(run("entropy", "--example", "blobs", "--sigma", "0"), "sigma: must be a finite number > 0");
+        assertBad(run("entropy", "--example", "blobs", "--sigma", "abc"), "--sigma must be a number");
+        assertBad(run("entropy", "--example", "blobs", "--t", "-1"), "t: must be a finite number ≥ 0");
+        assertBad(run("entropy", "--example", "blobs", "--max-n", "1"), "maxN: must be at least 2");
+        assertBad(run("entropy", "--example", "blobs", "--backend", "tpu"), "must be one of auto, cpu, gpu");
+        assertBad(run("entropy", "--example", "blobs", "--backend", "gpu"), "GPU backend not built");
+        assertBad(run("entropy", "--example", "blobs", "--precision", "f16"), "must be f64 or f32");
+        assertBad(run("entropy", "--example", "spiral"), "unknown example 'spiral'");
+        assertBad(run("entropy", "--example", "blobs", "--bogus"), "unknown option --bogus");
+        assertBad(run("entropy", "--example", "blobs", "--n", "1"), "--n: must be at least 2");
+        assertBad(run("entropy", "--input", dir.resolve("missing.npy").toString()), "no such file");
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "1,2\n3,x\n");
+        assertBad(run("entropy", "--input", bad.toString()), "line 2, column 2: 'x' is not a number");
+        Path nan = dir.resolve("nan.csv");
+        Files.writeString(nan, "1,2\n3,NaN\n4,5\n");
+        assertBad(run("entropy", "--input", nan.toString()), "row 1, column 1 is NaN");
+        Path one = dir.resolve("one.csv");
+        Files.writeString(one, "1,2\n");
+        assertBad(run("entropy", "--input", one.toString()), "needs at least 2 rows");
+    }
+
+    private static void assertBad(Outcome o, String message) {
+        assertEquals(2, o.code(), "exit code; stderr: " + o.err());
+        assertTrue(o.err().contains(message), "stderr should contain '" + message + "' but was: " + o.err());
+        assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
+        assertTrue(o.out().isEmpty(), "nothing on stdout: " + o.out());
+    }
+
+    @Test
+    void versionPrintsTheVersion() {
+        Outcome o = run("--version");
+        assertEquals(0, o.code());
+        assertTrue(o.out().startsWith("dse4j "), o.out());
+    }
+}
