@@ -10,7 +10,8 @@ import io.dse4j.spi.StageClock;
 
 /**
  * The pure-Java backend: blocked Gram matrix → kernel in place → blocked Householder tridiagonalisation →
- * Pal–Walker–Kahan QL, all on one N×N array in the working precision plus O(N·(D + block)) workspace.
+ * Pal–Walker–Kahan QL, all on one N×N array in the working precision (double[] for f64, float[] for f32) plus
+ * O(N·(D + block)) workspace.
  */
 final class CpuBackend implements EigenBackend {
 
@@ -18,11 +19,8 @@ final class CpuBackend implements EigenBackend {
     static final int MAX_N = 46_340;
 
     private final Workers workers;
-    private final VectorOps ops;
-
-    CpuBackend(int threads, VectorOps ops) {
+    CpuBackend(int threads) {
         this.workers = new Workers(threads);
-        this.ops = ops;
     }
 
     @Override
@@ -33,41 +31,54 @@ final class CpuBackend implements EigenBackend {
     @Override
     public String describe() {
         return "pure-Java CPU backend, " + workers.threads() + " thread" + (workers.threads() == 1 ? "" : "s")
-                + ", " + ops.describe();
+                + ", " + VectorOps.f64().describe();
     }
 
     @Override
     public KernelSpectrum diffusionEigenvalues(Points points, double sigma, Precision precision) {
+        return precision == Precision.F32
+                ? diffusionEigenvalues(points, sigma, VectorOps.f32())
+                : diffusionEigenvalues(points, sigma, VectorOps.f64());
+    }
+
+    private <A> KernelSpectrum diffusionEigenvalues(Points points, double sigma, VectorOps<A> ops) {
         int n = points.n();
-        checkMemory(n, points.dims(), precision);
+        checkMemory(n, ops.precision());
         StageClock clock = new StageClock();
-        double[] a;
+        A a;
         try {
-            a = new double[n * n];
+            a = ops.allocate(n * n);
         } catch (OutOfMemoryError e) {
-            throw new InvalidInputException("n", "the " + n + "×" + n + " kernel matrix needs "
-                    + Memory.format(8L * n * n) + " of heap and the JVM could not allocate it; raise -Xmx or lower N");
+            throw new InvalidInputException("n", "the " + n + "×" + n + " " + ops.precision().label()
+                    + " kernel matrix needs " + Memory.format(bytesPerElement(ops.precision()) * n * n)
+                    + " of heap and the JVM could not allocate it; raise -Xmx or lower N");
         }
-        DiffusionKernel kernel = new DiffusionKernel(ops, workers);
+        DiffusionKernel<A> kernel = new DiffusionKernel<>(ops, workers);
         kernel.gram(points.values(), n, points.dims(), a);
         clock.lap("distances");
-        kernel.normalise(a, n, sigma);
+        kernel.normalise(a, n, DiffusionKernel.squaredNorms(points.values(), n, points.dims()), sigma);
         clock.lap("kernel");
         double[] eigenvalues;
         try {
-            eigenvalues = new SymmetricEigenvalues(ops, workers).eigenvalues(a, n, clock);
+            eigenvalues = new SymmetricEigenvalues<>(ops, workers).eigenvalues(a, n, clock);
         } catch (ArithmeticException failure) {
             throw new ComputationException("CPU eigenvalue solver failed: " + failure.getMessage(), failure);
         }
         return new KernelSpectrum(eigenvalues, clock.timings());
     }
 
-    private static void checkMemory(int n, int dims, Precision precision) {
+    private static long bytesPerElement(Precision precision) {
+        return precision == Precision.F32 ? 4 : 8;
+    }
+
+    private static void checkMemory(int n, Precision precision) {
         if (n > MAX_N) {
             throw new InvalidInputException("n", "the CPU backend handles at most N = " + MAX_N
                     + " points (an N×N matrix in one Java array), got " + n + "; lower --max-n");
         }
-        long needed = 8L * n * n + 8L * n * (TridiagonalReduction.BLOCK + 8L + Runtime.getRuntime().availableProcessors());
+        long element = bytesPerElement(precision);
+        long needed = element * n * n
+                + element * n * (TridiagonalReduction.BLOCK + Runtime.getRuntime().availableProcessors()) + 64L * n;
         long available = Memory.availableHeap(needed);
         if (needed > available) {
             throw new InvalidInputException("n", "N = " + n + " in " + precision.label() + " needs about "

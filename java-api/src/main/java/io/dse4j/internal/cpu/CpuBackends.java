@@ -10,6 +10,6 @@ public final class CpuBackends {
 
     /** A CPU backend with {@code threads} worker threads and the fastest kernels this JVM allows. */
     public static EigenBackend open(int threads) {
-        return new CpuBackend(threads, VectorOps.get());
+        return new CpuBackend(threads);
     }
 }

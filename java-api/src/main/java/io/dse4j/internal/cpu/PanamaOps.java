@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * checked that the module {@code jdk.incubator.vector} is in the boot layer, so its absence can never surface as a
  * {@link NoClassDefFoundError}.
  */
-final class PanamaOps implements VectorOps {
+final class PanamaOps extends F64Ops {
 
     private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();

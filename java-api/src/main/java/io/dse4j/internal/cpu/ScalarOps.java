@@ -1,7 +1,7 @@
 package io.dse4j.internal.cpu;
 
-/** {@link VectorOps} in plain Java: the fallback when the Vector API is not available. */
-final class ScalarOps implements VectorOps {
+/** {@link VectorOps} over {@code double[]} in plain Java: the fallback when the Vector API is not available. */
+final class ScalarOps extends F64Ops {
 
     static final ScalarOps INSTANCE = new ScalarOps();
 

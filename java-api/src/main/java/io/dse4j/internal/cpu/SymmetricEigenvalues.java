@@ -3,15 +3,16 @@ package io.dse4j.internal.cpu;
 import io.dse4j.spi.StageClock;
 
 /**
- * Eigenvalues of a dense real symmetric matrix: {@link TridiagonalReduction} then {@link TridiagonalEigenvalues}
- * (the pair LAPACK's {@code dsyevd} uses when no eigenvectors are wanted).
+ * Eigenvalues of a dense real symmetric matrix: {@link TridiagonalReduction} in the working precision, then
+ * {@link TridiagonalEigenvalues} in double (the pair LAPACK's {@code dsyevd} uses when no eigenvectors are
+ * wanted).
  */
-final class SymmetricEigenvalues {
+final class SymmetricEigenvalues<A> {
 
-    private final TridiagonalReduction reduction;
+    private final TridiagonalReduction<A> reduction;
 
-    SymmetricEigenvalues(VectorOps ops, Workers workers) {
-        this.reduction = new TridiagonalReduction(ops, workers);
+    SymmetricEigenvalues(VectorOps<A> ops, Workers workers) {
+        this.reduction = new TridiagonalReduction<>(ops, workers);
     }
 
     /**
@@ -21,7 +22,7 @@ final class SymmetricEigenvalues {
      *
      * @throws ArithmeticException if the tridiagonal iteration does not converge
      */
-    double[] eigenvalues(double[] a, int n, StageClock clock) {
+    double[] eigenvalues(A a, int n, StageClock clock) {
         double[] d = new double[n];
         double[] e = new double[Math.max(1, n - 1)];
         double[] tau = new double[Math.max(1, n - 1)];

@@ -1,5 +1,8 @@
 package io.dse4j.internal.cpu;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Blocked Householder reduction of a real symmetric matrix to tridiagonal form, T = Qᵀ·A·Q, working on the lower
  * triangle: the algorithm of LAPACK {@code dsytrd}/{@code dlatrd} (Dongarra, Hammarling &amp; Sorensen, "Block
@@ -18,7 +21,7 @@ package io.dse4j.internal.cpu;
  * {@code tau[j]}, so that Q = H_0·H_1·…·H_{n-2} with H_j = I − tau_j·v_j·v_jᵀ. The strict upper triangle is
  * overwritten with meaningless values.
  */
-final class TridiagonalReduction {
+final class TridiagonalReduction<A> {
 
     /** Panel width. 32 keeps a 4000-row panel of V and W (2 MB) within the last-level cache share of a core. */
     static final int BLOCK = 32;
@@ -26,10 +29,10 @@ final class TridiagonalReduction {
     /** Rows per chunk of the rank-2k update: 2 × 32 × 1024 doubles of V and W = 512 KiB, half of L2. */
     private static final int ROW_CHUNK = 1024;
 
-    private final VectorOps ops;
+    private final VectorOps<A> ops;
     private final Workers workers;
 
-    TridiagonalReduction(VectorOps ops, Workers workers) {
+    TridiagonalReduction(VectorOps<A> ops, Workers workers) {
         this.ops = ops;
         this.workers = workers;
     }
@@ -42,13 +45,16 @@ final class TridiagonalReduction {
      * @param e   length ≥ n-1, receives the subdiagonal of T
      * @param tau length ≥ n-1, receives the reflector scalars
      */
-    void reduce(double[] a, int n, double[] d, double[] e, double[] tau) {
+    void reduce(A a, int n, double[] d, double[] e, double[] tau) {
         if (n == 0) {
             return;
         }
         int nb = Math.min(BLOCK, Math.max(1, n - 1));
-        double[] w = new double[Math.multiplyExact(n, nb)];
-        double[][] partial = new double[workers.threads()][n];
+        A w = ops.allocate(Math.multiplyExact(n, nb));
+        List<A> partial = new ArrayList<>();
+        for (int t = 0; t < workers.threads(); t++) {
+            partial.add(ops.allocate(n));
+        }
         double[] coefficients = new double[2 * nb];
         for (int kb = 0; kb < n - 1; kb += nb) {
             int width = Math.min(nb, n - 1 - kb);
@@ -56,19 +62,19 @@ final class TridiagonalReduction {
             int trailing = kb + width;
             rank2kUpdate(a, n, kb, width, w, trailing);
             for (int j = kb; j < kb + width; j++) {
-                a[j + 1 + j * n] = e[j];
-                d[j] = a[j + j * n];
+                ops.set(a, j + 1 + j * n, e[j]);
+                d[j] = ops.get(a, j + j * n);
             }
         }
-        d[n - 1] = a[(n - 1) + (n - 1) * n];
+        d[n - 1] = ops.get(a, (n - 1) + (n - 1) * n);
     }
 
     /**
      * Reduces columns [kb, kb+width) and fills W's first {@code width} columns ({@code dlatrd}, lower case).
      * W is column-major with leading dimension n and uses the global row numbering of A.
      */
-    private void reducePanel(double[] a, int n, int kb, int width, double[] e, double[] tau, double[] w,
-                             double[][] partial, double[] coefficients) {
+    private void reducePanel(A a, int n, int kb, int width, double[] e, double[] tau, A w, List<A> partial,
+                             double[] coefficients) {
         for (int i = 0; i < width; i++) {
             int c = kb + i;
             int col = c * n;
@@ -76,15 +82,15 @@ final class TridiagonalReduction {
             for (int p = 0; p < i; p++) {
                 int vcol = (kb + p) * n;
                 int wcol = p * n;
-                ops.axpy(-w[wcol + c], a, vcol + c, a, col + c, n - c);
-                ops.axpy(-a[vcol + c], w, wcol + c, a, col + c, n - c);
+                ops.axpy(-ops.get(w, wcol + c), a, vcol + c, a, col + c, n - c);
+                ops.axpy(-ops.get(a, vcol + c), w, wcol + c, a, col + c, n - c);
             }
             // Householder reflector annihilating A(c+2:n, c).
             int len = n - c - 1;
             double t = Householder.generate(a, col + c + 1, col + c + 2, len - 1, ops);
-            e[c] = a[col + c + 1];
+            e[c] = ops.get(a, col + c + 1);
             tau[c] = t;
-            a[col + c + 1] = 1.0;
+            ops.set(a, col + c + 1, 1.0);
 
             // W(c+1:n, i) = tau·(A22·v − V·(Wᵀv) − W·(Vᵀv)), then W += (−tau/2·(wᵀv))·v.
             int vo = col + c + 1;
@@ -98,9 +104,7 @@ final class TridiagonalReduction {
                 ops.axpy(-coefficients[2 * p], a, (kb + p) * n + c + 1, w, wi, len);
                 ops.axpy(-coefficients[2 * p + 1], w, p * n + c + 1, w, wi, len);
             }
-            for (int r = 0; r < len; r++) {
-                w[wi + r] *= t;
-            }
+            ops.scale(t, w, wi, len);
             double alpha = -0.5 * t * ops.dot(w, wi, a, vo, len);
             ops.axpy(alpha, a, vo, w, wi, len);
         }
@@ -111,44 +115,50 @@ final class TridiagonalReduction {
      * ({@code dsymv}). v is read from {@code a} at offset {@code vo}; y is written to {@code y} at offset
      * {@code yo}. Column ranges of equal work go to the workers, each accumulating into its own buffer.
      */
-    private void symmetricTimesVector(double[] a, int n, int s, int vo, double[] y, int yo, double[][] partial) {
+    private void symmetricTimesVector(A a, int n, int s, int vo, A y, int yo, List<A> partial) {
         int m = n - s;
         int parts = workers.partsFor(0.5 * m * m);
         int[] bounds = Workers.splitTriangle(m, parts);
         workers.run(parts, t -> {
-            double[] acc = partial[t];
+            A acc = partial.get(t);
             double[] dots = new double[4];
-            java.util.Arrays.fill(acc, 0, m, 0.0);
+            double[] column = new double[4];
+            double[] vBlock = new double[4];
+            double[] yBlock = new double[4];
+            ops.zero(acc, 0, m);
             int q = bounds[t];
             // Four columns per pass: each element of y and v then serves four matrix elements.
             for (; q + 4 <= bounds[t + 1]; q += 4) {
                 int c0 = (s + q) * n + s;
+                // The 4x4 triangle on and below the diagonal of these columns, in double.
+                ops.load(a, vo + q, vBlock, 4);
+                ops.load(acc, q, yBlock, 4);
                 for (int k = 0; k < 4; k++) {
-                    int col = c0 + k * n;
-                    double vk = a[vo + q + k];
-                    double sum = a[col + q + k] * vk;
-                    for (int r = q + k + 1; r < q + 4; r++) {
-                        acc[r] += a[col + r] * vk;
-                        sum += a[col + r] * a[vo + r];
+                    ops.load(a, c0 + k * n + q, column, 4);
+                    double sum = column[k] * vBlock[k];
+                    for (int r = k + 1; r < 4; r++) {
+                        yBlock[r] += column[r] * vBlock[k];
+                        sum += column[r] * vBlock[r];
                     }
-                    acc[q + k] += sum;
+                    yBlock[k] += sum;
                 }
-                ops.symvColumns4(a, c0 + q + 4, n, a[vo + q], a[vo + q + 1], a[vo + q + 2], a[vo + q + 3],
+                ops.store(yBlock, acc, q, 4);
+                ops.symvColumns4(a, c0 + q + 4, n, vBlock[0], vBlock[1], vBlock[2], vBlock[3],
                         a, vo + q + 4, acc, q + 4, m - q - 4, dots);
                 for (int k = 0; k < 4; k++) {
-                    acc[q + k] += dots[k];
+                    ops.set(acc, q + k, ops.get(acc, q + k) + dots[k]);
                 }
             }
             for (; q < bounds[t + 1]; q++) {
                 int colStart = (s + q) * n + s;
-                double vq = a[vo + q];
+                double vq = ops.get(a, vo + q);
                 double off = ops.symvColumn(a, colStart + q + 1, vq, a, vo + q + 1, acc, q + 1, m - q - 1);
-                acc[q] += a[colStart + q] * vq + off;
+                ops.set(acc, q, ops.get(acc, q) + ops.get(a, colStart + q) * vq + off);
             }
         });
-        System.arraycopy(partial[0], 0, y, yo, m);
-        for (int t = 1; t < parts; t++) {
-            ops.axpy(1.0, partial[t], 0, y, yo, m);
+        ops.zero(y, yo, m);
+        for (int t = 0; t < parts; t++) {
+            ops.axpy(1.0, partial.get(t), 0, y, yo, m);
         }
     }
 
@@ -156,7 +166,7 @@ final class TridiagonalReduction {
      * A(s:n, s:n) −= V·Wᵀ + W·Vᵀ on the lower triangle ({@code dsyr2k}), V being the panel's columns
      * [kb, kb+width) of A and W the workspace, both in A's row numbering.
      */
-    private void rank2kUpdate(double[] a, int n, int kb, int width, double[] w, int s) {
+    private void rank2kUpdate(A a, int n, int kb, int width, A w, int s) {
         int m = n - s;
         if (m <= 0) {
             return;
@@ -185,8 +195,8 @@ final class TridiagonalReduction {
                         for (int col = j; col < n; col++) {
                             int r0 = Math.max(col, rowStart);
                             for (int p = 0; p < width; p++) {
-                                ops.axpy(-w[p * n + col], a, vo + p * n + r0, a, col * n + r0, rowEnd - r0);
-                                ops.axpy(-a[vo + p * n + col], w, p * n + r0, a, col * n + r0, rowEnd - r0);
+                                ops.axpy(-ops.get(w, p * n + col), a, vo + p * n + r0, a, col * n + r0, rowEnd - r0);
+                                ops.axpy(-ops.get(a, vo + p * n + col), w, p * n + r0, a, col * n + r0, rowEnd - r0);
                             }
                         }
                     }

@@ -1,52 +1,84 @@
 package io.dse4j.internal.cpu;
 
-/**
- * The few inner loops that dominate the CPU backend's run time, in double precision.
- *
- * <p>Two implementations: {@link ScalarOps} (plain Java, always available) and {@link PanamaOps} (the incubating
- * Vector API, used only when the JVM was started with {@code --add-modules jdk.incubator.vector}). HotSpot's
- * auto-vectoriser does not vectorise floating-point reductions or loops that read and write one array at two
- * unknown offsets, which is exactly the shape of the symmetric matrix-vector product and the rank-2k update, so
- * explicit SIMD is worth about 3x there. {@link #get()} picks one once per JVM.
- *
- * <p>All arrays are addressed by (array, offset); no method allocates.
- */
-sealed interface VectorOps permits ScalarOps, PanamaOps {
+import io.dse4j.Precision;
 
-    /** The implementation chosen for this JVM (see {@link VectorOpsLookup}). */
-    static VectorOps get() {
-        return VectorOpsLookup.CHOSEN;
+/**
+ * The few inner loops that dominate the CPU backend's run time, over arrays of one working precision: {@code A} is
+ * {@code double[]} (f64) or {@code float[]} (f32). The algorithms ({@link TridiagonalReduction},
+ * {@link DiffusionKernel}) are written once against this interface; only these leaf loops exist per precision,
+ * as in BLAS's s/d routines. Scalars, accumulations across calls and the tridiagonal matrix stay in double.
+ *
+ * <p>Per precision, two implementations: plain Java (always available) and the incubating Vector API (used only
+ * when the JVM was started with {@code --add-modules jdk.incubator.vector}). HotSpot's auto-vectoriser does not
+ * vectorise floating-point reductions or loops that read and write one array at two unknown offsets, which is
+ * exactly the shape of the symmetric matrix-vector product and the rank-2k update, so explicit SIMD is worth about
+ * 3x there. {@link VectorOpsLookup} picks one implementation per precision once per JVM.
+ *
+ * <p>All arrays are addressed by (array, offset); no method allocates except {@link #allocate}.
+ */
+interface VectorOps<A> {
+
+    /** The f64 implementation chosen for this JVM. */
+    static VectorOps<double[]> f64() {
+        return VectorOpsLookup.F64;
+    }
+
+    /** The f32 implementation chosen for this JVM. */
+    static VectorOps<float[]> f32() {
+        return VectorOpsLookup.F32;
     }
 
     /** A one-line description, for logs and benchmark reports. */
     String describe();
 
+    /** The element type's precision. */
+    Precision precision();
+
+    /** A zeroed array of {@code length} elements. */
+    A allocate(int length);
+
+    double get(A a, int i);
+
+    void set(A a, int i, double value);
+
+    /** dst[r] = a[ao+r] for r in [0, m), widened to double. */
+    void load(A a, int ao, double[] dst, int m);
+
+    /** a[ao+r] = src[r] for r in [0, m), rounded to the working precision. */
+    void store(double[] src, A a, int ao, int m);
+
+    /** a[ao+r] = 0 for r in [0, m). */
+    void zero(A a, int ao, int m);
+
+    /** x[xo+r] *= alpha for r in [0, m). */
+    void scale(double alpha, A x, int xo, int m);
+
     /** Returns Σ x[xo+r]·y[yo+r] for r in [0, m). */
-    double dot(double[] x, int xo, double[] y, int yo, int m);
+    double dot(A x, int xo, A y, int yo, int m);
 
     /** y[yo+r] += alpha·x[xo+r] for r in [0, m). */
-    void axpy(double alpha, double[] x, int xo, double[] y, int yo, int m);
+    void axpy(double alpha, A x, int xo, A y, int yo, int m);
 
     /**
      * One column of a symmetric matrix-vector product with the matrix stored in its lower triangle: with
      * {@code col} the strictly-lower part of a column, adds {@code col[r]·vc} to {@code y[yo+r]} and returns
      * Σ col[r]·v[vo+r] (the column's contribution to the element on the diagonal).
      */
-    double symvColumn(double[] a, int ao, double vc, double[] v, int vo, double[] y, int yo, int m);
+    double symvColumn(A a, int ao, double vc, A v, int vo, A y, int yo, int m);
 
     /**
      * Four adjacent columns of a lower-stored symmetric matrix-vector product at once, so that y and v are loaded
      * once per four matrix elements: for r in [0, m),
      * {@code y[yo+r] += Σ_k a[ao + k·lda + r]·vc_k} and {@code dots[k] = Σ_r a[ao + k·lda + r]·v[vo+r]}.
      */
-    void symvColumns4(double[] a, int ao, int lda, double vc0, double vc1, double vc2, double vc3,
-                      double[] v, int vo, double[] y, int yo, int m, double[] dots);
+    void symvColumns4(A a, int ao, int lda, double vc0, double vc1, double vc2, double vc3,
+                      A v, int vo, A y, int yo, int m, double[] dots);
 
     /**
      * dst[o+r] += s0·x[x0+r] + s1·x[x1+r] + s2·x[x2+r] + s3·x[x3+r] for r in [0, m): four columns of a
      * matrix product accumulated in one pass over the destination.
      */
-    void axpy4(double[] dst, int o, double[] x, int x0, int x1, int x2, int x3,
+    void axpy4(A dst, int o, A x, int x0, int x1, int x2, int x3,
                double s0, double s1, double s2, double s3, int m);
 
     /**
@@ -55,6 +87,6 @@ sealed interface VectorOps permits ScalarOps, PanamaOps {
      * {@code a[ao + c·lda + r] -= Σ_p v[vo + p·ldv + r]·w[wo + p·ldw + j+c] + w[wo + p·ldw + r]·v[vo + p·ldv + j+c]}
      * where j is the first of the four columns in the row numbering of V and W and p runs over [0, k).
      */
-    void rank2kColumns4(double[] a, int ao, int lda, double[] v, int vo, int ldv, double[] w, int wo, int ldw,
+    void rank2kColumns4(A a, int ao, int lda, A v, int vo, int ldv, A w, int wo, int ldw,
                         int j, int k, int r0, int r1);
 }

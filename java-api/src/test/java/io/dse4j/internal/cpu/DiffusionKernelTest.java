@@ -24,9 +24,9 @@ class DiffusionKernelTest {
         }
         double[] a = new double[n * n];
         try (Workers workers = new Workers(threads, 1)) {
-            DiffusionKernel kernel = new DiffusionKernel(VectorOps.get(), workers);
+            DiffusionKernel<double[]> kernel = new DiffusionKernel<>(VectorOps.f64(), workers);
             kernel.gram(xt, n, dims, a);
-            kernel.normalise(a, n, sigma);
+            kernel.normalise(a, n, DiffusionKernel.squaredNorms(xt, n, dims), sigma);
         }
         return a;
     }

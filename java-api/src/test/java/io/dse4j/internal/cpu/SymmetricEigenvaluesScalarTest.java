@@ -4,7 +4,7 @@ package io.dse4j.internal.cpu;
 class SymmetricEigenvaluesScalarTest extends SymmetricEigenvaluesContract {
 
     @Override
-    VectorOps ops() {
+    VectorOps<?> ops() {
         return ScalarOps.INSTANCE;
     }
 

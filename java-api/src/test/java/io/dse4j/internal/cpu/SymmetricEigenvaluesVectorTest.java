@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 class SymmetricEigenvaluesVectorTest extends SymmetricEigenvaluesContract {
 
     @Override
-    VectorOps ops() {
+    VectorOps<?> ops() {
         return PanamaOps.INSTANCE;
     }
 
@@ -23,6 +23,7 @@ class SymmetricEigenvaluesVectorTest extends SymmetricEigenvaluesContract {
 
     @Test
     void theVectorApiIsChosenWhenTheModuleIsPresent() {
-        assertSame(PanamaOps.INSTANCE, VectorOps.get());
+        assertSame(PanamaOps.INSTANCE, VectorOps.f64());
+        assertSame(PanamaFloatOps.INSTANCE, VectorOps.f32());
     }
 }

@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class VectorOpsDifferentialTest {
 
-    private static final VectorOps SCALAR = ScalarOps.INSTANCE;
-    private static final VectorOps SIMD = PanamaOps.INSTANCE;
+    private static final VectorOps<double[]> SCALAR = ScalarOps.INSTANCE;
+    private static final VectorOps<double[]> SIMD = PanamaOps.INSTANCE;
     private static final int[] LENGTHS = {0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 33, 100, 257};
 
     private static double[] random(int n, long seed) {

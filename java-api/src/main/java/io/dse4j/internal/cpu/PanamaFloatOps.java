@@ -1,0 +1,203 @@
+package io.dse4j.internal.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link VectorOps} with the incubating Vector API. This class is loaded only after {@link VectorOpsLookup} has
+ * checked that the module {@code jdk.incubator.vector} is in the boot layer, so its absence can never surface as a
+ * {@link NoClassDefFoundError}.
+ */
+final class PanamaFloatOps extends F32Ops {
+
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = SPECIES.length();
+
+    static final PanamaFloatOps INSTANCE = new PanamaFloatOps();
+
+    private PanamaFloatOps() {
+    }
+
+    private static void subtract(float[] a, int at, FloatVector first, FloatVector second) {
+        FloatVector.fromArray(SPECIES, a, at).sub(first).intoArray(a, at);
+        FloatVector.fromArray(SPECIES, a, at + LANES).sub(second).intoArray(a, at + LANES);
+    }
+
+    /**
+     * The lanes' sum in lane order. {@code reduceLanes(ADD)} leaves the order unspecified, and it does differ between
+     * the interpreter and compiled code, which would make results depend on JIT timing; this keeps them
+     * reproducible bit for bit.
+     */
+    private static double sumLanes(FloatVector v) {
+        double s = 0;
+        for (int i = 0; i < LANES; i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+
+    private static FloatVector splat(double x) {
+        return FloatVector.broadcast(SPECIES, (float) x);
+    }
+
+    static int lanes() {
+        return LANES;
+    }
+
+    @Override
+    public String describe() {
+        return "Vector API, " + SPECIES.vectorBitSize() + "-bit (" + LANES + " floats)";
+    }
+
+    @Override
+    public double dot(float[] x, int xo, float[] y, int yo, int m) {
+        FloatVector acc0 = FloatVector.zero(SPECIES), acc1 = FloatVector.zero(SPECIES);
+        int r = 0;
+        for (; r + 2 * LANES <= m; r += 2 * LANES) {
+            acc0 = FloatVector.fromArray(SPECIES, x, xo + r)
+                    .fma(FloatVector.fromArray(SPECIES, y, yo + r), acc0);
+            acc1 = FloatVector.fromArray(SPECIES, x, xo + r + LANES)
+                    .fma(FloatVector.fromArray(SPECIES, y, yo + r + LANES), acc1);
+        }
+        double s = sumLanes(acc0.add(acc1));
+        for (; r < m; r++) {
+            s += x[xo + r] * y[yo + r];
+        }
+        return s;
+    }
+
+    @Override
+    public void axpy(double alpha, float[] x, int xo, float[] y, int yo, int m) {
+        FloatVector av = splat(alpha);
+        int r = 0;
+        for (; r + LANES <= m; r += LANES) {
+            FloatVector.fromArray(SPECIES, x, xo + r)
+                    .fma(av, FloatVector.fromArray(SPECIES, y, yo + r))
+                    .intoArray(y, yo + r);
+        }
+        for (; r < m; r++) {
+            y[yo + r] += alpha * x[xo + r];
+        }
+    }
+
+    @Override
+    public double symvColumn(float[] a, int ao, double vc, float[] v, int vo, float[] y, int yo, int m) {
+        FloatVector vcv = splat(vc);
+        FloatVector acc = FloatVector.zero(SPECIES);
+        int r = 0;
+        for (; r + LANES <= m; r += LANES) {
+            FloatVector t = FloatVector.fromArray(SPECIES, a, ao + r);
+            t.fma(vcv, FloatVector.fromArray(SPECIES, y, yo + r)).intoArray(y, yo + r);
+            acc = t.fma(FloatVector.fromArray(SPECIES, v, vo + r), acc);
+        }
+        double s = sumLanes(acc);
+        for (; r < m; r++) {
+            double t = a[ao + r];
+            y[yo + r] += t * vc;
+            s += t * v[vo + r];
+        }
+        return s;
+    }
+
+    @Override
+    public void symvColumns4(float[] a, int ao, int lda, double vc0, double vc1, double vc2, double vc3,
+                             float[] v, int vo, float[] y, int yo, int m, double[] dots) {
+        int a0 = ao, a1 = ao + lda, a2 = ao + 2 * lda, a3 = ao + 3 * lda;
+        FloatVector b0 = splat(vc0), b1 = splat(vc1), b2 = splat(vc2), b3 = splat(vc3);
+        FloatVector acc0 = FloatVector.zero(SPECIES), acc1 = FloatVector.zero(SPECIES);
+        FloatVector acc2 = FloatVector.zero(SPECIES), acc3 = FloatVector.zero(SPECIES);
+        int r = 0;
+        for (; r + LANES <= m; r += LANES) {
+            FloatVector t0 = FloatVector.fromArray(SPECIES, a, a0 + r);
+            FloatVector t1 = FloatVector.fromArray(SPECIES, a, a1 + r);
+            FloatVector t2 = FloatVector.fromArray(SPECIES, a, a2 + r);
+            FloatVector t3 = FloatVector.fromArray(SPECIES, a, a3 + r);
+            FloatVector vr = FloatVector.fromArray(SPECIES, v, vo + r);
+            FloatVector yr = FloatVector.fromArray(SPECIES, y, yo + r);
+            yr = t0.fma(b0, yr);
+            yr = t1.fma(b1, yr);
+            yr = t2.fma(b2, yr);
+            yr = t3.fma(b3, yr);
+            yr.intoArray(y, yo + r);
+            acc0 = t0.fma(vr, acc0);
+            acc1 = t1.fma(vr, acc1);
+            acc2 = t2.fma(vr, acc2);
+            acc3 = t3.fma(vr, acc3);
+        }
+        double s0 = sumLanes(acc0), s1 = sumLanes(acc1);
+        double s2 = sumLanes(acc2), s3 = sumLanes(acc3);
+        for (; r < m; r++) {
+            double t0 = a[a0 + r], t1 = a[a1 + r], t2 = a[a2 + r], t3 = a[a3 + r];
+            double vr = v[vo + r];
+            y[yo + r] += t0 * vc0 + t1 * vc1 + t2 * vc2 + t3 * vc3;
+            s0 += t0 * vr;
+            s1 += t1 * vr;
+            s2 += t2 * vr;
+            s3 += t3 * vr;
+        }
+        dots[0] = s0;
+        dots[1] = s1;
+        dots[2] = s2;
+        dots[3] = s3;
+    }
+
+    @Override
+    public void axpy4(float[] dst, int o, float[] x, int x0, int x1, int x2, int x3,
+                      double s0, double s1, double s2, double s3, int m) {
+        FloatVector b0 = splat(s0), b1 = splat(s1);
+        FloatVector b2 = splat(s2), b3 = splat(s3);
+        int r = 0;
+        for (; r + LANES <= m; r += LANES) {
+            FloatVector acc = FloatVector.fromArray(SPECIES, dst, o + r);
+            acc = FloatVector.fromArray(SPECIES, x, x0 + r).fma(b0, acc);
+            acc = FloatVector.fromArray(SPECIES, x, x1 + r).fma(b1, acc);
+            acc = FloatVector.fromArray(SPECIES, x, x2 + r).fma(b2, acc);
+            acc = FloatVector.fromArray(SPECIES, x, x3 + r).fma(b3, acc);
+            acc.intoArray(dst, o + r);
+        }
+        for (; r < m; r++) {
+            dst[o + r] += s0 * x[x0 + r] + s1 * x[x1 + r] + s2 * x[x2 + r] + s3 * x[x3 + r];
+        }
+    }
+
+    @Override
+    public void rank2kColumns4(float[] a, int ao, int lda, float[] v, int vo, int ldv, float[] w, int wo, int ldw,
+                               int j, int k, int r0, int r1) {
+        int c0 = ao, c1 = ao + lda, c2 = ao + 2 * lda, c3 = ao + 3 * lda;
+        int r = r0;
+        // Register block: 2·LANES rows × 4 columns, accumulated over all k terms before one store per column;
+        // each pair of row loads from V and W feeds 16 fused multiply-adds.
+        for (; r + 2 * LANES <= r1; r += 2 * LANES) {
+            FloatVector acc0 = FloatVector.zero(SPECIES), acc1 = FloatVector.zero(SPECIES);
+            FloatVector acc2 = FloatVector.zero(SPECIES), acc3 = FloatVector.zero(SPECIES);
+            FloatVector acc4 = FloatVector.zero(SPECIES), acc5 = FloatVector.zero(SPECIES);
+            FloatVector acc6 = FloatVector.zero(SPECIES), acc7 = FloatVector.zero(SPECIES);
+            for (int p = 0; p < k; p++) {
+                int vp = vo + p * ldv, wp = wo + p * ldw;
+                FloatVector va = FloatVector.fromArray(SPECIES, v, vp + r);
+                FloatVector vb = FloatVector.fromArray(SPECIES, v, vp + r + LANES);
+                FloatVector wa = FloatVector.fromArray(SPECIES, w, wp + r);
+                FloatVector wb = FloatVector.fromArray(SPECIES, w, wp + r + LANES);
+                FloatVector w0 = splat(w[wp + j]), v0 = splat(v[vp + j]);
+                acc0 = va.fma(w0, wa.fma(v0, acc0));
+                acc4 = vb.fma(w0, wb.fma(v0, acc4));
+                FloatVector w1 = splat(w[wp + j + 1]), v1 = splat(v[vp + j + 1]);
+                acc1 = va.fma(w1, wa.fma(v1, acc1));
+                acc5 = vb.fma(w1, wb.fma(v1, acc5));
+                FloatVector w2 = splat(w[wp + j + 2]), v2 = splat(v[vp + j + 2]);
+                acc2 = va.fma(w2, wa.fma(v2, acc2));
+                acc6 = vb.fma(w2, wb.fma(v2, acc6));
+                FloatVector w3 = splat(w[wp + j + 3]), v3 = splat(v[vp + j + 3]);
+                acc3 = va.fma(w3, wa.fma(v3, acc3));
+                acc7 = vb.fma(w3, wb.fma(v3, acc7));
+            }
+            subtract(a, c0 + r, acc0, acc4);
+            subtract(a, c1 + r, acc1, acc5);
+            subtract(a, c2 + r, acc2, acc6);
+            subtract(a, c3 + r, acc3, acc7);
+        }
+        if (r < r1) {
+            ScalarFloatOps.INSTANCE.rank2kColumns4(a, ao, lda, v, vo, ldv, w, wo, ldw, j, k, r, r1);
+        }
+    }
+}

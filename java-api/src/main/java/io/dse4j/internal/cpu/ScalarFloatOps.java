@@ -1,0 +1,103 @@
+package io.dse4j.internal.cpu;
+
+/** {@link VectorOps} over {@code float[]} in plain Java (products accumulated in double): the fallback when the Vector API is not available. */
+final class ScalarFloatOps extends F32Ops {
+
+    static final ScalarFloatOps INSTANCE = new ScalarFloatOps();
+
+    private ScalarFloatOps() {
+    }
+
+    @Override
+    public String describe() {
+        return "scalar Java loops (f32)";
+    }
+
+    @Override
+    public double dot(float[] x, int xo, float[] y, int yo, int m) {
+        // Four independent partial sums hide the floating-point add latency.
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int r = 0;
+        for (; r + 3 < m; r += 4) {
+            s0 += x[xo + r] * y[yo + r];
+            s1 += x[xo + r + 1] * y[yo + r + 1];
+            s2 += x[xo + r + 2] * y[yo + r + 2];
+            s3 += x[xo + r + 3] * y[yo + r + 3];
+        }
+        for (; r < m; r++) {
+            s0 += x[xo + r] * y[yo + r];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public void axpy(double alpha, float[] x, int xo, float[] y, int yo, int m) {
+        for (int r = 0; r < m; r++) {
+            y[yo + r] += alpha * x[xo + r];
+        }
+    }
+
+    @Override
+    public double symvColumn(float[] a, int ao, double vc, float[] v, int vo, float[] y, int yo, int m) {
+        double s0 = 0, s1 = 0;
+        int r = 0;
+        for (; r + 1 < m; r += 2) {
+            double t0 = a[ao + r], t1 = a[ao + r + 1];
+            y[yo + r] += t0 * vc;
+            y[yo + r + 1] += t1 * vc;
+            s0 += t0 * v[vo + r];
+            s1 += t1 * v[vo + r + 1];
+        }
+        for (; r < m; r++) {
+            double t = a[ao + r];
+            y[yo + r] += t * vc;
+            s0 += t * v[vo + r];
+        }
+        return s0 + s1;
+    }
+
+    @Override
+    public void symvColumns4(float[] a, int ao, int lda, double vc0, double vc1, double vc2, double vc3,
+                             float[] v, int vo, float[] y, int yo, int m, double[] dots) {
+        int a0 = ao, a1 = ao + lda, a2 = ao + 2 * lda, a3 = ao + 3 * lda;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (int r = 0; r < m; r++) {
+            double t0 = a[a0 + r], t1 = a[a1 + r], t2 = a[a2 + r], t3 = a[a3 + r];
+            double vr = v[vo + r];
+            y[yo + r] += t0 * vc0 + t1 * vc1 + t2 * vc2 + t3 * vc3;
+            s0 += t0 * vr;
+            s1 += t1 * vr;
+            s2 += t2 * vr;
+            s3 += t3 * vr;
+        }
+        dots[0] = s0;
+        dots[1] = s1;
+        dots[2] = s2;
+        dots[3] = s3;
+    }
+
+    @Override
+    public void axpy4(float[] dst, int o, float[] x, int x0, int x1, int x2, int x3,
+                      double s0, double s1, double s2, double s3, int m) {
+        for (int r = 0; r < m; r++) {
+            dst[o + r] += s0 * x[x0 + r] + s1 * x[x1 + r] + s2 * x[x2 + r] + s3 * x[x3 + r];
+        }
+    }
+
+    @Override
+    public void rank2kColumns4(float[] a, int ao, int lda, float[] v, int vo, int ldv, float[] w, int wo, int ldw,
+                               int j, int k, int r0, int r1) {
+        for (int c = 0; c < 4; c++) {
+            int col = ao + c * lda;
+            for (int p = 0; p < k; p++) {
+                double wj = w[wo + p * ldw + j + c];
+                double vj = v[vo + p * ldv + j + c];
+                int vp = vo + p * ldv;
+                int wp = wo + p * ldw;
+                for (int r = r0; r < r1; r++) {
+                    a[col + r] -= v[vp + r] * wj + w[wp + r] * vj;
+                }
+            }
+        }
+    }
+}
