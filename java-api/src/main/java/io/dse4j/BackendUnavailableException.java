@@ -10,6 +10,7 @@ public final class BackendUnavailableException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final String backend;
+    @SuppressWarnings("serial") // List.copyOf gives a serializable list
     private final List<String> reasons;
 
     public BackendUnavailableException(String backend, List<String> reasons) {

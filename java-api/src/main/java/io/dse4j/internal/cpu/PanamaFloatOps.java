@@ -76,7 +76,7 @@ final class PanamaFloatOps extends F32Ops {
                     .intoArray(y, yo + r);
         }
         for (; r < m; r++) {
-            y[yo + r] += alpha * x[xo + r];
+            y[yo + r] = (float) (y[yo + r] + (alpha * x[xo + r]));
         }
     }
 
@@ -93,7 +93,7 @@ final class PanamaFloatOps extends F32Ops {
         double s = sumLanes(acc);
         for (; r < m; r++) {
             double t = a[ao + r];
-            y[yo + r] += t * vc;
+            y[yo + r] = (float) (y[yo + r] + (t * vc));
             s += t * v[vo + r];
         }
         return s;
@@ -129,7 +129,7 @@ final class PanamaFloatOps extends F32Ops {
         for (; r < m; r++) {
             double t0 = a[a0 + r], t1 = a[a1 + r], t2 = a[a2 + r], t3 = a[a3 + r];
             double vr = v[vo + r];
-            y[yo + r] += t0 * vc0 + t1 * vc1 + t2 * vc2 + t3 * vc3;
+            y[yo + r] = (float) (y[yo + r] + (t0 * vc0 + t1 * vc1 + t2 * vc2 + t3 * vc3));
             s0 += t0 * vr;
             s1 += t1 * vr;
             s2 += t2 * vr;
@@ -156,7 +156,7 @@ final class PanamaFloatOps extends F32Ops {
             acc.intoArray(dst, o + r);
         }
         for (; r < m; r++) {
-            dst[o + r] += s0 * x[x0 + r] + s1 * x[x1 + r] + s2 * x[x2 + r] + s3 * x[x3 + r];
+            dst[o + r] = (float) (dst[o + r] + (s0 * x[x0 + r] + s1 * x[x1 + r] + s2 * x[x2 + r] + s3 * x[x3 + r]));
         }
     }
 

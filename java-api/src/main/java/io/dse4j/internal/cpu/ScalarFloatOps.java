@@ -1,6 +1,6 @@
 package io.dse4j.internal.cpu;
 
-/** {@link VectorOps} over {@code float[]} in plain Java (products accumulated in double): the fallback when the Vector API is not available. */
+/** {@link VectorOps} over {@code float[]} in plain Java, products accumulated in double: the fallback when the Vector API is not available. */
 final class ScalarFloatOps extends F32Ops {
 
     static final ScalarFloatOps INSTANCE = new ScalarFloatOps();
@@ -33,7 +33,7 @@ final class ScalarFloatOps extends F32Ops {
     @Override
     public void axpy(double alpha, float[] x, int xo, float[] y, int yo, int m) {
         for (int r = 0; r < m; r++) {
-            y[yo + r] += alpha * x[xo + r];
+            y[yo + r] = (float) (y[yo + r] + (alpha * x[xo + r]));
         }
     }
 
@@ -43,14 +43,14 @@ final class ScalarFloatOps extends F32Ops {
         int r = 0;
         for (; r + 1 < m; r += 2) {
             double t0 = a[ao + r], t1 = a[ao + r + 1];
-            y[yo + r] += t0 * vc;
-            y[yo + r + 1] += t1 * vc;
+            y[yo + r] = (float) (y[yo + r] + (t0 * vc));
+            y[yo + r + 1] = (float) (y[yo + r + 1] + (t1 * vc));
             s0 += t0 * v[vo + r];
             s1 += t1 * v[vo + r + 1];
         }
         for (; r < m; r++) {
             double t = a[ao + r];
-            y[yo + r] += t * vc;
+            y[yo + r] = (float) (y[yo + r] + (t * vc));
             s0 += t * v[vo + r];
         }
         return s0 + s1;
@@ -64,7 +64,7 @@ final class ScalarFloatOps extends F32Ops {
         for (int r = 0; r < m; r++) {
             double t0 = a[a0 + r], t1 = a[a1 + r], t2 = a[a2 + r], t3 = a[a3 + r];
             double vr = v[vo + r];
-            y[yo + r] += t0 * vc0 + t1 * vc1 + t2 * vc2 + t3 * vc3;
+            y[yo + r] = (float) (y[yo + r] + (t0 * vc0 + t1 * vc1 + t2 * vc2 + t3 * vc3));
             s0 += t0 * vr;
             s1 += t1 * vr;
             s2 += t2 * vr;
@@ -80,7 +80,7 @@ final class ScalarFloatOps extends F32Ops {
     public void axpy4(float[] dst, int o, float[] x, int x0, int x1, int x2, int x3,
                       double s0, double s1, double s2, double s3, int m) {
         for (int r = 0; r < m; r++) {
-            dst[o + r] += s0 * x[x0 + r] + s1 * x[x1 + r] + s2 * x[x2 + r] + s3 * x[x3 + r];
+            dst[o + r] = (float) (dst[o + r] + (s0 * x[x0 + r] + s1 * x[x1 + r] + s2 * x[x2 + r] + s3 * x[x3 + r]));
         }
     }
 
@@ -95,7 +95,7 @@ final class ScalarFloatOps extends F32Ops {
                 int vp = vo + p * ldv;
                 int wp = wo + p * ldw;
                 for (int r = r0; r < r1; r++) {
-                    a[col + r] -= v[vp + r] * wj + w[wp + r] * vj;
+                    a[col + r] = (float) (a[col + r] - (v[vp + r] * wj + w[wp + r] * vj));
                 }
             }
         }

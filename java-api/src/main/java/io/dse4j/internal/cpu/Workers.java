@@ -82,7 +82,7 @@ final class Workers implements AutoCloseable {
         for (int t = 1; t < parts; t++) {
             // Work before column k is k·m - k(k-1)/2; solve for the k that holds a fraction t/parts of the total.
             double k = h - Math.sqrt(Math.max(0, h * h - 2 * total * t / parts));
-            bounds[t] = Math.clamp((long) Math.round(k), bounds[t - 1], m);
+            bounds[t] = Math.clamp(Math.round(k), bounds[t - 1], m);
         }
         bounds[parts] = m;
         return bounds;
