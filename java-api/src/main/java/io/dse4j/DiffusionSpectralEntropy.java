@@ -136,7 +136,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         StageClock clock = new StageClock();
         Points points = gather(x, rows);
         clock.lap("prepare");
-        KernelSpectrum kernelSpectrum = backend.diffusionEigenvalues(points, sigma, precision);
+        KernelSpectrum kernelSpectrum = backend.diffusionSpectrum(points, sigma, precision, false);
         clock.addAll(kernelSpectrum.stages());
         Spectrum spectrum = Spectrum.of(kernelSpectrum.ascending());
         double entropy = spectrum.entropy(t);

@@ -18,15 +18,16 @@ public interface EigenBackend extends AutoCloseable {
     String describe();
 
     /**
-     * The eigenvalues of K = D^-½·G·D^-½ with Gᵢⱼ = exp(−‖xᵢ − xⱼ‖² / 2σ²) for the given points.
+     * The eigenvalues (and, on request, eigenvectors) of K = D^-½·G·D^-½ with Gᵢⱼ = exp(−‖xᵢ − xⱼ‖² / 2σ²) for the given points.
      *
-     * @param points    the points (n ≥ 1, finite)
-     * @param sigma     the kernel bandwidth, finite and &gt; 0
-     * @param precision the working precision of the N×N matrix
+     * @param points       the points (n ≥ 1, finite)
+     * @param sigma        the kernel bandwidth, finite and &gt; 0
+     * @param precision    the working precision of the N×N matrix
+     * @param eigenvectors whether to return the eigenvectors too (O(n³) more work, an n×n double result)
      * @throws io.dse4j.InvalidInputException if the matrix cannot fit in the memory this backend can use
      * @throws io.dse4j.ComputationException  if the computation fails
      */
-    KernelSpectrum diffusionEigenvalues(Points points, double sigma, Precision precision);
+    KernelSpectrum diffusionSpectrum(Points points, double sigma, Precision precision, boolean eigenvectors);
 
     @Override
     void close();

@@ -35,15 +35,15 @@ final class CpuBackend implements EigenBackend {
     }
 
     @Override
-    public KernelSpectrum diffusionEigenvalues(Points points, double sigma, Precision precision) {
+    public KernelSpectrum diffusionSpectrum(Points points, double sigma, Precision precision, boolean eigenvectors) {
         return precision == Precision.F32
-                ? diffusionEigenvalues(points, sigma, VectorOps.f32())
-                : diffusionEigenvalues(points, sigma, VectorOps.f64());
+                ? diffusionSpectrum(points, sigma, VectorOps.f32(), eigenvectors)
+                : diffusionSpectrum(points, sigma, VectorOps.f64(), eigenvectors);
     }
 
-    private <A> KernelSpectrum diffusionEigenvalues(Points points, double sigma, VectorOps<A> ops) {
+    private <A> KernelSpectrum diffusionSpectrum(Points points, double sigma, VectorOps<A> ops, boolean eigenvectors) {
         int n = points.n();
-        checkMemory(n, ops.precision());
+        checkMemory(n, ops.precision(), eigenvectors);
         StageClock clock = new StageClock();
         A a;
         try {
@@ -58,31 +58,38 @@ final class CpuBackend implements EigenBackend {
         clock.lap("distances");
         kernel.normalise(a, n, DiffusionKernel.squaredNorms(points.values(), n, points.dims()), sigma);
         clock.lap("kernel");
-        double[] eigenvalues;
         try {
-            eigenvalues = new SymmetricEigenvalues<>(ops, workers).eigenvalues(a, n, clock);
+            if (eigenvectors) {
+                SymmetricEigenvectors.Decomposition decomposition =
+                        new SymmetricEigenvectors<>(ops, workers).decompose(a, n);
+                clock.lap("eigenvectors");
+                return new KernelSpectrum(decomposition.values(), decomposition.vectors(), clock.timings());
+            }
+            double[] eigenvalues = new SymmetricEigenvalues<>(ops, workers).eigenvalues(a, n, clock);
+            return new KernelSpectrum(eigenvalues, clock.timings());
         } catch (ArithmeticException failure) {
             throw new ComputationException("CPU eigenvalue solver failed: " + failure.getMessage(), failure);
         }
-        return new KernelSpectrum(eigenvalues, clock.timings());
     }
 
     private static long bytesPerElement(Precision precision) {
         return precision == Precision.F32 ? 4 : 8;
     }
 
-    private static void checkMemory(int n, Precision precision) {
+    private static void checkMemory(int n, Precision precision, boolean eigenvectors) {
         if (n > MAX_N) {
             throw new InvalidInputException("n", "the CPU backend handles at most N = " + MAX_N
                     + " points (an N×N matrix in one Java array), got " + n + "; lower --max-n");
         }
         long element = bytesPerElement(precision);
         long needed = element * n * n
-                + element * n * (TridiagonalReduction.BLOCK + Runtime.getRuntime().availableProcessors()) + 64L * n;
+                + element * n * (TridiagonalReduction.BLOCK + Runtime.getRuntime().availableProcessors()) + 64L * n
+                + (eigenvectors ? 8L * n * n : 0);
         long available = Memory.availableHeap(needed);
         if (needed > available) {
             throw new InvalidInputException("n", "N = " + n + " in " + precision.label() + " needs about "
-                    + Memory.format(needed) + " of heap for the N×N kernel matrix and its workspace, but only "
+                    + Memory.format(needed) + " of heap for the N×N kernel matrix" + (eigenvectors ? ", the eigenvectors" : "")
+                    + " and the workspace, but only "
                     + Memory.format(available) + " is available (max heap " + Memory.format(Runtime.getRuntime().maxMemory())
                     + "); raise -Xmx (DSE4J_JAVA_OPTS for the command line) or lower --max-n");
         }
