@@ -152,6 +152,22 @@ class DiffusionSpectralEntropyTest {
     }
 
     @Test
+    void anNTooLargeForTheHeapIsRefusedWithTheMemoryNeeded() {
+        // 40000 points need a 40000² kernel matrix: 12.8 GB in f64, 6.4 GB in f32 — more than the test JVM's heap.
+        Matrix many = Matrix.ofRowMajor(new double[40_000], 40_000, 1);
+        try (DiffusionSpectralEntropy big = DiffusionSpectralEntropy.builder().backend(TestBackend.required())
+                .maxN(40_000).build()) {
+            InvalidInputException e = assertArgument("n", () -> big.compute(many));
+            assertTrue(e.getMessage().contains("N = 40000 in f64 needs about 11.9"), e.getMessage());
+            assertTrue(e.getMessage().contains("raise -Xmx"), e.getMessage());
+        }
+        try (DiffusionSpectralEntropy big = DiffusionSpectralEntropy.builder().backend(TestBackend.required())
+                .maxN(40_000).precision(Precision.F32).build()) {
+            assertTrue(assertArgument("n", () -> big.compute(many)).getMessage().contains("in f32 needs about 5.9"));
+        }
+    }
+
+    @Test
     void fractionalDiffusionTimesInterpolate() {
         Spectrum s = dse.compute(gaussian(100, 2, 5)).spectrum();
         double h1 = s.entropy(1);
