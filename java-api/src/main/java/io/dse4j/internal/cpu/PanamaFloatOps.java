@@ -59,11 +59,7 @@ final class PanamaFloatOps extends F32Ops {
             acc1 = FloatVector.fromArray(SPECIES, x, xo + r + LANES)
                     .fma(FloatVector.fromArray(SPECIES, y, yo + r + LANES), acc1);
         }
-        double s = sumLanes(acc0.add(acc1));
-        for (; r < m; r++) {
-            s += x[xo + r] * y[yo + r];
-        }
-        return s;
+        return sumLanes(acc0.add(acc1)) + ScalarFloatOps.INSTANCE.dot(x, xo + r, y, yo + r, m - r);
     }
 
     @Override
@@ -75,9 +71,7 @@ final class PanamaFloatOps extends F32Ops {
                     .fma(av, FloatVector.fromArray(SPECIES, y, yo + r))
                     .intoArray(y, yo + r);
         }
-        for (; r < m; r++) {
-            y[yo + r] = (float) (y[yo + r] + (alpha * x[xo + r]));
-        }
+        ScalarFloatOps.INSTANCE.axpy(alpha, x, xo + r, y, yo + r, m - r);
     }
 
     @Override
@@ -90,13 +84,7 @@ final class PanamaFloatOps extends F32Ops {
             t.fma(vcv, FloatVector.fromArray(SPECIES, y, yo + r)).intoArray(y, yo + r);
             acc = t.fma(FloatVector.fromArray(SPECIES, v, vo + r), acc);
         }
-        double s = sumLanes(acc);
-        for (; r < m; r++) {
-            double t = a[ao + r];
-            y[yo + r] = (float) (y[yo + r] + (t * vc));
-            s += t * v[vo + r];
-        }
-        return s;
+        return sumLanes(acc) + ScalarFloatOps.INSTANCE.symvColumn(a, ao + r, vc, v, vo + r, y, yo + r, m - r);
     }
 
     @Override
@@ -124,21 +112,12 @@ final class PanamaFloatOps extends F32Ops {
             acc2 = t2.fma(vr, acc2);
             acc3 = t3.fma(vr, acc3);
         }
-        double s0 = sumLanes(acc0), s1 = sumLanes(acc1);
-        double s2 = sumLanes(acc2), s3 = sumLanes(acc3);
-        for (; r < m; r++) {
-            double t0 = a[a0 + r], t1 = a[a1 + r], t2 = a[a2 + r], t3 = a[a3 + r];
-            double vr = v[vo + r];
-            y[yo + r] = (float) (y[yo + r] + (t0 * vc0 + t1 * vc1 + t2 * vc2 + t3 * vc3));
-            s0 += t0 * vr;
-            s1 += t1 * vr;
-            s2 += t2 * vr;
-            s3 += t3 * vr;
-        }
-        dots[0] = s0;
-        dots[1] = s1;
-        dots[2] = s2;
-        dots[3] = s3;
+        ScalarFloatOps.INSTANCE.symvColumns4(a, ao + r, lda, vc0, vc1, vc2, vc3, v, vo + r, y, yo + r, m - r,
+                dots);
+        dots[0] += sumLanes(acc0);
+        dots[1] += sumLanes(acc1);
+        dots[2] += sumLanes(acc2);
+        dots[3] += sumLanes(acc3);
     }
 
     @Override
@@ -155,9 +134,7 @@ final class PanamaFloatOps extends F32Ops {
             acc = FloatVector.fromArray(SPECIES, x, x3 + r).fma(b3, acc);
             acc.intoArray(dst, o + r);
         }
-        for (; r < m; r++) {
-            dst[o + r] = (float) (dst[o + r] + (s0 * x[x0 + r] + s1 * x[x1 + r] + s2 * x[x2 + r] + s3 * x[x3 + r]));
-        }
+        ScalarFloatOps.INSTANCE.axpy4(dst, o + r, x, x0 + r, x1 + r, x2 + r, x3 + r, s0, s1, s2, s3, m - r);
     }
 
     @Override

@@ -59,30 +59,24 @@ final class PanamaOps extends F64Ops {
             acc1 = DoubleVector.fromArray(SPECIES, x, xo + r + LANES)
                     .fma(DoubleVector.fromArray(SPECIES, y, yo + r + LANES), acc1);
         }
-        double s = sumLanes(acc0.add(acc1));
-        for (; r < m; r++) {
-            s += x[xo + r] * y[yo + r];
-        }
-        return s;
+        return sumLanes(acc0.add(acc1)) + ScalarOps.INSTANCE.dot(x, xo + r, y, yo + r, m - r);
     }
 
     @Override
     public void axpy(double alpha, double[] x, int xo, double[] y, int yo, int m) {
-        DoubleVector av = DoubleVector.broadcast(SPECIES, alpha);
+        DoubleVector av = splat(alpha);
         int r = 0;
         for (; r + LANES <= m; r += LANES) {
             DoubleVector.fromArray(SPECIES, x, xo + r)
                     .fma(av, DoubleVector.fromArray(SPECIES, y, yo + r))
                     .intoArray(y, yo + r);
         }
-        for (; r < m; r++) {
-            y[yo + r] += alpha * x[xo + r];
-        }
+        ScalarOps.INSTANCE.axpy(alpha, x, xo + r, y, yo + r, m - r);
     }
 
     @Override
     public double symvColumn(double[] a, int ao, double vc, double[] v, int vo, double[] y, int yo, int m) {
-        DoubleVector vcv = DoubleVector.broadcast(SPECIES, vc);
+        DoubleVector vcv = splat(vc);
         DoubleVector acc = DoubleVector.zero(SPECIES);
         int r = 0;
         for (; r + LANES <= m; r += LANES) {
@@ -90,13 +84,7 @@ final class PanamaOps extends F64Ops {
             t.fma(vcv, DoubleVector.fromArray(SPECIES, y, yo + r)).intoArray(y, yo + r);
             acc = t.fma(DoubleVector.fromArray(SPECIES, v, vo + r), acc);
         }
-        double s = sumLanes(acc);
-        for (; r < m; r++) {
-            double t = a[ao + r];
-            y[yo + r] += t * vc;
-            s += t * v[vo + r];
-        }
-        return s;
+        return sumLanes(acc) + ScalarOps.INSTANCE.symvColumn(a, ao + r, vc, v, vo + r, y, yo + r, m - r);
     }
 
     @Override
@@ -124,28 +112,17 @@ final class PanamaOps extends F64Ops {
             acc2 = t2.fma(vr, acc2);
             acc3 = t3.fma(vr, acc3);
         }
-        double s0 = sumLanes(acc0), s1 = sumLanes(acc1);
-        double s2 = sumLanes(acc2), s3 = sumLanes(acc3);
-        for (; r < m; r++) {
-            double t0 = a[a0 + r], t1 = a[a1 + r], t2 = a[a2 + r], t3 = a[a3 + r];
-            double vr = v[vo + r];
-            y[yo + r] += t0 * vc0 + t1 * vc1 + t2 * vc2 + t3 * vc3;
-            s0 += t0 * vr;
-            s1 += t1 * vr;
-            s2 += t2 * vr;
-            s3 += t3 * vr;
-        }
-        dots[0] = s0;
-        dots[1] = s1;
-        dots[2] = s2;
-        dots[3] = s3;
+        ScalarOps.INSTANCE.symvColumns4(a, ao + r, lda, vc0, vc1, vc2, vc3, v, vo + r, y, yo + r, m - r, dots);
+        dots[0] += sumLanes(acc0);
+        dots[1] += sumLanes(acc1);
+        dots[2] += sumLanes(acc2);
+        dots[3] += sumLanes(acc3);
     }
 
     @Override
     public void axpy4(double[] dst, int o, double[] x, int x0, int x1, int x2, int x3,
                       double s0, double s1, double s2, double s3, int m) {
-        DoubleVector b0 = DoubleVector.broadcast(SPECIES, s0), b1 = DoubleVector.broadcast(SPECIES, s1);
-        DoubleVector b2 = DoubleVector.broadcast(SPECIES, s2), b3 = DoubleVector.broadcast(SPECIES, s3);
+        DoubleVector b0 = splat(s0), b1 = splat(s1), b2 = splat(s2), b3 = splat(s3);
         int r = 0;
         for (; r + LANES <= m; r += LANES) {
             DoubleVector acc = DoubleVector.fromArray(SPECIES, dst, o + r);
@@ -155,9 +132,7 @@ final class PanamaOps extends F64Ops {
             acc = DoubleVector.fromArray(SPECIES, x, x3 + r).fma(b3, acc);
             acc.intoArray(dst, o + r);
         }
-        for (; r < m; r++) {
-            dst[o + r] += s0 * x[x0 + r] + s1 * x[x1 + r] + s2 * x[x2 + r] + s3 * x[x3 + r];
-        }
+        ScalarOps.INSTANCE.axpy4(dst, o + r, x, x0 + r, x1 + r, x2 + r, x3 + r, s0, s1, s2, s3, m - r);
     }
 
     @Override
