@@ -9,6 +9,9 @@ module io.dse4j {
     exports io.dse4j;
     exports io.dse4j.io;
 
+    // The generated CUDA bindings, used only by the GPU backend (which loads the libraries before touching them).
+    requires io.dse4j.bindings;
+
     // Optional: SIMD kernels when the JVM runs with --add-modules jdk.incubator.vector (checked at run time).
     requires static jdk.incubator.vector;
 }

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds dse4j's native libraries (called by Maven in the native module; runs by hand too):
+#   target/standin/libdse4j_cuda_standin.so            the host-side CUDA stand-in for tests (gcc, always)
+#   target/classes-native/io/dse4j/native/linux-x86_64/libdse4j_kernels.so
+#                                                      the CUDA kernels (nvcc, when it is installed), packed into
+#                                                      the library jar by java-api
+# Without nvcc the kernels are skipped with a message, the build succeeds, and the GPU probe says
+# "native kernels were not built".
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+out="$here/target"
+mkdir -p "$out/standin" "$out/classes-native"
+
+if [[ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]]; then
+  echo "native/build.sh: native libraries are built on linux-x86_64 only; skipping on $(uname -s)-$(uname -m)"
+  exit 0
+fi
+
+cc="${CC:-gcc}"
+if ! command -v "$cc" >/dev/null 2>&1; then
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "native/build.sh: $cc not found; installing gcc with apt-get"
+    apt-get install -y -qq gcc >/dev/null
+  else
+    echo "native/build.sh: a C compiler is needed for the CUDA stand-in (install gcc or set CC)" >&2
+    exit 1
+  fi
+fi
+"$cc" -O2 -Wall -Wextra -Werror -std=c11 -shared -fPIC -fvisibility=hidden \
+    -o "$out/standin/libdse4j_cuda_standin.so" "$here/standin/cuda_standin.c" -lm
+echo "native/build.sh: built $out/standin/libdse4j_cuda_standin.so"
+
+nvcc="${NVCC:-}"
+if [[ -z "$nvcc" ]]; then
+  nvcc="$(command -v nvcc || true)"
+  [[ -z "$nvcc" && -x /usr/local/cuda/bin/nvcc ]] && nvcc=/usr/local/cuda/bin/nvcc
+fi
+kernels_dir="$out/classes-native/io/dse4j/native/linux-x86_64"
+if [[ -z "$nvcc" ]]; then
+  echo "native/build.sh: nvcc not found; the CUDA kernels are not built (the GPU backend will report it)"
+  rm -f "$kernels_dir/libdse4j_kernels.so"
+  exit 0
+fi
+mkdir -p "$kernels_dir"
+# sm_80 (A100) and sm_90 (H100/H200) machine code, plus compute_90 PTX that newer GPUs JIT-compile.
+"$nvcc" -O3 -std=c++17 -shared -Xcompiler -fPIC -cudart shared -I"$here/include" \
+    -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90 \
+    -o "$kernels_dir/libdse4j_kernels.so" "$here/src/dse4j_kernels.cu"
+echo "native/build.sh: built $kernels_dir/libdse4j_kernels.so with $("$nvcc" --version | tail -n 2 | head -n 1)"

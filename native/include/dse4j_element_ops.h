@@ -1,0 +1,39 @@
+/*
+ * dse4j: the per-element arithmetic of the diffusion kernel, shared by the CUDA kernels (compiled by nvcc for the
+ * device) and by the host-side CUDA stand-in (compiled by gcc), so that CI tests the very arithmetic the GPU runs.
+ *
+ * Entries are those of K = D^-1/2 G D^-1/2 with G_ij = exp(-d2_ij / (2 sigma^2)); the Gaussian's constant
+ * 1/(sigma sqrt(2 pi)) cancels in K and is left out, which keeps every degree >= 1 (G_ii = 1 exactly).
+ */
+#ifndef DSE4J_ELEMENT_OPS_H
+#define DSE4J_ELEMENT_OPS_H
+
+#include <math.h>
+
+#ifdef __CUDACC__
+#define DSE4J_HD __host__ __device__
+#else
+#define DSE4J_HD
+#endif
+
+/*
+ * Gaussian of a squared distance formed from a Gram entry and the two squared norms:
+ * d2 = |xi|^2 + |xj|^2 - 2 xi.xj, clamped at 0 (rounding can make it slightly negative);
+ * scale = -1 / (2 sigma^2). Off-diagonal entries only: the diagonal is exactly 1.
+ */
+DSE4J_HD static inline double dse4j_gaussian_entry(double gram, double norm_i, double norm_j, double scale)
+{
+    double d2 = norm_i + norm_j - 2.0 * gram;
+    if (d2 < 0.0) {
+        d2 = 0.0;
+    }
+    return exp(d2 * scale);
+}
+
+/* K_ij = (d_i^-1/2 G_ij) d_j^-1/2, in the order the reference's diag(d) G diag(d) product amounts to. */
+DSE4J_HD static inline double dse4j_normalised_entry(double g, double root_inverse_i, double root_inverse_j)
+{
+    return (root_inverse_i * g) * root_inverse_j;
+}
+
+#endif

@@ -1,0 +1,796 @@
+/*
+ * dse4j CUDA stand-in (see dse4j_standin.h): the CUDA runtime, cuBLAS, cuSOLVER and dse4j-kernel functions the GPU
+ * backend calls, implemented on the host with their real calling conventions and semantics, so that CI exercises
+ * the GPU backend's Java code — argument passing, status handling, the info output, resource release on every
+ * path — without a GPU. Right, not fast: naive loops, and cyclic Jacobi for the eigenproblem.
+ *
+ * "Device memory" is host memory from malloc; streams are accepted and ignored (everything is synchronous).
+ * The types below mirror the CUDA headers' ABI (enums are int, handles are opaque pointers); the headers
+ * themselves are not needed to build this file.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../include/dse4j_element_ops.h"
+#include "dse4j_standin.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+/* ---- status codes (values from the CUDA 11.8/13.0 headers) ---- */
+enum {
+    cudaSuccess = 0, cudaErrorInvalidValue = 1, cudaErrorMemoryAllocation = 2, cudaErrorInvalidDevice = 101,
+    cudaErrorNoDevice = 100, cudaErrorInvalidResourceHandle = 400
+};
+enum {
+    CUBLAS_STATUS_SUCCESS = 0, CUBLAS_STATUS_NOT_INITIALIZED = 1, CUBLAS_STATUS_INVALID_VALUE = 7
+};
+enum {
+    CUSOLVER_STATUS_SUCCESS = 0, CUSOLVER_STATUS_NOT_INITIALIZED = 1, CUSOLVER_STATUS_INVALID_VALUE = 3
+};
+enum { CUDA_R_32F = 0, CUDA_R_64F = 1 };
+enum { CUBLAS_FILL_MODE_LOWER = 0, CUBLAS_FILL_MODE_UPPER = 1 };
+enum { CUBLAS_OP_N = 0, CUBLAS_OP_T = 1 };
+enum { CUSOLVER_EIG_MODE_NOVECTOR = 0, CUSOLVER_EIG_MODE_VECTOR = 1 };
+enum { cudaMemcpyHostToHost = 0, cudaMemcpyHostToDevice = 1, cudaMemcpyDeviceToHost = 2,
+       cudaMemcpyDeviceToDevice = 3, cudaMemcpyDefault = 4 };
+
+/* ---- ledger: every live allocation and handle, so leaks and double frees are visible ---- */
+
+typedef struct {
+    void **items;
+    int64_t count;
+    int64_t capacity;
+} pointer_set;
+
+static pointer_set allocations;
+static pointer_set handles;
+static size_t allocated_bytes;
+static size_t device_total = (size_t) 80 << 30;
+static int device_count = 1;
+
+static int set_add(pointer_set *set, void *p)
+{
+    if (set->count == set->capacity) {
+        int64_t capacity = set->capacity == 0 ? 64 : 2 * set->capacity;
+        void **items = realloc(set->items, (size_t) capacity * sizeof(void *));
+        if (items == NULL) {
+            return 0;
+        }
+        set->items = items;
+        set->capacity = capacity;
+    }
+    set->items[set->count++] = p;
+    return 1;
+}
+
+static int set_remove(pointer_set *set, const void *p)
+{
+    for (int64_t i = 0; i < set->count; i++) {
+        if (set->items[i] == p) {
+            set->items[i] = set->items[--set->count];
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int set_contains(const pointer_set *set, const void *p)
+{
+    for (int64_t i = 0; i < set->count; i++) {
+        if (set->items[i] == p) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- fault injection and call counting ---- */
+
+#define MAX_FUNCTIONS 64
+
+typedef struct {
+    char name[64];
+    int64_t calls;
+    int64_t fail_at;   /* the call number that fails, 0 for none */
+    int status;
+} function_record;
+
+static function_record functions[MAX_FUNCTIONS];
+static int function_count;
+static int pending_info;
+
+static function_record *record_of(const char *name)
+{
+    for (int i = 0; i < function_count; i++) {
+        if (strcmp(functions[i].name, name) == 0) {
+            return &functions[i];
+        }
+    }
+    if (function_count == MAX_FUNCTIONS) {
+        return NULL;
+    }
+    function_record *r = &functions[function_count++];
+    memset(r, 0, sizeof *r);
+    strncpy(r->name, name, sizeof r->name - 1);
+    return r;
+}
+
+/* Counts a call; returns the injected status when this call must fail, else 0. */
+static int enter(const char *name)
+{
+    function_record *r = record_of(name);
+    if (r == NULL) {
+        return 0;
+    }
+    r->calls++;
+    if (r->fail_at != 0 && r->calls == r->fail_at) {
+        r->fail_at = 0;
+        return r->status;
+    }
+    return 0;
+}
+
+#define ENTER(name)                      \
+    do {                                 \
+        int injected_ = enter(name);     \
+        if (injected_ != 0) {            \
+            return injected_;            \
+        }                                \
+    } while (0)
+
+EXPORT int dse4j_standin_version(void)
+{
+    return 1;
+}
+
+EXPORT void dse4j_standin_reset(void)
+{
+    function_count = 0;
+    pending_info = 0;
+    device_count = 1;
+    device_total = (size_t) 80 << 30;
+}
+
+EXPORT int64_t dse4j_standin_outstanding_allocations(void)
+{
+    return allocations.count;
+}
+
+EXPORT int64_t dse4j_standin_outstanding_handles(void)
+{
+    return handles.count;
+}
+
+EXPORT int64_t dse4j_standin_calls(const char *function)
+{
+    function_record *r = record_of(function);
+    return r == NULL ? 0 : r->calls;
+}
+
+EXPORT void dse4j_standin_fail(const char *function, int64_t nth, int status)
+{
+    function_record *r = record_of(function);
+    if (r != NULL) {
+        r->fail_at = r->calls + nth;
+        r->status = status;
+    }
+}
+
+EXPORT void dse4j_standin_fail_info(int info)
+{
+    pending_info = info;
+}
+
+EXPORT void dse4j_standin_set_devices(int count)
+{
+    device_count = count;
+}
+
+EXPORT void dse4j_standin_set_memory(size_t total_bytes)
+{
+    device_total = total_bytes;
+}
+
+/* ---- CUDA runtime ---- */
+
+EXPORT const char *cudaGetErrorName(int error)
+{
+    switch (error) {
+        case cudaSuccess: return "cudaSuccess";
+        case cudaErrorInvalidValue: return "cudaErrorInvalidValue";
+        case cudaErrorMemoryAllocation: return "cudaErrorMemoryAllocation";
+        case 35: return "cudaErrorInsufficientDriver";
+        case cudaErrorNoDevice: return "cudaErrorNoDevice";
+        case cudaErrorInvalidDevice: return "cudaErrorInvalidDevice";
+        case cudaErrorInvalidResourceHandle: return "cudaErrorInvalidResourceHandle";
+        default: return "cudaErrorUnknown";
+    }
+}
+
+EXPORT const char *cudaGetErrorString(int error)
+{
+    switch (error) {
+        case cudaSuccess: return "no error";
+        case cudaErrorInvalidValue: return "invalid argument";
+        case cudaErrorMemoryAllocation: return "out of memory";
+        case 35: return "CUDA driver version is insufficient for CUDA runtime version";
+        case cudaErrorNoDevice: return "no CUDA-capable device is detected";
+        case cudaErrorInvalidDevice: return "invalid device ordinal";
+        case cudaErrorInvalidResourceHandle: return "invalid resource handle";
+        default: return "unknown error";
+    }
+}
+
+EXPORT int cudaGetLastError(void)
+{
+    return cudaSuccess;
+}
+
+EXPORT int cudaRuntimeGetVersion(int *version)
+{
+    ENTER("cudaRuntimeGetVersion");
+    if (version == NULL) {
+        return cudaErrorInvalidValue;
+    }
+    *version = 13000;
+    return cudaSuccess;
+}
+
+EXPORT int cudaDriverGetVersion(int *version)
+{
+    ENTER("cudaDriverGetVersion");
+    if (version == NULL) {
+        return cudaErrorInvalidValue;
+    }
+    *version = 13000;
+    return cudaSuccess;
+}
+
+EXPORT int cudaGetDeviceCount(int *count)
+{
+    ENTER("cudaGetDeviceCount");
+    if (count == NULL) {
+        return cudaErrorInvalidValue;
+    }
+    *count = device_count;
+    return device_count > 0 ? cudaSuccess : cudaErrorNoDevice;
+}
+
+EXPORT int cudaSetDevice(int device)
+{
+    ENTER("cudaSetDevice");
+    return device >= 0 && device < device_count ? cudaSuccess : cudaErrorInvalidDevice;
+}
+
+EXPORT int cudaMemGetInfo(size_t *free_bytes, size_t *total_bytes)
+{
+    ENTER("cudaMemGetInfo");
+    if (free_bytes == NULL || total_bytes == NULL) {
+        return cudaErrorInvalidValue;
+    }
+    *total_bytes = device_total;
+    *free_bytes = allocated_bytes > device_total ? 0 : device_total - allocated_bytes;
+    return cudaSuccess;
+}
+
+EXPORT int cudaMalloc(void **pointer, size_t bytes)
+{
+    ENTER("cudaMalloc");
+    if (pointer == NULL) {
+        return cudaErrorInvalidValue;
+    }
+    if (bytes > device_total - (allocated_bytes > device_total ? device_total : allocated_bytes)) {
+        return cudaErrorMemoryAllocation;
+    }
+    /* Header of one size_t before the block, to account the bytes at free time. */
+    size_t *block = malloc(sizeof(size_t) + (bytes == 0 ? 1 : bytes));
+    if (block == NULL) {
+        return cudaErrorMemoryAllocation;
+    }
+    block[0] = bytes;
+    void *p = block + 1;
+    if (!set_add(&allocations, p)) {
+        free(block);
+        return cudaErrorMemoryAllocation;
+    }
+    allocated_bytes += bytes;
+    *pointer = p;
+    return cudaSuccess;
+}
+
+EXPORT int cudaFree(void *pointer)
+{
+    ENTER("cudaFree");
+    if (pointer == NULL) {
+        return cudaSuccess;
+    }
+    if (!set_remove(&allocations, pointer)) {
+        return cudaErrorInvalidValue;
+    }
+    size_t *block = (size_t *) pointer - 1;
+    allocated_bytes -= block[0];
+    free(block);
+    return cudaSuccess;
+}
+
+EXPORT int cudaMemcpy(void *dst, const void *src, size_t bytes, int kind)
+{
+    ENTER("cudaMemcpy");
+    if ((dst == NULL || src == NULL) && bytes > 0) {
+        return cudaErrorInvalidValue;
+    }
+    if (kind < cudaMemcpyHostToHost || kind > cudaMemcpyDefault) {
+        return cudaErrorInvalidValue;
+    }
+    memmove(dst, src, bytes);
+    return cudaSuccess;
+}
+
+EXPORT int cudaMemcpyAsync(void *dst, const void *src, size_t bytes, int kind, void *stream)
+{
+    ENTER("cudaMemcpyAsync");
+    if (stream != NULL && !set_contains(&handles, stream)) {
+        return cudaErrorInvalidResourceHandle;
+    }
+    if ((dst == NULL || src == NULL) && bytes > 0) {
+        return cudaErrorInvalidValue;
+    }
+    if (kind < cudaMemcpyHostToHost || kind > cudaMemcpyDefault) {
+        return cudaErrorInvalidValue;
+    }
+    memmove(dst, src, bytes);
+    return cudaSuccess;
+}
+
+static int new_handle(void **handle, const char *kind)
+{
+    void *h = malloc(16);
+    if (h == NULL) {
+        return 0;
+    }
+    strncpy((char *) h, kind, 15);
+    ((char *) h)[15] = 0;
+    if (!set_add(&handles, h)) {
+        free(h);
+        return 0;
+    }
+    *handle = h;
+    return 1;
+}
+
+static int is_handle(const void *h, const char *kind)
+{
+    return h != NULL && set_contains(&handles, h) && strncmp((const char *) h, kind, 15) == 0;
+}
+
+static int drop_handle(void *h, const char *kind)
+{
+    if (!is_handle(h, kind)) {
+        return 0;
+    }
+    set_remove(&handles, h);
+    free(h);
+    return 1;
+}
+
+EXPORT int cudaStreamCreate(void **stream)
+{
+    ENTER("cudaStreamCreate");
+    if (stream == NULL) {
+        return cudaErrorInvalidValue;
+    }
+    return new_handle(stream, "stream") ? cudaSuccess : cudaErrorMemoryAllocation;
+}
+
+EXPORT int cudaStreamDestroy(void *stream)
+{
+    ENTER("cudaStreamDestroy");
+    return drop_handle(stream, "stream") ? cudaSuccess : cudaErrorInvalidResourceHandle;
+}
+
+EXPORT int cudaStreamSynchronize(void *stream)
+{
+    ENTER("cudaStreamSynchronize");
+    return stream == NULL || is_handle(stream, "stream") ? cudaSuccess : cudaErrorInvalidResourceHandle;
+}
+
+/* ---- cuBLAS ---- */
+
+EXPORT int cublasCreate_v2(void **handle)
+{
+    ENTER("cublasCreate_v2");
+    if (handle == NULL) {
+        return CUBLAS_STATUS_INVALID_VALUE;
+    }
+    return new_handle(handle, "cublas") ? CUBLAS_STATUS_SUCCESS : 3 /* CUBLAS_STATUS_ALLOC_FAILED */;
+}
+
+EXPORT int cublasDestroy_v2(void *handle)
+{
+    ENTER("cublasDestroy_v2");
+    return drop_handle(handle, "cublas") ? CUBLAS_STATUS_SUCCESS : CUBLAS_STATUS_NOT_INITIALIZED;
+}
+
+EXPORT int cublasSetStream_v2(void *handle, void *stream)
+{
+    ENTER("cublasSetStream_v2");
+    if (!is_handle(handle, "cublas")) {
+        return CUBLAS_STATUS_NOT_INITIALIZED;
+    }
+    return stream == NULL || is_handle(stream, "stream") ? CUBLAS_STATUS_SUCCESS : CUBLAS_STATUS_INVALID_VALUE;
+}
+
+/* C = alpha op(A) op(A)^T + beta C on the uplo triangle of the n x n C; op(A) is n x k. */
+#define SYRK_BODY(T)                                                                                        \
+    if (!is_handle(handle, "cublas")) {                                                                     \
+        return CUBLAS_STATUS_NOT_INITIALIZED;                                                               \
+    }                                                                                                       \
+    if ((uplo != CUBLAS_FILL_MODE_LOWER && uplo != CUBLAS_FILL_MODE_UPPER)                                  \
+        || (trans != CUBLAS_OP_N && trans != CUBLAS_OP_T) || n < 0 || k < 0                                 \
+        || lda < (trans == CUBLAS_OP_N ? (n > 1 ? n : 1) : (k > 1 ? k : 1)) || ldc < (n > 1 ? n : 1)        \
+        || alpha == NULL || beta == NULL) {                                                                 \
+        return CUBLAS_STATUS_INVALID_VALUE;                                                                 \
+    }                                                                                                       \
+    for (int64_t j = 0; j < n; j++) {                                                                       \
+        int64_t from = uplo == CUBLAS_FILL_MODE_LOWER ? j : 0;                                              \
+        int64_t to = uplo == CUBLAS_FILL_MODE_LOWER ? n : j + 1;                                            \
+        for (int64_t i = from; i < to; i++) {                                                               \
+            double sum = 0.0;                                                                               \
+            for (int64_t p = 0; p < k; p++) {                                                               \
+                double aip = trans == CUBLAS_OP_N ? (double) A[i + p * lda] : (double) A[p + i * lda];      \
+                double ajp = trans == CUBLAS_OP_N ? (double) A[j + p * lda] : (double) A[p + j * lda];      \
+                sum += aip * ajp;                                                                           \
+            }                                                                                               \
+            T *c = C + i + j * (int64_t) ldc;                                                               \
+            *c = (T) ((double) *alpha * sum + (*beta == 0 ? 0.0 : (double) *beta * (double) *c));          \
+        }                                                                                                   \
+    }                                                                                                       \
+    return CUBLAS_STATUS_SUCCESS;
+
+EXPORT int cublasDsyrk_v2(void *handle, int uplo, int trans, int n, int k, const double *alpha, const double *A,
+                          int lda, const double *beta, double *C, int ldc)
+{
+    ENTER("cublasDsyrk_v2");
+    SYRK_BODY(double)
+}
+
+EXPORT int cublasSsyrk_v2(void *handle, int uplo, int trans, int n, int k, const float *alpha, const float *A,
+                          int lda, const float *beta, float *C, int ldc)
+{
+    ENTER("cublasSsyrk_v2");
+    SYRK_BODY(float)
+}
+
+/* ---- cuSOLVER ---- */
+
+EXPORT int cusolverDnCreate(void **handle)
+{
+    ENTER("cusolverDnCreate");
+    if (handle == NULL) {
+        return CUSOLVER_STATUS_INVALID_VALUE;
+    }
+    return new_handle(handle, "cusolver") ? CUSOLVER_STATUS_SUCCESS : 2 /* CUSOLVER_STATUS_ALLOC_FAILED */;
+}
+
+EXPORT int cusolverDnDestroy(void *handle)
+{
+    ENTER("cusolverDnDestroy");
+    return drop_handle(handle, "cusolver") ? CUSOLVER_STATUS_SUCCESS : CUSOLVER_STATUS_NOT_INITIALIZED;
+}
+
+EXPORT int cusolverDnSetStream(void *handle, void *stream)
+{
+    ENTER("cusolverDnSetStream");
+    if (!is_handle(handle, "cusolver")) {
+        return CUSOLVER_STATUS_NOT_INITIALIZED;
+    }
+    return stream == NULL || is_handle(stream, "stream") ? CUSOLVER_STATUS_SUCCESS : CUSOLVER_STATUS_INVALID_VALUE;
+}
+
+EXPORT int cusolverDnCreateParams(void **params)
+{
+    ENTER("cusolverDnCreateParams");
+    if (params == NULL) {
+        return CUSOLVER_STATUS_INVALID_VALUE;
+    }
+    return new_handle(params, "params") ? CUSOLVER_STATUS_SUCCESS : 2;
+}
+
+EXPORT int cusolverDnDestroyParams(void *params)
+{
+    ENTER("cusolverDnDestroyParams");
+    return drop_handle(params, "params") ? CUSOLVER_STATUS_SUCCESS : CUSOLVER_STATUS_INVALID_VALUE;
+}
+
+static int check_syevd(void *handle, void *params, int jobz, int uplo, int64_t n, int type_a, int64_t lda,
+                       int type_w, int compute)
+{
+    if (!is_handle(handle, "cusolver")) {
+        return CUSOLVER_STATUS_NOT_INITIALIZED;
+    }
+    if ((params != NULL && !is_handle(params, "params"))
+        || (jobz != CUSOLVER_EIG_MODE_NOVECTOR && jobz != CUSOLVER_EIG_MODE_VECTOR)
+        || (uplo != CUBLAS_FILL_MODE_LOWER && uplo != CUBLAS_FILL_MODE_UPPER) || n < 0 || lda < (n > 1 ? n : 1)
+        || (type_a != CUDA_R_64F && type_a != CUDA_R_32F) || type_w != type_a || compute != type_a) {
+        return CUSOLVER_STATUS_INVALID_VALUE;
+    }
+    return CUSOLVER_STATUS_SUCCESS;
+}
+
+/* The stand-in asks for an n x n double scratch matrix (plus slack): its Jacobi sweeps work there. */
+static size_t device_workspace(int64_t n)
+{
+    return (size_t) (n * n) * sizeof(double) + 64;
+}
+
+EXPORT int cusolverDnXsyevd_bufferSize(void *handle, void *params, int jobz, int uplo, int64_t n, int type_a,
+                                       const void *A, int64_t lda, int type_w, const void *W, int compute,
+                                       size_t *device_bytes, size_t *host_bytes)
+{
+    ENTER("cusolverDnXsyevd_bufferSize");
+    (void) A;
+    (void) W;
+    int status = check_syevd(handle, params, jobz, uplo, n, type_a, lda, type_w, compute);
+    if (status != CUSOLVER_STATUS_SUCCESS) {
+        return status;
+    }
+    if (device_bytes == NULL || host_bytes == NULL) {
+        return CUSOLVER_STATUS_INVALID_VALUE;
+    }
+    *device_bytes = device_workspace(n);
+    *host_bytes = 0;
+    return CUSOLVER_STATUS_SUCCESS;
+}
+
+/*
+ * Cyclic Jacobi (Golub & Van Loan, 4th ed., section 8.5.3) on the full symmetric s (n x n, column-major),
+ * accumulating the rotations into v when it is not NULL. Eigenvalues end on s's diagonal.
+ */
+static void jacobi(double *s, double *v, int64_t n)
+{
+    for (int sweep = 0; sweep < 100; sweep++) {
+        double off = 0.0;
+        double total = 0.0;
+        for (int64_t j = 0; j < n; j++) {
+            for (int64_t i = 0; i < n; i++) {
+                double x = s[i + j * n];
+                total += x * x;
+                if (i != j) {
+                    off += x * x;
+                }
+            }
+        }
+        if (off <= 1e-32 * total || off == 0.0) {
+            return;
+        }
+        for (int64_t p = 0; p < n; p++) {
+            for (int64_t q = p + 1; q < n; q++) {
+                double apq = s[p + q * n];
+                if (apq == 0.0) {
+                    continue;
+                }
+                double theta = (s[q + q * n] - s[p + p * n]) / (2.0 * apq);
+                double t = theta == 0.0 ? 1.0 : copysign(1.0, theta) / (fabs(theta) + sqrt(theta * theta + 1.0));
+                double c = 1.0 / sqrt(t * t + 1.0);
+                double sn = t * c;
+                for (int64_t k = 0; k < n; k++) {
+                    double skp = s[k + p * n];
+                    double skq = s[k + q * n];
+                    s[k + p * n] = c * skp - sn * skq;
+                    s[k + q * n] = sn * skp + c * skq;
+                }
+                for (int64_t k = 0; k < n; k++) {
+                    double spk = s[p + k * n];
+                    double sqk = s[q + k * n];
+                    s[p + k * n] = c * spk - sn * sqk;
+                    s[q + k * n] = sn * spk + c * sqk;
+                }
+                if (v != NULL) {
+                    for (int64_t k = 0; k < n; k++) {
+                        double vkp = v[k + p * n];
+                        double vkq = v[k + q * n];
+                        v[k + p * n] = c * vkp - sn * vkq;
+                        v[k + q * n] = sn * vkp + c * vkq;
+                    }
+                }
+            }
+        }
+    }
+}
+
+EXPORT int cusolverDnXsyevd(void *handle, void *params, int jobz, int uplo, int64_t n, int type_a, void *A,
+                            int64_t lda, int type_w, void *W, int compute, void *device_work, size_t device_bytes,
+                            void *host_work, size_t host_bytes, int *info)
+{
+    ENTER("cusolverDnXsyevd");
+    (void) host_work;
+    (void) host_bytes;
+    int status = check_syevd(handle, params, jobz, uplo, n, type_a, lda, type_w, compute);
+    if (status != CUSOLVER_STATUS_SUCCESS) {
+        return status;
+    }
+    if (info == NULL || (n > 0 && (A == NULL || W == NULL)) || device_bytes < device_workspace(n)
+        || (device_work == NULL && n > 0)) {
+        return CUSOLVER_STATUS_INVALID_VALUE;
+    }
+    if (pending_info != 0) {
+        *info = pending_info;
+        pending_info = 0;
+        return CUSOLVER_STATUS_SUCCESS;
+    }
+    double *s = (double *) device_work;
+    double *v = NULL;
+    if (jobz == CUSOLVER_EIG_MODE_VECTOR) {
+        v = malloc((size_t) (n * n > 0 ? n * n : 1) * sizeof(double));
+        if (v == NULL) {
+            return 7; /* CUSOLVER_STATUS_INTERNAL_ERROR */
+        }
+        memset(v, 0, (size_t) (n * n) * sizeof(double));
+        for (int64_t i = 0; i < n; i++) {
+            v[i + i * n] = 1.0;
+        }
+    }
+    /* Only the uplo triangle of A is read, as LAPACK does. */
+    for (int64_t j = 0; j < n; j++) {
+        for (int64_t i = j; i < n; i++) {
+            int64_t lower = i + j * lda;
+            int64_t upper = j + i * lda;
+            int64_t at = uplo == CUBLAS_FILL_MODE_LOWER ? lower : upper;
+            double x = type_a == CUDA_R_64F ? ((double *) A)[at] : (double) ((float *) A)[at];
+            s[i + j * n] = x;
+            s[j + i * n] = x;
+        }
+    }
+    jacobi(s, v, n);
+    /* Ascending order, eigenvectors following their eigenvalues (selection sort by index). */
+    double *values = malloc((size_t) (n > 0 ? n : 1) * sizeof(double));
+    int64_t *index = malloc((size_t) (n > 0 ? n : 1) * sizeof(int64_t));
+    if (values == NULL || index == NULL) {
+        free(values);
+        free(index);
+        free(v);
+        return 7;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        values[i] = s[i + i * n];
+        index[i] = i;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        int64_t best = i;
+        for (int64_t k = i + 1; k < n; k++) {
+            if (values[index[k]] < values[index[best]]) {
+                best = k;
+            }
+        }
+        int64_t swap = index[i];
+        index[i] = index[best];
+        index[best] = swap;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        double value = values[index[i]];
+        if (type_w == CUDA_R_64F) {
+            ((double *) W)[i] = value;
+        } else {
+            ((float *) W)[i] = (float) value;
+        }
+        if (v != NULL) {
+            for (int64_t k = 0; k < n; k++) {
+                double x = v[k + index[i] * n];
+                if (type_a == CUDA_R_64F) {
+                    ((double *) A)[k + i * lda] = x;
+                } else {
+                    ((float *) A)[k + i * lda] = (float) x;
+                }
+            }
+        }
+    }
+    free(values);
+    free(index);
+    free(v);
+    *info = 0;
+    return CUSOLVER_STATUS_SUCCESS;
+}
+
+/* ---- dse4j kernels, on the host, with the shared per-element arithmetic ---- */
+
+#define DIAGONAL(T)                                                  \
+    for (int64_t i = 0; i < n; i++) {                                \
+        norms[i] = (double) a[i + i * lda];                          \
+    }                                                                \
+    return cudaSuccess;
+
+#define GAUSSIAN(T)                                                                                  \
+    double scale = -1.0 / (2.0 * sigma * sigma);                                                     \
+    for (int64_t j = 0; j < n; j++) {                                                                \
+        a[j + j * lda] = (T) 1.0;                                                                    \
+        for (int64_t i = j + 1; i < n; i++) {                                                        \
+            T *entry = a + i + j * lda;                                                              \
+            *entry = (T) dse4j_gaussian_entry((double) *entry, norms[i], norms[j], scale);           \
+        }                                                                                            \
+    }                                                                                                \
+    return cudaSuccess;
+
+#define DEGREES(T)                                                   \
+    for (int64_t i = 0; i < n; i++) {                                \
+        degrees[i] = 0.0;                                            \
+    }                                                                \
+    for (int64_t j = 0; j < n; j++) {                                \
+        for (int64_t i = j; i < n; i++) {                            \
+            double g = (double) a[i + j * lda];                      \
+            degrees[j] += g;                                         \
+            if (i != j) {                                            \
+                degrees[i] += g;                                     \
+            }                                                        \
+        }                                                            \
+    }                                                                \
+    return cudaSuccess;
+
+#define NORMALISE(T)                                                                                     \
+    for (int64_t j = 0; j < n; j++) {                                                                    \
+        double rj = 1.0 / sqrt(degrees[j]);                                                              \
+        for (int64_t i = j; i < n; i++) {                                                                \
+            T *entry = a + i + j * lda;                                                                  \
+            *entry = (T) dse4j_normalised_entry((double) *entry, 1.0 / sqrt(degrees[i]), rj);            \
+        }                                                                                                \
+    }                                                                                                    \
+    return cudaSuccess;
+
+#define KERNEL_ARGS_OK(stream) ((stream) == NULL || is_handle((stream), "stream"))
+
+EXPORT int dse4j_diagonal_f64(const double *a, int64_t n, int64_t lda, double *norms, void *stream)
+{
+    ENTER("dse4j_diagonal_f64");
+    if (!KERNEL_ARGS_OK(stream) || lda < n) return cudaErrorInvalidValue;
+    DIAGONAL(double)
+}
+
+EXPORT int dse4j_diagonal_f32(const float *a, int64_t n, int64_t lda, double *norms, void *stream)
+{
+    ENTER("dse4j_diagonal_f32");
+    if (!KERNEL_ARGS_OK(stream) || lda < n) return cudaErrorInvalidValue;
+    DIAGONAL(float)
+}
+
+EXPORT int dse4j_gaussian_f64(double *a, int64_t n, int64_t lda, const double *norms, double sigma, void *stream)
+{
+    ENTER("dse4j_gaussian_f64");
+    if (!KERNEL_ARGS_OK(stream) || lda < n) return cudaErrorInvalidValue;
+    GAUSSIAN(double)
+}
+
+EXPORT int dse4j_gaussian_f32(float *a, int64_t n, int64_t lda, const double *norms, double sigma, void *stream)
+{
+    ENTER("dse4j_gaussian_f32");
+    if (!KERNEL_ARGS_OK(stream) || lda < n) return cudaErrorInvalidValue;
+    GAUSSIAN(float)
+}
+
+EXPORT int dse4j_degrees_f64(const double *a, int64_t n, int64_t lda, double *degrees, void *stream)
+{
+    ENTER("dse4j_degrees_f64");
+    if (!KERNEL_ARGS_OK(stream) || lda < n) return cudaErrorInvalidValue;
+    DEGREES(double)
+}
+
+EXPORT int dse4j_degrees_f32(const float *a, int64_t n, int64_t lda, double *degrees, void *stream)
+{
+    ENTER("dse4j_degrees_f32");
+    if (!KERNEL_ARGS_OK(stream) || lda < n) return cudaErrorInvalidValue;
+    DEGREES(float)
+}
+
+EXPORT int dse4j_normalise_f64(double *a, int64_t n, int64_t lda, const double *degrees, void *stream)
+{
+    ENTER("dse4j_normalise_f64");
+    if (!KERNEL_ARGS_OK(stream) || lda < n) return cudaErrorInvalidValue;
+    NORMALISE(double)
+}
+
+EXPORT int dse4j_normalise_f32(float *a, int64_t n, int64_t lda, const double *degrees, void *stream)
+{
+    ENTER("dse4j_normalise_f32");
+    if (!KERNEL_ARGS_OK(stream) || lda < n) return cudaErrorInvalidValue;
+    NORMALISE(float)
+}

@@ -1,0 +1,43 @@
+/*
+ * dse4j CUDA stand-in: a host-only library, for tests, that exports every CUDA runtime, cuBLAS, cuSOLVER and
+ * dse4j-kernel function the GPU backend calls, with the real semantics (column-major storage, leading dimensions,
+ * uplo/trans, workspace queries, the info output, error codes) on ordinary host memory. It is never loaded unless
+ * the loader's path property names it, and it announces itself through dse4j_standin_version().
+ *
+ * This header is the stand-in's own control API: the ledger of outstanding resources and fault injection.
+ */
+#ifndef DSE4J_STANDIN_H
+#define DSE4J_STANDIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Present only in the stand-in: lets the loader tell it from a real CUDA runtime. */
+int dse4j_standin_version(void);
+
+/* Forgets every injected fault and resets the call counters and the simulated device (1 device, 80 GiB). */
+void dse4j_standin_reset(void);
+
+/* Device memory blocks allocated and not yet freed. */
+int64_t dse4j_standin_outstanding_allocations(void);
+
+/* cuBLAS/cuSOLVER handles, cuSOLVER params and streams created and not yet destroyed. */
+int64_t dse4j_standin_outstanding_handles(void);
+
+/* How many times `function` has been called since the last reset. */
+int64_t dse4j_standin_calls(const char *function);
+
+/*
+ * Makes the `nth` call (1-based, counted from now) of `function` fail with `status` (a cudaError_t,
+ * cublasStatus_t or cusolverStatus_t value, as the function returns) without doing anything else.
+ */
+void dse4j_standin_fail(const char *function, int64_t nth, int status);
+
+/* Makes the next cusolverDnXsyevd report `info` (e.g. > 0: no convergence) while returning success. */
+void dse4j_standin_fail_info(int info);
+
+/* Simulated device: the number of devices cudaGetDeviceCount reports and the memory cudaMemGetInfo reports. */
+void dse4j_standin_set_devices(int count);
+void dse4j_standin_set_memory(size_t total_bytes);
+
+#endif
