@@ -2,7 +2,7 @@
  * dse4j CUDA stand-in (see dse4j_standin.h): the CUDA runtime, cuBLAS, cuSOLVER and dse4j-kernel functions the GPU
  * backend calls, implemented on the host with their real calling conventions and semantics, so that CI exercises
  * the GPU backend's Java code — argument passing, status handling, the info output, resource release on every
- * path — without a GPU. Right, not fast: naive loops, and cyclic Jacobi for the eigenproblem.
+ * path — without a GPU. Right, not fast: naive loops, and an unblocked Householder + QL eigensolver.
  *
  * "Device memory" is host memory from malloc; streams are accepted and ignored (everything is synchronous).
  * The types below mirror the CUDA headers' ABI (enums are int, handles are opaque pointers); the headers
@@ -545,59 +545,142 @@ EXPORT int cusolverDnXsyevd_bufferSize(void *handle, void *params, int jobz, int
 }
 
 /*
- * Cyclic Jacobi (Golub & Van Loan, 4th ed., section 8.5.3) on the full symmetric s (n x n, column-major),
- * accumulating the rotations into v when it is not NULL. Eigenvalues end on s's diagonal.
+ * Symmetric eigen-decomposition of the full n x n column-major s: Householder tridiagonalisation (Golub & Van Loan,
+ * 4th ed., section 8.3.1, unblocked) with the reflectors accumulated into q when it is not NULL, then the implicit
+ * QL iteration with Wilkinson's shift (EISPACK tql2) rotating q's columns along. Eigenvalues end in d (unsorted).
+ * Returns 0, or 1 if the iteration did not converge.
  */
-static void jacobi(double *s, double *v, int64_t n)
+static int symmetric_eigen(double *s, double *q, double *d, double *e, double *p, int64_t n)
 {
-    for (int sweep = 0; sweep < 100; sweep++) {
-        double off = 0.0;
-        double total = 0.0;
-        for (int64_t j = 0; j < n; j++) {
-            for (int64_t i = 0; i < n; i++) {
-                double x = s[i + j * n];
-                total += x * x;
-                if (i != j) {
-                    off += x * x;
-                }
+    for (int64_t k = 0; k + 2 < n; k++) {
+        int64_t m = n - k - 1;          /* length of the part of column k below the diagonal */
+        double *x = s + (k + 1) + k * n;
+        double norm = 0.0;
+        for (int64_t i = 0; i < m; i++) {
+            norm += x[i] * x[i];
+        }
+        norm = sqrt(norm);
+        if (norm == 0.0) {
+            continue;
+        }
+        double alpha = x[0] > 0 ? -norm : norm;
+        double *v = e;                  /* scratch: v = x - alpha e1 */
+        for (int64_t i = 0; i < m; i++) {
+            v[i] = x[i];
+        }
+        v[0] -= alpha;
+        double vv = 0.0;
+        for (int64_t i = 0; i < m; i++) {
+            vv += v[i] * v[i];
+        }
+        if (vv == 0.0) {
+            continue;
+        }
+        /* p = A22 v * (2 / vv); w = p - (v'p / vv) v; A22 -= v w' + w v'. */
+        for (int64_t i = 0; i < m; i++) {
+            double sum = 0.0;
+            for (int64_t j = 0; j < m; j++) {
+                sum += s[(k + 1 + i) + (k + 1 + j) * n] * v[j];
+            }
+            p[i] = 2.0 * sum / vv;
+        }
+        double vp = 0.0;
+        for (int64_t i = 0; i < m; i++) {
+            vp += v[i] * p[i];
+        }
+        for (int64_t i = 0; i < m; i++) {
+            p[i] -= (vp / vv) * v[i];
+        }
+        for (int64_t j = 0; j < m; j++) {
+            for (int64_t i = 0; i < m; i++) {
+                s[(k + 1 + i) + (k + 1 + j) * n] -= v[i] * p[j] + p[i] * v[j];
             }
         }
-        if (off <= 1e-32 * total || off == 0.0) {
-            return;
+        s[(k + 1) + k * n] = alpha;
+        s[k + (k + 1) * n] = alpha;
+        for (int64_t i = 1; i < m; i++) {
+            s[(k + 1 + i) + k * n] = 0.0;
+            s[k + (k + 1 + i) * n] = 0.0;
         }
-        for (int64_t p = 0; p < n; p++) {
-            for (int64_t q = p + 1; q < n; q++) {
-                double apq = s[p + q * n];
-                if (apq == 0.0) {
-                    continue;
+        if (q != NULL) {
+            /* Q <- Q H on columns k+1..n-1. */
+            for (int64_t r = 0; r < n; r++) {
+                double sum = 0.0;
+                for (int64_t j = 0; j < m; j++) {
+                    sum += q[r + (k + 1 + j) * n] * v[j];
                 }
-                double theta = (s[q + q * n] - s[p + p * n]) / (2.0 * apq);
-                double t = theta == 0.0 ? 1.0 : copysign(1.0, theta) / (fabs(theta) + sqrt(theta * theta + 1.0));
-                double c = 1.0 / sqrt(t * t + 1.0);
-                double sn = t * c;
-                for (int64_t k = 0; k < n; k++) {
-                    double skp = s[k + p * n];
-                    double skq = s[k + q * n];
-                    s[k + p * n] = c * skp - sn * skq;
-                    s[k + q * n] = sn * skp + c * skq;
-                }
-                for (int64_t k = 0; k < n; k++) {
-                    double spk = s[p + k * n];
-                    double sqk = s[q + k * n];
-                    s[p + k * n] = c * spk - sn * sqk;
-                    s[q + k * n] = sn * spk + c * sqk;
-                }
-                if (v != NULL) {
-                    for (int64_t k = 0; k < n; k++) {
-                        double vkp = v[k + p * n];
-                        double vkq = v[k + q * n];
-                        v[k + p * n] = c * vkp - sn * vkq;
-                        v[k + q * n] = sn * vkp + c * vkq;
-                    }
+                sum *= 2.0 / vv;
+                for (int64_t j = 0; j < m; j++) {
+                    q[r + (k + 1 + j) * n] -= sum * v[j];
                 }
             }
         }
     }
+    for (int64_t i = 0; i < n; i++) {
+        d[i] = s[i + i * n];
+        e[i] = i + 1 < n ? s[(i + 1) + i * n] : 0.0;
+    }
+    /* Off-diagonal entries below eps times the matrix norm are negligible (EISPACK tql2's test): a purely relative
+     * test never deflates between two (near-)zero diagonal entries. */
+    double norm = 0.0;
+    for (int64_t i = 0; i < n; i++) {
+        double row = fabs(d[i]) + fabs(e[i]) + (i > 0 ? fabs(e[i - 1]) : 0.0);
+        norm = row > norm ? row : norm;
+    }
+    for (int64_t l = 0; l < n; l++) {
+        int iterations = 0;
+        for (;;) {
+            int64_t m = l;
+            for (; m < n - 1; m++) {
+                if (fabs(e[m]) <= 0x1p-52 * norm) {
+                    break;
+                }
+            }
+            if (m == l) {
+                break;
+            }
+            if (iterations++ == 60) {
+                return 1;
+            }
+            double g = (d[l + 1] - d[l]) / (2.0 * e[l]);
+            double r = hypot(g, 1.0);
+            g = d[m] - d[l] + e[l] / (g + copysign(r, g));
+            double sn = 1.0, c = 1.0, pp = 0.0;
+            int deflated = 0;
+            for (int64_t i = m - 1; i >= l; i--) {
+                double f = sn * e[i];
+                double b = c * e[i];
+                r = hypot(f, g);
+                e[i + 1] = r;
+                if (r == 0.0) {
+                    d[i + 1] -= pp;
+                    e[m] = 0.0;
+                    deflated = 1;
+                    break;
+                }
+                sn = f / r;
+                c = g / r;
+                g = d[i + 1] - pp;
+                r = (d[i] - g) * sn + 2.0 * c * b;
+                pp = sn * r;
+                d[i + 1] = g + pp;
+                g = c * r - b;
+                if (q != NULL) {
+                    for (int64_t k = 0; k < n; k++) {
+                        double z = q[k + (i + 1) * n];
+                        q[k + (i + 1) * n] = sn * q[k + i * n] + c * z;
+                        q[k + i * n] = c * q[k + i * n] - sn * z;
+                    }
+                }
+            }
+            if (!deflated) {
+                d[l] -= pp;
+                e[l] = g;
+                e[m] = 0.0;
+            }
+        }
+    }
+    return 0;
 }
 
 EXPORT int cusolverDnXsyevd(void *handle, void *params, int jobz, int uplo, int64_t n, int type_a, void *A,
@@ -643,18 +726,29 @@ EXPORT int cusolverDnXsyevd(void *handle, void *params, int jobz, int uplo, int6
             s[j + i * n] = x;
         }
     }
-    jacobi(s, v, n);
-    /* Ascending order, eigenvectors following their eigenvalues (selection sort by index). */
     double *values = malloc((size_t) (n > 0 ? n : 1) * sizeof(double));
+    double *scratch_e = malloc((size_t) (n > 0 ? n : 1) * sizeof(double));
+    double *scratch_p = malloc((size_t) (n > 0 ? n : 1) * sizeof(double));
     int64_t *index = malloc((size_t) (n > 0 ? n : 1) * sizeof(int64_t));
-    if (values == NULL || index == NULL) {
+    if (values == NULL || scratch_e == NULL || scratch_p == NULL || index == NULL) {
         free(values);
+        free(scratch_e);
+        free(scratch_p);
         free(index);
         free(v);
         return 7;
     }
+    int failed = symmetric_eigen(s, v, values, scratch_e, scratch_p, n);
+    free(scratch_e);
+    free(scratch_p);
+    if (failed) {
+        free(values);
+        free(index);
+        free(v);
+        *info = (int) n;     /* as LAPACK: the iteration failed to converge */
+        return CUSOLVER_STATUS_SUCCESS;
+    }
     for (int64_t i = 0; i < n; i++) {
-        values[i] = s[i + i * n];
         index[i] = i;
     }
     for (int64_t i = 0; i < n; i++) {

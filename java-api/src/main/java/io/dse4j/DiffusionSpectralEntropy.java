@@ -4,6 +4,7 @@ import io.dse4j.internal.cpu.CpuBackends;
 import io.dse4j.spi.BackendResolver;
 import io.dse4j.spi.EigenBackend;
 import io.dse4j.spi.GpuProbe;
+import io.dse4j.spi.InsufficientDeviceMemoryException;
 import io.dse4j.spi.KernelSpectrum;
 import io.dse4j.spi.Points;
 import io.dse4j.spi.StageClock;
@@ -52,10 +53,14 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     private final int maxN;
     private final long seed;
     private final Precision precision;
+    private final int threads;
     private final BackendSelection selection;
     private final EigenBackend backend;
+    /** The CPU backend that an auto selection falls back to when a problem does not fit the GPU; opened on need. */
+    private EigenBackend fallback;
 
-    private DiffusionSpectralEntropy(Builder b, BackendSelection selection, EigenBackend backend) {
+    private DiffusionSpectralEntropy(Builder b, int threads, BackendSelection selection, EigenBackend backend) {
+        this.threads = threads;
         this.sigma = b.sigma;
         this.t = b.t;
         this.maxN = b.maxN;
@@ -136,13 +141,25 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         StageClock clock = new StageClock();
         Points points = gather(x, rows);
         clock.lap("prepare");
-        KernelSpectrum kernelSpectrum = backend.diffusionSpectrum(points, sigma, precision, false);
+        BackendSelection used = selection;
+        KernelSpectrum kernelSpectrum;
+        try {
+            kernelSpectrum = backend.diffusionSpectrum(points, sigma, precision, false);
+        } catch (InsufficientDeviceMemoryException tooLarge) {
+            if (selection.requested() != BackendKind.AUTO) {
+                throw new InvalidInputException("n", tooLarge.getMessage() + "; lower maxN or use the CPU backend");
+            }
+            used = new BackendSelection(selection.requested(), selection.source(), "cpu",
+                    java.util.List.of("GPU memory: " + tooLarge.getMessage()));
+            LOG.log(Level.WARNING, "dse4j: " + used.describe());
+            kernelSpectrum = cpuFallback().diffusionSpectrum(points, sigma, precision, false);
+        }
         clock.addAll(kernelSpectrum.stages());
         Spectrum spectrum = Spectrum.of(kernelSpectrum.ascending());
         double entropy = spectrum.entropy(t);
         clock.lap("entropy");
         double seconds = (System.nanoTime() - start) * 1e-9;
-        return new DseResult(entropy, points.n(), x.rows(), x.cols(), sigma, t, precision, selection,
+        return new DseResult(entropy, points.n(), x.rows(), x.cols(), sigma, t, precision, used,
                 clock.timings(), seconds, spectrum);
     }
 
@@ -202,10 +219,25 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         return chosen;
     }
 
+    private synchronized EigenBackend cpuFallback() {
+        if (fallback == null) {
+            fallback = CpuBackends.open(threads);
+        }
+        return fallback;
+    }
+
     /** Releases the backend (worker threads; device handles and memory for the GPU). Idempotent. */
     @Override
     public void close() {
-        backend.close();
+        try {
+            backend.close();
+        } finally {
+            synchronized (this) {
+                if (fallback != null) {
+                    fallback.close();
+                }
+            }
+        }
     }
 
     /** Options of a {@link DiffusionSpectralEntropy}; every setter checks its argument at once. */
@@ -315,7 +347,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
             if (selection.requested() == BackendKind.AUTO) {
                 LOG.log(Level.INFO, "dse4j: " + selection.describe());
             }
-            return new DiffusionSpectralEntropy(this, selection, opened);
+            return new DiffusionSpectralEntropy(this, threadCount, selection, opened);
         }
 
         private int resolveThreads(Map<String, String> properties) {

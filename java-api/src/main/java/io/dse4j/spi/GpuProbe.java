@@ -29,10 +29,10 @@ public interface GpuProbe {
     Result probe();
 
     /**
-     * The probe of this build. The GPU backend (CUDA kernels, jextract bindings) is not part of this build yet, so
-     * it always answers with that reason; it never loads native code.
+     * The probe of this build: loads the CUDA libraries (once per JVM) and reports every reason the GPU backend
+     * cannot run. Never throws.
      */
     static GpuProbe ofThisBuild() {
-        return () -> Result.unusable(List.of("GPU backend not built"));
+        return io.dse4j.internal.gpu.GpuBackends::probe;
     }
 }

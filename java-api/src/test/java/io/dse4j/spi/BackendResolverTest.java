@@ -73,8 +73,12 @@ class BackendResolverTest {
     }
 
     @Test
-    void thisBuildsProbeSaysTheGpuBackendIsNotBuilt() {
-        assertEquals(List.of("GPU backend not built"), GpuProbe.ofThisBuild().probe().reasons());
+    void thisBuildsProbeNeverThrowsAndAlwaysSaysWhy() {
+        GpuProbe.Result result = GpuProbe.ofThisBuild().probe();
+        if (!result.usable()) {
+            assertFalse(result.reasons().isEmpty());
+            assertTrue(result.reasons().stream().noneMatch(String::isBlank), result.reasons().toString());
+        }
     }
 
     @Test

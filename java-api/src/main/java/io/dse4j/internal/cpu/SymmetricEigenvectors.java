@@ -82,13 +82,18 @@ final class SymmetricEigenvectors<A> {
      * the columns of z along.
      */
     private static void tql2(double[] d, double[] e, double[] z, int n) {
+        // An off-diagonal entry below eps·‖T‖ is negligible (tql2's test): a purely relative test would never
+        // deflate between two (near-)zero diagonal entries, which kernel matrices have in numbers.
+        double norm = 0;
+        for (int i = 0; i < n; i++) {
+            norm = Math.max(norm, Math.abs(d[i]) + Math.abs(e[i]) + (i > 0 ? Math.abs(e[i - 1]) : 0));
+        }
         for (int l = 0; l < n; l++) {
             int iterations = 0;
             while (true) {
                 int m = l;
                 for (; m < n - 1; m++) {
-                    double dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
-                    if (Math.abs(e[m]) <= EPS * dd) {
+                    if (Math.abs(e[m]) <= EPS * norm) {
                         break;
                     }
                 }

@@ -1,0 +1,187 @@
+package io.dse4j.internal.gpu;
+
+import io.dse4j.bindings.cudart.cuda_runtime_api_h;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The one place that loads the CUDA libraries, once per JVM and before any binding class is used, turning every
+ * failure into a reason for the probe. Order:
+ * <ol>
+ *   <li>the paths in {@code -Ddse4j.cuda.libraries} or {@code DSE4J_CUDA_LIBRARIES} (separated by ':'), loaded as
+ *       given — this is how tests load the CUDA stand-in, which then announces itself;</li>
+ *   <li>otherwise the versioned sonames, CUDA 13 first then 12: libcudart.so.13/.12, libcublas.so.13/.12,
+ *       libcusolver.so.12/.11, and dse4j's kernels from the jar.</li>
+ * </ol>
+ * Then the device count: a non-zero status of cudaGetDeviceCount (35: no driver, 100: no device) or zero devices
+ * make the GPU unusable, with the status name as the reason.
+ */
+final class CudaLibraries {
+
+    static final String PROPERTY = "dse4j.cuda.libraries";
+    static final String ENVIRONMENT = "DSE4J_CUDA_LIBRARIES";
+    static final String KERNELS_RESOURCE = "/io/dse4j/native/linux-x86_64/libdse4j_kernels.so";
+
+    /** Every symbol the GPU backend calls; all must resolve before the backend is declared usable. */
+    private static final List<String> SYMBOLS = List.of("cudaGetDeviceCount", "cudaSetDevice", "cudaMemGetInfo",
+            "cudaMalloc", "cudaFree", "cudaMemcpy", "cudaStreamCreate", "cudaStreamDestroy", "cudaStreamSynchronize",
+            "cudaGetErrorName", "cudaRuntimeGetVersion", "cudaDriverGetVersion", "cublasCreate_v2",
+            "cublasDestroy_v2", "cublasSetStream_v2", "cublasDsyrk_v2", "cublasSsyrk_v2", "cusolverDnCreate",
+            "cusolverDnDestroy", "cusolverDnSetStream", "cusolverDnCreateParams", "cusolverDnDestroyParams",
+            "cusolverDnXsyevd_bufferSize", "cusolverDnXsyevd", "dse4j_diagonal_f64", "dse4j_diagonal_f32",
+            "dse4j_gaussian_f64", "dse4j_gaussian_f32", "dse4j_degrees_f64", "dse4j_degrees_f32",
+            "dse4j_normalise_f64", "dse4j_normalise_f32");
+
+    /**
+     * @param usable      whether the backend can run
+     * @param standIn     whether the loaded "CUDA" is dse4j's host-side stand-in for tests
+     * @param reasons     why not, when not usable
+     * @param description the runtime, driver and device count, for reports
+     */
+    record Availability(boolean usable, boolean standIn, List<String> reasons, String description) {
+    }
+
+    private static Availability availability;
+
+    private CudaLibraries() {
+    }
+
+    static synchronized Availability availability() {
+        if (availability == null) {
+            try {
+                availability = load();
+            } catch (Throwable unexpected) {
+                // Whatever happens while loading native code becomes a reason, never an initialisation error.
+                availability = new Availability(false, false, List.of("loading CUDA failed: " + unexpected), "");
+            }
+        }
+        return availability;
+    }
+
+    private static Availability load() {
+        List<String> reasons = new ArrayList<>();
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "");
+        if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            return unusable(List.of("the GPU backend is built for linux-x86_64; this is " + os + "-" + arch));
+        }
+        String explicit = System.getProperty(PROPERTY);
+        if (explicit == null || explicit.isBlank()) {
+            explicit = System.getenv(ENVIRONMENT);
+        }
+        boolean standIn = false;
+        if (explicit != null && !explicit.isBlank()) {
+            for (String path : explicit.split(File.pathSeparator)) {
+                if (!path.isBlank()) {
+                    addIfPresent(reasons, SharedLibraries.loadPath(Path.of(path.trim())));
+                }
+            }
+            standIn = SymbolLookup.loaderLookup().find("dse4j_standin_version").isPresent();
+        } else {
+            loadFirst(reasons, "CUDA runtime", "libcudart.so.13", "libcudart.so.12");
+            loadFirst(reasons, "cuBLAS", "libcublas.so.13", "libcublas.so.12");
+            loadFirst(reasons, "cuSOLVER", "libcusolver.so.12", "libcusolver.so.11");
+            addIfPresent(reasons, loadKernels());
+        }
+        // Go on after a failed load: the device check below adds its own reason (no driver, no device), so one
+        // message says everything that would have to change.
+        SymbolLookup loaded = SymbolLookup.loaderLookup();
+        if (loaded.find("cudaGetDeviceCount").isEmpty()) {
+            if (reasons.isEmpty()) {
+                reasons.add("symbol cudaGetDeviceCount not found in the loaded libraries");
+            }
+            return unusable(reasons);
+        }
+        int devices = 0;
+        String runtimeDescription = "";
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
+            int status = cuda_runtime_api_h.cudaGetDeviceCount(count);
+            if (status != 0) {
+                String hint = status == 35 ? " — no CUDA driver, or one older than the runtime"
+                        : status == 100 ? " — no CUDA device" : "";
+                reasons.add("cudaGetDeviceCount: " + CudaStatus.runtimeName(status) + " (" + status + ")" + hint);
+            } else {
+                devices = count.get(ValueLayout.JAVA_INT, 0);
+                if (devices == 0) {
+                    reasons.add("cudaGetDeviceCount: no CUDA device");
+                }
+            }
+            if (loaded.find("cudaRuntimeGetVersion").isPresent() && loaded.find("cudaDriverGetVersion").isPresent()) {
+                MemorySegment version = arena.allocate(ValueLayout.JAVA_INT);
+                int runtime = cuda_runtime_api_h.cudaRuntimeGetVersion(version) == 0
+                        ? version.get(ValueLayout.JAVA_INT, 0) : 0;
+                int driver = cuda_runtime_api_h.cudaDriverGetVersion(version) == 0
+                        ? version.get(ValueLayout.JAVA_INT, 0) : 0;
+                runtimeDescription = "runtime " + versionText(runtime) + ", driver " + versionText(driver) + ", ";
+            }
+        }
+        if (reasons.isEmpty()) {
+            for (String symbol : SYMBOLS) {
+                if (loaded.find(symbol).isEmpty()) {
+                    reasons.add("symbol " + symbol + " not found in the loaded libraries");
+                }
+            }
+        }
+        if (!reasons.isEmpty()) {
+            return unusable(reasons);
+        }
+        String description = (standIn ? "CUDA stand-in (host memory, for tests), " : "CUDA ") + runtimeDescription
+                + devices + " device" + (devices == 1 ? "" : "s");
+        return new Availability(true, standIn, List.of(), description);
+    }
+
+    private static String versionText(int version) {
+        return (version / 1000) + "." + (version % 1000) / 10;
+    }
+
+    private static Availability unusable(List<String> reasons) {
+        return new Availability(false, false, List.copyOf(reasons), "");
+    }
+
+    private static void addIfPresent(List<String> reasons, String reason) {
+        if (reason != null) {
+            reasons.add(reason);
+        }
+    }
+
+    /** Loads the first soname that loads; when none does, one reason naming the library and every failure. */
+    private static void loadFirst(List<String> reasons, String library, String... sonames) {
+        List<String> failures = new ArrayList<>();
+        for (String soname : sonames) {
+            String failure = SharedLibraries.loadSoname(soname);
+            if (failure == null) {
+                return;
+            }
+            failures.add(failure);
+        }
+        reasons.add(library + " not found: " + String.join("; ", failures));
+    }
+
+    /** Extracts dse4j's kernel library from the jar to a temporary file and loads it. */
+    private static String loadKernels() {
+        try (InputStream in = CudaLibraries.class.getResourceAsStream(KERNELS_RESOURCE)) {
+            if (in == null) {
+                return "native kernels were not built (this dse4j was built without nvcc)";
+            }
+            Path file = Files.createTempFile("libdse4j_kernels", ".so");
+            file.toFile().deleteOnExit();
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            return SharedLibraries.loadPath(file);
+        } catch (IOException e) {
+            return "native kernels could not be extracted: " + e.getMessage();
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package io.dse4j.internal.gpu;
+
+import io.dse4j.Precision;
+import io.dse4j.bindings.cublas.cublas_v2_h;
+import io.dse4j.bindings.cudart.cuda_runtime_api_h;
+import io.dse4j.bindings.cusolver.cusolverDn_h;
+import io.dse4j.bindings.kernels.dse4j_kernels_h;
+import io.dse4j.spi.EigenBackend;
+import io.dse4j.spi.InsufficientDeviceMemoryException;
+import io.dse4j.spi.KernelSpectrum;
+import io.dse4j.spi.Points;
+import io.dse4j.spi.StageClock;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The GPU backend: X is uploaded once; cuBLAS syrk forms the Gram matrix X·Xᵀ (lower triangle) in device memory;
+ * dse4j's kernels turn it into K = D^-½·G·D^-½ in place; cuSOLVER's 64-bit {@code cusolverDnXsyevd} computes the
+ * eigenvalues (and, on request, eigenvectors); only N eigenvalues come back. The N×N matrix never crosses the bus.
+ *
+ * <p>One stream, one cuBLAS and one cuSOLVER handle per instance, created by the constructor and released by
+ * {@link #close()}; calls are serialised, so an instance is safe for concurrent callers. Every device buffer is
+ * released on every path.
+ */
+final class GpuBackend implements EigenBackend {
+
+    private final boolean standIn;
+    private final String description;
+    private MemorySegment stream;
+    private MemorySegment cublas;
+    private MemorySegment cusolver;
+    private MemorySegment params;
+    private boolean closed;
+
+    GpuBackend(CudaLibraries.Availability availability) {
+        this.standIn = availability.standIn();
+        this.description = "GPU backend (cuBLAS syrk, dse4j kernels, cuSOLVER Xsyevd), " + availability.description();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+            CudaStatus.runtime("cudaSetDevice(0)", cuda_runtime_api_h.cudaSetDevice(0));
+            CudaStatus.runtime("cudaStreamCreate", cuda_runtime_api_h.cudaStreamCreate(out));
+            stream = out.get(ValueLayout.ADDRESS, 0);
+            CudaStatus.cublas("cublasCreate_v2", cublas_v2_h.cublasCreate_v2(out));
+            cublas = out.get(ValueLayout.ADDRESS, 0);
+            CudaStatus.cublas("cublasSetStream_v2", cublas_v2_h.cublasSetStream_v2(cublas, stream));
+            CudaStatus.cusolver("cusolverDnCreate", cusolverDn_h.cusolverDnCreate(out));
+            cusolver = out.get(ValueLayout.ADDRESS, 0);
+            CudaStatus.cusolver("cusolverDnSetStream", cusolverDn_h.cusolverDnSetStream(cusolver, stream));
+            CudaStatus.cusolver("cusolverDnCreateParams", cusolverDn_h.cusolverDnCreateParams(out));
+            params = out.get(ValueLayout.ADDRESS, 0);
+        } catch (RuntimeException failure) {
+            try {
+                close();
+            } catch (RuntimeException secondary) {
+                failure.addSuppressed(secondary);
+            }
+            throw failure;
+        }
+    }
+
+    @Override
+    public String name() {
+        return standIn ? "gpu (stand-in)" : "gpu";
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public synchronized KernelSpectrum diffusionSpectrum(Points points, double sigma, Precision precision,
+                                                         boolean eigenvectors) {
+        if (closed) {
+            throw new IllegalStateException("the GPU backend is closed");
+        }
+        long n = points.n();
+        long dims = points.dims();
+        boolean f32 = precision == Precision.F32;
+        long element = f32 ? Float.BYTES : Double.BYTES;
+        int dataType = f32 ? cusolverDn_h.CUDA_R_32F() : cusolverDn_h.CUDA_R_64F();
+        int jobz = eigenvectors ? cusolverDn_h.CUSOLVER_EIG_MODE_VECTOR() : cusolverDn_h.CUSOLVER_EIG_MODE_NOVECTOR();
+        int lower = cusolverDn_h.CUBLAS_FILL_MODE_LOWER();
+        if (n > Integer.MAX_VALUE || dims > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("cuBLAS syrk takes 32-bit sizes; got " + n + "×" + dims);
+        }
+        StageClock clock = new StageClock();
+        try (Arena arena = Arena.ofConfined()) {
+            // Workspace of the eigensolver first: its size is part of the memory check.
+            MemorySegment deviceWork = arena.allocate(ValueLayout.JAVA_LONG);
+            MemorySegment hostWork = arena.allocate(ValueLayout.JAVA_LONG);
+            CudaStatus.cusolver("cusolverDnXsyevd_bufferSize", cusolverDn_h.cusolverDnXsyevd_bufferSize(cusolver,
+                    params, jobz, lower, n, dataType, MemorySegment.NULL, n, dataType, MemorySegment.NULL, dataType,
+                    deviceWork, hostWork));
+            long workBytes = deviceWork.get(ValueLayout.JAVA_LONG, 0);
+            long hostWorkBytes = hostWork.get(ValueLayout.JAVA_LONG, 0);
+            long needed = element * (n * dims + n * n + n) + 2 * Double.BYTES * n + Integer.BYTES + workBytes;
+            checkMemory(arena, needed, n, precision);
+
+            try (DeviceBuffer x = DeviceBuffer.allocate(element * n * dims);
+                 DeviceBuffer a = DeviceBuffer.allocate(element * n * n);
+                 DeviceBuffer norms = DeviceBuffer.allocate(Double.BYTES * n);
+                 DeviceBuffer degrees = DeviceBuffer.allocate(Double.BYTES * n);
+                 DeviceBuffer w = DeviceBuffer.allocate(element * n);
+                 DeviceBuffer info = DeviceBuffer.allocate(Integer.BYTES);
+                 DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workBytes))) {
+                x.upload(f32 ? floats(arena, points.values()) : arena.allocateFrom(ValueLayout.JAVA_DOUBLE,
+                        points.values()));
+                synchronize();
+                clock.lap("upload");
+
+                MemorySegment one = f32 ? arena.allocateFrom(ValueLayout.JAVA_FLOAT, 1f)
+                        : arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 1.0);
+                MemorySegment zero = f32 ? arena.allocateFrom(ValueLayout.JAVA_FLOAT, 0f)
+                        : arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 0.0);
+                int status = f32
+                        ? cublas_v2_h.cublasSsyrk_v2(cublas, lower, cublas_v2_h.CUBLAS_OP_N(), (int) n, (int) dims,
+                                one, x.address(), (int) n, zero, a.address(), (int) n)
+                        : cublas_v2_h.cublasDsyrk_v2(cublas, lower, cublas_v2_h.CUBLAS_OP_N(), (int) n, (int) dims,
+                                one, x.address(), (int) n, zero, a.address(), (int) n);
+                CudaStatus.cublas(f32 ? "cublasSsyrk_v2" : "cublasDsyrk_v2", status);
+                synchronize();
+                clock.lap("distances");
+
+                buildKernel(f32, a.address(), n, norms.address(), degrees.address(), sigma);
+                synchronize();
+                clock.lap("kernel");
+
+                MemorySegment host = hostWorkBytes > 0 ? arena.allocate(hostWorkBytes, 64) : MemorySegment.NULL;
+                CudaStatus.cusolver("cusolverDnXsyevd", cusolverDn_h.cusolverDnXsyevd(cusolver, params, jobz,
+                        lower, n, dataType, a.address(), n, dataType, w.address(), dataType, work.address(),
+                        workBytes, host, hostWorkBytes, info.address()));
+                synchronize();
+                MemorySegment infoHost = arena.allocate(ValueLayout.JAVA_INT);
+                info.download(infoHost);
+                int infoValue = infoHost.get(ValueLayout.JAVA_INT, 0);
+                if (infoValue != 0) {
+                    throw new CudaException(CudaStatus.CUSOLVER, "cusolverDnXsyevd", infoValue,
+                            infoValue > 0 ? "info = " + infoValue + ": the eigensolver did not converge"
+                                    : "info = " + infoValue + ": argument " + (-infoValue) + " was invalid");
+                }
+                clock.lap("eigenvalues");
+
+                double[] values = download(arena, w, n, f32);
+                double[] vectors = eigenvectors ? download(arena, a, n * n, f32) : null;
+                clock.lap("download");
+                return new KernelSpectrum(values, vectors, clock.timings());
+            }
+        }
+    }
+
+    private void buildKernel(boolean f32, MemorySegment a, long n, MemorySegment norms, MemorySegment degrees,
+                             double sigma) {
+        if (f32) {
+            CudaStatus.kernel("dse4j_diagonal_f32", dse4j_kernels_h.dse4j_diagonal_f32(a, n, n, norms, stream));
+            CudaStatus.kernel("dse4j_gaussian_f32", dse4j_kernels_h.dse4j_gaussian_f32(a, n, n, norms, sigma, stream));
+            CudaStatus.kernel("dse4j_degrees_f32", dse4j_kernels_h.dse4j_degrees_f32(a, n, n, degrees, stream));
+            CudaStatus.kernel("dse4j_normalise_f32", dse4j_kernels_h.dse4j_normalise_f32(a, n, n, degrees, stream));
+        } else {
+            CudaStatus.kernel("dse4j_diagonal_f64", dse4j_kernels_h.dse4j_diagonal_f64(a, n, n, norms, stream));
+            CudaStatus.kernel("dse4j_gaussian_f64", dse4j_kernels_h.dse4j_gaussian_f64(a, n, n, norms, sigma, stream));
+            CudaStatus.kernel("dse4j_degrees_f64", dse4j_kernels_h.dse4j_degrees_f64(a, n, n, degrees, stream));
+            CudaStatus.kernel("dse4j_normalise_f64", dse4j_kernels_h.dse4j_normalise_f64(a, n, n, degrees, stream));
+        }
+    }
+
+    private void checkMemory(Arena arena, long needed, long n, Precision precision) {
+        MemorySegment free = arena.allocate(ValueLayout.JAVA_LONG);
+        MemorySegment total = arena.allocate(ValueLayout.JAVA_LONG);
+        CudaStatus.runtime("cudaMemGetInfo", cuda_runtime_api_h.cudaMemGetInfo(free, total));
+        long freeBytes = free.get(ValueLayout.JAVA_LONG, 0);
+        if (needed > freeBytes) {
+            throw new InsufficientDeviceMemoryException("N = " + n + " in " + precision.label(), needed, freeBytes);
+        }
+    }
+
+    private void synchronize() {
+        CudaStatus.runtime("cudaStreamSynchronize", cuda_runtime_api_h.cudaStreamSynchronize(stream));
+    }
+
+    private static MemorySegment floats(Arena arena, double[] values) {
+        MemorySegment segment = arena.allocate(ValueLayout.JAVA_FLOAT, values.length);
+        for (int i = 0; i < values.length; i++) {
+            segment.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) values[i]);
+        }
+        return segment;
+    }
+
+    private static double[] download(Arena arena, DeviceBuffer buffer, long count, boolean f32) {
+        MemorySegment host = arena.allocate(f32 ? ValueLayout.JAVA_FLOAT : ValueLayout.JAVA_DOUBLE, count);
+        buffer.download(host);
+        double[] out = new double[Math.toIntExact(count)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = f32 ? host.getAtIndex(ValueLayout.JAVA_FLOAT, i) : host.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
+        }
+        return out;
+    }
+
+    /** Destroys the params, handles and stream in reverse order of creation; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException failure = null;
+        failure = release(failure, params, () -> CudaStatus.cusolver("cusolverDnDestroyParams",
+                cusolverDn_h.cusolverDnDestroyParams(params)));
+        failure = release(failure, cusolver, () -> CudaStatus.cusolver("cusolverDnDestroy",
+                cusolverDn_h.cusolverDnDestroy(cusolver)));
+        failure = release(failure, cublas, () -> CudaStatus.cublas("cublasDestroy_v2",
+                cublas_v2_h.cublasDestroy_v2(cublas)));
+        failure = release(failure, stream, () -> CudaStatus.runtime("cudaStreamDestroy",
+                cuda_runtime_api_h.cudaStreamDestroy(stream)));
+        params = null;
+        cusolver = null;
+        cublas = null;
+        stream = null;
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException release(RuntimeException failure, MemorySegment resource, Runnable destroy) {
+        if (resource == null) {
+            return failure;
+        }
+        try {
+            destroy.run();
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                return e;
+            }
+            failure.addSuppressed(e);
+        }
+        return failure;
+    }
+}

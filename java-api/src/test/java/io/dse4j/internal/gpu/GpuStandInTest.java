@@ -1,0 +1,207 @@
+package io.dse4j.internal.gpu;
+
+import io.dse4j.BackendKind;
+import io.dse4j.DiffusionSpectralEntropy;
+import io.dse4j.DseResult;
+import io.dse4j.InvalidInputException;
+import io.dse4j.Precision;
+import io.dse4j.internal.cpu.CpuBackends;
+import io.dse4j.spi.EigenBackend;
+import io.dse4j.spi.InsufficientDeviceMemoryException;
+import io.dse4j.spi.KernelSpectrum;
+import io.dse4j.spi.Points;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The GPU backend's Java code against the host-side CUDA stand-in (loaded through -Ddse4j.cuda.libraries by the
+ * gpu-stand-in test run): the results equal the CPU backend's, every failing CUDA call surfaces as an exception
+ * naming library, call and status, and afterwards no device allocation or handle is left.
+ */
+class GpuStandInTest {
+
+    @BeforeEach
+    void resetStandIn() {
+        CudaLibraries.Availability availability = CudaLibraries.availability();
+        assertTrue(availability.usable(), "the CUDA stand-in must be loadable here: " + availability.reasons());
+        assertTrue(availability.standIn(), "these tests must run on the stand-in, not on " + availability);
+        StandIn.reset();
+    }
+
+    @AfterEach
+    void nothingLeftBehind() {
+        assertEquals(0, StandIn.outstandingAllocations(), "device allocations left");
+        assertEquals(0, StandIn.outstandingHandles(), "handles or streams left");
+        StandIn.reset();
+    }
+
+    private static Points randomPoints(int n, int dims, long seed) {
+        Random random = new Random(seed);
+        double[] values = new double[n * dims];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 3 * random.nextGaussian();
+        }
+        return new Points(n, dims, values);
+    }
+
+    @ParameterizedTest(name = "n={0} d={1} {2}")
+    @CsvSource({"2,1,F64", "60,3,F64", "150,10,F64", "60,3,F32", "150,10,F32"})
+    void eigenvaluesEqualTheCpuBackends(int n, int dims, Precision precision) {
+        Points points = randomPoints(n, dims, n + dims);
+        double sigma = 4;
+        try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability()); EigenBackend cpu = CpuBackends.open(2)) {
+            assertEquals("gpu (stand-in)", gpu.name());
+            KernelSpectrum onGpu = gpu.diffusionSpectrum(points, sigma, precision, false);
+            KernelSpectrum onCpu = cpu.diffusionSpectrum(points, sigma, Precision.F64, false);
+            double tolerance = precision == Precision.F64 ? 1e-10 * n : 1e-5;
+            for (int i = 0; i < n; i++) {
+                assertEquals(onCpu.ascending()[i], onGpu.ascending()[i], tolerance, "eigenvalue " + i);
+            }
+            assertTrue(onGpu.stages().seconds().keySet().containsAll(
+                    java.util.List.of("upload", "distances", "kernel", "eigenvalues", "download")));
+        }
+    }
+
+    @Test
+    void eigenvectorsOnRequestMatchTheCpuBackendsUpToSign() {
+        int n = 80;
+        Points points = randomPoints(n, 4, 9);
+        try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability()); EigenBackend cpu = CpuBackends.open(1)) {
+            KernelSpectrum onGpu = gpu.diffusionSpectrum(points, 3, Precision.F64, true);
+            KernelSpectrum onCpu = cpu.diffusionSpectrum(points, 3, Precision.F64, true);
+            // The top eigenvalue (1) is simple: its eigenvector is unique up to sign.
+            int top = n - 1;
+            double sign = Math.signum(onGpu.eigenvectors()[top * n]) * Math.signum(onCpu.eigenvectors()[top * n]);
+            for (int i = 0; i < n; i++) {
+                assertEquals(onCpu.eigenvectors()[i + top * n], sign * onGpu.eigenvectors()[i + top * n], 1e-10);
+            }
+        }
+    }
+
+    @Test
+    void theApiReportsTheStandInAndMatchesTheCpu() {
+        double[][] x = new double[120][5];
+        Random random = new Random(2);
+        for (double[] row : x) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = random.nextGaussian() * 5;
+            }
+        }
+        try (DiffusionSpectralEntropy gpu = DiffusionSpectralEntropy.builder().backend("gpu").build();
+             DiffusionSpectralEntropy cpu = DiffusionSpectralEntropy.builder().backend("cpu").build()) {
+            DseResult onGpu = gpu.compute(x);
+            assertEquals("gpu (stand-in)", onGpu.backend());
+            assertEquals(cpu.compute(x).entropy(), onGpu.entropy(), 1e-9);
+        }
+    }
+
+    /** Every call the pipeline makes, with a failure status of its library. */
+    @ParameterizedTest(name = "{0} fails")
+    @CsvSource({
+        "cudaStreamCreate,CUDA runtime,2,cudaErrorMemoryAllocation",
+        "cublasCreate_v2,cuBLAS,3,CUBLAS_STATUS_ALLOC_FAILED",
+        "cublasSetStream_v2,cuBLAS,7,CUBLAS_STATUS_INVALID_VALUE",
+        "cusolverDnCreate,cuSOLVER,2,CUSOLVER_STATUS_ALLOC_FAILED",
+        "cusolverDnSetStream,cuSOLVER,3,CUSOLVER_STATUS_INVALID_VALUE",
+        "cusolverDnCreateParams,cuSOLVER,2,CUSOLVER_STATUS_ALLOC_FAILED",
+        "cusolverDnXsyevd_bufferSize,cuSOLVER,3,CUSOLVER_STATUS_INVALID_VALUE",
+        "cudaMemGetInfo,CUDA runtime,1,cudaErrorInvalidValue",
+        "cudaMalloc,CUDA runtime,2,cudaErrorMemoryAllocation",
+        "cudaMemcpy,CUDA runtime,1,cudaErrorInvalidValue",
+        "cublasDsyrk_v2,cuBLAS,13,CUBLAS_STATUS_EXECUTION_FAILED",
+        "dse4j_diagonal_f64,dse4j kernels,1,cudaErrorInvalidValue",
+        "dse4j_gaussian_f64,dse4j kernels,1,cudaErrorInvalidValue",
+        "dse4j_degrees_f64,dse4j kernels,1,cudaErrorInvalidValue",
+        "dse4j_normalise_f64,dse4j kernels,1,cudaErrorInvalidValue",
+        "cusolverDnXsyevd,cuSOLVER,6,CUSOLVER_STATUS_EXECUTION_FAILED",
+        "cudaStreamSynchronize,CUDA runtime,1,cudaErrorInvalidValue"
+    })
+    void everyFailingCallIsNamedAndLeavesNothingBehind(String function, String library, int status, String name) {
+        Points points = randomPoints(40, 3, 1);
+        StandIn.fail(function, 1, status);
+        CudaException e = assertThrows(CudaException.class, () -> {
+            try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability())) {
+                gpu.diffusionSpectrum(points, 2, Precision.F64, false);
+            }
+        });
+        assertEquals(library, e.library(), e.getMessage());
+        assertTrue(e.call().startsWith(function), e.getMessage());
+        assertEquals(status, e.status());
+        assertEquals(name, e.statusName());
+        assertTrue(e.getMessage().contains(function) && e.getMessage().contains(name + " (" + status + ")"),
+                e.getMessage());
+    }
+
+    @Test
+    void aLaterAllocationFailingStillFreesTheEarlierOnes() {
+        Points points = randomPoints(30, 2, 3);
+        try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability())) {
+            for (int nth = 1; nth <= 7; nth++) {
+                StandIn.fail("cudaMalloc", nth, 2);
+                CudaException e = assertThrows(CudaException.class,
+                        () -> gpu.diffusionSpectrum(points, 2, Precision.F64, false));
+                assertEquals("cudaErrorMemoryAllocation", e.statusName());
+                assertEquals(0, StandIn.outstandingAllocations(), "after failing allocation " + nth);
+            }
+            // And the backend still works afterwards.
+            assertEquals(30, gpu.diffusionSpectrum(points, 2, Precision.F64, false).ascending().length);
+        }
+    }
+
+    @Test
+    void aNonZeroInfoIsAnError() {
+        StandIn.failInfo(3);
+        try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability())) {
+            CudaException e = assertThrows(CudaException.class,
+                    () -> gpu.diffusionSpectrum(randomPoints(20, 2, 4), 2, Precision.F64, false));
+            assertTrue(e.getMessage().contains("info = 3"), e.getMessage());
+        }
+    }
+
+    @Test
+    void tooLittleDeviceMemoryIsReportedBeforeAllocatingAndAutoFallsBackToTheCpu() {
+        StandIn.setMemory(1 << 20);
+        Points points = randomPoints(400, 2, 5);
+        try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability())) {
+            InsufficientDeviceMemoryException e = assertThrows(InsufficientDeviceMemoryException.class,
+                    () -> gpu.diffusionSpectrum(points, 2, Precision.F64, false));
+            assertTrue(e.neededBytes() > e.freeBytes());
+            assertEquals(0, StandIn.calls("cudaMalloc"));
+        }
+        double[][] x = new double[400][2];
+        for (int i = 0; i < 400; i++) {
+            x[i][0] = points.values()[i];
+            x[i][1] = points.values()[400 + i];
+        }
+        try (DiffusionSpectralEntropy gpu = DiffusionSpectralEntropy.builder().backend(BackendKind.GPU).build()) {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> gpu.compute(x));
+            assertTrue(e.getMessage().contains("of GPU memory but only"), e.getMessage());
+        }
+        try (DiffusionSpectralEntropy auto = DiffusionSpectralEntropy.builder().backend(BackendKind.AUTO).build()) {
+            DseResult r = auto.compute(x);
+            assertEquals("cpu", r.backend());
+            assertTrue(r.selection().reasons().get(0).startsWith("GPU memory: N = 400 in f64 needs"),
+                    r.selection().reasons().toString());
+        }
+    }
+
+    @Test
+    void closeReleasesEveryHandleAndIsIdempotent() {
+        GpuBackend gpu = new GpuBackend(CudaLibraries.availability());
+        assertEquals(4, StandIn.outstandingHandles(), "stream, cuBLAS, cuSOLVER, params");
+        gpu.close();
+        gpu.close();
+        assertEquals(0, StandIn.outstandingHandles());
+        assertThrows(IllegalStateException.class,
+                () -> gpu.diffusionSpectrum(randomPoints(5, 1, 1), 1, Precision.F64, false));
+    }
+}

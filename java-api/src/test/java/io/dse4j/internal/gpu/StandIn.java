@@ -1,0 +1,89 @@
+package io.dse4j.internal.gpu;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The CUDA stand-in's control API (native/standin/dse4j_standin.h), bound by hand for the tests: the ledger of
+ * outstanding allocations and handles, and fault injection. Usable once the loader has loaded the stand-in.
+ */
+final class StandIn {
+
+    private static final Linker LINKER = Linker.nativeLinker();
+
+    private StandIn() {
+    }
+
+    private static MethodHandle handle(String name, FunctionDescriptor descriptor) {
+        MemorySegment symbol = SymbolLookup.loaderLookup().find(name)
+                .orElseThrow(() -> new IllegalStateException("the CUDA stand-in is not loaded (" + name + ")"));
+        return LINKER.downcallHandle(symbol, descriptor);
+    }
+
+    static void reset() {
+        try {
+            handle("dse4j_standin_reset", FunctionDescriptor.ofVoid()).invokeExact();
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static long outstandingAllocations() {
+        try {
+            return (long) handle("dse4j_standin_outstanding_allocations", FunctionDescriptor.of(JAVA_LONG)).invokeExact();
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static long outstandingHandles() {
+        try {
+            return (long) handle("dse4j_standin_outstanding_handles", FunctionDescriptor.of(JAVA_LONG)).invokeExact();
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static long calls(String function) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (long) handle("dse4j_standin_calls", FunctionDescriptor.of(JAVA_LONG, ADDRESS))
+                    .invokeExact(arena.allocateFrom(function));
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Makes the nth call of {@code function} from now return {@code status}. */
+    static void fail(String function, long nth, int status) {
+        try (Arena arena = Arena.ofConfined()) {
+            handle("dse4j_standin_fail", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT))
+                    .invokeExact(arena.allocateFrom(function), nth, status);
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static void failInfo(int info) {
+        try {
+            handle("dse4j_standin_fail_info", FunctionDescriptor.ofVoid(JAVA_INT)).invokeExact(info);
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static void setMemory(long totalBytes) {
+        try {
+            handle("dse4j_standin_set_memory", FunctionDescriptor.ofVoid(JAVA_LONG)).invokeExact(totalBytes);
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+}
