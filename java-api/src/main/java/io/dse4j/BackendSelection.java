@@ -44,7 +44,7 @@ public record BackendSelection(BackendKind requested, Source source, String chos
         reasons = List.copyOf(reasons);
     }
 
-    /** One line for logs and reports, e.g. "backend cpu (requested auto by default; GPU: GPU backend not built)". */
+    /** One line for logs and reports, e.g. "backend cpu (requested auto by default; GPU unavailable: …)". */
     public String describe() {
         StringBuilder line = new StringBuilder("backend ").append(chosen)
                 .append(" (requested ").append(requested.label()).append(" by ").append(source.description());
