@@ -122,6 +122,15 @@ public class cuda_runtime_api_h {
     public static int cudaMemcpyDeviceToHost() {
         return cudaMemcpyDeviceToHost;
     }
+    private static final int cudaMemcpyDeviceToDevice = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * enum cudaMemcpyKind.cudaMemcpyDeviceToDevice = 3
+     * }
+     */
+    public static int cudaMemcpyDeviceToDevice() {
+        return cudaMemcpyDeviceToDevice;
+    }
 
     private static class cudaGetLastError {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(

@@ -80,23 +80,14 @@ final class GpuBackend implements EigenBackend {
         long dims = points.dims();
         boolean f32 = precision == Precision.F32;
         long element = f32 ? Float.BYTES : Double.BYTES;
-        int dataType = f32 ? cusolverDn_h.CUDA_R_32F() : cusolverDn_h.CUDA_R_64F();
-        int jobz = eigenvectors ? cusolverDn_h.CUSOLVER_EIG_MODE_VECTOR() : cusolverDn_h.CUSOLVER_EIG_MODE_NOVECTOR();
-        int lower = cusolverDn_h.CUBLAS_FILL_MODE_LOWER();
         if (n > Integer.MAX_VALUE || dims > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("cuBLAS syrk takes 32-bit sizes; got " + n + "×" + dims);
         }
         StageClock clock = new StageClock();
         try (Arena arena = Arena.ofConfined()) {
             // Workspace of the eigensolver first: its size is part of the memory check.
-            MemorySegment deviceWork = arena.allocate(ValueLayout.JAVA_LONG);
-            MemorySegment hostWork = arena.allocate(ValueLayout.JAVA_LONG);
-            CudaStatus.cusolver("cusolverDnXsyevd_bufferSize", cusolverDn_h.cusolverDnXsyevd_bufferSize(cusolver,
-                    params, jobz, lower, n, dataType, MemorySegment.NULL, n, dataType, MemorySegment.NULL, dataType,
-                    deviceWork, hostWork));
-            long workBytes = deviceWork.get(ValueLayout.JAVA_LONG, 0);
-            long hostWorkBytes = hostWork.get(ValueLayout.JAVA_LONG, 0);
-            long needed = element * (n * dims + n * n + n) + 2 * Double.BYTES * n + Integer.BYTES + workBytes;
+            long[] workspace = eigensolverWorkspace(f32, n, eigenvectors, arena);
+            long needed = element * (n * dims + n * n + n) + 2 * Double.BYTES * n + Integer.BYTES + workspace[0];
             checkMemory(arena, needed, n, precision);
 
             try (DeviceBuffer x = DeviceBuffer.allocate(element * n * dims);
@@ -105,44 +96,19 @@ final class GpuBackend implements EigenBackend {
                  DeviceBuffer degrees = DeviceBuffer.allocate(Double.BYTES * n);
                  DeviceBuffer w = DeviceBuffer.allocate(element * n);
                  DeviceBuffer info = DeviceBuffer.allocate(Integer.BYTES);
-                 DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workBytes))) {
+                 DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workspace[0]))) {
                 x.upload(f32 ? floats(arena, points.values()) : arena.allocateFrom(ValueLayout.JAVA_DOUBLE,
                         points.values()));
                 synchronize();
                 clock.lap("upload");
-
-                MemorySegment one = f32 ? arena.allocateFrom(ValueLayout.JAVA_FLOAT, 1f)
-                        : arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 1.0);
-                MemorySegment zero = f32 ? arena.allocateFrom(ValueLayout.JAVA_FLOAT, 0f)
-                        : arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 0.0);
-                int status = f32
-                        ? cublas_v2_h.cublasSsyrk_v2(cublas, lower, cublas_v2_h.CUBLAS_OP_N(), (int) n, (int) dims,
-                                one, x.address(), (int) n, zero, a.address(), (int) n)
-                        : cublas_v2_h.cublasDsyrk_v2(cublas, lower, cublas_v2_h.CUBLAS_OP_N(), (int) n, (int) dims,
-                                one, x.address(), (int) n, zero, a.address(), (int) n);
-                CudaStatus.cublas(f32 ? "cublasSsyrk_v2" : "cublasDsyrk_v2", status);
+                gram(f32, x.address(), n, dims, a.address(), arena);
                 synchronize();
                 clock.lap("distances");
-
                 buildKernel(f32, a.address(), n, norms.address(), degrees.address(), sigma);
                 synchronize();
                 clock.lap("kernel");
-
-                MemorySegment host = hostWorkBytes > 0 ? arena.allocate(hostWorkBytes, 64) : MemorySegment.NULL;
-                CudaStatus.cusolver("cusolverDnXsyevd", cusolverDn_h.cusolverDnXsyevd(cusolver, params, jobz,
-                        lower, n, dataType, a.address(), n, dataType, w.address(), dataType, work.address(),
-                        workBytes, host, hostWorkBytes, info.address()));
-                synchronize();
-                MemorySegment infoHost = arena.allocate(ValueLayout.JAVA_INT);
-                info.download(infoHost);
-                int infoValue = infoHost.get(ValueLayout.JAVA_INT, 0);
-                if (infoValue != 0) {
-                    throw new CudaException(CudaStatus.CUSOLVER, "cusolverDnXsyevd", infoValue,
-                            infoValue > 0 ? "info = " + infoValue + ": the eigensolver did not converge"
-                                    : "info = " + infoValue + ": argument " + (-infoValue) + " was invalid");
-                }
+                eigensolve(f32, n, eigenvectors, a, w, work, workspace, info, arena);
                 clock.lap("eigenvalues");
-
                 double[] values = download(arena, w, n, f32);
                 double[] vectors = eigenvectors ? download(arena, a, n * n, f32) : null;
                 clock.lap("download");
@@ -151,7 +117,63 @@ final class GpuBackend implements EigenBackend {
         }
     }
 
-    private void buildKernel(boolean f32, MemorySegment a, long n, MemorySegment norms, MemorySegment degrees,
+    /** The lower triangle of the Gram matrix X·Xᵀ into {@code a} (n×n, leading dimension n), by cuBLAS syrk. */
+    void gram(boolean f32, MemorySegment x, long n, long dims, MemorySegment a, Arena arena) {
+        int lower = cublas_v2_h.CUBLAS_FILL_MODE_LOWER();
+        MemorySegment one = f32 ? arena.allocateFrom(ValueLayout.JAVA_FLOAT, 1f)
+                : arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 1.0);
+        MemorySegment zero = f32 ? arena.allocateFrom(ValueLayout.JAVA_FLOAT, 0f)
+                : arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 0.0);
+        int status = f32
+                ? cublas_v2_h.cublasSsyrk_v2(cublas, lower, cublas_v2_h.CUBLAS_OP_N(), (int) n, (int) dims, one, x,
+                        (int) n, zero, a, (int) n)
+                : cublas_v2_h.cublasDsyrk_v2(cublas, lower, cublas_v2_h.CUBLAS_OP_N(), (int) n, (int) dims, one, x,
+                        (int) n, zero, a, (int) n);
+        CudaStatus.cublas(f32 ? "cublasSsyrk_v2" : "cublasDsyrk_v2", status);
+    }
+
+    /** {device, host} workspace bytes of {@code cusolverDnXsyevd} for an n×n matrix. */
+    long[] eigensolverWorkspace(boolean f32, long n, boolean eigenvectors, Arena arena) {
+        int dataType = f32 ? cusolverDn_h.CUDA_R_32F() : cusolverDn_h.CUDA_R_64F();
+        MemorySegment deviceWork = arena.allocate(ValueLayout.JAVA_LONG);
+        MemorySegment hostWork = arena.allocate(ValueLayout.JAVA_LONG);
+        CudaStatus.cusolver("cusolverDnXsyevd_bufferSize", cusolverDn_h.cusolverDnXsyevd_bufferSize(cusolver,
+                params, jobz(eigenvectors), cusolverDn_h.CUBLAS_FILL_MODE_LOWER(), n, dataType, MemorySegment.NULL,
+                n, dataType, MemorySegment.NULL, dataType, deviceWork, hostWork));
+        return new long[] {deviceWork.get(ValueLayout.JAVA_LONG, 0), hostWork.get(ValueLayout.JAVA_LONG, 0)};
+    }
+
+    /**
+     * Eigenvalues (ascending, into {@code w}) and, on request, eigenvectors (over {@code a}) of the symmetric
+     * matrix in the lower triangle of {@code a}, by {@code cusolverDnXsyevd}; waits for it and checks {@code info}.
+     */
+    void eigensolve(boolean f32, long n, boolean eigenvectors, DeviceBuffer a, DeviceBuffer w, DeviceBuffer work,
+                    long[] workspace, DeviceBuffer info, Arena arena) {
+        int dataType = f32 ? cusolverDn_h.CUDA_R_32F() : cusolverDn_h.CUDA_R_64F();
+        MemorySegment host = workspace[1] > 0 ? arena.allocate(workspace[1], 64) : MemorySegment.NULL;
+        CudaStatus.cusolver("cusolverDnXsyevd", cusolverDn_h.cusolverDnXsyevd(cusolver, params, jobz(eigenvectors),
+                cusolverDn_h.CUBLAS_FILL_MODE_LOWER(), n, dataType, a.address(), n, dataType, w.address(), dataType,
+                work.address(), workspace[0], host, workspace[1], info.address()));
+        synchronize();
+        MemorySegment infoHost = arena.allocate(ValueLayout.JAVA_INT);
+        info.download(infoHost);
+        int infoValue = infoHost.get(ValueLayout.JAVA_INT, 0);
+        if (infoValue != 0) {
+            throw new CudaException(CudaStatus.CUSOLVER, "cusolverDnXsyevd", infoValue,
+                    infoValue > 0 ? "info = " + infoValue + ": the eigensolver did not converge"
+                            : "info = " + infoValue + ": argument " + (-infoValue) + " was invalid");
+        }
+    }
+
+    private static int jobz(boolean eigenvectors) {
+        return eigenvectors ? cusolverDn_h.CUSOLVER_EIG_MODE_VECTOR() : cusolverDn_h.CUSOLVER_EIG_MODE_NOVECTOR();
+    }
+
+    MemorySegment stream() {
+        return stream;
+    }
+
+    void buildKernel(boolean f32, MemorySegment a, long n, MemorySegment norms, MemorySegment degrees,
                              double sigma) {
         if (f32) {
             CudaStatus.kernel("dse4j_diagonal_f32", dse4j_kernels_h.dse4j_diagonal_f32(a, n, n, norms, stream));
@@ -176,7 +198,7 @@ final class GpuBackend implements EigenBackend {
         }
     }
 
-    private void synchronize() {
+    void synchronize() {
         CudaStatus.runtime("cudaStreamSynchronize", cuda_runtime_api_h.cudaStreamSynchronize(stream));
     }
 

@@ -1,0 +1,144 @@
+package io.dse4j.internal.gpu;
+
+import io.dse4j.benchmarks.Points;
+import io.dse4j.bindings.cudart.cuda_runtime_api_h;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The GPU backend's stages on device-resident data — Gram (cuBLAS syrk), kernel construction, and, as the floor of
+ * the pipeline, {@code cusolverDnXsyevd} alone on the same kernel matrix (restored from a device copy before each
+ * call; the device-to-device copy is a few milliseconds). End to end is {@code EndToEndBenchmark -p backend=gpu}.
+ * Needs a usable GPU: the trial fails with the probe's reasons otherwise.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx8g"})
+@Warmup(iterations = 2)
+@Measurement(iterations = 5)
+public class GpuStagesBenchmark {
+
+    @Param({"4000", "10000"})
+    public int n;
+
+    @Param({"256"})
+    public int d;
+
+    @Param({"f64", "f32"})
+    public String precision;
+
+    private GpuBackend gpu;
+    private boolean f32;
+    private Arena arena;
+    private DeviceBuffer x;
+    private DeviceBuffer a;
+    private DeviceBuffer kernelCopy;
+    private DeviceBuffer norms;
+    private DeviceBuffer degrees;
+    private DeviceBuffer w;
+    private DeviceBuffer info;
+    private DeviceBuffer work;
+    private long[] workspace;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        CudaLibraries.Availability availability = CudaLibraries.availability();
+        if (!availability.usable()) {
+            throw new IllegalStateException("GPU unavailable: " + availability.reasons());
+        }
+        gpu = new GpuBackend(availability);
+        f32 = precision.equals("f32");
+        long element = f32 ? Float.BYTES : Double.BYTES;
+        arena = Arena.ofShared();
+        double[] points = columnMajor(Points.uniform(n, d, 42), n, d);
+        x = DeviceBuffer.allocate(element * n * d);
+        a = DeviceBuffer.allocate(element * n * n);
+        kernelCopy = DeviceBuffer.allocate(element * n * n);
+        norms = DeviceBuffer.allocate(Double.BYTES * (long) n);
+        degrees = DeviceBuffer.allocate(Double.BYTES * (long) n);
+        w = DeviceBuffer.allocate(element * n);
+        info = DeviceBuffer.allocate(Integer.BYTES);
+        workspace = gpu.eigensolverWorkspace(f32, n, false, arena);
+        work = DeviceBuffer.allocate(Math.max(1, workspace[0]));
+        MemorySegment host = arena.allocate(element * n * d);
+        for (int i = 0; i < points.length; i++) {
+            if (f32) {
+                host.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) points[i]);
+            } else {
+                host.setAtIndex(ValueLayout.JAVA_DOUBLE, i, points[i]);
+            }
+        }
+        x.upload(host);
+        kernel();
+        copy(a, kernelCopy);
+    }
+
+    private static double[] columnMajor(double[] rows, int n, int d) {
+        double[] out = new double[n * d];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < d; k++) {
+                out[k * n + i] = rows[i * d + k];
+            }
+        }
+        return out;
+    }
+
+    private void copy(DeviceBuffer from, DeviceBuffer to) {
+        CudaStatus.runtime("cudaMemcpy(device to device)", cuda_runtime_api_h.cudaMemcpy(to.address(),
+                from.address(), from.bytes(), cuda_runtime_api_h.cudaMemcpyDeviceToDevice()));
+    }
+
+    @Benchmark
+    public DeviceBuffer distances() {
+        gpu.gram(f32, x.address(), n, d, a.address(), arena);
+        gpu.synchronize();
+        return a;
+    }
+
+    @Benchmark
+    public DeviceBuffer kernel() {
+        gpu.gram(f32, x.address(), n, d, a.address(), arena);
+        gpu.buildKernel(f32, a.address(), n, norms.address(), degrees.address(), 10.0);
+        gpu.synchronize();
+        return a;
+    }
+
+    @Benchmark
+    public DeviceBuffer eigensolverAlone() {
+        copy(kernelCopy, a);
+        gpu.eigensolve(f32, n, false, a, w, work, workspace, info, arena);
+        return w;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        for (DeviceBuffer buffer : new DeviceBuffer[] {x, a, kernelCopy, norms, degrees, w, info, work}) {
+            if (buffer != null) {
+                buffer.close();
+            }
+        }
+        if (gpu != null) {
+            gpu.close();
+        }
+        if (arena != null) {
+            arena.close();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# GPU self-test, in two steps:
+#
+#   ci/gpu-selftest.sh prepare   (here: a machine with Maven and a JDK >= 22)
+#       builds the jars and puts everything a GPU machine without Java needs into .gpu-selftest/ (git-ignored):
+#       a jlinked Java runtime (java.base, java.logging, jdk.incubator.vector), the command-line jar with the CUDA
+#       kernels inside, and the reference datasets — under 64 MiB, so the device tool can carry it.
+#   ci/gpu-selftest.sh run       (on the GPU machine, from the repository root)
+#       runs io.dse4j.cli.GpuSelfTest: the probe, GPU-vs-CPU agreement on the reference datasets and on random
+#       N in $SIZES (default 1000,4000,10000) x {f64, f32}, and per-stage timings; prints a table and writes
+#       gpu-selftest.json into $OUT (default: the current folder). Then the JMH GPU benchmarks if RUN_JMH=1.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bundle="$root/.gpu-selftest"
+
+case "${1:-}" in
+  prepare)
+    java_bin="$("$root/ci/find-jdk.sh" 22)" || { echo "gpu-selftest: no JDK >= 22 found" >&2; exit 2; }
+    jdk_home="$(dirname "$(dirname "$java_bin")")"
+    (cd "$root" && mvn -q -B -DskipTests package)
+    rm -rf "$bundle"
+    mkdir -p "$bundle/reference"
+    "$jdk_home/bin/jlink" --add-modules java.base,java.logging,jdk.incubator.vector --strip-debug --no-header-files \
+        --no-man-pages --compress=zip-6 --output "$bundle/jdk"
+    cp "$root/cli/target/dse4j-cli.jar" "$bundle/"
+    cp "$root/benchmarks/target/benchmarks.jar" "$bundle/"
+    cp "$root"/java-api/src/test/resources/reference/*.npy "$bundle/reference/"
+    size="$(du -sm "$bundle" | cut -f1)"
+    echo "gpu-selftest: prepared $bundle (${size} MiB)"
+    if [[ "$size" -ge 64 ]]; then
+      echo "gpu-selftest: the bundle is over the 64 MiB the device tool carries" >&2
+      exit 1
+    fi
+    ;;
+  run)
+    [[ -x "$bundle/jdk/bin/java" ]] || { echo "gpu-selftest: run 'ci/gpu-selftest.sh prepare' first" >&2; exit 2; }
+    out="${OUT:-.}"
+    mkdir -p "$out"
+    command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv
+    status=0
+    "$bundle/jdk/bin/java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx16g \
+        -cp "$bundle/dse4j-cli.jar" io.dse4j.cli.GpuSelfTest --reference "$bundle/reference" \
+        --sizes "${SIZES:-1000,4000,10000}" --json "$out/gpu-selftest.json" || status=$?
+    if [[ "${RUN_JMH:-0}" == 1 ]]; then
+      "$bundle/jdk/bin/java" -jar "$bundle/benchmarks.jar" 'GpuStagesBenchmark|EndToEndBenchmark' \
+          -p backend=gpu,cpu -p n=10000 -jvm "$bundle/jdk/bin/java" -rf json -rff "$out/jmh-gpu.json" || status=$?
+    fi
+    exit "$status"
+    ;;
+  *)
+    echo "usage: ci/gpu-selftest.sh prepare | run" >&2
+    exit 2
+    ;;
+esac
