@@ -75,7 +75,7 @@ public class GpuStagesBenchmark {
         degrees = DeviceBuffer.allocate(Double.BYTES * (long) n);
         w = DeviceBuffer.allocate(element * n);
         info = DeviceBuffer.allocate(Integer.BYTES);
-        workspace = gpu.eigensolverWorkspace(f32, n, false, arena);
+        workspace = gpu.eigensolverWorkspace(f32, n, false, a, w, arena);
         work = DeviceBuffer.allocate(Math.max(1, workspace[0]));
         MemorySegment host = arena.allocate(element * n * d);
         for (int i = 0; i < points.length; i++) {

@@ -83,36 +83,41 @@ final class GpuBackend implements EigenBackend {
         if (n > Integer.MAX_VALUE || dims > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("cuBLAS syrk takes 32-bit sizes; got " + n + "×" + dims);
         }
+        if (eigenvectors && n * n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("eigenvectors of N = " + n + " do not fit one Java array (N² > 2³¹)");
+        }
         StageClock clock = new StageClock();
         try (Arena arena = Arena.ofConfined()) {
-            // Workspace of the eigensolver first: its size is part of the memory check.
-            long[] workspace = eigensolverWorkspace(f32, n, eigenvectors, arena);
-            long needed = element * (n * dims + n * n + n) + 2 * Double.BYTES * n + Integer.BYTES + workspace[0];
-            checkMemory(arena, needed, n, precision);
-
+            long needed = element * (n * dims + n * n + n) + 2L * Double.BYTES * n + Integer.BYTES;
+            checkMemory(arena, needed, 0, n, precision);
             try (DeviceBuffer x = DeviceBuffer.allocate(element * n * dims);
                  DeviceBuffer a = DeviceBuffer.allocate(element * n * n);
                  DeviceBuffer norms = DeviceBuffer.allocate(Double.BYTES * n);
                  DeviceBuffer degrees = DeviceBuffer.allocate(Double.BYTES * n);
                  DeviceBuffer w = DeviceBuffer.allocate(element * n);
-                 DeviceBuffer info = DeviceBuffer.allocate(Integer.BYTES);
-                 DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workspace[0]))) {
-                x.upload(f32 ? floats(arena, points.values()) : arena.allocateFrom(ValueLayout.JAVA_DOUBLE,
-                        points.values()));
-                synchronize();
-                clock.lap("upload");
-                gram(f32, x.address(), n, dims, a.address(), arena);
-                synchronize();
-                clock.lap("distances");
-                buildKernel(f32, a.address(), n, norms.address(), degrees.address(), sigma);
-                synchronize();
-                clock.lap("kernel");
-                eigensolve(f32, n, eigenvectors, a, w, work, workspace, info, arena);
-                clock.lap("eigenvalues");
-                double[] values = download(arena, w, n, f32);
-                double[] vectors = eigenvectors ? download(arena, a, n * n, f32) : null;
-                clock.lap("download");
-                return new KernelSpectrum(values, vectors, clock.timings());
+                 DeviceBuffer info = DeviceBuffer.allocate(Integer.BYTES)) {
+                // The workspace query gets the real device pointers (cuSOLVER documents them as inputs), so it comes
+                // after the matrices; its bytes are checked against what is still free before they are allocated.
+                long[] workspace = eigensolverWorkspace(f32, n, eigenvectors, a, w, arena);
+                checkMemory(arena, workspace[0], needed, n, precision);
+                try (DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workspace[0]))) {
+                    x.upload(f32 ? floats(arena, points.values()) : arena.allocateFrom(ValueLayout.JAVA_DOUBLE,
+                            points.values()));
+                    synchronize();
+                    clock.lap("upload");
+                    gram(f32, x.address(), n, dims, a.address(), arena);
+                    synchronize();
+                    clock.lap("distances");
+                    buildKernel(f32, a.address(), n, norms.address(), degrees.address(), sigma);
+                    synchronize();
+                    clock.lap("kernel");
+                    eigensolve(f32, n, eigenvectors, a, w, work, workspace, info, arena);
+                    clock.lap("eigenvalues");
+                    double[] values = download(arena, w, n, f32);
+                    double[] vectors = eigenvectors ? download(arena, a, n * n, f32) : null;
+                    clock.lap("download");
+                    return new KernelSpectrum(values, vectors, clock.timings());
+                }
             }
         }
     }
@@ -132,14 +137,15 @@ final class GpuBackend implements EigenBackend {
         CudaStatus.cublas(f32 ? "cublasSsyrk_v2" : "cublasDsyrk_v2", status);
     }
 
-    /** {device, host} workspace bytes of {@code cusolverDnXsyevd} for an n×n matrix. */
-    long[] eigensolverWorkspace(boolean f32, long n, boolean eigenvectors, Arena arena) {
+    /** {device, host} workspace bytes of {@code cusolverDnXsyevd} for the n×n matrix {@code a}. */
+    long[] eigensolverWorkspace(boolean f32, long n, boolean eigenvectors, DeviceBuffer a, DeviceBuffer w,
+                                Arena arena) {
         int dataType = f32 ? cusolverDn_h.CUDA_R_32F() : cusolverDn_h.CUDA_R_64F();
         MemorySegment deviceWork = arena.allocate(ValueLayout.JAVA_LONG);
         MemorySegment hostWork = arena.allocate(ValueLayout.JAVA_LONG);
         CudaStatus.cusolver("cusolverDnXsyevd_bufferSize", cusolverDn_h.cusolverDnXsyevd_bufferSize(cusolver,
-                params, jobz(eigenvectors), cusolverDn_h.CUBLAS_FILL_MODE_LOWER(), n, dataType, MemorySegment.NULL,
-                n, dataType, MemorySegment.NULL, dataType, deviceWork, hostWork));
+                params, jobz(eigenvectors), cusolverDn_h.CUBLAS_FILL_MODE_LOWER(), n, dataType, a.address(), n,
+                dataType, w.address(), dataType, deviceWork, hostWork));
         return new long[] {deviceWork.get(ValueLayout.JAVA_LONG, 0), hostWork.get(ValueLayout.JAVA_LONG, 0)};
     }
 
@@ -188,13 +194,18 @@ final class GpuBackend implements EigenBackend {
         }
     }
 
-    private void checkMemory(Arena arena, long needed, long n, Precision precision) {
+    /**
+     * Throws {@link InsufficientDeviceMemoryException} unless {@code needed} more bytes are free on the device;
+     * {@code alreadyAllocated} bytes of this computation are added to both figures in the message.
+     */
+    private void checkMemory(Arena arena, long needed, long alreadyAllocated, long n, Precision precision) {
         MemorySegment free = arena.allocate(ValueLayout.JAVA_LONG);
         MemorySegment total = arena.allocate(ValueLayout.JAVA_LONG);
         CudaStatus.runtime("cudaMemGetInfo", cuda_runtime_api_h.cudaMemGetInfo(free, total));
         long freeBytes = free.get(ValueLayout.JAVA_LONG, 0);
         if (needed > freeBytes) {
-            throw new InsufficientDeviceMemoryException("N = " + n + " in " + precision.label(), needed, freeBytes);
+            throw new InsufficientDeviceMemoryException("N = " + n + " in " + precision.label(),
+                    needed + alreadyAllocated, freeBytes + alreadyAllocated);
         }
     }
 

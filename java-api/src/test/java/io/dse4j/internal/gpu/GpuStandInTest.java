@@ -175,7 +175,7 @@ class GpuStandInTest {
             InsufficientDeviceMemoryException e = assertThrows(InsufficientDeviceMemoryException.class,
                     () -> gpu.diffusionSpectrum(points, 2, Precision.F64, false));
             assertTrue(e.neededBytes() > e.freeBytes());
-            assertEquals(0, StandIn.calls("cudaMalloc"));
+            assertEquals(0, StandIn.calls("cudaMalloc"), "refused before allocating");
         }
         double[][] x = new double[400][2];
         for (int i = 0; i < 400; i++) {
@@ -191,6 +191,18 @@ class GpuStandInTest {
             assertEquals("cpu", r.backend());
             assertTrue(r.selection().reasons().get(0).startsWith("GPU memory: N = 400 in f64 needs"),
                     r.selection().reasons().toString());
+        }
+    }
+
+    @Test
+    void aWorkspaceThatDoesNotFitIsRefusedBeforeItIsAllocated() {
+        // 60 points: the matrices take ~30 kB; the stand-in's eigensolver asks for n² doubles more (~29 kB).
+        StandIn.setMemory(40_000);
+        try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability())) {
+            InsufficientDeviceMemoryException e = assertThrows(InsufficientDeviceMemoryException.class,
+                    () -> gpu.diffusionSpectrum(randomPoints(60, 3, 6), 2, Precision.F64, false));
+            assertTrue(e.getMessage().contains("of GPU memory but only"), e.getMessage());
+            assertEquals(6, StandIn.calls("cudaMalloc"), "the six matrices, not the workspace");
         }
     }
 
