@@ -1,0 +1,306 @@
+package io.dse4j;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * Diffusion Spectral Mutual Information (DSMI) and its classic counterpart CSMI, as the official {@code dse-dsmi}
+ * package defines them:
+ *
+ * <pre>
+ *   MI(Z; Y) = Σ_b p(b)·[ mean over r = 1..R of H(Z*_r) − H(Z | Y = b) ]
+ * </pre>
+ *
+ * where the classes b come from Y (discrete labels, a binned scalar, or precomputed labels), p(b) = count(b)/N,
+ * H(Z | Y = b) is the entropy of the rows of class b, and Z*_r are R random subsets of Z (without replacement) of the
+ * class's size. H is DSE for DSMI and CSE (binning) for CSMI. Defaults as the reference: σ = 10, t = 1, R = 5, 10
+ * clusters for a scalar Y, seed 0, 2 bins for CSE; no maxN subsampling.
+ *
+ * <p>Subsets are drawn from one {@link SplittableRandom}(seed), classes in ascending label order, so they differ from
+ * the reference's {@code random.sample} (which also re-seeds for every class); {@link #compute(Matrix, int[], int[][][])}
+ * replays any given subsets exactly. A class with a single row is skipped with a warning: in the reference both of
+ * its entropies are those of one point, so its term is exactly 0.
+ */
+public final class MutualInformation implements AutoCloseable {
+
+    /** Which entropy the mutual information is built from. */
+    public enum Measure {
+        /** Diffusion spectral entropy. */
+        DSMI,
+        /** Classic Shannon entropy by binning. */
+        CSMI;
+
+        public static Measure parse(String text) {
+            if (text != null) {
+                for (Measure m : values()) {
+                    if (m.name().equalsIgnoreCase(text.trim())) {
+                        return m;
+                    }
+                }
+            }
+            throw new InvalidInputException("measure", "must be dsmi or csmi, got " + Precision.quote(text));
+        }
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final Measure measure;
+    private final int repetitions;
+    private final int clusters;
+    private final long seed;
+    private final int bins;
+    private final ReferenceKind referenceKind;
+    private final DiffusionSpectralEntropy dse;
+
+    private MutualInformation(Builder b) {
+        this.measure = b.measure;
+        this.repetitions = b.repetitions;
+        this.clusters = b.clusters;
+        this.seed = b.seed;
+        this.bins = b.bins;
+        this.referenceKind = b.referenceKind;
+        this.dse = b.dse.maxN(Integer.MAX_VALUE).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** MI between Z (N×D) and a reference Y (N×1 or N×D′), classified as {@link ReferenceClasses#of} does. */
+    public MiResult compute(Matrix z, Matrix y) {
+        checkZ(z);
+        if (y == null || y.rows() != z.rows()) {
+            throw new InvalidInputException("reference", "Z has " + z.rows() + " rows but the reference has "
+                    + (y == null ? "none" : y.rows()) + "; they must describe the same N inputs");
+        }
+        ReferenceClasses classes = ReferenceClasses.of(y, referenceKind, clusters);
+        return run(z, classes.labels(), null, classes.kind().label());
+    }
+
+    /** MI between Z and precomputed class labels, one per row of Z. */
+    public MiResult compute(Matrix z, int[] labels) {
+        checkZ(z);
+        checkLabels(z, labels);
+        return run(z, labels, null, "precomputed");
+    }
+
+    /**
+     * MI with the random subsets given: {@code subsets[c][r]} are the rows of repetition r for the c-th class in
+     * ascending label order, each as many rows as the class. For replaying another implementation's draws.
+     */
+    public MiResult compute(Matrix z, int[] labels, int[][][] subsets) {
+        checkZ(z);
+        checkLabels(z, labels);
+        if (subsets == null) {
+            throw new InvalidInputException("subsets", "must not be null");
+        }
+        return run(z, labels, subsets, "precomputed");
+    }
+
+    private static void checkZ(Matrix z) {
+        if (z == null || z.rows() < 2 || z.cols() < 1) {
+            throw new InvalidInputException("matrix", "Z must have at least 2 rows and 1 column");
+        }
+    }
+
+    private static void checkLabels(Matrix z, int[] labels) {
+        if (labels == null || labels.length != z.rows()) {
+            throw new InvalidInputException("labels", "Z has " + z.rows() + " rows but there are "
+                    + (labels == null ? "no" : labels.length) + " labels; they must describe the same N inputs");
+        }
+    }
+
+    private MiResult run(Matrix z, int[] labels, int[][][] subsets, String reference) {
+        long start = System.nanoTime();
+        int n = z.rows();
+        Map<Integer, List<Integer>> byClass = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            byClass.computeIfAbsent(labels[i], k -> new ArrayList<>()).add(i);
+        }
+        if (subsets != null && subsets.length != byClass.size()) {
+            throw new InvalidInputException("subsets", "there are " + byClass.size() + " classes but subsets for "
+                    + subsets.length);
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        List<MiResult.ClassTerm> terms = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        BackendSelection selection = dse.selection();
+        double mi = 0;
+        int classIndex = 0;
+        for (Map.Entry<Integer, List<Integer>> entry : byClass.entrySet()) {
+            int[] rows = entry.getValue().stream().mapToInt(Integer::intValue).toArray();
+            int count = rows.length;
+            int[][] draws = subsets != null ? subsets[classIndex] : null;
+            classIndex++;
+            if (count < 2) {
+                warnings.add("class " + entry.getKey() + " has a single row and was skipped (its term is 0)");
+                continue;
+            }
+            double conditional = entropy(z, rows);
+            int reps = draws != null ? draws.length : repetitions;
+            double[] values = new double[reps];
+            for (int r = 0; r < reps; r++) {
+                int[] subset = draws != null ? checkedSubset(draws[r], count, n, entry.getKey(), r)
+                        : sample(random, n, count);
+                values[r] = entropy(z, subset);
+            }
+            double mean = Arrays.stream(values).sum() / reps;
+            double sd = Double.NaN;
+            if (reps > 1) {
+                double squares = 0;
+                for (double v : values) {
+                    squares += (v - mean) * (v - mean);
+                }
+                sd = Math.sqrt(squares / (reps - 1));
+            }
+            double p = (double) count / n;
+            MiResult.ClassTerm term = new MiResult.ClassTerm(entry.getKey(), count, p, conditional, mean, sd, values);
+            mi += term.contribution();
+            terms.add(term);
+        }
+        double seconds = (System.nanoTime() - start) * 1e-9;
+        return new MiResult(measure.label(), mi, n, z.cols(), reference, terms, warnings,
+                measure == Measure.DSMI ? selection : new BackendSelection(selection.requested(), selection.source(),
+                        "cpu", List.of("CSMI is computed on the CPU")), seconds);
+    }
+
+    private double entropy(Matrix z, int[] rows) {
+        return measure == Measure.DSMI ? dse.computeRows(z, rows).entropy()
+                : ClassicShannonEntropy.entropy(z, rows, bins);
+    }
+
+    private static int[] checkedSubset(int[] subset, int count, int n, int label, int repetition) {
+        if (subset == null || subset.length != count) {
+            throw new InvalidInputException("subsets", "repetition " + repetition + " of class " + label + " must have "
+                    + count + " rows, has " + (subset == null ? "none" : subset.length));
+        }
+        for (int row : subset) {
+            if (row < 0 || row >= n) {
+                throw new InvalidInputException("subsets", "row " + row + " is outside [0, " + n + ")");
+            }
+        }
+        return subset;
+    }
+
+    /** {@code k} distinct rows of [0, n) by a partial Fisher–Yates shuffle. */
+    private static int[] sample(SplittableRandom random, int n, int k) {
+        int[] pool = new int[n];
+        Arrays.setAll(pool, i -> i);
+        for (int i = 0; i < k; i++) {
+            int j = i + random.nextInt(n - i);
+            int swap = pool[i];
+            pool[i] = pool[j];
+            pool[j] = swap;
+        }
+        return Arrays.copyOf(pool, k);
+    }
+
+    @Override
+    public void close() {
+        dse.close();
+    }
+
+    /** Options; every setter checks its argument at once. */
+    public static final class Builder {
+        private Measure measure = Measure.DSMI;
+        private int repetitions = 5;
+        private int clusters = 10;
+        private long seed;
+        private int bins = 2;
+        private ReferenceKind referenceKind = ReferenceKind.AUTO;
+        private final DiffusionSpectralEntropy.Builder dse = DiffusionSpectralEntropy.builder();
+
+        private Builder() {
+        }
+
+        public Builder measure(Measure measure) {
+            if (measure == null) {
+                throw new InvalidInputException("measure", "must be dsmi or csmi, got nothing");
+            }
+            this.measure = measure;
+            return this;
+        }
+
+        /** R, the random subsets per class (≥ 1; default 5). */
+        public Builder repetitions(int repetitions) {
+            if (repetitions < 1) {
+                throw new InvalidInputException("repetitions", "must be at least 1, got " + repetitions);
+            }
+            this.repetitions = repetitions;
+            return this;
+        }
+
+        /** Bins for a scalar reference (2 ≤ clusters ≤ N, checked against N when used; default 10). */
+        public Builder clusters(int clusters) {
+            if (clusters < 2) {
+                throw new InvalidInputException("clusters", "must be at least 2, got " + clusters);
+            }
+            this.clusters = clusters;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Bins per dimension for CSMI (≥ 1; default 2). */
+        public Builder bins(int bins) {
+            if (bins < 1) {
+                throw new InvalidInputException("bins", "must be at least 1, got " + bins);
+            }
+            this.bins = bins;
+            return this;
+        }
+
+        public Builder referenceKind(ReferenceKind kind) {
+            if (kind == null) {
+                throw new InvalidInputException("reference kind", "must be one of auto, discrete, scalar, vector");
+            }
+            this.referenceKind = kind;
+            return this;
+        }
+
+        public Builder sigma(double sigma) {
+            dse.sigma(sigma);
+            return this;
+        }
+
+        public Builder t(double t) {
+            dse.t(t);
+            return this;
+        }
+
+        public Builder backend(String backend) {
+            dse.backend(backend);
+            return this;
+        }
+
+        public Builder backend(BackendKind backend) {
+            dse.backend(backend);
+            return this;
+        }
+
+        public Builder precision(Precision precision) {
+            dse.precision(precision);
+            return this;
+        }
+
+        public Builder threads(int threads) {
+            dse.threads(threads);
+            return this;
+        }
+
+        /** Opens the backend of the DSE computations. */
+        public MutualInformation build() {
+            return new MutualInformation(this);
+        }
+    }
+}
