@@ -18,6 +18,7 @@ public final class Main {
     static final String USAGE = """
             usage: dse4j COMMAND [options]
               entropy     Diffusion Spectral Entropy of a file or built-in example (dse4j entropy --help)
+              mi          mutual information (DSMI, CSMI) between a representation and a reference (dse4j mi --help)
               --version   print the version
               --help      print this help
             """;
@@ -61,6 +62,13 @@ public final class Main {
                         return 0;
                     }
                     return EntropyCommand.run(rest, out);
+                }
+                case "mi" -> {
+                    if (rest.contains("--help") || rest.contains("-h")) {
+                        out.print(MiCommand.USAGE);
+                        return 0;
+                    }
+                    return MiCommand.run(rest, out);
                 }
                 default -> {
                     err.println("dse4j: unknown command '" + command + "'");

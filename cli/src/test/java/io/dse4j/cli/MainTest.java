@@ -115,6 +115,55 @@ class MainTest {
     }
 
     @Test
+    void miCommandGivesTheJsonContractAndReusableClusters() throws IOException {
+        Path z = dir.resolve("z.csv");
+        Path y = dir.resolve("y.csv");
+        StringBuilder zs = new StringBuilder();
+        StringBuilder ys = new StringBuilder();
+        java.util.Random random = new java.util.Random(1);
+        for (int i = 0; i < 90; i++) {
+            int label = i % 3;
+            zs.append(label * 30 + random.nextGaussian()).append(',').append(random.nextGaussian()).append('\n');
+            ys.append(label).append('\n');
+        }
+        Files.writeString(z, zs);
+        Files.writeString(y, ys);
+        Path clusters = dir.resolve("clusters.npy");
+        Outcome o = run("mi", "--input", z.toString(), "--reference", y.toString(), "--backend", "cpu",
+                "--clusters-out", clusters.toString(), "--json");
+        assertEquals(0, o.code(), o.err());
+        JsonNode json = new ObjectMapper().readTree(o.out());
+        assertEquals("dsmi", json.get("measure").asText());
+        assertEquals(90, json.get("n").asInt());
+        assertEquals(3, json.get("classes").size());
+        assertTrue(json.get("mi").asDouble() > 0.5, o.out());
+        assertEquals("discrete", json.get("reference").asText());
+        assertTrue(json.has("selection") && json.has("seconds") && json.has("backend"));
+        Outcome again = run("mi", "--input", z.toString(), "--clusters-in", clusters.toString(), "--backend", "cpu",
+                "--json");
+        assertEquals(0, again.code(), again.err());
+        assertEquals(json.get("mi").asDouble(), new ObjectMapper().readTree(again.out()).get("mi").asDouble(), 0.0);
+        Path short_ = dir.resolve("short.csv");
+        Files.writeString(short_, "1\n2\n");
+        assertBad(run("mi", "--input", z.toString(), "--reference", short_.toString()), "Z has 90 rows but the "
+                + "reference has 2");
+        assertBad(run("mi", "--input", z.toString(), "--reference", y.toString(), "--measure", "asmi-knn"),
+                "--measure must be dsmi or csmi");
+        assertBad(run("mi", "--input", z.toString()), "exactly one of --reference Y or --clusters-in");
+    }
+
+    @Test
+    void entropyMeasureCseCountsBins() throws IOException {
+        Path csv = dir.resolve("bins.csv");
+        Files.writeString(csv, "0\n0\n1\n1\n");
+        Outcome o = run("entropy", "--input", csv.toString(), "--measure", "cse", "--json");
+        assertEquals(0, o.code(), o.err());
+        JsonNode json = new ObjectMapper().readTree(o.out());
+        assertEquals("cse", json.get("measure").asText());
+        assertEquals(1.0, json.get("entropy").asDouble(), 1e-12);
+    }
+
+    @Test
     void versionPrintsTheVersion() {
         Outcome o = run("--version");
         assertEquals(0, o.code());

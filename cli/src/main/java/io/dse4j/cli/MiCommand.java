@@ -1,0 +1,169 @@
+package io.dse4j.cli;
+
+import io.dse4j.Matrix;
+import io.dse4j.MiResult;
+import io.dse4j.MutualInformation;
+import io.dse4j.ReferenceClasses;
+import io.dse4j.ReferenceKind;
+import io.dse4j.io.MatrixFiles;
+import io.dse4j.io.NpyArray;
+import io.dse4j.io.NpyWriter;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code dse4j mi}: mutual information between a representation Z and a reference Y. */
+final class MiCommand {
+
+    static final String USAGE = """
+            usage: dse4j mi --input Z (--reference Y | --clusters-in LABELS.npy) [options]
+              --input FILE          the representation Z, one row per input (.npy, .npz, .csv)
+              --reference FILE      the reference Y: integer labels (N×1), a real scalar (N×1) or vectors (N×D′)
+              --reference-kind K    auto | discrete | scalar | vector (default auto: inferred as the reference does)
+              --clusters C          bins for a scalar reference (default 10)
+              --clusters-in FILE    precomputed class labels (.npy), one per row of Z, instead of --reference
+              --clusters-out FILE   write the classes used to this .npy (int64, N), to reuse with --clusters-in
+              --measure M           dsmi | csmi (default dsmi)
+              --repetitions R       random subsets per class (default 5)
+              --seed K              seed of the subsets (default 0)
+              --sigma S, --t T      DSE kernel bandwidth and diffusion time (defaults 10, 1)
+              --bins B              bins per dimension for csmi (default 2)
+              --backend B, --precision P, --threads P, --json   as for entropy
+            """;
+
+    private static final Set<String> WITH_VALUE = Set.of("--input", "--key", "--reference", "--reference-kind",
+            "--clusters", "--clusters-in", "--clusters-out", "--measure", "--repetitions", "--seed", "--sigma", "--t",
+            "--bins", "--backend", "--precision", "--threads");
+    private static final Set<String> FLAGS = Set.of("--json");
+
+    private MiCommand() {
+    }
+
+    static int run(List<String> args, PrintStream out) throws IOException {
+        Options o = Options.parse(args, WITH_VALUE, FLAGS);
+        if (!o.has("--input")) {
+            throw new UsageException("--input Z is required");
+        }
+        if (o.has("--reference") == o.has("--clusters-in")) {
+            throw new UsageException("give exactly one of --reference Y or --clusters-in LABELS.npy");
+        }
+        String measureName = o.string("--measure", "dsmi");
+        MutualInformation.Measure measure = switch (measureName.toLowerCase(Locale.ROOT)) {
+            case "dsmi", "csmi" -> MutualInformation.Measure.parse(measureName);
+            default -> throw new UsageException("--measure must be dsmi or csmi in this version, got '" + measureName
+                    + "'");
+        };
+        MutualInformation.Builder builder = MutualInformation.builder().measure(measure)
+                .repetitions(o.intValue("--repetitions", 5)).clusters(o.intValue("--clusters", 10))
+                .seed(o.integer("--seed", 0)).bins(o.intValue("--bins", 2))
+                .sigma(o.number("--sigma", 10)).t(o.number("--t", 1))
+                .referenceKind(ReferenceKind.parse(o.string("--reference-kind", "auto")))
+                .precision(io.dse4j.Precision.parse(o.string("--precision", "f64")));
+        if (o.has("--backend")) {
+            builder.backend(o.string("--backend", null));
+        }
+        if (o.has("--threads")) {
+            builder.threads(o.intValue("--threads", 0));
+        }
+        Matrix z = MatrixFiles.read(Path.of(o.string("--input", null)), o.string("--key", null));
+        int[] labels;
+        String reference;
+        if (o.has("--clusters-in")) {
+            labels = readLabels(Path.of(o.string("--clusters-in", null)));
+            reference = "precomputed";
+        } else {
+            Matrix y = MatrixFiles.read(Path.of(o.string("--reference", null)));
+            if (y.rows() != z.rows()) {
+                throw new UsageException("Z has " + z.rows() + " rows but the reference has " + y.rows()
+                        + "; they must describe the same N inputs");
+            }
+            ReferenceClasses classes = ReferenceClasses.of(y, ReferenceKind.parse(o.string("--reference-kind", "auto")),
+                    o.intValue("--clusters", 10));
+            labels = classes.labels();
+            reference = classes.kind().label();
+        }
+        if (o.has("--clusters-out")) {
+            long[] asLongs = new long[labels.length];
+            for (int i = 0; i < labels.length; i++) {
+                asLongs[i] = labels[i];
+            }
+            NpyWriter.writeLongs(Path.of(o.string("--clusters-out", null)), asLongs, labels.length);
+        }
+        MiResult r;
+        try (MutualInformation mi = builder.build()) {
+            r = mi.compute(z, labels);
+        }
+        if (o.has("--json")) {
+            out.println(Json.write(json(r, reference)));
+        } else {
+            out.println(r.selection().describe());
+            out.printf(Locale.ROOT, "%s = %.15g bits (N = %d, D = %d, reference %s, %d classes)%n",
+                    r.measure().toUpperCase(Locale.ROOT), r.mi(), r.n(), r.d(), reference, r.classes().size());
+            for (MiResult.ClassTerm term : r.classes()) {
+                out.printf(Locale.ROOT, "  class %-6d n = %-6d p = %.4f  H(Z|Y) = %.6f  H(Z*) = %.6f ± %.6f%n",
+                        term.label(), term.count(), term.probability(), term.conditional(), term.subsetMean(),
+                        term.subsetSd());
+            }
+            r.warnings().forEach(w -> out.println("  warning: " + w));
+            out.printf(Locale.ROOT, "time %.3f s%n", r.seconds());
+        }
+        return 0;
+    }
+
+    private static int[] readLabels(Path file) throws IOException {
+        NpyArray array = MatrixFiles.readArray(file, null);
+        double[] values = array.values();
+        int[] labels = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != Math.rint(values[i])) {
+                throw new UsageException(file + ": class labels must be integers; value " + i + " is " + values[i]);
+            }
+            labels[i] = (int) values[i];
+        }
+        return labels;
+    }
+
+    private static Map<String, Object> json(MiResult r, String reference) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("measure", r.measure());
+        m.put("mi", r.mi());
+        m.put("n", r.n());
+        m.put("d", r.d());
+        m.put("reference", reference);
+        List<Map<String, Object>> classes = new ArrayList<>();
+        for (MiResult.ClassTerm term : r.classes()) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("class", term.label());
+            c.put("count", term.count());
+            c.put("p", term.probability());
+            c.put("conditional_entropy", term.conditional());
+            c.put("subset_entropy_mean", term.subsetMean());
+            c.put("subset_entropy_sd", term.subsetSd());
+            List<Double> values = new ArrayList<>();
+            for (double v : term.subsetValues()) {
+                values.add(v);
+            }
+            c.put("subset_entropies", values);
+            classes.add(c);
+        }
+        m.put("classes", classes);
+        m.put("warnings", r.warnings());
+        m.put("backend", r.selection().chosen());
+        Map<String, Object> selection = new LinkedHashMap<>();
+        selection.put("requested", r.selection().requested().label());
+        selection.put("source", r.selection().source().description());
+        selection.put("chosen", r.selection().chosen());
+        selection.put("reasons", r.selection().reasons());
+        m.put("selection", selection);
+        m.put("seconds", r.seconds());
+        m.put("version", io.dse4j.Version.string());
+        return m;
+    }
+}
