@@ -5,6 +5,7 @@ import io.dse4j.spi.BackendResolver;
 import io.dse4j.spi.EigenBackend;
 import io.dse4j.spi.GpuProbe;
 import io.dse4j.spi.InsufficientDeviceMemoryException;
+import io.dse4j.spi.KernelKind;
 import io.dse4j.spi.KernelSpectrum;
 import io.dse4j.spi.Points;
 import io.dse4j.spi.StageClock;
@@ -54,6 +55,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     private final long seed;
     private final Precision precision;
     private final int threads;
+    private final KernelKind kernel;
     private final BackendSelection selection;
     private final EigenBackend backend;
     /** The CPU backend that an auto selection falls back to when a problem does not fit the GPU; opened on need. */
@@ -61,6 +63,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
 
     private DiffusionSpectralEntropy(Builder b, int threads, BackendSelection selection, EigenBackend backend) {
         this.threads = threads;
+        this.kernel = b.kernel;
         this.sigma = b.sigma;
         this.t = b.t;
         this.maxN = b.maxN;
@@ -144,7 +147,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         BackendSelection used = selection;
         KernelSpectrum kernelSpectrum;
         try {
-            kernelSpectrum = backend.diffusionSpectrum(points, sigma, precision, false);
+            kernelSpectrum = backend.kernelSpectrum(points, kernel, sigma, precision, false);
         } catch (InsufficientDeviceMemoryException tooLarge) {
             if (selection.requested() != BackendKind.AUTO) {
                 throw new InvalidInputException("n", tooLarge.getMessage() + "; lower maxN or use the CPU backend");
@@ -152,7 +155,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
             used = new BackendSelection(selection.requested(), selection.source(), "cpu",
                     java.util.List.of("GPU memory: " + tooLarge.getMessage()));
             LOG.log(Level.WARNING, "dse4j: " + used.describe());
-            kernelSpectrum = cpuFallback().diffusionSpectrum(points, sigma, precision, false);
+            kernelSpectrum = cpuFallback().kernelSpectrum(points, kernel, sigma, precision, false);
         }
         clock.addAll(kernelSpectrum.stages());
         Spectrum spectrum = Spectrum.of(kernelSpectrum.ascending());
@@ -249,8 +252,15 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         private BackendKind backend;
         private Precision precision = Precision.F64;
         private int threads;
+        private KernelKind kernel = KernelKind.DIFFUSION;
 
         private Builder() {
+        }
+
+        /** The matrix whose spectrum is taken: K (DSE, the default) or G (for the adjacency spectral entropy). */
+        Builder kernel(KernelKind kernel) {
+            this.kernel = kernel;
+            return this;
         }
 
         /** The Gaussian kernel bandwidth σ: finite and &gt; 0 (default 10). */

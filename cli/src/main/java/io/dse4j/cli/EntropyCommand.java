@@ -29,7 +29,8 @@ final class EntropyCommand {
               --backend B         auto | cpu | gpu (default: -Ddse4j.backend, else DSE4J_BACKEND, else auto)
               --precision P       f64 | f32 (default f64)
               --threads P         CPU worker threads (default: every core)
-              --measure M         dse | cse (default dse; cse = classic Shannon entropy by binning)
+              --measure M         dse | cse | ase-gaussian | ase-anisotropic (default dse; cse: classic Shannon
+                                  entropy by binning; ase-*: adjacency spectral entropy of G or of K, no t)
               --bins B            bins per dimension for cse (default 2)
               --json              print one JSON object instead of the report
             """;
@@ -80,17 +81,27 @@ final class EntropyCommand {
         if (measure.equals("cse")) {
             return classic(x, source, o, out);
         }
-        if (!measure.equals("dse")) {
-            throw new UsageException("--measure must be dse or cse in this version, got '" + measure + "'");
-        }
         DseResult r;
-        try (DiffusionSpectralEntropy dse = builder.build()) {
-            r = dse.compute(x);
+        switch (measure) {
+            case "dse" -> {
+                try (DiffusionSpectralEntropy dse = builder.build()) {
+                    r = dse.compute(x);
+                }
+            }
+            case "ase-gaussian", "ase-anisotropic" -> {
+                var variant = measure.equals("ase-gaussian") ? io.dse4j.AdjacencySpectralEntropy.Variant.GAUSSIAN
+                        : io.dse4j.AdjacencySpectralEntropy.Variant.ANISOTROPIC;
+                try (var ase = io.dse4j.AdjacencySpectralEntropy.open(variant, builder)) {
+                    r = ase.compute(x);
+                }
+            }
+            default -> throw new UsageException("--measure must be dse, cse, ase-gaussian or ase-anisotropic in this "
+                    + "version, got '" + measure + "'");
         }
         if (o.has("--json")) {
-            out.println(Json.write(json(r, source, o)));
+            out.println(Json.write(json(r, measure, source, o)));
         } else {
-            report(r, source, out);
+            report(r, measure, source, out);
         }
         return 0;
     }
@@ -137,9 +148,9 @@ final class EntropyCommand {
         return 0;
     }
 
-    private static Map<String, Object> json(DseResult r, String source, Options o) {
+    private static Map<String, Object> json(DseResult r, String measure, String source, Options o) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("measure", "dse");
+        m.put("measure", measure);
         m.put("entropy", r.entropy());
         m.put("n", r.n());
         m.put("d", r.d());
@@ -163,9 +174,9 @@ final class EntropyCommand {
         return m;
     }
 
-    private static void report(DseResult r, String source, PrintStream out) {
+    private static void report(DseResult r, String measure, String source, PrintStream out) {
         out.println(r.selection().describe());
-        out.printf(Locale.ROOT, "DSE = %.15g bits%n", r.entropy());
+        out.printf(Locale.ROOT, "%s = %.15g bits%n", measure.toUpperCase(Locale.ROOT), r.entropy());
         out.printf(Locale.ROOT, "input %s: N = %d%s, D = %d; sigma = %s, t = %s, %s%n", source, r.n(),
                 r.inputRows() > r.n() ? " (subsampled from " + r.inputRows() + ")" : "", r.d(),
                 trim(r.sigma()), trim(r.t()), r.precision().label());

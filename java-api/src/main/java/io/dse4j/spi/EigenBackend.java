@@ -27,7 +27,16 @@ public interface EigenBackend extends AutoCloseable {
      * @throws io.dse4j.InvalidInputException if the matrix cannot fit in the memory this backend can use
      * @throws io.dse4j.ComputationException  if the computation fails
      */
-    KernelSpectrum diffusionSpectrum(Points points, double sigma, Precision precision, boolean eigenvectors);
+    default KernelSpectrum diffusionSpectrum(Points points, double sigma, Precision precision, boolean eigenvectors) {
+        return kernelSpectrum(points, KernelKind.DIFFUSION, sigma, precision, eigenvectors);
+    }
+
+    /**
+     * The eigenvalues (and, on request, eigenvectors) of the chosen kernel matrix of the points; as
+     * {@link #diffusionSpectrum} otherwise.
+     */
+    KernelSpectrum kernelSpectrum(Points points, KernelKind kind, double sigma, Precision precision,
+                                  boolean eigenvectors);
 
     @Override
     void close();

@@ -67,7 +67,7 @@ public class CpuStagesBenchmark {
         kernel = new double[n * n];
         DiffusionKernel<double[]> k = new DiffusionKernel<>(VectorOps.f64(), workers);
         k.gram(xt, n, d, kernel);
-        k.normalise(kernel, n, norms, 10.0);
+        k.normalise(kernel, n, norms, 10.0, true);
         for (int j = 0; j < n; j++) {
             for (int i = j + 1; i < n; i++) {
                 kernel[j + i * n] = kernel[i + j * n];
@@ -102,7 +102,7 @@ public class CpuStagesBenchmark {
 
     private <A> A kernel(VectorOps<A> ops) {
         A a = gram(ops);
-        new DiffusionKernel<>(ops, workers).normalise(a, n, norms, 10.0);
+        new DiffusionKernel<>(ops, workers).normalise(a, n, norms, 10.0, true);
         return a;
     }
 

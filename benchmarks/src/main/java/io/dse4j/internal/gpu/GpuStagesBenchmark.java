@@ -115,7 +115,7 @@ public class GpuStagesBenchmark {
     @Benchmark
     public DeviceBuffer kernel() {
         gpu.gram(f32, x.address(), n, d, a.address(), arena);
-        gpu.buildKernel(f32, a.address(), n, norms.address(), degrees.address(), 10.0);
+        gpu.buildKernel(f32, a.address(), n, norms.address(), degrees.address(), 10.0, true);
         gpu.synchronize();
         return a;
     }

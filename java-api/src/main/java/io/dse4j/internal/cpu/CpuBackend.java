@@ -4,6 +4,7 @@ import io.dse4j.ComputationException;
 import io.dse4j.InvalidInputException;
 import io.dse4j.Precision;
 import io.dse4j.spi.EigenBackend;
+import io.dse4j.spi.KernelKind;
 import io.dse4j.spi.KernelSpectrum;
 import io.dse4j.spi.Points;
 import io.dse4j.spi.StageClock;
@@ -35,13 +36,15 @@ final class CpuBackend implements EigenBackend {
     }
 
     @Override
-    public KernelSpectrum diffusionSpectrum(Points points, double sigma, Precision precision, boolean eigenvectors) {
+    public KernelSpectrum kernelSpectrum(Points points, KernelKind kind, double sigma, Precision precision,
+                                         boolean eigenvectors) {
         return precision == Precision.F32
-                ? diffusionSpectrum(points, sigma, VectorOps.f32(), eigenvectors)
-                : diffusionSpectrum(points, sigma, VectorOps.f64(), eigenvectors);
+                ? kernelSpectrum(points, kind, sigma, VectorOps.f32(), eigenvectors)
+                : kernelSpectrum(points, kind, sigma, VectorOps.f64(), eigenvectors);
     }
 
-    private <A> KernelSpectrum diffusionSpectrum(Points points, double sigma, VectorOps<A> ops, boolean eigenvectors) {
+    private <A> KernelSpectrum kernelSpectrum(Points points, KernelKind kind, double sigma, VectorOps<A> ops,
+                                              boolean eigenvectors) {
         int n = points.n();
         checkMemory(n, ops.precision(), eigenvectors);
         StageClock clock = new StageClock();
@@ -56,7 +59,8 @@ final class CpuBackend implements EigenBackend {
         DiffusionKernel<A> kernel = new DiffusionKernel<>(ops, workers);
         kernel.gram(points.values(), n, points.dims(), a);
         clock.lap("distances");
-        kernel.normalise(a, n, DiffusionKernel.squaredNorms(points.values(), n, points.dims()), sigma);
+        kernel.normalise(a, n, DiffusionKernel.squaredNorms(points.values(), n, points.dims()), sigma,
+                kind == KernelKind.DIFFUSION);
         clock.lap("kernel");
         try {
             if (eigenvectors) {

@@ -69,12 +69,13 @@ final class DiffusionKernel<A> {
     }
 
     /**
-     * Turns the Gram matrix in the lower triangle of {@code a} into K (see the class comment).
+     * Turns the Gram matrix in the lower triangle of {@code a} into K (see the class comment), or into G alone when
+     * {@code symmetricNormalisation} is false.
      *
      * @param norms ‖xᵢ‖², computed in double from the points (the Gram diagonal may have been rounded)
      * @param sigma the kernel bandwidth, finite and positive
      */
-    void normalise(A a, int n, double[] norms, double sigma) {
+    void normalise(A a, int n, double[] norms, double sigma, boolean symmetricNormalisation) {
         double scale = -1.0 / (2.0 * sigma * sigma);
         int parts = workers.partsFor(0.5 * n * n * 8);
         int[] bounds = Workers.splitTriangle(n, parts);
@@ -99,6 +100,9 @@ final class DiffusionKernel<A> {
                 ops.store(column, a, j * n + j, m);
             }
         });
+        if (!symmetricNormalisation) {
+            return;
+        }
         double[] rootInverse = new double[n];
         for (int i = 0; i < n; i++) {
             double degree = 0;

@@ -7,6 +7,7 @@ import io.dse4j.bindings.cusolver.cusolverDn_h;
 import io.dse4j.bindings.kernels.dse4j_kernels_h;
 import io.dse4j.spi.EigenBackend;
 import io.dse4j.spi.InsufficientDeviceMemoryException;
+import io.dse4j.spi.KernelKind;
 import io.dse4j.spi.KernelSpectrum;
 import io.dse4j.spi.Points;
 import io.dse4j.spi.StageClock;
@@ -71,8 +72,8 @@ final class GpuBackend implements EigenBackend {
     }
 
     @Override
-    public synchronized KernelSpectrum diffusionSpectrum(Points points, double sigma, Precision precision,
-                                                         boolean eigenvectors) {
+    public synchronized KernelSpectrum kernelSpectrum(Points points, KernelKind kind, double sigma,
+                                                      Precision precision, boolean eigenvectors) {
         if (closed) {
             throw new IllegalStateException("the GPU backend is closed");
         }
@@ -108,7 +109,8 @@ final class GpuBackend implements EigenBackend {
                     gram(f32, x.address(), n, dims, a.address(), arena);
                     synchronize();
                     clock.lap("distances");
-                    buildKernel(f32, a.address(), n, norms.address(), degrees.address(), sigma);
+                    buildKernel(f32, a.address(), n, norms.address(), degrees.address(), sigma,
+                            kind == KernelKind.DIFFUSION);
                     synchronize();
                     clock.lap("kernel");
                     eigensolve(f32, n, eigenvectors, a, w, work, workspace, info, arena);
@@ -180,15 +182,21 @@ final class GpuBackend implements EigenBackend {
     }
 
     void buildKernel(boolean f32, MemorySegment a, long n, MemorySegment norms, MemorySegment degrees,
-                             double sigma) {
+                     double sigma, boolean symmetricNormalisation) {
         if (f32) {
             CudaStatus.kernel("dse4j_diagonal_f32", dse4j_kernels_h.dse4j_diagonal_f32(a, n, n, norms, stream));
             CudaStatus.kernel("dse4j_gaussian_f32", dse4j_kernels_h.dse4j_gaussian_f32(a, n, n, norms, sigma, stream));
+            if (!symmetricNormalisation) {
+                return;
+            }
             CudaStatus.kernel("dse4j_degrees_f32", dse4j_kernels_h.dse4j_degrees_f32(a, n, n, degrees, stream));
             CudaStatus.kernel("dse4j_normalise_f32", dse4j_kernels_h.dse4j_normalise_f32(a, n, n, degrees, stream));
         } else {
             CudaStatus.kernel("dse4j_diagonal_f64", dse4j_kernels_h.dse4j_diagonal_f64(a, n, n, norms, stream));
             CudaStatus.kernel("dse4j_gaussian_f64", dse4j_kernels_h.dse4j_gaussian_f64(a, n, n, norms, sigma, stream));
+            if (!symmetricNormalisation) {
+                return;
+            }
             CudaStatus.kernel("dse4j_degrees_f64", dse4j_kernels_h.dse4j_degrees_f64(a, n, n, degrees, stream));
             CudaStatus.kernel("dse4j_normalise_f64", dse4j_kernels_h.dse4j_normalise_f64(a, n, n, degrees, stream));
         }

@@ -26,7 +26,7 @@ class DiffusionKernelTest {
         try (Workers workers = new Workers(threads, 1)) {
             DiffusionKernel<double[]> kernel = new DiffusionKernel<>(VectorOps.f64(), workers);
             kernel.gram(xt, n, dims, a);
-            kernel.normalise(a, n, DiffusionKernel.squaredNorms(xt, n, dims), sigma);
+            kernel.normalise(a, n, DiffusionKernel.squaredNorms(xt, n, dims), sigma, true);
         }
         return a;
     }

@@ -1,0 +1,25 @@
+package io.dse4j;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** ASE on the Gaussian and the anisotropic (normalised) adjacency matches the official values to 1e-9. */
+class AdjacencySpectralEntropyTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"ase_gaussian_adj_blobs_400x16,GAUSSIAN", "ase_anisotropic_adj_blobs_400x16,ANISOTROPIC"})
+    void matchesTheOfficialEntropy(String name, AdjacencySpectralEntropy.Variant variant) {
+        JsonNode c = ReferenceData.referenceCase(name);
+        Matrix x = ReferenceData.matrix(c.path("inputs").path("embedding_vectors").asText());
+        double expected = ReferenceData.number(c.path("outputs").path("entropy"));
+        try (AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.open(variant, DiffusionSpectralEntropy.builder()
+                .backend(TestBackend.required()).sigma(c.path("params").path("gaussian_kernel_sigma").asDouble()))) {
+            DseResult result = ase.compute(x);
+            TestBackend.assertInUse(result.selection());
+            assertEquals(expected, result.entropy(), 1e-9, name);
+        }
+    }
+}
