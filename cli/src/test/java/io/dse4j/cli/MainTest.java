@@ -164,6 +164,22 @@ class MainTest {
     }
 
     @Test
+    void eigenvalueCacheIsWrittenOnceAndThenUsed() throws IOException {
+        Path cache = dir.resolve("eig.npz");
+        Outcome first = run("entropy", "--example", "uniform", "--n", "150", "--eigenvalues-cache", cache.toString(),
+                "--json");
+        assertEquals(0, first.code(), first.err());
+        assertTrue(Files.exists(cache));
+        Outcome second = run("entropy", "--example", "uniform", "--n", "150", "--eigenvalues-cache", cache.toString(),
+                "--t", "1", "--json");
+        assertEquals(0, second.code(), second.err());
+        JsonNode a = new ObjectMapper().readTree(first.out());
+        JsonNode b = new ObjectMapper().readTree(second.out());
+        assertEquals("cache", b.get("backend").asText());
+        assertEquals(a.get("entropy").asDouble(), b.get("entropy").asDouble(), 1e-15);
+    }
+
+    @Test
     void versionPrintsTheVersion() {
         Outcome o = run("--version");
         assertEquals(0, o.code());

@@ -48,7 +48,49 @@ public final class NpyWriter {
         }
     }
 
+    /**
+     * Writes a {@code .npz} archive holding one float64 array under {@code key} (as numpy's {@code savez} does:
+     * a zip entry {@code key.npy}).
+     */
+    public static void writeNpz(Path file, String key, double[] values) throws IOException {
+        ByteBuffer data = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (double v : values) {
+            data.putDouble(v);
+        }
+        byte[] npy = npyBytes("<f8", new long[] {values.length}, data.array());
+        atomically(file, out -> {
+            try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(key + ".npy"));
+                zip.write(npy);
+                zip.closeEntry();
+            }
+        });
+    }
+
     private static void write(Path file, String descr, long[] shape, byte[] data) throws IOException {
+        byte[] npy = npyBytes(descr, shape, data);
+        atomically(file, out -> out.write(npy));
+    }
+
+    private interface Writing {
+        void to(OutputStream out) throws IOException;
+    }
+
+    /** Writes next to {@code file} and moves the result into place, so that a failure leaves nothing half-written. */
+    private static void atomically(Path file, Writing writing) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path temporary = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(temporary)) {
+                writing.to(out);
+            }
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    private static byte[] npyBytes(String descr, long[] shape, byte[] data) {
         String dims = Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", "));
         String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims
                 + (shape.length == 1 ? "," : "") + "), }";
@@ -56,19 +98,12 @@ public final class NpyWriter {
         int unpadded = 10 + dict.length() + 1;
         String header = dict + " ".repeat((64 - unpadded % 64) % 64) + "\n";
         byte[] headerBytes = header.getBytes(StandardCharsets.ISO_8859_1);
-        Path target = file.toAbsolutePath();
-        Path temporary = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(temporary)) {
-                out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
-                out.write(headerBytes.length & 0xff);
-                out.write(headerBytes.length >>> 8);
-                out.write(headerBytes);
-                out.write(data);
-            }
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
+        out.write(headerBytes.length & 0xff);
+        out.write(headerBytes.length >>> 8);
+        out.writeBytes(headerBytes);
+        out.writeBytes(data);
+        return out.toByteArray();
     }
 }
