@@ -179,7 +179,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     }
 
     /** Copies the chosen rows into the backend's column-major layout, refusing NaN and infinities. */
-    private static Points gather(Matrix x, int[] rows) {
+    static Points gather(Matrix x, int[] rows) {
         int n = rows == null ? x.rows() : rows.length;
         int dims = x.cols();
         if ((long) n * dims > Integer.MAX_VALUE - 8) {

@@ -29,8 +29,9 @@ final class EntropyCommand {
               --backend B         auto | cpu | gpu (default: -Ddse4j.backend, else DSE4J_BACKEND, else auto)
               --precision P       f64 | f32 (default f64)
               --threads P         CPU worker threads (default: every core)
-              --measure M         dse | cse | ase-gaussian | ase-anisotropic (default dse; cse: classic Shannon
-                                  entropy by binning; ase-*: adjacency spectral entropy of G or of K, no t)
+              --measure M         dse | cse | matrix-entry | ase-gaussian | ase-anisotropic (default dse;
+                                  cse: classic Shannon entropy by binning; matrix-entry: entropy of the entries
+                                  of P = D⁻¹K; ase-*: adjacency spectral entropy of G or of K, no t)
               --bins B            bins per dimension for cse (default 2)
               --eigenvalues-cache FILE.npz   reuse the eigenvalues saved there (key eigvals, any dtype), or
                                   compute them and save them there (float64) when the file does not exist
@@ -80,8 +81,8 @@ final class EntropyCommand {
             source = "example:" + name;
         }
         String measure = o.string("--measure", "dse").toLowerCase(java.util.Locale.ROOT);
-        if (measure.equals("cse")) {
-            return classic(x, source, o, out);
+        if (measure.equals("cse") || measure.equals("matrix-entry")) {
+            return onTheCpu(measure, x, source, o, out);
         }
         if (o.has("--eigenvalues-cache")) {
             Path cache = Path.of(o.string("--eigenvalues-cache", null));
@@ -104,8 +105,8 @@ final class EntropyCommand {
                     r = ase.compute(x);
                 }
             }
-            default -> throw new UsageException("--measure must be dse, cse, ase-gaussian or ase-anisotropic in this "
-                    + "version, got '" + measure + "'");
+            default -> throw new UsageException("--measure must be dse, cse, matrix-entry, ase-gaussian or "
+                    + "ase-anisotropic in this version, got '" + measure + "'");
         }
         if (o.has("--eigenvalues-cache")) {
             io.dse4j.io.EigenvalueCache.save(Path.of(o.string("--eigenvalues-cache", null)), r.spectrum());
@@ -154,25 +155,31 @@ final class EntropyCommand {
     }
 
     /**
-     * Classic Shannon entropy (binning) of the input, subsampled to --max-n rows first as the reference does. It
-     * needs no eigenvalues, so it runs on the CPU whatever --backend says.
+     * The measures that need no eigenvalues — classic Shannon entropy (binning) and the matrix-entry entropy — of the
+     * input, subsampled to --max-n rows first as the reference does. They run on the CPU whatever --backend says.
      */
-    private static int classic(Matrix x, String source, Options o, PrintStream out) {
+    private static int onTheCpu(String measure, Matrix x, String source, Options o, PrintStream out) {
         int bins = o.intValue("--bins", 2);
         int maxN = o.intValue("--max-n", DiffusionSpectralEntropy.DEFAULT_MAX_N);
         if (maxN < 2) {
             throw new UsageException("--max-n must be at least 2, got " + maxN);
         }
+        long seed = o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED);
         long start = System.nanoTime();
-        int[] rows = x.rows() > maxN ? io.dse4j.ClassicShannonEntropy.subsample(x.rows(), maxN,
-                o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED)) : null;
-        double entropy = rows == null ? io.dse4j.ClassicShannonEntropy.entropy(x, bins)
-                : io.dse4j.ClassicShannonEntropy.entropy(x, rows, bins);
+        int[] rows = x.rows() > maxN ? io.dse4j.ClassicShannonEntropy.subsample(x.rows(), maxN, seed) : null;
+        double entropy;
+        if (measure.equals("cse")) {
+            entropy = rows == null ? io.dse4j.ClassicShannonEntropy.entropy(x, bins)
+                    : io.dse4j.ClassicShannonEntropy.entropy(x, rows, bins);
+        } else {
+            entropy = io.dse4j.MatrixEntryEntropy.entropy(x, o.number("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA),
+                    maxN, seed, o.intValue("--threads", Runtime.getRuntime().availableProcessors()));
+        }
         double seconds = (System.nanoTime() - start) * 1e-9;
         int n = rows == null ? x.rows() : rows.length;
         if (o.has("--json")) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("measure", "cse");
+            m.put("measure", measure);
             m.put("entropy", entropy);
             m.put("n", n);
             m.put("d", x.cols());
@@ -180,16 +187,16 @@ final class EntropyCommand {
             m.put("bins", bins);
             m.put("backend", "cpu");
             m.put("selection", Map.of("requested", "cpu", "source", "measure", "chosen", "cpu",
-                    "reasons", List.of("CSE is counting; it always runs on the CPU")));
+                    "reasons", List.of(measure + " needs no eigenvalues; it runs on the CPU")));
             m.put("seconds", seconds);
             m.put("stages", Map.of("entropy", seconds));
             m.put("input", source);
             m.put("version", io.dse4j.Version.string());
             out.println(Json.write(m));
         } else {
-            out.println("backend cpu (CSE is counting; it always runs on the CPU)");
-            out.printf(Locale.ROOT, "CSE = %.15g bits (N = %d, D = %d, %d bins per dimension)%n", entropy, n,
-                    x.cols(), bins);
+            out.println("backend cpu (" + measure + " needs no eigenvalues; it runs on the CPU)");
+            out.printf(Locale.ROOT, "%s = %.15g bits (N = %d, D = %d)%n", measure.toUpperCase(Locale.ROOT), entropy, n,
+                    x.cols());
             out.printf(Locale.ROOT, "time %.3f s%n", seconds);
         }
         return 0;

@@ -8,6 +8,62 @@ public final class CpuBackends {
     private CpuBackends() {
     }
 
+    /**
+     * The reference's matrix-entry entropy of the points: P = D⁻¹K (K the symmetric diffusion kernel, D its row
+     * sums), pᵢⱼ = |Pᵢⱼ| / Σ|P| + ε over all N² entries, H = −Σ pᵢⱼ·log₂ pᵢⱼ. O(N²) work on one N×N array; no
+     * eigenvalues.
+     */
+    public static double matrixEntryEntropy(io.dse4j.spi.Points points, double sigma, int threads) {
+        int n = points.n();
+        if (n > CpuBackend.MAX_N) {
+            throw new io.dse4j.InvalidInputException("n", "at most N = " + CpuBackend.MAX_N + " points, got " + n);
+        }
+        double[] a = new double[n * n];
+        try (Workers workers = new Workers(threads)) {
+            DiffusionKernel<double[]> kernel = new DiffusionKernel<>(VectorOps.f64(), workers);
+            kernel.gram(points.values(), n, points.dims(), a);
+            kernel.normalise(a, n, DiffusionKernel.squaredNorms(points.values(), n, points.dims()), sigma, true);
+        }
+        // Row sums of the full symmetric K from its lower triangle.
+        double[] rowSums = new double[n];
+        for (int j = 0; j < n; j++) {
+            for (int i = j; i < n; i++) {
+                double k = a[i + j * n];
+                rowSums[j] += k;
+                if (i != j) {
+                    rowSums[i] += k;
+                }
+            }
+        }
+        // Σ|P| (= N up to rounding), then the entropy; each off-diagonal K entry appears as P(i,j) and P(j,i).
+        double total = 0;
+        for (int j = 0; j < n; j++) {
+            for (int i = j; i < n; i++) {
+                double k = Math.abs(a[i + j * n]);
+                total += k / rowSums[i];
+                if (i != j) {
+                    total += k / rowSums[j];
+                }
+            }
+        }
+        double entropy = 0;
+        for (int j = 0; j < n; j++) {
+            for (int i = j; i < n; i++) {
+                double k = Math.abs(a[i + j * n]);
+                entropy += plogp(k / rowSums[i] / total);
+                if (i != j) {
+                    entropy += plogp(k / rowSums[j] / total);
+                }
+            }
+        }
+        return -entropy / Math.log(2);
+    }
+
+    private static double plogp(double p) {
+        double q = p + io.dse4j.Spectrum.PROBABILITY_EPSILON;
+        return q * Math.log(q);
+    }
+
     /** A CPU backend with {@code threads} worker threads and the fastest kernels this JVM allows. */
     public static EigenBackend open(int threads) {
         return new CpuBackend(threads);
