@@ -6,20 +6,38 @@ import io.dse4j.spi.KernelKind;
  * Adjacency spectral entropy (ASE), the reference's comparison measure: the entropy of the spectrum of an adjacency
  * matrix of the points rather than of the diffusion operator, pᵢ = |λᵢ| / Σⱼ|λⱼ| + ε (no diffusion time), in bits.
  * Variants: {@link Variant#GAUSSIAN} — the Gaussian adjacency G itself; {@link Variant#ANISOTROPIC} — the
- * symmetrically normalised K, which makes ASE equal to DSE at t = 1. Subsampling beyond maxN is as for DSE.
+ * symmetrically normalised K, which makes ASE equal to DSE at t = 1; {@link Variant#KNN} — the binary k-NN
+ * adjacency (Aᵢⱼ = 1 when xⱼ is among the k nearest points of xᵢ, itself included), which is not symmetric: its
+ * eigenvalues come from a general eigensolver on the CPU, and p uses their complex moduli. Subsampling beyond maxN
+ * is as for DSE.
  */
 public final class AdjacencySpectralEntropy implements AutoCloseable {
 
     /** Which adjacency matrix. */
     public enum Variant {
         GAUSSIAN,
-        ANISOTROPIC
+        ANISOTROPIC,
+        KNN
     }
 
-    private final DiffusionSpectralEntropy engine;
+    /** The reference's default neighbour count for the k-NN adjacency. */
+    public static final int DEFAULT_KNN = 10;
 
-    private AdjacencySpectralEntropy(DiffusionSpectralEntropy engine) {
+    private final DiffusionSpectralEntropy engine;
+    private final Variant variant;
+    private final int knn;
+    private final int maxN;
+    private final long seed;
+    private final double sigma;
+
+    private AdjacencySpectralEntropy(DiffusionSpectralEntropy engine, Variant variant, int knn, int maxN, long seed,
+                                     double sigma) {
         this.engine = engine;
+        this.variant = variant;
+        this.knn = knn;
+        this.maxN = maxN;
+        this.seed = seed;
+        this.sigma = sigma;
     }
 
     /**
@@ -27,16 +45,48 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
      * threads (its t is ignored: ASE has no diffusion time).
      */
     public static AdjacencySpectralEntropy open(Variant variant, DiffusionSpectralEntropy.Builder options) {
+        return open(variant, options, DEFAULT_KNN);
+    }
+
+    /** As {@link #open(Variant, DiffusionSpectralEntropy.Builder)}, with k neighbours for {@link Variant#KNN}. */
+    public static AdjacencySpectralEntropy open(Variant variant, DiffusionSpectralEntropy.Builder options, int knn) {
         if (variant == null) {
-            throw new InvalidInputException("variant", "must be gaussian or anisotropic");
+            throw new InvalidInputException("variant", "must be gaussian, anisotropic or knn");
+        }
+        if (knn < 1) {
+            throw new InvalidInputException("knn", "must be at least 1, got " + knn);
         }
         options.t(1).kernel(variant == Variant.GAUSSIAN ? KernelKind.GAUSSIAN : KernelKind.DIFFUSION);
-        return new AdjacencySpectralEntropy(options.build());
+        return new AdjacencySpectralEntropy(options.build(), variant, knn, options.maxN(), options.seed(),
+                options.sigma());
     }
 
     /** ASE of the rows of {@code x} (subsampled beyond maxN); the result's entropy is at t = 1 by definition. */
     public DseResult compute(Matrix x) {
-        return engine.compute(x);
+        if (variant != Variant.KNN) {
+            return engine.compute(x);
+        }
+        if (x == null || x.rows() < 2 || x.cols() < 1) {
+            throw new InvalidInputException("matrix", "needs at least 2 rows and 1 column");
+        }
+        long start = System.nanoTime();
+        io.dse4j.spi.StageClock clock = new io.dse4j.spi.StageClock();
+        int[] rows = x.rows() > maxN ? DiffusionSpectralEntropy.subsample(x.rows(), maxN, seed) : null;
+        io.dse4j.spi.Points points = DiffusionSpectralEntropy.gather(x, rows);
+        if (knn >= points.n()) {
+            throw new InvalidInputException("knn", "must be smaller than N = " + points.n() + ", got " + knn);
+        }
+        clock.lap("prepare");
+        double[] moduli = io.dse4j.internal.cpu.CpuBackends.knnAdjacencyEigenvalueModuli(points, knn);
+        clock.lap("eigenvalues");
+        Spectrum spectrum = Spectrum.of(moduli);
+        double entropy = spectrum.entropy(1);
+        clock.lap("entropy");
+        BackendSelection asked = engine.selection();
+        BackendSelection selection = new BackendSelection(asked.requested(), asked.source(), "cpu",
+                java.util.List.of("the k-NN adjacency is not symmetric; its general eigenproblem runs on the CPU"));
+        return new DseResult(entropy, points.n(), x.rows(), x.cols(), sigma, 1, Precision.F64, selection,
+                clock.timings(), (System.nanoTime() - start) * 1e-9, spectrum);
     }
 
     public BackendSelection selection() {

@@ -257,6 +257,18 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         private Builder() {
         }
 
+        int maxN() {
+            return maxN;
+        }
+
+        long seed() {
+            return seed;
+        }
+
+        double sigma() {
+            return sigma;
+        }
+
         /** The matrix whose spectrum is taken: K (DSE, the default) or G (for the adjacency spectral entropy). */
         Builder kernel(KernelKind kernel) {
             this.kernel = kernel;

@@ -22,4 +22,18 @@ class AdjacencySpectralEntropyTest {
             assertEquals(expected, result.entropy(), 1e-9, name);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void knnAdjacencyMatchesTheOfficialEntropyThroughComplexModuli() {
+        JsonNode c = ReferenceData.referenceCase("ase_knn10_adj_blobs_400x16");
+        Matrix x = ReferenceData.matrix(c.path("inputs").path("embedding_vectors").asText());
+        double expected = ReferenceData.number(c.path("outputs").path("entropy"));
+        try (AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.open(AdjacencySpectralEntropy.Variant.KNN,
+                DiffusionSpectralEntropy.builder().backend(TestBackend.required()),
+                c.path("params").path("knn").asInt())) {
+            DseResult result = ase.compute(x);
+            assertEquals("cpu", result.backend());
+            assertEquals(expected, result.entropy(), 1e-9);
+        }
+    }
 }

@@ -29,9 +29,11 @@ final class EntropyCommand {
               --backend B         auto | cpu | gpu (default: -Ddse4j.backend, else DSE4J_BACKEND, else auto)
               --precision P       f64 | f32 (default f64)
               --threads P         CPU worker threads (default: every core)
-              --measure M         dse | cse | matrix-entry | ase-gaussian | ase-anisotropic (default dse;
-                                  cse: classic Shannon entropy by binning; matrix-entry: entropy of the entries
-                                  of P = D⁻¹K; ase-*: adjacency spectral entropy of G or of K, no t)
+              --measure M         dse | cse | matrix-entry | ase-gaussian | ase-anisotropic | ase-knn (default
+                                  dse; cse: classic Shannon entropy by binning; matrix-entry: entropy of the
+                                  entries of P = D⁻¹K; ase-*: adjacency spectral entropy of G, K or the binary
+                                  k-NN adjacency, no t)
+              --knn K             neighbours per point for ase-knn, itself included (default 10)
               --bins B            bins per dimension for cse (default 2)
               --eigenvalues-cache FILE.npz   reuse the eigenvalues saved there (key eigvals, any dtype), or
                                   compute them and save them there (float64) when the file does not exist
@@ -40,7 +42,7 @@ final class EntropyCommand {
 
     private static final Set<String> WITH_VALUE = Set.of("--input", "--key", "--example", "--n", "--d",
             "--example-seed", "--sigma", "--t", "--max-n", "--seed", "--backend", "--precision", "--threads",
-            "--measure", "--bins", "--eigenvalues-cache");
+            "--measure", "--bins", "--eigenvalues-cache", "--knn");
     private static final Set<String> FLAGS = Set.of("--json");
 
     private EntropyCommand() {
@@ -98,15 +100,19 @@ final class EntropyCommand {
                     r = dse.compute(x);
                 }
             }
-            case "ase-gaussian", "ase-anisotropic" -> {
-                var variant = measure.equals("ase-gaussian") ? io.dse4j.AdjacencySpectralEntropy.Variant.GAUSSIAN
-                        : io.dse4j.AdjacencySpectralEntropy.Variant.ANISOTROPIC;
-                try (var ase = io.dse4j.AdjacencySpectralEntropy.open(variant, builder)) {
+            case "ase-gaussian", "ase-anisotropic", "ase-knn" -> {
+                var variant = switch (measure) {
+                    case "ase-gaussian" -> io.dse4j.AdjacencySpectralEntropy.Variant.GAUSSIAN;
+                    case "ase-anisotropic" -> io.dse4j.AdjacencySpectralEntropy.Variant.ANISOTROPIC;
+                    default -> io.dse4j.AdjacencySpectralEntropy.Variant.KNN;
+                };
+                try (var ase = io.dse4j.AdjacencySpectralEntropy.open(variant, builder,
+                        o.intValue("--knn", io.dse4j.AdjacencySpectralEntropy.DEFAULT_KNN))) {
                     r = ase.compute(x);
                 }
             }
-            default -> throw new UsageException("--measure must be dse, cse, matrix-entry, ase-gaussian or "
-                    + "ase-anisotropic in this version, got '" + measure + "'");
+            default -> throw new UsageException("--measure must be one of dse, cse, matrix-entry, ase-gaussian, "
+                    + "ase-anisotropic, ase-knn; got '" + measure + "'");
         }
         if (o.has("--eigenvalues-cache")) {
             io.dse4j.io.EigenvalueCache.save(Path.of(o.string("--eigenvalues-cache", null)), r.spectrum());

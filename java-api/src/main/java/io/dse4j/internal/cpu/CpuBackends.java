@@ -64,6 +64,42 @@ public final class CpuBackends {
         return q * Math.log(q);
     }
 
+    /**
+     * The moduli of the eigenvalues of the binary k-NN adjacency of the points, as the reference builds it:
+     * Aᵢⱼ = 1 when dᵢⱼ ≤ the k-th smallest distance in row i (the point itself, at distance 0, included), else 0.
+     * A is not symmetric, so its eigenvalues come from {@link GeneralEigenvalues} and may be complex.
+     *
+     * @param k neighbours per row, 1 ≤ k &lt; N
+     */
+    public static double[] knnAdjacencyEigenvalueModuli(io.dse4j.spi.Points points, int k) {
+        int n = points.n();
+        int dims = points.dims();
+        double[] x = points.values();
+        double[][] adjacency = new double[n][n];
+        double[] d2 = new double[n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                for (int c = 0; c < dims; c++) {
+                    double diff = x[c * n + i] - x[c * n + j];
+                    sum += diff * diff;
+                }
+                d2[j] = sum;
+            }
+            double[] sorted = d2.clone();
+            java.util.Arrays.sort(sorted);
+            double kth = sorted[k - 1];
+            for (int j = 0; j < n; j++) {
+                adjacency[i][j] = d2[j] <= kth ? 1.0 : 0.0;
+            }
+        }
+        try {
+            return GeneralEigenvalues.moduli(adjacency);
+        } catch (ArithmeticException e) {
+            throw new io.dse4j.ComputationException("k-NN adjacency eigenvalues: " + e.getMessage(), e);
+        }
+    }
+
     /** A CPU backend with {@code threads} worker threads and the fastest kernels this JVM allows. */
     public static EigenBackend open(int threads) {
         return new CpuBackend(threads);
