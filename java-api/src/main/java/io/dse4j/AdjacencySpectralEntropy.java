@@ -63,15 +63,19 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
 
     /** ASE of the rows of {@code x} (subsampled beyond maxN); the result's entropy is at t = 1 by definition. */
     public DseResult compute(Matrix x) {
-        if (variant != Variant.KNN) {
-            return engine.compute(x);
-        }
         if (x == null || x.rows() < 2 || x.cols() < 1) {
             throw new InvalidInputException("matrix", "needs at least 2 rows and 1 column");
         }
+        return computeRows(x, x.rows() > maxN ? DiffusionSpectralEntropy.subsample(x.rows(), maxN, seed) : null);
+    }
+
+    /** ASE of the given rows of {@code x} (all when null), with no further subsampling. */
+    DseResult computeRows(Matrix x, int[] rows) {
+        if (variant != Variant.KNN) {
+            return rows == null ? engine.compute(x) : engine.computeRows(x, rows);
+        }
         long start = System.nanoTime();
         io.dse4j.spi.StageClock clock = new io.dse4j.spi.StageClock();
-        int[] rows = x.rows() > maxN ? DiffusionSpectralEntropy.subsample(x.rows(), maxN, seed) : null;
         io.dse4j.spi.Points points = DiffusionSpectralEntropy.gather(x, rows);
         if (knn >= points.n()) {
             throw new InvalidInputException("knn", "must be smaller than N = " + points.n() + ", got " + knn);

@@ -24,6 +24,11 @@ public final class MatrixEntryEntropy {
             throw new InvalidInputException("matrix", "needs at least 2 rows and 1 column");
         }
         int[] rows = x.rows() > maxN ? DiffusionSpectralEntropy.subsample(x.rows(), maxN, seed) : null;
+        return ofRows(x, rows, sigma, threads);
+    }
+
+    /** The matrix-entry entropy of the given rows of {@code x} (all rows when null), with no subsampling. */
+    static double ofRows(Matrix x, int[] rows, double sigma, int threads) {
         Points points = DiffusionSpectralEntropy.gather(x, rows);
         return CpuBackends.matrixEntryEntropy(points, sigma, threads);
     }

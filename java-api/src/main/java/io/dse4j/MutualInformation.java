@@ -18,7 +18,8 @@ import java.util.TreeMap;
  *
  * where the classes b come from Y (discrete labels, a binned scalar, or precomputed labels), p(b) = count(b)/N,
  * H(Z | Y = b) is the entropy of the rows of class b, and Z*_r are R random subsets of Z (without replacement) of the
- * class's size. H is DSE for DSMI and CSE (binning) for CSMI. Defaults as the reference: σ = 10, t = 1, R = 5, 10
+ * class's size. H is DSE for DSMI, CSE (binning) for CSMI, and the matrix-entry or adjacency spectral entropies for
+ * their MI forms ({@link Measure}). Defaults as the reference: σ = 10, t = 1, R = 5, 10
  * clusters for a scalar Y, seed 0, 2 bins for CSE; no maxN subsampling.
  *
  * <p>Subsets are drawn from one {@link SplittableRandom}(seed), classes in ascending label order, so they differ from
@@ -31,23 +32,39 @@ public final class MutualInformation implements AutoCloseable {
     /** Which entropy the mutual information is built from. */
     public enum Measure {
         /** Diffusion spectral entropy. */
-        DSMI,
+        DSMI("dsmi"),
         /** Classic Shannon entropy by binning. */
-        CSMI;
+        CSMI("csmi"),
+        /** The entropy of the entries of the diffusion matrix P. */
+        MATRIX_ENTRY("matrix-entry"),
+        /** Adjacency spectral entropy of the Gaussian adjacency G. */
+        ASMI_GAUSSIAN("asmi-gaussian"),
+        /** Adjacency spectral entropy of the normalised K (DSMI at t = 1). */
+        ASMI_ANISOTROPIC("asmi-anisotropic"),
+        /** Adjacency spectral entropy of the binary k-NN adjacency. */
+        ASMI_KNN("asmi-knn");
 
+        private final String label;
+
+        Measure(String label) {
+            this.label = label;
+        }
+
+        /** Parses a label (dsmi, csmi, matrix-entry, asmi-gaussian, asmi-anisotropic, asmi-knn). */
         public static Measure parse(String text) {
             if (text != null) {
                 for (Measure m : values()) {
-                    if (m.name().equalsIgnoreCase(text.trim())) {
+                    if (m.label.equalsIgnoreCase(text.trim())) {
                         return m;
                     }
                 }
             }
-            throw new InvalidInputException("measure", "must be dsmi or csmi, got " + Precision.quote(text));
+            throw new InvalidInputException("measure", "must be one of dsmi, csmi, matrix-entry, asmi-gaussian, "
+                    + "asmi-anisotropic, asmi-knn; got " + Precision.quote(text));
         }
 
         public String label() {
-            return name().toLowerCase(Locale.ROOT);
+            return label;
         }
     }
 
@@ -57,16 +74,28 @@ public final class MutualInformation implements AutoCloseable {
     private final long seed;
     private final int bins;
     private final ReferenceKind referenceKind;
+    private final int knn;
+    private final int threads;
+    private final double sigma;
     private final DiffusionSpectralEntropy dse;
+    private final AdjacencySpectralEntropy ase;
 
     private MutualInformation(Builder b) {
         this.measure = b.measure;
+        this.knn = b.knn;
+        this.threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
+        this.sigma = b.dse.sigma();
         this.repetitions = b.repetitions;
         this.clusters = b.clusters;
         this.seed = b.seed;
         this.bins = b.bins;
         this.referenceKind = b.referenceKind;
         this.dse = b.dse.maxN(Integer.MAX_VALUE).build();
+        this.ase = switch (measure) {
+            case ASMI_GAUSSIAN -> AdjacencySpectralEntropy.open(AdjacencySpectralEntropy.Variant.GAUSSIAN, b.dse, knn);
+            case ASMI_KNN -> AdjacencySpectralEntropy.open(AdjacencySpectralEntropy.Variant.KNN, b.dse, knn);
+            default -> null;
+        };
     }
 
     public static Builder builder() {
@@ -166,14 +195,26 @@ public final class MutualInformation implements AutoCloseable {
             terms.add(term);
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
+        boolean onTheCpu = measure == Measure.CSMI || measure == Measure.MATRIX_ENTRY || measure == Measure.ASMI_KNN;
         return new MiResult(measure.label(), mi, n, z.cols(), reference, terms, warnings,
-                measure == Measure.DSMI ? selection : new BackendSelection(selection.requested(), selection.source(),
-                        "cpu", List.of("CSMI is computed on the CPU")), seconds);
+                onTheCpu ? new BackendSelection(selection.requested(), selection.source(), "cpu",
+                        List.of(measure.label() + " is computed on the CPU")) : selection, seconds);
     }
 
     private double entropy(Matrix z, int[] rows) {
-        return measure == Measure.DSMI ? dse.computeRows(z, rows).entropy()
-                : ClassicShannonEntropy.entropy(z, rows, bins);
+        return switch (measure) {
+            case DSMI -> dse.computeRows(z, rows).entropy();
+            case ASMI_ANISOTROPIC -> dse.computeRows(z, rows).spectrum().entropy(1);
+            case CSMI -> ClassicShannonEntropy.entropy(z, rows, bins);
+            case MATRIX_ENTRY -> MatrixEntryEntropy.ofRows(z, rows, sigma, threads);
+            case ASMI_GAUSSIAN, ASMI_KNN -> {
+                if (measure == Measure.ASMI_KNN && knn >= rows.length) {
+                    throw new InvalidInputException("knn", "must be smaller than every class (a class has "
+                            + rows.length + " rows), got " + knn);
+                }
+                yield ase.computeRows(z, rows).entropy();
+            }
+        };
     }
 
     private static int[] checkedSubset(int[] subset, int count, int n, int label, int repetition) {
@@ -204,7 +245,13 @@ public final class MutualInformation implements AutoCloseable {
 
     @Override
     public void close() {
-        dse.close();
+        try {
+            dse.close();
+        } finally {
+            if (ase != null) {
+                ase.close();
+            }
+        }
     }
 
     /** Options; every setter checks its argument at once. */
@@ -215,6 +262,8 @@ public final class MutualInformation implements AutoCloseable {
         private long seed;
         private int bins = 2;
         private ReferenceKind referenceKind = ReferenceKind.AUTO;
+        private int knn = AdjacencySpectralEntropy.DEFAULT_KNN;
+        private int threads;
         private final DiffusionSpectralEntropy.Builder dse = DiffusionSpectralEntropy.builder();
 
         private Builder() {
@@ -295,6 +344,16 @@ public final class MutualInformation implements AutoCloseable {
 
         public Builder threads(int threads) {
             dse.threads(threads);
+            this.threads = threads;
+            return this;
+        }
+
+        /** Neighbours per point for ASMI on the k-NN adjacency (≥ 1, smaller than every class; default 10). */
+        public Builder knn(int knn) {
+            if (knn < 1) {
+                throw new InvalidInputException("knn", "must be at least 1, got " + knn);
+            }
+            this.knn = knn;
             return this;
         }
 

@@ -135,6 +135,47 @@ class MutualInformationTest {
     }
 
     @Test
+    void asmiOfTheNormalisedKernelIsDsmiAtTimeOne() {
+        JsonNode c = ReferenceData.referenceCase("dsmi_discrete_labels_600");
+        Matrix z = ReferenceData.matrix(c.path("inputs").path("embedding_vectors").asText());
+        int[] labels = labelsOf(c);
+        try (MutualInformation dsmi = builder().t(1).build();
+             MutualInformation asmi = builder().measure(MutualInformation.Measure.ASMI_ANISOTROPIC).build()) {
+            assertEquals(dsmi.compute(z, labels).mi(), asmi.compute(z, labels).mi(), 1e-12);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"matrix-entry", "asmi-gaussian", "asmi-knn"})
+    void otherMeasuresSeeTheInformationOfSeparatedClasses(String measure) {
+        // Three far-apart blobs and their labels, against the same blobs with labels that ignore them.
+        java.util.Random random = new java.util.Random(3);
+        double[][] z = new double[150][4];
+        int[] labels = new int[150];
+        int[] unrelated = new int[150];
+        for (int i = 0; i < 150; i++) {
+            labels[i] = i % 3;
+            unrelated[i] = (i / 3) % 3;
+            for (int j = 0; j < 4; j++) {
+                z[i][j] = (j == labels[i] ? 40 : 0) + random.nextGaussian();
+            }
+        }
+        try (MutualInformation mi = builder().measure(MutualInformation.Measure.parse(measure)).sigma(5).build()) {
+            MiResult informative = mi.compute(Matrix.of(z), labels);
+            MiResult uninformative = mi.compute(Matrix.of(z), unrelated);
+            assertEquals(measure, informative.measure());
+            // The unrelated labels give ~0; the informative ones move the measure well away from 0. The direction
+            // depends on the measure: the Gaussian adjacency's spectrum has one dominant eigenvalue per cluster, so
+            // a class (one cluster) has a lower entropy than a mixed subset (three); the matrix-entry entropy goes
+            // the other way (one cluster's dense P spreads its entries evenly, a mixed subset's concentrates them in
+            // three diagonal blocks), and so does the k-NN adjacency here.
+            assertEquals(0.0, uninformative.mi(), 0.2, measure + " with unrelated labels");
+            double expectedSign = measure.equals("asmi-gaussian") ? 1 : -1;
+            assertTrue(expectedSign * informative.mi() > 0.3, measure + ": " + informative.mi());
+        }
+    }
+
+    @Test
     void badInputsAreRefusedWithTheirNames() {
         Matrix z = Matrix.of(new double[][] {{1}, {2}, {3}, {4}});
         try (MutualInformation mi = builder().build()) {

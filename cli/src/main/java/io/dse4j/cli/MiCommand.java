@@ -30,7 +30,9 @@ final class MiCommand {
               --clusters C          bins for a scalar reference (default 10)
               --clusters-in FILE    precomputed class labels (.npy), one per row of Z, instead of --reference
               --clusters-out FILE   write the classes used to this .npy (int64, N), to reuse with --clusters-in
-              --measure M           dsmi | csmi (default dsmi)
+              --measure M           dsmi | csmi | matrix-entry | asmi-gaussian | asmi-anisotropic | asmi-knn
+                                    (default dsmi): the MI form of each entropy measure
+              --knn K               neighbours per point for asmi-knn (default 10)
               --repetitions R       random subsets per class (default 5)
               --seed K              seed of the subsets (default 0)
               --sigma S, --t T      DSE kernel bandwidth and diffusion time (defaults 10, 1)
@@ -40,7 +42,7 @@ final class MiCommand {
 
     private static final Set<String> WITH_VALUE = Set.of("--input", "--key", "--reference", "--reference-kind",
             "--clusters", "--clusters-in", "--clusters-out", "--measure", "--repetitions", "--seed", "--sigma", "--t",
-            "--bins", "--backend", "--precision", "--threads");
+            "--bins", "--knn", "--backend", "--precision", "--threads");
     private static final Set<String> FLAGS = Set.of("--json");
 
     private MiCommand() {
@@ -54,15 +56,10 @@ final class MiCommand {
         if (o.has("--reference") == o.has("--clusters-in")) {
             throw new UsageException("give exactly one of --reference Y or --clusters-in LABELS.npy");
         }
-        String measureName = o.string("--measure", "dsmi");
-        MutualInformation.Measure measure = switch (measureName.toLowerCase(Locale.ROOT)) {
-            case "dsmi", "csmi" -> MutualInformation.Measure.parse(measureName);
-            default -> throw new UsageException("--measure must be dsmi or csmi in this version, got '" + measureName
-                    + "'");
-        };
+        MutualInformation.Measure measure = MutualInformation.Measure.parse(o.string("--measure", "dsmi"));
         MutualInformation.Builder builder = MutualInformation.builder().measure(measure)
                 .repetitions(o.intValue("--repetitions", 5)).clusters(o.intValue("--clusters", 10))
-                .seed(o.integer("--seed", 0)).bins(o.intValue("--bins", 2))
+                .seed(o.integer("--seed", 0)).bins(o.intValue("--bins", 2)).knn(o.intValue("--knn", 10))
                 .sigma(o.number("--sigma", 10)).t(o.number("--t", 1))
                 .referenceKind(ReferenceKind.parse(o.string("--reference-kind", "auto")))
                 .precision(io.dse4j.Precision.parse(o.string("--precision", "f64")));

@@ -9,6 +9,9 @@ package io.dse4j.internal.cpu;
  */
 final class GeneralEigenvalues {
 
+    /** Iterations allowed per eigenvalue, with an exceptional shift every 10 (EISPACK allows 30, shifting twice). */
+    private static final int MAX_ITERATIONS = 100;
+
     private GeneralEigenvalues() {
     }
 
@@ -16,7 +19,7 @@ final class GeneralEigenvalues {
      * The eigenvalues of the n×n matrix {@code a} (row-major: {@code a[i][j]}; destroyed), as real and imaginary
      * parts.
      *
-     * @throws ArithmeticException if the QR iteration does not converge in 30 iterations per eigenvalue
+     * @throws ArithmeticException if the QR iteration does not converge in 100 iterations per eigenvalue
      */
     static double[][] eigenvalues(double[][] a) {
         int n = a.length;
@@ -114,13 +117,15 @@ final class GeneralEigenvalues {
             int iterations = 0;
             int l;
             do {
-                // Look for a single small subdiagonal element.
+                // Look for a single small subdiagonal element: negligible next to its diagonal neighbours, or below
+                // eps·‖H‖ — the absolute test lets blocks of (near-)zero, defective eigenvalues, which a k-NN
+                // adjacency has in numbers, deflate instead of converging only linearly.
                 for (l = nn; l >= 1; l--) {
                     s = Math.abs(a[l - 1][l - 1]) + Math.abs(a[l][l]);
                     if (s == 0) {
                         s = anorm;
                     }
-                    if (Math.abs(a[l][l - 1]) + s == s) {
+                    if (Math.abs(a[l][l - 1]) + s == s || Math.abs(a[l][l - 1]) <= 0x1p-52 * anorm) {
                         a[l][l - 1] = 0;
                         break;
                     }
@@ -153,10 +158,11 @@ final class GeneralEigenvalues {
                         }
                         nn -= 2;
                     } else {
-                        if (iterations == 30) {
-                            throw new ArithmeticException("Hessenberg QR did not converge");
+                        if (iterations == MAX_ITERATIONS) {
+                            throw new ArithmeticException("Hessenberg QR did not converge in " + MAX_ITERATIONS
+                                    + " iterations for one eigenvalue");
                         }
-                        if (iterations == 10 || iterations == 20) {
+                        if (iterations > 0 && iterations % 10 == 0) {
                             // Exceptional shift, to break a cycle.
                             t += x;
                             for (int i = 0; i <= nn; i++) {
