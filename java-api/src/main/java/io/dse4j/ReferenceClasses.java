@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * The classes a DSMI reference Y defines, computed as the reference implementation does: discrete labels as given,
- * a continuous scalar binned into equal-width bins. Exposed on its own so that a fixed reference is classified once
+ * a continuous scalar binned into equal-width bins, vectors by {@link SpectralClustering}. Exposed on its own so that a fixed reference is classified once
  * and the labels reused across checkpoints ({@link MutualInformation#compute(Matrix, int[])}).
  *
  * @param labels one class label per row of Y
@@ -16,9 +16,7 @@ public record ReferenceClasses(int[] labels, ReferenceKind kind) {
      * Classifies Y (N×1 or N×D′).
      *
      * @param clusters the number of bins for a scalar reference (2 ≤ clusters ≤ N)
-     * @throws InvalidInputException for non-integer labels forced discrete, a bad cluster count, or a vector
-     *                               reference (spectral clustering is not part of this version: cluster the vectors
-     *                               elsewhere and pass the labels)
+     * @throws InvalidInputException for non-integer labels forced discrete or a bad cluster count
      */
     public static ReferenceClasses of(Matrix y, ReferenceKind kind, int clusters) {
         if (y == null || y.rows() < 1 || y.cols() < 1) {
@@ -28,9 +26,8 @@ public record ReferenceClasses(int[] labels, ReferenceKind kind) {
         return switch (applied) {
             case DISCRETE -> new ReferenceClasses(discrete(y), applied);
             case SCALAR -> new ReferenceClasses(scalarBins(y, clusters), applied);
-            case VECTOR -> throw new InvalidInputException("reference", "a vector reference (" + y.rows() + "×"
-                    + y.cols() + ") needs spectral clustering, which this version does not include; cluster the "
-                    + "vectors first and pass their labels as precomputed clusters (--clusters-in)");
+            case VECTOR -> new ReferenceClasses(SpectralClustering.labels(y, clusters,
+                    SpectralClustering.DEFAULT_NEIGHBOURS, Runtime.getRuntime().availableProcessors()), applied);
             case AUTO -> throw new IllegalStateException();
         };
     }

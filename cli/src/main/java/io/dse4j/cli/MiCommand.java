@@ -27,7 +27,7 @@ final class MiCommand {
               --input FILE          the representation Z, one row per input (.npy, .npz, .csv)
               --reference FILE      the reference Y: integer labels (N×1), a real scalar (N×1) or vectors (N×D′)
               --reference-kind K    auto | discrete | scalar | vector (default auto: inferred as the reference does)
-              --clusters C          bins for a scalar reference (default 10)
+              --clusters C          bins for a scalar reference, or spectral clusters for vectors (default 10)
               --clusters-in FILE    precomputed class labels (.npy), one per row of Z, instead of --reference
               --clusters-out FILE   write the classes used to this .npy (int64, N), to reuse with --clusters-in
               --measure M           dsmi | csmi | matrix-entry | asmi-gaussian | asmi-anisotropic | asmi-knn

@@ -100,6 +100,20 @@ public final class CpuBackends {
         }
     }
 
+    /**
+     * Eigenvalues (ascending) and unit eigenvectors of the symmetric matrix in the lower triangle of {@code a}
+     * (column-major n×n; destroyed): {@code result[0]} the values, {@code result[1]} the vectors, column j for
+     * eigenvalue j.
+     */
+    public static double[][] symmetricEigenvectors(double[] a, int n, int threads) {
+        try (Workers workers = new Workers(threads)) {
+            SymmetricEigenvectors.Decomposition d = new SymmetricEigenvectors<>(VectorOps.f64(), workers).decompose(a, n);
+            return new double[][] {d.values(), d.vectors()};
+        } catch (ArithmeticException e) {
+            throw new io.dse4j.ComputationException("symmetric eigenvectors: " + e.getMessage(), e);
+        }
+    }
+
     /** A CPU backend with {@code threads} worker threads and the fastest kernels this JVM allows. */
     public static EigenBackend open(int threads) {
         return new CpuBackend(threads);
