@@ -157,11 +157,12 @@ public final class MutualInformation implements AutoCloseable {
             throw new InvalidInputException("subsets", "there are " + byClass.size() + " classes but subsets for "
                     + subsets.length);
         }
+        // Draw every subset first (in class order, so the draws do not depend on scheduling), then compute all
+        // classes × (1 + R) entropies as one batch.
         SplittableRandom random = new SplittableRandom(seed);
-        List<MiResult.ClassTerm> terms = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        BackendSelection selection = dse.selection();
-        double mi = 0;
+        List<Integer> labelsKept = new ArrayList<>();
+        List<int[][]> problems = new ArrayList<>();      // per class: {rows, subset_1, ..., subset_R}
         int classIndex = 0;
         for (Map.Entry<Integer, List<Integer>> entry : byClass.entrySet()) {
             int[] rows = entry.getValue().stream().mapToInt(Integer::intValue).toArray();
@@ -172,14 +173,25 @@ public final class MutualInformation implements AutoCloseable {
                 warnings.add("class " + entry.getKey() + " has a single row and was skipped (its term is 0)");
                 continue;
             }
-            double conditional = entropy(z, rows);
             int reps = draws != null ? draws.length : repetitions;
-            double[] values = new double[reps];
+            int[][] problem = new int[1 + reps][];
+            problem[0] = rows;
             for (int r = 0; r < reps; r++) {
-                int[] subset = draws != null ? checkedSubset(draws[r], count, n, entry.getKey(), r)
+                problem[1 + r] = draws != null ? checkedSubset(draws[r], count, n, entry.getKey(), r)
                         : sample(random, n, count);
-                values[r] = entropy(z, subset);
             }
+            labelsKept.add(entry.getKey());
+            problems.add(problem);
+        }
+        double[][] entropies = entropies(z, problems);
+        BackendSelection selection = dse.selection();
+        List<MiResult.ClassTerm> terms = new ArrayList<>();
+        double mi = 0;
+        for (int c = 0; c < problems.size(); c++) {
+            int count = problems.get(c)[0].length;
+            double conditional = entropies[c][0];
+            double[] values = Arrays.copyOfRange(entropies[c], 1, entropies[c].length);
+            int reps = values.length;
             double mean = Arrays.stream(values).sum() / reps;
             double sd = Double.NaN;
             if (reps > 1) {
@@ -190,7 +202,8 @@ public final class MutualInformation implements AutoCloseable {
                 sd = Math.sqrt(squares / (reps - 1));
             }
             double p = (double) count / n;
-            MiResult.ClassTerm term = new MiResult.ClassTerm(entry.getKey(), count, p, conditional, mean, sd, values);
+            MiResult.ClassTerm term = new MiResult.ClassTerm(labelsKept.get(c), count, p, conditional, mean, sd,
+                    values);
             mi += term.contribution();
             terms.add(term);
         }
@@ -199,6 +212,60 @@ public final class MutualInformation implements AutoCloseable {
         return new MiResult(measure.label(), mi, n, z.cols(), reference, terms, warnings,
                 onTheCpu ? new BackendSelection(selection.requested(), selection.source(), "cpu",
                         List.of(measure.label() + " is computed on the CPU")) : selection, seconds);
+    }
+
+    /**
+     * The entropies of every row set of the batch. The problems are independent; on the CPU they run side by side on
+     * a pool of the configured threads (each small problem then uses its own thread instead of splitting its few
+     * columns), and a problem's result does not depend on which thread ran it.
+     */
+    private double[][] entropies(Matrix z, List<int[][]> problems) {
+        double[][] out = new double[problems.size()][];
+        List<java.util.concurrent.Callable<Void>> tasks = new ArrayList<>();
+        for (int c = 0; c < problems.size(); c++) {
+            int[][] problem = problems.get(c);
+            out[c] = new double[problem.length];
+            for (int r = 0; r < problem.length; r++) {
+                int classIndex = c;
+                int slot = r;
+                tasks.add(() -> {
+                    out[classIndex][slot] = entropy(z, problem[slot]);
+                    return null;
+                });
+            }
+        }
+        boolean parallel = threads > 1 && !dse.selection().chosen().startsWith("gpu");
+        if (!parallel) {
+            for (var task : tasks) {
+                try {
+                    task.call();
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new ComputationException("entropy of a subset failed", e);
+                }
+            }
+            return out;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            for (var future : pool.invokeAll(tasks)) {
+                try {
+                    future.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    throw new ComputationException("entropy of a subset failed", e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ComputationException("interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
+        return out;
     }
 
     private double entropy(Matrix z, int[] rows) {
