@@ -15,6 +15,15 @@
 extern "C" {
 #endif
 
+/*
+ * out = the rows `rows[0..m)` of the n x d column-major x, as an m x d column-major matrix: the points of one
+ * subset, gathered on the device so that x is uploaded once for a whole batch of subsets.
+ */
+int dse4j_gather_rows_f64(const double *x, int64_t n, int64_t d, const int64_t *rows, int64_t m, double *out,
+                          void *stream);
+int dse4j_gather_rows_f32(const float *x, int64_t n, int64_t d, const int64_t *rows, int64_t m, float *out,
+                          void *stream);
+
 /* norms[i] = a[i + i*lda]: the squared norms are the Gram matrix's diagonal. */
 int dse4j_diagonal_f64(const double *a, int64_t n, int64_t lda, double *norms, void *stream);
 int dse4j_diagonal_f32(const float *a, int64_t n, int64_t lda, double *norms, void *stream);

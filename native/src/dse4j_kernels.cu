@@ -28,6 +28,17 @@ inline int launched()
 }
 
 template <typename T>
+__global__ void gather_rows(const T *x, int64_t n, int64_t d, const int64_t *rows, int64_t m, T *out)
+{
+    for (int64_t k = blockIdx.y; k < d; k += gridDim.y) {
+        for (int64_t i = blockIdx.x * (int64_t) blockDim.x + threadIdx.x; i < m;
+             i += (int64_t) gridDim.x * blockDim.x) {
+            out[i + k * m] = x[rows[i] + k * n];
+        }
+    }
+}
+
+template <typename T>
 __global__ void diagonal(const T *a, int64_t n, int64_t lda, double *norms)
 {
     for (int64_t i = blockIdx.x * (int64_t) blockDim.x + threadIdx.x; i < n; i += (int64_t) gridDim.x * blockDim.x) {
@@ -110,6 +121,14 @@ inline unsigned column_blocks(int64_t n)
 }
 
 template <typename T>
+int run_gather(const T *x, int64_t n, int64_t d, const int64_t *rows, int64_t m, T *out, void *stream)
+{
+    dim3 grid(row_blocks(m), (unsigned) (d < 1 ? 1 : (d > 65535 ? 65535 : d)));
+    gather_rows<T><<<grid, THREADS, 0, (cudaStream_t) stream>>>(x, n, d, rows, m, out);
+    return launched();
+}
+
+template <typename T>
 int run_diagonal(const T *a, int64_t n, int64_t lda, double *norms, void *stream)
 {
     diagonal<T><<<row_blocks(n), THREADS, 0, (cudaStream_t) stream>>>(a, n, lda, norms);
@@ -146,6 +165,18 @@ int run_normalise(T *a, int64_t n, int64_t lda, const double *degrees, void *str
 } // namespace
 
 extern "C" {
+
+int dse4j_gather_rows_f64(const double *x, int64_t n, int64_t d, const int64_t *rows, int64_t m, double *out,
+                          void *stream)
+{
+    return run_gather(x, n, d, rows, m, out, stream);
+}
+
+int dse4j_gather_rows_f32(const float *x, int64_t n, int64_t d, const int64_t *rows, int64_t m, float *out,
+                          void *stream)
+{
+    return run_gather(x, n, d, rows, m, out, stream);
+}
 
 int dse4j_diagonal_f64(const double *a, int64_t n, int64_t lda, double *norms, void *stream)
 {

@@ -833,6 +833,33 @@ EXPORT int cusolverDnXsyevd(void *handle, void *params, int jobz, int uplo, int6
 
 #define KERNEL_ARGS_OK(stream) ((stream) == NULL || is_handle((stream), "stream"))
 
+#define GATHER(T)                                                    \
+    for (int64_t k = 0; k < d; k++) {                                \
+        for (int64_t i = 0; i < m; i++) {                            \
+            if (rows[i] < 0 || rows[i] >= n) {                       \
+                return cudaErrorInvalidValue;                        \
+            }                                                        \
+            out[i + k * m] = x[rows[i] + k * n];                     \
+        }                                                            \
+    }                                                                \
+    return cudaSuccess;
+
+EXPORT int dse4j_gather_rows_f64(const double *x, int64_t n, int64_t d, const int64_t *rows, int64_t m, double *out,
+                                 void *stream)
+{
+    ENTER("dse4j_gather_rows_f64");
+    if (!KERNEL_ARGS_OK(stream) || m < 0 || d < 0) return cudaErrorInvalidValue;
+    GATHER(double)
+}
+
+EXPORT int dse4j_gather_rows_f32(const float *x, int64_t n, int64_t d, const int64_t *rows, int64_t m, float *out,
+                                 void *stream)
+{
+    ENTER("dse4j_gather_rows_f32");
+    if (!KERNEL_ARGS_OK(stream) || m < 0 || d < 0) return cudaErrorInvalidValue;
+    GATHER(float)
+}
+
 EXPORT int dse4j_diagonal_f64(const double *a, int64_t n, int64_t lda, double *norms, void *stream)
 {
     ENTER("dse4j_diagonal_f64");

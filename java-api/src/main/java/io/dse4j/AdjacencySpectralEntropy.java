@@ -69,6 +69,18 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
         return computeRows(x, x.rows() > maxN ? DiffusionSpectralEntropy.subsample(x.rows(), maxN, seed) : null);
     }
 
+    /** ASE of each row set, as one batch through the backend (Gaussian and anisotropic variants). */
+    double[] entropiesOfRows(Matrix x, java.util.List<int[]> rowSets) {
+        if (variant == Variant.KNN) {
+            double[] out = new double[rowSets.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = computeRows(x, rowSets.get(i)).entropy();
+            }
+            return out;
+        }
+        return engine.entropiesOfRows(x, rowSets, 1);
+    }
+
     /** ASE of the given rows of {@code x} (all when null), with no further subsampling. */
     DseResult computeRows(Matrix x, int[] rows) {
         if (variant != Variant.KNN) {

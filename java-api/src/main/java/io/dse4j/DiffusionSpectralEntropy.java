@@ -13,6 +13,7 @@ import io.dse4j.spi.StageClock;
 import java.lang.System.Logger.Level;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -76,6 +77,11 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     /** A builder with the reference's defaults: σ = 10, t = 1, maxN = 10000, seed 0, backend auto, f64. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The diffusion time t of this computation. */
+    double diffusionTime() {
+        return t;
     }
 
     /** How the backend was chosen. */
@@ -164,6 +170,31 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         double seconds = (System.nanoTime() - start) * 1e-9;
         return new DseResult(entropy, points.n(), x.rows(), x.cols(), sigma, t, precision, used,
                 clock.timings(), seconds, spectrum);
+    }
+
+    /**
+     * The entropies at time {@code t} of the kernels of several row sets of {@code x}, as one batch through the
+     * backend (the points go to the GPU once). As {@link #compute}, a batch that does not fit the GPU runs on the
+     * CPU when the backend was chosen automatically.
+     */
+    double[] entropiesOfRows(Matrix x, List<int[]> rowSets, double time) {
+        checkShape(x);
+        Points points = gather(x, null);
+        List<KernelSpectrum> spectra;
+        try {
+            spectra = backend.kernelSpectra(points, rowSets, kernel, sigma, precision);
+        } catch (InsufficientDeviceMemoryException tooLarge) {
+            if (selection.requested() != BackendKind.AUTO) {
+                throw new InvalidInputException("n", tooLarge.getMessage() + "; use the CPU backend");
+            }
+            LOG.log(Level.WARNING, "dse4j: batch on the CPU; GPU memory: " + tooLarge.getMessage());
+            spectra = cpuFallback().kernelSpectra(points, rowSets, kernel, sigma, precision);
+        }
+        double[] out = new double[spectra.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Spectrum.of(spectra.get(i).ascending()).entropy(time);
+        }
+        return out;
     }
 
     private static void checkShape(Matrix x) {

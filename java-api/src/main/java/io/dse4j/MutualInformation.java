@@ -220,6 +220,22 @@ public final class MutualInformation implements AutoCloseable {
      * columns), and a problem's result does not depend on which thread ran it.
      */
     private double[][] entropies(Matrix z, List<int[][]> problems) {
+        if (measure == Measure.DSMI || measure == Measure.ASMI_ANISOTROPIC || measure == Measure.ASMI_GAUSSIAN) {
+            // Spectral measures: one batch through the backend, which keeps Z in place.
+            List<int[]> sets = new ArrayList<>();
+            for (int[][] problem : problems) {
+                sets.addAll(Arrays.asList(problem));
+            }
+            double[] flat = measure == Measure.ASMI_GAUSSIAN ? ase.entropiesOfRows(z, sets)
+                    : dse.entropiesOfRows(z, sets, measure == Measure.DSMI ? dse.diffusionTime() : 1.0);
+            double[][] out = new double[problems.size()][];
+            int at = 0;
+            for (int c = 0; c < problems.size(); c++) {
+                out[c] = Arrays.copyOfRange(flat, at, at + problems.get(c).length);
+                at += problems.get(c).length;
+            }
+            return out;
+        }
         double[][] out = new double[problems.size()][];
         List<java.util.concurrent.Callable<Void>> tasks = new ArrayList<>();
         for (int c = 0; c < problems.size(); c++) {
@@ -234,7 +250,7 @@ public final class MutualInformation implements AutoCloseable {
                 });
             }
         }
-        boolean parallel = threads > 1 && !dse.selection().chosen().startsWith("gpu");
+        boolean parallel = threads > 1;
         if (!parallel) {
             for (var task : tasks) {
                 try {

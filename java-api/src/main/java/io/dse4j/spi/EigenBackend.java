@@ -38,6 +38,22 @@ public interface EigenBackend extends AutoCloseable {
     KernelSpectrum kernelSpectrum(Points points, KernelKind kind, double sigma, Precision precision,
                                   boolean eigenvectors);
 
+    /**
+     * The eigenvalues of the kernels of several row subsets of one point set — the batch of a DSMI (every class and
+     * every random subset). This default solves them one after another; backends override it to keep the points in
+     * place (the GPU uploads them once) or to run the problems side by side.
+     *
+     * @param rowSets each set's rows of {@code points}, every set with at least one row
+     */
+    default java.util.List<KernelSpectrum> kernelSpectra(Points points, java.util.List<int[]> rowSets, KernelKind kind,
+                                                        double sigma, Precision precision) {
+        java.util.List<KernelSpectrum> out = new java.util.ArrayList<>();
+        for (int[] rows : rowSets) {
+            out.add(kernelSpectrum(points.subset(rows), kind, sigma, precision, false));
+        }
+        return out;
+    }
+
     @Override
     void close();
 }

@@ -12,4 +12,16 @@ public record Points(int n, int dims, double[] values) {
             throw new IllegalArgumentException("Points: " + values.length + " values do not make " + n + "×" + dims);
         }
     }
+
+    /** The given rows, in that order, as points of their own. */
+    public Points subset(int[] rows) {
+        int m = rows.length;
+        double[] out = new double[m * dims];
+        for (int k = 0; k < dims; k++) {
+            for (int i = 0; i < m; i++) {
+                out[k * m + i] = values[k * n + rows[i]];
+            }
+        }
+        return new Points(m, dims, out);
+    }
 }

@@ -69,6 +69,134 @@ public class dse4j_kernels_h {
             .withTargetLayout(MemoryLayout.sequenceLayout(java.lang.Long.MAX_VALUE, JAVA_BYTE));
     public static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;
 
+    private static class dse4j_gather_rows_f64 {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dse4j_kernels_h.C_INT,
+            dse4j_kernels_h.C_POINTER,
+            dse4j_kernels_h.C_LONG,
+            dse4j_kernels_h.C_LONG,
+            dse4j_kernels_h.C_POINTER,
+            dse4j_kernels_h.C_LONG,
+            dse4j_kernels_h.C_POINTER,
+            dse4j_kernels_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = dse4j_kernels_h.findOrThrow("dse4j_gather_rows_f64");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int dse4j_gather_rows_f64(const double *x, int64_t n, int64_t d, const int64_t *rows, int64_t m, double *out, void *stream)
+     * }
+     */
+    public static FunctionDescriptor dse4j_gather_rows_f64$descriptor() {
+        return dse4j_gather_rows_f64.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int dse4j_gather_rows_f64(const double *x, int64_t n, int64_t d, const int64_t *rows, int64_t m, double *out, void *stream)
+     * }
+     */
+    public static MethodHandle dse4j_gather_rows_f64$handle() {
+        return dse4j_gather_rows_f64.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int dse4j_gather_rows_f64(const double *x, int64_t n, int64_t d, const int64_t *rows, int64_t m, double *out, void *stream)
+     * }
+     */
+    public static MemorySegment dse4j_gather_rows_f64$address() {
+        return dse4j_gather_rows_f64.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int dse4j_gather_rows_f64(const double *x, int64_t n, int64_t d, const int64_t *rows, int64_t m, double *out, void *stream)
+     * }
+     */
+    public static int dse4j_gather_rows_f64(MemorySegment x, long n, long d, MemorySegment rows, long m, MemorySegment out, MemorySegment stream) {
+        var mh$ = dse4j_gather_rows_f64.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dse4j_gather_rows_f64", x, n, d, rows, m, out, stream);
+            }
+            return (int)mh$.invokeExact(x, n, d, rows, m, out, stream);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dse4j_gather_rows_f32 {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dse4j_kernels_h.C_INT,
+            dse4j_kernels_h.C_POINTER,
+            dse4j_kernels_h.C_LONG,
+            dse4j_kernels_h.C_LONG,
+            dse4j_kernels_h.C_POINTER,
+            dse4j_kernels_h.C_LONG,
+            dse4j_kernels_h.C_POINTER,
+            dse4j_kernels_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = dse4j_kernels_h.findOrThrow("dse4j_gather_rows_f32");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int dse4j_gather_rows_f32(const float *x, int64_t n, int64_t d, const int64_t *rows, int64_t m, float *out, void *stream)
+     * }
+     */
+    public static FunctionDescriptor dse4j_gather_rows_f32$descriptor() {
+        return dse4j_gather_rows_f32.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int dse4j_gather_rows_f32(const float *x, int64_t n, int64_t d, const int64_t *rows, int64_t m, float *out, void *stream)
+     * }
+     */
+    public static MethodHandle dse4j_gather_rows_f32$handle() {
+        return dse4j_gather_rows_f32.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int dse4j_gather_rows_f32(const float *x, int64_t n, int64_t d, const int64_t *rows, int64_t m, float *out, void *stream)
+     * }
+     */
+    public static MemorySegment dse4j_gather_rows_f32$address() {
+        return dse4j_gather_rows_f32.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int dse4j_gather_rows_f32(const float *x, int64_t n, int64_t d, const int64_t *rows, int64_t m, float *out, void *stream)
+     * }
+     */
+    public static int dse4j_gather_rows_f32(MemorySegment x, long n, long d, MemorySegment rows, long m, MemorySegment out, MemorySegment stream) {
+        var mh$ = dse4j_gather_rows_f32.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dse4j_gather_rows_f32", x, n, d, rows, m, out, stream);
+            }
+            return (int)mh$.invokeExact(x, n, d, rows, m, out, stream);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class dse4j_diagonal_f64 {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             dse4j_kernels_h.C_INT,

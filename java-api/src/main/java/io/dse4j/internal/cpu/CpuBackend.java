@@ -76,6 +76,39 @@ final class CpuBackend implements EigenBackend {
         }
     }
 
+    /**
+     * The batch side by side: as many problems at once as there are threads, on threads of their own (not the
+     * worker pool, whose threads each problem's own loops use), so small problems need not split their few columns.
+     * A problem's result does not depend on which thread ran it.
+     */
+    @Override
+    public java.util.List<KernelSpectrum> kernelSpectra(Points points, java.util.List<int[]> rowSets, KernelKind kind,
+                                                       double sigma, Precision precision) {
+        int lanes = Math.min(workers.threads(), rowSets.size());
+        if (lanes <= 1) {
+            return EigenBackend.super.kernelSpectra(points, rowSets, kind, sigma, precision);
+        }
+        java.util.List<java.util.concurrent.Callable<KernelSpectrum>> problems = new java.util.ArrayList<>();
+        for (int[] rows : rowSets) {
+            problems.add(() -> kernelSpectrum(points.subset(rows), kind, sigma, precision, false));
+        }
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(lanes)) {
+            java.util.List<KernelSpectrum> out = new java.util.ArrayList<>();
+            for (var future : pool.invokeAll(problems)) {
+                out.add(future.get());
+            }
+            return out;
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new ComputationException("a batched eigenproblem failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ComputationException("interrupted", e);
+        }
+    }
+
     private static long bytesPerElement(Precision precision) {
         return precision == Precision.F32 ? 4 : 8;
     }

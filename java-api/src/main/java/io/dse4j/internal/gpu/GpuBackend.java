@@ -124,6 +124,88 @@ final class GpuBackend implements EigenBackend {
         }
     }
 
+    /**
+     * The batch with the points uploaded once: every row index set goes up in one buffer, and each subset is
+     * gathered on the device (dse4j_gather_rows) into a buffer sized for the largest, then Gram, kernel and
+     * eigensolver run on it; the buffers and the eigensolver workspace serve every subset.
+     */
+    @Override
+    public synchronized java.util.List<KernelSpectrum> kernelSpectra(Points points, java.util.List<int[]> rowSets,
+                                                                    KernelKind kind, double sigma,
+                                                                    Precision precision) {
+        if (closed) {
+            throw new IllegalStateException("the GPU backend is closed");
+        }
+        long n = points.n();
+        long dims = points.dims();
+        boolean f32 = precision == Precision.F32;
+        long element = f32 ? Float.BYTES : Double.BYTES;
+        long largest = 0;
+        long totalRows = 0;
+        for (int[] rows : rowSets) {
+            largest = Math.max(largest, rows.length);
+            totalRows += rows.length;
+        }
+        if (rowSets.isEmpty()) {
+            return java.util.List.of();
+        }
+        java.util.List<KernelSpectrum> out = new java.util.ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            long needed = element * (n * dims + largest * dims + largest * largest + largest)
+                    + 2L * Double.BYTES * largest + Long.BYTES * totalRows + Integer.BYTES;
+            checkMemory(arena, needed, 0, largest, precision);
+            try (DeviceBuffer x = DeviceBuffer.allocate(element * n * dims);
+                 DeviceBuffer subset = DeviceBuffer.allocate(element * largest * dims);
+                 DeviceBuffer a = DeviceBuffer.allocate(element * largest * largest);
+                 DeviceBuffer norms = DeviceBuffer.allocate(Double.BYTES * largest);
+                 DeviceBuffer degrees = DeviceBuffer.allocate(Double.BYTES * largest);
+                 DeviceBuffer w = DeviceBuffer.allocate(element * largest);
+                 DeviceBuffer info = DeviceBuffer.allocate(Integer.BYTES);
+                 DeviceBuffer indices = DeviceBuffer.allocate(Long.BYTES * totalRows)) {
+                long[] workspace = eigensolverWorkspace(f32, largest, false, a, w, arena);
+                checkMemory(arena, workspace[0], needed, largest, precision);
+                try (DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workspace[0]))) {
+                    StageClock clock = new StageClock();
+                    x.upload(f32 ? floats(arena, points.values()) : arena.allocateFrom(ValueLayout.JAVA_DOUBLE,
+                            points.values()));
+                    MemorySegment allRows = arena.allocate(ValueLayout.JAVA_LONG, totalRows);
+                    long at = 0;
+                    for (int[] rows : rowSets) {
+                        for (int row : rows) {
+                            allRows.setAtIndex(ValueLayout.JAVA_LONG, at++, row);
+                        }
+                    }
+                    indices.upload(allRows);
+                    synchronize();
+                    clock.lap("upload");
+                    long offset = 0;
+                    for (int[] rows : rowSets) {
+                        long m = rows.length;
+                        MemorySegment setRows = MemorySegment.ofAddress(indices.address().address()
+                                + Long.BYTES * offset);
+                        offset += m;
+                        int status = f32
+                                ? dse4j_kernels_h.dse4j_gather_rows_f32(x.address(), n, dims, setRows, m,
+                                        subset.address(), stream)
+                                : dse4j_kernels_h.dse4j_gather_rows_f64(x.address(), n, dims, setRows, m,
+                                        subset.address(), stream);
+                        CudaStatus.kernel(f32 ? "dse4j_gather_rows_f32" : "dse4j_gather_rows_f64", status);
+                        gram(f32, subset.address(), m, dims, a.address(), arena);
+                        buildKernel(f32, a.address(), m, norms.address(), degrees.address(), sigma,
+                                kind == KernelKind.DIFFUSION);
+                        synchronize();
+                        clock.lap("kernel");
+                        eigensolve(f32, m, false, a, w, work, workspace, info, arena);
+                        clock.lap("eigenvalues");
+                        out.add(new KernelSpectrum(download(arena, w, m, f32), clock.timings()));
+                        clock = new StageClock();
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** The lower triangle of the Gram matrix X·Xᵀ into {@code a} (n×n, leading dimension n), by cuBLAS syrk. */
     void gram(boolean f32, MemorySegment x, long n, long dims, MemorySegment a, Arena arena) {
         int lower = cublas_v2_h.CUBLAS_FILL_MODE_LOWER();

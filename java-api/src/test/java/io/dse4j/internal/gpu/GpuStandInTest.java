@@ -207,6 +207,35 @@ class GpuStandInTest {
     }
 
     @Test
+    void aBatchOfSubsetsUploadsThePointsOnceAndMatchesOneByOne() {
+        Points points = randomPoints(90, 3, 12);
+        java.util.List<int[]> sets = java.util.List.of(new int[] {0, 5, 7, 9, 11, 40, 41}, new int[] {89, 1, 2, 3},
+                java.util.stream.IntStream.range(0, 90).filter(i -> i % 3 == 0).toArray());
+        try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability()); EigenBackend cpu = CpuBackends.open(2)) {
+            java.util.List<KernelSpectrum> batch = gpu.kernelSpectra(points, sets, io.dse4j.spi.KernelKind.DIFFUSION,
+                    4, Precision.F64);
+            // Two uploads (the points and every index set), then per subset the info word and the eigenvalues.
+            assertEquals(2 + 2 * sets.size(), StandIn.calls("cudaMemcpy"));
+            assertEquals(sets.size(), StandIn.calls("dse4j_gather_rows_f64"));
+            java.util.List<KernelSpectrum> onCpu = cpu.kernelSpectra(points, sets, io.dse4j.spi.KernelKind.DIFFUSION,
+                    4, Precision.F64);
+            for (int s = 0; s < sets.size(); s++) {
+                double[] expected = cpu.diffusionSpectrum(points.subset(sets.get(s)), 4, Precision.F64, false)
+                        .ascending();
+                assertEquals(expected.length, batch.get(s).ascending().length);
+                for (int i = 0; i < expected.length; i++) {
+                    assertEquals(expected[i], batch.get(s).ascending()[i], 1e-12, "set " + s + " eigenvalue " + i);
+                    assertEquals(expected[i], onCpu.get(s).ascending()[i], 0.0, "CPU batch, set " + s);
+                }
+            }
+            StandIn.fail("dse4j_gather_rows_f64", 2, 1);
+            CudaException e = assertThrows(CudaException.class, () -> gpu.kernelSpectra(points, sets,
+                    io.dse4j.spi.KernelKind.DIFFUSION, 4, Precision.F64));
+            assertEquals("dse4j_gather_rows_f64", e.call());
+        }
+    }
+
+    @Test
     void closeReleasesEveryHandleAndIsIdempotent() {
         GpuBackend gpu = new GpuBackend(CudaLibraries.availability());
         assertEquals(4, StandIn.outstandingHandles(), "stream, cuBLAS, cuSOLVER, params");
