@@ -221,12 +221,7 @@ final class EntropyCommand {
         m.put("seed", o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED));
         m.put("precision", r.precision().label());
         m.put("backend", r.backend());
-        Map<String, Object> selection = new LinkedHashMap<>();
-        selection.put("requested", r.selection().requested().label());
-        selection.put("source", r.selection().source().description());
-        selection.put("chosen", r.selection().chosen());
-        selection.put("reasons", r.selection().reasons());
-        m.put("selection", selection);
+        m.put("selection", Json.selection(r.selection()));
         m.put("seconds", r.seconds());
         m.put("stages", r.stages().seconds());
         m.put("input", source);

@@ -9,6 +9,16 @@ final class Json {
     private Json() {
     }
 
+    /** The "selection" object of the command-line JSON: requested, source, chosen, reasons. */
+    static Map<String, Object> selection(io.dse4j.BackendSelection selection) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("requested", selection.requested().label());
+        m.put("source", selection.source().description());
+        m.put("chosen", selection.chosen());
+        m.put("reasons", selection.reasons());
+        return m;
+    }
+
     static String write(Object value) {
         StringBuilder out = new StringBuilder();
         append(out, value);

@@ -153,12 +153,7 @@ final class MiCommand {
         m.put("classes", classes);
         m.put("warnings", r.warnings());
         m.put("backend", r.selection().chosen());
-        Map<String, Object> selection = new LinkedHashMap<>();
-        selection.put("requested", r.selection().requested().label());
-        selection.put("source", r.selection().source().description());
-        selection.put("chosen", r.selection().chosen());
-        selection.put("reasons", r.selection().reasons());
-        m.put("selection", selection);
+        m.put("selection", Json.selection(r.selection()));
         m.put("seconds", r.seconds());
         m.put("version", io.dse4j.Version.string());
         return m;
