@@ -42,8 +42,11 @@ case "${1:-}" in
         -cp "$bundle/dse4j-cli.jar" io.dse4j.cli.GpuSelfTest --reference "$bundle/reference" \
         --sizes "${SIZES:-1000,4000,10000}" --json "$out/gpu-selftest.json" || status=$?
     if [[ "${RUN_JMH:-0}" == 1 ]]; then
-      "$bundle/jdk/bin/java" -jar "$bundle/benchmarks.jar" 'GpuStagesBenchmark|EndToEndBenchmark' \
-          -p backend=gpu,cpu -p n=10000 -jvm "$bundle/jdk/bin/java" -rf json -rff "$out/jmh-gpu.json" || status=$?
+      jmh=("$bundle/jdk/bin/java" -jar "$bundle/benchmarks.jar" -jvm "$bundle/jdk/bin/java")
+      "${jmh[@]}" GpuStagesBenchmark -p n=10000 -rf json -rff "$out/jmh-gpu-stages.json" || status=$?
+      "${jmh[@]}" EndToEndBenchmark -p backend=gpu,cpu -p n=10000 -rf json -rff "$out/jmh-end-to-end.json" \
+          || status=$?
+      "${jmh[@]}" DsmiBenchmark -p backend=gpu,cpu -p n=4000 -rf json -rff "$out/jmh-dsmi.json" || status=$?
     fi
     exit "$status"
     ;;
