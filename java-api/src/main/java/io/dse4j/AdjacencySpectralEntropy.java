@@ -42,7 +42,7 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
 
     /**
      * Opens an ASE computation of the given variant; {@code options} carries σ, maxN, seed, backend, precision and
-     * threads (its t is ignored: ASE has no diffusion time).
+     * threads (its t is ignored: ASE has no diffusion time). {@code options} itself is not changed.
      */
     public static AdjacencySpectralEntropy open(Variant variant, DiffusionSpectralEntropy.Builder options) {
         return open(variant, options, DEFAULT_KNN);
@@ -56,9 +56,9 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
         if (knn < 1) {
             throw new InvalidInputException("knn", "must be at least 1, got " + knn);
         }
-        options.t(1).kernel(variant == Variant.GAUSSIAN ? KernelKind.GAUSSIAN : KernelKind.DIFFUSION);
-        return new AdjacencySpectralEntropy(options.build(), variant, knn, options.maxN(), options.seed(),
-                options.sigma());
+        DiffusionSpectralEntropy.Builder ase = options.copy().t(1)
+                .kernel(variant == Variant.GAUSSIAN ? KernelKind.GAUSSIAN : KernelKind.DIFFUSION);
+        return new AdjacencySpectralEntropy(ase.build(), variant, knn, ase.maxN(), ase.seed(), ase.sigma());
     }
 
     /** ASE of the rows of {@code x} (subsampled beyond maxN); the result's entropy is at t = 1 by definition. */

@@ -288,6 +288,20 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         private Builder() {
         }
 
+        /** An independent copy, so that a derived computation (ASE) can adjust options without touching these. */
+        Builder copy() {
+            Builder copy = new Builder();
+            copy.sigma = sigma;
+            copy.t = t;
+            copy.maxN = maxN;
+            copy.seed = seed;
+            copy.backend = backend;
+            copy.precision = precision;
+            copy.threads = threads;
+            copy.kernel = kernel;
+            return copy;
+        }
+
         int maxN() {
             return maxN;
         }
