@@ -83,6 +83,16 @@ final class EntropyCommand {
             source = "example:" + name;
         }
         String measure = o.string("--measure", "dse").toLowerCase(java.util.Locale.ROOT);
+        if (o.has("--eigenvalues-cache") && !measure.equals("dse") && !measure.startsWith("ase-")) {
+            throw new UsageException("--eigenvalues-cache applies to the spectral measures (dse, ase-*), not to "
+                    + measure);
+        }
+        if (o.has("--knn") && !measure.equals("ase-knn")) {
+            throw new UsageException("--knn applies to --measure ase-knn only");
+        }
+        if (o.has("--bins") && !measure.equals("cse")) {
+            throw new UsageException("--bins applies to --measure cse only");
+        }
         if (measure.equals("cse") || measure.equals("matrix-entry")) {
             return onTheCpu(measure, x, source, o, out);
         }
@@ -128,9 +138,6 @@ final class EntropyCommand {
     /** The entropy from cached eigenvalues: no kernel, no decomposition (as the reference does with its cache). */
     private static int fromCache(io.dse4j.Spectrum spectrum, Path cache, String measure, Matrix x, String source,
                                  Options o, PrintStream out) {
-        if (!measure.equals("dse") && !measure.startsWith("ase-")) {
-            throw new UsageException("--eigenvalues-cache applies to dse and ase-* only");
-        }
         long start = System.nanoTime();
         double t = measure.equals("dse") ? o.number("--t", DiffusionSpectralEntropy.DEFAULT_T) : 1.0;
         double entropy = spectrum.entropy(t);

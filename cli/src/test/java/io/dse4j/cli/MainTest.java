@@ -95,6 +95,11 @@ class MainTest {
         assertBad(run("entropy", "--example", "spiral"), "unknown example 'spiral'");
         assertBad(run("entropy", "--example", "blobs", "--bogus"), "unknown option --bogus");
         assertBad(run("entropy", "--example", "blobs", "--n", "1"), "--n: must be at least 2");
+        assertBad(run("entropy", "--example", "blobs", "--measure", "cse", "--eigenvalues-cache", "x.npz"),
+                "--eigenvalues-cache applies to the spectral measures");
+        assertBad(run("entropy", "--example", "blobs", "--knn", "5"), "--knn applies to --measure ase-knn only");
+        assertBad(run("entropy", "--example", "blobs", "--n", "50", "--measure", "ase-knn", "--knn", "50"),
+                "knn: must be smaller than N = 50");
         assertBad(run("entropy", "--input", dir.resolve("missing.npy").toString()), "no such file");
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "1,2\n3,x\n");
