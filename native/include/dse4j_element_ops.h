@@ -36,4 +36,11 @@ DSE4J_HD static inline double dse4j_normalised_entry(double g, double root_inver
     return (root_inverse_i * g) * root_inverse_j;
 }
 
+/* One term of an entropy in nats with the reference's epsilon: (p + eps) ln(p + eps). */
+DSE4J_HD static inline double dse4j_entropy_term(double p, double eps)
+{
+    double q = p + eps;
+    return q * log(q);
+}
+
 #endif

@@ -40,6 +40,17 @@ int dse4j_degrees_f32(const float *a, int64_t n, int64_t lda, double *degrees, v
 int dse4j_normalise_f64(double *a, int64_t n, int64_t lda, const double *degrees, void *stream);
 int dse4j_normalise_f32(float *a, int64_t n, int64_t lda, const double *degrees, void *stream);
 
+/*
+ * Sums over the entries of the row-normalised P = D^-1 K of the full symmetric K held in the lower triangle of a
+ * (row_sums = the rows sums of K): with total <= 0, the sum of p_ij = |K_ij| / row_sums[i]; with total > 0, the sum of
+ * (p_ij / total + eps) ln(p_ij / total + eps). Block b writes its partial sum to partial[b] for b < blocks; the caller
+ * adds the `blocks` partial sums.
+ */
+int dse4j_entry_sums_f64(const double *a, int64_t n, int64_t lda, const double *row_sums, double total, double eps,
+                         double *partial, int64_t blocks, void *stream);
+int dse4j_entry_sums_f32(const float *a, int64_t n, int64_t lda, const double *row_sums, double total, double eps,
+                         double *partial, int64_t blocks, void *stream);
+
 #ifdef __cplusplus
 }
 #endif

@@ -97,6 +97,36 @@ __global__ void column_parts(const T *a, int64_t n, int64_t lda, double *degrees
 }
 
 template <typename T>
+__global__ void entry_sums(const T *a, int64_t n, int64_t lda, const double *row_sums, double total, double eps,
+                           double *partial)
+{
+    __shared__ double sums[THREADS];
+    double sum = 0.0;
+    for (int64_t j = blockIdx.x; j < n; j += gridDim.x) {
+        for (int64_t i = j + threadIdx.x; i < n; i += blockDim.x) {
+            double k = fabs((double) a[i + j * lda]);
+            double p = k / row_sums[i];
+            sum += total > 0 ? dse4j_entropy_term(p / total, eps) : p;
+            if (i != j) {
+                double q = k / row_sums[j];
+                sum += total > 0 ? dse4j_entropy_term(q / total, eps) : q;
+            }
+        }
+    }
+    sums[threadIdx.x] = sum;
+    __syncthreads();
+    for (int stride = THREADS / 2; stride > 0; stride /= 2) {
+        if (threadIdx.x < stride) {
+            sums[threadIdx.x] += sums[threadIdx.x + stride];
+        }
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+        partial[blockIdx.x] = sums[0];
+    }
+}
+
+template <typename T>
 __global__ void normalise(T *a, int64_t n, int64_t lda, const double *degrees)
 {
     for (int64_t j = blockIdx.y; j < n; j += gridDim.y) {
@@ -152,6 +182,15 @@ int run_degrees(const T *a, int64_t n, int64_t lda, double *degrees, void *strea
         return status;
     }
     column_parts<T><<<column_blocks(n), THREADS, 0, (cudaStream_t) stream>>>(a, n, lda, degrees);
+    return launched();
+}
+
+template <typename T>
+int run_entry_sums(const T *a, int64_t n, int64_t lda, const double *row_sums, double total, double eps,
+                   double *partial, int64_t blocks, void *stream)
+{
+    unsigned grid = (unsigned) (blocks < 1 ? 1 : (blocks > 65535 ? 65535 : blocks));
+    entry_sums<T><<<grid, THREADS, 0, (cudaStream_t) stream>>>(a, n, lda, row_sums, total, eps, partial);
     return launched();
 }
 
@@ -216,6 +255,18 @@ int dse4j_normalise_f64(double *a, int64_t n, int64_t lda, const double *degrees
 int dse4j_normalise_f32(float *a, int64_t n, int64_t lda, const double *degrees, void *stream)
 {
     return run_normalise(a, n, lda, degrees, stream);
+}
+
+int dse4j_entry_sums_f64(const double *a, int64_t n, int64_t lda, const double *row_sums, double total, double eps,
+                         double *partial, int64_t blocks, void *stream)
+{
+    return run_entry_sums(a, n, lda, row_sums, total, eps, partial, blocks, stream);
+}
+
+int dse4j_entry_sums_f32(const float *a, int64_t n, int64_t lda, const double *row_sums, double total, double eps,
+                         double *partial, int64_t blocks, void *stream)
+{
+    return run_entry_sums(a, n, lda, row_sums, total, eps, partial, blocks, stream);
 }
 
 } // extern "C"

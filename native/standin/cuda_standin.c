@@ -860,6 +860,41 @@ EXPORT int dse4j_gather_rows_f32(const float *x, int64_t n, int64_t d, const int
     GATHER(float)
 }
 
+#define ENTRY_SUMS(T)                                                                      \
+    double sum = 0.0;                                                                      \
+    for (int64_t j = 0; j < n; j++) {                                                      \
+        for (int64_t i = j; i < n; i++) {                                                  \
+            double k = fabs((double) a[i + j * lda]);                                      \
+            double p = k / row_sums[i];                                                    \
+            sum += total > 0 ? dse4j_entropy_term(p / total, eps) : p;                     \
+            if (i != j) {                                                                  \
+                double q = k / row_sums[j];                                                \
+                sum += total > 0 ? dse4j_entropy_term(q / total, eps) : q;                 \
+            }                                                                              \
+        }                                                                                  \
+    }                                                                                      \
+    partial[0] = sum;                                                                      \
+    for (int64_t b = 1; b < blocks; b++) {                                                 \
+        partial[b] = 0.0;                                                                  \
+    }                                                                                      \
+    return cudaSuccess;
+
+EXPORT int dse4j_entry_sums_f64(const double *a, int64_t n, int64_t lda, const double *row_sums, double total,
+                                double eps, double *partial, int64_t blocks, void *stream)
+{
+    ENTER("dse4j_entry_sums_f64");
+    if (!KERNEL_ARGS_OK(stream) || lda < n || blocks < 1) return cudaErrorInvalidValue;
+    ENTRY_SUMS(double)
+}
+
+EXPORT int dse4j_entry_sums_f32(const float *a, int64_t n, int64_t lda, const double *row_sums, double total,
+                                double eps, double *partial, int64_t blocks, void *stream)
+{
+    ENTER("dse4j_entry_sums_f32");
+    if (!KERNEL_ARGS_OK(stream) || lda < n || blocks < 1) return cudaErrorInvalidValue;
+    ENTRY_SUMS(float)
+}
+
 EXPORT int dse4j_diagonal_f64(const double *a, int64_t n, int64_t lda, double *norms, void *stream)
 {
     ENTER("dse4j_diagonal_f64");

@@ -197,6 +197,25 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The matrix-entry entropy of the given rows of {@code x} (all rows, subsampled beyond maxN, when null) through
+     * the backend; as {@link #compute}, a problem that does not fit the GPU runs on the CPU under auto.
+     */
+    double matrixEntryEntropy(Matrix x, int[] rows) {
+        checkShape(x);
+        int[] chosen = rows != null ? rows : x.rows() > maxN ? subsample(x.rows(), maxN, seed) : null;
+        Points points = gather(x, chosen);
+        try {
+            return backend.matrixEntryEntropy(points, sigma, precision);
+        } catch (InsufficientDeviceMemoryException tooLarge) {
+            if (selection.requested() != BackendKind.AUTO) {
+                throw new InvalidInputException("n", tooLarge.getMessage() + "; lower maxN or use the CPU backend");
+            }
+            LOG.log(Level.WARNING, "dse4j: matrix-entry entropy on the CPU; GPU memory: " + tooLarge.getMessage());
+            return cpuFallback().matrixEntryEntropy(points, sigma, precision);
+        }
+    }
+
     private static void checkShape(Matrix x) {
         if (x == null) {
             throw new InvalidInputException("matrix", "must not be null");

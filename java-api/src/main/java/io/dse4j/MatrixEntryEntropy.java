@@ -5,18 +5,43 @@ import io.dse4j.spi.Points;
 
 /**
  * The reference's matrix-entry entropy: the Shannon entropy (bits) of the entries of the diffusion matrix
- * P = D⁻¹K taken as one distribution, pᵢⱼ = |Pᵢⱼ| / Σ|P| + ε over all N² entries. No eigenvalues are involved; it is
- * computed on the CPU. Inputs beyond maxN rows are subsampled as for DSE.
+ * P = D⁻¹K taken as one distribution, pᵢⱼ = |Pᵢⱼ| / Σ|P| + ε over all N² entries. No eigenvalues are involved:
+ * on the GPU, K is built on the device and the N² entries are reduced there. Inputs beyond maxN rows are subsampled as
+ * for DSE.
  */
-public final class MatrixEntryEntropy {
+public final class MatrixEntryEntropy implements AutoCloseable {
 
-    private MatrixEntryEntropy() {
+    private final DiffusionSpectralEntropy engine;
+
+    private MatrixEntryEntropy(DiffusionSpectralEntropy engine) {
+        this.engine = engine;
+    }
+
+    /** Opens a computation with σ, maxN, seed, backend, precision and threads from {@code options} (t unused). */
+    public static MatrixEntryEntropy open(DiffusionSpectralEntropy.Builder options) {
+        return new MatrixEntryEntropy(options.copy().build());
+    }
+
+    /** The matrix-entry entropy of the rows of {@code x} (subsampled beyond maxN), in bits. */
+    public double compute(Matrix x) {
+        return engine.matrixEntryEntropy(x, null);
+    }
+
+    /** The backend selection. */
+    public BackendSelection selection() {
+        return engine.selection();
+    }
+
+    @Override
+    public void close() {
+        engine.close();
     }
 
     /**
      * @param sigma   the Gaussian kernel bandwidth (finite, &gt; 0)
      * @param maxN    at most this many rows enter (≥ 2), subsampled with {@code seed} as DSE does
      * @param threads CPU worker threads (≥ 1)
+     * @return the entropy, computed on the CPU
      */
     public static double entropy(Matrix x, double sigma, int maxN, long seed, int threads) {
         DiffusionSpectralEntropy.builder().sigma(sigma).maxN(maxN).threads(threads);   // argument checks

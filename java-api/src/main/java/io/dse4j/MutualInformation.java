@@ -76,7 +76,6 @@ public final class MutualInformation implements AutoCloseable {
     private final ReferenceKind referenceKind;
     private final int knn;
     private final int threads;
-    private final double sigma;
     private final DiffusionSpectralEntropy dse;
     private final AdjacencySpectralEntropy ase;
 
@@ -84,7 +83,6 @@ public final class MutualInformation implements AutoCloseable {
         this.measure = b.measure;
         this.knn = b.knn;
         this.threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
-        this.sigma = b.dse.sigma();
         this.repetitions = b.repetitions;
         this.clusters = b.clusters;
         this.seed = b.seed;
@@ -208,7 +206,7 @@ public final class MutualInformation implements AutoCloseable {
             terms.add(term);
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
-        boolean onTheCpu = measure == Measure.CSMI || measure == Measure.MATRIX_ENTRY || measure == Measure.ASMI_KNN;
+        boolean onTheCpu = measure == Measure.CSMI || measure == Measure.ASMI_KNN;
         return new MiResult(measure.label(), mi, n, z.cols(), reference, terms, warnings,
                 onTheCpu ? new BackendSelection(selection.requested(), selection.source(), "cpu",
                         List.of(measure.label() + " is computed on the CPU")) : selection, seconds);
@@ -289,7 +287,7 @@ public final class MutualInformation implements AutoCloseable {
             case DSMI -> dse.computeRows(z, rows).entropy();
             case ASMI_ANISOTROPIC -> dse.computeRows(z, rows).spectrum().entropy(1);
             case CSMI -> ClassicShannonEntropy.entropy(z, rows, bins);
-            case MATRIX_ENTRY -> MatrixEntryEntropy.ofRows(z, rows, sigma, threads);
+            case MATRIX_ENTRY -> dse.matrixEntryEntropy(z, rows);
             case ASMI_GAUSSIAN, ASMI_KNN -> {
                 if (measure == Measure.ASMI_KNN && knn >= rows.length) {
                     throw new InvalidInputException("knn", "must be smaller than every class (a class has "

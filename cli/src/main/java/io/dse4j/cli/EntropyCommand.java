@@ -94,7 +94,7 @@ final class EntropyCommand {
             throw new UsageException("--bins applies to --measure cse only");
         }
         if (measure.equals("cse") || measure.equals("matrix-entry")) {
-            return onTheCpu(measure, x, source, o, out);
+            return withoutEigenvalues(measure, x, source, builder, o, out);
         }
         if (o.has("--eigenvalues-cache")) {
             Path cache = Path.of(o.string("--eigenvalues-cache", null));
@@ -168,10 +168,11 @@ final class EntropyCommand {
     }
 
     /**
-     * The measures that need no eigenvalues — classic Shannon entropy (binning) and the matrix-entry entropy — of the
-     * input, subsampled to --max-n rows first as the reference does. They run on the CPU whatever --backend says.
+     * The measures that need no eigenvalues, of the input subsampled to --max-n rows first as the reference does:
+     * classic Shannon entropy (binning; counting, on the CPU) and the matrix-entry entropy (on the chosen backend).
      */
-    private static int onTheCpu(String measure, Matrix x, String source, Options o, PrintStream out) {
+    private static int withoutEigenvalues(String measure, Matrix x, String source, DiffusionSpectralEntropy.Builder builder,
+                                          Options o, PrintStream out) {
         int bins = o.intValue("--bins", 2);
         int maxN = o.intValue("--max-n", DiffusionSpectralEntropy.DEFAULT_MAX_N);
         if (maxN < 2) {
@@ -181,12 +182,17 @@ final class EntropyCommand {
         long start = System.nanoTime();
         int[] rows = x.rows() > maxN ? io.dse4j.ClassicShannonEntropy.subsample(x.rows(), maxN, seed) : null;
         double entropy;
+        io.dse4j.BackendSelection selection;
         if (measure.equals("cse")) {
             entropy = rows == null ? io.dse4j.ClassicShannonEntropy.entropy(x, bins)
                     : io.dse4j.ClassicShannonEntropy.entropy(x, rows, bins);
+            selection = new io.dse4j.BackendSelection(io.dse4j.BackendKind.CPU,
+                    io.dse4j.BackendSelection.Source.DEFAULT, "cpu", List.of("cse is counting; it runs on the CPU"));
         } else {
-            entropy = io.dse4j.MatrixEntryEntropy.entropy(x, o.number("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA),
-                    maxN, seed, o.intValue("--threads", Runtime.getRuntime().availableProcessors()));
+            try (var mee = io.dse4j.MatrixEntryEntropy.open(builder)) {
+                entropy = mee.compute(x);
+                selection = mee.selection();
+            }
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
         int n = rows == null ? x.rows() : rows.length;
@@ -198,16 +204,15 @@ final class EntropyCommand {
             m.put("d", x.cols());
             m.put("input_rows", x.rows());
             m.put("bins", bins);
-            m.put("backend", "cpu");
-            m.put("selection", Map.of("requested", "cpu", "source", "measure", "chosen", "cpu",
-                    "reasons", List.of(measure + " needs no eigenvalues; it runs on the CPU")));
+            m.put("backend", selection.chosen());
+            m.put("selection", Json.selection(selection));
             m.put("seconds", seconds);
             m.put("stages", Map.of("entropy", seconds));
             m.put("input", source);
             m.put("version", io.dse4j.Version.string());
             out.println(Json.write(m));
         } else {
-            out.println("backend cpu (" + measure + " needs no eigenvalues; it runs on the CPU)");
+            out.println(selection.describe());
             out.printf(Locale.ROOT, "%s = %.15g bits (N = %d, D = %d)%n", measure.toUpperCase(Locale.ROOT), entropy, n,
                     x.cols());
             out.printf(Locale.ROOT, "time %.3f s%n", seconds);

@@ -39,6 +39,12 @@ public interface EigenBackend extends AutoCloseable {
                                   boolean eigenvectors);
 
     /**
+     * The reference's matrix-entry entropy (bits) of the points: the entropy of the entries of P = D⁻¹K taken as one
+     * distribution, pᵢⱼ = |Pᵢⱼ| / Σ|P| + ε over all N² entries. No eigenvalues.
+     */
+    double matrixEntryEntropy(Points points, double sigma, Precision precision);
+
+    /**
      * The eigenvalues of the kernels of several row subsets of one point set — the batch of a DSMI (every class and
      * every random subset). This default solves them one after another; backends override it to keep the points in
      * place (the GPU uploads them once) or to run the problems side by side.

@@ -694,5 +694,137 @@ public class dse4j_kernels_h {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    private static class dse4j_entry_sums_f64 {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dse4j_kernels_h.C_INT,
+            dse4j_kernels_h.C_POINTER,
+            dse4j_kernels_h.C_LONG,
+            dse4j_kernels_h.C_LONG,
+            dse4j_kernels_h.C_POINTER,
+            dse4j_kernels_h.C_DOUBLE,
+            dse4j_kernels_h.C_DOUBLE,
+            dse4j_kernels_h.C_POINTER,
+            dse4j_kernels_h.C_LONG,
+            dse4j_kernels_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = dse4j_kernels_h.findOrThrow("dse4j_entry_sums_f64");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int dse4j_entry_sums_f64(const double *a, int64_t n, int64_t lda, const double *row_sums, double total, double eps, double *partial, int64_t blocks, void *stream)
+     * }
+     */
+    public static FunctionDescriptor dse4j_entry_sums_f64$descriptor() {
+        return dse4j_entry_sums_f64.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int dse4j_entry_sums_f64(const double *a, int64_t n, int64_t lda, const double *row_sums, double total, double eps, double *partial, int64_t blocks, void *stream)
+     * }
+     */
+    public static MethodHandle dse4j_entry_sums_f64$handle() {
+        return dse4j_entry_sums_f64.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int dse4j_entry_sums_f64(const double *a, int64_t n, int64_t lda, const double *row_sums, double total, double eps, double *partial, int64_t blocks, void *stream)
+     * }
+     */
+    public static MemorySegment dse4j_entry_sums_f64$address() {
+        return dse4j_entry_sums_f64.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int dse4j_entry_sums_f64(const double *a, int64_t n, int64_t lda, const double *row_sums, double total, double eps, double *partial, int64_t blocks, void *stream)
+     * }
+     */
+    public static int dse4j_entry_sums_f64(MemorySegment a, long n, long lda, MemorySegment row_sums, double total, double eps, MemorySegment partial, long blocks, MemorySegment stream) {
+        var mh$ = dse4j_entry_sums_f64.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dse4j_entry_sums_f64", a, n, lda, row_sums, total, eps, partial, blocks, stream);
+            }
+            return (int)mh$.invokeExact(a, n, lda, row_sums, total, eps, partial, blocks, stream);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dse4j_entry_sums_f32 {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dse4j_kernels_h.C_INT,
+            dse4j_kernels_h.C_POINTER,
+            dse4j_kernels_h.C_LONG,
+            dse4j_kernels_h.C_LONG,
+            dse4j_kernels_h.C_POINTER,
+            dse4j_kernels_h.C_DOUBLE,
+            dse4j_kernels_h.C_DOUBLE,
+            dse4j_kernels_h.C_POINTER,
+            dse4j_kernels_h.C_LONG,
+            dse4j_kernels_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = dse4j_kernels_h.findOrThrow("dse4j_entry_sums_f32");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int dse4j_entry_sums_f32(const float *a, int64_t n, int64_t lda, const double *row_sums, double total, double eps, double *partial, int64_t blocks, void *stream)
+     * }
+     */
+    public static FunctionDescriptor dse4j_entry_sums_f32$descriptor() {
+        return dse4j_entry_sums_f32.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int dse4j_entry_sums_f32(const float *a, int64_t n, int64_t lda, const double *row_sums, double total, double eps, double *partial, int64_t blocks, void *stream)
+     * }
+     */
+    public static MethodHandle dse4j_entry_sums_f32$handle() {
+        return dse4j_entry_sums_f32.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int dse4j_entry_sums_f32(const float *a, int64_t n, int64_t lda, const double *row_sums, double total, double eps, double *partial, int64_t blocks, void *stream)
+     * }
+     */
+    public static MemorySegment dse4j_entry_sums_f32$address() {
+        return dse4j_entry_sums_f32.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int dse4j_entry_sums_f32(const float *a, int64_t n, int64_t lda, const double *row_sums, double total, double eps, double *partial, int64_t blocks, void *stream)
+     * }
+     */
+    public static int dse4j_entry_sums_f32(MemorySegment a, long n, long lda, MemorySegment row_sums, double total, double eps, MemorySegment partial, long blocks, MemorySegment stream) {
+        var mh$ = dse4j_entry_sums_f32.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dse4j_entry_sums_f32", a, n, lda, row_sums, total, eps, partial, blocks, stream);
+            }
+            return (int)mh$.invokeExact(a, n, lda, row_sums, total, eps, partial, blocks, stream);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }
 

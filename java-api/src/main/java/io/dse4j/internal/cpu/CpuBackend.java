@@ -109,6 +109,13 @@ final class CpuBackend implements EigenBackend {
         }
     }
 
+    /** Computed in double whatever the precision: it needs one N×N pass and no eigensolver. */
+    @Override
+    public double matrixEntryEntropy(Points points, double sigma, Precision precision) {
+        checkMemory(points.n(), Precision.F64, false);
+        return CpuBackends.matrixEntryEntropy(points, sigma, workers.threads());
+    }
+
     private static long bytesPerElement(Precision precision) {
         return precision == Precision.F32 ? 4 : 8;
     }

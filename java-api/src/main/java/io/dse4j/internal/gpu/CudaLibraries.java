@@ -42,7 +42,8 @@ final class CudaLibraries {
             "cusolverDnDestroy", "cusolverDnSetStream", "cusolverDnCreateParams", "cusolverDnDestroyParams",
             "cusolverDnXsyevd_bufferSize", "cusolverDnXsyevd", "dse4j_diagonal_f64", "dse4j_diagonal_f32",
             "dse4j_gaussian_f64", "dse4j_gaussian_f32", "dse4j_degrees_f64", "dse4j_degrees_f32",
-            "dse4j_normalise_f64", "dse4j_normalise_f32");
+            "dse4j_normalise_f64", "dse4j_normalise_f32", "dse4j_gather_rows_f64", "dse4j_gather_rows_f32",
+            "dse4j_entry_sums_f64", "dse4j_entry_sums_f32");
 
     /**
      * @param usable      whether the backend can run

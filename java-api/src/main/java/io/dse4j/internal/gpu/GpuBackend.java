@@ -206,6 +206,66 @@ final class GpuBackend implements EigenBackend {
         return out;
     }
 
+    /** Partial sums of the entry-entropy reduction: one per kernel block, added on the host. */
+    private static final int ENTRY_BLOCKS = 1024;
+
+    /**
+     * The matrix-entry entropy on the device: K as for DSE, its row sums (the degrees kernel applied to K), then two
+     * reductions over the N² entries of P = D⁻¹K — Σ|P|, then Σ (p + ε)·ln(p + ε) — each as {@value #ENTRY_BLOCKS}
+     * partial sums brought back and added in double.
+     */
+    @Override
+    public synchronized double matrixEntryEntropy(Points points, double sigma, Precision precision) {
+        if (closed) {
+            throw new IllegalStateException("the GPU backend is closed");
+        }
+        long n = points.n();
+        long dims = points.dims();
+        boolean f32 = precision == Precision.F32;
+        long element = f32 ? Float.BYTES : Double.BYTES;
+        try (Arena arena = Arena.ofConfined()) {
+            long needed = element * (n * dims + n * n) + 2L * Double.BYTES * n + Double.BYTES * ENTRY_BLOCKS;
+            checkMemory(arena, needed, 0, n, precision);
+            try (DeviceBuffer x = DeviceBuffer.allocate(element * n * dims);
+                 DeviceBuffer a = DeviceBuffer.allocate(element * n * n);
+                 DeviceBuffer norms = DeviceBuffer.allocate(Double.BYTES * n);
+                 DeviceBuffer degrees = DeviceBuffer.allocate(Double.BYTES * n);
+                 DeviceBuffer partial = DeviceBuffer.allocate(Double.BYTES * ENTRY_BLOCKS)) {
+                x.upload(f32 ? floats(arena, points.values()) : arena.allocateFrom(ValueLayout.JAVA_DOUBLE,
+                        points.values()));
+                gram(f32, x.address(), n, dims, a.address(), arena);
+                buildKernel(f32, a.address(), n, norms.address(), degrees.address(), sigma, true);
+                // The degrees kernel again, now on K: its row sums.
+                CudaStatus.kernel(f32 ? "dse4j_degrees_f32" : "dse4j_degrees_f64", f32
+                        ? dse4j_kernels_h.dse4j_degrees_f32(a.address(), n, n, degrees.address(), stream)
+                        : dse4j_kernels_h.dse4j_degrees_f64(a.address(), n, n, degrees.address(), stream));
+                double total = entrySums(f32, a, n, degrees, 0, partial, arena);
+                double sum = entrySums(f32, a, n, degrees, total, partial, arena);
+                return -sum / Math.log(2);
+            }
+        }
+    }
+
+    private double entrySums(boolean f32, DeviceBuffer a, long n, DeviceBuffer rowSums, double total,
+                             DeviceBuffer partial, Arena arena) {
+        double eps = io.dse4j.Spectrum.PROBABILITY_EPSILON;
+        int status = f32
+                ? dse4j_kernels_h.dse4j_entry_sums_f32(a.address(), n, n, rowSums.address(), total, eps,
+                        partial.address(), ENTRY_BLOCKS, stream)
+                : dse4j_kernels_h.dse4j_entry_sums_f64(a.address(), n, n, rowSums.address(), total, eps,
+                        partial.address(), ENTRY_BLOCKS, stream);
+        CudaStatus.kernel(f32 ? "dse4j_entry_sums_f32" : "dse4j_entry_sums_f64", status);
+        synchronize();
+        long blocks = Math.min(ENTRY_BLOCKS, Math.max(1, n));
+        MemorySegment host = arena.allocate(ValueLayout.JAVA_DOUBLE, ENTRY_BLOCKS);
+        partial.download(host);
+        double sum = 0;
+        for (int b = 0; b < blocks; b++) {
+            sum += host.getAtIndex(ValueLayout.JAVA_DOUBLE, b);
+        }
+        return sum;
+    }
+
     /** The lower triangle of the Gram matrix X·Xᵀ into {@code a} (n×n, leading dimension n), by cuBLAS syrk. */
     void gram(boolean f32, MemorySegment x, long n, long dims, MemorySegment a, Arena arena) {
         int lower = cublas_v2_h.CUBLAS_FILL_MODE_LOWER();

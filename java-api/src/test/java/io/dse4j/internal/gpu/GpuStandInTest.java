@@ -236,6 +236,20 @@ class GpuStandInTest {
     }
 
     @Test
+    void matrixEntryEntropyOnTheDeviceEqualsTheCpus() {
+        Points points = randomPoints(70, 3, 13);
+        try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability()); EigenBackend cpu = CpuBackends.open(2)) {
+            assertEquals(cpu.matrixEntryEntropy(points, 3, Precision.F64), gpu.matrixEntryEntropy(points, 3,
+                    Precision.F64), 1e-11);
+            assertEquals(2, StandIn.calls("dse4j_entry_sums_f64"), "two reductions: Σ|P|, then the entropy");
+            StandIn.fail("dse4j_entry_sums_f64", 2, 1);
+            CudaException e = assertThrows(CudaException.class, () -> gpu.matrixEntryEntropy(points, 3,
+                    Precision.F64));
+            assertEquals("dse4j_entry_sums_f64", e.call());
+        }
+    }
+
+    @Test
     void closeReleasesEveryHandleAndIsIdempotent() {
         GpuBackend gpu = new GpuBackend(CudaLibraries.availability());
         assertEquals(4, StandIn.outstandingHandles(), "stream, cuBLAS, cuSOLVER, params");
