@@ -203,7 +203,9 @@ final class EntropyCommand {
             m.put("n", n);
             m.put("d", x.cols());
             m.put("input_rows", x.rows());
-            m.put("bins", bins);
+            if (measure.equals("cse")) {
+                m.put("bins", bins);
+            }
             m.put("backend", selection.chosen());
             m.put("selection", Json.selection(selection));
             m.put("seconds", seconds);
