@@ -683,13 +683,10 @@ static int symmetric_eigen(double *s, double *q, double *d, double *e, double *p
     return 0;
 }
 
-EXPORT int cusolverDnXsyevd(void *handle, void *params, int jobz, int uplo, int64_t n, int type_a, void *A,
-                            int64_t lda, int type_w, void *W, int compute, void *device_work, size_t device_bytes,
-                            void *host_work, size_t host_bytes, int *info)
+/* One symmetric eigenproblem, as cusolverDnXsyevd does it: shared by the single and the batched entry points. */
+static int syevd_core(void *handle, void *params, int jobz, int uplo, int64_t n, int type_a, void *A, int64_t lda,
+                      int type_w, void *W, int compute, void *device_work, size_t device_bytes, int *info)
 {
-    ENTER("cusolverDnXsyevd");
-    (void) host_work;
-    (void) host_bytes;
     int status = check_syevd(handle, params, jobz, uplo, n, type_a, lda, type_w, compute);
     if (status != CUSOLVER_STATUS_SUCCESS) {
         return status;
@@ -784,6 +781,60 @@ EXPORT int cusolverDnXsyevd(void *handle, void *params, int jobz, int uplo, int6
     free(index);
     free(v);
     *info = 0;
+    return CUSOLVER_STATUS_SUCCESS;
+}
+
+EXPORT int cusolverDnXsyevd(void *handle, void *params, int jobz, int uplo, int64_t n, int type_a, void *A,
+                            int64_t lda, int type_w, void *W, int compute, void *device_work, size_t device_bytes,
+                            void *host_work, size_t host_bytes, int *info)
+{
+    ENTER("cusolverDnXsyevd");
+    (void) host_work;
+    (void) host_bytes;
+    return syevd_core(handle, params, jobz, uplo, n, type_a, A, lda, type_w, W, compute, device_work, device_bytes,
+                      info);
+}
+
+/* The batched API (CUDA >= 12.6.2): batchSize matrices n x n stored one after another (stride lda*n), their
+ * eigenvalues one after another (stride n), one info word each. */
+EXPORT int cusolverDnXsyevBatched_bufferSize(void *handle, void *params, int jobz, int uplo, int64_t n, int type_a,
+                                             const void *A, int64_t lda, int type_w, const void *W, int compute,
+                                             size_t *device_bytes, size_t *host_bytes, int64_t batch)
+{
+    ENTER("cusolverDnXsyevBatched_bufferSize");
+    (void) A;
+    (void) W;
+    int status = check_syevd(handle, params, jobz, uplo, n, type_a, lda, type_w, compute);
+    if (status != CUSOLVER_STATUS_SUCCESS) {
+        return status;
+    }
+    if (device_bytes == NULL || host_bytes == NULL || batch < 1) {
+        return CUSOLVER_STATUS_INVALID_VALUE;
+    }
+    *device_bytes = device_workspace(n);
+    *host_bytes = 0;
+    return CUSOLVER_STATUS_SUCCESS;
+}
+
+EXPORT int cusolverDnXsyevBatched(void *handle, void *params, int jobz, int uplo, int64_t n, int type_a, void *A,
+                                  int64_t lda, int type_w, void *W, int compute, void *device_work,
+                                  size_t device_bytes, void *host_work, size_t host_bytes, int *info, int64_t batch)
+{
+    ENTER("cusolverDnXsyevBatched");
+    (void) host_work;
+    (void) host_bytes;
+    if (batch < 1 || info == NULL) {
+        return CUSOLVER_STATUS_INVALID_VALUE;
+    }
+    size_t element = type_a == CUDA_R_64F ? sizeof(double) : sizeof(float);
+    for (int64_t b = 0; b < batch; b++) {
+        int status = syevd_core(handle, params, jobz, uplo, n, type_a, (char *) A + (size_t) (b * lda * n) * element,
+                                lda, type_w, (char *) W + (size_t) (b * n) * element, compute, device_work,
+                                device_bytes, info + b);
+        if (status != CUSOLVER_STATUS_SUCCESS) {
+            return status;
+        }
+    }
     return CUSOLVER_STATUS_SUCCESS;
 }
 

@@ -178,32 +178,131 @@ final class GpuBackend implements EigenBackend {
                     indices.upload(allRows);
                     synchronize();
                     clock.lap("upload");
-                    long offset = 0;
-                    for (int[] rows : rowSets) {
-                        long m = rows.length;
-                        MemorySegment setRows = MemorySegment.ofAddress(indices.address().address()
-                                + Long.BYTES * offset);
-                        offset += m;
-                        int status = f32
-                                ? dse4j_kernels_h.dse4j_gather_rows_f32(x.address(), n, dims, setRows, m,
-                                        subset.address(), stream)
-                                : dse4j_kernels_h.dse4j_gather_rows_f64(x.address(), n, dims, setRows, m,
-                                        subset.address(), stream);
-                        CudaStatus.kernel(f32 ? "dse4j_gather_rows_f32" : "dse4j_gather_rows_f64", status);
-                        gram(f32, subset.address(), m, dims, a.address(), arena);
-                        buildKernel(f32, a.address(), m, norms.address(), degrees.address(), sigma,
-                                kind == KernelKind.DIFFUSION);
-                        synchronize();
-                        clock.lap("kernel");
-                        eigensolve(f32, m, false, a, w, work, workspace, info, arena);
-                        clock.lap("eigenvalues");
-                        out.add(new KernelSpectrum(download(arena, w, m, f32), clock.timings()));
-                        clock = new StageClock();
+                    long[] offsets = new long[rowSets.size()];
+                    for (int i = 1; i < offsets.length; i++) {
+                        offsets[i] = offsets[i - 1] + rowSets.get(i - 1).length;
                     }
+                    KernelSpectrum[] results = new KernelSpectrum[rowSets.size()];
+                    // Subsets of equal size (a class's R random subsets) go to cusolverDnXsyevBatched together when
+                    // this cuSOLVER has it and the batch fits; the others one at a time.
+                    java.util.Map<Integer, java.util.List<Integer>> bySize = new java.util.TreeMap<>();
+                    for (int i = 0; i < rowSets.size(); i++) {
+                        bySize.computeIfAbsent(rowSets.get(i).length, k -> new java.util.ArrayList<>()).add(i);
+                    }
+                    for (java.util.List<Integer> group : bySize.values()) {
+                        if (group.size() > 1 && CusolverBatched.available()
+                                && solveBatch(f32, kind, sigma, x, n, dims, indices, offsets, rowSets, group,
+                                        subset, norms, degrees, results, arena)) {
+                            continue;
+                        }
+                        for (int s : group) {
+                            long m = rowSets.get(s).length;
+                            StageClock setClock = new StageClock();
+                            gatherKernel(f32, kind, sigma, x, n, dims, indices, offsets[s], m, subset, a.address(),
+                                    norms, degrees, arena);
+                            synchronize();
+                            setClock.lap("kernel");
+                            eigensolve(f32, m, false, a, w, work, workspace, info, arena);
+                            setClock.lap("eigenvalues");
+                            results[s] = new KernelSpectrum(download(arena, w, m, f32), setClock.timings());
+                        }
+                    }
+                    out.addAll(java.util.Arrays.asList(results));
+                    out.set(0, new KernelSpectrum(out.get(0).ascending(), merged(clock, out.get(0))));
                 }
             }
         }
         return out;
+    }
+
+    /** The upload stage and a subset's own stages, in one record. */
+    private static io.dse4j.StageTimings merged(StageClock upload, KernelSpectrum spectrum) {
+        upload.addAll(spectrum.stages());
+        return upload.timings();
+    }
+
+    /** Gathers one subset of the points on the device and builds its kernel matrix into {@code a} (ld m). */
+    private void gatherKernel(boolean f32, KernelKind kind, double sigma, DeviceBuffer x, long n, long dims,
+                              DeviceBuffer indices, long offset, long m, DeviceBuffer subset, MemorySegment a,
+                              DeviceBuffer norms, DeviceBuffer degrees, Arena arena) {
+        MemorySegment setRows = MemorySegment.ofAddress(indices.address().address() + Long.BYTES * offset);
+        int status = f32
+                ? dse4j_kernels_h.dse4j_gather_rows_f32(x.address(), n, dims, setRows, m, subset.address(), stream)
+                : dse4j_kernels_h.dse4j_gather_rows_f64(x.address(), n, dims, setRows, m, subset.address(), stream);
+        CudaStatus.kernel(f32 ? "dse4j_gather_rows_f32" : "dse4j_gather_rows_f64", status);
+        gram(f32, subset.address(), m, dims, a, arena);
+        buildKernel(f32, a, m, norms.address(), degrees.address(), sigma, kind == KernelKind.DIFFUSION);
+    }
+
+    /**
+     * Solves a group of equal-size subsets with one {@code cusolverDnXsyevBatched} call: their kernel matrices are
+     * built one after another into one batch buffer (stride m²). Returns false, having allocated nothing that
+     * remains, when the batch does not fit the free device memory (the caller then solves them one at a time).
+     */
+    private boolean solveBatch(boolean f32, KernelKind kind, double sigma, DeviceBuffer x, long n, long dims,
+                               DeviceBuffer indices, long[] offsets, java.util.List<int[]> rowSets,
+                               java.util.List<Integer> group, DeviceBuffer subset, DeviceBuffer norms,
+                               DeviceBuffer degrees, KernelSpectrum[] results, Arena arena) {
+        long m = rowSets.get(group.get(0)).length;
+        long batch = group.size();
+        long element = f32 ? Float.BYTES : Double.BYTES;
+        int dataType = f32 ? cusolverDn_h.CUDA_R_32F() : cusolverDn_h.CUDA_R_64F();
+        int lower = cusolverDn_h.CUBLAS_FILL_MODE_LOWER();
+        int jobz = jobz(false);
+        MemorySegment free = arena.allocate(ValueLayout.JAVA_LONG);
+        MemorySegment total = arena.allocate(ValueLayout.JAVA_LONG);
+        CudaStatus.runtime("cudaMemGetInfo", cuda_runtime_api_h.cudaMemGetInfo(free, total));
+        long matrices = element * batch * (m * m + m) + (long) Integer.BYTES * batch;
+        if (matrices > free.get(ValueLayout.JAVA_LONG, 0)) {
+            return false;
+        }
+        try (DeviceBuffer a = DeviceBuffer.allocate(element * batch * m * m);
+             DeviceBuffer w = DeviceBuffer.allocate(element * batch * m);
+             DeviceBuffer info = DeviceBuffer.allocate((long) Integer.BYTES * batch)) {
+            MemorySegment deviceBytes = arena.allocate(ValueLayout.JAVA_LONG);
+            MemorySegment hostBytes = arena.allocate(ValueLayout.JAVA_LONG);
+            CudaStatus.cusolver("cusolverDnXsyevBatched_bufferSize", CusolverBatched.bufferSize(cusolver, params,
+                    jobz, lower, m, dataType, a.address(), m, dataType, w.address(), dataType, deviceBytes, hostBytes,
+                    batch));
+            long workBytes = deviceBytes.get(ValueLayout.JAVA_LONG, 0);
+            long hostWorkBytes = hostBytes.get(ValueLayout.JAVA_LONG, 0);
+            CudaStatus.runtime("cudaMemGetInfo", cuda_runtime_api_h.cudaMemGetInfo(free, total));
+            if (workBytes > free.get(ValueLayout.JAVA_LONG, 0)) {
+                return false;
+            }
+            try (DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workBytes))) {
+                StageClock clock = new StageClock();
+                for (int b = 0; b < batch; b++) {
+                    int s = group.get(b);
+                    MemorySegment slice = MemorySegment.ofAddress(a.address().address() + element * b * m * m);
+                    gatherKernel(f32, kind, sigma, x, n, dims, indices, offsets[s], m, subset, slice, norms, degrees,
+                            arena);
+                }
+                synchronize();
+                clock.lap("kernel");
+                MemorySegment host = hostWorkBytes > 0 ? arena.allocate(hostWorkBytes, 64) : MemorySegment.NULL;
+                CudaStatus.cusolver("cusolverDnXsyevBatched", CusolverBatched.solve(cusolver, params, jobz, lower, m,
+                        dataType, a.address(), m, dataType, w.address(), dataType, work.address(), workBytes, host,
+                        hostWorkBytes, info.address(), batch));
+                synchronize();
+                MemorySegment infoHost = arena.allocate(ValueLayout.JAVA_INT, batch);
+                info.download(infoHost);
+                for (int b = 0; b < batch; b++) {
+                    int value = infoHost.getAtIndex(ValueLayout.JAVA_INT, b);
+                    if (value != 0) {
+                        throw new CudaException(CudaStatus.CUSOLVER, "cusolverDnXsyevBatched", value, "info = "
+                                + value + " for matrix " + b + " of the batch");
+                    }
+                }
+                clock.lap("eigenvalues");
+                double[] values = download(arena, w, batch * m, f32);
+                for (int b = 0; b < batch; b++) {
+                    results[group.get(b)] = new KernelSpectrum(java.util.Arrays.copyOfRange(values,
+                            (int) (b * m), (int) ((b + 1) * m)), clock.timings());
+                }
+            }
+        }
+        return true;
     }
 
     /** Partial sums of the entry-entropy reduction: one per kernel block, added on the host. */

@@ -236,6 +236,35 @@ class GpuStandInTest {
     }
 
     @Test
+    void equalSizeSubsetsGoToTheBatchedEigensolverTogether() {
+        Points points = randomPoints(60, 2, 14);
+        java.util.Random random = new java.util.Random(2);
+        java.util.List<int[]> sets = new java.util.ArrayList<>();
+        for (int s = 0; s < 3; s++) {
+            sets.add(random.ints(0, 60).distinct().limit(12).toArray());
+        }
+        sets.add(new int[] {3, 4, 5, 6, 7});
+        try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability()); EigenBackend cpu = CpuBackends.open(1)) {
+            java.util.List<KernelSpectrum> batch = gpu.kernelSpectra(points, sets, io.dse4j.spi.KernelKind.DIFFUSION,
+                    2, Precision.F64);
+            assertEquals(1, StandIn.calls("cusolverDnXsyevBatched"), "one call for the three subsets of 12");
+            assertEquals(1, StandIn.calls("cusolverDnXsyevd"), "the subset of 5 alone");
+            for (int s = 0; s < sets.size(); s++) {
+                double[] expected = cpu.diffusionSpectrum(points.subset(sets.get(s)), 2, Precision.F64, false)
+                        .ascending();
+                for (int i = 0; i < expected.length; i++) {
+                    assertEquals(expected[i], batch.get(s).ascending()[i], 1e-12, "set " + s + " eigenvalue " + i);
+                }
+            }
+            StandIn.fail("cusolverDnXsyevBatched", 1, 6);
+            CudaException e = assertThrows(CudaException.class, () -> gpu.kernelSpectra(points, sets,
+                    io.dse4j.spi.KernelKind.DIFFUSION, 2, Precision.F64));
+            assertEquals("cusolverDnXsyevBatched", e.call());
+            assertEquals("CUSOLVER_STATUS_EXECUTION_FAILED", e.statusName());
+        }
+    }
+
+    @Test
     void matrixEntryEntropyOnTheDeviceEqualsTheCpus() {
         Points points = randomPoints(70, 3, 13);
         try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability()); EigenBackend cpu = CpuBackends.open(2)) {
