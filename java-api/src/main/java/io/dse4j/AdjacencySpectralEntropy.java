@@ -8,7 +8,8 @@ import io.dse4j.spi.KernelKind;
  * Variants: {@link Variant#GAUSSIAN} — the Gaussian adjacency G itself; {@link Variant#ANISOTROPIC} — the
  * symmetrically normalised K, which makes ASE equal to DSE at t = 1; {@link Variant#KNN} — the binary k-NN
  * adjacency (Aᵢⱼ = 1 when xⱼ is among the k nearest points of xᵢ, itself included), which is not symmetric: its
- * eigenvalues come from a general eigensolver on the CPU, and p uses their complex moduli. Subsampling beyond maxN
+ * eigenvalues come from a general eigensolver — cuSOLVER's Xgeev on the GPU when it has it, else the CPU's, which the
+ * selection then says — and p uses their complex moduli. Subsampling beyond maxN
  * is as for DSE.
  */
 public final class AdjacencySpectralEntropy implements AutoCloseable {
@@ -93,14 +94,13 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
             throw new InvalidInputException("knn", "must be smaller than N = " + points.n() + ", got " + knn);
         }
         clock.lap("prepare");
-        double[] moduli = io.dse4j.internal.cpu.CpuBackends.knnAdjacencyEigenvalueModuli(points, knn);
+        DiffusionSpectralEntropy.Moduli solved = engine.knnModuli(points, knn);
+        double[] moduli = solved.values();
+        BackendSelection selection = solved.selection();
         clock.lap("eigenvalues");
         Spectrum spectrum = Spectrum.of(moduli);
         double entropy = spectrum.entropy(1);
         clock.lap("entropy");
-        BackendSelection asked = engine.selection();
-        BackendSelection selection = new BackendSelection(asked.requested(), asked.source(), "cpu",
-                java.util.List.of("the k-NN adjacency is not symmetric; its general eigenproblem runs on the CPU"));
         return new DseResult(entropy, points.n(), x.rows(), x.cols(), sigma, 1, Precision.F64, selection,
                 clock.timings(), (System.nanoTime() - start) * 1e-9, spectrum);
     }

@@ -198,6 +198,36 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     }
 
     /**
+     * The eigenvalue moduli of the k-NN adjacency of the points, on the backend when it can solve the general
+     * eigenproblem, else on the CPU; returns the selection that describes where it ran.
+     */
+    /** Eigenvalue moduli and where they were computed. */
+    record Moduli(double[] values, BackendSelection selection) {
+    }
+
+    Moduli knnModuli(Points points, int k) {
+        double[] moduli = null;
+        String reason = null;
+        try {
+            moduli = backend.knnAdjacencyEigenvalueModuli(points, k);
+            if (moduli == null) {
+                reason = "this cuSOLVER has no Xgeev; the k-NN adjacency's general eigenproblem ran on the CPU";
+            }
+        } catch (InsufficientDeviceMemoryException tooLarge) {
+            if (selection.requested() != BackendKind.AUTO) {
+                throw new InvalidInputException("n", tooLarge.getMessage() + "; lower maxN or use the CPU backend");
+            }
+            reason = "GPU memory: " + tooLarge.getMessage();
+        }
+        BackendSelection used = selection;
+        if (moduli == null) {
+            moduli = cpuFallback().knnAdjacencyEigenvalueModuli(points, k);
+            used = new BackendSelection(selection.requested(), selection.source(), "cpu", List.of(reason));
+        }
+        return new Moduli(moduli, used);
+    }
+
+    /**
      * The matrix-entry entropy of the given rows of {@code x} (all rows, subsampled beyond maxN, when null) through
      * the backend; as {@link #compute}, a problem that does not fit the GPU runs on the CPU under auto.
      */

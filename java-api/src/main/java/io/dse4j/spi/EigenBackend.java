@@ -39,6 +39,13 @@ public interface EigenBackend extends AutoCloseable {
                                   boolean eigenvectors);
 
     /**
+     * The moduli |λ| of the eigenvalues of the binary k-NN adjacency of the points (not symmetric: a general
+     * eigenproblem), or null when this backend cannot solve it here (a cuSOLVER without {@code Xgeev}); the caller
+     * then uses the CPU and says so.
+     */
+    double[] knnAdjacencyEigenvalueModuli(Points points, int k);
+
+    /**
      * The reference's matrix-entry entropy (bits) of the points: the entropy of the entries of P = D⁻¹K taken as one
      * distribution, pᵢⱼ = |Pᵢⱼ| / Σ|P| + ε over all N² entries. No eigenvalues.
      */

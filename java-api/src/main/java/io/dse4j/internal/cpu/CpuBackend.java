@@ -109,6 +109,12 @@ final class CpuBackend implements EigenBackend {
         }
     }
 
+    @Override
+    public double[] knnAdjacencyEigenvalueModuli(Points points, int k) {
+        checkMemory(points.n(), Precision.F64, true);
+        return CpuBackends.knnAdjacencyEigenvalueModuli(points, k);
+    }
+
     /** Computed in double whatever the precision: it needs one N×N pass and no eigensolver. */
     @Override
     public double matrixEntryEntropy(Points points, double sigma, Precision precision) {

@@ -72,6 +72,15 @@ public final class CpuBackends {
      * @param k neighbours per row, 1 ≤ k &lt; N
      */
     public static double[] knnAdjacencyEigenvalueModuli(io.dse4j.spi.Points points, int k) {
+        try {
+            return GeneralEigenvalues.moduli(knnAdjacency(points, k));
+        } catch (ArithmeticException e) {
+            throw new io.dse4j.ComputationException("k-NN adjacency eigenvalues: " + e.getMessage(), e);
+        }
+    }
+
+    /** The binary k-NN adjacency of the points (row-major: {@code a[i][j]}), as the reference builds it. */
+    public static double[][] knnAdjacency(io.dse4j.spi.Points points, int k) {
         int n = points.n();
         int dims = points.dims();
         double[] x = points.values();
@@ -93,11 +102,7 @@ public final class CpuBackends {
                 adjacency[i][j] = d2[j] <= kth ? 1.0 : 0.0;
             }
         }
-        try {
-            return GeneralEigenvalues.moduli(adjacency);
-        } catch (ArithmeticException e) {
-            throw new io.dse4j.ComputationException("k-NN adjacency eigenvalues: " + e.getMessage(), e);
-        }
+        return adjacency;
     }
 
     /**

@@ -215,6 +215,67 @@ final class GpuBackend implements EigenBackend {
         return out;
     }
 
+    /**
+     * The k-NN adjacency is built on the host (a sort per row) and its general eigenproblem solved by
+     * {@code cusolverDnXgeev}, eigenvalues only, in double; null when this cuSOLVER lacks Xgeev.
+     */
+    @Override
+    public synchronized double[] knnAdjacencyEigenvalueModuli(Points points, int k) {
+        if (closed) {
+            throw new IllegalStateException("the GPU backend is closed");
+        }
+        if (!CusolverGeev.available()) {
+            return null;
+        }
+        long n = points.n();
+        double[][] adjacency = io.dse4j.internal.cpu.CpuBackends.knnAdjacency(points, k);
+        int type = cusolverDn_h.CUDA_R_64F();
+        int novector = cusolverDn_h.CUSOLVER_EIG_MODE_NOVECTOR();
+        try (Arena arena = Arena.ofConfined()) {
+            long needed = Double.BYTES * (n * n + 2 * n) + Integer.BYTES;
+            checkMemory(arena, needed, 0, n, Precision.F64);
+            try (DeviceBuffer a = DeviceBuffer.allocate(Double.BYTES * n * n);
+                 DeviceBuffer w = DeviceBuffer.allocate(Double.BYTES * 2 * n);
+                 DeviceBuffer info = DeviceBuffer.allocate(Integer.BYTES)) {
+                MemorySegment host = arena.allocate(ValueLayout.JAVA_DOUBLE, n * n);
+                for (int j = 0; j < n; j++) {
+                    for (int i = 0; i < n; i++) {
+                        host.setAtIndex(ValueLayout.JAVA_DOUBLE, i + j * n, adjacency[i][j]);
+                    }
+                }
+                a.upload(host);
+                MemorySegment deviceBytes = arena.allocate(ValueLayout.JAVA_LONG);
+                MemorySegment hostBytes = arena.allocate(ValueLayout.JAVA_LONG);
+                CudaStatus.cusolver("cusolverDnXgeev_bufferSize", CusolverGeev.bufferSize(cusolver, params, novector,
+                        n, type, a.address(), w.address(), deviceBytes, hostBytes));
+                long workBytes = deviceBytes.get(ValueLayout.JAVA_LONG, 0);
+                long hostWorkBytes = hostBytes.get(ValueLayout.JAVA_LONG, 0);
+                checkMemory(arena, workBytes, needed, n, Precision.F64);
+                try (DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workBytes))) {
+                    MemorySegment hostWork = hostWorkBytes > 0 ? arena.allocate(hostWorkBytes, 64)
+                            : MemorySegment.NULL;
+                    CudaStatus.cusolver("cusolverDnXgeev", CusolverGeev.solve(cusolver, params, novector, n, type,
+                            a.address(), w.address(), work.address(), workBytes, hostWork, hostWorkBytes,
+                            info.address()));
+                    synchronize();
+                    MemorySegment infoHost = arena.allocate(ValueLayout.JAVA_INT);
+                    info.download(infoHost);
+                    int infoValue = infoHost.get(ValueLayout.JAVA_INT, 0);
+                    if (infoValue != 0) {
+                        throw new CudaException(CudaStatus.CUSOLVER, "cusolverDnXgeev", infoValue,
+                                "info = " + infoValue + ": the eigensolver did not converge");
+                    }
+                    double[] parts = download(arena, w, 2 * n, false);
+                    double[] moduli = new double[(int) n];
+                    for (int i = 0; i < n; i++) {
+                        moduli[i] = Math.hypot(parts[i], parts[(int) n + i]);
+                    }
+                    return moduli;
+                }
+            }
+        }
+    }
+
     /** The upload stage and a subset's own stages, in one record. */
     private static io.dse4j.StageTimings merged(StageClock upload, KernelSpectrum spectrum) {
         upload.addAll(spectrum.stages());

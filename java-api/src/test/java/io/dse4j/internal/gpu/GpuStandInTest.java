@@ -265,6 +265,26 @@ class GpuStandInTest {
     }
 
     @Test
+    void knnAdjacencyEigenvaluesComeFromXgeevAndEqualTheCpus() {
+        Points points = randomPoints(80, 3, 15);
+        try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability()); EigenBackend cpu = CpuBackends.open(1)) {
+            double[] onGpu = gpu.knnAdjacencyEigenvalueModuli(points, 6);
+            double[] onCpu = cpu.knnAdjacencyEigenvalueModuli(points, 6);
+            assertEquals(1, StandIn.calls("cusolverDnXgeev"));
+            java.util.Arrays.sort(onGpu);
+            java.util.Arrays.sort(onCpu);
+            // A k-NN adjacency has defective (near-)zero eigenvalues, which any solver determines only to about
+            // √ε; the others agree far more closely.
+            for (int i = 0; i < onCpu.length; i++) {
+                assertEquals(onCpu[i], onGpu[i], 1e-6, "modulus " + i);
+            }
+            StandIn.fail("cusolverDnXgeev", 1, 6);
+            CudaException e = assertThrows(CudaException.class, () -> gpu.knnAdjacencyEigenvalueModuli(points, 6));
+            assertEquals("cusolverDnXgeev", e.call());
+        }
+    }
+
+    @Test
     void matrixEntryEntropyOnTheDeviceEqualsTheCpus() {
         Points points = randomPoints(70, 3, 13);
         try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability()); EigenBackend cpu = CpuBackends.open(2)) {
