@@ -8,7 +8,7 @@
 #   ci/gpu-selftest.sh run       (on the GPU machine, from the repository root)
 #       runs io.dse4j.cli.GpuSelfTest: the probe, GPU-vs-CPU agreement on the reference datasets and on random
 #       N in $SIZES (default 1000,4000,10000) x {f64, f32}, and per-stage timings; prints a table and writes
-#       gpu-selftest.json into $OUT (default: the current folder). Then the JMH GPU benchmarks if RUN_JMH=1.
+#       gpu-selftest.json into $OUT (default: .gpu-selftest/out). Then the JMH GPU benchmarks if RUN_JMH=1.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bundle="$root/.gpu-selftest"
@@ -34,7 +34,7 @@ case "${1:-}" in
     ;;
   run)
     [[ -x "$bundle/jdk/bin/java" ]] || { echo "gpu-selftest: run 'ci/gpu-selftest.sh prepare' first" >&2; exit 2; }
-    out="${OUT:-.}"
+    out="${OUT:-$bundle/out}"
     mkdir -p "$out"
     command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv
     status=0
