@@ -286,20 +286,22 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
      * {@code random.sample(range(n), k)} draws with the same seed.
      */
     static int[] subsample(int n, int k, long seed) {
+        int[] chosen = sample(new SplittableRandom(seed), n, k);
+        Arrays.sort(chosen);
+        return chosen;
+    }
+
+    /** {@code k} distinct indices of [0, n), in draw order, by a partial Fisher–Yates shuffle. */
+    static int[] sample(SplittableRandom random, int n, int k) {
         int[] pool = new int[n];
-        for (int i = 0; i < n; i++) {
-            pool[i] = i;
-        }
-        SplittableRandom random = new SplittableRandom(seed);
+        Arrays.setAll(pool, i -> i);
         for (int i = 0; i < k; i++) {
             int j = i + random.nextInt(n - i);
             int swap = pool[i];
             pool[i] = pool[j];
             pool[j] = swap;
         }
-        int[] chosen = Arrays.copyOf(pool, k);
-        Arrays.sort(chosen);
-        return chosen;
+        return Arrays.copyOf(pool, k);
     }
 
     private synchronized EigenBackend cpuFallback() {

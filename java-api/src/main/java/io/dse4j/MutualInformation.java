@@ -176,7 +176,7 @@ public final class MutualInformation implements AutoCloseable {
             problem[0] = rows;
             for (int r = 0; r < reps; r++) {
                 problem[1 + r] = draws != null ? checkedSubset(draws[r], count, n, entry.getKey(), r)
-                        : sample(random, n, count);
+                        : DiffusionSpectralEntropy.sample(random, n, count);
             }
             labelsKept.add(entry.getKey());
             problems.add(problem);
@@ -309,19 +309,6 @@ public final class MutualInformation implements AutoCloseable {
             }
         }
         return subset;
-    }
-
-    /** {@code k} distinct rows of [0, n) by a partial Fisher–Yates shuffle. */
-    private static int[] sample(SplittableRandom random, int n, int k) {
-        int[] pool = new int[n];
-        Arrays.setAll(pool, i -> i);
-        for (int i = 0; i < k; i++) {
-            int j = i + random.nextInt(n - i);
-            int swap = pool[i];
-            pool[i] = pool[j];
-            pool[j] = swap;
-        }
-        return Arrays.copyOf(pool, k);
     }
 
     @Override

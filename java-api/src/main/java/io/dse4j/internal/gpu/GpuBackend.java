@@ -102,8 +102,7 @@ final class GpuBackend implements EigenBackend {
                 long[] workspace = eigensolverWorkspace(f32, n, eigenvectors, a, w, arena);
                 checkMemory(arena, workspace[0], needed, n, precision);
                 try (DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workspace[0]))) {
-                    x.upload(f32 ? floats(arena, points.values()) : arena.allocateFrom(ValueLayout.JAVA_DOUBLE,
-                            points.values()));
+                    x.upload(hostPoints(arena, points, f32));
                     synchronize();
                     clock.lap("upload");
                     gram(f32, x.address(), n, dims, a.address(), arena);
@@ -166,8 +165,7 @@ final class GpuBackend implements EigenBackend {
                 checkMemory(arena, workspace[0], needed, largest, precision);
                 try (DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workspace[0]))) {
                     StageClock clock = new StageClock();
-                    x.upload(f32 ? floats(arena, points.values()) : arena.allocateFrom(ValueLayout.JAVA_DOUBLE,
-                            points.values()));
+                    x.upload(hostPoints(arena, points, f32));
                     MemorySegment allRows = arena.allocate(ValueLayout.JAVA_LONG, totalRows);
                     long at = 0;
                     for (int[] rows : rowSets) {
@@ -391,8 +389,7 @@ final class GpuBackend implements EigenBackend {
                  DeviceBuffer norms = DeviceBuffer.allocate(Double.BYTES * n);
                  DeviceBuffer degrees = DeviceBuffer.allocate(Double.BYTES * n);
                  DeviceBuffer partial = DeviceBuffer.allocate(Double.BYTES * ENTRY_BLOCKS)) {
-                x.upload(f32 ? floats(arena, points.values()) : arena.allocateFrom(ValueLayout.JAVA_DOUBLE,
-                        points.values()));
+                x.upload(hostPoints(arena, points, f32));
                 gram(f32, x.address(), n, dims, a.address(), arena);
                 buildKernel(f32, a.address(), n, norms.address(), degrees.address(), sigma, true);
                 // The degrees kernel again, now on K: its row sums.
@@ -479,10 +476,6 @@ final class GpuBackend implements EigenBackend {
         return eigenvectors ? cusolverDn_h.CUSOLVER_EIG_MODE_VECTOR() : cusolverDn_h.CUSOLVER_EIG_MODE_NOVECTOR();
     }
 
-    MemorySegment stream() {
-        return stream;
-    }
-
     void buildKernel(boolean f32, MemorySegment a, long n, MemorySegment norms, MemorySegment degrees,
                      double sigma, boolean symmetricNormalisation) {
         if (f32) {
@@ -521,6 +514,11 @@ final class GpuBackend implements EigenBackend {
 
     void synchronize() {
         CudaStatus.runtime("cudaStreamSynchronize", cuda_runtime_api_h.cudaStreamSynchronize(stream));
+    }
+
+    /** The points as a native segment of the working precision, ready to upload. */
+    private static MemorySegment hostPoints(Arena arena, Points points, boolean f32) {
+        return f32 ? floats(arena, points.values()) : arena.allocateFrom(ValueLayout.JAVA_DOUBLE, points.values());
     }
 
     private static MemorySegment floats(Arena arena, double[] values) {
