@@ -1,6 +1,9 @@
 package io.dse4j;
 
+import io.dse4j.io.MatrixFile;
 import io.dse4j.spi.KernelKind;
+
+import java.io.IOException;
 
 /**
  * Adjacency spectral entropy (ASE), the reference's comparison measure: the entropy of the spectrum of an adjacency
@@ -67,7 +70,20 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
         if (x == null || x.rows() < 2 || x.cols() < 1) {
             throw new InvalidInputException("matrix", "needs at least 2 rows and 1 column");
         }
-        return computeRows(x, x.rows() > maxN ? DiffusionSpectralEntropy.subsample(x.rows(), maxN, seed) : null);
+        return computeRows(x, x.rows() > maxN ? DiffusionSpectralEntropy.subsample(x.rows(), maxN, seed) : null,
+                x.rows());
+    }
+
+    /**
+     * ASE of the points in a file, reading only the rows it uses (the seeded subsample beyond maxN, the same rows
+     * {@link #compute(Matrix)} takes), in memory O(maxN·D) whatever the file's size.
+     */
+    public DseResult compute(MatrixFile file) throws IOException {
+        Matrix x = DiffusionSpectralEntropy.readUsedRows(file, maxN, seed);
+        if (x.rows() < 2 || x.cols() < 1) {
+            throw new InvalidInputException("matrix", "needs at least 2 rows and 1 column");
+        }
+        return computeRows(x, null, file.rows());
     }
 
     /** ASE of each row set, as one batch through the backend (Gaussian and anisotropic variants). */
@@ -75,21 +91,26 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
         if (variant == Variant.KNN) {
             double[] out = new double[rowSets.size()];
             for (int i = 0; i < out.length; i++) {
-                out[i] = computeRows(x, rowSets.get(i)).entropy();
+                out[i] = computeRows(x, rowSets.get(i), x.rows()).entropy();
             }
             return out;
         }
         return engine.entropiesOfRows(x, rowSets, 1);
     }
 
-    /** ASE of the given rows of {@code x} (all when null), with no further subsampling. */
-    DseResult computeRows(Matrix x, int[] rows) {
+    /**
+     * ASE of the given rows of {@code x} (all when null), with no further subsampling; {@code inputRows} is the row
+     * count the result reports as its input's (the file's, when {@code x} holds only the rows read from one).
+     */
+    DseResult computeRows(Matrix x, int[] rows, int inputRows) {
         if (variant != Variant.KNN) {
-            return rows == null ? engine.compute(x) : engine.computeRows(x, rows);
+            DseResult r = rows == null ? engine.compute(x) : engine.computeRows(x, rows);
+            return inputRows == r.inputRows() ? r : new DseResult(r.entropy(), r.n(), inputRows, r.d(), r.sigma(),
+                    r.t(), r.precision(), r.selection(), r.stages(), r.seconds(), r.spectrum());
         }
         long start = System.nanoTime();
         io.dse4j.spi.StageClock clock = new io.dse4j.spi.StageClock();
-        io.dse4j.spi.Points points = DiffusionSpectralEntropy.gather(x, rows);
+        io.dse4j.spi.Points points = DiffusionSpectralEntropy.gather(x, rows, Precision.F64);
         if (knn >= points.n()) {
             throw new InvalidInputException("knn", "must be smaller than N = " + points.n() + ", got " + knn);
         }
@@ -101,7 +122,7 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
         Spectrum spectrum = Spectrum.of(moduli);
         double entropy = spectrum.entropy(1);
         clock.lap("entropy");
-        return new DseResult(entropy, points.n(), x.rows(), x.cols(), sigma, 1, Precision.F64, selection,
+        return new DseResult(entropy, points.n(), inputRows, x.cols(), sigma, 1, Precision.F64, selection,
                 clock.timings(), (System.nanoTime() - start) * 1e-9, spectrum);
     }
 

@@ -1,6 +1,7 @@
 package io.dse4j;
 
 import io.dse4j.internal.cpu.CpuBackends;
+import io.dse4j.io.MatrixFile;
 import io.dse4j.spi.BackendResolver;
 import io.dse4j.spi.EigenBackend;
 import io.dse4j.spi.GpuProbe;
@@ -10,6 +11,7 @@ import io.dse4j.spi.KernelSpectrum;
 import io.dse4j.spi.Points;
 import io.dse4j.spi.StageClock;
 
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -79,6 +81,16 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         return new Builder();
     }
 
+    /** The subsampling bound. */
+    int maxN() {
+        return maxN;
+    }
+
+    /** The subsampling seed. */
+    long seed() {
+        return seed;
+    }
+
     /** The diffusion time t of this computation. */
     double diffusionTime() {
         return t;
@@ -98,7 +110,27 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     public DseResult compute(Matrix x) {
         checkShape(x);
         int[] rows = x.rows() > maxN ? subsample(x.rows(), maxN, seed) : null;
-        return run(x, rows);
+        return run(x, rows, x.rows());
+    }
+
+    /**
+     * DSE of the points in a file, reading only the rows it uses: beyond maxN rows the subsample is chosen from the
+     * file's row count first — the same rows {@link #compute(Matrix)} would take from the whole matrix, so the same
+     * result — and only those rows are read, in memory O(maxN·D) whatever the file's size.
+     *
+     * @throws io.dse4j.io.MatrixFileException when the file's data cannot be read (truncated, corrupt)
+     */
+    public DseResult compute(MatrixFile file) throws IOException {
+        Matrix x = readUsedRows(file, maxN, seed);
+        return run(x, null, file.rows());
+    }
+
+    /** The rows of {@code file} that a measure with this maxN and seed uses: all, or the seeded subsample. */
+    static Matrix readUsedRows(MatrixFile file, int maxN, long seed) throws IOException {
+        if (file == null) {
+            throw new InvalidInputException("file", "must not be null");
+        }
+        return file.rows() > maxN ? file.readRows(subsample(file.rows(), maxN, seed)) : file.read();
     }
 
     /** DSE of {@code x[i]}, one point per row. */
@@ -142,13 +174,14 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
             }
         }
         checkShape(x);
-        return run(x, rows.clone());
+        return run(x, rows.clone(), x.rows());
     }
 
-    private DseResult run(Matrix x, int[] rows) {
+    private DseResult run(Matrix x, int[] rows, int inputRows) {
+        checkShape(x);
         long start = System.nanoTime();
         StageClock clock = new StageClock();
-        Points points = gather(x, rows);
+        Points points = gather(x, rows, precision);
         clock.lap("prepare");
         BackendSelection used = selection;
         KernelSpectrum kernelSpectrum;
@@ -168,7 +201,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         double entropy = spectrum.entropy(t);
         clock.lap("entropy");
         double seconds = (System.nanoTime() - start) * 1e-9;
-        return new DseResult(entropy, points.n(), x.rows(), x.cols(), sigma, t, precision, used,
+        return new DseResult(entropy, points.n(), inputRows, x.cols(), sigma, t, precision, used,
                 clock.timings(), seconds, spectrum);
     }
 
@@ -179,7 +212,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
      */
     double[] entropiesOfRows(Matrix x, List<int[]> rowSets, double time) {
         checkShape(x);
-        Points points = gather(x, null);
+        Points points = gather(x, null, precision);
         List<KernelSpectrum> spectra;
         try {
             spectra = backend.kernelSpectra(points, rowSets, kernel, sigma, precision);
@@ -234,7 +267,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     double matrixEntryEntropy(Matrix x, int[] rows) {
         checkShape(x);
         int[] chosen = rows != null ? rows : x.rows() > maxN ? subsample(x.rows(), maxN, seed) : null;
-        Points points = gather(x, chosen);
+        Points points = gather(x, chosen, precision);
         try {
             return backend.matrixEntryEntropy(points, sigma, precision);
         } catch (InsufficientDeviceMemoryException tooLarge) {
@@ -258,26 +291,62 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         }
     }
 
-    /** Copies the chosen rows into the backend's column-major layout, refusing NaN and infinities. */
-    static Points gather(Matrix x, int[] rows) {
+    /**
+     * Copies the chosen rows into the backend's column-major layout, refusing NaN and infinities, and values so
+     * large that the squared distances would overflow in the working precision (see {@link #checkSquaredRange}).
+     */
+    static Points gather(Matrix x, int[] rows, Precision precision) {
         int n = rows == null ? x.rows() : rows.length;
         int dims = x.cols();
         if ((long) n * dims > Integer.MAX_VALUE - 8) {
             throw new InvalidInputException("matrix", n + "×" + dims + " values exceed one Java array; lower maxN");
         }
         double[] values = new double[n * dims];
+        double largestSquaredNorm = 0;
+        int largestRow = 0;
         for (int i = 0; i < n; i++) {
             int row = rows == null ? i : rows[i];
+            double squaredNorm = 0;
             for (int j = 0; j < dims; j++) {
                 double v = x.at(row, j);
                 if (!Double.isFinite(v)) {
-                    throw new InvalidInputException("matrix", "value at row " + row + ", column " + j + " is " + v
-                            + "; every value must be finite");
+                    throw new InvalidInputException("matrix", "the value at row " + row + ", column " + j
+                            + " (0-based) is " + v + "; every value must be finite");
                 }
                 values[j * n + i] = v;
+                squaredNorm += v * v;
+            }
+            if (!(squaredNorm <= largestSquaredNorm)) {
+                largestSquaredNorm = squaredNorm;
+                largestRow = row;
             }
         }
+        checkSquaredRange(largestSquaredNorm, largestRow, dims, precision);
         return new Points(n, dims, values);
+    }
+
+    /**
+     * The squared distances are formed as ‖xᵢ‖² + ‖xⱼ‖² − 2xᵢ·xⱼ (the Gram matrix, cuBLAS {@code syrk} on the GPU)
+     * and stored in the working precision, so every term — at most 4·max‖x‖² in magnitude — must be finite there:
+     * a finite input whose squares overflow would otherwise become ∞ and NaN deep inside the kernel. Rescaling the
+     * data is not done silently: it changes the kernel unless σ is scaled with it, which is the user's choice.
+     */
+    static void checkSquaredRange(double largestSquaredNorm, int row, int dims, Precision precision) {
+        double limit = precision == Precision.F32 ? Float.MAX_VALUE : Double.MAX_VALUE;
+        if (4 * largestSquaredNorm <= limit) {
+            return;
+        }
+        String norm = Double.isFinite(largestSquaredNorm)
+                ? "‖x‖² = " + String.format(java.util.Locale.ROOT, "%.3g", largestSquaredNorm)
+                : "‖x‖² beyond the range of a double";
+        String hint = precision == Precision.F32 && 4 * largestSquaredNorm <= Double.MAX_VALUE
+                ? "use precision f64, or rescale the data (and σ with it)"
+                : "rescale the data (and σ with it)";
+        throw new InvalidInputException("matrix", "values too large for the squared distances in "
+                + precision.label() + ": row " + row + " (0-based) has " + norm + ", and squared distances up to"
+                + " 4·max‖x‖² must stay below " + String.format(java.util.Locale.ROOT, "%.3g", limit)
+                + " (every row needs ‖x‖ ≤ " + String.format(java.util.Locale.ROOT, "%.3g", Math.sqrt(limit / 4))
+                + " in " + precision.label() + "); " + hint);
     }
 
     /**
@@ -291,17 +360,31 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         return chosen;
     }
 
-    /** {@code k} distinct indices of [0, n), in draw order, by a partial Fisher–Yates shuffle. */
+    /**
+     * {@code k} distinct indices of [0, n), in draw order, by a partial Fisher–Yates shuffle: step i swaps position
+     * i with a uniformly drawn position j in [i, n) and keeps what lands at i. Only the positions a swap has touched
+     * differ from the identity, so when k is small next to n they are kept in a hash map (O(k) memory, for a file of
+     * hundreds of millions of rows) instead of an array of n; both give the same indices for the same draws.
+     */
     static int[] sample(SplittableRandom random, int n, int k) {
-        int[] pool = new int[n];
-        Arrays.setAll(pool, i -> i);
+        int[] chosen = new int[k];
+        if (k >= n / 8) {
+            int[] pool = new int[n];
+            Arrays.setAll(pool, i -> i);
+            for (int i = 0; i < k; i++) {
+                int j = i + random.nextInt(n - i);
+                chosen[i] = pool[j];
+                pool[j] = pool[i];
+            }
+            return chosen;
+        }
+        Map<Integer, Integer> moved = new HashMap<>(2 * k);
         for (int i = 0; i < k; i++) {
             int j = i + random.nextInt(n - i);
-            int swap = pool[i];
-            pool[i] = pool[j];
-            pool[j] = swap;
+            chosen[i] = moved.getOrDefault(j, j);
+            moved.put(j, moved.getOrDefault(i, i));
         }
-        return Arrays.copyOf(pool, k);
+        return chosen;
     }
 
     private synchronized EigenBackend cpuFallback() {

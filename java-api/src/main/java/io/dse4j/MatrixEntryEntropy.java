@@ -1,7 +1,10 @@
 package io.dse4j;
 
 import io.dse4j.internal.cpu.CpuBackends;
+import io.dse4j.io.MatrixFile;
 import io.dse4j.spi.Points;
+
+import java.io.IOException;
 
 /**
  * The reference's matrix-entry entropy: the Shannon entropy (bits) of the entries of the diffusion matrix
@@ -25,6 +28,15 @@ public final class MatrixEntryEntropy implements AutoCloseable {
     /** The matrix-entry entropy of the rows of {@code x} (subsampled beyond maxN), in bits. */
     public double compute(Matrix x) {
         return engine.matrixEntryEntropy(x, null);
+    }
+
+    /**
+     * The matrix-entry entropy of the points in a file, reading only the rows it uses (the seeded subsample beyond
+     * maxN, the same rows {@link #compute(Matrix)} takes), in memory O(maxN·D) whatever the file's size.
+     */
+    public double compute(MatrixFile file) throws IOException {
+        return engine.matrixEntryEntropy(DiffusionSpectralEntropy.readUsedRows(file, engine.maxN(), engine.seed()),
+                null);
     }
 
     /** The backend selection. */
@@ -54,7 +66,7 @@ public final class MatrixEntryEntropy implements AutoCloseable {
 
     /** The matrix-entry entropy of the given rows of {@code x} (all rows when null), with no subsampling. */
     static double ofRows(Matrix x, int[] rows, double sigma, int threads) {
-        Points points = DiffusionSpectralEntropy.gather(x, rows);
+        Points points = DiffusionSpectralEntropy.gather(x, rows, Precision.F64);
         return CpuBackends.matrixEntryEntropy(points, sigma, threads);
     }
 }

@@ -293,7 +293,7 @@ public final class MutualInformation implements AutoCloseable {
                     throw new InvalidInputException("knn", "must be smaller than every class (a class has "
                             + rows.length + " rows), got " + knn);
                 }
-                yield ase.computeRows(z, rows).entropy();
+                yield ase.computeRows(z, rows, z.rows()).entropy();
             }
         };
     }

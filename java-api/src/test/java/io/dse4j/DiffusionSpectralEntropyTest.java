@@ -133,9 +133,9 @@ class DiffusionSpectralEntropyTest {
         assertArgument("matrix", () -> dse.compute(new double[] {1, 2, 3}, 2, 2));
         InvalidInputException nan = assertArgument("matrix",
                 () -> dse.compute(new double[][] {{1, 2}, {3, 4}, {5, Double.NaN}}));
-        assertTrue(nan.getMessage().contains("row 2, column 1 is NaN"), nan.getMessage());
+        assertTrue(nan.getMessage().contains("row 2, column 1 (0-based) is NaN"), nan.getMessage());
         assertTrue(assertArgument("matrix", () -> dse.compute(new double[][] {{1, Double.POSITIVE_INFINITY}, {3, 4}}))
-                .getMessage().contains("row 0, column 1 is Infinity"));
+                .getMessage().contains("row 0, column 1 (0-based) is Infinity"));
         var builder = DiffusionSpectralEntropy.builder();
         assertArgument("sigma", () -> builder.sigma(0));
         assertArgument("sigma", () -> builder.sigma(-1));

@@ -65,23 +65,23 @@ final class EntropyCommand {
         if (o.has("--threads")) {
             builder.threads(o.intValue("--threads", 0));
         }
-        String source;
-        Matrix x;
+        Input x;
         if (o.has("--input")) {
             if (o.has("--n") || o.has("--d") || o.has("--example-seed")) {
                 throw new UsageException("--n, --d and --example-seed apply to --example only");
             }
             Path file = Path.of(o.string("--input", null));
-            x = MatrixFiles.read(file, o.string("--key", null));
-            source = file.toString();
+            // Only the header now: each measure reads just the rows it uses (a subsample beyond --max-n).
+            x = new Input(file.toString(), MatrixFiles.open(file, o.string("--key", null)), null);
         } else {
             if (o.has("--key")) {
                 throw new UsageException("--key applies to --input FILE.npz only");
             }
             String name = o.string("--example", null);
-            x = ExampleData.generate(name, o.intValue("--n", 0), o.intValue("--d", 0), o.integer("--example-seed", 0));
-            source = "example:" + name;
+            x = new Input("example:" + name, null,
+                    ExampleData.generate(name, o.intValue("--n", 0), o.intValue("--d", 0), o.integer("--example-seed", 0)));
         }
+        String source = x.source();
         String measure = o.string("--measure", "dse").toLowerCase(java.util.Locale.ROOT);
         if (o.has("--eigenvalues-cache") && !measure.equals("dse") && !measure.startsWith("ase-")) {
             throw new UsageException("--eigenvalues-cache applies to the spectral measures (dse, ase-*), not to "
@@ -107,7 +107,7 @@ final class EntropyCommand {
         switch (measure) {
             case "dse" -> {
                 try (DiffusionSpectralEntropy dse = builder.build()) {
-                    r = dse.compute(x);
+                    r = x.file() != null ? dse.compute(x.file()) : dse.compute(x.matrix());
                 }
             }
             case "ase-gaussian", "ase-anisotropic", "ase-knn" -> {
@@ -118,7 +118,7 @@ final class EntropyCommand {
                 };
                 try (var ase = io.dse4j.AdjacencySpectralEntropy.open(variant, builder,
                         o.intValue("--knn", io.dse4j.AdjacencySpectralEntropy.DEFAULT_KNN))) {
-                    r = ase.compute(x);
+                    r = x.file() != null ? ase.compute(x.file()) : ase.compute(x.matrix());
                 }
             }
             default -> throw new UsageException("--measure must be one of dse, cse, matrix-entry, ase-gaussian, "
@@ -136,7 +136,7 @@ final class EntropyCommand {
     }
 
     /** The entropy from cached eigenvalues: no kernel, no decomposition (as the reference does with its cache). */
-    private static int fromCache(io.dse4j.Spectrum spectrum, Path cache, String measure, Matrix x, String source,
+    private static int fromCache(io.dse4j.Spectrum spectrum, Path cache, String measure, Input x, String source,
                                  Options o, PrintStream out) {
         long start = System.nanoTime();
         double t = measure.equals("dse") ? o.number("--t", DiffusionSpectralEntropy.DEFAULT_T) : 1.0;
@@ -171,8 +171,9 @@ final class EntropyCommand {
      * The measures that need no eigenvalues, of the input subsampled to --max-n rows first as the reference does:
      * classic Shannon entropy (binning; counting, on the CPU) and the matrix-entry entropy (on the chosen backend).
      */
-    private static int withoutEigenvalues(String measure, Matrix x, String source, DiffusionSpectralEntropy.Builder builder,
-                                          Options o, PrintStream out) {
+    private static int withoutEigenvalues(String measure, Input x, String source,
+                                          DiffusionSpectralEntropy.Builder builder, Options o, PrintStream out)
+            throws IOException {
         int bins = o.intValue("--bins", 2);
         int maxN = o.intValue("--max-n", DiffusionSpectralEntropy.DEFAULT_MAX_N);
         if (maxN < 2) {
@@ -184,13 +185,19 @@ final class EntropyCommand {
         double entropy;
         io.dse4j.BackendSelection selection;
         if (measure.equals("cse")) {
-            entropy = rows == null ? io.dse4j.ClassicShannonEntropy.entropy(x, bins)
-                    : io.dse4j.ClassicShannonEntropy.entropy(x, rows, bins);
+            if (x.file() != null) {
+                // The subsample's rows alone are read; the binning then sees exactly them, as it would in memory.
+                Matrix used = rows == null ? x.file().read() : x.file().readRows(rows);
+                entropy = io.dse4j.ClassicShannonEntropy.entropy(used, bins);
+            } else {
+                entropy = rows == null ? io.dse4j.ClassicShannonEntropy.entropy(x.matrix(), bins)
+                        : io.dse4j.ClassicShannonEntropy.entropy(x.matrix(), rows, bins);
+            }
             selection = new io.dse4j.BackendSelection(io.dse4j.BackendKind.CPU,
                     io.dse4j.BackendSelection.Source.DEFAULT, "cpu", List.of("cse is counting; it runs on the CPU"));
         } else {
             try (var mee = io.dse4j.MatrixEntryEntropy.open(builder)) {
-                entropy = mee.compute(x);
+                entropy = x.file() != null ? mee.compute(x.file()) : mee.compute(x.matrix());
                 selection = mee.selection();
             }
         }
@@ -250,6 +257,17 @@ final class EntropyCommand {
                 r.inputRows() > r.n() ? " (subsampled from " + r.inputRows() + ")" : "", r.d(),
                 trim(r.sigma()), trim(r.t()), r.precision().label());
         out.printf(Locale.ROOT, "time %.3f s (%s)%n", r.seconds(), r.stages());
+    }
+
+    /** The points: a file (only its header read so far) or a generated example in memory. */
+    private record Input(String source, io.dse4j.io.MatrixFile file, Matrix matrix) {
+        int rows() {
+            return file != null ? file.rows() : matrix.rows();
+        }
+
+        int cols() {
+            return file != null ? file.cols() : matrix.cols();
+        }
     }
 
     private static String trim(double v) {

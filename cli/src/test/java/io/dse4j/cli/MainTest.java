@@ -106,7 +106,7 @@ class MainTest {
         assertBad(run("entropy", "--input", bad.toString()), "line 2, column 2: 'x' is not a number");
         Path nan = dir.resolve("nan.csv");
         Files.writeString(nan, "1,2\n3,NaN\n4,5\n");
-        assertBad(run("entropy", "--input", nan.toString()), "row 1, column 1 is NaN");
+        assertBad(run("entropy", "--input", nan.toString()), "row 1, column 1 (0-based) is NaN");
         Path one = dir.resolve("one.csv");
         Files.writeString(one, "1,2\n");
         assertBad(run("entropy", "--input", one.toString()), "needs at least 2 rows");

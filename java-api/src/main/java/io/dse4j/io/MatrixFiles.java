@@ -5,6 +5,7 @@ import io.dse4j.Matrix;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,6 +21,11 @@ import java.util.zip.ZipFile;
 /**
  * Reads matrices of points from files, chosen by extension: {@code .npy} (NumPy), {@code .npz} (a zip of
  * {@code .npy} members, one chosen by key) and {@code .csv}/{@code .tsv}/{@code .txt} (delimited text).
+ *
+ * <p>{@link #open(Path, String)} reads and checks only the header, giving a {@link MatrixFile} from which all rows
+ * or chosen rows are read; {@link #read(Path, String)} reads every row at once. Every problem with a file — missing,
+ * truncated, a header that lies about the data's size, an archive member that inflates to more or less than its
+ * header declares, an array too large for what is asked — is a {@link MatrixFileException} naming the file.
  */
 public final class MatrixFiles {
 
@@ -31,16 +37,29 @@ public final class MatrixFiles {
 
     /** Reads a matrix of points; for a {@code .npz} the archive must hold exactly one array. */
     public static Matrix read(Path file) throws IOException {
-        return readArray(file, null).toMatrix();
+        return open(file, null).read();
     }
 
     /** Reads a matrix of points; {@code npzKey} picks the member of a {@code .npz} (null: the only one). */
     public static Matrix read(Path file, String npzKey) throws IOException {
-        return readArray(file, npzKey).toMatrix();
+        return open(file, npzKey).read();
     }
 
-    /** Reads an array with its shape and dtype (labels, eigenvalue caches, …). */
+    /**
+     * Opens a file of points: reads and checks its header (for text, the whole file), not its data.
+     *
+     * @param npzKey the member of a {@code .npz} (null: the only one); must be null for other formats
+     */
+    public static MatrixFile open(Path file, String npzKey) throws IOException {
+        return open(file, npzKey, true);
+    }
+
+    /** Reads an array with its shape and dtype (labels, eigenvalue caches, …), scalars included. */
     public static NpyArray readArray(Path file, String npzKey) throws IOException {
+        return open(file, npzKey, false).readArray();
+    }
+
+    private static MatrixFile open(Path file, String npzKey, boolean asMatrix) throws IOException {
         String name = file.toString();
         String lower = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!Files.exists(file)) {
@@ -54,35 +73,57 @@ public final class MatrixFiles {
         }
         try {
             if (lower.endsWith(".npy")) {
-                try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-                    return NpyReader.read(in, name, Files.size(file));
-                }
+                return opened(name, openNpy(file, name), new MatrixFile.MappedNpy(file), asMatrix);
             }
             if (lower.endsWith(".npz")) {
-                return readNpz(file, name, npzKey);
+                return openNpz(file, name, npzKey, asMatrix);
             }
             if (lower.endsWith(".csv") || lower.endsWith(".tsv") || lower.endsWith(".txt")) {
+                NpyArray text;
                 try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                    return CsvReader.read(reader, name);
-                } catch (java.nio.charset.MalformedInputException e) {
+                    text = CsvReader.read(reader, name);
+                } catch (MalformedInputException e) {
                     throw new MatrixFileException(name + ": not UTF-8 text", e);
                 }
+                long[] shape = text.shape();
+                NpyHeader header = new NpyHeader(new NpyDtype("f8", 8, java.nio.ByteOrder.LITTLE_ENDIAN), false,
+                        shape, 0, text.size());
+                return opened(name, header, new MatrixFile.InMemory(text.rawValues(), (int) shape[1]), asMatrix);
             }
         } catch (NoSuchFileException e) {
             throw new MatrixFileException(name + ": no such file", e);
-        } catch (java.io.EOFException e) {
-            throw new MatrixFileException(name + ": truncated file", e);
         }
         throw new MatrixFileException(name + ": unsupported file type; supported formats: " + SUPPORTED);
     }
 
-    private static NpyArray readNpz(Path file, String name, String key) throws IOException {
+    private static MatrixFile opened(String name, NpyHeader header, MatrixFile.Source source, boolean asMatrix)
+            throws MatrixFileException {
+        return asMatrix ? MatrixFile.asMatrix(name, header, source) : MatrixFile.asArray(name, header, source);
+    }
+
+    /** The header of a {@code .npy} file, with the file's length checked against it. */
+    private static NpyHeader openNpy(Path file, String name) throws IOException {
+        NpyHeader header;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            header = NpyReader.readHeader(in, name);
+        }
+        long dataBytes = header.dataBytes(name);
+        long actual = Files.size(file) - header.dataOffset();
+        if (actual != dataBytes) {
+            throw new MatrixFileException(name + ": the header promises " + header.elements() + " "
+                    + header.dtype().code() + " values (" + dataBytes + " bytes) of shape " + header.shapeText()
+                    + ", but the file holds " + actual + " data bytes" + (actual < dataBytes ? " (truncated)" : ""));
+        }
+        return header;
+    }
+
+    private static MatrixFile openNpz(Path file, String name, String key, boolean asMatrix) throws IOException {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             List<String> keys = new ArrayList<>();
             for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
-                String entry = e.nextElement().getName();
-                if (entry.endsWith(".npy")) {
-                    keys.add(entry.substring(0, entry.length() - 4));
+                ZipEntry entry = e.nextElement();
+                if (!entry.isDirectory() && entry.getName().endsWith(".npy")) {
+                    keys.add(entry.getName().substring(0, entry.getName().length() - 4));
                 }
             }
             if (keys.isEmpty()) {
@@ -92,17 +133,26 @@ public final class MatrixFiles {
             if (chosen == null) {
                 if (keys.size() != 1) {
                     throw new MatrixFileException(name + ": the .npz archive holds " + keys.size()
-                            + " arrays " + keys + "; choose one with a key");
+                            + " arrays " + keys + "; choose one with --key NAME (API: MatrixFiles.open(file, key))");
                 }
                 chosen = keys.get(0);
             } else if (!keys.contains(chosen)) {
                 throw new MatrixFileException(name + ": the .npz archive has no array '" + chosen
                         + "'; it holds " + keys);
             }
+            String member = name + "[" + chosen + "]";
             ZipEntry entry = zip.getEntry(chosen + ".npy");
+            NpyHeader header;
             try (InputStream in = new BufferedInputStream(zip.getInputStream(entry))) {
-                return NpyReader.read(in, name + "[" + chosen + "]", entry.getSize());
+                header = NpyReader.readHeader(in, member);
             }
+            long declared = header.dataOffset() + header.dataBytes(member);
+            if (entry.getSize() >= 0 && entry.getSize() != declared) {
+                throw new MatrixFileException(member + ": the archive's directory says the member holds "
+                        + entry.getSize() + " bytes, but its .npy header describes " + declared + " (shape "
+                        + header.shapeText() + ")" + (entry.getSize() < declared ? " (truncated)" : ""));
+            }
+            return opened(member, header, new MatrixFile.NpzMember(file, entry.getName()), asMatrix);
         } catch (ZipException e) {
             throw new MatrixFileException(name + ": corrupt .npz archive: " + e.getMessage(), e);
         }

@@ -41,6 +41,11 @@ public final class NpyArray {
         return values.length;
     }
 
+    /** The values themselves, not a copy, for this package's readers. */
+    double[] rawValues() {
+        return values;
+    }
+
     /** A copy of the values in C order. */
     public double[] values() {
         return values.clone();

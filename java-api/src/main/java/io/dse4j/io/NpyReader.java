@@ -1,225 +1,356 @@
 package io.dse4j.io;
 
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
- * Reads the NumPy {@code .npy} format, versions 1.0, 2.0 and 3.0 (numpy.lib.format): a magic string, a header
- * length (2 bytes in 1.0, 4 in 2.0/3.0), a Python-literal dict with {@code descr}, {@code fortran_order} and
- * {@code shape}, then the raw data. Supported dtypes: f8, f4, f2, i8, i4, i2, i1, u8, u4, u2, u1 and b1, in either
- * byte order; C and Fortran order. The data length must match the header exactly.
+ * Reads the NumPy {@code .npy} format, versions 1.0, 2.0 and 3.0 (numpy.lib.format): the magic string, a version,
+ * a header length (2 bytes in 1.0, 4 in 2.0/3.0), the header ({@link NpyHeader}), then the raw elements in C or
+ * Fortran order.
+ *
+ * <p>Only the rows asked for are decoded, and all positions are {@code long}: from a memory-mapped file each chosen
+ * row's elements are read where they lie ({@link #gather(MemorySegment, NpyHeader, int[], String)}); from a stream
+ * (a {@code .npz} member through its inflater) the elements go by once and only the chosen rows are kept
+ * ({@link #gather(InputStream, NpyHeader, int[], String)}). Either way the memory used is that of the rows returned,
+ * whatever the array's size.
+ *
+ * <p>An array is seen as a matrix of {@code shape[0]} rows and the product of the other extents as columns (a 1-D
+ * array is a column, more dimensions are flattened in C order, as the reference flattens images).
  */
 final class NpyReader {
 
-    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
-    private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+    /** The most elements one Java array holds (the JDK's own limit for array allocation). */
+    static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+    private static final int CHUNK = 1 << 16;
 
     private NpyReader() {
     }
 
-    /**
-     * @param in     the stream, positioned at the magic string; read to its end
-     * @param name   how to name the source in error messages
-     * @param length the number of bytes the source holds, or -1 when unknown
-     */
-    static NpyArray read(InputStream in, String name, long length) throws IOException {
-        DataInputStream data = new DataInputStream(in);
-        byte[] magic = new byte[MAGIC.length];
-        if (readFully(data, magic) < magic.length || !java.util.Arrays.equals(magic, MAGIC)) {
+    /** Reads the magic, version and header; leaves {@code in} at the first data byte. */
+    static NpyHeader readHeader(InputStream in, String name) throws IOException {
+        byte[] magic = new byte[NpyHeader.MAGIC.length + 2];
+        if (readFully(in, magic, magic.length) < magic.length
+                || !Arrays.equals(magic, 0, NpyHeader.MAGIC.length, NpyHeader.MAGIC, 0, NpyHeader.MAGIC.length)) {
             throw new MatrixFileException(name + ": not a .npy file (it does not start with the \\x93NUMPY magic)");
         }
-        int major = data.readUnsignedByte();
-        int minor = data.readUnsignedByte();
-        long headerLength;
-        int prefix;
+        int major = magic[6] & 0xff;
+        int minor = magic[7] & 0xff;
+        int lengthBytes;
         if (major == 1) {
-            headerLength = Short.toUnsignedInt(Short.reverseBytes(data.readShort()));
-            prefix = 10;
+            lengthBytes = 2;
         } else if (major == 2 || major == 3) {
-            headerLength = Integer.toUnsignedLong(Integer.reverseBytes(data.readInt()));
-            prefix = 12;
+            lengthBytes = 4;
         } else {
             throw new MatrixFileException(name + ": .npy format version " + major + "." + minor
                     + " is not supported (1.0, 2.0 and 3.0 are)");
         }
-        if (headerLength > 1 << 20) {
-            throw new MatrixFileException(name + ": corrupt .npy header (claims " + headerLength + " bytes)");
-        }
-        byte[] headerBytes = new byte[(int) headerLength];
-        if (readFully(data, headerBytes) < headerBytes.length) {
+        byte[] length = new byte[lengthBytes];
+        if (readFully(in, length, lengthBytes) < lengthBytes) {
             throw new MatrixFileException(name + ": truncated .npy header");
         }
-        String header = new String(headerBytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        Matcher descr = DESCR.matcher(header);
-        Matcher fortran = FORTRAN.matcher(header);
-        Matcher shapeMatch = SHAPE.matcher(header);
-        if (!descr.find() || !fortran.find() || !shapeMatch.find()) {
-            throw new MatrixFileException(name + ": corrupt .npy header (needs descr, fortran_order and shape): "
-                    + header.strip());
+        long headerLength = 0;
+        for (int i = lengthBytes - 1; i >= 0; i--) {
+            headerLength = (headerLength << 8) | (length[i] & 0xff);   // little-endian
         }
-        Dtype dtype = Dtype.parse(descr.group(1), name);
-        boolean fortranOrder = fortran.group(1).equals("True");
-        long[] shape = parseShape(shapeMatch.group(1), name);
-        long count = 1;
-        for (long extent : shape) {
-            count = Math.multiplyHigh(count, extent) != 0 ? Long.MAX_VALUE : count * extent;
-            if (count > MAX_ELEMENTS) {
-                throw new MatrixFileException(name + ": shape " + java.util.Arrays.toString(shape)
-                        + " has more elements than one Java array holds (" + MAX_ELEMENTS + ")");
-            }
+        if (headerLength > NpyHeader.MAX_HEADER_BYTES) {
+            throw new MatrixFileException(name + ": corrupt .npy header (claims " + headerLength
+                    + " bytes; at most " + NpyHeader.MAX_HEADER_BYTES + " are accepted)");
         }
-        long dataBytes = count * dtype.size;
-        if (length >= 0) {
-            long actual = length - prefix - headerLength;
-            if (actual != dataBytes) {
-                throw new MatrixFileException(name + ": the header promises " + count + " " + dtype.code
-                        + " values (" + dataBytes + " bytes) of shape " + java.util.Arrays.toString(shape)
-                        + ", but the file holds " + actual + " data bytes"
-                        + (actual < dataBytes ? " (truncated)" : ""));
-            }
+        byte[] header = new byte[(int) headerLength];
+        if (readFully(in, header, header.length) < header.length) {
+            throw new MatrixFileException(name + ": truncated .npy header");
         }
-        byte[] raw = new byte[(int) dataBytes];
-        int got = readFully(data, raw);
-        if (got < raw.length) {
-            throw new MatrixFileException(name + ": truncated: the header promises " + dataBytes
-                    + " data bytes of shape " + java.util.Arrays.toString(shape) + ", the file holds " + got);
-        }
-        if (length < 0 && data.read() != -1) {
-            throw new MatrixFileException(name + ": the file holds more data than its header's shape "
-                    + java.util.Arrays.toString(shape) + " describes");
-        }
-        double[] values = dtype.decode(ByteBuffer.wrap(raw).order(dtype.order), (int) count);
-        if (fortranOrder && shape.length > 1) {
-            values = fortranToC(values, shape);
-        }
-        return new NpyArray(shape, dtype.code, values);
+        return NpyHeader.parse(header, major, magic.length + lengthBytes + headerLength, name);
     }
 
-    private static long[] parseShape(String text, String name) throws MatrixFileException {
-        String[] parts = text.split(",");
-        java.util.List<Long> extents = new java.util.ArrayList<>();
-        for (String part : parts) {
-            String p = part.strip();
-            if (p.isEmpty()) {
-                continue;
-            }
-            if (p.endsWith("L")) {
-                p = p.substring(0, p.length() - 1);
-            }
-            try {
-                long extent = Long.parseLong(p);
-                if (extent < 0) {
-                    throw new NumberFormatException();
-                }
-                extents.add(extent);
-            } catch (NumberFormatException e) {
-                throw new MatrixFileException(name + ": corrupt .npy header: shape (" + text + ")");
-            }
-        }
-        return extents.stream().mapToLong(Long::longValue).toArray();
+    /** The number of rows the array has as a matrix: the first extent (1 for a scalar). */
+    static long rows(NpyHeader h) {
+        return h.shape().length == 0 ? 1 : h.shape()[0];
     }
 
-    /** Reorders values stored in Fortran (column-major) order into C (row-major) order. */
-    private static double[] fortranToC(double[] fortran, long[] shape) {
-        int rank = shape.length;
-        int[] extent = new int[rank];
-        long[] stride = new long[rank];
-        long s = 1;
-        for (int k = 0; k < rank; k++) {
-            extent[k] = (int) shape[k];
-            stride[k] = s;
-            s *= shape[k];
+    /** The number of columns the array has as a matrix: the product of the extents after the first (1 if none). */
+    static long cols(NpyHeader h) {
+        long cols = 1;
+        for (int k = 1; k < h.shape().length; k++) {
+            cols = Math.multiplyExact(cols, h.shape()[k]);   // cannot overflow: the header checked the product
         }
-        double[] c = new double[fortran.length];
-        int[] index = new int[rank];
-        for (int linear = 0; linear < c.length; linear++) {
-            long offset = 0;
-            for (int k = 0; k < rank; k++) {
-                offset += index[k] * stride[k];
-            }
-            c[linear] = fortran[(int) offset];
-            for (int k = rank - 1; k >= 0; k--) {
-                if (++index[k] < extent[k]) {
-                    break;
+        return cols;
+    }
+
+    /**
+     * The chosen rows of a memory-mapped array, row-major.
+     *
+     * @param data the data bytes (from the first element on), exactly as many as the header promises
+     * @param rows row indices, any order, repeats allowed; null for every row
+     */
+    static double[] gather(MemorySegment data, NpyHeader h, int[] rows, String name) throws MatrixFileException {
+        long n = rows(h);
+        int cols = checkedColumns(h, name);
+        double[] out = output(h, rows, cols, name);
+        int k = rows == null ? (int) n : rows.length;
+        int size = h.dtype().size();
+        NpyDtype dtype = h.dtype();
+        if (storedInCOrder(h)) {
+            for (int p = 0; p < k; p++) {
+                long base = (rows == null ? p : rows[p]) * (long) cols;
+                for (int c = 0; c < cols; c++) {
+                    out[p * cols + c] = dtype.decode(data, (base + c) * size);
                 }
-                index[k] = 0;
             }
+        } else {
+            long[] trailing = Arrays.copyOfRange(h.shape(), 1, h.shape().length);
+            for (int c = 0; c < cols; c++) {
+                long columnStart = fortranColumn(c, trailing) * n;
+                for (int p = 0; p < k; p++) {
+                    out[p * cols + c] = dtype.decode(data, (columnStart + (rows == null ? p : rows[p])) * size);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The chosen rows of an array whose data bytes arrive as a stream, row-major. The whole stream is read — its
+     * length must be exactly what the header promises, neither less nor more — but only the chosen rows are kept.
+     *
+     * @param in   positioned at the first data byte
+     * @param rows row indices, any order, repeats allowed; null for every row
+     */
+    static double[] gather(InputStream in, NpyHeader h, int[] rows, String name) throws IOException {
+        long n = rows(h);
+        int cols = checkedColumns(h, name);
+        double[] out = output(h, rows, cols, name);
+        int k = rows == null ? (int) n : rows.length;
+        NpyDtype dtype = h.dtype();
+        int size = dtype.size();
+        Cursor cursor = new Cursor(in, h.dataBytes(name), name, h);
+        boolean cOrder = storedInCOrder(h);
+        long[] trailing = Arrays.copyOfRange(h.shape(), Math.min(1, h.shape().length), h.shape().length);
+        if (rows == null) {
+            if (cOrder) {
+                for (int e = 0; e < out.length; e++) {
+                    out[e] = dtype.decode(cursor.segment(), cursor.take(size));
+                }
+            } else {
+                for (long m = 0; m < cols; m++) {
+                    int c = (int) cColumn(m, trailing);
+                    for (int i = 0; i < k; i++) {
+                        out[i * cols + c] = dtype.decode(cursor.segment(), cursor.take(size));
+                    }
+                }
+            }
+            cursor.expectEnd();
+            return out;
+        }
+        // The chosen rows in increasing order, each packed with its output position (a row chosen twice is there
+        // twice): row in the high 32 bits, position in the low.
+        long[] chosen = new long[k];
+        for (int p = 0; p < k; p++) {
+            chosen[p] = ((long) rows[p] << 32) | p;
+        }
+        Arrays.sort(chosen);
+        if (cOrder) {
+            // Row after row; a row nobody chose is skipped whole.
+            long rowBytes = (long) cols * size;
+            int q = 0;
+            for (long i = 0; i < n; i++) {
+                int first = q;
+                while (q < k && (chosen[q] >>> 32) == i) {
+                    q++;
+                }
+                if (q == first) {
+                    cursor.skip(rowBytes);
+                    continue;
+                }
+                for (int c = 0; c < cols; c++) {
+                    double v = dtype.decode(cursor.segment(), cursor.take(size));
+                    for (int r = first; r < q; r++) {
+                        out[(int) chosen[r] * cols + c] = v;
+                    }
+                }
+            }
+        } else {
+            // Column after column (the trailing extents in Fortran order, the first fastest), every row in each.
+            for (long m = 0; m < cols; m++) {
+                int c = (int) cColumn(m, trailing);
+                int q = 0;
+                for (long i = 0; i < n; i++) {
+                    if (q < k && (chosen[q] >>> 32) == i) {
+                        double v = dtype.decode(cursor.segment(), cursor.take(size));
+                        while (q < k && (chosen[q] >>> 32) == i) {
+                            out[(int) chosen[q++] * cols + c] = v;
+                        }
+                    } else {
+                        cursor.skip(size);
+                    }
+                }
+            }
+        }
+        cursor.expectEnd();
+        return out;
+    }
+
+    /**
+     * Where C-order column {@code c} (a flat index over the trailing extents, the last varying fastest) starts in
+     * Fortran order, in units of whole columns (the first trailing extent varying fastest).
+     */
+    static long fortranColumn(long c, long[] trailing) {
+        long fortran = 0;
+        long stride = 1;
+        long[] digit = new long[trailing.length];
+        for (int d = trailing.length - 1; d >= 0; d--) {
+            digit[d] = c % trailing[d];
+            c /= trailing[d];
+        }
+        for (int d = 0; d < trailing.length; d++) {
+            fortran += digit[d] * stride;
+            stride *= trailing[d];
+        }
+        return fortran;
+    }
+
+    /** The inverse of {@link #fortranColumn}: the C-order column of Fortran-order column {@code m}. */
+    static long cColumn(long m, long[] trailing) {
+        long[] digit = new long[trailing.length];
+        for (int d = 0; d < trailing.length; d++) {
+            digit[d] = m % trailing[d];
+            m /= trailing[d];
+        }
+        long c = 0;
+        for (int d = 0; d < trailing.length; d++) {
+            c = c * trailing[d] + digit[d];
         }
         return c;
     }
 
-    private static int readFully(InputStream in, byte[] buffer) throws IOException {
+    private static int checkedColumns(NpyHeader h, String name) throws MatrixFileException {
+        long cols = cols(h);
+        if (cols > MAX_ARRAY) {
+            throw new MatrixFileException(name + ": shape " + h.shapeText() + " has " + cols
+                    + " columns per row; at most " + MAX_ARRAY + " are supported");
+        }
+        return (int) cols;
+    }
+
+    /** Whether rows lie one after another (C order; a 1-D array is the same in both orders). */
+    private static boolean storedInCOrder(NpyHeader h) {
+        return !h.fortran() || h.shape().length < 2;
+    }
+
+    /**
+     * The row-major output for the chosen rows (every row when null), refused with the figures when it cannot be
+     * one Java array or cannot fit the heap.
+     */
+    private static double[] output(NpyHeader h, int[] rows, int cols, String name) throws MatrixFileException {
+        long n = rows(h);
+        if (rows == null && n > Integer.MAX_VALUE) {
+            throw new MatrixFileException(name + ": " + n + " rows; at most " + Integer.MAX_VALUE
+                    + " are supported");
+        }
+        int k = rows == null ? (int) n : rows.length;
+        long values = (long) k * cols;
+        if (values > MAX_ARRAY) {
+            throw new MatrixFileException(name + ": " + k + " rows × " + cols + " columns = " + values
+                    + " values are more than one Java array holds (" + MAX_ARRAY + "); use fewer rows (the"
+                    + " entropy measures read only maxN rows of a larger file: lower --max-n)");
+        }
+        long bytes = values * Double.BYTES;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (bytes > heap) {
+            throw new MatrixFileException(name + ": " + k + " rows × " + cols + " columns need "
+                    + Bytes.format(bytes) + " as doubles, more than the whole Java heap (" + Bytes.format(heap)
+                    + "); raise -Xmx (DSE4J_JAVA_OPTS for the command line) or use fewer rows");
+        }
+        return new double[(int) values];
+    }
+
+    static int readFully(InputStream in, byte[] buffer, int length) throws IOException {
         int total = 0;
-        while (total < buffer.length) {
-            int n = in.read(buffer, total, buffer.length - total);
-            if (n < 0) {
+        while (total < length) {
+            int got = in.read(buffer, total, length - total);
+            if (got < 0) {
                 break;
             }
-            total += n;
+            total += got;
         }
         return total;
     }
 
-    /** A supported element type. */
-    private record Dtype(String code, char kind, int size, ByteOrder order) {
+    /**
+     * Elements of a data stream, a chunk at a time. It holds the count of bytes taken so far against the header's
+     * promise: a stream that ends early is truncated, one with bytes left after the last element holds more than
+     * the header declares — both errors naming the source (a compressed member may inflate to anything).
+     */
+    private static final class Cursor {
+        private final InputStream in;
+        private final byte[] buffer = new byte[CHUNK];
+        private final MemorySegment segment = MemorySegment.ofArray(buffer);
+        private final long expected;
+        private final String name;
+        private final NpyHeader header;
+        private int pos;
+        private int limit;
+        private long delivered;   // bytes read from the stream into the buffer, in all
 
-        static Dtype parse(String descr, String name) throws MatrixFileException {
-            if (descr.length() < 3) {
-                throw unsupported(descr, name);
+        Cursor(InputStream in, long expected, String name, NpyHeader header) {
+            this.in = in;
+            this.expected = expected;
+            this.name = name;
+            this.header = header;
+        }
+
+        MemorySegment segment() {
+            return segment;
+        }
+
+        /** The buffer offset of the next {@code size} bytes, which are then consumed. */
+        long take(int size) throws IOException {
+            if (limit - pos < size) {
+                refill(size);
             }
-            char byteOrder = descr.charAt(0);
-            String code = descr.substring(1);
-            ByteOrder order = switch (byteOrder) {
-                case '<', '|', '=' -> ByteOrder.LITTLE_ENDIAN;
-                case '>' -> ByteOrder.BIG_ENDIAN;
-                default -> throw unsupported(descr, name);
-            };
-            return switch (code) {
-                case "f8", "f4", "f2", "i8", "i4", "i2", "i1", "u8", "u4", "u2", "u1", "b1" ->
-                        new Dtype(code, code.charAt(0), code.charAt(1) - '0', order);
-                default -> throw unsupported(descr, name);
-            };
+            long at = pos;
+            pos += size;
+            return at;
         }
 
-        private static MatrixFileException unsupported(String descr, String name) {
-            return new MatrixFileException(name + ": unsupported .npy dtype '" + descr
-                    + "'; supported: f8, f4, f2, i8, i4, i2, i1, u8, u4, u2, u1, bool (either byte order)");
-        }
-
-        double[] decode(ByteBuffer buffer, int count) {
-            double[] out = new double[count];
-            for (int i = 0; i < count; i++) {
-                out[i] = switch (code) {
-                    case "f8" -> buffer.getDouble();
-                    case "f4" -> buffer.getFloat();
-                    case "f2" -> Float.float16ToFloat(buffer.getShort());
-                    case "i8" -> buffer.getLong();
-                    case "i4" -> buffer.getInt();
-                    case "i2" -> buffer.getShort();
-                    case "i1" -> buffer.get();
-                    case "u8" -> unsignedLongToDouble(buffer.getLong());
-                    case "u4" -> Integer.toUnsignedLong(buffer.getInt());
-                    case "u2" -> Short.toUnsignedInt(buffer.getShort());
-                    case "u1" -> Byte.toUnsignedInt(buffer.get());
-                    case "b1" -> buffer.get() != 0 ? 1.0 : 0.0;
-                    default -> throw new IllegalStateException(code);
-                };
+        void skip(long bytes) throws IOException {
+            while (bytes > 0) {
+                if (pos == limit) {
+                    refill(1);
+                }
+                int step = (int) Math.min(bytes, limit - pos);
+                pos += step;
+                bytes -= step;
             }
-            return out;
         }
 
-        private static double unsignedLongToDouble(long v) {
-            double d = (double) (v >>> 1) * 2.0;
-            return d + (v & 1);
+        /** Moves the unread bytes to the front and reads until at least {@code need} bytes are there. */
+        private void refill(int need) throws IOException {
+            int kept = limit - pos;
+            System.arraycopy(buffer, pos, buffer, 0, kept);
+            pos = 0;
+            limit = kept;
+            long wanted = Math.min(buffer.length - kept, expected - delivered);
+            while (limit < need) {
+                int got = wanted <= 0 ? -1 : in.read(buffer, limit, (int) Math.min(wanted, buffer.length - limit));
+                if (got < 0) {
+                    throw new MatrixFileException(name + ": truncated: the header promises " + expected
+                            + " data bytes of shape " + header.shapeText() + ", the data ends after " + delivered);
+                }
+                limit += got;
+                delivered += got;
+                wanted -= got;
+            }
+        }
+
+        /** Checks that nothing follows the last element. */
+        void expectEnd() throws IOException {
+            if (pos != limit || delivered != expected || in.read() != -1) {
+                throw new MatrixFileException(name + ": holds more data than its header declares (" + expected
+                        + " data bytes of shape " + header.shapeText() + ")");
+            }
         }
     }
 }

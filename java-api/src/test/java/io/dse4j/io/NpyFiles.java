@@ -19,15 +19,27 @@ final class NpyFiles {
      * @param data      the raw data bytes
      */
     static byte[] npy(int major, String descr, boolean fortran, String shape, byte[] data) {
-        String dict = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False")
-                + ", 'shape': " + shape + ", }";
+        return npy(major, "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False")
+                + ", 'shape': " + shape + ", }", data);
+    }
+
+    /** A .npy stream whose header is the given dict text (UTF-8), padded as numpy pads it. */
+    static byte[] npy(int major, String dict, byte[] data) {
+        return npy(major, dict.getBytes(StandardCharsets.UTF_8), data);
+    }
+
+    /** A .npy stream whose header is the given bytes, padded with spaces and a newline to a multiple of 64. */
+    static byte[] npy(int major, byte[] dict, byte[] data) {
         int prefix = major == 1 ? 10 : 12;
-        int total = prefix + dict.length() + 1;
+        int total = prefix + dict.length + 1;
         int padding = (64 - total % 64) % 64;
-        String header = dict + " ".repeat(padding) + "\n";
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        header.writeBytes(dict);
+        header.writeBytes(" ".repeat(padding).getBytes(StandardCharsets.US_ASCII));
+        header.write('\n');
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', (byte) major, 0});
-        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        byte[] h = header.toByteArray();
         if (major == 1) {
             out.write(h.length & 0xff);
             out.write(h.length >>> 8);

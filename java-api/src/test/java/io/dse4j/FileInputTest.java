@@ -1,0 +1,148 @@
+package io.dse4j;
+
+import io.dse4j.io.MatrixFile;
+import io.dse4j.io.MatrixFiles;
+import io.dse4j.io.NpyWriter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Measures on a file read only the rows they use, and the result is the one computed on the whole matrix in memory:
+ * the subsample is chosen from the row count with the same seed before anything is read. The subsample itself is
+ * the partial Fisher–Yates shuffle it always was, whichever bookkeeping (array or hash map) draws it.
+ */
+class FileInputTest {
+
+    private static DiffusionSpectralEntropy dse;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void open() {
+        dse = DiffusionSpectralEntropy.builder().backend(TestBackend.required()).maxN(150).seed(7).build();
+        TestBackend.assertInUse(dse.selection());
+    }
+
+    @AfterAll
+    static void close() {
+        dse.close();
+    }
+
+    private static double[] gaussian(int n, int d, long seed) {
+        Random r = new Random(seed);
+        double[] x = new double[n * d];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextGaussian() * 4;
+        }
+        return x;
+    }
+
+    @Test
+    void dseOfAFileLargerThanMaxNEqualsDseOfTheWholeMatrix() throws IOException {
+        double[] x = gaussian(400, 6, 1);
+        Path file = dir.resolve("z.npy");
+        NpyWriter.writeDoubles(file, x, 400, 6);
+        MatrixFile opened = MatrixFiles.open(file, null);
+        DseResult fromFile = dse.compute(opened);
+        DseResult inMemory = dse.compute(x, 400, 6);
+        assertEquals(inMemory.entropy(), fromFile.entropy(), 0.0);
+        assertEquals(150, fromFile.n());
+        assertEquals(400, fromFile.inputRows());
+        assertArrayEquals(inMemory.spectrum().eigenvalues(), fromFile.spectrum().eigenvalues(), 0.0);
+        // A file within maxN is read whole.
+        Path small = dir.resolve("small.npy");
+        NpyWriter.writeDoubles(small, Arrays.copyOf(x, 100 * 6), 100, 6);
+        assertEquals(dse.compute(Arrays.copyOf(x, 600), 100, 6).entropy(),
+                dse.compute(MatrixFiles.open(small, null)).entropy(), 0.0);
+    }
+
+    @Test
+    void theOtherMeasuresOfAFileEqualThoseOfTheWholeMatrix() throws IOException {
+        double[] x = gaussian(300, 4, 2);
+        Path file = dir.resolve("a.npy");
+        NpyWriter.writeDoubles(file, x, 300, 4);
+        MatrixFile opened = MatrixFiles.open(file, null);
+        Matrix whole = Matrix.ofRowMajor(x, 300, 4);
+        DiffusionSpectralEntropy.Builder options = DiffusionSpectralEntropy.builder()
+                .backend(TestBackend.required()).maxN(120).seed(3);
+        for (AdjacencySpectralEntropy.Variant variant : AdjacencySpectralEntropy.Variant.values()) {
+            try (AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.open(variant, options)) {
+                DseResult fromFile = ase.compute(opened);
+                assertEquals(ase.compute(whole).entropy(), fromFile.entropy(), 0.0, variant.toString());
+                assertEquals(300, fromFile.inputRows(), variant.toString());
+                assertEquals(120, fromFile.n(), variant.toString());
+            }
+        }
+        try (MatrixEntryEntropy mee = MatrixEntryEntropy.open(options)) {
+            assertEquals(mee.compute(whole), mee.compute(opened), 0.0);
+        }
+    }
+
+    /** The sampler as it was before the hash-map bookkeeping: a full array of n positions. */
+    private static int[] arraySample(SplittableRandom random, int n, int k) {
+        int[] pool = new int[n];
+        Arrays.setAll(pool, i -> i);
+        for (int i = 0; i < k; i++) {
+            int j = i + random.nextInt(n - i);
+            int swap = pool[i];
+            pool[i] = pool[j];
+            pool[j] = swap;
+        }
+        return Arrays.copyOf(pool, k);
+    }
+
+    @Test
+    void theSubsampleIsTheSameWhateverTheBookkeeping() {
+        SplittableRandom sizes = new SplittableRandom(11);
+        for (int trial = 0; trial < 300; trial++) {
+            int n = 2 + sizes.nextInt(trial < 150 ? 60 : 50_000);
+            int k = 1 + sizes.nextInt(Math.min(n, trial % 3 == 0 ? n : 40));
+            long seed = sizes.nextLong();
+            assertArrayEquals(arraySample(new SplittableRandom(seed), n, k),
+                    DiffusionSpectralEntropy.sample(new SplittableRandom(seed), n, k), "n=" + n + " k=" + k);
+        }
+    }
+
+    @Test
+    void aSubsampleOfHundredsOfMillionsOfRowsNeedsMemoryForTheSubsampleOnly() {
+        // An array of 2^31 − 1 positions would be 8 GiB; the draw keeps only the positions it has touched.
+        int[] rows = DiffusionSpectralEntropy.subsample(Integer.MAX_VALUE, 1000, 0);
+        assertEquals(1000, rows.length);
+        assertEquals(1000, Arrays.stream(rows).distinct().count());
+        assertTrue(rows[0] >= 0 && rows[999] < Integer.MAX_VALUE);
+    }
+
+    @Test
+    void finiteValuesWhoseSquaredDistancesOverflowAreRefusedForThePrecision() {
+        double[] far = gaussian(20, 3, 5);
+        far[7] = 1e300;
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> dse.compute(far, 20, 3));
+        assertEquals("matrix", e.argument());
+        assertTrue(e.getMessage().contains("values too large for the squared distances in f64: row 2 (0-based)"),
+                e.getMessage());
+        // 1e20 squares to 1e40: fine in double, beyond float.
+        double[] large = gaussian(20, 3, 6);
+        large[4] = 1e20;
+        try (DiffusionSpectralEntropy f32 = DiffusionSpectralEntropy.builder().backend(TestBackend.required())
+                .precision(Precision.F32).build()) {
+            e = assertThrows(InvalidInputException.class, () -> f32.compute(large, 20, 3));
+            assertTrue(e.getMessage().contains("in f32: row 1 (0-based)"), e.getMessage());
+            assertTrue(e.getMessage().contains("use precision f64"), e.getMessage());
+        }
+        assertTrue(Double.isFinite(dse.compute(large, 20, 3).entropy()));
+    }
+}
