@@ -14,6 +14,10 @@ import java.io.IOException;
  * eigenvalues come from a general eigensolver — cuSOLVER's Xgeev on the GPU when it has it, else the CPU's, which the
  * selection then says — and p uses their complex moduli. Subsampling beyond maxN
  * is as for DSE.
+ *
+ * <p>An instance holds a backend until {@link #close()}; afterwards {@link #compute} throws
+ * {@link IllegalStateException} ("this AdjacencySpectralEntropy is closed"). Interrupting the computing thread
+ * stops it with {@link ComputationInterruptedException}, as for {@link DiffusionSpectralEntropy}.
  */
 public final class AdjacencySpectralEntropy implements AutoCloseable {
 
@@ -33,6 +37,7 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
     private final int maxN;
     private final long seed;
     private final double sigma;
+    private volatile boolean closed;
 
     private AdjacencySpectralEntropy(DiffusionSpectralEntropy engine, Variant variant, int knn, int maxN, long seed,
                                      double sigma) {
@@ -67,6 +72,7 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
 
     /** ASE of the rows of {@code x} (subsampled beyond maxN); the result's entropy is at t = 1 by definition. */
     public DseResult compute(Matrix x) {
+        checkOpen();
         if (x == null || x.rows() < 2 || x.cols() < 1) {
             throw new InvalidInputException("matrix", "needs at least 2 rows and 1 column");
         }
@@ -79,6 +85,7 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
      * {@link #compute(Matrix)} takes), in memory O(maxN·D) whatever the file's size.
      */
     public DseResult compute(MatrixFile file) throws IOException {
+        checkOpen();
         Matrix x = DiffusionSpectralEntropy.readUsedRows(file, maxN, seed);
         if (x.rows() < 2 || x.cols() < 1) {
             throw new InvalidInputException("matrix", "needs at least 2 rows and 1 column");
@@ -88,6 +95,7 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
 
     /** ASE of each row set, as one batch through the backend (Gaussian and anisotropic variants). */
     double[] entropiesOfRows(Matrix x, java.util.List<int[]> rowSets) {
+        checkOpen();
         if (variant == Variant.KNN) {
             double[] out = new double[rowSets.size()];
             for (int i = 0; i < out.length; i++) {
@@ -103,6 +111,7 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
      * count the result reports as its input's (the file's, when {@code x} holds only the rows read from one).
      */
     DseResult computeRows(Matrix x, int[] rows, int inputRows) {
+        checkOpen();
         if (variant != Variant.KNN) {
             DseResult r = rows == null ? engine.compute(x) : engine.computeRows(x, rows);
             return inputRows == r.inputRows() ? r : new DseResult(r.entropy(), r.n(), inputRows, r.d(), r.sigma(),
@@ -130,8 +139,16 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
         return engine.selection();
     }
 
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this AdjacencySpectralEntropy is closed");
+        }
+    }
+
+    /** Releases the backend; idempotent. Afterwards {@link #compute} throws {@link IllegalStateException}. */
     @Override
     public void close() {
+        closed = true;
         engine.close();
     }
 }

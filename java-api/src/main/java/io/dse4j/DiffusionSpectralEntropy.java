@@ -39,7 +39,11 @@ import java.util.SplittableRandom;
  * }</pre>
  *
  * <p>An instance holds its backend (threads, and device handles for the GPU) until {@link #close()}; it is safe
- * for concurrent use.
+ * for concurrent use. After {@code close()} every compute method throws {@link IllegalStateException}
+ * ("this DiffusionSpectralEntropy is closed").
+ *
+ * <p>Interrupting the thread that runs a computation stops it soon after (the backends check at block boundaries)
+ * with {@link ComputationInterruptedException}, the thread's interrupt status still set; the instance stays usable.
  */
 public final class DiffusionSpectralEntropy implements AutoCloseable {
 
@@ -63,6 +67,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     private final EigenBackend backend;
     /** The CPU backend that an auto selection falls back to when a problem does not fit the GPU; opened on need. */
     private EigenBackend fallback;
+    private volatile boolean closed;
 
     private DiffusionSpectralEntropy(Builder b, int threads, BackendSelection selection, EigenBackend backend) {
         this.threads = threads;
@@ -108,6 +113,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
 
     /** DSE of the rows of {@code x}; more than maxN rows are first subsampled (see {@link Builder#maxN}). */
     public DseResult compute(Matrix x) {
+        checkOpen();
         checkShape(x);
         int[] rows = x.rows() > maxN ? subsample(x.rows(), maxN, seed) : null;
         return run(x, rows, x.rows());
@@ -121,6 +127,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
      * @throws io.dse4j.io.MatrixFileException when the file's data cannot be read (truncated, corrupt)
      */
     public DseResult compute(MatrixFile file) throws IOException {
+        checkOpen();
         Matrix x = readUsedRows(file, maxN, seed);
         return run(x, null, file.rows());
     }
@@ -135,21 +142,25 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
 
     /** DSE of {@code x[i]}, one point per row. */
     public DseResult compute(double[][] x) {
+        checkOpen();
         return compute(Matrix.of(x));
     }
 
     /** DSE of {@code x[i]}, one point per row, in single precision. */
     public DseResult compute(float[][] x) {
+        checkOpen();
         return compute(Matrix.of(x));
     }
 
     /** DSE of a row-major n×d array. */
     public DseResult compute(double[] rowMajor, int n, int d) {
+        checkOpen();
         return compute(Matrix.ofRowMajor(rowMajor, n, d));
     }
 
     /** DSE of a row-major n×d array in single precision. */
     public DseResult compute(float[] rowMajor, int n, int d) {
+        checkOpen();
         return compute(Matrix.ofRowMajor(rowMajor, n, d));
     }
 
@@ -158,6 +169,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
      * elsewhere (for example the one the reference's {@code random.sample} chose).
      */
     public DseResult computeRows(Matrix x, int[] rows) {
+        checkOpen();
         if (rows == null) {
             throw new InvalidInputException("rows", "must not be null");
         }
@@ -211,6 +223,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
      * CPU when the backend was chosen automatically.
      */
     double[] entropiesOfRows(Matrix x, List<int[]> rowSets, double time) {
+        checkOpen();
         checkShape(x);
         Points points = gather(x, null, precision);
         List<KernelSpectrum> spectra;
@@ -239,6 +252,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     }
 
     Moduli knnModuli(Points points, int k) {
+        checkOpen();
         double[] moduli = null;
         String reason = null;
         try {
@@ -265,6 +279,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
      * the backend; as {@link #compute}, a problem that does not fit the GPU runs on the CPU under auto.
      */
     double matrixEntryEntropy(Matrix x, int[] rows) {
+        checkOpen();
         checkShape(x);
         int[] chosen = rows != null ? rows : x.rows() > maxN ? subsample(x.rows(), maxN, seed) : null;
         Points points = gather(x, chosen, precision);
@@ -388,15 +403,22 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     }
 
     private synchronized EigenBackend cpuFallback() {
+        checkOpen();
         if (fallback == null) {
             fallback = CpuBackends.open(threads);
         }
         return fallback;
     }
 
-    /** Releases the backend (worker threads; device handles and memory for the GPU). Idempotent. */
+    /**
+     * Releases the backend (worker threads; device handles and memory for the GPU). Idempotent. Afterwards every
+     * compute method throws {@link IllegalStateException}. A computation running meanwhile on another thread is not
+     * corrupted: it finishes normally (the GPU backend's close waits for it; the CPU backend's threads stop when it
+     * has returned) or, had it not reached the backend yet, fails with {@link IllegalStateException}.
+     */
     @Override
     public void close() {
+        closed = true;
         try {
             backend.close();
         } finally {
@@ -405,6 +427,13 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
                     fallback.close();
                 }
             }
+        }
+    }
+
+    /** Throws {@link IllegalStateException} once {@link #close()} has been called. */
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this DiffusionSpectralEntropy is closed");
         }
     }
 

@@ -11,10 +11,15 @@ import java.io.IOException;
  * P = D⁻¹K taken as one distribution, pᵢⱼ = |Pᵢⱼ| / Σ|P| + ε over all N² entries. No eigenvalues are involved:
  * on the GPU, K is built on the device and the N² entries are reduced there. Inputs beyond maxN rows are subsampled as
  * for DSE.
+ *
+ * <p>An instance holds a backend until {@link #close()}; afterwards {@link #compute} throws
+ * {@link IllegalStateException} ("this MatrixEntryEntropy is closed"). Interrupting the computing thread stops it
+ * with {@link ComputationInterruptedException}, as for {@link DiffusionSpectralEntropy}.
  */
 public final class MatrixEntryEntropy implements AutoCloseable {
 
     private final DiffusionSpectralEntropy engine;
+    private volatile boolean closed;
 
     private MatrixEntryEntropy(DiffusionSpectralEntropy engine) {
         this.engine = engine;
@@ -27,6 +32,7 @@ public final class MatrixEntryEntropy implements AutoCloseable {
 
     /** The matrix-entry entropy of the rows of {@code x} (subsampled beyond maxN), in bits. */
     public double compute(Matrix x) {
+        checkOpen();
         return engine.matrixEntryEntropy(x, null);
     }
 
@@ -35,6 +41,7 @@ public final class MatrixEntryEntropy implements AutoCloseable {
      * maxN, the same rows {@link #compute(Matrix)} takes), in memory O(maxN·D) whatever the file's size.
      */
     public double compute(MatrixFile file) throws IOException {
+        checkOpen();
         return engine.matrixEntryEntropy(DiffusionSpectralEntropy.readUsedRows(file, engine.maxN(), engine.seed()),
                 null);
     }
@@ -44,8 +51,16 @@ public final class MatrixEntryEntropy implements AutoCloseable {
         return engine.selection();
     }
 
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this MatrixEntryEntropy is closed");
+        }
+    }
+
+    /** Releases the backend; idempotent. Afterwards {@link #compute} throws {@link IllegalStateException}. */
     @Override
     public void close() {
+        closed = true;
         engine.close();
     }
 

@@ -26,6 +26,10 @@ import java.util.TreeMap;
  * the reference's {@code random.sample} (which also re-seeds for every class); {@link #compute(Matrix, int[], int[][][])}
  * replays any given subsets exactly. A class with a single row is skipped with a warning: in the reference both of
  * its entropies are those of one point, so its term is exactly 0.
+ *
+ * <p>An instance holds a backend until {@link #close()}; afterwards every compute method throws
+ * {@link IllegalStateException} ("this MutualInformation is closed"). Interrupting the computing thread stops it
+ * with {@link ComputationInterruptedException}, as for {@link DiffusionSpectralEntropy}.
  */
 public final class MutualInformation implements AutoCloseable {
 
@@ -78,6 +82,7 @@ public final class MutualInformation implements AutoCloseable {
     private final int threads;
     private final DiffusionSpectralEntropy dse;
     private final AdjacencySpectralEntropy ase;
+    private volatile boolean closed;
 
     private MutualInformation(Builder b) {
         this.measure = b.measure;
@@ -102,6 +107,7 @@ public final class MutualInformation implements AutoCloseable {
 
     /** MI between Z (N×D) and a reference Y (N×1 or N×D′), classified as {@link ReferenceClasses#of} does. */
     public MiResult compute(Matrix z, Matrix y) {
+        checkOpen();
         checkZ(z);
         if (y == null || y.rows() != z.rows()) {
             throw new InvalidInputException("reference", "Z has " + z.rows() + " rows but the reference has "
@@ -113,6 +119,7 @@ public final class MutualInformation implements AutoCloseable {
 
     /** MI between Z and precomputed class labels, one per row of Z. */
     public MiResult compute(Matrix z, int[] labels) {
+        checkOpen();
         checkZ(z);
         checkLabels(z, labels);
         return run(z, labels, null, "precomputed");
@@ -123,12 +130,19 @@ public final class MutualInformation implements AutoCloseable {
      * ascending label order, each as many rows as the class. For replaying another implementation's draws.
      */
     public MiResult compute(Matrix z, int[] labels, int[][][] subsets) {
+        checkOpen();
         checkZ(z);
         checkLabels(z, labels);
         if (subsets == null) {
             throw new InvalidInputException("subsets", "must not be null");
         }
         return run(z, labels, subsets, "precomputed");
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this MutualInformation is closed");
+        }
     }
 
     private static void checkZ(Matrix z) {
@@ -251,6 +265,7 @@ public final class MutualInformation implements AutoCloseable {
         boolean parallel = threads > 1;
         if (!parallel) {
             for (var task : tasks) {
+                io.dse4j.spi.Cancellation.checkInterrupted();
                 try {
                     task.call();
                 } catch (RuntimeException e) {
@@ -274,10 +289,11 @@ public final class MutualInformation implements AutoCloseable {
                 }
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ComputationException("interrupted", e);
+            throw io.dse4j.spi.Cancellation.interrupted(e);
         } finally {
+            // Interrupts what still runs (after a failure or an interrupt) and waits for it: no task outlives this.
             pool.shutdownNow();
+            pool.close();
         }
         return out;
     }
@@ -311,8 +327,10 @@ public final class MutualInformation implements AutoCloseable {
         return subset;
     }
 
+    /** Releases the backend; idempotent. Afterwards every compute method throws {@link IllegalStateException}. */
     @Override
     public void close() {
+        closed = true;
         try {
             dse.close();
         } finally {

@@ -7,7 +7,10 @@ import io.dse4j.Precision;
  * purpose, so that a GPU implementation keeps the kernel matrix on the device and hands back only N eigenvalues.
  *
  * <p>Implementations are safe for concurrent callers and release everything they hold on {@link #close()}, which
- * is idempotent.
+ * is idempotent; afterwards every method that computes throws {@link IllegalStateException}, while a computation
+ * already running finishes. A computation is cancelled by interrupting its calling thread: implementations call
+ * {@link Cancellation#checkInterrupted()} at the block boundaries of their long stages and throw
+ * {@link io.dse4j.ComputationInterruptedException}, with the interrupt status set and nothing held.
  */
 public interface EigenBackend extends AutoCloseable {
 

@@ -3,6 +3,7 @@ package io.dse4j.internal.cpu;
 import io.dse4j.ComputationException;
 import io.dse4j.InvalidInputException;
 import io.dse4j.Precision;
+import io.dse4j.spi.Cancellation;
 import io.dse4j.spi.EigenBackend;
 import io.dse4j.spi.KernelKind;
 import io.dse4j.spi.KernelSpectrum;
@@ -13,6 +14,11 @@ import io.dse4j.spi.StageClock;
  * The pure-Java backend: blocked Gram matrix → kernel in place → blocked Householder tridiagonalisation →
  * Pal–Walker–Kahan QL, all on one N×N array in the working precision (double[] for f64, float[] for f32) plus
  * O(N·(D + block)) workspace.
+ *
+ * <p>Lifetime: after {@link #close()} every computing method throws {@link IllegalStateException}. A computation
+ * already running when {@code close()} is called finishes normally; the worker threads are shut down when the last
+ * one has returned ({@code close()} itself does not wait). Interrupting the calling thread stops a computation at
+ * its next block boundary with {@link io.dse4j.ComputationInterruptedException} (see {@link Cancellation}).
  */
 final class CpuBackend implements EigenBackend {
 
@@ -20,8 +26,34 @@ final class CpuBackend implements EigenBackend {
     static final int MAX_N = 46_340;
 
     private final Workers workers;
+    /** Guards {@link #running} and {@link #closed}. */
+    private final Object lifecycle = new Object();
+    /** Computations between {@link #begin()} and {@link #end()}. */
+    private int running;
+    private boolean closed;
+
     CpuBackend(int threads) {
         this.workers = new Workers(threads);
+    }
+
+    /** Registers a computation; throws when the backend is closed. Every call is paired with {@link #end()}. */
+    private void begin() {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("this CPU backend is closed");
+            }
+            running++;
+        }
+    }
+
+    /** Ends a computation; the last one to end after {@link #close()} shuts the workers down. */
+    private void end() {
+        synchronized (lifecycle) {
+            running--;
+            if (closed && running == 0) {
+                workers.close();
+            }
+        }
     }
 
     @Override
@@ -38,6 +70,17 @@ final class CpuBackend implements EigenBackend {
     @Override
     public KernelSpectrum kernelSpectrum(Points points, KernelKind kind, double sigma, Precision precision,
                                          boolean eigenvectors) {
+        begin();
+        try {
+            return spectrum(points, kind, sigma, precision, eigenvectors);
+        } finally {
+            end();
+        }
+    }
+
+    private KernelSpectrum spectrum(Points points, KernelKind kind, double sigma, Precision precision,
+                                    boolean eigenvectors) {
+        Cancellation.checkInterrupted();
         return precision == Precision.F32
                 ? kernelSpectrum(points, kind, sigma, VectorOps.f32(), eigenvectors)
                 : kernelSpectrum(points, kind, sigma, VectorOps.f64(), eigenvectors);
@@ -59,9 +102,11 @@ final class CpuBackend implements EigenBackend {
         DiffusionKernel<A> kernel = new DiffusionKernel<>(ops, workers);
         kernel.gram(points.values(), n, points.dims(), a);
         clock.lap("distances");
+        Cancellation.checkInterrupted();
         kernel.normalise(a, n, DiffusionKernel.squaredNorms(points.values(), n, points.dims()), sigma,
                 kind == KernelKind.DIFFUSION);
         clock.lap("kernel");
+        Cancellation.checkInterrupted();
         try {
             if (eigenvectors) {
                 SymmetricEigenvectors.Decomposition decomposition =
@@ -79,21 +124,38 @@ final class CpuBackend implements EigenBackend {
     /**
      * The batch side by side: as many problems at once as there are threads, on threads of their own (not the
      * worker pool, whose threads each problem's own loops use), so small problems need not split their few columns.
-     * A problem's result does not depend on which thread ran it.
+     * A problem's result does not depend on which thread ran it. Interrupting the caller cancels the problems not yet
+     * started and interrupts the running ones, which stop at their next block boundary before this returns.
      */
     @Override
     public java.util.List<KernelSpectrum> kernelSpectra(Points points, java.util.List<int[]> rowSets, KernelKind kind,
                                                        double sigma, Precision precision) {
+        begin();
+        try {
+            return spectra(points, rowSets, kind, sigma, precision);
+        } finally {
+            end();
+        }
+    }
+
+    private java.util.List<KernelSpectrum> spectra(Points points, java.util.List<int[]> rowSets, KernelKind kind,
+                                                   double sigma, Precision precision) {
         int lanes = Math.min(workers.threads(), rowSets.size());
+        java.util.List<KernelSpectrum> out = new java.util.ArrayList<>();
         if (lanes <= 1) {
-            return EigenBackend.super.kernelSpectra(points, rowSets, kind, sigma, precision);
+            for (int[] rows : rowSets) {
+                Cancellation.checkInterrupted();
+                out.add(spectrum(points.subset(rows), kind, sigma, precision, false));
+            }
+            return out;
         }
         java.util.List<java.util.concurrent.Callable<KernelSpectrum>> problems = new java.util.ArrayList<>();
         for (int[] rows : rowSets) {
-            problems.add(() -> kernelSpectrum(points.subset(rows), kind, sigma, precision, false));
+            problems.add(() -> spectrum(points.subset(rows), kind, sigma, precision, false));
         }
+        // On interruption invokeAll cancels every task (interrupting the running ones); closing the pool then waits
+        // for them, so no lane outlives this call.
         try (var pool = java.util.concurrent.Executors.newFixedThreadPool(lanes)) {
-            java.util.List<KernelSpectrum> out = new java.util.ArrayList<>();
             for (var future : pool.invokeAll(problems)) {
                 out.add(future.get());
             }
@@ -104,22 +166,31 @@ final class CpuBackend implements EigenBackend {
             }
             throw new ComputationException("a batched eigenproblem failed", e.getCause());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ComputationException("interrupted", e);
+            throw Cancellation.interrupted(e);
         }
     }
 
     @Override
     public double[] knnAdjacencyEigenvalueModuli(Points points, int k) {
-        checkMemory(points.n(), Precision.F64, true);
-        return CpuBackends.knnAdjacencyEigenvalueModuli(points, k);
+        begin();
+        try {
+            checkMemory(points.n(), Precision.F64, true);
+            return CpuBackends.knnAdjacencyEigenvalueModuli(points, k);
+        } finally {
+            end();
+        }
     }
 
     /** Computed in double whatever the precision: it needs one N×N pass and no eigensolver. */
     @Override
     public double matrixEntryEntropy(Points points, double sigma, Precision precision) {
-        checkMemory(points.n(), Precision.F64, false);
-        return CpuBackends.matrixEntryEntropy(points, sigma, workers.threads());
+        begin();
+        try {
+            checkMemory(points.n(), Precision.F64, false);
+            return CpuBackends.matrixEntryEntropy(points, sigma, workers.threads());
+        } finally {
+            end();
+        }
     }
 
     private static long bytesPerElement(Precision precision) {
@@ -145,8 +216,17 @@ final class CpuBackend implements EigenBackend {
         }
     }
 
+    /** Idempotent; does not wait for running computations (see the class comment). */
     @Override
     public void close() {
-        workers.close();
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (running == 0) {
+                workers.close();
+            }
+        }
     }
 }

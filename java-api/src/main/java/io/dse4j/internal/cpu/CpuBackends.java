@@ -1,5 +1,6 @@
 package io.dse4j.internal.cpu;
 
+import io.dse4j.spi.Cancellation;
 import io.dse4j.spi.EigenBackend;
 
 /** Opens the pure-Java backend. The only public entry point of this package. */
@@ -11,7 +12,7 @@ public final class CpuBackends {
     /**
      * The reference's matrix-entry entropy of the points: P = D⁻¹K (K the symmetric diffusion kernel, D its row
      * sums), pᵢⱼ = |Pᵢⱼ| / Σ|P| + ε over all N² entries, H = −Σ pᵢⱼ·log₂ pᵢⱼ. O(N²) work on one N×N array; no
-     * eigenvalues.
+     * eigenvalues. Interrupting the calling thread stops it ({@link io.dse4j.ComputationInterruptedException}).
      */
     public static double matrixEntryEntropy(io.dse4j.spi.Points points, double sigma, int threads) {
         int n = points.n();
@@ -27,6 +28,7 @@ public final class CpuBackends {
         // Row sums of the full symmetric K from its lower triangle.
         double[] rowSums = new double[n];
         for (int j = 0; j < n; j++) {
+            Cancellation.checkInterrupted();
             for (int i = j; i < n; i++) {
                 double k = a[i + j * n];
                 rowSums[j] += k;
@@ -38,6 +40,7 @@ public final class CpuBackends {
         // Σ|P| (= N up to rounding), then the entropy; each off-diagonal K entry appears as P(i,j) and P(j,i).
         double total = 0;
         for (int j = 0; j < n; j++) {
+            Cancellation.checkInterrupted();
             for (int i = j; i < n; i++) {
                 double k = Math.abs(a[i + j * n]);
                 total += k / rowSums[i];
@@ -48,6 +51,7 @@ public final class CpuBackends {
         }
         double entropy = 0;
         for (int j = 0; j < n; j++) {
+            Cancellation.checkInterrupted();
             for (int i = j; i < n; i++) {
                 double k = Math.abs(a[i + j * n]);
                 entropy += plogp(k / rowSums[i] / total);
@@ -87,6 +91,7 @@ public final class CpuBackends {
         double[][] adjacency = new double[n][n];
         double[] d2 = new double[n];
         for (int i = 0; i < n; i++) {
+            Cancellation.checkInterrupted();
             for (int j = 0; j < n; j++) {
                 double sum = 0;
                 for (int c = 0; c < dims; c++) {

@@ -1,5 +1,7 @@
 package io.dse4j.internal.cpu;
 
+import io.dse4j.spi.Cancellation;
+
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -18,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The Gaussian's constant 1/(σ√2π) cancels in K, so it is left out: this keeps every degree ≥ 1 (the diagonal
  * of G is exactly 1), so a σ so small that every off-diagonal entry underflows gives K = I, whose DSE is log₂ n,
  * instead of 0/0.
+ *
+ * <p>Both stages check for cancellation ({@link Cancellation#checkInterrupted()}) once per row block or column.
  */
 final class DiffusionKernel<A> {
 
@@ -46,6 +50,7 @@ final class DiffusionKernel<A> {
         workers.run(workers.partsFor((double) n * n * dims), t -> {
             double[] segment = new double[ROW_BLOCK];
             for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) {
+                Cancellation.checkInterrupted();
                 int block = blocks - 1 - b;
                 int r0 = block * ROW_BLOCK;
                 int r1 = Math.min(n, r0 + ROW_BLOCK);
@@ -84,6 +89,7 @@ final class DiffusionKernel<A> {
             double[] degrees = partialDegrees[t];
             double[] column = new double[n];
             for (int j = bounds[t]; j < bounds[t + 1]; j++) {
+                Cancellation.checkInterrupted();
                 int m = n - j;
                 ops.load(a, j * n + j, column, m);
                 double nj = norms[j];
@@ -114,6 +120,7 @@ final class DiffusionKernel<A> {
         workers.run(parts, t -> {
             double[] column = new double[n];
             for (int j = bounds[t]; j < bounds[t + 1]; j++) {
+                Cancellation.checkInterrupted();
                 int m = n - j;
                 ops.load(a, j * n + j, column, m);
                 double rj = rootInverse[j];

@@ -1,5 +1,7 @@
 package io.dse4j.internal.cpu;
 
+import io.dse4j.spi.Cancellation;
+
 /**
  * All eigenvalues of a dense real (non-symmetric) matrix: Householder reduction to upper Hessenberg form
  * (Golub &amp; Van Loan, 4th ed., Algorithm 7.4.2), then the Francis implicit double-shift QR iteration with
@@ -20,6 +22,8 @@ final class GeneralEigenvalues {
      * parts.
      *
      * @throws ArithmeticException if the QR iteration does not converge in 100 iterations per eigenvalue
+     * @throws io.dse4j.ComputationInterruptedException if the calling thread is interrupted (checked per reflector
+     *                                                  of the reduction and per QR iteration)
      */
     static double[][] eigenvalues(double[][] a) {
         int n = a.length;
@@ -45,6 +49,7 @@ final class GeneralEigenvalues {
         int n = a.length;
         double[] v = new double[n];
         for (int k = 0; k < n - 2; k++) {
+            Cancellation.checkInterrupted();
             double scale = 0;
             for (int i = k + 1; i < n; i++) {
                 scale = Math.max(scale, Math.abs(a[i][k]));
@@ -117,6 +122,7 @@ final class GeneralEigenvalues {
             int iterations = 0;
             int l;
             do {
+                Cancellation.checkInterrupted();
                 // Look for a single small subdiagonal element: negligible next to its diagonal neighbours, or below
                 // eps·‖H‖ — the absolute test lets blocks of (near-)zero, defective eigenvalues, which a k-NN
                 // adjacency has in numbers, deflate instead of converging only linearly.

@@ -1,5 +1,7 @@
 package io.dse4j.internal.cpu;
 
+import io.dse4j.spi.Cancellation;
+
 /**
  * Eigenvalues and eigenvectors of a dense real symmetric matrix: the blocked {@link TridiagonalReduction}, then
  * Q formed explicitly from its Householder reflectors (LAPACK {@code dorgtr}, backward accumulation: Golub &amp; Van
@@ -32,6 +34,8 @@ final class SymmetricEigenvectors<A> {
      * Decomposes the symmetric matrix held in the lower triangle of {@code a} (column-major, n×n; destroyed).
      *
      * @throws ArithmeticException if the QL iteration does not converge
+     * @throws io.dse4j.ComputationInterruptedException if the calling thread is interrupted (checked per panel,
+     *                                                  reflector, QL sweep and sorted column)
      */
     Decomposition decompose(A a, int n) {
         double[] d = new double[n];
@@ -53,6 +57,7 @@ final class SymmetricEigenvectors<A> {
         }
         double[] v = new double[n];
         for (int j = n - 2; j >= 0; j--) {
+            Cancellation.checkInterrupted();
             if (tau[j] == 0.0) {
                 continue;
             }
@@ -91,6 +96,7 @@ final class SymmetricEigenvectors<A> {
         for (int l = 0; l < n; l++) {
             int iterations = 0;
             while (true) {
+                Cancellation.checkInterrupted();
                 int m = l;
                 for (; m < n - 1; m++) {
                     if (Math.abs(e[m]) <= EPS * norm) {
@@ -149,6 +155,7 @@ final class SymmetricEigenvectors<A> {
     /** Selection sort of the eigenvalues with their columns: O(n²) swaps of columns at most n. */
     private static void sortAscending(double[] d, double[] z, int n) {
         for (int i = 0; i < n - 1; i++) {
+            Cancellation.checkInterrupted();
             int k = i;
             for (int j = i + 1; j < n; j++) {
                 if (d[j] < d[k]) {

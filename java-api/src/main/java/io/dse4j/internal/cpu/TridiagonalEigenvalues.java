@@ -1,5 +1,7 @@
 package io.dse4j.internal.cpu;
 
+import io.dse4j.spi.Cancellation;
+
 import java.util.Arrays;
 
 /**
@@ -26,6 +28,7 @@ final class TridiagonalEigenvalues {
      * Overwrites {@code d[0..n)} with the eigenvalues in ascending order; {@code e[0..n-1)} is destroyed.
      *
      * @throws ArithmeticException if the iteration does not converge within 30·n sweeps
+     * @throws io.dse4j.ComputationInterruptedException if the calling thread is interrupted (checked every sweep)
      */
     static void solve(double[] d, double[] e, int n) {
         for (int i = 0; i < n; i++) {
@@ -79,6 +82,7 @@ final class TridiagonalEigenvalues {
     /** Root-free QL sweeps on the block [l, lend] whose off-diagonal holds squares. Returns the iteration count. */
     private static int qlBlock(double[] d, double[] e, int l, int lend, int iterations, int maxIterations) {
         while (l <= lend) {
+            Cancellation.checkInterrupted();
             int m = l;
             for (; m < lend; m++) {
                 if (Math.abs(e[m]) <= EPS2 * Math.abs(d[m] * d[m + 1]) || e[m] < SAFMIN) {

@@ -1,5 +1,7 @@
 package io.dse4j.internal.cpu;
 
+import io.dse4j.spi.Cancellation;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +22,9 @@ import java.util.List;
  * part of the Householder vector v_j (v_j[j+1] = 1 implied, v_j[j+2..n) stored in rows j+2..n of column j) with
  * {@code tau[j]}, so that Q = H_0·H_1·…·H_{n-2} with H_j = I − tau_j·v_j·v_jᵀ. The strict upper triangle is
  * overwritten with meaningless values.
+ *
+ * <p>Cancellation is checked ({@link Cancellation#checkInterrupted()}) before each panel, each column of a panel
+ * and each row chunk of the update; an interrupted reduction leaves {@code a} partly reduced.
  */
 final class TridiagonalReduction<A> {
 
@@ -57,6 +62,7 @@ final class TridiagonalReduction<A> {
         }
         double[] coefficients = new double[2 * nb];
         for (int kb = 0; kb < n - 1; kb += nb) {
+            Cancellation.checkInterrupted();
             int width = Math.min(nb, n - 1 - kb);
             reducePanel(a, n, kb, width, e, tau, w, partial, coefficients);
             int trailing = kb + width;
@@ -76,6 +82,7 @@ final class TridiagonalReduction<A> {
     private void reducePanel(A a, int n, int kb, int width, double[] e, double[] tau, A w, List<A> partial,
                              double[] coefficients) {
         for (int i = 0; i < width; i++) {
+            Cancellation.checkInterrupted();
             int c = kb + i;
             int col = c * n;
             // Bring column c up to date with the panel's earlier reflectors: A(c:n, c) -= V·W(c,:)ᵀ + W·V(c,:)ᵀ.
@@ -180,6 +187,7 @@ final class TridiagonalReduction<A> {
             // Rows in chunks, so that the chunk of V and W (2·width·ROW_CHUNK doubles) stays in L2 while every
             // column group of this worker passes over it.
             for (int rowStart = firstColumn; rowStart < n; rowStart += ROW_CHUNK) {
+                Cancellation.checkInterrupted();
                 int rowEnd = Math.min(n, rowStart + ROW_CHUNK);
                 for (int g = bounds[t]; g < bounds[t + 1]; g++) {
                     int j = s + 4 * g;

@@ -1,13 +1,25 @@
 package io.dse4j.internal.cpu;
 
+import io.dse4j.ComputationInterruptedException;
+import io.dse4j.spi.Cancellation;
+
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.function.IntConsumer;
 
 /**
  * A fixed set of worker threads for the CPU backend's data-parallel loops. Work is split into as many parts as
  * there are threads; the calling thread runs part 0 itself so that a single-threaded configuration never hands
  * work to another thread.
+ *
+ * <p>Cancellation: each {@link #run} is one cancellable unit. While a worker runs one of its parts it is
+ * {@link Cancellation.OnBehalf on behalf of} the calling thread, so the part's {@link Cancellation#checkInterrupted()}
+ * calls stop it once the caller is interrupted. The caller waits interruptibly: an interrupt that arrives while it
+ * waits (which {@link ForkJoinTask#join()} would hide until the end) marks the run cancelled for its parts, sets the
+ * caller's interrupt status again and waits on. {@code run} returns only when every part has stopped, so no part
+ * outlives the call and the pool stays usable.
  */
 final class Workers implements AutoCloseable {
 
@@ -29,15 +41,49 @@ final class Workers implements AutoCloseable {
         }
         this.threads = threads;
         this.grain = grain;
-        this.pool = threads == 1 ? null : new ForkJoinPool(threads - 1);
+        this.pool = threads == 1 ? null : new ForkJoinPool(threads - 1, Worker::new, null, false);
+    }
+
+    /** One call of {@link #run}: its calling thread, and whether the call has been cancelled. */
+    private static final class Run {
+        final Thread caller = Thread.currentThread();
+        volatile boolean cancelled;
+
+        boolean stopped() {
+            return cancelled || caller.isInterrupted();
+        }
+    }
+
+    /** A pool thread that knows, while it runs a part, which run the part belongs to. */
+    private static final class Worker extends ForkJoinWorkerThread implements Cancellation.OnBehalf {
+
+        /** Written and read by this thread only. */
+        private Run run;
+
+        Worker(ForkJoinPool pool) {
+            super(null, pool, true);
+        }
+
+        @Override
+        public boolean cancelled() {
+            Run current = run;
+            return current != null && current.stopped();
+        }
     }
 
     int threads() {
         return threads;
     }
 
-    /** Runs {@code part.accept(i)} for i in [0, parts) and returns when all are done; rethrows the first failure. */
+    /**
+     * Runs {@code part.accept(i)} for i in [0, parts) and returns when all are done; rethrows the first failure.
+     *
+     * @throws ComputationInterruptedException when the calling thread is interrupted, before starting or from a
+     *                                         part's own check (after every part has stopped; the caller's interrupt
+     *                                         status is set)
+     */
     void run(int parts, IntConsumer part) {
+        Cancellation.checkInterrupted();
         if (parts <= 1 || pool == null) {
             for (int i = 0; i < parts; i++) {
                 part.accept(i);
@@ -45,29 +91,81 @@ final class Workers implements AutoCloseable {
             return;
         }
         ForkJoinTask<?>[] forked = new ForkJoinTask<?>[parts - 1];
+        Run run = new Run();
         for (int i = 1; i < parts; i++) {
             int index = i;
-            forked[i - 1] = pool.submit(() -> part.accept(index));
+            forked[i - 1] = pool.submit(() -> onBehalfOf(run, index, part));
         }
-        RuntimeException failure = null;
+        Throwable failure = null;
         try {
             part.accept(0);
         } catch (RuntimeException e) {
             failure = e;
         }
+        if (run.caller.isInterrupted()) {
+            run.cancelled = true;
+        }
         for (ForkJoinTask<?> task : forked) {
-            try {
-                task.join();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
+            Throwable e = await(task, run);
+            if (e == null) {
+                continue;
+            }
+            if (failure == null) {
+                failure = e;
+            } else if (!(e instanceof ComputationInterruptedException)) {
+                failure.addSuppressed(e);
             }
         }
+        if (failure instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
         if (failure != null) {
-            throw failure;
+            throw new IllegalStateException("a part failed", failure);
+        }
+    }
+
+    /**
+     * Waits for one part and returns its failure, or null. An interrupt while waiting cancels the run, sets the
+     * interrupt status again and waits on (the part stops at its next check).
+     */
+    private static Throwable await(ForkJoinTask<?> task, Run run) {
+        if (!run.cancelled) {
+            try {
+                task.get();
+                return null;
+            } catch (ExecutionException e) {
+                return e.getCause();
+            } catch (InterruptedException e) {
+                run.cancelled = true;
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            task.join();
+            return null;
+        } catch (RuntimeException | Error e) {
+            return e;
+        }
+    }
+
+    /** Runs one part; on a worker, on behalf of the run's caller for the part's cancellation checks. */
+    private static void onBehalfOf(Run run, int index, IntConsumer part) {
+        if (run.cancelled) {
+            throw new ComputationInterruptedException();
+        }
+        if (!(Thread.currentThread() instanceof Worker worker)) {
+            // A waiting caller may run a part that no worker has taken yet: it checks its own interrupt status.
+            part.accept(index);
+            return;
+        }
+        worker.run = run;
+        try {
+            part.accept(index);
+        } finally {
+            worker.run = null;
         }
     }
 

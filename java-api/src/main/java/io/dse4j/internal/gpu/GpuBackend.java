@@ -5,6 +5,7 @@ import io.dse4j.bindings.cublas.cublas_v2_h;
 import io.dse4j.bindings.cudart.cuda_runtime_api_h;
 import io.dse4j.bindings.cusolver.cusolverDn_h;
 import io.dse4j.bindings.kernels.dse4j_kernels_h;
+import io.dse4j.spi.Cancellation;
 import io.dse4j.spi.EigenBackend;
 import io.dse4j.spi.InsufficientDeviceMemoryException;
 import io.dse4j.spi.KernelKind;
@@ -24,6 +25,13 @@ import java.lang.foreign.ValueLayout;
  * <p>One stream, one cuBLAS and one cuSOLVER handle per instance, created by the constructor and released by
  * {@link #close()}; calls are serialised, so an instance is safe for concurrent callers. Every device buffer is
  * released on every path.
+ *
+ * <p>Lifetime: {@code close()} is serialised with the calls too, so a computation running when it is called
+ * finishes first (close waits for it); afterwards every method that computes throws {@link IllegalStateException}.
+ * Interruption: the calling thread's interrupt status is checked ({@link Cancellation#checkInterrupted()}) on entry
+ * and between stages — after the upload, the Gram matrix, the kernel, each eigensolver call — never inside a CUDA
+ * call; the device buffers are released on the way out, as on any failure. A thread waiting for another caller's
+ * computation to finish cannot be interrupted out of that wait; it stops at its own first check.
  */
 final class GpuBackend implements EigenBackend {
 
@@ -33,7 +41,7 @@ final class GpuBackend implements EigenBackend {
     private MemorySegment cublas;
     private MemorySegment cusolver;
     private MemorySegment params;
-    private boolean closed;
+    private volatile boolean closed;
 
     GpuBackend(CudaLibraries.Availability availability) {
         this.standIn = availability.standIn();
@@ -74,9 +82,8 @@ final class GpuBackend implements EigenBackend {
     @Override
     public synchronized KernelSpectrum kernelSpectrum(Points points, KernelKind kind, double sigma,
                                                       Precision precision, boolean eigenvectors) {
-        if (closed) {
-            throw new IllegalStateException("the GPU backend is closed");
-        }
+        checkOpen();
+        Cancellation.checkInterrupted();
         long n = points.n();
         long dims = points.dims();
         boolean f32 = precision == Precision.F32;
@@ -105,15 +112,19 @@ final class GpuBackend implements EigenBackend {
                     x.upload(hostPoints(arena, points, f32));
                     synchronize();
                     clock.lap("upload");
+                    Cancellation.checkInterrupted();
                     gram(f32, x.address(), n, dims, a.address(), arena);
                     synchronize();
                     clock.lap("distances");
+                    Cancellation.checkInterrupted();
                     buildKernel(f32, a.address(), n, norms.address(), degrees.address(), sigma,
                             kind == KernelKind.DIFFUSION);
                     synchronize();
                     clock.lap("kernel");
+                    Cancellation.checkInterrupted();
                     eigensolve(f32, n, eigenvectors, a, w, work, workspace, info, arena);
                     clock.lap("eigenvalues");
+                    Cancellation.checkInterrupted();
                     double[] values = download(arena, w, n, f32);
                     double[] vectors = eigenvectors ? download(arena, a, n * n, f32) : null;
                     clock.lap("download");
@@ -132,9 +143,8 @@ final class GpuBackend implements EigenBackend {
     public synchronized java.util.List<KernelSpectrum> kernelSpectra(Points points, java.util.List<int[]> rowSets,
                                                                     KernelKind kind, double sigma,
                                                                     Precision precision) {
-        if (closed) {
-            throw new IllegalStateException("the GPU backend is closed");
-        }
+        checkOpen();
+        Cancellation.checkInterrupted();
         long n = points.n();
         long dims = points.dims();
         boolean f32 = precision == Precision.F32;
@@ -176,6 +186,7 @@ final class GpuBackend implements EigenBackend {
                     indices.upload(allRows);
                     synchronize();
                     clock.lap("upload");
+                    Cancellation.checkInterrupted();
                     long[] offsets = new long[rowSets.size()];
                     for (int i = 1; i < offsets.length; i++) {
                         offsets[i] = offsets[i - 1] + rowSets.get(i - 1).length;
@@ -194,6 +205,7 @@ final class GpuBackend implements EigenBackend {
                             continue;
                         }
                         for (int s : group) {
+                            Cancellation.checkInterrupted();
                             long m = rowSets.get(s).length;
                             StageClock setClock = new StageClock();
                             gatherKernel(f32, kind, sigma, x, n, dims, indices, offsets[s], m, subset, a.address(),
@@ -202,6 +214,7 @@ final class GpuBackend implements EigenBackend {
                             setClock.lap("kernel");
                             eigensolve(f32, m, false, a, w, work, workspace, info, arena);
                             setClock.lap("eigenvalues");
+                            Cancellation.checkInterrupted();
                             results[s] = new KernelSpectrum(download(arena, w, m, f32), setClock.timings());
                         }
                     }
@@ -219,14 +232,14 @@ final class GpuBackend implements EigenBackend {
      */
     @Override
     public synchronized double[] knnAdjacencyEigenvalueModuli(Points points, int k) {
-        if (closed) {
-            throw new IllegalStateException("the GPU backend is closed");
-        }
+        checkOpen();
+        Cancellation.checkInterrupted();
         if (!CusolverGeev.available()) {
             return null;
         }
         long n = points.n();
         double[][] adjacency = io.dse4j.internal.cpu.CpuBackends.knnAdjacency(points, k);
+        Cancellation.checkInterrupted();
         int type = cusolverDn_h.CUDA_R_64F();
         int novector = cusolverDn_h.CUSOLVER_EIG_MODE_NOVECTOR();
         try (Arena arena = Arena.ofConfined()) {
@@ -242,6 +255,7 @@ final class GpuBackend implements EigenBackend {
                     }
                 }
                 a.upload(host);
+                Cancellation.checkInterrupted();
                 MemorySegment deviceBytes = arena.allocate(ValueLayout.JAVA_LONG);
                 MemorySegment hostBytes = arena.allocate(ValueLayout.JAVA_LONG);
                 CudaStatus.cusolver("cusolverDnXgeev_bufferSize", CusolverGeev.bufferSize(cusolver, params, novector,
@@ -256,6 +270,7 @@ final class GpuBackend implements EigenBackend {
                             a.address(), w.address(), work.address(), workBytes, hostWork, hostWorkBytes,
                             info.address()));
                     synchronize();
+                    Cancellation.checkInterrupted();
                     MemorySegment infoHost = arena.allocate(ValueLayout.JAVA_INT);
                     info.download(infoHost);
                     int infoValue = infoHost.get(ValueLayout.JAVA_INT, 0);
@@ -339,11 +354,13 @@ final class GpuBackend implements EigenBackend {
                 }
                 synchronize();
                 clock.lap("kernel");
+                Cancellation.checkInterrupted();
                 MemorySegment host = hostWorkBytes > 0 ? arena.allocate(hostWorkBytes, 64) : MemorySegment.NULL;
                 CudaStatus.cusolver("cusolverDnXsyevBatched", CusolverBatched.solve(cusolver, params, jobz, lower, m,
                         dataType, a.address(), m, dataType, w.address(), dataType, work.address(), workBytes, host,
                         hostWorkBytes, info.address(), batch));
                 synchronize();
+                Cancellation.checkInterrupted();
                 MemorySegment infoHost = arena.allocate(ValueLayout.JAVA_INT, batch);
                 info.download(infoHost);
                 for (int b = 0; b < batch; b++) {
@@ -374,9 +391,8 @@ final class GpuBackend implements EigenBackend {
      */
     @Override
     public synchronized double matrixEntryEntropy(Points points, double sigma, Precision precision) {
-        if (closed) {
-            throw new IllegalStateException("the GPU backend is closed");
-        }
+        checkOpen();
+        Cancellation.checkInterrupted();
         long n = points.n();
         long dims = points.dims();
         boolean f32 = precision == Precision.F32;
@@ -390,6 +406,7 @@ final class GpuBackend implements EigenBackend {
                  DeviceBuffer degrees = DeviceBuffer.allocate(Double.BYTES * n);
                  DeviceBuffer partial = DeviceBuffer.allocate(Double.BYTES * ENTRY_BLOCKS)) {
                 x.upload(hostPoints(arena, points, f32));
+                Cancellation.checkInterrupted();
                 gram(f32, x.address(), n, dims, a.address(), arena);
                 buildKernel(f32, a.address(), n, norms.address(), degrees.address(), sigma, true);
                 // The degrees kernel again, now on K: its row sums.
@@ -397,6 +414,7 @@ final class GpuBackend implements EigenBackend {
                         ? dse4j_kernels_h.dse4j_degrees_f32(a.address(), n, n, degrees.address(), stream)
                         : dse4j_kernels_h.dse4j_degrees_f64(a.address(), n, n, degrees.address(), stream));
                 double total = entrySums(f32, a, n, degrees, 0, partial, arena);
+                Cancellation.checkInterrupted();
                 double sum = entrySums(f32, a, n, degrees, total, partial, arena);
                 return -sum / Math.log(2);
             }
@@ -425,6 +443,7 @@ final class GpuBackend implements EigenBackend {
 
     /** The lower triangle of the Gram matrix X·Xᵀ into {@code a} (n×n, leading dimension n), by cuBLAS syrk. */
     void gram(boolean f32, MemorySegment x, long n, long dims, MemorySegment a, Arena arena) {
+        checkOpen();
         int lower = cublas_v2_h.CUBLAS_FILL_MODE_LOWER();
         MemorySegment one = f32 ? arena.allocateFrom(ValueLayout.JAVA_FLOAT, 1f)
                 : arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 1.0);
@@ -441,6 +460,7 @@ final class GpuBackend implements EigenBackend {
     /** {device, host} workspace bytes of {@code cusolverDnXsyevd} for the n×n matrix {@code a}. */
     long[] eigensolverWorkspace(boolean f32, long n, boolean eigenvectors, DeviceBuffer a, DeviceBuffer w,
                                 Arena arena) {
+        checkOpen();
         int dataType = f32 ? cusolverDn_h.CUDA_R_32F() : cusolverDn_h.CUDA_R_64F();
         MemorySegment deviceWork = arena.allocate(ValueLayout.JAVA_LONG);
         MemorySegment hostWork = arena.allocate(ValueLayout.JAVA_LONG);
@@ -456,6 +476,7 @@ final class GpuBackend implements EigenBackend {
      */
     void eigensolve(boolean f32, long n, boolean eigenvectors, DeviceBuffer a, DeviceBuffer w, DeviceBuffer work,
                     long[] workspace, DeviceBuffer info, Arena arena) {
+        checkOpen();
         int dataType = f32 ? cusolverDn_h.CUDA_R_32F() : cusolverDn_h.CUDA_R_64F();
         MemorySegment host = workspace[1] > 0 ? arena.allocate(workspace[1], 64) : MemorySegment.NULL;
         CudaStatus.cusolver("cusolverDnXsyevd", cusolverDn_h.cusolverDnXsyevd(cusolver, params, jobz(eigenvectors),
@@ -478,6 +499,7 @@ final class GpuBackend implements EigenBackend {
 
     void buildKernel(boolean f32, MemorySegment a, long n, MemorySegment norms, MemorySegment degrees,
                      double sigma, boolean symmetricNormalisation) {
+        checkOpen();
         if (f32) {
             CudaStatus.kernel("dse4j_diagonal_f32", dse4j_kernels_h.dse4j_diagonal_f32(a, n, n, norms, stream));
             CudaStatus.kernel("dse4j_gaussian_f32", dse4j_kernels_h.dse4j_gaussian_f32(a, n, n, norms, sigma, stream));
@@ -513,6 +535,7 @@ final class GpuBackend implements EigenBackend {
     }
 
     void synchronize() {
+        checkOpen();
         CudaStatus.runtime("cudaStreamSynchronize", cuda_runtime_api_h.cudaStreamSynchronize(stream));
     }
 
@@ -539,7 +562,20 @@ final class GpuBackend implements EigenBackend {
         return out;
     }
 
-    /** Destroys the params, handles and stream in reverse order of creation; idempotent. */
+    /**
+     * Throws {@link IllegalStateException} once {@link #close()} has run: the handles and the stream are gone. Every
+     * method that computes, and every helper that uses a handle, starts with it.
+     */
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this GPU backend is closed");
+        }
+    }
+
+    /**
+     * Destroys the params, handles and stream in reverse order of creation; idempotent. Waits for a running
+     * computation (the methods are serialised), so it never pulls a handle from under one.
+     */
     @Override
     public synchronized void close() {
         if (closed) {

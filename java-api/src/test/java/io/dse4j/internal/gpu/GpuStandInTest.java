@@ -305,7 +305,117 @@ class GpuStandInTest {
         gpu.close();
         gpu.close();
         assertEquals(0, StandIn.outstandingHandles());
-        assertThrows(IllegalStateException.class,
-                () -> gpu.diffusionSpectrum(randomPoints(5, 1, 1), 1, Precision.F64, false));
+        Points points = randomPoints(5, 1, 1);
+        for (org.junit.jupiter.api.function.Executable call : java.util.List.<org.junit.jupiter.api.function.Executable>of(
+                () -> gpu.diffusionSpectrum(points, 1, Precision.F64, false),
+                () -> gpu.kernelSpectrum(points, io.dse4j.spi.KernelKind.GAUSSIAN, 1, Precision.F32, true),
+                () -> gpu.kernelSpectra(points, java.util.List.of(new int[] {0, 1}), io.dse4j.spi.KernelKind.DIFFUSION,
+                        1, Precision.F64),
+                () -> gpu.knnAdjacencyEigenvalueModuli(points, 2),
+                () -> gpu.matrixEntryEntropy(points, 1, Precision.F64),
+                gpu::synchronize)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, call);
+            assertEquals("this GPU backend is closed", e.getMessage());
+        }
+        assertEquals(0, StandIn.calls("cudaMalloc"), "nothing allocated by a closed backend");
+    }
+
+    /** Every method, called with the interrupt status already set: stops before allocating, status kept. */
+    @Test
+    void anInterruptedCallerStopsBeforeAllocatingAndKeepsItsInterruptStatus() {
+        Points points = randomPoints(40, 3, 21);
+        try (GpuBackend gpu = new GpuBackend(CudaLibraries.availability())) {
+            for (org.junit.jupiter.api.function.Executable call
+                    : java.util.List.<org.junit.jupiter.api.function.Executable>of(
+                    () -> gpu.diffusionSpectrum(points, 2, Precision.F64, false),
+                    () -> gpu.kernelSpectra(points, java.util.List.of(new int[] {0, 1, 2}, new int[] {3, 4, 5}),
+                            io.dse4j.spi.KernelKind.DIFFUSION, 2, Precision.F64),
+                    () -> gpu.knnAdjacencyEigenvalueModuli(points, 3),
+                    () -> gpu.matrixEntryEntropy(points, 2, Precision.F64))) {
+                Thread.currentThread().interrupt();
+                assertThrows(io.dse4j.ComputationInterruptedException.class, call);
+                assertTrue(Thread.interrupted(), "the interrupt status must stay set");
+            }
+            assertEquals(0, StandIn.calls("cudaMalloc"));
+            assertEquals(40, gpu.diffusionSpectrum(points, 2, Precision.F64, false).ascending().length);
+        }
+    }
+
+    /** Runs a computation on a thread of its own; {@link #await} waits for it. */
+    private record Running(Thread thread, java.util.concurrent.atomic.AtomicReference<Object> result,
+                           java.util.concurrent.atomic.AtomicReference<Throwable> thrown,
+                           java.util.concurrent.atomic.AtomicBoolean interruptStatus) {
+
+        static Running start(java.util.function.Supplier<?> computation) {
+            var result = new java.util.concurrent.atomic.AtomicReference<Object>();
+            var thrown = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+            var status = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread thread = new Thread(() -> {
+                try {
+                    result.set(computation.get());
+                } catch (Throwable t) {
+                    thrown.set(t);
+                }
+                status.set(Thread.currentThread().isInterrupted());
+            });
+            thread.start();
+            return new Running(thread, result, thrown, status);
+        }
+
+        void await() throws InterruptedException {
+            thread.join(20_000);
+            assertTrue(!thread.isAlive(), "still running after 20 s");
+        }
+    }
+
+    /**
+     * Waits until the stand-in's eigensolver has been entered {@code calls} times. The stand-in's call records must
+     * already exist (a first, small computation makes them), so that this reads them while the other thread counts.
+     */
+    private static void awaitEigensolverCall(long calls, Running running) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (StandIn.calls("cusolverDnXsyevd") < calls) {
+            assertTrue(running.thread().isAlive() && System.nanoTime() < deadline, "the eigensolver never started");
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
+    void anInterruptDuringTheEigensolverStopsBeforeTheDownloadAndFreesEverything() throws InterruptedException {
+        Points small = randomPoints(30, 2, 22);
+        Points large = randomPoints(700, 3, 23);
+        try (GpuBackend gpu = new GpuBackend(CudaLibraries.availability()); EigenBackend cpu = CpuBackends.open(1)) {
+            gpu.diffusionSpectrum(small, 2, Precision.F64, false);
+            long downloads = StandIn.calls("cudaMemcpy");
+            Running running = Running.start(() -> gpu.diffusionSpectrum(large, 2, Precision.F64, false));
+            awaitEigensolverCall(2, running);
+            running.thread().interrupt();
+            running.await();
+            assertTrue(running.thrown().get() instanceof io.dse4j.ComputationInterruptedException,
+                    () -> "expected the interruption, got " + running.thrown().get() + " / " + running.result().get());
+            assertTrue(running.interruptStatus().get());
+            assertEquals(0, StandIn.outstandingAllocations(), "device buffers left after the interruption");
+            // The upload and the info word were copied; the eigenvalues were not.
+            assertEquals(downloads + 2, StandIn.calls("cudaMemcpy"));
+            double[] expected = cpu.diffusionSpectrum(small, 2, Precision.F64, false).ascending();
+            double[] again = gpu.diffusionSpectrum(small, 2, Precision.F64, false).ascending();
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], again[i], 1e-12);
+            }
+        }
+    }
+
+    @Test
+    void closeWaitsForARunningComputationWhichFinishes() throws InterruptedException {
+        Points large = randomPoints(600, 3, 24);
+        GpuBackend gpu = new GpuBackend(CudaLibraries.availability());
+        gpu.diffusionSpectrum(randomPoints(30, 2, 25), 2, Precision.F64, false);
+        Running running = Running.start(() -> gpu.diffusionSpectrum(large, 2, Precision.F64, false));
+        awaitEigensolverCall(2, running);
+        gpu.close();
+        running.await();
+        assertEquals(null, running.thrown().get());
+        assertEquals(600, ((KernelSpectrum) running.result().get()).ascending().length);
+        assertThrows(IllegalStateException.class, () -> gpu.diffusionSpectrum(large, 2, Precision.F64, false));
     }
 }
