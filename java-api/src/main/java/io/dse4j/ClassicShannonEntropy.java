@@ -81,12 +81,23 @@ public final class ClassicShannonEntropy {
         }
         double scaled = (v - min) / (max - min);
         double step = 1.0 / bins;
-        int bin = 0;
-        for (int k = 0; k < bins; k++) {
-            if (k * step <= scaled) {
-                bin = k + 1;
-            }
+        // The bin is the number of edges k·step (k in [0, bins)) that are ≤ scaled. Rounding k·step is monotone in
+        // k, so those edges are k = 0..bin-1 and bin is the first k whose edge is above scaled. scaled·bins is within
+        // one of it (k·step and k/bins differ by an ulp or two); the two loops settle it on the exact edges, in a
+        // step or two instead of one comparison per bin. NaN (an overflowing max − min) stays at 0, as before.
+        double estimate = Math.floor(scaled * bins) + 1;
+        long bin = estimate >= bins ? bins : estimate > 0 ? (long) estimate : 0;
+        while (bin > 0 && !(edge(bin - 1, step) <= scaled)) {
+            bin--;
         }
-        return bin;
+        while (bin < bins && edge(bin, step) <= scaled) {
+            bin++;
+        }
+        return (int) bin;
+    }
+
+    /** The k-th left edge, as numpy's linspace computes it. */
+    private static double edge(long k, double step) {
+        return k * step;
     }
 }

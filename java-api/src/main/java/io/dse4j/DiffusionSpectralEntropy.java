@@ -439,6 +439,9 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
 
     /** Options of a {@link DiffusionSpectralEntropy}; every setter checks its argument at once. */
     public static final class Builder {
+        /** The most a ForkJoinPool takes (its MAX_CAP); beyond it the CPU backend would fail deep inside. */
+        private static final int MAX_THREADS = 32767;
+
         private double sigma = DEFAULT_SIGMA;
         private double t = DEFAULT_T;
         private int maxN = DEFAULT_MAX_N;
@@ -545,10 +548,10 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
             return precision(Precision.parse(precision));
         }
 
-        /** CPU worker threads, ≥ 1; default {@code -Ddse4j.threads}, else every available processor. */
+        /** CPU worker threads, 1 to 32767; default {@code -Ddse4j.threads}, else every available processor. */
         public Builder threads(int threads) {
-            if (threads < 1) {
-                throw new InvalidInputException("threads", "must be at least 1, got " + threads);
+            if (threads < 1 || threads > MAX_THREADS) {
+                throw new InvalidInputException("threads", "must be between 1 and " + MAX_THREADS + ", got " + threads);
             }
             this.threads = threads;
             return this;
@@ -590,14 +593,14 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
             }
             try {
                 int parsed = Integer.parseInt(property.trim());
-                if (parsed >= 1) {
+                if (parsed >= 1 && parsed <= MAX_THREADS) {
                     return parsed;
                 }
             } catch (NumberFormatException ignored) {
                 // reported below
             }
             throw new InvalidInputException("system property " + THREADS_PROPERTY,
-                    "must be an integer ≥ 1, got '" + property + "'");
+                    "must be an integer between 1 and " + MAX_THREADS + ", got '" + property + "'");
         }
 
         private static Map<String, String> systemProperties() {

@@ -428,6 +428,7 @@ public final class MutualInformation implements AutoCloseable {
             return this;
         }
 
+        /** CPU worker threads, 1 to 32767, checked as {@link DiffusionSpectralEntropy.Builder#threads} does. */
         public Builder threads(int threads) {
             dse.threads(threads);
             this.threads = threads;

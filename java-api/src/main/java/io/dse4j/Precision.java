@@ -9,7 +9,10 @@ public enum Precision {
     /** IEEE single precision: half the memory; DSE typically within 1e-4 of f64. */
     F32;
 
-    /** Parses {@code f64} or {@code f32}, case-insensitive. */
+    /**
+     * Parses {@code f64} (or {@code double}, {@code float64}) or {@code f32} (or {@code float}, {@code float32}),
+     * case-insensitive.
+     */
     public static Precision parse(String text) {
         if (text != null) {
             switch (text.trim().toLowerCase(Locale.ROOT)) {
@@ -23,7 +26,8 @@ public enum Precision {
                 }
             }
         }
-        throw new InvalidInputException("precision", "must be f64 or f32, got " + quote(text));
+        throw new InvalidInputException("precision", "must be f64 (or double, float64) or f32 (or float, float32), got "
+                + quote(text));
     }
 
     /** The lower-case name used on the command line and in JSON ({@code f64}, {@code f32}). */

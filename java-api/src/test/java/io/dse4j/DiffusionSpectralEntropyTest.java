@@ -152,6 +152,24 @@ class DiffusionSpectralEntropyTest {
     }
 
     @Test
+    void threadCountsBeyondWhatAForkJoinPoolTakesAreRefusedAtEveryEntryPoint() {
+        // ForkJoinPool refuses a parallelism above 32767 deep inside the CPU backend; every way of asking for
+        // threads refuses it up front, naming the range.
+        assertEquals("threads: must be between 1 and 32767, got 100000",
+                assertArgument("threads", () -> DiffusionSpectralEntropy.builder().threads(100_000)).getMessage());
+        assertEquals("threads: must be between 1 and 32767, got 100000",
+                assertArgument("threads", () -> MutualInformation.builder().threads(100_000)).getMessage());
+        DiffusionSpectralEntropy.builder().threads(32_767);
+        InvalidInputException property = assertArgument("system property dse4j.threads",
+                () -> DiffusionSpectralEntropy.builder().backend("cpu")
+                        .build(java.util.Map.of("dse4j.threads", "100000"), java.util.Map.of(),
+                                io.dse4j.spi.GpuProbe.ofThisBuild())
+                        .close());
+        assertTrue(property.getMessage().endsWith("must be an integer between 1 and 32767, got '100000'"),
+                property.getMessage());
+    }
+
+    @Test
     void anNTooLargeForTheHeapIsRefusedWithTheMemoryNeeded() {
         // The GPU's own limit (device memory) is tested with the stand-in in GpuStandInTest.
         org.junit.jupiter.api.Assumptions.assumeTrue(TestBackend.required() == BackendKind.CPU);

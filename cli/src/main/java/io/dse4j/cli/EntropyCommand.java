@@ -27,8 +27,8 @@ final class EntropyCommand {
               --max-n M           subsample larger inputs to M rows (default 10000)
               --seed K            seed of that subsampling (default 0)
               --backend B         auto | cpu | gpu (default: -Ddse4j.backend, else DSE4J_BACKEND, else auto)
-              --precision P       f64 | f32 (default f64)
-              --threads P         CPU worker threads (default: every core)
+              --precision P       f64 (or double, float64) | f32 (or float, float32) (default f64)
+              --threads P         CPU worker threads, 1 to 32767 (default: every core)
               --measure M         dse | cse | matrix-entry | ase-gaussian | ase-anisotropic | ase-knn (default
                                   dse; cse: classic Shannon entropy by binning; matrix-entry: entropy of the
                                   entries of P = D⁻¹K; ase-*: adjacency spectral entropy of G, K or the binary
@@ -45,7 +45,14 @@ final class EntropyCommand {
             "--measure", "--bins", "--eigenvalues-cache", "--knn");
     private static final Set<String> FLAGS = Set.of("--json");
 
+    /** ForkJoinPool's limit, which the library's thread setting enforces too. */
+    static final int MAX_THREADS = 32767;
+
     private EntropyCommand() {
+    }
+
+    private static int maxN(Options o) {
+        return o.intValue("--max-n", DiffusionSpectralEntropy.DEFAULT_MAX_N, 2, Integer.MAX_VALUE);
     }
 
     static int run(List<String> args, PrintStream out) throws IOException {
@@ -56,14 +63,14 @@ final class EntropyCommand {
         DiffusionSpectralEntropy.Builder builder = DiffusionSpectralEntropy.builder()
                 .sigma(o.number("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA))
                 .t(o.number("--t", DiffusionSpectralEntropy.DEFAULT_T))
-                .maxN(o.intValue("--max-n", DiffusionSpectralEntropy.DEFAULT_MAX_N))
+                .maxN(maxN(o))
                 .seed(o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED))
                 .precision(o.string("--precision", "f64"));
         if (o.has("--backend")) {
             builder.backend(o.string("--backend", null));
         }
         if (o.has("--threads")) {
-            builder.threads(o.intValue("--threads", 0));
+            builder.threads(o.intValue("--threads", 0, 1, MAX_THREADS));
         }
         Input x;
         if (o.has("--input")) {
@@ -78,8 +85,10 @@ final class EntropyCommand {
                 throw new UsageException("--key applies to --input FILE.npz only");
             }
             String name = o.string("--example", null);
-            x = new Input("example:" + name, null,
-                    ExampleData.generate(name, o.intValue("--n", 0), o.intValue("--d", 0), o.integer("--example-seed", 0)));
+            // The defaults apply only when an option is absent: an explicit --d 0 is an error, not "default".
+            int n = o.intValue("--n", ExampleData.DEFAULT_N, 2, Integer.MAX_VALUE);
+            int d = o.intValue("--d", ExampleData.defaultDims(name), 1, Integer.MAX_VALUE);
+            x = new Input("example:" + name, null, ExampleData.generate(name, n, d, o.integer("--example-seed", 0)));
         }
         String source = x.source();
         String measure = o.string("--measure", "dse").toLowerCase(java.util.Locale.ROOT);
@@ -117,7 +126,7 @@ final class EntropyCommand {
                     default -> io.dse4j.AdjacencySpectralEntropy.Variant.KNN;
                 };
                 try (var ase = io.dse4j.AdjacencySpectralEntropy.open(variant, builder,
-                        o.intValue("--knn", io.dse4j.AdjacencySpectralEntropy.DEFAULT_KNN))) {
+                        o.intValue("--knn", io.dse4j.AdjacencySpectralEntropy.DEFAULT_KNN, 1, Integer.MAX_VALUE))) {
                     r = x.file() != null ? ase.compute(x.file()) : ase.compute(x.matrix());
                 }
             }
@@ -174,11 +183,8 @@ final class EntropyCommand {
     private static int withoutEigenvalues(String measure, Input x, String source,
                                           DiffusionSpectralEntropy.Builder builder, Options o, PrintStream out)
             throws IOException {
-        int bins = o.intValue("--bins", 2);
-        int maxN = o.intValue("--max-n", DiffusionSpectralEntropy.DEFAULT_MAX_N);
-        if (maxN < 2) {
-            throw new UsageException("--max-n must be at least 2, got " + maxN);
-        }
+        int bins = o.intValue("--bins", 2, 1, Integer.MAX_VALUE);
+        int maxN = maxN(o);
         long seed = o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED);
         long start = System.nanoTime();
         int[] rows = x.rows() > maxN ? io.dse4j.ClassicShannonEntropy.subsample(x.rows(), maxN, seed) : null;
@@ -238,7 +244,7 @@ final class EntropyCommand {
         m.put("input_rows", r.inputRows());
         m.put("sigma", r.sigma());
         m.put("t", r.t());
-        m.put("max_n", o.intValue("--max-n", DiffusionSpectralEntropy.DEFAULT_MAX_N));
+        m.put("max_n", maxN(o));
         m.put("seed", o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED));
         m.put("precision", r.precision().label());
         m.put("backend", r.backend());

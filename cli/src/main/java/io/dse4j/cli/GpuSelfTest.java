@@ -70,7 +70,7 @@ public final class GpuSelfTest {
                 }
             }
         }
-        int cpuUpTo = o.intValue("--cpu-up-to", 10_000);
+        int cpuUpTo = o.intValue("--cpu-up-to", 10_000, 0, Integer.MAX_VALUE);
         for (String size : o.string("--sizes", "1000,4000,10000").split(",")) {
             int n = Integer.parseInt(size.trim());
             Matrix x = uniform(n, 256, 42);

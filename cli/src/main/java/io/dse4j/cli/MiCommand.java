@@ -48,6 +48,10 @@ final class MiCommand {
     private MiCommand() {
     }
 
+    private static int clusters(Options o) {
+        return o.intValue("--clusters", 10, 2, Integer.MAX_VALUE);
+    }
+
     static int run(List<String> args, PrintStream out) throws IOException {
         Options o = Options.parse(args, WITH_VALUE, FLAGS);
         if (!o.has("--input")) {
@@ -58,8 +62,9 @@ final class MiCommand {
         }
         MutualInformation.Measure measure = MutualInformation.Measure.parse(o.string("--measure", "dsmi"));
         MutualInformation.Builder builder = MutualInformation.builder().measure(measure)
-                .repetitions(o.intValue("--repetitions", 5)).clusters(o.intValue("--clusters", 10))
-                .seed(o.integer("--seed", 0)).bins(o.intValue("--bins", 2)).knn(o.intValue("--knn", 10))
+                .repetitions(o.intValue("--repetitions", 5, 1, Integer.MAX_VALUE)).clusters(clusters(o))
+                .seed(o.integer("--seed", 0)).bins(o.intValue("--bins", 2, 1, Integer.MAX_VALUE))
+                .knn(o.intValue("--knn", 10, 1, Integer.MAX_VALUE))
                 .sigma(o.number("--sigma", 10)).t(o.number("--t", 1))
                 .referenceKind(ReferenceKind.parse(o.string("--reference-kind", "auto")))
                 .precision(io.dse4j.Precision.parse(o.string("--precision", "f64")));
@@ -67,7 +72,7 @@ final class MiCommand {
             builder.backend(o.string("--backend", null));
         }
         if (o.has("--threads")) {
-            builder.threads(o.intValue("--threads", 0));
+            builder.threads(o.intValue("--threads", 0, 1, EntropyCommand.MAX_THREADS));
         }
         Matrix z = MatrixFiles.read(Path.of(o.string("--input", null)), o.string("--key", null));
         int[] labels;
@@ -82,7 +87,7 @@ final class MiCommand {
                         + "; they must describe the same N inputs");
             }
             ReferenceClasses classes = ReferenceClasses.of(y, ReferenceKind.parse(o.string("--reference-kind", "auto")),
-                    o.intValue("--clusters", 10));
+                    clusters(o));
             labels = classes.labels();
             reference = classes.kind().label();
         }

@@ -4,12 +4,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Parsed {@code --name value} and {@code --flag} options of one command, checked against the options the command
  * knows, with typed getters whose errors name the option.
  */
 final class Options {
+
+    // \d is ASCII here; Long.parseLong alone would also take other scripts' digits (Arabic-Indic, Devanagari, …).
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -73,35 +78,57 @@ final class Options {
         return values.getOrDefault(name, fallback);
     }
 
+    /**
+     * A decimal number: optional sign, digits with an optional fraction, optional exponent — the syntax the CSV
+     * reader accepts (io.dse4j.io.DecimalSyntax, package-private there, so this pattern repeats it rather than
+     * widening the library's API). Java-only forms (0x1p3, 10d) and NaN/Infinity are refused.
+     */
     double number(String name, double fallback) {
         String v = values.get(name);
         if (v == null) {
             return fallback;
         }
-        try {
-            return Double.parseDouble(v.trim());
-        } catch (NumberFormatException e) {
-            throw new UsageException(name + " must be a number, got '" + v + "'");
+        String text = v.trim();
+        if (!DECIMAL.matcher(text).matches()) {
+            throw new UsageException(name + " must be a decimal number, got '" + v + "'");
         }
+        double parsed = Double.parseDouble(text);
+        if (Double.isInfinite(parsed)) {
+            throw new UsageException(name + " must be a decimal number within the range of a double (about "
+                    + "±1.8e308), got '" + v + "'");
+        }
+        return parsed;
     }
 
+    /** A whole number of the long range (seeds). */
     long integer(String name, long fallback) {
+        return integerBetween(name, fallback, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /** A whole number in [min, max]; {@code fallback} when the option is absent (and only then). */
+    int intValue(String name, int fallback, int min, int max) {
+        return (int) integerBetween(name, fallback, min, max);
+    }
+
+    private long integerBetween(String name, long fallback, long min, long max) {
         String v = values.get(name);
         if (v == null) {
             return fallback;
         }
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
+        String text = v.trim();
+        if (!INTEGER.matcher(text).matches()) {
             throw new UsageException(name + " must be an integer, got '" + v + "'");
         }
-    }
-
-    int intValue(String name, int fallback) {
-        long v = integer(name, fallback);
-        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw new UsageException(name + " is out of range: " + v);
+        String range = name + " must be between " + min + " and " + max + ", got " + text;
+        long parsed;
+        try {
+            parsed = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new UsageException(range);    // digits only, so beyond the long range
         }
-        return (int) v;
+        if (parsed < min || parsed > max) {
+            throw new UsageException(range);
+        }
+        return parsed;
     }
 }

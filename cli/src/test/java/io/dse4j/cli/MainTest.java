@@ -2,8 +2,11 @@ package io.dse4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -85,16 +88,19 @@ class MainTest {
         assertBad(run("frobnicate"), "unknown command 'frobnicate'");
         assertBad(run("entropy"), "exactly one of --input FILE or --example NAME");
         assertBad(run("entropy", "--example", "blobs", "--sigma", "0"), "sigma: must be a finite number > 0");
-        assertBad(run("entropy", "--example", "blobs", "--sigma", "abc"), "--sigma must be a number");
+        assertBad(run("entropy", "--example", "blobs", "--sigma", "abc"),
+                "--sigma must be a decimal number, got 'abc'");
         assertBad(run("entropy", "--example", "blobs", "--t", "-1"), "t: must be a finite number ≥ 0");
-        assertBad(run("entropy", "--example", "blobs", "--max-n", "1"), "maxN: must be at least 2");
+        assertBad(run("entropy", "--example", "blobs", "--max-n", "1"),
+                "--max-n must be between 2 and 2147483647, got 1");
         assertBad(run("entropy", "--example", "blobs", "--backend", "tpu"), "must be one of auto, cpu, gpu");
         // No GPU on the machines this suite runs on: gpu exits 2 with the reasons.
         assertBad(run("entropy", "--example", "blobs", "--backend", "gpu"), "backend 'gpu' is unavailable: ");
-        assertBad(run("entropy", "--example", "blobs", "--precision", "f16"), "must be f64 or f32");
+        assertBad(run("entropy", "--example", "blobs", "--precision", "f16"),
+                "must be f64 (or double, float64) or f32");
         assertBad(run("entropy", "--example", "spiral"), "unknown example 'spiral'");
         assertBad(run("entropy", "--example", "blobs", "--bogus"), "unknown option --bogus");
-        assertBad(run("entropy", "--example", "blobs", "--n", "1"), "--n: must be at least 2");
+        assertBad(run("entropy", "--example", "blobs", "--n", "1"), "--n must be between 2 and 2147483647, got 1");
         assertBad(run("entropy", "--example", "blobs", "--measure", "cse", "--eigenvalues-cache", "x.npz"),
                 "--eigenvalues-cache applies to the spectral measures");
         assertBad(run("entropy", "--example", "blobs", "--knn", "5"), "--knn applies to --measure ase-knn only");
@@ -106,10 +112,100 @@ class MainTest {
         assertBad(run("entropy", "--input", bad.toString()), "line 2, column 2: 'x' is not a number");
         Path nan = dir.resolve("nan.csv");
         Files.writeString(nan, "1,2\n3,NaN\n4,5\n");
-        assertBad(run("entropy", "--input", nan.toString()), "row 1, column 1 (0-based) is NaN");
+        assertBad(run("entropy", "--input", nan.toString()), nan + ": line 2, column 2: 'NaN' is not a finite number");
         Path one = dir.resolve("one.csv");
         Files.writeString(one, "1,2\n");
         assertBad(run("entropy", "--input", one.toString()), "needs at least 2 rows");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10d", "2f", "0x1p3", "1e", ".", "nan", "NaN", "inf", "-inf", "Infinity", "-Infinity"})
+    void numberOptionsTakeOnlyFiniteDecimalNumbers(String value) {
+        assertBad(run("entropy", "--example", "blobs", "--sigma", value),
+                "--sigma must be a decimal number, got '" + value + "'");
+        assertBad(run("mi", "--input", "z.csv", "--clusters-in", "c.npy", "--t", value),
+                "--t must be a decimal number, got '" + value + "'");
+    }
+
+    @Test
+    void numberOptionsBeyondTheRangeOfADoubleAreRefused() {
+        assertBad(run("entropy", "--example", "blobs", "--sigma", "1e400"),
+                "--sigma must be a decimal number within the range of a double (about ±1.8e308), got '1e400'");
+    }
+
+    @Test
+    void everyDecimalFormIsAcceptedAsANumber() throws IOException {
+        for (String sigma : new String[] {"10", "+10", "10.", "1e1", "1.0E+1", "100e-1"}) {
+            Outcome o = run("entropy", "--example", "blobs", "--n", "40", "--sigma", sigma, "--backend", "cpu",
+                    "--json");
+            assertEquals(0, o.code(), sigma + ": " + o.err());
+            assertEquals(10.0, new ObjectMapper().readTree(o.out()).get("sigma").asDouble(), sigma);
+        }
+    }
+
+    @Test
+    void integerOptionsNameTheirAllowedRange() {
+        assertBad(run("entropy", "--example", "blobs", "--max-n", "3000000000"),
+                "--max-n must be between 2 and 2147483647, got 3000000000");
+        assertBad(run("entropy", "--example", "blobs", "--seed", "99999999999999999999"),
+                "--seed must be between -9223372036854775808 and 9223372036854775807, got 99999999999999999999");
+        assertBad(run("entropy", "--example", "blobs", "--n", "1e3"), "--n must be an integer, got '1e3'");
+        assertBad(run("entropy", "--example", "blobs", "--threads", "100000"),
+                "--threads must be between 1 and 32767, got 100000");
+        assertBad(run("entropy", "--example", "blobs", "--threads", "0"),
+                "--threads must be between 1 and 32767, got 0");
+        assertBad(run("entropy", "--example", "blobs", "--measure", "cse", "--bins", "0"),
+                "--bins must be between 1 and 2147483647, got 0");
+        assertBad(run("mi", "--input", "z.csv", "--clusters-in", "c.npy", "--threads", "100000"),
+                "--threads must be between 1 and 32767, got 100000");
+        assertBad(run("mi", "--input", "z.csv", "--clusters-in", "c.npy", "--clusters", "1"),
+                "--clusters must be between 2 and 2147483647, got 1");
+    }
+
+    @Test
+    void anExplicitZeroSizeIsAnErrorAndTheDefaultsApplyOnlyWhenAnOptionIsAbsent() throws IOException {
+        assertBad(run("entropy", "--example", "blobs", "--d", "0"), "--d must be between 1 and 2147483647, got 0");
+        assertBad(run("entropy", "--example", "uniform", "--n", "0"), "--n must be between 2 and 2147483647, got 0");
+        assertBad(run("entropy", "--example", "uniform", "--n", "1"), "--n must be between 2 and 2147483647, got 1");
+        assertBad(run("entropy", "--example", "swiss-roll", "--d", "0"),
+                "--d must be between 1 and 2147483647, got 0");
+        assertBad(run("entropy", "--example", "swiss-roll", "--d", "4"), "the swiss roll is 3-dimensional");
+        Outcome defaults = run("entropy", "--example", "blobs", "--max-n", "60", "--backend", "cpu", "--json");
+        assertEquals(0, defaults.code(), defaults.err());
+        JsonNode json = new ObjectMapper().readTree(defaults.out());
+        assertEquals(1000, json.get("input_rows").asInt());
+        assertEquals(10, json.get("d").asInt());
+        Outcome roll = run("entropy", "--example", "swiss-roll", "--n", "50", "--backend", "cpu", "--json");
+        assertEquals(0, roll.code(), roll.err());
+        assertEquals(3, new ObjectMapper().readTree(roll.out()).get("d").asInt());
+    }
+
+    @Test
+    void exampleSizesBeyondOneArrayOrTheHeapAreRefusedBeforeAllocating() {
+        assertBad(run("entropy", "--example", "uniform", "--n", "2000000000", "--d", "2000000000"),
+                "--n 2000000000 × --d 2000000000 = 4000000000000000000 values, more than one Java array holds");
+        assertBad(run("entropy", "--example", "swiss-roll", "--n", "2000000000"),
+                "--n 2000000000 × --d 3 = 6000000000 values, more than one Java array holds");
+        // 2·10⁹ doubles fit one array but need 14.9 GiB: more than this JVM's heap unless the machine is huge.
+        Assumptions.assumeTrue(Runtime.getRuntime().maxMemory() < 2_000_000_000L * Double.BYTES);
+        Outcome o = run("entropy", "--example", "uniform", "--n", "1000000000", "--d", "2");
+        assertBad(o, "--n 1000000000 × --d 2 = 2000000000 values need 14.9 GiB, more than the ");
+        assertTrue(o.err().contains("GiB heap; lower --n or --d, or raise -Xmx through DSE4J_JAVA_OPTS"), o.err());
+    }
+
+    @Test
+    void precisionAliasesAreAcceptedAndListed() throws IOException {
+        for (String[] alias : new String[][] {{"double", "f64"}, {"float64", "f64"}, {"float", "f32"},
+                {"float32", "f32"}}) {
+            Outcome o = run("entropy", "--example", "blobs", "--n", "40", "--precision", alias[0], "--backend", "cpu",
+                    "--json");
+            assertEquals(0, o.code(), o.err());
+            assertEquals(alias[1], new ObjectMapper().readTree(o.out()).get("precision").asText(), alias[0]);
+        }
+        String listed = "f64 (or double, float64) | f32 (or float, float32)";
+        assertTrue(run("entropy", "--help").out().contains(listed), "entropy --help lists the aliases");
+        assertBad(run("entropy", "--example", "blobs", "--precision", "f16"),
+                "precision: must be f64 (or double, float64) or f32 (or float, float32), got 'f16'");
     }
 
     private static void assertBad(Outcome o, String message) {
