@@ -74,18 +74,22 @@ final class MiCommand {
         if (o.has("--threads")) {
             builder.threads(o.intValue("--threads", 0, 1, EntropyCommand.MAX_THREADS));
         }
-        Matrix z = MatrixFiles.read(Path.of(o.string("--input", null)), o.string("--key", null));
+        // Both headers first: a mismatch in N is reported before either file's data is read.
+        io.dse4j.io.MatrixFile zFile = MatrixFiles.open(Path.of(o.string("--input", null)), o.string("--key", null));
+        io.dse4j.io.MatrixFile yFile = o.has("--reference")
+                ? MatrixFiles.open(Path.of(o.string("--reference", null)), null) : null;
+        if (yFile != null && yFile.rows() != zFile.rows()) {
+            throw new UsageException("Z has " + zFile.rows() + " rows but the reference has " + yFile.rows()
+                    + "; they must describe the same N inputs");
+        }
+        Matrix z = zFile.read();
         int[] labels;
         String reference;
-        if (o.has("--clusters-in")) {
+        if (yFile == null) {
             labels = readLabels(Path.of(o.string("--clusters-in", null)));
             reference = "precomputed";
         } else {
-            Matrix y = MatrixFiles.read(Path.of(o.string("--reference", null)));
-            if (y.rows() != z.rows()) {
-                throw new UsageException("Z has " + z.rows() + " rows but the reference has " + y.rows()
-                        + "; they must describe the same N inputs");
-            }
+            Matrix y = yFile.read();
             ReferenceClasses classes = ReferenceClasses.of(y, ReferenceKind.parse(o.string("--reference-kind", "auto")),
                     clusters(o));
             labels = classes.labels();

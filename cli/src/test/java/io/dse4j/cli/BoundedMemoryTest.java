@@ -186,4 +186,14 @@ class BoundedMemoryTest {
         assertEquals(2, o.code(), o.err());
         assertTrue(o.err().contains("more than the whole Java heap"), o.err());
     }
+
+    @Test
+    void aMismatchOfZAndTheReferenceIsReportedFromTheHeadersAlone() throws Exception {
+        int n = 1 << 25;
+        Path z = sparseNpy("z.npy", "(" + n + ", " + D + ")", n, D, new int[0]);
+        Path y = sparseNpy("y.npy", "(" + (n - 1) + ",)", n - 1, 1, new int[0]);
+        Outcome o = runWithSmallHeap("mi", "--input", z.toString(), "--reference", y.toString(), "--backend", "cpu");
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("Z has " + n + " rows but the reference has " + (n - 1)), o.err());
+    }
 }
