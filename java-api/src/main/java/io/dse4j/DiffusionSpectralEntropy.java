@@ -558,7 +558,10 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         }
 
         /**
-         * Chooses and opens the backend.
+         * Chooses and opens the backend. Under {@code auto}, the first build of the JVM logs one INFO line on
+         * {@code System.Logger} "io.dse4j" saying which backend runs (and, after a fallback, what was found:
+         * "dse4j: no NVIDIA driver found; using the CPU backend (…)"); later builds log it at DEBUG, and the full
+         * reasons, also in {@code selection().reasons()} of every result, are logged at DEBUG.
          *
          * @throws BackendUnavailableException when gpu was requested and cannot be used
          * @throws InvalidInputException       when a backend or thread setting (argument, property or
@@ -577,9 +580,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
                 selection = new BackendSelection(selection.requested(), selection.source(), opened.name(),
                         selection.reasons());
             }
-            if (selection.requested() == BackendKind.AUTO) {
-                LOG.log(Level.INFO, "dse4j: " + selection.describe());
-            }
+            SelectionLog.JVM.announce(resolution, selection);
             return new DiffusionSpectralEntropy(this, threadCount, selection, opened);
         }
 

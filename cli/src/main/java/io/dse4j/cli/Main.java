@@ -23,16 +23,14 @@ public final class Main {
               --help      print this help
             """;
 
-    /** Kept so the logger configuration below is not garbage-collected. */
-    private static final java.util.logging.Logger LIBRARY_LOG = java.util.logging.Logger.getLogger("io.dse4j");
-
     private Main() {
     }
 
     public static void main(String[] args) {
         // The report's first line already says which backend was chosen and why; the library's INFO line about it
-        // would repeat it on stderr.
-        LIBRARY_LOG.setLevel(java.util.logging.Level.WARNING);
+        // would repeat it on stderr. Its warnings (a class skipped, a fallback for memory) are one line each.
+        LibraryLog.install(System.err, System.getenv("DSE4J_DEBUG") != null
+                ? java.util.logging.Level.ALL : java.util.logging.Level.WARNING);
         int code = run(args, System.out, System.err);
         System.out.flush();
         System.exit(code);

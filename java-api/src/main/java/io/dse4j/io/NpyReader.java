@@ -1,5 +1,7 @@
 package io.dse4j.io;
 
+import io.dse4j.spi.Bytes;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;

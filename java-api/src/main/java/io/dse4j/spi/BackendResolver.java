@@ -12,17 +12,31 @@ import java.util.Map;
 /**
  * Backend selection as a pure function of (API value, system properties, environment, GPU probe), so it can be
  * tested with plain maps. Precedence: the API argument, then {@code -Ddse4j.backend}, then {@code DSE4J_BACKEND},
- * then {@code auto}. {@code cpu} never probes the GPU (and so never touches native code).
+ * then {@code auto}. {@code cpu} never probes the GPU (and so never touches native code); {@code auto} asks the
+ * probe's {@link GpuProbe#precheck() pre-check} first, which needs no native code, and probes only when it does not
+ * already refuse; {@code gpu} always probes, so that its failure lists everything the probe found.
  */
 public final class BackendResolver {
 
     public static final String PROPERTY = "dse4j.backend";
     public static final String ENVIRONMENT = "DSE4J_BACKEND";
 
+    /** What {@code auto} says when it falls back, after the probe's summary. */
+    public static final String FALLBACK = "; using the CPU backend (--backend gpu, or -Ddse4j.backend=gpu, for details)";
+
     /**
      * A decision: the selection to report and, when the GPU was chosen, the probe result that opens it.
+     *
+     * @param selection the selection, with every reason
+     * @param gpu       the probe result that opens the GPU backend, or null when the CPU was chosen
+     * @param notice    when {@code auto} fell back to the CPU, one short sentence for the log ("no NVIDIA driver
+     *                  found; using the CPU backend (…)"), else null
      */
-    public record Resolution(BackendSelection selection, GpuProbe.Result gpu) {
+    public record Resolution(BackendSelection selection, GpuProbe.Result gpu, String notice) {
+        public Resolution(BackendSelection selection, GpuProbe.Result gpu) {
+            this(selection, gpu, null);
+        }
+
         /** Whether the chosen backend is the GPU one. */
         public boolean usesGpu() {
             return gpu != null;
@@ -67,7 +81,7 @@ public final class BackendResolver {
                 yield new Resolution(new BackendSelection(requested, source, "gpu", List.of()), gpu);
             }
             case AUTO -> {
-                GpuProbe.Result gpu = probe.probe();
+                GpuProbe.Result gpu = probe.precheck().orElseGet(probe::probe);
                 if (gpu.usable()) {
                     yield new Resolution(new BackendSelection(requested, source, "gpu", List.of()), gpu);
                 }
@@ -75,7 +89,8 @@ public final class BackendResolver {
                 for (String reason : gpu.reasons()) {
                     reasons.add("GPU unavailable: " + reason);
                 }
-                yield new Resolution(new BackendSelection(requested, source, "cpu", reasons), null);
+                yield new Resolution(new BackendSelection(requested, source, "cpu", reasons), null,
+                        gpu.summary() + FALLBACK);
             }
         };
     }

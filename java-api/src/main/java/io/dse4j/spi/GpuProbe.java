@@ -1,38 +1,77 @@
 package io.dse4j.spi;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** Finds out whether a GPU backend can be used here, and why not. */
 @FunctionalInterface
 public interface GpuProbe {
 
+    /** The summary of an unusable result that does not give its own. */
+    String UNUSABLE = "the GPU backend cannot be used";
+
     /**
      * The outcome of a probe.
      *
      * @param usable  whether {@link #open} will give a working backend
      * @param reasons when not usable, every reason found (never empty then)
+     * @param summary when not usable, a few words for the one log line ("no NVIDIA driver found", "found the CUDA
+     *                runtime 13 but no NVIDIA driver"); empty when usable
      * @param open    opens the backend; only called when usable
      */
-    record Result(boolean usable, List<String> reasons, Supplier<EigenBackend> open) {
+    record Result(boolean usable, List<String> reasons, String summary, Supplier<EigenBackend> open) {
         public Result {
             reasons = List.copyOf(reasons);
+            Objects.requireNonNull(summary, "summary");
+            Objects.requireNonNull(open, "open");
+        }
+
+        /** A result with the default summary. */
+        public Result(boolean usable, List<String> reasons, Supplier<EigenBackend> open) {
+            this(usable, reasons, usable ? "" : UNUSABLE, open);
         }
 
         public static Result unusable(List<String> reasons) {
-            return new Result(false, reasons, () -> {
+            return unusable(UNUSABLE, reasons);
+        }
+
+        public static Result unusable(String summary, List<String> reasons) {
+            return new Result(false, reasons, summary, () -> {
                 throw new IllegalStateException("GPU backend is unusable: " + reasons);
             });
         }
     }
 
+    /** Loads what the GPU backend needs (native code) and says whether it can run. */
     Result probe();
 
     /**
+     * A cheap look that needs no native code, asked first by {@code auto}: an unusable result when it already
+     * shows that the GPU cannot be used (no NVIDIA driver on the machine), else empty, and {@link #probe()} decides.
+     * {@code gpu} never asks it, so that its failure lists what the full probe found. By default: empty.
+     */
+    default Optional<Result> precheck() {
+        return Optional.empty();
+    }
+
+    /**
      * The probe of this build: loads the CUDA libraries (once per JVM) and reports every reason the GPU backend
-     * cannot run. Never throws.
+     * cannot run; its pre-check looks for the NVIDIA driver's files without native code (skipped when the CUDA
+     * libraries are given by path, {@code -Ddse4j.cuda.libraries}). Never throws.
      */
     static GpuProbe ofThisBuild() {
-        return io.dse4j.internal.gpu.GpuBackends::probe;
+        return new GpuProbe() {
+            @Override
+            public Result probe() {
+                return io.dse4j.internal.gpu.GpuBackends.probe();
+            }
+
+            @Override
+            public Optional<Result> precheck() {
+                return io.dse4j.internal.gpu.GpuBackends.precheck();
+            }
+        };
     }
 }

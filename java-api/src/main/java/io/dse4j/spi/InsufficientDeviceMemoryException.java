@@ -12,7 +12,8 @@ public final class InsufficientDeviceMemoryException extends RuntimeException {
     private final long freeBytes;
 
     public InsufficientDeviceMemoryException(String what, long neededBytes, long freeBytes) {
-        super(what + " needs " + gib(neededBytes) + " of GPU memory but only " + gib(freeBytes) + " is free");
+        super(what + " needs " + Bytes.format(neededBytes) + " of GPU memory but only " + Bytes.format(freeBytes)
+                + " is free");
         this.neededBytes = neededBytes;
         this.freeBytes = freeBytes;
     }
@@ -23,9 +24,5 @@ public final class InsufficientDeviceMemoryException extends RuntimeException {
 
     public long freeBytes() {
         return freeBytes;
-    }
-
-    private static String gib(long bytes) {
-        return String.format(java.util.Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
     }
 }

@@ -65,6 +65,48 @@ class BackendResolverTest {
     }
 
     @Test
+    void autoTakesThePrecheckRefusalWithoutProbing() {
+        AtomicInteger probes = new AtomicInteger();
+        GpuProbe noDriver = new GpuProbe() {
+            @Override
+            public Result probe() {
+                probes.incrementAndGet();
+                return NO_GPU.probe();
+            }
+
+            @Override
+            public java.util.Optional<Result> precheck() {
+                return java.util.Optional.of(Result.unusable("no NVIDIA driver found", List.of("no libcuda.so.1")));
+            }
+        };
+        var resolution = BackendResolver.resolve(BackendKind.AUTO, Map.of(), Map.of(), noDriver);
+        assertEquals(0, probes.get(), "the pre-check's refusal must spare the native probe");
+        assertEquals("cpu", resolution.selection().chosen());
+        assertEquals(List.of("GPU unavailable: no libcuda.so.1"), resolution.selection().reasons());
+        assertEquals("no NVIDIA driver found; using the CPU backend (--backend gpu, or -Ddse4j.backend=gpu, for "
+                + "details)", resolution.notice());
+
+        // gpu always runs the full probe, so that its error lists what the probe found.
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+                () -> BackendResolver.resolve(BackendKind.GPU, Map.of(), Map.of(), noDriver));
+        assertEquals(1, probes.get());
+        assertEquals(List.of("no driver", "no device"), e.reasons());
+    }
+
+    @Test
+    void autoProbesWhenThePrecheckFindsSomething() {
+        AtomicInteger probes = new AtomicInteger();
+        GpuProbe counting = () -> {
+            probes.incrementAndGet();
+            return NO_GPU.probe();
+        };
+        var resolution = BackendResolver.resolve(BackendKind.AUTO, Map.of(), Map.of(), counting);
+        assertEquals(1, probes.get());
+        assertEquals("the GPU backend cannot be used" + BackendResolver.FALLBACK, resolution.notice());
+        assertEquals(null, BackendResolver.resolve(BackendKind.CPU, Map.of(), Map.of(), counting).notice());
+    }
+
+    @Test
     void autoTakesAUsableGpu() {
         GpuProbe usable = () -> new GpuProbe.Result(true, List.of(), () -> null);
         var resolution = BackendResolver.resolve(null, Map.of(), Map.of(), usable);

@@ -1,6 +1,6 @@
 package io.dse4j.internal.cpu;
 
-import java.util.Locale;
+import io.dse4j.spi.Bytes;
 
 /** Heap headroom checks, so that a too-large N is refused with the figures instead of failing half-way. */
 final class Memory {
@@ -23,9 +23,6 @@ final class Memory {
     }
 
     static String format(long bytes) {
-        if (bytes >= 1L << 30) {
-            return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
-        }
-        return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
+        return Bytes.format(bytes);
     }
 }

@@ -26,7 +26,9 @@ import java.util.Locale;
  *       libcusolver.so.12/.11, and dse4j's kernels from the jar.</li>
  * </ol>
  * Then the device count: a non-zero status of cudaGetDeviceCount (35: no driver, 100: no device) or zero devices
- * make the GPU unusable, with the status name as the reason.
+ * make the GPU unusable, with the status name as the reason. Besides the reasons, an unusable result carries a
+ * summary of a few words for the one log line of {@code auto} ("found the CUDA runtime 13.0 but no usable NVIDIA
+ * driver"). Under {@code auto}, {@link DriverPresence} is asked first, without native code.
  */
 final class CudaLibraries {
 
@@ -49,9 +51,10 @@ final class CudaLibraries {
      * @param usable      whether the backend can run
      * @param standIn     whether the loaded "CUDA" is dse4j's host-side stand-in for tests
      * @param reasons     why not, when not usable
+     * @param summary     when not usable, what was found and what is missing, in a few words
      * @param description the runtime, driver and device count, for reports
      */
-    record Availability(boolean usable, boolean standIn, List<String> reasons, String description) {
+    record Availability(boolean usable, boolean standIn, List<String> reasons, String summary, String description) {
     }
 
     private static Availability availability;
@@ -65,25 +68,42 @@ final class CudaLibraries {
                 availability = load();
             } catch (Throwable unexpected) {
                 // Whatever happens while loading native code becomes a reason, never an initialisation error.
-                availability = new Availability(false, false, List.of("loading CUDA failed: " + unexpected), "");
+                availability = new Availability(false, false, List.of("loading CUDA failed: " + unexpected),
+                        "loading CUDA failed", "");
             }
         }
         return availability;
     }
 
-    private static Availability load() {
-        List<String> reasons = new ArrayList<>();
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "");
-        if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-            return unusable(List.of("the GPU backend is built for linux-x86_64; this is " + os + "-" + arch));
-        }
+    /** The value of {@value #PROPERTY}, else of {@value #ENVIRONMENT}, or null when neither is set. */
+    static String explicitPaths() {
         String explicit = System.getProperty(PROPERTY);
         if (explicit == null || explicit.isBlank()) {
             explicit = System.getenv(ENVIRONMENT);
         }
+        return explicit == null || explicit.isBlank() ? null : explicit;
+    }
+
+    /** Why this platform has no GPU backend, or null on linux-x86_64. */
+    static String unsupportedPlatform() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "");
+        if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            return "the GPU backend is built for linux-x86_64; this is " + os + "-" + arch;
+        }
+        return null;
+    }
+
+    private static Availability load() {
+        List<String> reasons = new ArrayList<>();
+        String platform = unsupportedPlatform();
+        if (platform != null) {
+            return unusable("no GPU backend for this platform", List.of(platform));
+        }
+        String explicit = explicitPaths();
         boolean standIn = false;
-        if (explicit != null && !explicit.isBlank()) {
+        List<String> missing = new ArrayList<>();
+        if (explicit != null) {
             for (String path : explicit.split(File.pathSeparator)) {
                 if (!path.isBlank()) {
                     addIfPresent(reasons, SharedLibraries.loadPath(Path.of(path.trim())));
@@ -91,10 +111,14 @@ final class CudaLibraries {
             }
             standIn = SymbolLookup.loaderLookup().find("dse4j_standin_version").isPresent();
         } else {
-            loadFirst(reasons, "CUDA runtime", "libcudart.so.13", "libcudart.so.12");
-            loadFirst(reasons, "cuBLAS", "libcublas.so.13", "libcublas.so.12");
-            loadFirst(reasons, "cuSOLVER", "libcusolver.so.12", "libcusolver.so.11");
-            addIfPresent(reasons, loadKernels());
+            loadFirst(reasons, missing, "CUDA runtime", "libcudart.so.13", "libcudart.so.12");
+            loadFirst(reasons, missing, "cuBLAS", "libcublas.so.13", "libcublas.so.12");
+            loadFirst(reasons, missing, "cuSOLVER", "libcusolver.so.12", "libcusolver.so.11");
+            String kernels = loadKernels();
+            if (kernels != null) {
+                reasons.add(kernels);
+                missing.add("dse4j's CUDA kernels");
+            }
         }
         // Go on after a failed load: the device check below adds its own reason (no driver, no device), so one
         // message says everything that would have to change.
@@ -103,10 +127,14 @@ final class CudaLibraries {
             if (reasons.isEmpty()) {
                 reasons.add("symbol cudaGetDeviceCount not found in the loaded libraries");
             }
-            return unusable(reasons);
+            return unusable(missing.contains("CUDA runtime")
+                    ? "no CUDA runtime (libcudart.so.13 or .12) found" : "the CUDA runtime could not be loaded",
+                    reasons);
         }
         int devices = 0;
         String runtimeDescription = "";
+        String runtimeVersion = "";
+        String deviceProblem = null;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
             int status = cuda_runtime_api_h.cudaGetDeviceCount(count);
@@ -114,10 +142,13 @@ final class CudaLibraries {
                 String hint = status == 35 ? " — no CUDA driver, or one older than the runtime"
                         : status == 100 ? " — no CUDA device" : "";
                 reasons.add("cudaGetDeviceCount: " + CudaStatus.runtimeName(status) + " (" + status + ")" + hint);
+                deviceProblem = status == 35 ? "no usable NVIDIA driver" : status == 100 ? "no CUDA device"
+                        : "cudaGetDeviceCount failed (" + CudaStatus.runtimeName(status) + ")";
             } else {
                 devices = count.get(ValueLayout.JAVA_INT, 0);
                 if (devices == 0) {
                     reasons.add("cudaGetDeviceCount: no CUDA device");
+                    deviceProblem = "no CUDA device";
                 }
             }
             if (loaded.find("cudaRuntimeGetVersion").isPresent() && loaded.find("cudaDriverGetVersion").isPresent()) {
@@ -127,29 +158,53 @@ final class CudaLibraries {
                 int driver = cuda_runtime_api_h.cudaDriverGetVersion(version) == 0
                         ? version.get(ValueLayout.JAVA_INT, 0) : 0;
                 runtimeDescription = "runtime " + versionText(runtime) + ", driver " + versionText(driver) + ", ";
+                runtimeVersion = runtime > 0 ? " " + versionText(runtime) : "";
             }
         }
+        boolean symbolsMissing = false;
         if (reasons.isEmpty()) {
             for (String symbol : SYMBOLS) {
                 if (loaded.find(symbol).isEmpty()) {
                     reasons.add("symbol " + symbol + " not found in the loaded libraries");
+                    symbolsMissing = true;
                 }
             }
         }
         if (!reasons.isEmpty()) {
-            return unusable(reasons);
+            return unusable(summary(runtimeVersion, missing, deviceProblem, symbolsMissing), reasons);
         }
         String description = (standIn ? "CUDA stand-in (host memory, for tests), " : "CUDA ") + runtimeDescription
                 + devices + " device" + (devices == 1 ? "" : "s");
-        return new Availability(true, standIn, List.of(), description);
+        return new Availability(true, standIn, List.of(), "", description);
+    }
+
+    /**
+     * What was found and what is missing, in a few words: "found the CUDA runtime 13.0 but not cuBLAS or
+     * cuSOLVER, and no usable NVIDIA driver".
+     */
+    static String summary(String runtimeVersion, List<String> missing, String deviceProblem, boolean symbolsMissing) {
+        StringBuilder s = new StringBuilder("found the CUDA runtime").append(runtimeVersion);
+        String joiner = " but ";
+        if (!missing.isEmpty()) {
+            s.append(joiner).append("not ").append(String.join(" or ", missing));
+            joiner = ", and ";
+        }
+        if (deviceProblem != null) {
+            s.append(joiner).append(deviceProblem);
+            joiner = ", and ";
+        }
+        if (symbolsMissing) {
+            s.append(joiner).append("not every function the GPU backend calls");
+        }
+        return s.toString();
     }
 
     private static String versionText(int version) {
         return (version / 1000) + "." + (version % 1000) / 10;
     }
 
-    private static Availability unusable(List<String> reasons) {
-        return new Availability(false, false, List.copyOf(reasons), "");
+    private static Availability unusable(String summary, List<String> reasons) {
+        return new Availability(false, false, List.copyOf(reasons), summary, "");
     }
 
     private static void addIfPresent(List<String> reasons, String reason) {
@@ -158,8 +213,11 @@ final class CudaLibraries {
         }
     }
 
-    /** Loads the first soname that loads; when none does, one reason naming the library and every failure. */
-    private static void loadFirst(List<String> reasons, String library, String... sonames) {
+    /**
+     * Loads the first soname that loads; when none does, one reason naming the library and every failure, and the
+     * library's name in {@code missing}.
+     */
+    private static void loadFirst(List<String> reasons, List<String> missing, String library, String... sonames) {
         List<String> failures = new ArrayList<>();
         for (String soname : sonames) {
             String failure = SharedLibraries.loadSoname(soname);
@@ -169,6 +227,7 @@ final class CudaLibraries {
             failures.add(failure);
         }
         reasons.add(library + " not found: " + String.join("; ", failures));
+        missing.add(library);
     }
 
     /** Extracts dse4j's kernel library from the jar to a temporary file and loads it. */

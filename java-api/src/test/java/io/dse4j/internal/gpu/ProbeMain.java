@@ -11,6 +11,7 @@ public final class ProbeMain {
     public static void main(String[] args) {
         GpuProbe.Result result = GpuBackends.probe();
         System.out.println("usable=" + result.usable());
+        System.out.println("summary=" + result.summary());
         result.reasons().forEach(reason -> System.out.println("reason=" + reason));
     }
 }

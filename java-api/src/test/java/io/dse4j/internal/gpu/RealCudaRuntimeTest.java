@@ -16,7 +16,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The real CUDA runtime (libcudart.so.13 of the installed toolkit) on a machine without a GPU driver gives a clean
  * "unavailable" with the status as the reason — no exception, no initialisation error. Runs the probe in a fresh
- * JVM, since a JVM loads one CUDA (this suite's is the stand-in).
+ * JVM, since a JVM loads one CUDA (this suite's is the stand-in). {@link ProbeMain} asks the full probe, and the
+ * runtime is given by path ({@code -Ddse4j.cuda.libraries}), which would also make {@code auto} skip its driver
+ * pre-check ({@link DriverPresence}, which refuses on this machine without loading anything): the real runtime is
+ * loaded and asked.
  */
 class RealCudaRuntimeTest {
 
@@ -34,10 +37,15 @@ class RealCudaRuntimeTest {
                 .redirectErrorStream(true).start();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "probe JVM did not finish");
         List<String> lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
-                .filter(line -> line.startsWith("usable=") || line.startsWith("reason=")).toList();
+                .filter(line -> line.startsWith("usable=") || line.startsWith("summary=") || line.startsWith("reason="))
+                .toList();
         assertEquals(0, process.exitValue(), lines.toString());
         assertEquals("usable=false", lines.get(0), lines.toString());
         assertTrue(lines.stream().anyMatch(line -> line.contains("cudaGetDeviceCount: cudaErrorInsufficientDriver (35)")
                 || line.contains("cudaGetDeviceCount: cudaErrorNoDevice (100)")), lines.toString());
+        // The one-line summary for auto's log says what was found: the runtime, and no driver.
+        assertTrue(lines.get(1).startsWith("summary=found the CUDA runtime 13."), lines.toString());
+        assertTrue(lines.get(1).endsWith("no usable NVIDIA driver") || lines.get(1).endsWith("no CUDA device"),
+                lines.toString());
     }
 }
