@@ -578,7 +578,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
             BackendSelection selection = resolution.selection();
             if (!opened.name().equals(selection.chosen())) {
                 selection = new BackendSelection(selection.requested(), selection.source(), opened.name(),
-                        selection.reasons());
+                        selection.reasons(), selection.summary());
             }
             SelectionLog.JVM.announce(resolution, selection);
             return new DiffusionSpectralEntropy(this, threadCount, selection, opened);

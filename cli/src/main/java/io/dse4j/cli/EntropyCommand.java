@@ -227,7 +227,7 @@ final class EntropyCommand {
             m.put("version", io.dse4j.Version.string());
             out.println(Json.write(m));
         } else {
-            out.println(selection.describe());
+            out.println(selection.describeBriefly());
             out.printf(Locale.ROOT, "%s = %.15g bits (N = %d, D = %d)%n", measure.toUpperCase(Locale.ROOT), entropy, n,
                     x.cols());
             out.printf(Locale.ROOT, "time %.3f s%n", seconds);
@@ -257,7 +257,7 @@ final class EntropyCommand {
     }
 
     private static void report(DseResult r, String measure, String source, PrintStream out) {
-        out.println(r.selection().describe());
+        out.println(r.selection().describeBriefly());
         out.printf(Locale.ROOT, "%s = %.15g bits%n", measure.toUpperCase(Locale.ROOT), r.entropy());
         out.printf(Locale.ROOT, "input %s: N = %d%s, D = %d; sigma = %s, t = %s, %s%n", source, r.n(),
                 r.inputRows() > r.n() ? " (subsampled from " + r.inputRows() + ")" : "", r.d(),

@@ -9,13 +9,16 @@ final class Json {
     private Json() {
     }
 
-    /** The "selection" object of the command-line JSON: requested, source, chosen, reasons. */
+    /** The "selection" object of the command-line JSON: requested, source, chosen, reasons (and summary, if any). */
     static Map<String, Object> selection(io.dse4j.BackendSelection selection) {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("requested", selection.requested().label());
         m.put("source", selection.source().description());
         m.put("chosen", selection.chosen());
         m.put("reasons", selection.reasons());
+        if (selection.summary() != null) {
+            m.put("summary", selection.summary());
+        }
         return m;
     }
 

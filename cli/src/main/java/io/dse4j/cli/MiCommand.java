@@ -109,7 +109,7 @@ final class MiCommand {
         if (o.has("--json")) {
             out.println(Json.write(json(r, reference)));
         } else {
-            out.println(r.selection().describe());
+            out.println(r.selection().describeBriefly());
             out.printf(Locale.ROOT, "%s = %.15g bits (N = %d, D = %d, reference %s, %d classes)%n",
                     r.measure().toUpperCase(Locale.ROOT), r.mi(), r.n(), r.d(), reference, r.classes().size());
             for (MiResult.ClassTerm term : r.classes()) {

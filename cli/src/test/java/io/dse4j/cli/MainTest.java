@@ -70,7 +70,18 @@ class MainTest {
         assertEquals(0, o.code(), o.err());
         String first = o.out().lines().findFirst().orElseThrow();
         assertTrue(first.startsWith("backend cpu (requested auto"), first);
-        assertTrue(first.contains("GPU unavailable: "), first);
+        // A short line for a person (the probe's summary); every reason stays in the JSON's selection.
+        assertTrue(first.endsWith("; --backend gpu for details)"), first);
+        assertTrue(first.length() < 160, first);
+        JsonNode selection;
+        try {
+            selection = new ObjectMapper().readTree(run("entropy", "--example", "uniform", "--n", "100", "--json").out())
+                    .get("selection");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertTrue(selection.get("reasons").get(0).asText().startsWith("GPU unavailable: "), selection.toString());
+        assertTrue(first.contains(selection.get("summary").asText()), selection.toString());
         assertTrue(o.out().contains("DSE = "), o.out());
     }
 

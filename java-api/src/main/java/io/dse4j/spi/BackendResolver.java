@@ -89,7 +89,7 @@ public final class BackendResolver {
                 for (String reason : gpu.reasons()) {
                     reasons.add("GPU unavailable: " + reason);
                 }
-                yield new Resolution(new BackendSelection(requested, source, "cpu", reasons), null,
+                yield new Resolution(new BackendSelection(requested, source, "cpu", reasons, gpu.summary()), null,
                         gpu.summary() + FALLBACK);
             }
         };

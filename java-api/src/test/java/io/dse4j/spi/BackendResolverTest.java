@@ -1,6 +1,7 @@
 package io.dse4j.spi;
 
 import io.dse4j.BackendKind;
+import io.dse4j.BackendSelection;
 import io.dse4j.BackendSelection.Source;
 import io.dse4j.BackendUnavailableException;
 import io.dse4j.InvalidInputException;
@@ -104,6 +105,24 @@ class BackendResolverTest {
         assertEquals(1, probes.get());
         assertEquals("the GPU backend cannot be used" + BackendResolver.FALLBACK, resolution.notice());
         assertEquals(null, BackendResolver.resolve(BackendKind.CPU, Map.of(), Map.of(), counting).notice());
+    }
+
+    @Test
+    void anAutoFallbackCarriesAShortSummaryBesideEveryReason() {
+        List<String> reasons = List.of("cuBLAS not found: libcublas.so.13: cannot open shared object file; "
+                + "libcublas.so.12: cannot open shared object file", "cudaGetDeviceCount: cudaErrorInsufficientDriver");
+        GpuProbe runtimeOnly = () -> new GpuProbe.Result(false, reasons, "found the CUDA runtime 13 but no NVIDIA driver",
+                () -> null);
+        BackendSelection selection = BackendResolver.resolve(null, Map.of(), Map.of(), runtimeOnly).selection();
+        assertEquals("found the CUDA runtime 13 but no NVIDIA driver", selection.summary());
+        assertEquals("backend cpu (requested auto by default; found the CUDA runtime 13 but no NVIDIA driver;"
+                + " --backend gpu for details)", selection.describeBriefly());
+        assertEquals(2, selection.reasons().size());
+        assertTrue(selection.describe().contains("cudaErrorInsufficientDriver"), selection.describe());
+        // An explicit choice has nothing to summarise: the brief line is the full one.
+        BackendSelection cpu = BackendResolver.resolve(BackendKind.CPU, Map.of(), Map.of(), runtimeOnly).selection();
+        assertEquals(null, cpu.summary());
+        assertEquals(cpu.describe(), cpu.describeBriefly());
     }
 
     @Test
