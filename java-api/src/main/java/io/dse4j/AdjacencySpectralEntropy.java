@@ -86,7 +86,8 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
      */
     public DseResult compute(MatrixFile file) throws IOException {
         checkOpen();
-        Matrix x = DiffusionSpectralEntropy.readUsedRows(file, maxN, seed);
+        // The k-NN variant works in double whatever the precision asked for.
+        Matrix x = engine.readUsedRows(file, variant == Variant.KNN ? Precision.F64 : engine.precision());
         if (x.rows() < 2 || x.cols() < 1) {
             throw new InvalidInputException("matrix", "needs at least 2 rows and 1 column");
         }

@@ -86,16 +86,6 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         return new Builder();
     }
 
-    /** The subsampling bound. */
-    int maxN() {
-        return maxN;
-    }
-
-    /** The subsampling seed. */
-    long seed() {
-        return seed;
-    }
-
     /** The diffusion time t of this computation. */
     double diffusionTime() {
         return t;
@@ -128,16 +118,63 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
      */
     public DseResult compute(MatrixFile file) throws IOException {
         checkOpen();
-        Matrix x = readUsedRows(file, maxN, seed);
+        Matrix x = readUsedRows(file, precision);
         return run(x, null, file.rows());
     }
 
-    /** The rows of {@code file} that a measure with this maxN and seed uses: all, or the seeded subsample. */
-    static Matrix readUsedRows(MatrixFile file, int maxN, long seed) throws IOException {
+    /**
+     * The rows of {@code file} this computation uses — all, or the seeded subsample beyond maxN — read only after
+     * the checks that need no data (the shape; whether that many rows fit the heap and the backend), and checked
+     * once read as {@link #gather} checks them, but named by the file and its own row numbers (a position in the
+     * subsample would mislead).
+     *
+     * @param precision the precision whose range the squared distances must fit
+     */
+    Matrix readUsedRows(MatrixFile file, Precision precision) throws IOException {
         if (file == null) {
             throw new InvalidInputException("file", "must not be null");
         }
-        return file.rows() > maxN ? file.readRows(subsample(file.rows(), maxN, seed)) : file.read();
+        if (file.rows() < 2 || file.cols() < 1) {
+            throw new InvalidInputException("matrix", file.name() + ": needs at least 2 rows (points) and 1 column"
+                    + " (dimension); its shape " + Arrays.toString(file.shape()) + " gives N = " + file.rows()
+                    + ", D = " + file.cols());
+        }
+        int used = Math.min(file.rows(), maxN);
+        long bytes = 8L * used * file.cols();
+        if (bytes > Runtime.getRuntime().maxMemory()) {
+            throw new InvalidInputException("maxN", file.name() + ": " + used + " rows × " + file.cols()
+                    + " columns need " + io.dse4j.spi.Bytes.format(bytes) + " as doubles, more than the whole Java"
+                    + " heap (" + io.dse4j.spi.Bytes.format(Runtime.getRuntime().maxMemory())
+                    + "); lower maxN (--max-n) or raise -Xmx");
+        }
+        backend.checkFits(used, precision);
+        int[] rows = file.rows() > maxN ? subsample(file.rows(), maxN, seed) : null;
+        Matrix x = rows == null ? file.read() : file.readRows(rows);
+        double largestSquaredNorm = 0;
+        int largestRow = 0;
+        for (int p = 0; p < x.rows(); p++) {
+            int fileRow = rows == null ? p : rows[p];
+            double squaredNorm = 0;
+            for (int j = 0; j < x.cols(); j++) {
+                double v = x.at(p, j);
+                if (!Double.isFinite(v)) {
+                    throw new InvalidInputException("matrix", file.name() + ": the value at row " + fileRow
+                            + ", column " + j + " (0-based) is " + v + "; every value must be finite");
+                }
+                squaredNorm += v * v;
+            }
+            if (!(squaredNorm <= largestSquaredNorm)) {
+                largestSquaredNorm = squaredNorm;
+                largestRow = fileRow;
+            }
+        }
+        checkSquaredRange(largestSquaredNorm, file.name() + ": row " + largestRow + " (0-based)", precision);
+        return x;
+    }
+
+    /** The working precision. */
+    Precision precision() {
+        return precision;
     }
 
     /** DSE of {@code x[i]}, one point per row. */
@@ -336,7 +373,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
                 largestRow = row;
             }
         }
-        checkSquaredRange(largestSquaredNorm, largestRow, dims, precision);
+        checkSquaredRange(largestSquaredNorm, "row " + largestRow + " (0-based)", precision);
         return new Points(n, dims, values);
     }
 
@@ -346,7 +383,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
      * a finite input whose squares overflow would otherwise become ∞ and NaN deep inside the kernel. Rescaling the
      * data is not done silently: it changes the kernel unless σ is scaled with it, which is the user's choice.
      */
-    static void checkSquaredRange(double largestSquaredNorm, int row, int dims, Precision precision) {
+    static void checkSquaredRange(double largestSquaredNorm, String row, Precision precision) {
         double limit = precision == Precision.F32 ? Float.MAX_VALUE : Double.MAX_VALUE;
         if (4 * largestSquaredNorm <= limit) {
             return;
@@ -358,7 +395,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
                 ? "use precision f64, or rescale the data (and σ with it)"
                 : "rescale the data (and σ with it)";
         throw new InvalidInputException("matrix", "values too large for the squared distances in "
-                + precision.label() + ": row " + row + " (0-based) has " + norm + ", and squared distances up to"
+                + precision.label() + ": " + row + " has " + norm + ", and squared distances up to"
                 + " 4·max‖x‖² must stay below " + String.format(java.util.Locale.ROOT, "%.3g", limit)
                 + " (every row needs ‖x‖ ≤ " + String.format(java.util.Locale.ROOT, "%.3g", Math.sqrt(limit / 4))
                 + " in " + precision.label() + "); " + hint);

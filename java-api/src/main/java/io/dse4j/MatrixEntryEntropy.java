@@ -42,8 +42,7 @@ public final class MatrixEntryEntropy implements AutoCloseable {
      */
     public double compute(MatrixFile file) throws IOException {
         checkOpen();
-        return engine.matrixEntryEntropy(DiffusionSpectralEntropy.readUsedRows(file, engine.maxN(), engine.seed()),
-                null);
+        return engine.matrixEntryEntropy(engine.readUsedRows(file, engine.precision()), null);
     }
 
     /** The backend selection. */

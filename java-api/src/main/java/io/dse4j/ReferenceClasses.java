@@ -53,8 +53,15 @@ public record ReferenceClasses(int[] labels, ReferenceKind kind) {
         int[] labels = new int[y.rows()];
         for (int i = 0; i < labels.length; i++) {
             double v = y.at(i, 0);
-            if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
-                throw new InvalidInputException("reference", "discrete labels must be integers; row " + i + " is " + v);
+            if (v != Math.rint(v)) {
+                throw new InvalidInputException("reference", "discrete labels must be integers; row " + i
+                        + " (0-based) is " + v);
+            }
+            if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+                // Cast, it would become Integer.MAX_VALUE and merge with every other label that large.
+                throw new InvalidInputException("reference", "discrete labels must lie in the int range ["
+                        + Integer.MIN_VALUE + ", " + Integer.MAX_VALUE + "]; row " + i + " (0-based) is "
+                        + String.format(java.util.Locale.ROOT, "%.0f", v));
             }
             labels[i] = (int) v;
         }

@@ -145,4 +145,46 @@ class FileInputTest {
         }
         assertTrue(Double.isFinite(dse.compute(large, 20, 3).entropy()));
     }
+
+    @Test
+    void problemsFoundInAFileNameTheFileAndItsOwnRowNumbers() throws IOException {
+        Path empty = dir.resolve("empty.npy");
+        NpyWriter.writeDoubles(empty, new double[0], 0, 2);
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> dse.compute(MatrixFiles.open(empty, null)));
+        assertTrue(e.getMessage().contains(empty + ": needs at least 2 rows (points) and 1 column (dimension); its shape"
+                + " [0, 2] gives N = 0, D = 2"), e.getMessage());
+        // A NaN in the last rows, found while only the subsample (150 of 200) is read: the file's row is named,
+        // not its position in the subsample.
+        double[] x = gaussian(200, 2, 9);
+        int[] used = DiffusionSpectralEntropy.subsample(200, 150, 7);
+        int last = used[used.length - 1];
+        x[last * 2 + 1] = Double.NaN;
+        Path nan = dir.resolve("nan.npy");
+        NpyWriter.writeDoubles(nan, x, 200, 2);
+        e = assertThrows(InvalidInputException.class, () -> dse.compute(MatrixFiles.open(nan, null)));
+        assertTrue(e.getMessage().contains(nan + ": the value at row " + last + ", column 1 (0-based) is NaN"),
+                e.getMessage());
+    }
+
+    @Test
+    void aSubsampleTooLargeForTheCpuBackendIsRefusedBeforeAnyRowIsRead() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(TestBackend.required() == BackendKind.CPU,
+                "the CPU backend's limit");
+        Path file = dir.resolve("tall.npy");
+        // A header promising 10^6 rows over a file with no data: refused when opened for its length, so write the
+        // rows (8 MB, zeros).
+        NpyWriter.writeDoubles(file, new double[1_000_000], 1_000_000, 1);
+        try (DiffusionSpectralEntropy wide = DiffusionSpectralEntropy.builder().backend("cpu").maxN(50_000).build()) {
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> wide.compute(MatrixFiles.open(file, null)));
+            assertTrue(e.getMessage().contains("at most N = 46340"), e.getMessage());
+        }
+        try (DiffusionSpectralEntropy huge = DiffusionSpectralEntropy.builder().backend("cpu")
+                .maxN(Integer.MAX_VALUE).build()) {
+            Path wideFile = dir.resolve("wide.npy");
+            NpyWriter.writeDoubles(wideFile, new double[4], 2, 2);
+            assertTrue(Double.isFinite(huge.compute(MatrixFiles.open(wideFile, null)).entropy()));
+        }
+    }
 }

@@ -147,6 +147,14 @@ final class EntropyCommand {
     /** The entropy from cached eigenvalues: no kernel, no decomposition (as the reference does with its cache). */
     private static int fromCache(io.dse4j.Spectrum spectrum, Path cache, String measure, Input x, String source,
                                  Options o, PrintStream out) {
+        // A cache holds one eigenvalue per point of the kernel it came from: a different count means another input
+        // (or another --max-n), whose entropy this is not.
+        int points = Math.min(x.rows(), maxN(o));
+        if (spectrum.size() != points) {
+            throw new UsageException(cache + " holds " + spectrum.size() + " eigenvalues, but this input's kernel has "
+                    + points + " points (N = " + x.rows() + ", --max-n " + maxN(o) + "); it was saved for another"
+                    + " input: delete it, or give another --eigenvalues-cache file");
+        }
         long start = System.nanoTime();
         double t = measure.equals("dse") ? o.number("--t", DiffusionSpectralEntropy.DEFAULT_T) : 1.0;
         double entropy = spectrum.entropy(t);

@@ -6,7 +6,6 @@ import io.dse4j.MutualInformation;
 import io.dse4j.ReferenceClasses;
 import io.dse4j.ReferenceKind;
 import io.dse4j.io.MatrixFiles;
-import io.dse4j.io.NpyArray;
 import io.dse4j.io.NpyWriter;
 
 import java.io.IOException;
@@ -123,17 +122,14 @@ final class MiCommand {
         return 0;
     }
 
+    /** Precomputed class labels: integers in one column, checked as discrete reference labels are. */
     private static int[] readLabels(Path file) throws IOException {
-        NpyArray array = MatrixFiles.readArray(file, null);
-        double[] values = array.values();
-        int[] labels = new int[values.length];
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] != Math.rint(values[i])) {
-                throw new UsageException(file + ": class labels must be integers; value " + i + " is " + values[i]);
-            }
-            labels[i] = (int) values[i];
+        try {
+            return ReferenceClasses.of(MatrixFiles.read(file), ReferenceKind.DISCRETE, 2).labels();
+        } catch (io.dse4j.InvalidInputException e) {
+            throw new UsageException(file + ": class labels (--clusters-in): "
+                    + e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
         }
-        return labels;
     }
 
     private static Map<String, Object> json(MiResult r, String reference) {

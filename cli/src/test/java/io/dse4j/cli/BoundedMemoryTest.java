@@ -196,4 +196,15 @@ class BoundedMemoryTest {
         assertEquals(2, o.code(), o.err());
         assertTrue(o.err().contains("Z has " + n + " rows but the reference has " + (n - 1)), o.err());
     }
+
+    @Test
+    void aSubsampleLargerThanTheHeapIsAClearInputErrorBeforeAnythingIsAllocated() throws Exception {
+        // 2M rows × 16 of a 2 GiB file would be 256 MiB of doubles: refused from the header, before the subsample's
+        // draw (whose own bookkeeping would already run out of a 64 MiB heap).
+        int n = 1 << 24;
+        Path file = sparseNpy("two.npy", "(" + n + ", " + D + ")", n, D, new int[0]);
+        Outcome o = runWithSmallHeap("entropy", "--input", file.toString(), "--max-n", "2000000", "--backend", "cpu");
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("more than the whole Java heap"), o.err());
+    }
 }

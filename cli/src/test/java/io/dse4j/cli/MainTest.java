@@ -289,6 +289,25 @@ class MainTest {
         JsonNode b = new ObjectMapper().readTree(second.out());
         assertEquals("cache", b.get("backend").asText());
         assertEquals(a.get("entropy").asDouble(), b.get("entropy").asDouble(), 1e-15);
+        // A cache of 150 eigenvalues is not the spectrum of 151 points: refused, not used for the wrong input.
+        Outcome other = run("entropy", "--example", "uniform", "--n", "151", "--eigenvalues-cache", cache.toString());
+        assertBad(other, "holds 150 eigenvalues, but this input's kernel has 151 points");
+    }
+
+    @Test
+    void precomputedLabelsBeyondTheIntRangeAreRefusedNotMerged() throws IOException {
+        Path z = dir.resolve("z4.csv");
+        Files.writeString(z, "0,1\n1,0\n5,5\n6,5\n");
+        Path labels = dir.resolve("labels.npy");
+        // 3e9 and 5e9: cast to int, both became 2147483647 and the two classes one.
+        io.dse4j.io.NpyWriter.writeLongs(labels, new long[] {3_000_000_000L, 3_000_000_000L, 5_000_000_000L,
+                5_000_000_000L}, 4);
+        assertBad(run("mi", "--input", z.toString(), "--clusters-in", labels.toString()),
+                labels + ": class labels (--clusters-in): discrete labels must lie in the int range");
+        Path fractional = dir.resolve("fractional.npy");
+        io.dse4j.io.NpyWriter.writeDoubles(fractional, new double[] {0, 0.5, 1, 1}, 4);
+        assertBad(run("mi", "--input", z.toString(), "--clusters-in", fractional.toString()),
+                "discrete labels must be integers; row 1 (0-based) is 0.5");
     }
 
     @Test

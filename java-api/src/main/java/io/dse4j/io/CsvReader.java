@@ -3,8 +3,6 @@ package io.dse4j.io;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -36,7 +34,10 @@ final class CsvReader {
 
     /** As {@link #read(BufferedReader, String)}, handing the note about a dropped index column to {@code warn}. */
     static NpyArray read(BufferedReader reader, String name, Consumer<String> warn) throws IOException {
-        List<double[]> rows = new ArrayList<>();
+        // One growing flat array, not a list of row arrays: a short row costs 8 bytes a value, not an object each.
+        double[] flat = new double[1024];
+        int filled = 0;
+        int rowCount = 0;
         int cellsPerRow = -1;       // as in the file, a dropped index column included
         int droppedColumns = 0;     // 1 below a pandas index header
         boolean sawFirstLine = false;
@@ -77,21 +78,25 @@ final class CsvReader {
                 throw new MatrixFileException(name + ": line " + lineNumber
                         + " has no values besides the pandas index column");
             }
-            double[] values = new double[cells.length - droppedColumns];
-            for (int c = droppedColumns; c < cells.length; c++) {
-                values[c - droppedColumns] = value(cells[c], name, lineNumber, c + 1);
+            int width = cells.length - droppedColumns;
+            if (flat.length - filled < width) {
+                long grown = Math.max((long) filled + width, flat.length + (flat.length >> 1));
+                if (grown > NpyReader.MAX_ARRAY) {
+                    throw new MatrixFileException(name + ": more values than one Java array holds ("
+                            + NpyReader.MAX_ARRAY + ") by line " + lineNumber);
+                }
+                flat = java.util.Arrays.copyOf(flat, (int) grown);
             }
-            rows.add(values);
+            for (int c = droppedColumns; c < cells.length; c++) {
+                flat[filled++] = value(cells[c], name, lineNumber, c + 1);
+            }
+            rowCount++;
         }
-        if (rows.isEmpty()) {
+        if (rowCount == 0) {
             throw new MatrixFileException(name + ": no data rows");
         }
         int cols = cellsPerRow - droppedColumns;
-        double[] flat = new double[Math.multiplyExact(rows.size(), cols)];
-        for (int i = 0; i < rows.size(); i++) {
-            System.arraycopy(rows.get(i), 0, flat, i * cols, cols);
-        }
-        return new NpyArray(new long[] {rows.size(), cols}, "f8", flat);
+        return new NpyArray(new long[] {rowCount, cols}, "f8", java.util.Arrays.copyOf(flat, filled));
     }
 
     /**

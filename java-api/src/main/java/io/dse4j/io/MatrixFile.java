@@ -10,6 +10,8 @@ import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -134,43 +136,70 @@ public final class MatrixFile {
         double[] values(NpyHeader header, int[] rows, String name) throws IOException;
     }
 
-    /** A {@code .npy} file, memory-mapped for each read; its length was checked against the header when opened. */
+    /**
+     * A {@code .npy} file, memory-mapped for each read. Its header is read again first and must describe the same
+     * data as when the file was opened, and its length must still be the header's promise.
+     */
     record MappedNpy(Path file) implements Source {
         @Override
         public double[] values(NpyHeader header, int[] rows, String name) throws IOException {
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
                  Arena arena = Arena.ofConfined()) {
                 long bytes = header.dataBytes(name);
-                if (channel.size() != header.dataOffset() + bytes) {
-                    throw new MatrixFileException(name + ": the file changed since it was opened (it now holds "
-                            + channel.size() + " bytes; its header promises " + (header.dataOffset() + bytes) + ")");
+                NpyHeader now = NpyReader.readHeader(
+                        new java.io.BufferedInputStream(java.nio.channels.Channels.newInputStream(channel)), name);
+                if (!now.sameLayout(header) || channel.size() != header.dataOffset() + bytes) {
+                    throw changed(name);
                 }
                 MemorySegment data = channel.map(FileChannel.MapMode.READ_ONLY, header.dataOffset(), bytes, arena);
-                return NpyReader.gather(data, header, rows, name);
+                try {
+                    return NpyReader.gather(data, header, rows, name);
+                } catch (InternalError fault) {
+                    // What the JVM throws when a mapped page vanishes: the file was cut short while being read.
+                    throw new MatrixFileException(name + ": the file was truncated while it was being read", fault);
+                }
+            } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+                throw new MatrixFileException(name + ": no such file (it was removed after it was opened)", e);
             }
         }
     }
 
-    /** A member of a {@code .npz} archive, streamed through its inflater for each read. */
+    private static MatrixFileException changed(String name) {
+        return new MatrixFileException(name + ": the file changed since it was opened; open it again");
+    }
+
+    /**
+     * A member of a {@code .npz} archive, streamed through its inflater for each read. Its header must describe the
+     * same data as when it was opened, and the CRC-32 of everything it inflates to must be the one the archive
+     * records — Java's {@link ZipFile} does not check it, and a flipped byte would otherwise be a wrong number.
+     */
     record NpzMember(Path file, String entry) implements Source {
         @Override
         public double[] values(NpyHeader header, int[] rows, String name) throws IOException {
             try (ZipFile zip = new ZipFile(file.toFile())) {
                 ZipEntry member = zip.getEntry(entry);
                 if (member == null) {
-                    throw new MatrixFileException(name + ": the file changed since it was opened (no member "
-                            + entry + ")");
+                    throw changed(name);
                 }
-                try (InputStream in = zip.getInputStream(member)) {
-                    NpyHeader again = NpyReader.readHeader(in, name);
-                    if (again.dataOffset() != header.dataOffset() || again.elements() != header.elements()) {
-                        throw new MatrixFileException(name + ": the file changed since it was opened");
+                CRC32 crc = new CRC32();
+                try (InputStream in = new CheckedInputStream(zip.getInputStream(member), crc)) {
+                    if (!NpyReader.readHeader(in, name).sameLayout(header)) {
+                        throw changed(name);
                     }
-                    return NpyReader.gather(in, header, rows, name);
-                } catch (java.util.zip.ZipException | java.io.EOFException e) {
-                    // The inflater's own errors: corrupt compressed data, or compressed data that ends early.
-                    throw new MatrixFileException(name + ": corrupt .npz member: " + e.getMessage(), e);
+                    double[] values = NpyReader.gather(in, header, rows, name);
+                    if (member.getCrc() != -1 && crc.getValue() != member.getCrc()) {
+                        throw new MatrixFileException(name + ": corrupt .npz member: its data has CRC-32 "
+                                + Long.toHexString(crc.getValue()) + " but the archive records "
+                                + Long.toHexString(member.getCrc()));
+                    }
+                    return values;
                 }
+            } catch (java.util.zip.ZipException | java.io.EOFException e) {
+                // The archive's or the inflater's own errors: a damaged archive, corrupt compressed data, or
+                // compressed data that ends early.
+                throw new MatrixFileException(name + ": corrupt .npz archive or member: " + e.getMessage(), e);
+            } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+                throw new MatrixFileException(name + ": no such file (it was removed after it was opened)", e);
             }
         }
     }

@@ -123,7 +123,13 @@ public final class MatrixFiles {
             for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
                 ZipEntry entry = e.nextElement();
                 if (!entry.isDirectory() && entry.getName().endsWith(".npy")) {
-                    keys.add(entry.getName().substring(0, entry.getName().length() - 4));
+                    String member = entry.getName().substring(0, entry.getName().length() - 4);
+                    if (keys.contains(member)) {
+                        // ZipFile would silently read one of them; which one the writer meant is unknowable.
+                        throw new MatrixFileException(name + ": the .npz archive holds two members named '"
+                                + entry.getName() + "'");
+                    }
+                    keys.add(member);
                 }
             }
             if (keys.isEmpty()) {
@@ -133,18 +139,22 @@ public final class MatrixFiles {
             if (chosen == null) {
                 if (keys.size() != 1) {
                     throw new MatrixFileException(name + ": the .npz archive holds " + keys.size()
-                            + " arrays " + keys + "; choose one with --key NAME (API: MatrixFiles.open(file, key))");
+                            + " arrays " + listed(keys) + "; choose one with --key NAME (API: MatrixFiles.open(file,"
+                            + " key))");
                 }
                 chosen = keys.get(0);
             } else if (!keys.contains(chosen)) {
                 throw new MatrixFileException(name + ": the .npz archive has no array '" + chosen
-                        + "'; it holds " + keys);
+                        + "'; it holds " + listed(keys));
             }
             String member = name + "[" + chosen + "]";
             ZipEntry entry = zip.getEntry(chosen + ".npy");
             NpyHeader header;
             try (InputStream in = new BufferedInputStream(zip.getInputStream(entry))) {
                 header = NpyReader.readHeader(in, member);
+            } catch (java.io.EOFException e) {
+                // The inflater's "unexpected end of ZLIB input stream": compressed data cut short.
+                throw new MatrixFileException(member + ": corrupt .npz member: " + e.getMessage(), e);
             }
             long declared = header.dataOffset() + header.dataBytes(member);
             if (entry.getSize() >= 0 && entry.getSize() != declared) {
@@ -156,5 +166,11 @@ public final class MatrixFiles {
         } catch (ZipException e) {
             throw new MatrixFileException(name + ": corrupt .npz archive: " + e.getMessage(), e);
         }
+    }
+
+    /** The member names for a message: the first twenty, then how many more (an archive may hold thousands). */
+    private static String listed(List<String> keys) {
+        return keys.size() <= 20 ? keys.toString()
+                : keys.subList(0, 20).toString().replace("]", ", … and " + (keys.size() - 20) + " more]");
     }
 }

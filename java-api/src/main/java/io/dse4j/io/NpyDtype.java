@@ -63,9 +63,15 @@ record NpyDtype(String code, int size, ByteOrder order) {
         };
     }
 
-    /** An unsigned 64-bit integer as the nearest double (halving first keeps the sign bit out of the way). */
+    /**
+     * An unsigned 64-bit integer as the nearest double, as numpy converts it. Below 2⁶³ the signed conversion is
+     * exact-rounded already; above, halving first would round twice, so the bit shifted out is kept as a sticky bit
+     * (OR-ed into the last place) and the halved value, rounded once, is doubled exactly.
+     */
     private static double unsignedLongToDouble(long v) {
-        double d = (double) (v >>> 1) * 2.0;
-        return d + (v & 1);
+        if (v >= 0) {
+            return v;
+        }
+        return (double) ((v >>> 1) | (v & 1)) * 2.0;
     }
 }

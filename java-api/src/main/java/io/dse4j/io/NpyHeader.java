@@ -31,6 +31,8 @@ record NpyHeader(NpyDtype dtype, boolean fortran, long[] shape, long dataOffset,
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     /** numpy refuses headers above this size unless told otherwise; a larger one is certainly not ours to read. */
     static final int MAX_HEADER_BYTES = 1 << 20;
+    /** numpy's own limit on an array's dimensions (NPY_MAXDIMS in numpy 2). */
+    static final int MAX_DIMENSIONS = 64;
 
     /** The number of data bytes the header promises: elements × element size, checked for overflow. */
     long dataBytes(String name) throws MatrixFileException {
@@ -39,6 +41,12 @@ record NpyHeader(NpyDtype dtype, boolean fortran, long[] shape, long dataOffset,
                     + " values describes more than 2^63 bytes");
         }
         return elements * dtype.size();
+    }
+
+    /** Whether {@code other} describes the same data at the same place: a file re-read finds what was opened. */
+    boolean sameLayout(NpyHeader other) {
+        return dtype.equals(other.dtype) && fortran == other.fortran && Arrays.equals(shape, other.shape)
+                && dataOffset == other.dataOffset;
     }
 
     /** The shape as numpy prints it, e.g. {@code (3, 2)} or {@code (5,)}. */
@@ -83,14 +91,23 @@ record NpyHeader(NpyDtype dtype, boolean fortran, long[] shape, long dataOffset,
             throw corrupt(name, "'shape' must be a tuple of integers, got " + describe(shapeValue));
         }
         NpyDtype dtype = NpyDtype.parse(code, name);
-        long elements = 1;
-        for (long extent : shape) {
-            if (extent != 0 && elements > Long.MAX_VALUE / extent) {
-                throw new MatrixFileException(name + ": shape " + Arrays.toString(shape)
-                        + " has more than 2^63 elements");
-            }
-            elements *= extent;
+        if (shape.length > MAX_DIMENSIONS) {
+            throw corrupt(name, "the shape has " + shape.length + " dimensions; numpy allows at most "
+                    + MAX_DIMENSIONS);
         }
+        // The product of the non-zero extents must fit: then so does every partial product (a row's length, say),
+        // even when a zero extent makes the array empty.
+        long nonZeroProduct = 1;
+        for (long extent : shape) {
+            if (extent != 0) {
+                if (nonZeroProduct > Long.MAX_VALUE / extent) {
+                    throw new MatrixFileException(name + ": shape " + Arrays.toString(shape)
+                            + " has more than 2^63 elements");
+                }
+                nonZeroProduct *= extent;
+            }
+        }
+        long elements = Arrays.stream(shape).anyMatch(extent -> extent == 0) ? 0 : nonZeroProduct;
         return new NpyHeader(dtype, fortranOrder, shape, dataOffset, elements);
     }
 
@@ -236,6 +253,10 @@ record NpyHeader(NpyDtype dtype, boolean fortran, long[] shape, long dataOffset,
                 throw error("expected a non-negative integer in the shape");
             }
             String digits = text.substring(start, pos);
+            if (digits.length() > 1 && digits.charAt(0) == '0') {
+                pos = start;
+                throw error("an extent with a leading zero (" + digits + ") is not a Python integer");
+            }
             if (pos < text.length() && text.charAt(pos) == 'L') {
                 pos++;
             }

@@ -102,9 +102,10 @@ final class NpyReader {
                 }
             }
         } else {
-            long[] trailing = Arrays.copyOfRange(h.shape(), 1, h.shape().length);
-            for (int c = 0; c < cols; c++) {
-                long columnStart = fortranColumn(c, trailing) * n;
+            FortranColumns columns = new FortranColumns(Arrays.copyOfRange(h.shape(), 1, h.shape().length));
+            for (long m = 0; m < cols; m++, columns.next()) {
+                int c = (int) columns.current();
+                long columnStart = m * n;
                 for (int p = 0; p < k; p++) {
                     out[p * cols + c] = dtype.decode(data, (columnStart + (rows == null ? p : rows[p])) * size);
                 }
@@ -130,14 +131,15 @@ final class NpyReader {
         Cursor cursor = new Cursor(in, h.dataBytes(name), name, h);
         boolean cOrder = storedInCOrder(h);
         long[] trailing = Arrays.copyOfRange(h.shape(), Math.min(1, h.shape().length), h.shape().length);
+        FortranColumns columns = cOrder ? null : new FortranColumns(trailing);
         if (rows == null) {
             if (cOrder) {
                 for (int e = 0; e < out.length; e++) {
                     out[e] = dtype.decode(cursor.segment(), cursor.take(size));
                 }
             } else {
-                for (long m = 0; m < cols; m++) {
-                    int c = (int) cColumn(m, trailing);
+                for (long m = 0; m < cols; m++, columns.next()) {
+                    int c = (int) columns.current();
                     for (int i = 0; i < k; i++) {
                         out[i * cols + c] = dtype.decode(cursor.segment(), cursor.take(size));
                     }
@@ -175,8 +177,8 @@ final class NpyReader {
             }
         } else {
             // Column after column (the trailing extents in Fortran order, the first fastest), every row in each.
-            for (long m = 0; m < cols; m++) {
-                int c = (int) cColumn(m, trailing);
+            for (long m = 0; m < cols; m++, columns.next()) {
+                int c = (int) columns.current();
                 int q = 0;
                 for (long i = 0; i < n; i++) {
                     if (q < k && (chosen[q] >>> 32) == i) {
@@ -195,36 +197,45 @@ final class NpyReader {
     }
 
     /**
-     * Where C-order column {@code c} (a flat index over the trailing extents, the last varying fastest) starts in
-     * Fortran order, in units of whole columns (the first trailing extent varying fastest).
+     * The C-order column of each Fortran-order column in turn. In Fortran order the trailing extents vary first-
+     * fastest, in C order last-fastest; a mixed-radix counter over the trailing extents (first digit fastest) steps
+     * from one Fortran column to the next and carries the C-order index along, O(1) amortised per step — converting
+     * each column afresh would cost O(dimensions) per column.
      */
-    static long fortranColumn(long c, long[] trailing) {
-        long fortran = 0;
-        long stride = 1;
-        long[] digit = new long[trailing.length];
-        for (int d = trailing.length - 1; d >= 0; d--) {
-            digit[d] = c % trailing[d];
-            c /= trailing[d];
-        }
-        for (int d = 0; d < trailing.length; d++) {
-            fortran += digit[d] * stride;
-            stride *= trailing[d];
-        }
-        return fortran;
-    }
+    static final class FortranColumns {
+        private final long[] extent;
+        private final long[] cStride;
+        private final long[] digit;
+        private long c;
 
-    /** The inverse of {@link #fortranColumn}: the C-order column of Fortran-order column {@code m}. */
-    static long cColumn(long m, long[] trailing) {
-        long[] digit = new long[trailing.length];
-        for (int d = 0; d < trailing.length; d++) {
-            digit[d] = m % trailing[d];
-            m /= trailing[d];
+        FortranColumns(long[] trailing) {
+            extent = trailing;
+            cStride = new long[trailing.length];
+            digit = new long[trailing.length];
+            long stride = 1;
+            for (int j = trailing.length - 1; j >= 0; j--) {
+                cStride[j] = stride;
+                stride *= trailing[j];
+            }
         }
-        long c = 0;
-        for (int d = 0; d < trailing.length; d++) {
-            c = c * trailing[d] + digit[d];
+
+        /** The C-order column of the current Fortran-order column (0 at first). */
+        long current() {
+            return c;
         }
-        return c;
+
+        /** Moves to the next Fortran-order column. */
+        void next() {
+            for (int j = 0; j < extent.length; j++) {
+                digit[j]++;
+                c += cStride[j];
+                if (digit[j] < extent[j]) {
+                    return;
+                }
+                c -= extent[j] * cStride[j];
+                digit[j] = 0;
+            }
+        }
     }
 
     private static int checkedColumns(NpyHeader h, String name) throws MatrixFileException {

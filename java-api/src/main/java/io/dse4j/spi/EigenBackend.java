@@ -21,6 +21,16 @@ public interface EigenBackend extends AutoCloseable {
     String describe();
 
     /**
+     * Refuses, before any data is read, a problem of n points that this backend can never hold (the CPU's one-array
+     * and heap limits); a problem it might hold passes. The default passes everything (the GPU compares with its
+     * free memory only when it allocates, and may then fall back).
+     *
+     * @throws io.dse4j.InvalidInputException naming the limit
+     */
+    default void checkFits(int n, Precision precision) {
+    }
+
+    /**
      * The eigenvalues (and, on request, eigenvectors) of K = D^-½·G·D^-½ with Gᵢⱼ = exp(−‖xᵢ − xⱼ‖² / 2σ²) for the given points.
      *
      * @param points       the points (n ≥ 1, finite)

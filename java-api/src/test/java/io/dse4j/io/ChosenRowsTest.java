@@ -233,6 +233,11 @@ class ChosenRowsTest {
                 npy(1, "<f8", false, "(4294967296, 4294967296, 4294967296)", new byte[0]));
         e = assertThrows(MatrixFileException.class, () -> MatrixFiles.open(product, null));
         assertTrue(e.getMessage().contains("more than 2^63 elements"), e.getMessage());
+        // An empty array whose other extents multiply past 2^63: refused too, not a raw ArithmeticException later.
+        Path empty = Files.write(dir.resolve("empty.npy"),
+                npy(1, "<f8", false, "(0, 9223372036854775807, 9223372036854775807)", new byte[0]));
+        e = assertThrows(MatrixFileException.class, () -> MatrixFiles.open(empty, null));
+        assertTrue(e.getMessage().contains("more than 2^63 elements"), e.getMessage());
     }
 
     /** Zip bytes with the member's uncompressed size in its local and central headers replaced. */
@@ -315,5 +320,155 @@ class ChosenRowsTest {
         assertEquals(0.0, m.get(1, 0));
         assertEquals(value(2, 7), m.get(2, 7));
         assertEquals(value(rows / 2, 0), m.get(3, 0));
+    }
+
+    @Test
+    void aFlippedByteInAnNpzMemberIsCaughtByItsCrc() throws IOException {
+        byte[] content = npy(1, "<f8", false, "(3, 2)", doubles(ByteOrder.LITTLE_ENDIAN, 1, 2, 3, 4, 5, 6));
+        byte[] zip = Files.readAllBytes(zip("ok.npz", ZipEntry.STORED, "x.npy", content));
+        // The stored member's data follows its local header; flip a byte of the value 4.0 (Java's ZipFile reads it
+        // without checking the CRC, so this was a wrong number, exit 0).
+        int at = indexOf(zip, doubles(ByteOrder.LITTLE_ENDIAN, 4));
+        zip[at + 7] ^= 0x7f;
+        Path flipped = Files.write(dir.resolve("flipped.npz"), zip);
+        MatrixFileException e = assertThrows(MatrixFileException.class, () -> MatrixFiles.read(flipped));
+        assertTrue(e.getMessage().startsWith(flipped + "[x]: corrupt .npz member: its data has CRC-32"),
+                e.getMessage());
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
+    @Test
+    void aFileChangedBetweenOpeningAndReadingIsRefusedNotDecodedWithTheOldHeader() throws IOException {
+        byte[] doubles = npy(1, "<f8", false, "(4, 2)", doubles(ByteOrder.LITTLE_ENDIAN, 1, 2, 3, 4, 5, 6, 7, 8));
+        byte[] longs = npy(1, "<i8", false, "(4, 2)", new byte[64]);   // the same length, another dtype
+        byte[] fortran = npy(1, "<f8", true, "(4, 2)", doubles(ByteOrder.LITTLE_ENDIAN, 1, 2, 3, 4, 5, 6, 7, 8));
+        Path npyFile = Files.write(dir.resolve("changing.npy"), doubles);
+        MatrixFile opened = MatrixFiles.open(npyFile, null);
+        Files.write(npyFile, longs);
+        assertTrue(assertThrows(MatrixFileException.class, opened::read).getMessage()
+                .contains("the file changed since it was opened"));
+        Files.write(npyFile, fortran);
+        assertTrue(assertThrows(MatrixFileException.class, opened::read).getMessage()
+                .contains("the file changed since it was opened"));
+        Path npzFile = zip("changing.npz", ZipEntry.DEFLATED, "x.npy", doubles);
+        MatrixFile member = MatrixFiles.open(npzFile, null);
+        zip("changing.npz", ZipEntry.DEFLATED, "x.npy", longs);
+        assertTrue(assertThrows(MatrixFileException.class, member::read).getMessage()
+                .contains("the file changed since it was opened"));
+        Files.delete(npzFile);
+        assertTrue(assertThrows(MatrixFileException.class, member::read).getMessage()
+                .contains("it was removed after it was opened"));
+        Files.delete(npyFile);
+        assertTrue(assertThrows(MatrixFileException.class, opened::read).getMessage()
+                .contains("it was removed after it was opened"));
+    }
+
+    @Test
+    void aMemberWhoseCompressedDataEndsInsideItsHeaderNamesTheFile() throws IOException {
+        byte[] zip = Files.readAllBytes(zip("cut.npz", ZipEntry.DEFLATED, "x.npy",
+                npy(1, "<f8", false, "(1, 1)", doubles(ByteOrder.LITTLE_ENDIAN, 1))));
+        ByteBuffer b = ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i + 4 <= zip.length; i++) {
+            if (b.getInt(i) == 0x02014b50) {
+                b.putInt(i + 20, 5);   // the central directory's compressed size: 5 bytes of deflate data
+            }
+        }
+        Path cut = Files.write(dir.resolve("cut5.npz"), zip);
+        MatrixFileException e = assertThrows(MatrixFileException.class, () -> MatrixFiles.read(cut));
+        assertTrue(e.getMessage().startsWith(cut + "[x]: "), e.getMessage());
+    }
+
+    @Test
+    void twoMembersOfOneNameAreRefusedAndLongKeyListsAreShortened() throws IOException {
+        Path twice = dir.resolve("twice.npz");
+        byte[] one = npy(1, "<f8", false, "(1, 1)", doubles(ByteOrder.LITTLE_ENDIAN, 1));
+        // An archive of members a.npy and b.npy with the second renamed in place: two members named a.npy.
+        Path two = dir.resolve("two.npz");
+        try (OutputStream out = Files.newOutputStream(two); ZipOutputStream z = new ZipOutputStream(out)) {
+            for (String name : List.of("a.npy", "b.npy")) {
+                z.putNextEntry(new ZipEntry(name));
+                z.write(one);
+                z.closeEntry();
+            }
+        }
+        byte[] bytes = Files.readAllBytes(two);
+        for (int i = 0; i + 5 <= bytes.length; i++) {
+            if (bytes[i] == 'b' && bytes[i + 1] == '.' && bytes[i + 2] == 'n' && bytes[i + 3] == 'p'
+                    && bytes[i + 4] == 'y') {
+                bytes[i] = 'a';
+            }
+        }
+        Files.write(twice, bytes);
+        MatrixFileException e = assertThrows(MatrixFileException.class, () -> MatrixFiles.read(twice, "a"));
+        assertTrue(e.getMessage().contains("holds two members named 'a.npy'"), e.getMessage());
+
+        Path many = dir.resolve("many.npz");
+        try (OutputStream out = Files.newOutputStream(many); ZipOutputStream z = new ZipOutputStream(out)) {
+            for (int i = 0; i < 500; i++) {
+                z.putNextEntry(new ZipEntry("k" + i + ".npy"));
+                z.write(one);
+                z.closeEntry();
+            }
+        }
+        e = assertThrows(MatrixFileException.class, () -> MatrixFiles.read(many));
+        assertTrue(e.getMessage().contains("holds 500 arrays [k0, k1"), e.getMessage());
+        assertTrue(e.getMessage().contains("… and 480 more]"), e.getMessage());
+        assertTrue(e.getMessage().length() < 400, e.getMessage());
+    }
+
+    @Test
+    void fortranColumnsStepThroughTheCOrderColumnsOfAnyShape() {
+        Random r = new Random(3);
+        for (int trial = 0; trial < 200; trial++) {
+            long[] trailing = new long[1 + r.nextInt(5)];
+            for (int j = 0; j < trailing.length; j++) {
+                trailing[j] = 1 + r.nextInt(4);
+            }
+            long cols = java.util.Arrays.stream(trailing).reduce(1, (a, b) -> a * b);
+            NpyReader.FortranColumns columns = new NpyReader.FortranColumns(trailing);
+            for (long m = 0; m < cols; m++, columns.next()) {
+                // Brute force: the Fortran digits of m (first fastest), then the C index (last fastest).
+                long rest = m;
+                long[] digit = new long[trailing.length];
+                for (int j = 0; j < trailing.length; j++) {
+                    digit[j] = rest % trailing[j];
+                    rest /= trailing[j];
+                }
+                long c = 0;
+                for (int j = 0; j < trailing.length; j++) {
+                    c = c * trailing[j] + digit[j];
+                }
+                assertEquals(c, columns.current(), java.util.Arrays.toString(trailing) + " column " + m);
+            }
+        }
+    }
+
+    @Test
+    void manyUnitDimensionsInFortranOrderReadInLinearTime() throws IOException {
+        // 60 dimensions of extent 1 around the real ones: a per-column conversion cost O(dimensions) per column.
+        String shape = "(3, " + "1, ".repeat(60) + "20000)";
+        double[] v = new double[60000];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i;   // Fortran order: element (row i, column c) at i + 3c
+        }
+        Path f = Files.write(dir.resolve("units.npy"), npy(2, "<f8", true, shape, doubles(ByteOrder.LITTLE_ENDIAN, v)));
+        Matrix m = MatrixFiles.open(f, null).readRows(new int[] {2});
+        assertEquals(2 + 3 * 19999, m.get(0, 19999));
+        Path tooMany = Files.write(dir.resolve("dims.npy"),
+                npy(1, "<f8", false, "(" + "1, ".repeat(65) + ")", doubles(ByteOrder.LITTLE_ENDIAN, 1)));
+        assertTrue(assertThrows(MatrixFileException.class, () -> MatrixFiles.open(tooMany, null)).getMessage()
+                .contains("numpy allows at most 64"));
     }
 }

@@ -95,6 +95,9 @@ class NpyHeaderTest {
                 .contains("structured .npy dtypes"));
         assertTrue(refused("{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999,)}")
                 .getMessage().contains("too large"));
+        // 04 is a syntax error in Python 3, not the integer 4.
+        assertTrue(refused("{'descr': '<f8', 'fortran_order': False, 'shape': (04,)}").getMessage()
+                .contains("leading zero"));
     }
 
     @Test

@@ -193,6 +193,11 @@ final class CpuBackend implements EigenBackend {
         }
     }
 
+    @Override
+    public void checkFits(int n, Precision precision) {
+        checkMemory(n, precision, false);
+    }
+
     private static long bytesPerElement(Precision precision) {
         return precision == Precision.F32 ? 4 : 8;
     }
