@@ -295,6 +295,41 @@ class MainTest {
     }
 
     @Test
+    void aPandasCsvIsReadWithoutItsIndexColumnAndTheCommandSaysSo() throws IOException {
+        // DataFrame.to_csv(): an empty first header cell and an index 0..N-1; read as a feature it gave D = 6.
+        Path csv = dir.resolve("pandas.csv");
+        Files.writeString(csv, ",a,b,c,d,e\n0,1,2,3,4,5\n1,2,3,4,5,6\n2,0,1,0,1,0\n");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        java.util.logging.Handler handler = LibraryLog.install(new PrintStream(log, true, StandardCharsets.UTF_8),
+                java.util.logging.Level.WARNING);
+        Outcome o;
+        try {
+            o = run("entropy", "--input", csv.toString(), "--backend", "cpu", "--json");
+        } finally {
+            java.util.logging.Logger.getLogger("io.dse4j").removeHandler(handler);
+            java.util.logging.Logger.getLogger("io.dse4j").setUseParentHandlers(true);
+        }
+        assertEquals(0, o.code(), o.err());
+        assertEquals(5, new ObjectMapper().readTree(o.out()).get("d").asInt());
+        assertTrue(log.toString(StandardCharsets.UTF_8).startsWith("dse4j: warning: " + csv
+                + ": the header's first cell is empty, as pandas writes its index; the first column was dropped"),
+                log.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void finiteValuesWhoseSquaresOverflowThePrecisionAreBadInputNotAnInternalError() throws IOException {
+        Path far = dir.resolve("far.csv");
+        Files.writeString(far, "1e300,0\n0,1\n2,2\n");
+        assertBad(run("entropy", "--input", far.toString(), "--backend", "cpu"),
+                "values too large for the squared distances in f64");
+        Path large = dir.resolve("large.csv");
+        Files.writeString(large, "1e20,0\n0,1\n2,2\n");
+        assertBad(run("entropy", "--input", large.toString(), "--backend", "cpu", "--precision", "f32"),
+                "use precision f64");
+        assertEquals(0, run("entropy", "--input", large.toString(), "--backend", "cpu").code());
+    }
+
+    @Test
     void precomputedLabelsBeyondTheIntRangeAreRefusedNotMerged() throws IOException {
         Path z = dir.resolve("z4.csv");
         Files.writeString(z, "0,1\n1,0\n5,5\n6,5\n");

@@ -170,7 +170,7 @@ class MatrixFilesTest {
                 "b", npy(1, "<f8", false, "(1, 1)", doubles(ByteOrder.LITTLE_ENDIAN, 2)));
         assertArrayEquals(new double[] {2}, values(MatrixFiles.read(two, "b")));
         MatrixFileException e = assertThrows(MatrixFileException.class, () -> MatrixFiles.read(two));
-        assertTrue(e.getMessage().contains("holds 2 arrays [a, b]"), e.getMessage());
+        assertTrue(e.getMessage().contains("holds 2 arrays [a, b]; choose one with --key NAME"), e.getMessage());
         e = assertThrows(MatrixFileException.class, () -> MatrixFiles.read(two, "c"));
         assertTrue(e.getMessage().contains("no array 'c'"), e.getMessage());
     }
