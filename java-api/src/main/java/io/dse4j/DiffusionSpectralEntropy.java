@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 
 /**
  * Diffusion Spectral Entropy (Liao, Liu et al., "Assessing Neural Network Representations During Training Using
@@ -150,25 +151,18 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         backend.checkFits(used, precision);
         int[] rows = file.rows() > maxN ? subsample(file.rows(), maxN, seed) : null;
         Matrix x = rows == null ? file.read() : file.readRows(rows);
-        double largestSquaredNorm = 0;
-        int largestRow = 0;
         for (int p = 0; p < x.rows(); p++) {
-            int fileRow = rows == null ? p : rows[p];
-            double squaredNorm = 0;
             for (int j = 0; j < x.cols(); j++) {
                 double v = x.at(p, j);
                 if (!Double.isFinite(v)) {
-                    throw new InvalidInputException("matrix", file.name() + ": the value at row " + fileRow
-                            + ", column " + j + " (0-based) is " + v + "; every value must be finite");
+                    throw new InvalidInputException("matrix", file.name() + ": the value at row "
+                            + (rows == null ? p : rows[p]) + ", column " + j + " (0-based) is " + v
+                            + "; every value must be finite");
                 }
-                squaredNorm += v * v;
-            }
-            if (!(squaredNorm <= largestSquaredNorm)) {
-                largestSquaredNorm = squaredNorm;
-                largestRow = fileRow;
             }
         }
-        checkSquaredRange(largestSquaredNorm, file.name() + ": row " + largestRow + " (0-based)", precision);
+        checkSquaredRange(x, null, precision,
+                position -> file.name() + ": row " + (rows == null ? position : rows[position]) + " (0-based)");
         return x;
     }
 
@@ -344,8 +338,13 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     }
 
     /**
-     * Copies the chosen rows into the backend's column-major layout, refusing NaN and infinities, and values so
-     * large that the squared distances would overflow in the working precision (see {@link #checkSquaredRange}).
+     * Copies the chosen rows into the backend's column-major layout, centred at their mean, refusing NaN and
+     * infinities, and values so large that the squared distances would overflow in the working precision (see
+     * {@link #checkSquaredRange}).
+     *
+     * <p>Centring does not change a distance, but it is what keeps the Gram formula ‖xᵢ‖² + ‖xⱼ‖² − 2xᵢ·xⱼ accurate:
+     * for points far from the origin the three terms are huge and nearly cancel (in f32, points at 1000 with spread 1
+     * lose every digit of d²); about their mean, the terms are of the size of the distances themselves.
      */
     static Points gather(Matrix x, int[] rows, Precision precision) {
         int n = rows == null ? x.rows() : rows.length;
@@ -354,11 +353,8 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
             throw new InvalidInputException("matrix", n + "×" + dims + " values exceed one Java array; lower maxN");
         }
         double[] values = new double[n * dims];
-        double largestSquaredNorm = 0;
-        int largestRow = 0;
         for (int i = 0; i < n; i++) {
             int row = rows == null ? i : rows[i];
-            double squaredNorm = 0;
             for (int j = 0; j < dims; j++) {
                 double v = x.at(row, j);
                 if (!Double.isFinite(v)) {
@@ -366,39 +362,85 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
                             + " (0-based) is " + v + "; every value must be finite");
                 }
                 values[j * n + i] = v;
-                squaredNorm += v * v;
-            }
-            if (!(squaredNorm <= largestSquaredNorm)) {
-                largestSquaredNorm = squaredNorm;
-                largestRow = row;
             }
         }
-        checkSquaredRange(largestSquaredNorm, "row " + largestRow + " (0-based)", precision);
+        double[] means = checkSquaredRange(x, rows, precision,
+                position -> "row " + (rows == null ? position : rows[position]) + " (0-based)");
+        for (int j = 0; j < dims; j++) {
+            double mean = means[j];
+            for (int i = 0; i < n; i++) {
+                values[j * n + i] -= mean;
+            }
+        }
         return new Points(n, dims, values);
     }
 
     /**
-     * The squared distances are formed as ‖xᵢ‖² + ‖xⱼ‖² − 2xᵢ·xⱼ (the Gram matrix, cuBLAS {@code syrk} on the GPU)
-     * and stored in the working precision, so every term — at most 4·max‖x‖² in magnitude — must be finite there:
-     * a finite input whose squares overflow would otherwise become ∞ and NaN deep inside the kernel. Rescaling the
-     * data is not done silently: it changes the kernel unless σ is scaled with it, which is the user's choice.
+     * The squared distances are formed as ‖xᵢ‖² + ‖xⱼ‖² − 2xᵢ·xⱼ of the centred points (the Gram matrix, cuBLAS
+     * {@code syrk} on the GPU) and stored in the working precision, so every term — at most 4·max‖xᵢ − x̄‖² in
+     * magnitude — must be finite there: a finite input whose squares overflow would otherwise become ∞ and NaN deep
+     * inside the kernel. Rescaling the data is not done silently: it changes the kernel unless σ is scaled with it,
+     * which is the user's choice.
+     *
+     * @param rows    the rows used (all when null)
+     * @param rowName how a message names the row at a position of {@code rows}
+     * @return the column means x̄, each taken as x₀ + Σ (xᵢ − x₀)/n about the first row x₀: no sum overflows, and
+     *         points that are all equal (or nearly) far from the origin centre to exactly zero (or nearly) — a plain
+     *         Σ xᵢ/n would leave residues of the size of the mean's rounding, which at 1e200 square to ∞
      */
-    static void checkSquaredRange(double largestSquaredNorm, String row, Precision precision) {
-        double limit = precision == Precision.F32 ? Float.MAX_VALUE : Double.MAX_VALUE;
-        if (4 * largestSquaredNorm <= limit) {
-            return;
+    static double[] checkSquaredRange(Matrix x, int[] rows, Precision precision, IntFunction<String> rowName) {
+        int n = rows == null ? x.rows() : rows.length;
+        int dims = x.cols();
+        int first = rows == null ? 0 : rows[0];
+        double[] means = new double[dims];
+        for (int j = 0; j < dims; j++) {
+            double origin = x.at(first, j);
+            double shift = 0;
+            for (int i = 0; i < n; i++) {
+                shift += (x.at(rows == null ? i : rows[i], j) - origin) / n;
+            }
+            means[j] = origin + shift;
         }
-        String norm = Double.isFinite(largestSquaredNorm)
-                ? "‖x‖² = " + String.format(java.util.Locale.ROOT, "%.3g", largestSquaredNorm)
-                : "‖x‖² beyond the range of a double";
-        String hint = precision == Precision.F32 && 4 * largestSquaredNorm <= Double.MAX_VALUE
+        // The farthest row by its distance from the mean, scaled by its largest component (as hypot does) so the
+        // comparison itself cannot overflow; NaN (a difference that overflowed) counts as farthest.
+        double largest = 0;
+        int farthest = 0;
+        for (int i = 0; i < n; i++) {
+            int row = rows == null ? i : rows[i];
+            double scale = 0;
+            for (int j = 0; j < dims; j++) {
+                scale = Math.max(scale, Math.abs(x.at(row, j) - means[j]));
+            }
+            double sum = 0;
+            if (scale > 0 && Double.isFinite(scale)) {
+                for (int j = 0; j < dims; j++) {
+                    double ratio = (x.at(row, j) - means[j]) / scale;
+                    sum += ratio * ratio;
+                }
+            }
+            double distance = Double.isFinite(scale) ? scale * Math.sqrt(sum) : Double.POSITIVE_INFINITY;
+            if (!(distance <= largest)) {
+                largest = distance;
+                farthest = i;
+            }
+        }
+        largest = largest * largest;   // squared; ∞ when it overflows, as it would in the Gram matrix
+        double limit = precision == Precision.F32 ? Float.MAX_VALUE : Double.MAX_VALUE;
+        if (4 * largest <= limit) {
+            return means;
+        }
+        String norm = Double.isFinite(largest)
+                ? "‖x − x̄‖² = " + String.format(java.util.Locale.ROOT, "%.3g", largest)
+                : "‖x − x̄‖² beyond the range of a double";
+        String hint = precision == Precision.F32 && 4 * largest <= Double.MAX_VALUE
                 ? "use precision f64, or rescale the data (and σ with it)"
                 : "rescale the data (and σ with it)";
         throw new InvalidInputException("matrix", "values too large for the squared distances in "
-                + precision.label() + ": " + row + " has " + norm + ", and squared distances up to"
-                + " 4·max‖x‖² must stay below " + String.format(java.util.Locale.ROOT, "%.3g", limit)
-                + " (every row needs ‖x‖ ≤ " + String.format(java.util.Locale.ROOT, "%.3g", Math.sqrt(limit / 4))
-                + " in " + precision.label() + "); " + hint);
+                + precision.label() + ": " + rowName.apply(farthest) + " has " + norm + " from the points' mean x̄,"
+                + " and squared distances up to 4·max‖x − x̄‖² must stay below "
+                + String.format(java.util.Locale.ROOT, "%.3g", limit) + " (every point within "
+                + String.format(java.util.Locale.ROOT, "%.3g", Math.sqrt(limit / 4)) + " of the mean in "
+                + precision.label() + "); " + hint);
     }
 
     /**

@@ -215,4 +215,28 @@ class DiffusionSpectralEntropyTest {
         assertEquals(argument, e.argument(), e.getMessage());
         return e;
     }
+
+    @Test
+    void aTranslationOfThePointsLeavesTheEntropyAsItWas() {
+        // Distances do not change when every point moves by the same vector; the Gram formula's terms do, and
+        // without centring they cancel: in f32, points 1000 from the origin lost most digits of d².
+        double[][] x = gaussian(200, 5, 21);
+        double[][] far = new double[200][5];
+        double[][] veryFar = new double[200][5];
+        for (int i = 0; i < 200; i++) {
+            for (int j = 0; j < 5; j++) {
+                x[i][j] *= 3;
+                far[i][j] = x[i][j] + 1000;
+                veryFar[i][j] = x[i][j] + 1e200;   // ‖x‖² alone would overflow a double
+            }
+        }
+        double expected = dse.compute(x).entropy();
+        assertEquals(expected, dse.compute(far).entropy(), 1e-10);
+        try (DiffusionSpectralEntropy f32 = DiffusionSpectralEntropy.builder().backend(TestBackend.required())
+                .precision(Precision.F32).build()) {
+            assertEquals(expected, f32.compute(far).entropy(), 1e-4);
+        }
+        // 1e200 + x rounds x to nothing: every point is the same point, one eigenvalue, no overflow error.
+        assertEquals(0.0, dse.compute(veryFar).entropy(), 1e-9);
+    }
 }
