@@ -26,8 +26,24 @@ if ! command -v "$cc" >/dev/null 2>&1; then
     exit 1
   fi
 fi
-"$cc" -O2 -Wall -Wextra -Werror -std=c11 -shared -fPIC -fvisibility=hidden \
-    -o "$out/standin/libdse4j_cuda_standin.so" "$here/standin/cuda_standin.c" -lm
+cxx="${CXX:-g++}"
+if ! command -v "$cxx" >/dev/null 2>&1; then
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "native/build.sh: $cxx not found; installing g++ with apt-get"
+    apt-get install -y -qq g++ >/dev/null
+  else
+    echo "native/build.sh: a C++ compiler is needed for the CUDA stand-in's emulated kernels (install g++ or set CXX)" >&2
+    exit 1
+  fi
+fi
+# The stand-in: the CUDA runtime/cuBLAS/cuSOLVER stand-ins in C, and the kernels' own device source compiled for the
+# host over the emulation header (standin/device_emulation.h) in C++.
+"$cc" -O2 -Wall -Wextra -Werror -std=c11 -fPIC -fvisibility=hidden -c \
+    -o "$out/standin/cuda_standin.o" "$here/standin/cuda_standin.c"
+"$cxx" -O2 -Wall -Wextra -Werror -std=c++17 -fPIC -fvisibility=hidden -I"$here/include" -I"$here/src" -c \
+    -o "$out/standin/emulated_kernels.o" "$here/standin/emulated_kernels.cpp"
+"$cxx" -shared -o "$out/standin/libdse4j_cuda_standin.so" "$out/standin/cuda_standin.o" \
+    "$out/standin/emulated_kernels.o" -lm
 echo "native/build.sh: built $out/standin/libdse4j_cuda_standin.so"
 
 nvcc="${NVCC:-}"
@@ -43,7 +59,7 @@ if [[ -z "$nvcc" ]]; then
 fi
 mkdir -p "$kernels_dir"
 # sm_80 (A100) and sm_90 (H100/H200) machine code, plus compute_90 PTX that newer GPUs JIT-compile.
-"$nvcc" -O3 -std=c++17 -shared -Xcompiler -fPIC -cudart shared -I"$here/include" \
+"$nvcc" -O3 -std=c++17 -shared -Xcompiler -fPIC -cudart shared -I"$here/include" -I"$here/src" \
     -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90 \
     -o "$kernels_dir/libdse4j_kernels.so" "$here/src/dse4j_kernels.cu"
 echo "native/build.sh: built $kernels_dir/libdse4j_kernels.so with $("$nvcc" --version | tail -n 2 | head -n 1)"

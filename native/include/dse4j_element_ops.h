@@ -1,6 +1,7 @@
 /*
- * dse4j: the per-element arithmetic of the diffusion kernel, shared by the CUDA kernels (compiled by nvcc for the
- * device) and by the host-side CUDA stand-in (compiled by gcc), so that CI tests the very arithmetic the GPU runs.
+ * dse4j: the per-element arithmetic of the diffusion kernel, used by the device source src/dse4j_device.cu (compiled
+ * by nvcc or NVRTC for the device, and by g++ for the host-side CUDA stand-in, so that CI tests the very arithmetic
+ * the GPU runs).
  *
  * Entries are those of K = D^-1/2 G D^-1/2 with G_ij = exp(-d2_ij / (2 sigma^2)); the Gaussian's constant
  * 1/(sigma sqrt(2 pi)) cancels in K and is left out, which keeps every degree >= 1 (G_ii = 1 exactly).
@@ -8,7 +9,10 @@
 #ifndef DSE4J_ELEMENT_OPS_H
 #define DSE4J_ELEMENT_OPS_H
 
+/* NVRTC has no host headers: exp, log and fabs are its builtins there. */
+#ifndef __CUDACC_RTC__
 #include <math.h>
+#endif
 
 #ifdef __CUDACC__
 #define DSE4J_HD __host__ __device__

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../include/dse4j_element_ops.h"
 #include "dse4j_standin.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -100,6 +99,8 @@ typedef struct {
 static function_record functions[MAX_FUNCTIONS];
 static int function_count;
 static int pending_info;
+/* cusolverDnXsyevBatched's documented limit on one call, n * lda * batchSize <= INT32_MAX; lowered by tests. */
+static int64_t batched_limit = INT32_MAX;
 
 static function_record *record_of(const char *name)
 {
@@ -151,6 +152,7 @@ EXPORT void dse4j_standin_reset(void)
     pending_info = 0;
     device_count = 1;
     device_total = (size_t) 80 << 30;
+    batched_limit = INT32_MAX;
 }
 
 EXPORT int64_t dse4j_standin_outstanding_allocations(void)
@@ -191,6 +193,11 @@ EXPORT void dse4j_standin_set_devices(int count)
 EXPORT void dse4j_standin_set_memory(size_t total_bytes)
 {
     device_total = total_bytes;
+}
+
+EXPORT void dse4j_standin_set_batched_limit(int64_t elements)
+{
+    batched_limit = elements;
 }
 
 /* ---- CUDA runtime ---- */
@@ -422,8 +429,14 @@ EXPORT int cublasSetStream_v2(void *handle, void *stream)
     return stream == NULL || is_handle(stream, "stream") ? CUBLAS_STATUS_SUCCESS : CUBLAS_STATUS_INVALID_VALUE;
 }
 
-/* C = alpha op(A) op(A)^T + beta C on the uplo triangle of the n x n C; op(A) is n x k. */
-#define SYRK_BODY(T)                                                                                        \
+/*
+ * C = alpha op(A) op(A)^T + beta C on the uplo triangle of the n x n C; op(A) is n x k. Everything is in T, as in
+ * cuBLAS: Ssyrk's products and sums are float (a fused multiply-add per term, the GPU's FFMA: one rounding per
+ * term), Dsyrk's double, so the stand-in's Gram matrix carries the rounding error of the precision it claims. The
+ * sum runs over p in order, the longest chain a blocked GPU kernel can have (its error bound, k·u, is the worst
+ * case; a GPU's tree-like partial sums are usually more accurate). C is not read when beta is 0 (BLAS semantics).
+ */
+#define SYRK_BODY(T, FMA)                                                                                   \
     if (!is_handle(handle, "cublas")) {                                                                     \
         return CUBLAS_STATUS_NOT_INITIALIZED;                                                               \
     }                                                                                                       \
@@ -437,14 +450,14 @@ EXPORT int cublasSetStream_v2(void *handle, void *stream)
         int64_t from = uplo == CUBLAS_FILL_MODE_LOWER ? j : 0;                                              \
         int64_t to = uplo == CUBLAS_FILL_MODE_LOWER ? n : j + 1;                                            \
         for (int64_t i = from; i < to; i++) {                                                               \
-            double sum = 0.0;                                                                               \
+            T sum = 0;                                                                                      \
             for (int64_t p = 0; p < k; p++) {                                                               \
-                double aip = trans == CUBLAS_OP_N ? (double) A[i + p * lda] : (double) A[p + i * lda];      \
-                double ajp = trans == CUBLAS_OP_N ? (double) A[j + p * lda] : (double) A[p + j * lda];      \
-                sum += aip * ajp;                                                                           \
+                T aip = trans == CUBLAS_OP_N ? A[i + p * (int64_t) lda] : A[p + i * (int64_t) lda];         \
+                T ajp = trans == CUBLAS_OP_N ? A[j + p * (int64_t) lda] : A[p + j * (int64_t) lda];         \
+                sum = FMA(aip, ajp, sum);                                                                   \
             }                                                                                               \
             T *c = C + i + j * (int64_t) ldc;                                                               \
-            *c = (T) ((double) *alpha * sum + (*beta == 0 ? 0.0 : (double) *beta * (double) *c));          \
+            *c = *beta == 0 ? *alpha * sum : FMA(*beta, *c, *alpha * sum);                                  \
         }                                                                                                   \
     }                                                                                                       \
     return CUBLAS_STATUS_SUCCESS;
@@ -453,14 +466,14 @@ EXPORT int cublasDsyrk_v2(void *handle, int uplo, int trans, int n, int k, const
                           int lda, const double *beta, double *C, int ldc)
 {
     ENTER("cublasDsyrk_v2");
-    SYRK_BODY(double)
+    SYRK_BODY(double, fma)
 }
 
 EXPORT int cublasSsyrk_v2(void *handle, int uplo, int trans, int n, int k, const float *alpha, const float *A,
                           int lda, const float *beta, float *C, int ldc)
 {
     ENTER("cublasSsyrk_v2");
-    SYRK_BODY(float)
+    SYRK_BODY(float, fmaf)
 }
 
 /* ---- cuSOLVER ---- */
@@ -796,7 +809,17 @@ EXPORT int cusolverDnXsyevd(void *handle, void *params, int jobz, int uplo, int6
 }
 
 /* The batched API (CUDA >= 12.6.2): batchSize matrices n x n stored one after another (stride lda*n), their
- * eigenvalues one after another (stride n), one info word each. */
+ * eigenvalues one after another (stride n), one info word each. NVIDIA documents n * lda * batchSize <= INT32_MAX
+ * for one call; what the real library does beyond it is not documented, and the stand-in refuses it as an invalid
+ * value, so that a caller that does not split its batch fails here instead of silently working. */
+static int batch_too_large(int64_t n, int64_t lda, int64_t batch)
+{
+    if (n <= 0 || lda <= 0 || batch <= 0) {
+        return 0;
+    }
+    return lda > batched_limit / n || batch > batched_limit / (n * lda);
+}
+
 EXPORT int cusolverDnXsyevBatched_bufferSize(void *handle, void *params, int jobz, int uplo, int64_t n, int type_a,
                                              const void *A, int64_t lda, int type_w, const void *W, int compute,
                                              size_t *device_bytes, size_t *host_bytes, int64_t batch)
@@ -808,7 +831,7 @@ EXPORT int cusolverDnXsyevBatched_bufferSize(void *handle, void *params, int job
     if (status != CUSOLVER_STATUS_SUCCESS) {
         return status;
     }
-    if (device_bytes == NULL || host_bytes == NULL || batch < 1) {
+    if (device_bytes == NULL || host_bytes == NULL || batch < 1 || batch_too_large(n, lda, batch)) {
         return CUSOLVER_STATUS_INVALID_VALUE;
     }
     *device_bytes = device_workspace(n);
@@ -823,7 +846,7 @@ EXPORT int cusolverDnXsyevBatched(void *handle, void *params, int jobz, int uplo
     ENTER("cusolverDnXsyevBatched");
     (void) host_work;
     (void) host_bytes;
-    if (batch < 1 || info == NULL) {
+    if (batch < 1 || info == NULL || batch_too_large(n, lda, batch)) {
         return CUSOLVER_STATUS_INVALID_VALUE;
     }
     size_t element = type_a == CUDA_R_64F ? sizeof(double) : sizeof(float);
@@ -1097,166 +1120,17 @@ EXPORT int cusolverDnXgeev(void *handle, void *params, int jobvl, int jobvr, int
     return CUSOLVER_STATUS_SUCCESS;
 }
 
-/* ---- dse4j kernels, on the host, with the shared per-element arithmetic ---- */
+/* ---- dse4j kernels: emulated_kernels.cpp runs the device source itself; this is its way into the ledger ---- */
 
-#define DIAGONAL(T)                                                  \
-    for (int64_t i = 0; i < n; i++) {                                \
-        norms[i] = (double) a[i + i * lda];                          \
-    }                                                                \
-    return cudaSuccess;
-
-#define GAUSSIAN(T)                                                                                  \
-    double scale = -1.0 / (2.0 * sigma * sigma);                                                     \
-    for (int64_t j = 0; j < n; j++) {                                                                \
-        a[j + j * lda] = (T) 1.0;                                                                    \
-        for (int64_t i = j + 1; i < n; i++) {                                                        \
-            T *entry = a + i + j * lda;                                                              \
-            *entry = (T) dse4j_gaussian_entry((double) *entry, norms[i], norms[j], scale);           \
-        }                                                                                            \
-    }                                                                                                \
-    return cudaSuccess;
-
-#define DEGREES(T)                                                   \
-    for (int64_t i = 0; i < n; i++) {                                \
-        degrees[i] = 0.0;                                            \
-    }                                                                \
-    for (int64_t j = 0; j < n; j++) {                                \
-        for (int64_t i = j; i < n; i++) {                            \
-            double g = (double) a[i + j * lda];                      \
-            degrees[j] += g;                                         \
-            if (i != j) {                                            \
-                degrees[i] += g;                                     \
-            }                                                        \
-        }                                                            \
-    }                                                                \
-    return cudaSuccess;
-
-#define NORMALISE(T)                                                                                     \
-    for (int64_t j = 0; j < n; j++) {                                                                    \
-        double rj = 1.0 / sqrt(degrees[j]);                                                              \
-        for (int64_t i = j; i < n; i++) {                                                                \
-            T *entry = a + i + j * lda;                                                                  \
-            *entry = (T) dse4j_normalised_entry((double) *entry, 1.0 / sqrt(degrees[i]), rj);            \
-        }                                                                                                \
-    }                                                                                                    \
-    return cudaSuccess;
-
-#define KERNEL_ARGS_OK(stream) ((stream) == NULL || is_handle((stream), "stream"))
-
-#define GATHER(T)                                                    \
-    for (int64_t k = 0; k < d; k++) {                                \
-        for (int64_t i = 0; i < m; i++) {                            \
-            if (rows[i] < 0 || rows[i] >= n) {                       \
-                return cudaErrorInvalidValue;                        \
-            }                                                        \
-            out[i + k * m] = x[rows[i] + k * n];                     \
-        }                                                            \
-    }                                                                \
-    return cudaSuccess;
-
-EXPORT int dse4j_gather_rows_f64(const double *x, int64_t n, int64_t d, const int64_t *rows, int64_t m, double *out,
-                                 void *stream)
+/*
+ * Called first by each dse4j_* kernel function of emulated_kernels.cpp: counts the call for fault injection (an
+ * injected status is returned as the function's result), and refuses a stream that is not one of ours.
+ */
+int dse4j_standin_kernel_entry(const char *name, void *stream)
 {
-    ENTER("dse4j_gather_rows_f64");
-    if (!KERNEL_ARGS_OK(stream) || m < 0 || d < 0) return cudaErrorInvalidValue;
-    GATHER(double)
-}
-
-EXPORT int dse4j_gather_rows_f32(const float *x, int64_t n, int64_t d, const int64_t *rows, int64_t m, float *out,
-                                 void *stream)
-{
-    ENTER("dse4j_gather_rows_f32");
-    if (!KERNEL_ARGS_OK(stream) || m < 0 || d < 0) return cudaErrorInvalidValue;
-    GATHER(float)
-}
-
-#define ENTRY_SUMS(T)                                                                      \
-    double sum = 0.0;                                                                      \
-    for (int64_t j = 0; j < n; j++) {                                                      \
-        for (int64_t i = j; i < n; i++) {                                                  \
-            double k = fabs((double) a[i + j * lda]);                                      \
-            double p = k / row_sums[i];                                                    \
-            sum += total > 0 ? dse4j_entropy_term(p / total, eps) : p;                     \
-            if (i != j) {                                                                  \
-                double q = k / row_sums[j];                                                \
-                sum += total > 0 ? dse4j_entropy_term(q / total, eps) : q;                 \
-            }                                                                              \
-        }                                                                                  \
-    }                                                                                      \
-    partial[0] = sum;                                                                      \
-    for (int64_t b = 1; b < blocks; b++) {                                                 \
-        partial[b] = 0.0;                                                                  \
-    }                                                                                      \
-    return cudaSuccess;
-
-EXPORT int dse4j_entry_sums_f64(const double *a, int64_t n, int64_t lda, const double *row_sums, double total,
-                                double eps, double *partial, int64_t blocks, void *stream)
-{
-    ENTER("dse4j_entry_sums_f64");
-    if (!KERNEL_ARGS_OK(stream) || lda < n || blocks < 1) return cudaErrorInvalidValue;
-    ENTRY_SUMS(double)
-}
-
-EXPORT int dse4j_entry_sums_f32(const float *a, int64_t n, int64_t lda, const double *row_sums, double total,
-                                double eps, double *partial, int64_t blocks, void *stream)
-{
-    ENTER("dse4j_entry_sums_f32");
-    if (!KERNEL_ARGS_OK(stream) || lda < n || blocks < 1) return cudaErrorInvalidValue;
-    ENTRY_SUMS(float)
-}
-
-EXPORT int dse4j_diagonal_f64(const double *a, int64_t n, int64_t lda, double *norms, void *stream)
-{
-    ENTER("dse4j_diagonal_f64");
-    if (!KERNEL_ARGS_OK(stream) || lda < n) return cudaErrorInvalidValue;
-    DIAGONAL(double)
-}
-
-EXPORT int dse4j_diagonal_f32(const float *a, int64_t n, int64_t lda, double *norms, void *stream)
-{
-    ENTER("dse4j_diagonal_f32");
-    if (!KERNEL_ARGS_OK(stream) || lda < n) return cudaErrorInvalidValue;
-    DIAGONAL(float)
-}
-
-EXPORT int dse4j_gaussian_f64(double *a, int64_t n, int64_t lda, const double *norms, double sigma, void *stream)
-{
-    ENTER("dse4j_gaussian_f64");
-    if (!KERNEL_ARGS_OK(stream) || lda < n) return cudaErrorInvalidValue;
-    GAUSSIAN(double)
-}
-
-EXPORT int dse4j_gaussian_f32(float *a, int64_t n, int64_t lda, const double *norms, double sigma, void *stream)
-{
-    ENTER("dse4j_gaussian_f32");
-    if (!KERNEL_ARGS_OK(stream) || lda < n) return cudaErrorInvalidValue;
-    GAUSSIAN(float)
-}
-
-EXPORT int dse4j_degrees_f64(const double *a, int64_t n, int64_t lda, double *degrees, void *stream)
-{
-    ENTER("dse4j_degrees_f64");
-    if (!KERNEL_ARGS_OK(stream) || lda < n) return cudaErrorInvalidValue;
-    DEGREES(double)
-}
-
-EXPORT int dse4j_degrees_f32(const float *a, int64_t n, int64_t lda, double *degrees, void *stream)
-{
-    ENTER("dse4j_degrees_f32");
-    if (!KERNEL_ARGS_OK(stream) || lda < n) return cudaErrorInvalidValue;
-    DEGREES(float)
-}
-
-EXPORT int dse4j_normalise_f64(double *a, int64_t n, int64_t lda, const double *degrees, void *stream)
-{
-    ENTER("dse4j_normalise_f64");
-    if (!KERNEL_ARGS_OK(stream) || lda < n) return cudaErrorInvalidValue;
-    NORMALISE(double)
-}
-
-EXPORT int dse4j_normalise_f32(float *a, int64_t n, int64_t lda, const double *degrees, void *stream)
-{
-    ENTER("dse4j_normalise_f32");
-    if (!KERNEL_ARGS_OK(stream) || lda < n) return cudaErrorInvalidValue;
-    NORMALISE(float)
+    int injected = enter(name);
+    if (injected != 0) {
+        return injected;
+    }
+    return stream == NULL || is_handle(stream, "stream") ? 0 : cudaErrorInvalidValue;
 }

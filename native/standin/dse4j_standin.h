@@ -15,7 +15,8 @@
 /* Present only in the stand-in: lets the loader tell it from a real CUDA runtime. */
 int dse4j_standin_version(void);
 
-/* Forgets every injected fault and resets the call counters and the simulated device (1 device, 80 GiB). */
+/* Forgets every injected fault and resets the call counters and the simulated device (1 device, 80 GiB, the
+ * batched eigensolver's documented size limit). */
 void dse4j_standin_reset(void);
 
 /* Device memory blocks allocated and not yet freed. */
@@ -39,5 +40,17 @@ void dse4j_standin_fail_info(int info);
 /* Simulated device: the number of devices cudaGetDeviceCount reports and the memory cudaMemGetInfo reports. */
 void dse4j_standin_set_devices(int count);
 void dse4j_standin_set_memory(size_t total_bytes);
+
+/*
+ * Runs an emulated launch in which half the threads of each block return before a __syncthreads() that the other
+ * half waits at (a GPU would hang): returns 719 (cudaErrorLaunchFailure) when the emulation reports it, as it must.
+ */
+int dse4j_standin_launch_divergent_barrier(void);
+
+/*
+ * The most matrix elements (n * lda * batchSize) one cusolverDnXsyevBatched(_bufferSize) call accepts before it
+ * returns CUSOLVER_STATUS_INVALID_VALUE: INT32_MAX, as NVIDIA documents, until a test lowers it to see a batch split.
+ */
+void dse4j_standin_set_batched_limit(int64_t elements);
 
 #endif

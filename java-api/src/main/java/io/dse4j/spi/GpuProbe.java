@@ -60,18 +60,13 @@ public interface GpuProbe {
      * The probe of this build: loads the CUDA libraries (once per JVM) and reports every reason the GPU backend
      * cannot run; its pre-check looks for the NVIDIA driver's files without native code (skipped when the CUDA
      * libraries are given by path, {@code -Ddse4j.cuda.libraries}). Never throws.
+     *
+     * <p>The implementation is the GPU backend's, found through {@link java.util.ServiceLoader} (the module
+     * descriptor's {@code provides}, or {@code META-INF/services} on the class path), so that this interface, which
+     * the backends implement, depends on none of them. The look-up happens at the first {@code probe()} or
+     * {@code precheck()}: {@code cpu}, which asks neither, does not even load the GPU backend's classes.
      */
     static GpuProbe ofThisBuild() {
-        return new GpuProbe() {
-            @Override
-            public Result probe() {
-                return io.dse4j.internal.gpu.GpuBackends.probe();
-            }
-
-            @Override
-            public Optional<Result> precheck() {
-                return io.dse4j.internal.gpu.GpuBackends.precheck();
-            }
-        };
+        return ThisBuildProbe.INSTANCE;
     }
 }

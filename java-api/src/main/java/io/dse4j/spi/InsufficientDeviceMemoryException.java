@@ -1,8 +1,9 @@
 package io.dse4j.spi;
 
 /**
- * The computation does not fit the GPU's free memory. Thrown before anything is allocated; the caller decides
- * whether to fall back to the CPU (backend auto) or to report it (backend gpu).
+ * The computation does not fit the GPU's free memory once a margin is kept free for what the CUDA context and the
+ * libraries allocate themselves. Thrown before anything is allocated (or after the buffers planned so far were
+ * freed again); the caller decides whether to fall back to the CPU (backend auto) or to report it (backend gpu).
  */
 public final class InsufficientDeviceMemoryException extends RuntimeException {
 
@@ -10,12 +11,21 @@ public final class InsufficientDeviceMemoryException extends RuntimeException {
 
     private final long neededBytes;
     private final long freeBytes;
+    private final long marginBytes;
 
-    public InsufficientDeviceMemoryException(String what, long neededBytes, long freeBytes) {
-        super(what + " needs " + Bytes.format(neededBytes) + " of GPU memory but only " + Bytes.format(freeBytes)
-                + " is free");
+    /**
+     * @param what        the problem, for the message ("N = 300 in f64")
+     * @param neededBytes what the computation allocates
+     * @param freeBytes   what the device had free
+     * @param marginBytes what must stay free besides ({@code neededBytes + marginBytes > freeBytes})
+     */
+    public InsufficientDeviceMemoryException(String what, long neededBytes, long freeBytes, long marginBytes) {
+        super(what + " needs " + Bytes.format(neededBytes) + " of GPU memory plus a margin of "
+                + Bytes.format(marginBytes) + " (for what CUDA, cuBLAS and cuSOLVER allocate themselves) but only "
+                + Bytes.format(freeBytes) + " is free");
         this.neededBytes = neededBytes;
         this.freeBytes = freeBytes;
+        this.marginBytes = marginBytes;
     }
 
     public long neededBytes() {
@@ -24,5 +34,9 @@ public final class InsufficientDeviceMemoryException extends RuntimeException {
 
     public long freeBytes() {
         return freeBytes;
+    }
+
+    public long marginBytes() {
+        return marginBytes;
     }
 }

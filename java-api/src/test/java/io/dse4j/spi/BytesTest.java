@@ -21,10 +21,12 @@ class BytesTest {
     }
 
     @Test
-    void deviceMemoryMessagesNameBothFiguresReadably() {
-        var e = new InsufficientDeviceMemoryException("N = 300 in f64", 2_000_000, 4096);
-        assertEquals("N = 300 in f64 needs 1.9 MiB of GPU memory but only 4.0 KiB is free", e.getMessage());
+    void deviceMemoryMessagesNameEveryFigureReadably() {
+        var e = new InsufficientDeviceMemoryException("N = 300 in f64", 2_000_000, 300L << 20, 600L << 20);
+        assertEquals("N = 300 in f64 needs 1.9 MiB of GPU memory plus a margin of 600.0 MiB (for what CUDA, cuBLAS "
+                + "and cuSOLVER allocate themselves) but only 300.0 MiB is free", e.getMessage());
         assertEquals(2_000_000, e.neededBytes());
-        assertEquals(4096, e.freeBytes());
+        assertEquals(300L << 20, e.freeBytes());
+        assertEquals(600L << 20, e.marginBytes());
     }
 }

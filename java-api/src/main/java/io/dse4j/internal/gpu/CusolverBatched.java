@@ -17,8 +17,18 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * lacks the symbol, and then the backend solves a batch one matrix at a time. Signatures as NVIDIA documents them:
  * the 64-bit {@code Xsyevd} arguments plus a trailing {@code int64_t batchSize}; {@code info} points to one int per
  * matrix. Resolved on first use, after {@link CudaLibraries} has loaded cuSOLVER.
+ *
+ * <p>Its size limit: although n, lda and batchSize are 64-bit arguments, NVIDIA's documentation of
+ * {@code cusolverDnXsyevBatched} limits one call to n · lda · batchSize ≤ INT32_MAX matrix elements (a constraint of
+ * its current implementation, it says), whatever the precision. The workspace is a
+ * {@code size_t} byte count and the info output one {@code int} per matrix, so neither adds a limit. The backend
+ * therefore splits a larger batch into calls of at most {@link #matricesPerCall} matrices, and solves matrices too
+ * large for even one (n > 46340) with the 64-bit {@code cusolverDnXsyevd}, which has no such limit.
  */
 final class CusolverBatched {
+
+    /** The most matrix elements, n · lda · batchSize, one call may take. */
+    static final long MAX_ELEMENTS = Integer.MAX_VALUE;
 
     private static final Optional<MethodHandle> BUFFER_SIZE = find("cusolverDnXsyevBatched_bufferSize",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS,
@@ -38,6 +48,20 @@ final class CusolverBatched {
 
     static boolean available() {
         return BUFFER_SIZE.isPresent() && SOLVE.isPresent();
+    }
+
+    /**
+     * How many n×n matrices of leading dimension {@code lda} one call may take when it is limited to
+     * {@code maxElements} elements ({@link #MAX_ELEMENTS}; a smaller number in tests); 0 when not even one.
+     */
+    static long matricesPerCall(long n, long lda, long maxElements) {
+        if (n < 1 || lda < 1) {
+            return maxElements;
+        }
+        if (lda > maxElements / n) {
+            return 0;
+        }
+        return maxElements / (n * lda);
     }
 
     static int bufferSize(MemorySegment handle, MemorySegment params, int jobz, int uplo, long n, int dataTypeA,

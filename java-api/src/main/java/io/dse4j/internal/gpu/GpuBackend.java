@@ -37,6 +37,8 @@ final class GpuBackend implements EigenBackend {
 
     private final boolean standIn;
     private final String description;
+    private final DeviceHeadroom headroom;
+    private final long batchedElements;
     private MemorySegment stream;
     private MemorySegment cublas;
     private MemorySegment cusolver;
@@ -44,6 +46,17 @@ final class GpuBackend implements EigenBackend {
     private volatile boolean closed;
 
     GpuBackend(CudaLibraries.Availability availability) {
+        this(availability, DeviceHeadroom.DEFAULT, CusolverBatched.MAX_ELEMENTS);
+    }
+
+    /**
+     * @param headroom        device memory left free beyond the computation's own buffers
+     * @param batchedElements the most matrix elements (n · lda · batch) one {@code cusolverDnXsyevBatched} call
+     *                        may take; {@link CusolverBatched#MAX_ELEMENTS} but in tests of the splitting
+     */
+    GpuBackend(CudaLibraries.Availability availability, DeviceHeadroom headroom, long batchedElements) {
+        this.headroom = headroom;
+        this.batchedElements = batchedElements;
         this.standIn = availability.standIn();
         this.description = "GPU backend (cuBLAS syrk, dse4j kernels, cuSOLVER Xsyevd), " + availability.description();
         try (Arena arena = Arena.ofConfined()) {
@@ -96,7 +109,7 @@ final class GpuBackend implements EigenBackend {
         }
         StageClock clock = new StageClock();
         try (Arena arena = Arena.ofConfined()) {
-            long needed = element * (n * dims + n * n + n) + 2L * Double.BYTES * n + Integer.BYTES;
+            long needed = plus(times(element, n * dims + n * n + n), 2L * Double.BYTES * n + Integer.BYTES);
             checkMemory(arena, needed, 0, n, precision);
             try (DeviceBuffer x = DeviceBuffer.allocate(element * n * dims);
                  DeviceBuffer a = DeviceBuffer.allocate(element * n * n);
@@ -160,8 +173,8 @@ final class GpuBackend implements EigenBackend {
         }
         java.util.List<KernelSpectrum> out = new java.util.ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
-            long needed = element * (n * dims + largest * dims + largest * largest + largest)
-                    + 2L * Double.BYTES * largest + Long.BYTES * totalRows + Integer.BYTES;
+            long needed = plus(times(element, n * dims + largest * dims + largest * largest + largest),
+                    2L * Double.BYTES * largest + Long.BYTES * totalRows + Integer.BYTES);
             checkMemory(arena, needed, 0, largest, precision);
             try (DeviceBuffer x = DeviceBuffer.allocate(element * n * dims);
                  DeviceBuffer subset = DeviceBuffer.allocate(element * largest * dims);
@@ -193,7 +206,8 @@ final class GpuBackend implements EigenBackend {
                     }
                     KernelSpectrum[] results = new KernelSpectrum[rowSets.size()];
                     // Subsets of equal size (a class's R random subsets) go to cusolverDnXsyevBatched together when
-                    // this cuSOLVER has it and the batch fits; the others one at a time.
+                    // this cuSOLVER has it, in as few calls as its size limit and the free memory allow; the others,
+                    // and a group no two of which fit one call, one at a time.
                     java.util.Map<Integer, java.util.List<Integer>> bySize = new java.util.TreeMap<>();
                     for (int i = 0; i < rowSets.size(); i++) {
                         bySize.computeIfAbsent(rowSets.get(i).length, k -> new java.util.ArrayList<>()).add(i);
@@ -243,7 +257,7 @@ final class GpuBackend implements EigenBackend {
         int type = cusolverDn_h.CUDA_R_64F();
         int novector = cusolverDn_h.CUSOLVER_EIG_MODE_NOVECTOR();
         try (Arena arena = Arena.ofConfined()) {
-            long needed = Double.BYTES * (n * n + 2 * n) + Integer.BYTES;
+            long needed = plus(times(Double.BYTES, n * n + 2 * n), Integer.BYTES);
             checkMemory(arena, needed, 0, n, Precision.F64);
             try (DeviceBuffer a = DeviceBuffer.allocate(Double.BYTES * n * n);
                  DeviceBuffer w = DeviceBuffer.allocate(Double.BYTES * 2 * n);
@@ -309,72 +323,112 @@ final class GpuBackend implements EigenBackend {
     }
 
     /**
-     * Solves a group of equal-size subsets with one {@code cusolverDnXsyevBatched} call: their kernel matrices are
-     * built one after another into one batch buffer (stride m²). Returns false, having allocated nothing that
-     * remains, when the batch does not fit the free device memory (the caller then solves them one at a time).
+     * Solves a group of equal-size subsets with {@code cusolverDnXsyevBatched}: their kernel matrices are built one
+     * after another into one batch buffer (stride m²), as many per call as {@link CusolverBatched#matricesPerCall}
+     * allows and the free memory holds, the group split evenly over the fewest such calls. Returns false, having
+     * allocated nothing that remains and solved nothing, when not even two fit one call (the caller then solves them
+     * one at a time, in the buffers it already has).
      */
     private boolean solveBatch(boolean f32, KernelKind kind, double sigma, DeviceBuffer x, long n, long dims,
                                DeviceBuffer indices, long[] offsets, java.util.List<int[]> rowSets,
                                java.util.List<Integer> group, DeviceBuffer subset, DeviceBuffer norms,
                                DeviceBuffer degrees, KernelSpectrum[] results, Arena arena) {
         long m = rowSets.get(group.get(0)).length;
-        long batch = group.size();
+        long perCall = Math.min(group.size(), CusolverBatched.matricesPerCall(m, m, batchedElements));
+        // The fewest calls first; each step down is the next smaller even share (at most 2·√group sizes in all).
+        for (long size = evenShare(group.size(), perCall); size >= 2; size = evenShare(group.size(), size - 1)) {
+            if (solveBatchInCallsOf(size, f32, kind, sigma, x, n, dims, indices, offsets, m, group, subset, norms,
+                    degrees, results, arena)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The size of the largest call when {@code count} matrices are split evenly over the fewest calls of at most
+     * {@code most} each (the others take one fewer); 0 when {@code most} < 1.
+     */
+    static long evenShare(long count, long most) {
+        if (most < 1) {
+            return 0;
+        }
+        long calls = Math.ceilDiv(count, most);
+        return Math.ceilDiv(count, calls);
+    }
+
+    /**
+     * The group in calls of {@code size} or {@code size - 1} matrices, with buffers for {@code size}; false, having
+     * solved nothing and freed what it allocated, when those buffers or the workspace do not fit.
+     */
+    private boolean solveBatchInCallsOf(long size, boolean f32, KernelKind kind, double sigma, DeviceBuffer x, long n,
+                                        long dims, DeviceBuffer indices, long[] offsets, long m,
+                                        java.util.List<Integer> group, DeviceBuffer subset, DeviceBuffer norms,
+                                        DeviceBuffer degrees, KernelSpectrum[] results, Arena arena) {
         long element = f32 ? Float.BYTES : Double.BYTES;
         int dataType = f32 ? cusolverDn_h.CUDA_R_32F() : cusolverDn_h.CUDA_R_64F();
         int lower = cusolverDn_h.CUBLAS_FILL_MODE_LOWER();
         int jobz = jobz(false);
-        MemorySegment free = arena.allocate(ValueLayout.JAVA_LONG);
-        MemorySegment total = arena.allocate(ValueLayout.JAVA_LONG);
-        CudaStatus.runtime("cudaMemGetInfo", cuda_runtime_api_h.cudaMemGetInfo(free, total));
-        long matrices = element * batch * (m * m + m) + (long) Integer.BYTES * batch;
-        if (matrices > free.get(ValueLayout.JAVA_LONG, 0)) {
+        long calls = Math.ceilDiv(group.size(), size);
+        long smaller = group.size() / calls;      // every call takes this many matrices, or one more:
+        long larger = group.size() % calls;       // the first `larger` calls take `size` = smaller + 1
+        if (!fits(arena, plus(times(element, size * (m * m + m)), (long) Integer.BYTES * size))) {
             return false;
         }
-        try (DeviceBuffer a = DeviceBuffer.allocate(element * batch * m * m);
-             DeviceBuffer w = DeviceBuffer.allocate(element * batch * m);
-             DeviceBuffer info = DeviceBuffer.allocate((long) Integer.BYTES * batch)) {
-            MemorySegment deviceBytes = arena.allocate(ValueLayout.JAVA_LONG);
-            MemorySegment hostBytes = arena.allocate(ValueLayout.JAVA_LONG);
-            CudaStatus.cusolver("cusolverDnXsyevBatched_bufferSize", CusolverBatched.bufferSize(cusolver, params,
-                    jobz, lower, m, dataType, a.address(), m, dataType, w.address(), dataType, deviceBytes, hostBytes,
-                    batch));
-            long workBytes = deviceBytes.get(ValueLayout.JAVA_LONG, 0);
-            long hostWorkBytes = hostBytes.get(ValueLayout.JAVA_LONG, 0);
-            CudaStatus.runtime("cudaMemGetInfo", cuda_runtime_api_h.cudaMemGetInfo(free, total));
-            if (workBytes > free.get(ValueLayout.JAVA_LONG, 0)) {
+        try (DeviceBuffer a = DeviceBuffer.allocate(element * size * m * m);
+             DeviceBuffer w = DeviceBuffer.allocate(element * size * m);
+             DeviceBuffer info = DeviceBuffer.allocate((long) Integer.BYTES * size)) {
+            long workBytes = 0;
+            long hostWorkBytes = 0;
+            for (long batch : larger == 0 ? new long[] {size} : new long[] {size, smaller}) {
+                MemorySegment deviceBytes = arena.allocate(ValueLayout.JAVA_LONG);
+                MemorySegment hostBytes = arena.allocate(ValueLayout.JAVA_LONG);
+                CudaStatus.cusolver("cusolverDnXsyevBatched_bufferSize", CusolverBatched.bufferSize(cusolver,
+                        params, jobz, lower, m, dataType, a.address(), m, dataType, w.address(), dataType,
+                        deviceBytes, hostBytes, batch));
+                workBytes = Math.max(workBytes, deviceBytes.get(ValueLayout.JAVA_LONG, 0));
+                hostWorkBytes = Math.max(hostWorkBytes, hostBytes.get(ValueLayout.JAVA_LONG, 0));
+            }
+            if (!fits(arena, workBytes)) {
                 return false;
             }
             try (DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workBytes))) {
-                StageClock clock = new StageClock();
-                for (int b = 0; b < batch; b++) {
-                    int s = group.get(b);
-                    MemorySegment slice = MemorySegment.ofAddress(a.address().address() + element * b * m * m);
-                    gatherKernel(f32, kind, sigma, x, n, dims, indices, offsets[s], m, subset, slice, norms, degrees,
-                            arena);
-                }
-                synchronize();
-                clock.lap("kernel");
-                Cancellation.checkInterrupted();
                 MemorySegment host = hostWorkBytes > 0 ? arena.allocate(hostWorkBytes, 64) : MemorySegment.NULL;
-                CudaStatus.cusolver("cusolverDnXsyevBatched", CusolverBatched.solve(cusolver, params, jobz, lower, m,
-                        dataType, a.address(), m, dataType, w.address(), dataType, work.address(), workBytes, host,
-                        hostWorkBytes, info.address(), batch));
-                synchronize();
-                Cancellation.checkInterrupted();
-                MemorySegment infoHost = arena.allocate(ValueLayout.JAVA_INT, batch);
-                info.download(infoHost);
-                for (int b = 0; b < batch; b++) {
-                    int value = infoHost.getAtIndex(ValueLayout.JAVA_INT, b);
-                    if (value != 0) {
-                        throw new CudaException(CudaStatus.CUSOLVER, "cusolverDnXsyevBatched", value, "info = "
-                                + value + " for matrix " + b + " of the batch");
+                int first = 0;
+                for (long call = 0; call < calls; call++) {
+                    int batch = Math.toIntExact(call < larger || larger == 0 ? size : smaller);
+                    Cancellation.checkInterrupted();
+                    StageClock clock = new StageClock();
+                    for (int b = 0; b < batch; b++) {
+                        int s = group.get(first + b);
+                        MemorySegment slice = MemorySegment.ofAddress(a.address().address() + element * b * m * m);
+                        gatherKernel(f32, kind, sigma, x, n, dims, indices, offsets[s], m, subset, slice, norms,
+                                degrees, arena);
                     }
-                }
-                clock.lap("eigenvalues");
-                double[] values = download(arena, w, batch * m, f32);
-                for (int b = 0; b < batch; b++) {
-                    results[group.get(b)] = new KernelSpectrum(java.util.Arrays.copyOfRange(values,
-                            (int) (b * m), (int) ((b + 1) * m)), clock.timings());
+                    synchronize();
+                    clock.lap("kernel");
+                    Cancellation.checkInterrupted();
+                    CudaStatus.cusolver("cusolverDnXsyevBatched", CusolverBatched.solve(cusolver, params, jobz,
+                            lower, m, dataType, a.address(), m, dataType, w.address(), dataType, work.address(),
+                            workBytes, host, hostWorkBytes, info.address(), batch));
+                    synchronize();
+                    Cancellation.checkInterrupted();
+                    MemorySegment infoHost = arena.allocate(ValueLayout.JAVA_INT, batch);
+                    info.download(infoHost);
+                    for (int b = 0; b < batch; b++) {
+                        int value = infoHost.getAtIndex(ValueLayout.JAVA_INT, b);
+                        if (value != 0) {
+                            throw new CudaException(CudaStatus.CUSOLVER, "cusolverDnXsyevBatched", value, "info = "
+                                    + value + " for matrix " + b + " of the batch");
+                        }
+                    }
+                    clock.lap("eigenvalues");
+                    double[] values = download(arena, w, batch * m, f32);
+                    for (int b = 0; b < batch; b++) {
+                        results[group.get(first + b)] = new KernelSpectrum(java.util.Arrays.copyOfRange(values,
+                                (int) (b * m), (int) ((b + 1) * m)), clock.timings());
+                    }
+                    first += batch;
                 }
             }
         }
@@ -398,7 +452,7 @@ final class GpuBackend implements EigenBackend {
         boolean f32 = precision == Precision.F32;
         long element = f32 ? Float.BYTES : Double.BYTES;
         try (Arena arena = Arena.ofConfined()) {
-            long needed = element * (n * dims + n * n) + 2L * Double.BYTES * n + Double.BYTES * ENTRY_BLOCKS;
+            long needed = plus(times(element, n * dims + n * n), 2L * Double.BYTES * n + Double.BYTES * ENTRY_BLOCKS);
             checkMemory(arena, needed, 0, n, precision);
             try (DeviceBuffer x = DeviceBuffer.allocate(element * n * dims);
                  DeviceBuffer a = DeviceBuffer.allocate(element * n * n);
@@ -424,14 +478,15 @@ final class GpuBackend implements EigenBackend {
     private double entrySums(boolean f32, DeviceBuffer a, long n, DeviceBuffer rowSums, double total,
                              DeviceBuffer partial, Arena arena) {
         double eps = io.dse4j.Spectrum.PROBABILITY_EPSILON;
+        // One block per column at most: the kernel's blocks stride over the n columns, so more would only sum zeros.
+        long blocks = Math.min(ENTRY_BLOCKS, Math.max(1, n));
         int status = f32
                 ? dse4j_kernels_h.dse4j_entry_sums_f32(a.address(), n, n, rowSums.address(), total, eps,
-                        partial.address(), ENTRY_BLOCKS, stream)
+                        partial.address(), blocks, stream)
                 : dse4j_kernels_h.dse4j_entry_sums_f64(a.address(), n, n, rowSums.address(), total, eps,
-                        partial.address(), ENTRY_BLOCKS, stream);
+                        partial.address(), blocks, stream);
         CudaStatus.kernel(f32 ? "dse4j_entry_sums_f32" : "dse4j_entry_sums_f64", status);
         synchronize();
-        long blocks = Math.min(ENTRY_BLOCKS, Math.max(1, n));
         MemorySegment host = arena.allocate(ValueLayout.JAVA_DOUBLE, ENTRY_BLOCKS);
         partial.download(host);
         double sum = 0;
@@ -520,18 +575,44 @@ final class GpuBackend implements EigenBackend {
     }
 
     /**
-     * Throws {@link InsufficientDeviceMemoryException} unless {@code needed} more bytes are free on the device;
-     * {@code alreadyAllocated} bytes of this computation are added to both figures in the message.
+     * Throws {@link InsufficientDeviceMemoryException} unless {@code needed} more bytes are free on the device with
+     * the {@link DeviceHeadroom} left over; {@code alreadyAllocated} bytes of this computation are added to the needed
+     * and free figures in the message, so that it speaks of the whole computation.
      */
     private void checkMemory(Arena arena, long needed, long alreadyAllocated, long n, Precision precision) {
+        long[] memory = memoryInfo(arena);
+        long margin = headroom.bytes(memory[1]);
+        if (needed > memory[0] - margin) {
+            throw new InsufficientDeviceMemoryException("N = " + n + " in " + precision.label(),
+                    plus(needed, alreadyAllocated), plus(memory[0], alreadyAllocated), margin);
+        }
+    }
+
+    /** Whether {@code bytes} more can be allocated now and leave the {@link DeviceHeadroom} free. */
+    private boolean fits(Arena arena, long bytes) {
+        long[] memory = memoryInfo(arena);
+        return bytes <= memory[0] - headroom.bytes(memory[1]);
+    }
+
+    /** {free, total} bytes of the device, from {@code cudaMemGetInfo}. */
+    private static long[] memoryInfo(Arena arena) {
         MemorySegment free = arena.allocate(ValueLayout.JAVA_LONG);
         MemorySegment total = arena.allocate(ValueLayout.JAVA_LONG);
         CudaStatus.runtime("cudaMemGetInfo", cuda_runtime_api_h.cudaMemGetInfo(free, total));
-        long freeBytes = free.get(ValueLayout.JAVA_LONG, 0);
-        if (needed > freeBytes) {
-            throw new InsufficientDeviceMemoryException("N = " + n + " in " + precision.label(),
-                    needed + alreadyAllocated, freeBytes + alreadyAllocated);
-        }
+        return new long[] {free.get(ValueLayout.JAVA_LONG, 0), total.get(ValueLayout.JAVA_LONG, 0)};
+    }
+
+    /** a·b for byte counts (a, b ≥ 0), or {@code Long.MAX_VALUE} — more than any device has — when it overflows. */
+    private static long times(long a, long b) {
+        long high = Math.multiplyHigh(a, b);
+        long low = a * b;
+        return high != 0 || low < 0 ? Long.MAX_VALUE : low;
+    }
+
+    /** a + b for byte counts (a, b ≥ 0), saturating as {@link #times}. */
+    private static long plus(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     void synchronize() {

@@ -44,6 +44,22 @@ class GpuStandInTest {
         StandIn.reset();
     }
 
+    /**
+     * The smallest simulated device whose free memory, less the backend's default {@link DeviceHeadroom}, is at
+     * least {@code usable} bytes (free = total on the stand-in before anything is allocated).
+     */
+    private static long totalLeaving(long usable) {
+        DeviceHeadroom headroom = DeviceHeadroom.DEFAULT;
+        long total = (long) ((usable + headroom.fixedBytes()) / (1 - headroom.fractionOfTotal()));
+        while (total - headroom.bytes(total) >= usable) {
+            total--;
+        }
+        while (total - headroom.bytes(total) < usable) {
+            total++;
+        }
+        return total;
+    }
+
     private static Points randomPoints(int n, int dims, long seed) {
         Random random = new Random(seed);
         double[] values = new double[n * dims];
@@ -62,6 +78,7 @@ class GpuStandInTest {
             assertEquals("gpu (stand-in)", gpu.name());
             KernelSpectrum onGpu = gpu.diffusionSpectrum(points, sigma, precision, false);
             KernelSpectrum onCpu = cpu.diffusionSpectrum(points, sigma, Precision.F64, false);
+            // f32: K is stored in float and the stand-in's Ssyrk rounds like cuBLAS's; observed ≤ 1.4e-7.
             double tolerance = precision == Precision.F64 ? 1e-10 * n : 1e-5;
             for (int i = 0; i < n; i++) {
                 assertEquals(onCpu.ascending()[i], onGpu.ascending()[i], tolerance, "eigenvalue " + i);
@@ -184,7 +201,7 @@ class GpuStandInTest {
         }
         try (DiffusionSpectralEntropy gpu = DiffusionSpectralEntropy.builder().backend(BackendKind.GPU).build()) {
             InvalidInputException e = assertThrows(InvalidInputException.class, () -> gpu.compute(x));
-            assertTrue(e.getMessage().contains("of GPU memory but only"), e.getMessage());
+            assertTrue(e.getMessage().contains("of GPU memory plus a margin of"), e.getMessage());
         }
         try (DiffusionSpectralEntropy auto = DiffusionSpectralEntropy.builder().backend(BackendKind.AUTO).build()) {
             DseResult r = auto.compute(x);
@@ -197,12 +214,112 @@ class GpuStandInTest {
     @Test
     void aWorkspaceThatDoesNotFitIsRefusedBeforeItIsAllocated() {
         // 60 points: the matrices take ~30 kB; the stand-in's eigensolver asks for n² doubles more (~29 kB).
-        StandIn.setMemory(40_000);
+        StandIn.setMemory(totalLeaving(40_000));
         try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability())) {
             InsufficientDeviceMemoryException e = assertThrows(InsufficientDeviceMemoryException.class,
                     () -> gpu.diffusionSpectrum(randomPoints(60, 3, 6), 2, Precision.F64, false));
-            assertTrue(e.getMessage().contains("of GPU memory but only"), e.getMessage());
+            assertTrue(e.getMessage().contains("of GPU memory plus a margin of"), e.getMessage());
             assertEquals(6, StandIn.calls("cudaMalloc"), "the six matrices, not the workspace");
+        }
+    }
+
+    /**
+     * The device memory plan keeps a margin for what CUDA and the libraries allocate themselves: a problem whose
+     * buffers and workspace fit the free memory, but not with the margin, is refused before it can fail half-way —
+     * {@code gpu} names the needed, free and margin figures, {@code auto} runs on the CPU saying why — while one
+     * byte more of device memory lets it run on the GPU.
+     */
+    @Test
+    void aProblemThatFitsTheFreeMemoryButNotTheMarginFallsBackCleanly() {
+        int n = 300;
+        Points points = randomPoints(n, 2, 31);
+        // What the plan allocates for N = 300, D = 2 in f64: X, A, W (element-sized), norms and degrees (double),
+        // info; then the stand-in eigensolver's workspace (n² doubles + 64 bytes).
+        long matrices = 8L * (n * 2 + (long) n * n + n) + 16L * n + 4;
+        long needed = matrices + 8L * n * n + 64;
+        long enough = totalLeaving(needed);
+        StandIn.setMemory(enough);
+        try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability())) {
+            assertEquals(n, gpu.diffusionSpectrum(points, 2, Precision.F64, false).ascending().length);
+        }
+        long total = enough - 1;
+        StandIn.setMemory(total);
+        long margin = DeviceHeadroom.DEFAULT.bytes(total);
+        assertTrue(margin >= 256L << 20);
+        try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability())) {
+            long before = StandIn.calls("cudaMalloc");
+            InsufficientDeviceMemoryException e = assertThrows(InsufficientDeviceMemoryException.class,
+                    () -> gpu.diffusionSpectrum(points, 2, Precision.F64, false));
+            assertEquals(needed, e.neededBytes());
+            assertEquals(total, e.freeBytes());
+            assertEquals(margin, e.marginBytes());
+            assertTrue(e.neededBytes() < e.freeBytes() && e.neededBytes() + e.marginBytes() > e.freeBytes());
+            assertEquals("N = 300 in f64 needs " + io.dse4j.spi.Bytes.format(needed) + " of GPU memory plus a margin of "
+                    + io.dse4j.spi.Bytes.format(margin) + " (for what CUDA, cuBLAS and cuSOLVER allocate themselves)"
+                    + " but only " + io.dse4j.spi.Bytes.format(total) + " is free", e.getMessage());
+            // The matrices were allocated, the workspace found not to fit with the margin: nothing is left.
+            assertEquals(before + 6, StandIn.calls("cudaMalloc"));
+        }
+        double[][] x = new double[n][2];
+        for (int i = 0; i < n; i++) {
+            x[i][0] = points.values()[i];
+            x[i][1] = points.values()[n + i];
+        }
+        try (DiffusionSpectralEntropy gpu = DiffusionSpectralEntropy.builder().backend(BackendKind.GPU).build()) {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> gpu.compute(x));
+            assertTrue(e.getMessage().contains("plus a margin of " + io.dse4j.spi.Bytes.format(margin)),
+                    e.getMessage());
+        }
+        try (DiffusionSpectralEntropy auto = DiffusionSpectralEntropy.builder().backend(BackendKind.AUTO).build()) {
+            DseResult r = auto.compute(x);
+            assertEquals("cpu", r.backend());
+            String reason = r.selection().reasons().get(0);
+            assertTrue(reason.startsWith("GPU memory: N = 300 in f64 needs") && reason.contains("plus a margin of"),
+                    reason);
+        }
+    }
+
+    /**
+     * The stand-in's cublasSsyrk rounds as a single-precision syrk does — every product and sum in float (one fused
+     * multiply-add per term) — not in double with one rounding at the end, so the f32 tests see the Gram matrix's
+     * real error. Points far from the origin make the two differ.
+     */
+    @Test
+    void theStandInsSsyrkAccumulatesInFloatLikeCublas() {
+        int n = 40;
+        int dims = 24;
+        Random random = new Random(33);
+        float[] x = new float[n * dims];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (100 + random.nextGaussian());
+        }
+        try (GpuBackend gpu = new GpuBackend(CudaLibraries.availability());
+             java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined();
+             DeviceBuffer points = DeviceBuffer.allocate(4L * n * dims);
+             DeviceBuffer gram = DeviceBuffer.allocate(4L * n * n)) {
+            points.upload(arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_FLOAT, x));
+            gpu.gram(true, points.address(), n, dims, gram.address(), arena);
+            java.lang.foreign.MemorySegment host = arena.allocate(java.lang.foreign.ValueLayout.JAVA_FLOAT,
+                    (long) n * n);
+            gram.download(host);
+            int differFromDouble = 0;
+            for (int j = 0; j < n; j++) {
+                for (int i = j; i < n; i++) {
+                    float inFloat = 0;
+                    double inDouble = 0;
+                    for (int p = 0; p < dims; p++) {
+                        inFloat = Math.fma(x[i + p * n], x[j + p * n], inFloat);
+                        inDouble += (double) x[i + p * n] * x[j + p * n];
+                    }
+                    float actual = host.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i + (long) j * n);
+                    assertEquals(inFloat, actual, 0f, "G(" + i + ", " + j + ")");
+                    if (actual != (float) inDouble) {
+                        differFromDouble++;
+                    }
+                }
+            }
+            // Else this test could not tell float accumulation from double.
+            assertTrue(differFromDouble > n, differFromDouble + " of " + n * (n + 1) / 2 + " entries differ");
         }
     }
 
@@ -262,6 +379,105 @@ class GpuStandInTest {
             assertEquals("cusolverDnXsyevBatched", e.call());
             assertEquals("CUSOLVER_STATUS_EXECUTION_FAILED", e.statusName());
         }
+    }
+
+    private static java.util.List<int[]> equalSubsets(int count, int size, int n, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        java.util.List<int[]> sets = new java.util.ArrayList<>();
+        for (int s = 0; s < count; s++) {
+            sets.add(random.ints(0, n).distinct().limit(size).toArray());
+        }
+        return sets;
+    }
+
+    private static void assertSameSpectra(java.util.List<KernelSpectrum> expected, java.util.List<KernelSpectrum> actual) {
+        assertEquals(expected.size(), actual.size());
+        for (int s = 0; s < expected.size(); s++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected.get(s).ascending(), actual.get(s).ascending(),
+                    "set " + s);
+        }
+    }
+
+    /**
+     * cusolverDnXsyevBatched takes at most n · lda · batchSize ≤ INT32_MAX elements a call (NVIDIA's documented
+     * limit; the stand-in refuses beyond it). With the limit lowered to two 12×12 matrices in both the backend and
+     * the stand-in, five subsets of 12 go in three calls (2 + 2 + 1) and give exactly the one-by-one results; a
+     * backend that does not split is refused by the stand-in.
+     */
+    @Test
+    void aBatchBeyondTheBatchedSolversSizeLimitIsSplitIntoCallsWithinIt() {
+        Points points = randomPoints(60, 2, 34);
+        java.util.List<int[]> sets = new java.util.ArrayList<>(equalSubsets(5, 12, 60, 3));
+        sets.add(new int[] {3, 4, 5, 6, 7});
+        long twoMatrices = 2 * 12 * 12;
+        StandIn.setBatchedLimit(twoMatrices);
+        CudaLibraries.Availability availability = CudaLibraries.availability();
+        try (GpuBackend split = new GpuBackend(availability, DeviceHeadroom.DEFAULT, twoMatrices);
+             GpuBackend oneByOne = new GpuBackend(availability, DeviceHeadroom.DEFAULT, 12 * 12 - 1);
+             GpuBackend unsplit = new GpuBackend(availability)) {
+            java.util.List<KernelSpectrum> batched = split.kernelSpectra(points, sets,
+                    io.dse4j.spi.KernelKind.DIFFUSION, 2, Precision.F64);
+            assertEquals(3, StandIn.calls("cusolverDnXsyevBatched"), "calls of 2, 2 and 1");
+            assertEquals(2, StandIn.calls("cusolverDnXsyevBatched_bufferSize"), "the workspace for 2 and for 1");
+            assertEquals(1, StandIn.calls("cusolverDnXsyevd"), "the subset of 5");
+            java.util.List<KernelSpectrum> single = oneByOne.kernelSpectra(points, sets,
+                    io.dse4j.spi.KernelKind.DIFFUSION, 2, Precision.F64);
+            assertEquals(3, StandIn.calls("cusolverDnXsyevBatched"), "a 12×12 matrix alone exceeds this limit");
+            assertEquals(1 + 6, StandIn.calls("cusolverDnXsyevd"));
+            assertSameSpectra(single, batched);
+            CudaException e = assertThrows(CudaException.class, () -> unsplit.kernelSpectra(points, sets,
+                    io.dse4j.spi.KernelKind.DIFFUSION, 2, Precision.F64));
+            assertEquals("cusolverDnXsyevBatched_bufferSize", e.call());
+            assertEquals("CUSOLVER_STATUS_INVALID_VALUE", e.statusName());
+        }
+    }
+
+    /**
+     * A batch whose matrices do not all fit the free memory (with the margin) is split into the fewest calls that
+     * do — here five subsets of 12 with room for three matrices: calls of 3 and 2 — not solved one by one.
+     */
+    @Test
+    void aBatchLargerThanTheFreeMemoryIsSplitIntoCallsThatFit() {
+        int n = 60;
+        int m = 12;
+        Points points = randomPoints(n, 2, 35);
+        java.util.List<int[]> sets = equalSubsets(5, m, n, 4);
+        // kernelSpectra's own buffers (X, one subset, A, norms, degrees, W, info, the row indices) and the stand-in's
+        // Xsyevd workspace; then per batched matrix its A and W and info word, and the batch's workspace.
+        long base = 8L * (n * 2 + m * 2 + m * m + m) + 16L * m + 8L * 5 * m + 4 + (8L * m * m + 64);
+        long perMatrix = 8L * (m * m + m) + 4;
+        long batchWorkspace = 8L * m * m + 64;
+        StandIn.setMemory(totalLeaving(base + 3 * perMatrix + batchWorkspace + 100));
+        CudaLibraries.Availability availability = CudaLibraries.availability();
+        try (GpuBackend gpu = new GpuBackend(availability)) {
+            java.util.List<KernelSpectrum> batched = gpu.kernelSpectra(points, sets,
+                    io.dse4j.spi.KernelKind.DIFFUSION, 2, Precision.F64);
+            assertEquals(2, StandIn.calls("cusolverDnXsyevBatched"), "calls of 3 and 2");
+            assertEquals(0, StandIn.calls("cusolverDnXsyevd"));
+            StandIn.reset();
+            try (GpuBackend oneByOne = new GpuBackend(availability, DeviceHeadroom.DEFAULT, 0)) {
+                assertSameSpectra(oneByOne.kernelSpectra(points, sets, io.dse4j.spi.KernelKind.DIFFUSION, 2,
+                        Precision.F64), batched);
+                assertEquals(5, StandIn.calls("cusolverDnXsyevd"));
+            }
+        }
+    }
+
+    @Test
+    void theBatchedSolversLimitAndTheEvenSplit() {
+        long max = CusolverBatched.MAX_ELEMENTS;
+        assertEquals(Integer.MAX_VALUE, max);
+        assertEquals(2147, CusolverBatched.matricesPerCall(1000, 1000, max));
+        assertEquals(1, CusolverBatched.matricesPerCall(46340, 46340, max));
+        assertEquals(0, CusolverBatched.matricesPerCall(46341, 46341, max), "one 46341² matrix is over the limit");
+        assertEquals(0, CusolverBatched.matricesPerCall(3_000_000_000L, 3_000_000_000L, max), "no overflow");
+        assertEquals(0, GpuBackend.evenShare(7, 0));
+        assertEquals(7, GpuBackend.evenShare(7, 7));
+        assertEquals(7, GpuBackend.evenShare(7, 100));
+        assertEquals(4, GpuBackend.evenShare(7, 6), "4 + 3, not 6 + 1");
+        assertEquals(3, GpuBackend.evenShare(7, 3), "3 + 2 + 2");
+        assertEquals(1, GpuBackend.evenShare(7, 1));
+        assertEquals(2000, GpuBackend.evenShare(10_000, 2147), "five calls of 2000, not 4 × 2147 + 1412");
     }
 
     @Test

@@ -36,6 +36,15 @@ final class StandIn {
         }
     }
 
+    /** The status of an emulated launch whose barrier half the threads of a block never reach. */
+    static int launchDivergentBarrier() {
+        try {
+            return (int) handle("dse4j_standin_launch_divergent_barrier", FunctionDescriptor.of(JAVA_INT)).invokeExact();
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
     static long outstandingAllocations() {
         try {
             return (long) handle("dse4j_standin_outstanding_allocations", FunctionDescriptor.of(JAVA_LONG)).invokeExact();
@@ -74,6 +83,15 @@ final class StandIn {
     static void failInfo(int info) {
         try {
             handle("dse4j_standin_fail_info", FunctionDescriptor.ofVoid(JAVA_INT)).invokeExact(info);
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The most elements (n · lda · batch) one cusolverDnXsyevBatched call of the stand-in accepts. */
+    static void setBatchedLimit(long elements) {
+        try {
+            handle("dse4j_standin_set_batched_limit", FunctionDescriptor.ofVoid(JAVA_LONG)).invokeExact(elements);
         } catch (Throwable e) {
             throw new AssertionError(e);
         }

@@ -1,0 +1,187 @@
+/*
+ * dse4j: the element-wise kernels of the diffusion kernel K = D^-1/2 G D^-1/2, as device code only.
+ *
+ * This one source is compiled three ways: by nvcc into libdse4j_kernels.so (with the launchers of
+ * dse4j_launchers.inc), by NVRTC at run time (no host headers: nothing here includes one under __CUDACC_RTC__), and
+ * by g++ for the host through native/standin/device_emulation.h, so that the CUDA stand-in that CI tests runs these
+ * very kernels — their indexing, grid-stride loops and shared-memory reductions — not a re-implementation.
+ *
+ * Entry points are extern "C" __global__ functions with stable names (dse4j_k_<kernel>_<f64|f32>), one per element
+ * type, over templated device bodies. Every matrix is column-major n x n with leading dimension lda; only its lower
+ * triangle (i >= j) is read or written, as cuBLAS syrk fills it. Blocks have DSE4J_BLOCK_THREADS threads (the shared
+ * reductions assume it).
+ *
+ * Traversal of the lower triangle: columns are spread over blockIdx.y (grid-stride), rows over the x dimension, so
+ * the threads of a warp touch consecutive rows of one column — consecutive addresses in column-major storage.
+ */
+#ifndef DSE4J_DEVICE_CU
+#define DSE4J_DEVICE_CU
+
+#ifdef __CUDACC_RTC__
+typedef long long int64_t;
+#else
+#include <stdint.h>
+#endif
+
+#include "dse4j_element_ops.h"
+
+#define DSE4J_BLOCK_THREADS 256
+
+namespace dse4j_device {
+
+/*
+ * The sum of every thread's `value` over the block, by a tree reduction in `shared` (DSE4J_BLOCK_THREADS doubles of
+ * shared memory): every thread of the block must call it, and every thread gets the sum.
+ */
+__device__ inline double block_sum(double *shared, double value)
+{
+    shared[threadIdx.x] = value;
+    __syncthreads();
+    for (unsigned stride = DSE4J_BLOCK_THREADS / 2; stride > 0; stride /= 2) {
+        if (threadIdx.x < stride) {
+            shared[threadIdx.x] += shared[threadIdx.x + stride];
+        }
+        __syncthreads();
+    }
+    return shared[0];
+}
+
+template <typename T>
+__device__ void gather_rows(const T *x, int64_t n, int64_t d, const int64_t *rows, int64_t m, T *out)
+{
+    for (int64_t k = blockIdx.y; k < d; k += gridDim.y) {
+        for (int64_t i = blockIdx.x * (int64_t) blockDim.x + threadIdx.x; i < m;
+             i += (int64_t) gridDim.x * blockDim.x) {
+            out[i + k * m] = x[rows[i] + k * n];
+        }
+    }
+}
+
+template <typename T>
+__device__ void diagonal(const T *a, int64_t n, int64_t lda, double *norms)
+{
+    for (int64_t i = blockIdx.x * (int64_t) blockDim.x + threadIdx.x; i < n; i += (int64_t) gridDim.x * blockDim.x) {
+        norms[i] = (double) a[i + i * lda];
+    }
+}
+
+template <typename T>
+__device__ void gaussian(T *a, int64_t n, int64_t lda, const double *norms, double scale)
+{
+    for (int64_t j = blockIdx.y; j < n; j += gridDim.y) {
+        for (int64_t i = j + blockIdx.x * (int64_t) blockDim.x + threadIdx.x; i < n;
+             i += (int64_t) gridDim.x * blockDim.x) {
+            T *entry = a + i + j * lda;
+            *entry = i == j ? (T) 1.0 : (T) dse4j_gaussian_entry((double) *entry, norms[i], norms[j], scale);
+        }
+    }
+}
+
+/* degrees[i] = sum over j < i of a[i, j]: one thread per row; a warp reads consecutive rows of one column. */
+template <typename T>
+__device__ void row_parts(const T *a, int64_t n, int64_t lda, double *degrees)
+{
+    for (int64_t i = blockIdx.x * (int64_t) blockDim.x + threadIdx.x; i < n; i += (int64_t) gridDim.x * blockDim.x) {
+        double sum = 0.0;
+        for (int64_t j = 0; j < i; j++) {
+            sum += (double) a[i + j * lda];
+        }
+        degrees[i] = sum;
+    }
+}
+
+/* degrees[j] += sum over i >= j of a[i, j]: one block per column, a shared-memory tree reduction. */
+template <typename T>
+__device__ void column_parts(const T *a, int64_t n, int64_t lda, double *degrees)
+{
+    __shared__ double partial[DSE4J_BLOCK_THREADS];
+    for (int64_t j = blockIdx.x; j < n; j += gridDim.x) {
+        double sum = 0.0;
+        for (int64_t i = j + threadIdx.x; i < n; i += blockDim.x) {
+            sum += (double) a[i + j * lda];
+        }
+        double column = block_sum(partial, sum);
+        if (threadIdx.x == 0) {
+            degrees[j] += column;
+        }
+        __syncthreads();   // every thread has read the sum before the next column overwrites `partial`
+    }
+}
+
+template <typename T>
+__device__ void entry_sums(const T *a, int64_t n, int64_t lda, const double *row_sums, double total, double eps,
+                           double *partial)
+{
+    __shared__ double sums[DSE4J_BLOCK_THREADS];
+    double sum = 0.0;
+    for (int64_t j = blockIdx.x; j < n; j += gridDim.x) {
+        for (int64_t i = j + threadIdx.x; i < n; i += blockDim.x) {
+            double k = fabs((double) a[i + j * lda]);
+            double p = k / row_sums[i];
+            sum += total > 0 ? dse4j_entropy_term(p / total, eps) : p;
+            if (i != j) {
+                double q = k / row_sums[j];
+                sum += total > 0 ? dse4j_entropy_term(q / total, eps) : q;
+            }
+        }
+    }
+    double block = block_sum(sums, sum);
+    if (threadIdx.x == 0) {
+        partial[blockIdx.x] = block;
+    }
+}
+
+template <typename T>
+__device__ void normalise(T *a, int64_t n, int64_t lda, const double *degrees)
+{
+    for (int64_t j = blockIdx.y; j < n; j += gridDim.y) {
+        double rj = rsqrt(degrees[j]);
+        for (int64_t i = j + blockIdx.x * (int64_t) blockDim.x + threadIdx.x; i < n;
+             i += (int64_t) gridDim.x * blockDim.x) {
+            T *entry = a + i + j * lda;
+            *entry = (T) dse4j_normalised_entry((double) *entry, rsqrt(degrees[i]), rj);
+        }
+    }
+}
+
+} // namespace dse4j_device
+
+/* The entry points: one per kernel and element type, names stable for cuModuleGetFunction. */
+#define DSE4J_ENTRY_POINTS(SUFFIX, T)                                                                              \
+    extern "C" __global__ void dse4j_k_gather_rows_##SUFFIX(const T *x, int64_t n, int64_t d, const int64_t *rows,  \
+                                                            int64_t m, T *out)                                      \
+    {                                                                                                               \
+        dse4j_device::gather_rows<T>(x, n, d, rows, m, out);                                                        \
+    }                                                                                                               \
+    extern "C" __global__ void dse4j_k_diagonal_##SUFFIX(const T *a, int64_t n, int64_t lda, double *norms)        \
+    {                                                                                                               \
+        dse4j_device::diagonal<T>(a, n, lda, norms);                                                                \
+    }                                                                                                               \
+    extern "C" __global__ void dse4j_k_gaussian_##SUFFIX(T *a, int64_t n, int64_t lda, const double *norms,        \
+                                                         double scale)                                              \
+    {                                                                                                               \
+        dse4j_device::gaussian<T>(a, n, lda, norms, scale);                                                         \
+    }                                                                                                               \
+    extern "C" __global__ void dse4j_k_row_parts_##SUFFIX(const T *a, int64_t n, int64_t lda, double *degrees)     \
+    {                                                                                                               \
+        dse4j_device::row_parts<T>(a, n, lda, degrees);                                                             \
+    }                                                                                                               \
+    extern "C" __global__ void dse4j_k_column_parts_##SUFFIX(const T *a, int64_t n, int64_t lda, double *degrees)  \
+    {                                                                                                               \
+        dse4j_device::column_parts<T>(a, n, lda, degrees);                                                          \
+    }                                                                                                               \
+    extern "C" __global__ void dse4j_k_entry_sums_##SUFFIX(const T *a, int64_t n, int64_t lda,                     \
+                                                           const double *row_sums, double total, double eps,        \
+                                                           double *partial)                                         \
+    {                                                                                                               \
+        dse4j_device::entry_sums<T>(a, n, lda, row_sums, total, eps, partial);                                      \
+    }                                                                                                               \
+    extern "C" __global__ void dse4j_k_normalise_##SUFFIX(T *a, int64_t n, int64_t lda, const double *degrees)     \
+    {                                                                                                               \
+        dse4j_device::normalise<T>(a, n, lda, degrees);                                                             \
+    }
+
+DSE4J_ENTRY_POINTS(f64, double)
+DSE4J_ENTRY_POINTS(f32, float)
+
+#endif
