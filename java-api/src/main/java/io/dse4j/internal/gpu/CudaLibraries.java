@@ -22,8 +22,10 @@ import java.util.Locale;
  * <ol>
  *   <li>the paths in {@code -Ddse4j.cuda.libraries} or {@code DSE4J_CUDA_LIBRARIES} (separated by ':'), loaded as
  *       given — this is how tests load the CUDA stand-in, which then announces itself;</li>
- *   <li>otherwise the versioned sonames, CUDA 13 first then 12: libcudart.so.13/.12, libcublas.so.13/.12,
- *       libcusolver.so.12/.11, and dse4j's kernels from the jar.</li>
+ *   <li>otherwise the driver's library libcuda.so.1 (the system's search) and its CUDA version
+ *       ({@code cuDriverGetVersion}), then one coherent {@link CudaFamily} — the newest the driver supports and that
+ *       is installed completely, looked for by {@link CudaLibrarySearch} (CUDA_HOME, the linker's folders, the
+ *       toolkit's folders, NVIDIA's Python wheels), never a mix of majors — and dse4j's kernels from the jar.</li>
  * </ol>
  * Then the device count: a non-zero status of cudaGetDeviceCount (35: no driver, 100: no device) or zero devices
  * make the GPU unusable, with the status name as the reason. Besides the reasons, an unusable result carries a
@@ -103,6 +105,8 @@ final class CudaLibraries {
         String explicit = explicitPaths();
         boolean standIn = false;
         List<String> missing = new ArrayList<>();
+        String driverProblem = null;
+        CudaFamily.Choice family = null;
         if (explicit != null) {
             for (String path : explicit.split(File.pathSeparator)) {
                 if (!path.isBlank()) {
@@ -111,9 +115,29 @@ final class CudaLibraries {
             }
             standIn = SymbolLookup.loaderLookup().find("dse4j_standin_version").isPresent();
         } else {
-            loadFirst(reasons, missing, "CUDA runtime", "libcudart.so.13", "libcudart.so.12");
-            loadFirst(reasons, missing, "cuBLAS", "libcublas.so.13", "libcublas.so.12");
-            loadFirst(reasons, missing, "cuSOLVER", "libcusolver.so.12", "libcusolver.so.11");
+            // The driver first: its CUDA version decides which family of libraries may be used at all.
+            int driverVersion = 0;
+            String driverLibrary = SharedLibraries.loadSoname("libcuda.so.1");
+            if (driverLibrary != null) {
+                reasons.add("no NVIDIA driver: " + driverLibrary);
+                driverProblem = "no NVIDIA driver (libcuda.so.1)";
+            } else {
+                driverVersion = driverVersion(reasons);
+            }
+            CudaFamily.Choice choice = CudaFamily.choose(driverVersion, CudaLibrarySearch.ofThisProcess());
+            if (choice.family() == null) {
+                reasons.add(choice.reason());
+                missing.add("a complete CUDA 13 or 12 family");
+            } else {
+                family = choice;
+                choice.family().required().forEach((what, soname) -> {
+                    String failure = SharedLibraries.loadPath(Path.of(choice.libraries().get(soname)));
+                    if (failure != null) {
+                        reasons.add(what + " could not be loaded: " + failure);
+                        missing.add(what);
+                    }
+                });
+            }
             String kernels = loadKernels();
             if (kernels != null) {
                 reasons.add(kernels);
@@ -127,9 +151,9 @@ final class CudaLibraries {
             if (reasons.isEmpty()) {
                 reasons.add("symbol cudaGetDeviceCount not found in the loaded libraries");
             }
-            return unusable(missing.contains("CUDA runtime")
-                    ? "no CUDA runtime (libcudart.so.13 or .12) found" : "the CUDA runtime could not be loaded",
-                    reasons);
+            return unusable(driverProblem != null ? driverProblem
+                    : missing.contains("a complete CUDA 13 or 12 family") ? "no complete set of CUDA 13 or 12 libraries"
+                    : "the CUDA runtime could not be loaded", reasons);
         }
         int devices = 0;
         String runtimeDescription = "";
@@ -173,8 +197,9 @@ final class CudaLibraries {
         if (!reasons.isEmpty()) {
             return unusable(summary(runtimeVersion, missing, deviceProblem, symbolsMissing), reasons);
         }
-        String description = (standIn ? "CUDA stand-in (host memory, for tests), " : "CUDA ") + runtimeDescription
-                + devices + " device" + (devices == 1 ? "" : "s");
+        String description = (standIn ? "CUDA stand-in (host memory, for tests), " : "CUDA ")
+                + (family != null ? family.family().major() + " family " + family.libraries().values() + ", " : "")
+                + runtimeDescription + devices + " device" + (devices == 1 ? "" : "s");
         return new Availability(true, standIn, List.of(), "", description);
     }
 
@@ -199,6 +224,30 @@ final class CudaLibraries {
         return s.toString();
     }
 
+    /** The driver's CUDA version from {@code cuDriverGetVersion} (libcuda.so.1, loaded), or 0 with a reason. */
+    private static int driverVersion(List<String> reasons) {
+        var symbol = SymbolLookup.loaderLookup().find("cuDriverGetVersion");
+        if (symbol.isEmpty()) {
+            reasons.add("libcuda.so.1 has no cuDriverGetVersion");
+            return 0;
+        }
+        // int cuDriverGetVersion(int *driverVersion): bound by hand, the driver API's only call here so far.
+        var handle = java.lang.foreign.Linker.nativeLinker().downcallHandle(symbol.get(),
+                java.lang.foreign.FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment version = arena.allocate(ValueLayout.JAVA_INT);
+            int status = (int) handle.invokeExact(version);
+            if (status != 0) {
+                reasons.add("cuDriverGetVersion: status " + status);
+                return 0;
+            }
+            return version.get(ValueLayout.JAVA_INT, 0);
+        } catch (Throwable e) {
+            reasons.add("cuDriverGetVersion failed: " + e);
+            return 0;
+        }
+    }
+
     private static String versionText(int version) {
         return (version / 1000) + "." + (version % 1000) / 10;
     }
@@ -211,23 +260,6 @@ final class CudaLibraries {
         if (reason != null) {
             reasons.add(reason);
         }
-    }
-
-    /**
-     * Loads the first soname that loads; when none does, one reason naming the library and every failure, and the
-     * library's name in {@code missing}.
-     */
-    private static void loadFirst(List<String> reasons, List<String> missing, String library, String... sonames) {
-        List<String> failures = new ArrayList<>();
-        for (String soname : sonames) {
-            String failure = SharedLibraries.loadSoname(soname);
-            if (failure == null) {
-                return;
-            }
-            failures.add(failure);
-        }
-        reasons.add(library + " not found: " + String.join("; ", failures));
-        missing.add(library);
     }
 
     /** Extracts dse4j's kernel library from the jar to a temporary file and loads it. */
