@@ -58,8 +58,14 @@ if [[ -z "$nvcc" ]]; then
   exit 0
 fi
 mkdir -p "$kernels_dir"
-# sm_80 (A100) and sm_90 (H100/H200) machine code, plus compute_90 PTX that newer GPUs JIT-compile.
-"$nvcc" -O3 -std=c++17 -shared -Xcompiler -fPIC -cudart shared -I"$here/include" -I"$here/src" \
-    -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90 \
+# Machine code for the GPUs people have — sm_75 (T4, RTX 20xx), sm_80 (A100), sm_86 (A10, RTX 30xx), sm_89 (L4,
+# RTX 40xx), sm_90 (H100/H200), sm_100 (B200), sm_120 (RTX 50xx) — so none depends on JIT, plus compute_75 PTX for
+# anything newer (about 0.7 MB in all; every kernel compiles without spills).
+gencode=()
+for sm in 75 80 86 89 90 100 120; do
+  gencode+=(-gencode "arch=compute_$sm,code=sm_$sm")
+done
+gencode+=(-gencode arch=compute_75,code=compute_75)
+"$nvcc" -O3 -std=c++17 -shared -Xcompiler -fPIC -cudart shared -I"$here/include" -I"$here/src" "${gencode[@]}" \
     -o "$kernels_dir/libdse4j_kernels.so" "$here/src/dse4j_kernels.cu"
 echo "native/build.sh: built $kernels_dir/libdse4j_kernels.so with $("$nvcc" --version | tail -n 2 | head -n 1)"

@@ -28,7 +28,8 @@ import java.util.Locale;
  *       toolkit's folders, NVIDIA's Python wheels), never a mix of majors — and dse4j's kernels from the jar.</li>
  * </ol>
  * Then the device count: a non-zero status of cudaGetDeviceCount (35: no driver, 100: no device) or zero devices
- * make the GPU unusable, with the status name as the reason. Besides the reasons, an unusable result carries a
+ * make the GPU unusable, with the status name as the reason; last, {@link KernelCheck} runs one kernel on the device
+ * and checks its result, so "usable" is never claimed for a GPU whose kernels cannot run. Besides the reasons, an unusable result carries a
  * summary of a few words for the one log line of {@code auto} ("found the CUDA runtime 13.0 but no usable NVIDIA
  * driver"). Under {@code auto}, {@link DriverPresence} is asked first, without native code.
  */
@@ -196,6 +197,11 @@ final class CudaLibraries {
         }
         if (!reasons.isEmpty()) {
             return unusable(summary(runtimeVersion, missing, deviceProblem, symbolsMissing), reasons);
+        }
+        String kernelProblem = KernelCheck.run();
+        if (kernelProblem != null) {
+            return unusable("found CUDA" + runtimeVersion + " and a device, but dse4j's kernels do not run on it",
+                    List.of(kernelProblem));
         }
         String description = (standIn ? "CUDA stand-in (host memory, for tests), " : "CUDA ")
                 + (family != null ? family.family().major() + " family " + family.libraries().values() + ", " : "")

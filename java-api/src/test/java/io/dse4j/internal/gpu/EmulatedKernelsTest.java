@@ -213,6 +213,19 @@ class EmulatedKernelsTest {
     }
 
     @Test
+    void theProbesTestKernelRunsAndAFailingLaunchIsAReasonWithItsName() {
+        StandIn.reset();
+        assertEquals(null, KernelCheck.run());
+        // As a GPU without machine code for its architecture would answer the first launch.
+        StandIn.fail("dse4j_diagonal_f64", 1, 209);
+        String reason = KernelCheck.run();
+        assertTrue(reason != null && reason.contains("dse4j_diagonal_f64") && reason.contains("(209)")
+                && reason.contains("no machine code for this GPU's architecture"), reason);
+        assertEquals(0, StandIn.outstandingAllocations(), "the check frees its buffers when the launch fails");
+        StandIn.reset();
+    }
+
+    @Test
     void aBarrierThatNotEveryThreadOfABlockReachesFailsTheLaunch() {
         assertEquals(719, StandIn.launchDivergentBarrier(), "cudaErrorLaunchFailure");
     }
