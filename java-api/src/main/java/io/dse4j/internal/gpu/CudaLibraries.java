@@ -139,7 +139,13 @@ final class CudaLibraries {
                     }
                 });
             }
-            String kernels = loadKernels();
+            // The kernel library is linked to the CUDA 13 runtime: beside a CUDA 12 family it would bring a second
+            // runtime into the process, the mix the family choice exists to prevent.
+            String kernels = family != null && family.family().major() != 13
+                    ? "dse4j's CUDA kernels are built against the CUDA 13 runtime and cannot run beside the CUDA "
+                    + family.family().major() + " libraries this driver needs (launching them through the driver API"
+                    + " is on the way); update the NVIDIA driver to R580 or newer and install CUDA 13's libraries"
+                    : loadKernels();
             if (kernels != null) {
                 reasons.add(kernels);
                 missing.add("dse4j's CUDA kernels");
