@@ -42,8 +42,10 @@ fi
     -o "$out/standin/cuda_standin.o" "$here/standin/cuda_standin.c"
 "$cxx" -O2 -Wall -Wextra -Werror -std=c++17 -fPIC -fvisibility=hidden -I"$here/include" -I"$here/src" -c \
     -o "$out/standin/emulated_kernels.o" "$here/standin/emulated_kernels.cpp"
+"$cxx" -O2 -Wall -Wextra -Werror -std=c++17 -fPIC -fvisibility=hidden -I"$here/include" -I"$here/src" -c \
+    -o "$out/standin/driver_api.o" "$here/standin/driver_api.cpp"
 "$cxx" -shared -o "$out/standin/libdse4j_cuda_standin.so" "$out/standin/cuda_standin.o" \
-    "$out/standin/emulated_kernels.o" -lm
+    "$out/standin/emulated_kernels.o" "$out/standin/driver_api.o" -lm
 echo "native/build.sh: built $out/standin/libdse4j_cuda_standin.so"
 
 nvcc="${NVCC:-}"

@@ -1122,6 +1122,27 @@ EXPORT int cusolverDnXgeev(void *handle, void *params, int jobvl, int jobvr, int
 
 /* ---- dse4j kernels: emulated_kernels.cpp runs the device source itself; this is its way into the ledger ---- */
 
+/* For driver_api.cpp: the ledger and fault injection, under names of their own. */
+int dse4j_standin_new_handle(void **handle, const char *kind)
+{
+    return new_handle(handle, kind);
+}
+
+int dse4j_standin_drop_handle(void *handle, const char *kind)
+{
+    return drop_handle(handle, kind);
+}
+
+int dse4j_standin_is_handle(const void *handle, const char *kind)
+{
+    return is_handle(handle, kind);
+}
+
+int dse4j_standin_enter(const char *name)
+{
+    return enter(name);
+}
+
 /*
  * Called first by each dse4j_* kernel function of emulated_kernels.cpp: counts the call for fault injection (an
  * injected status is returned as the function's result), and refuses a stream that is not one of ours.
