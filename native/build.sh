@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Builds dse4j's native libraries (called by Maven in the native module; runs by hand too):
 #   target/standin/libdse4j_cuda_standin.so            the host-side CUDA stand-in for tests (gcc, always)
+#   target/standin-sanitized/libdse4j_cuda_standin.so  the same sources under AddressSanitizer and
+#                                                      UndefinedBehaviorSanitizer, with preload/libasan.so and
+#                                                      preload/libubsan.so linked to their runtimes (the test JVM
+#                                                      preloads them); only where the compiler has that runtime
 #   target/classes-native/io/dse4j/native/linux-x86_64/libdse4j_kernels.so
 #                                                      the CUDA kernels (nvcc, when it is installed), packed into
 #                                                      the library jar by java-api
@@ -37,16 +41,48 @@ if ! command -v "$cxx" >/dev/null 2>&1; then
   fi
 fi
 # The stand-in: the CUDA runtime/cuBLAS/cuSOLVER stand-ins in C, and the kernels' own device source compiled for the
-# host over the emulation header (standin/device_emulation.h) in C++.
-"$cc" -O2 -Wall -Wextra -Werror -std=c11 -fPIC -fvisibility=hidden -c \
-    -o "$out/standin/cuda_standin.o" "$here/standin/cuda_standin.c"
-"$cxx" -O2 -Wall -Wextra -Werror -std=c++17 -fPIC -fvisibility=hidden -I"$here/include" -I"$here/src" -c \
-    -o "$out/standin/emulated_kernels.o" "$here/standin/emulated_kernels.cpp"
-"$cxx" -O2 -Wall -Wextra -Werror -std=c++17 -fPIC -fvisibility=hidden -I"$here/include" -I"$here/src" -c \
-    -o "$out/standin/driver_api.o" "$here/standin/driver_api.cpp"
-"$cxx" -shared -o "$out/standin/libdse4j_cuda_standin.so" "$out/standin/cuda_standin.o" \
-    "$out/standin/emulated_kernels.o" "$out/standin/driver_api.o" -lm
-echo "native/build.sh: built $out/standin/libdse4j_cuda_standin.so"
+# host over the emulation header (standin/device_emulation.h) in C++. build_standin DIR FLAGS... builds it into DIR.
+build_standin() {
+  local dir="$1"
+  shift
+  "$cc" "$@" -Wall -Wextra -Werror -std=c11 -fPIC -fvisibility=hidden -c \
+      -o "$dir/cuda_standin.o" "$here/standin/cuda_standin.c"
+  local part
+  for part in emulated_kernels driver_api; do
+    "$cxx" "$@" -Wall -Wextra -Werror -std=c++17 -fPIC -fvisibility=hidden -I"$here/include" -I"$here/src" -c \
+        -o "$dir/$part.o" "$here/standin/$part.cpp"
+  done
+  "$cxx" "$@" -shared -o "$dir/libdse4j_cuda_standin.so" "$dir/cuda_standin.o" "$dir/emulated_kernels.o" \
+      "$dir/driver_api.o" -lm
+  echo "native/build.sh: built $dir/libdse4j_cuda_standin.so"
+}
+build_standin "$out/standin" -O2
+
+# The sanitized stand-in, for the gpu-stand-in-sanitized test run (java-api): every out-of-bounds access and every
+# undefined behaviour of the kernels or the stand-in aborts the test JVM with a report naming the line. Its JVM
+# preloads the sanitizer runtimes (ASan must come first in the process); preload/ links them under fixed names for
+# the POM. `-print-file-name` answers the bare name when the compiler has no such file: then skip, saying so (the
+# test run then skips its tests with a message).
+sanitized="$out/standin-sanitized"
+rm -rf "$sanitized"
+asan_runtime="$("$cxx" -print-file-name=libasan.so)"
+ubsan_runtime="$("$cxx" -print-file-name=libubsan.so)"
+if [[ "$asan_runtime" == /* && -e "$asan_runtime" && "$ubsan_runtime" == /* && -e "$ubsan_runtime" ]]; then
+  mkdir -p "$sanitized/preload"
+  build_standin "$sanitized" -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+      -fno-sanitize-recover=undefined
+  ln -s "$(readlink -f "$asan_runtime")" "$sanitized/preload/libasan.so"
+  ln -s "$(readlink -f "$ubsan_runtime")" "$sanitized/preload/libubsan.so"
+else
+  echo "native/build.sh: $cxx has no AddressSanitizer/UndefinedBehaviorSanitizer runtime (libasan.so: $asan_runtime," \
+       "libubsan.so: $ubsan_runtime); the sanitized stand-in is not built and its test run is skipped" \
+       "(Debian/Ubuntu: apt-get install libasan8 libubsan1, or the versions that match gcc)"
+  # The test JVM still preloads preload/*.so: an empty library, so that the dynamic loader has nothing to complain of.
+  mkdir -p "$sanitized/preload"
+  "$cc" -shared -o "$sanitized/preload/no-sanitizer-runtime.so" -x c /dev/null
+  ln -s no-sanitizer-runtime.so "$sanitized/preload/libasan.so"
+  ln -s no-sanitizer-runtime.so "$sanitized/preload/libubsan.so"
+fi
 
 nvcc="${NVCC:-}"
 if [[ -z "$nvcc" ]]; then

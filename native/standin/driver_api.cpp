@@ -99,7 +99,7 @@ bool looks_like_module(const unsigned char *image)
     if (memcmp(image, fatbin, 4) == 0 || memcmp(image, elf, 4) == 0) {
         return true;
     }
-    // PTX is text: look for its .version directive near the start (after comments).
+    // PTX is NUL-terminated text: look for its .version directive near the start (after comments).
     return memmem(image, strnlen((const char *) image, 1024), ".version", 8) != nullptr;
 }
 

@@ -6,11 +6,29 @@
  * and the stack pointer of one context and restores another's (System V x86-64 ABI), so a switch costs a few
  * instructions — a shared-memory reduction over n columns takes 256 × n × log2(256) of them. The SSE and x87 control
  * words are callee-saved too, but nothing here changes them: every fiber runs with the launching thread's.
+ *
+ * AddressSanitizer (the sanitized stand-in of native/build.sh, -fsanitize=address) keeps the bounds of the stack each
+ * thread runs on: it unpoisons a stack's frames above the stack pointer when a function does not return (a throw,
+ * __asan_handle_no_return) and keeps a fake stack per thread for use-after-return detection. A switch it is not told
+ * about makes it judge a fiber's stack pointer against the launching thread's stack: it ignores the unpoisoning, with
+ * a warning, and then reports false stack-buffer-underflows in later frames. So every switch is announced with the
+ * sanitizer fiber API (<sanitizer/common_interface_defs.h>): __sanitizer_start_switch_fiber(save, bottom, size) just
+ * before dse4j_emu_switch, naming the stack about to run, and __sanitizer_finish_switch_fiber(saved, &bottom, &size)
+ * first thing on the other side — in the scheduler when a fiber hands back, in a fiber resumed at a barrier, and at a
+ * fiber's first entry, where it learns the bounds of the scheduler's stack (the launching thread's) that its own
+ * switches back name. A fiber that finishes passes no `save`, so its fake stack is freed. A stack is unpoisoned before
+ * a fresh fiber starts on it: a fiber abandoned at a barrier (the launch failed) leaves its frames' redzones behind.
+ * Without ASan the hooks are empty inline functions and the unsanitized stand-in's machine code is unchanged.
  */
 #include "device_emulation.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 #include <memory>
 #include <mutex>
@@ -62,7 +80,64 @@ struct Fiber {
     void *sp = nullptr;
     FiberState state = FiberState::READY;
     uint3 index{0, 0, 0};   // its threadIdx, worked out once per launch (divisions are slow next to a switch)
+#if defined(__SANITIZE_ADDRESS__)
+    void *fake_stack = nullptr;   // ASan's, while the fiber is suspended at a barrier
+#endif
 };
+
+/*
+ * What ASan is told around each dse4j_emu_switch (see the top of this file): "starting" just before the switch,
+ * naming the stack about to run; "finished" first thing after it. Empty without ASan.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+/* The scheduler's stack (the launching thread's), learnt at every fiber's first entry; its fake stack while a fiber
+   runs. */
+const void *scheduler_stack_bottom;
+size_t scheduler_stack_size;
+void *scheduler_fake_stack;
+
+/* A stack reused by a fresh fiber: frames of its previous fiber may still be poisoned (one abandoned at a barrier). */
+inline void asan_fresh_stack(Fiber &fiber)
+{
+    __asan_unpoison_memory_region(fiber.stack.get(), STACK_BYTES);
+}
+/* Scheduler → fiber (a first entry or a resumption at a barrier), and the scheduler once the fiber hands back. */
+inline void asan_scheduler_switching_to(Fiber &fiber)
+{
+    __sanitizer_start_switch_fiber(&scheduler_fake_stack, fiber.stack.get(), STACK_BYTES);
+}
+inline void asan_scheduler_resumed()
+{
+    __sanitizer_finish_switch_fiber(scheduler_fake_stack, nullptr, nullptr);
+}
+/* A fiber's first instructions: nothing saved yet; ASan hands back the bounds of the stack it came from. */
+inline void asan_fiber_entered()
+{
+    __sanitizer_finish_switch_fiber(nullptr, &scheduler_stack_bottom, &scheduler_stack_size);
+}
+/* Fiber → scheduler at a barrier (to be resumed), and the fiber once resumed. */
+inline void asan_fiber_suspending(Fiber &fiber)
+{
+    __sanitizer_start_switch_fiber(&fiber.fake_stack, scheduler_stack_bottom, scheduler_stack_size);
+}
+inline void asan_fiber_resumed(Fiber &fiber)
+{
+    __sanitizer_finish_switch_fiber(fiber.fake_stack, nullptr, nullptr);
+}
+/* Fiber → scheduler for the last time: no save, so ASan frees the fiber's fake stack. */
+inline void asan_fiber_finishing()
+{
+    __sanitizer_start_switch_fiber(nullptr, scheduler_stack_bottom, scheduler_stack_size);
+}
+#else
+inline void asan_fresh_stack(Fiber &) {}
+inline void asan_scheduler_switching_to(Fiber &) {}
+inline void asan_scheduler_resumed() {}
+inline void asan_fiber_entered() {}
+inline void asan_fiber_suspending(Fiber &) {}
+inline void asan_fiber_resumed(Fiber &) {}
+inline void asan_fiber_finishing() {}
+#endif
 
 /* The scheduler: its fibers (kept between launches) and the block it is running; `launches` serialises grids. */
 std::mutex launches;
@@ -74,6 +149,7 @@ const std::function<void()> *current_body;
 /* A fresh context that starts in dse4j_emu_fiber_main, laid out as dse4j_emu_switch leaves a suspended one. */
 void prepare(Fiber &fiber)
 {
+    asan_fresh_stack(fiber);
     uintptr_t top = ((uintptr_t) fiber.stack.get() + STACK_BYTES) & ~(uintptr_t) 15;
     uint64_t *slot = (uint64_t *) top;
     slot[-1] = 0;                                              // padding: the entry's (never used) return address
@@ -103,7 +179,9 @@ int run_block(unsigned threads)
             current = t;
             threadIdx = fiber.index;
             fiber.state = FiberState::RUNNING;
+            asan_scheduler_switching_to(fiber);
             dse4j_emu_switch(&scheduler_sp, fiber.sp);
+            asan_scheduler_resumed();
             if (fiber.state == FiberState::AT_BARRIER) {
                 waiting++;
             } else {
@@ -126,9 +204,11 @@ int run_block(unsigned threads)
 
 extern "C" [[noreturn]] void dse4j_emu_fiber_main()
 {
+    asan_fiber_entered();
     (*current_body)();
     Fiber &fiber = fibers[current];
     fiber.state = FiberState::DONE;
+    asan_fiber_finishing();
     dse4j_emu_switch(&fiber.sp, scheduler_sp);
     abort();   // a finished fiber is never resumed
 }
@@ -137,7 +217,9 @@ void __syncthreads()
 {
     Fiber &fiber = fibers[current];
     fiber.state = FiberState::AT_BARRIER;
+    asan_fiber_suspending(fiber);
     dse4j_emu_switch(&fiber.sp, scheduler_sp);
+    asan_fiber_resumed(fiber);
 }
 
 int dse4j_emulated_launch(dim3 grid, dim3 block, const std::function<void()> &body)

@@ -3,6 +3,7 @@ package io.dse4j.internal.gpu;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * array, cuModuleUnload — over the emulated kernels: what the driver-API launch path of the GPU backend will call,
  * so that its module loading and argument marshalling are tested with the kernels a GPU runs. Bound by hand here.
  */
+@ExtendWith(SanitizedStandIn.class)
 class DriverApiStandInTest {
 
     private static final Linker LINKER = Linker.nativeLinker();
@@ -125,7 +127,8 @@ class DriverApiStandInTest {
     @Test
     void badImagesNamesHandlesAndArgumentsAreTheDriversErrors() throws Throwable {
         try (Arena arena = Arena.ofConfined()) {
-            load(arena, "not a module".getBytes(), 200);                           // CUDA_ERROR_INVALID_IMAGE
+            // Text that is not PTX (NUL-terminated, as cuModuleLoadData reads text images up to their NUL).
+            load(arena, "not a module\0".getBytes(), 200);                         // CUDA_ERROR_INVALID_IMAGE
             MemorySegment ptx = load(arena, "// generated\n.version 8.8\n.target sm_75\n\0".getBytes(), 0);
             MemorySegment[] function = new MemorySegment[1];
             assertEquals(500, getFunction(arena, ptx, "dse4j_k_no_such_kernel", function));   // CUDA_ERROR_NOT_FOUND

@@ -3,6 +3,7 @@ package io.dse4j.internal.gpu;
 import io.dse4j.bindings.kernels.dse4j_kernels_h;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * dimensions larger than N; f64 and f32. Entries outside the lower triangle, and the padding rows below it, must be
  * left as they were. A barrier that not all threads of a block reach fails the launch.
  */
+@ExtendWith(SanitizedStandIn.class)
 class EmulatedKernelsTest {
 
     private static final double SIGMA = 1.7;

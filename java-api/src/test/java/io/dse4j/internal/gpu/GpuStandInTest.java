@@ -13,6 +13,7 @@ import io.dse4j.spi.Points;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * gpu-stand-in test run): the results equal the CPU backend's, every failing CUDA call surfaces as an exception
  * naming library, call and status, and afterwards no device allocation or handle is left.
  */
+@ExtendWith(SanitizedStandIn.class)
 class GpuStandInTest {
 
     @BeforeEach
