@@ -1143,6 +1143,11 @@ int dse4j_standin_enter(const char *name)
     return enter(name);
 }
 
+int dse4j_standin_device_count(void)
+{
+    return device_count;
+}
+
 /*
  * Called first by each dse4j_* kernel function of emulated_kernels.cpp: counts the call for fault injection (an
  * injected status is returned as the function's result), and refuses a stream that is not one of ours.

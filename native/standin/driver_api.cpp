@@ -4,6 +4,9 @@
  * the Java side's module loading and argument marshalling (kernelParams: an array of pointers, one to each argument)
  * are tested in CI with the kernels a GPU runs.
  *
+ * Besides, what the loader asks of the driver before anything runs: cuDriverGetVersion (13.0), cuInit, cuDeviceGet
+ * and, per simulated device, cuDeviceGetName ("dse4j CUDA stand-in") and cuDeviceGetAttribute (compute capability 9.0).
+ *
  * A module image is accepted when it looks like one of the three things cuModuleLoadData takes: a fatbin (magic
  * 0xBA55ED50), a cubin (ELF) or PTX text (".version" within its first kilobyte); it holds every dse4j entry point,
  * looked up by its extern "C" name.
@@ -11,6 +14,7 @@
 #include "device_emulation.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <map>
@@ -22,6 +26,7 @@ int dse4j_standin_new_handle(void **handle, const char *kind);
 int dse4j_standin_drop_handle(void *handle, const char *kind);
 int dse4j_standin_is_handle(const void *handle, const char *kind);
 int dse4j_standin_enter(const char *name);
+int dse4j_standin_device_count(void);
 }
 
 /* The entry points of src/dse4j_device.cu, as compiled into emulated_kernels.cpp. */
@@ -41,6 +46,7 @@ namespace {
 
 constexpr int CUDA_SUCCESS = 0;
 constexpr int CUDA_ERROR_INVALID_VALUE = 1;
+constexpr int CUDA_ERROR_INVALID_DEVICE = 101;
 constexpr int CUDA_ERROR_INVALID_IMAGE = 200;
 constexpr int CUDA_ERROR_INVALID_HANDLE = 400;
 constexpr int CUDA_ERROR_NOT_FOUND = 500;
@@ -180,4 +186,60 @@ extern "C" DSE4J_EXPORT int cuLaunchKernel(void *function, unsigned grid_x, unsi
     // The emulation answers in the runtime's codes: 9 (invalid configuration) is the driver's INVALID_VALUE; 719
     // (launch failure) is the same number in both.
     return status == 9 ? CUDA_ERROR_INVALID_VALUE : status;
+}
+
+extern "C" DSE4J_EXPORT int cuDriverGetVersion(int *version)
+{
+    DRIVER_ENTER("cuDriverGetVersion");
+    if (version == nullptr) {
+        return CUDA_ERROR_INVALID_VALUE;
+    }
+    *version = 13000;
+    return CUDA_SUCCESS;
+}
+
+extern "C" DSE4J_EXPORT int cuInit(unsigned flags)
+{
+    DRIVER_ENTER("cuInit");
+    return flags == 0 ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+}
+
+extern "C" DSE4J_EXPORT int cuDeviceGet(int *device, int ordinal)
+{
+    DRIVER_ENTER("cuDeviceGet");
+    if (device == nullptr) {
+        return CUDA_ERROR_INVALID_VALUE;
+    }
+    if (ordinal < 0 || ordinal >= dse4j_standin_device_count()) {
+        return CUDA_ERROR_INVALID_DEVICE;
+    }
+    *device = ordinal;
+    return CUDA_SUCCESS;
+}
+
+extern "C" DSE4J_EXPORT int cuDeviceGetName(char *name, int length, int device)
+{
+    DRIVER_ENTER("cuDeviceGetName");
+    if (name == nullptr || length < 1) {
+        return CUDA_ERROR_INVALID_VALUE;
+    }
+    if (device < 0 || device >= dse4j_standin_device_count()) {
+        return CUDA_ERROR_INVALID_DEVICE;
+    }
+    snprintf(name, (size_t) length, "dse4j CUDA stand-in");
+    return CUDA_SUCCESS;
+}
+
+/* Only the compute capability is simulated (9.0, as an H100/H200); any other attribute is refused. */
+extern "C" DSE4J_EXPORT int cuDeviceGetAttribute(int *value, int attribute, int device)
+{
+    DRIVER_ENTER("cuDeviceGetAttribute");
+    if (value == nullptr || (attribute != 75 && attribute != 76)) {
+        return CUDA_ERROR_INVALID_VALUE;
+    }
+    if (device < 0 || device >= dse4j_standin_device_count()) {
+        return CUDA_ERROR_INVALID_DEVICE;
+    }
+    *value = attribute == 75 ? 9 : 0;
+    return CUDA_SUCCESS;
 }

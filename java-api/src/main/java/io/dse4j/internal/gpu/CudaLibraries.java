@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The one place that loads the CUDA libraries, once per JVM and before any binding class is used, turning every
@@ -211,7 +212,8 @@ final class CudaLibraries {
         }
         String description = (standIn ? "CUDA stand-in (host memory, for tests), " : "CUDA ")
                 + (family != null ? family.family().major() + " family " + family.libraries().values() + ", " : "")
-                + runtimeDescription + devices + " device" + (devices == 1 ? "" : "s");
+                + runtimeDescription + devices + " device" + (devices == 1 ? "" : "s")
+                + DriverApi.firstDevice().map(device -> ", the first " + device).orElse("");
         return new Availability(true, standIn, List.of(), "", description);
     }
 
@@ -238,26 +240,11 @@ final class CudaLibraries {
 
     /** The driver's CUDA version from {@code cuDriverGetVersion} (libcuda.so.1, loaded), or 0 with a reason. */
     private static int driverVersion(List<String> reasons) {
-        var symbol = SymbolLookup.loaderLookup().find("cuDriverGetVersion");
-        if (symbol.isEmpty()) {
-            reasons.add("libcuda.so.1 has no cuDriverGetVersion");
-            return 0;
+        Optional<Integer> version = DriverApi.version();
+        if (version.isEmpty()) {
+            reasons.add("cuDriverGetVersion of libcuda.so.1 is missing or failed");
         }
-        // int cuDriverGetVersion(int *driverVersion): bound by hand, the driver API's only call here so far.
-        var handle = java.lang.foreign.Linker.nativeLinker().downcallHandle(symbol.get(),
-                java.lang.foreign.FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment version = arena.allocate(ValueLayout.JAVA_INT);
-            int status = (int) handle.invokeExact(version);
-            if (status != 0) {
-                reasons.add("cuDriverGetVersion: status " + status);
-                return 0;
-            }
-            return version.get(ValueLayout.JAVA_INT, 0);
-        } catch (Throwable e) {
-            reasons.add("cuDriverGetVersion failed: " + e);
-            return 0;
-        }
+        return version.orElse(0);
     }
 
     private static String versionText(int version) {

@@ -143,4 +143,14 @@ class DriverApiStandInTest {
             assertEquals(400, getFunction(arena, ptx, "dse4j_k_diagonal_f32", function));
         }
     }
+
+    @Test
+    void theLoadersReportNamesTheDriverVersionTheDeviceAndItsComputeCapability() {
+        assertEquals(java.util.Optional.of(13000), DriverApi.version());
+        assertEquals(java.util.Optional.of("dse4j CUDA stand-in (sm_90)"), DriverApi.firstDevice());
+        String description = CudaLibraries.availability().description();
+        assertTrue(description.endsWith(", the first dse4j CUDA stand-in (sm_90)"), description);
+        StandIn.setDevices(0);
+        assertEquals(java.util.Optional.empty(), DriverApi.firstDevice(), "no device: nothing to name");
+    }
 }

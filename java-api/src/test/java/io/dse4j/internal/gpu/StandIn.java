@@ -80,6 +80,15 @@ final class StandIn {
         }
     }
 
+    /** The number of devices the stand-in simulates (until {@link #reset()}: 1). */
+    static void setDevices(int count) {
+        try {
+            handle("dse4j_standin_set_devices", FunctionDescriptor.ofVoid(JAVA_INT)).invokeExact(count);
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
     static void failInfo(int info) {
         try {
             handle("dse4j_standin_fail_info", FunctionDescriptor.ofVoid(JAVA_INT)).invokeExact(info);
