@@ -5,11 +5,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,23 +36,11 @@ class InterruptionTest {
 
     /** Runs {@code computation} on a thread of its own, interrupts it once it has run for a while, and waits. */
     private static Outcome interruptWhileRunning(Supplier<?> computation) throws InterruptedException {
-        AtomicReference<Object> result = new AtomicReference<>();
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        AtomicReference<Boolean> status = new AtomicReference<>();
-        Thread thread = new Thread(() -> {
-            try {
-                result.set(computation.get());
-            } catch (Throwable t) {
-                thrown.set(t);
-            }
-            status.set(Thread.currentThread().isInterrupted());
-        }, "interrupted computation");
-        thread.start();
+        BackgroundComputation running = BackgroundComputation.start(computation, "interrupted computation");
         Thread.sleep(250);
-        thread.interrupt();
-        thread.join(JOIN_MILLIS);
-        assertFalse(thread.isAlive(), "still running " + JOIN_MILLIS / 1000 + " s after the interrupt");
-        return new Outcome(result.get(), thrown.get(), status.get());
+        running.thread().interrupt();
+        running.await(JOIN_MILLIS);
+        return new Outcome(running.result(), running.thrown(), running.interruptStatus());
     }
 
     private static void assertStoppedByTheInterrupt(Outcome outcome) {

@@ -1,6 +1,7 @@
 package io.dse4j.internal.gpu;
 
 import io.dse4j.BackendKind;
+import io.dse4j.BackgroundComputation;
 import io.dse4j.DiffusionSpectralEntropy;
 import io.dse4j.DseResult;
 import io.dse4j.InvalidInputException;
@@ -559,38 +560,11 @@ class GpuStandInTest {
         }
     }
 
-    /** Runs a computation on a thread of its own; {@link #await} waits for it. */
-    private record Running(Thread thread, java.util.concurrent.atomic.AtomicReference<Object> result,
-                           java.util.concurrent.atomic.AtomicReference<Throwable> thrown,
-                           java.util.concurrent.atomic.AtomicBoolean interruptStatus) {
-
-        static Running start(java.util.function.Supplier<?> computation) {
-            var result = new java.util.concurrent.atomic.AtomicReference<Object>();
-            var thrown = new java.util.concurrent.atomic.AtomicReference<Throwable>();
-            var status = new java.util.concurrent.atomic.AtomicBoolean();
-            Thread thread = new Thread(() -> {
-                try {
-                    result.set(computation.get());
-                } catch (Throwable t) {
-                    thrown.set(t);
-                }
-                status.set(Thread.currentThread().isInterrupted());
-            });
-            thread.start();
-            return new Running(thread, result, thrown, status);
-        }
-
-        void await() throws InterruptedException {
-            thread.join(20_000);
-            assertTrue(!thread.isAlive(), "still running after 20 s");
-        }
-    }
-
     /**
      * Waits until the stand-in's eigensolver has been entered {@code calls} times. The stand-in's call records must
      * already exist (a first, small computation makes them), so that this reads them while the other thread counts.
      */
-    private static void awaitEigensolverCall(long calls, Running running) throws InterruptedException {
+    private static void awaitEigensolverCall(long calls, BackgroundComputation running) throws InterruptedException {
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (StandIn.calls("cusolverDnXsyevd") < calls) {
             assertTrue(running.thread().isAlive() && System.nanoTime() < deadline, "the eigensolver never started");
@@ -605,13 +579,13 @@ class GpuStandInTest {
         try (GpuBackend gpu = new GpuBackend(CudaLibraries.availability()); EigenBackend cpu = CpuBackends.open(1)) {
             gpu.diffusionSpectrum(small, 2, Precision.F64, false);
             long downloads = StandIn.calls("cudaMemcpy");
-            Running running = Running.start(() -> gpu.diffusionSpectrum(large, 2, Precision.F64, false));
+            BackgroundComputation running = BackgroundComputation.start(() -> gpu.diffusionSpectrum(large, 2, Precision.F64, false), "gpu computation");
             awaitEigensolverCall(2, running);
             running.thread().interrupt();
-            running.await();
-            assertTrue(running.thrown().get() instanceof io.dse4j.ComputationInterruptedException,
-                    () -> "expected the interruption, got " + running.thrown().get() + " / " + running.result().get());
-            assertTrue(running.interruptStatus().get());
+            running.await(20_000);
+            assertTrue(running.thrown() instanceof io.dse4j.ComputationInterruptedException,
+                    () -> "expected the interruption, got " + running.thrown() + " / " + running.result());
+            assertTrue(running.interruptStatus());
             assertEquals(0, StandIn.outstandingAllocations(), "device buffers left after the interruption");
             // The upload and the info word were copied; the eigenvalues were not.
             assertEquals(downloads + 2, StandIn.calls("cudaMemcpy"));
@@ -628,12 +602,12 @@ class GpuStandInTest {
         Points large = randomPoints(600, 3, 24);
         GpuBackend gpu = new GpuBackend(CudaLibraries.availability());
         gpu.diffusionSpectrum(randomPoints(30, 2, 25), 2, Precision.F64, false);
-        Running running = Running.start(() -> gpu.diffusionSpectrum(large, 2, Precision.F64, false));
+        BackgroundComputation running = BackgroundComputation.start(() -> gpu.diffusionSpectrum(large, 2, Precision.F64, false), "gpu computation");
         awaitEigensolverCall(2, running);
         gpu.close();
-        running.await();
-        assertEquals(null, running.thrown().get());
-        assertEquals(600, ((KernelSpectrum) running.result().get()).ascending().length);
+        running.await(20_000);
+        assertEquals(null, running.thrown());
+        assertEquals(600, ((KernelSpectrum) running.result()).ascending().length);
         assertThrows(IllegalStateException.class, () -> gpu.diffusionSpectrum(large, 2, Precision.F64, false));
     }
 }
