@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A computation run on a thread of its own, for the tests that interrupt or close something while it runs: what it
@@ -36,6 +37,34 @@ public final class BackgroundComputation {
 
     public Thread thread() {
         return thread;
+    }
+
+    /**
+     * Waits until the computation is running code of {@code className} (a frame of that class on the stack of its
+     * thread or of a worker running a part of it, sampled every millisecond; of one of {@code methods} when any are
+     * named), so that an interrupt or a close that follows lands inside the stage under test
+     * instead of after a guessed delay, which a fast machine outruns. Fails if the computation ends first or the
+     * stage is not reached within {@code millis} (a hang guard).
+     */
+    public void awaitInside(long millis, String className, String... methods) throws InterruptedException {
+        java.util.Set<String> methodNames = java.util.Set.of(methods);
+        String stage = className + (methods.length == 0 ? "" : " " + methodNames);
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (!thread.isAlive()) {
+                fail("the computation ended before it ran code of " + stage + " (thrown: " + thrown.get() + ")");
+            }
+            for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+                for (StackTraceElement frame : stack) {
+                    if (frame.getClassName().equals(className)
+                            && (methodNames.isEmpty() || methodNames.contains(frame.getMethodName()))) {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(1);
+        }
+        fail("the computation did not reach code of " + stage + " within " + millis / 1000 + " s");
     }
 
     /** Waits for the end at most {@code millis} (a hang guard, not a speed target) and fails if it has not come. */

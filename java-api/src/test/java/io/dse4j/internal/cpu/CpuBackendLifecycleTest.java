@@ -1,5 +1,6 @@
 package io.dse4j.internal.cpu;
 
+import io.dse4j.BackgroundComputation;
 import io.dse4j.ComputationInterruptedException;
 import io.dse4j.Precision;
 import io.dse4j.spi.EigenBackend;
@@ -11,14 +12,11 @@ import org.junit.jupiter.api.function.Executable;
 
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,47 +61,30 @@ class CpuBackendLifecycleTest {
             expected = reference.diffusionSpectrum(points, 2, Precision.F64, false).ascending();
         }
         EigenBackend cpu = CpuBackends.open(2);
-        AtomicReference<KernelSpectrum> result = new AtomicReference<>();
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread thread = new Thread(() -> {
-            try {
-                result.set(cpu.diffusionSpectrum(points, 2, Precision.F64, false));
-            } catch (Throwable t) {
-                thrown.set(t);
-            }
-        });
-        thread.start();
-        Thread.sleep(150);
+        BackgroundComputation running = BackgroundComputation.start(
+                () -> cpu.diffusionSpectrum(points, 2, Precision.F64, false), "computation closed under");
+        running.awaitInside(20_000, TridiagonalReduction.class.getName());
         cpu.close();
         assertClosed(() -> cpu.matrixEntryEntropy(points, 2, Precision.F64));
-        thread.join(20_000);
-        assertFalse(thread.isAlive());
-        assertNull(thrown.get(), () -> "the running computation failed: " + thrown.get());
-        assertNotNull(result.get());
-        assertArrayEquals(expected, result.get().ascending(), 0.0);
+        running.await(20_000);
+        assertNull(running.thrown(), () -> "the running computation failed: " + running.thrown());
+        KernelSpectrum result = assertInstanceOf(KernelSpectrum.class, running.result());
+        assertArrayEquals(expected, result.ascending(), 0.0);
     }
 
     @Test
     void theEigenvectorPathStopsWhenInterrupted() throws InterruptedException {
         Points points = randomPoints(1600, 3, 3);
         try (EigenBackend cpu = CpuBackends.open(2)) {
-            AtomicReference<Throwable> thrown = new AtomicReference<>();
-            AtomicReference<Boolean> status = new AtomicReference<>();
-            Thread thread = new Thread(() -> {
-                try {
-                    cpu.diffusionSpectrum(points, 2, Precision.F64, true);
-                } catch (Throwable t) {
-                    thrown.set(t);
-                }
-                status.set(Thread.currentThread().isInterrupted());
-            });
-            thread.start();
-            Thread.sleep(250);
-            thread.interrupt();
-            thread.join(20_000);
-            assertFalse(thread.isAlive(), "still running 20 s after the interrupt");
-            assertInstanceOf(ComputationInterruptedException.class, thrown.get());
-            assertTrue(status.get());
+            BackgroundComputation running = BackgroundComputation.start(
+                    () -> cpu.diffusionSpectrum(points, 2, Precision.F64, true), "eigenvector computation");
+            // The interrupt lands in the stages only the eigenvector path has: forming Q and the QL sweeps on it.
+            running.awaitInside(20_000, SymmetricEigenvectors.class.getName(), "formQ", "tql2");
+            running.thread().interrupt();
+            running.await(20_000);
+            assertNull(running.result(), "the computation ran to its end despite the interrupt");
+            assertInstanceOf(ComputationInterruptedException.class, running.thrown());
+            assertTrue(running.interruptStatus());
             Points small = randomPoints(40, 2, 4);
             try (EigenBackend fresh = CpuBackends.open(2)) {
                 assertArrayEquals(fresh.diffusionSpectrum(small, 2, Precision.F64, true).eigenvectors(),
