@@ -8,7 +8,10 @@
 #   ci/gpu-selftest.sh run       (on the GPU machine, from the repository root)
 #       runs io.dse4j.cli.GpuSelfTest: the probe, GPU-vs-CPU agreement on the reference datasets and on random
 #       N in $SIZES (default 1000,4000,10000) x {f64, f32}, and per-stage timings; prints a table and writes
-#       gpu-selftest.json into $OUT (default: .gpu-selftest/out). Then the JMH GPU benchmarks if RUN_JMH=1.
+#       gpu-selftest.json into $OUT (default: .gpu-selftest/out) — the probe's line names the CUDA family, the driver,
+#       the GPU and which kernel image ran. Then once more with the kernels compiled by NVRTC for this GPU
+#       (-Ddse4j.cuda.kernelImage=nvrtc; N = 1000 only, gpu-selftest-nvrtc.json), so both load paths run on a real
+#       GPU whichever the driver picks (NVRTC=0 skips it). Then the JMH GPU benchmarks if RUN_JMH=1.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bundle="$root/.gpu-selftest"
@@ -38,9 +41,14 @@ case "${1:-}" in
     mkdir -p "$out"
     command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv
     status=0
-    "$bundle/jdk/bin/java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx16g \
-        -cp "$bundle/dse4j-cli.jar" io.dse4j.cli.GpuSelfTest --reference "$bundle/reference" \
+    selftest=("$bundle/jdk/bin/java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx16g
+              -Ddse4j.cuda.kernelCache="$out/kernel-cache")
+    "${selftest[@]}" -cp "$bundle/dse4j-cli.jar" io.dse4j.cli.GpuSelfTest --reference "$bundle/reference" \
         --sizes "${SIZES:-1000,4000,10000}" --json "$out/gpu-selftest.json" || status=$?
+    if [[ "${NVRTC:-1}" == 1 ]]; then
+      "${selftest[@]}" -Ddse4j.cuda.kernelImage=nvrtc -cp "$bundle/dse4j-cli.jar" io.dse4j.cli.GpuSelfTest \
+          --reference "$bundle/reference" --sizes 1000 --json "$out/gpu-selftest-nvrtc.json" || status=$?
+    fi
     if [[ "${RUN_JMH:-0}" == 1 ]]; then
       jmh=("$bundle/jdk/bin/java" -jar "$bundle/benchmarks.jar" -jvm "$bundle/jdk/bin/java")
       "${jmh[@]}" GpuStagesBenchmark -p n=10000 -rf json -rff "$out/jmh-gpu-stages.json" || status=$?

@@ -5,11 +5,11 @@
 #                                                      UndefinedBehaviorSanitizer, with preload/libasan.so and
 #                                                      preload/libubsan.so linked to their runtimes (the test JVM
 #                                                      preloads them); only where the compiler has that runtime
-#   target/classes-native/io/dse4j/native/linux-x86_64/libdse4j_kernels.so
-#                                                      the CUDA kernels (nvcc, when it is installed), packed into
-#                                                      the library jar by java-api
-# Without nvcc the kernels are skipped with a message, the build succeeds, and the GPU probe says
-# "native kernels were not built".
+#   target/classes-native/io/dse4j/native/dse4j_kernels.fatbin
+#                                                      the CUDA kernels for every GPU architecture (nvcc, when it is
+#                                                      installed), packed into the library jar by java-api
+#   target/classes-native/io/dse4j/native/source/      the kernels' device source, for NVRTC at run time (always)
+# Without nvcc the fatbin is skipped with a message and the build succeeds.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="$here/target"
@@ -84,26 +84,36 @@ else
   ln -s no-sanitizer-runtime.so "$sanitized/preload/libubsan.so"
 fi
 
+# The kernels' device source, always: the GPU backend compiles it at run time with NVRTC on CUDA 12 drivers (R525–R575),
+# whose driver cannot load what nvcc 13 builds.
+resources="$out/classes-native/io/dse4j/native"
+mkdir -p "$resources/source"
+cp "$here/src/dse4j_device.cu" "$here/include/dse4j_element_ops.h" "$resources/source/"
+# What builds before the driver-API launch path made (a library linked to the CUDA 13 runtime): never packed again.
+rm -f "$resources/linux-x86_64/libdse4j_kernels.so"
+rmdir "$resources/linux-x86_64" 2>/dev/null || true
+
 nvcc="${NVCC:-}"
 if [[ -z "$nvcc" ]]; then
   nvcc="$(command -v nvcc || true)"
   [[ -z "$nvcc" && -x /usr/local/cuda/bin/nvcc ]] && nvcc=/usr/local/cuda/bin/nvcc
 fi
-kernels_dir="$out/classes-native/io/dse4j/native/linux-x86_64"
 if [[ -z "$nvcc" ]]; then
-  echo "native/build.sh: nvcc not found; the CUDA kernels are not built (the GPU backend will report it)"
-  rm -f "$kernels_dir/libdse4j_kernels.so"
+  echo "native/build.sh: nvcc not found; the kernels' fatbin is not built (on CUDA 13 drivers the GPU backend then" \
+       "compiles the device source with NVRTC, and says so)"
+  rm -f "$resources/dse4j_kernels.fatbin"
   exit 0
 fi
-mkdir -p "$kernels_dir"
-# Machine code for the GPUs people have — sm_75 (T4, RTX 20xx), sm_80 (A100), sm_86 (A10, RTX 30xx), sm_89 (L4,
-# RTX 40xx), sm_90 (H100/H200), sm_100 (B200), sm_120 (RTX 50xx) — so none depends on JIT, plus compute_75 PTX for
-# anything newer (about 0.7 MB in all; every kernel compiles without spills).
+# A fatbin of the device source alone, loaded through the driver API (cuModuleLoadData), so nothing of dse4j links a
+# CUDA runtime. Machine code for the GPUs people have — sm_75 (T4, RTX 20xx), sm_80 (A100), sm_86 (A10, RTX 30xx),
+# sm_89 (L4, RTX 40xx), sm_90 (H100/H200), sm_100 (B200), sm_120 (RTX 50xx) — so none depends on JIT, plus
+# compute_75 PTX for anything newer (about 0.7 MB in all; every kernel compiles without spills). nvcc 13's PTX is
+# ISA 9.0, which only R580+ drivers read: on older drivers the backend compiles with the user's NVRTC instead.
 gencode=()
 for sm in 75 80 86 89 90 100 120; do
   gencode+=(-gencode "arch=compute_$sm,code=sm_$sm")
 done
 gencode+=(-gencode arch=compute_75,code=compute_75)
-"$nvcc" -O3 -std=c++17 -shared -Xcompiler -fPIC -cudart shared -I"$here/include" -I"$here/src" "${gencode[@]}" \
-    -o "$kernels_dir/libdse4j_kernels.so" "$here/src/dse4j_kernels.cu"
-echo "native/build.sh: built $kernels_dir/libdse4j_kernels.so with $("$nvcc" --version | tail -n 2 | head -n 1)"
+"$nvcc" -O3 -std=c++17 -fatbin -I"$here/include" "${gencode[@]}" -o "$resources/dse4j_kernels.fatbin" \
+    "$here/src/dse4j_device.cu"
+echo "native/build.sh: built $resources/dse4j_kernels.fatbin with $("$nvcc" --version | tail -n 2 | head -n 1)"

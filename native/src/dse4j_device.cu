@@ -1,15 +1,16 @@
 /*
  * dse4j: the element-wise kernels of the diffusion kernel K = D^-1/2 G D^-1/2, as device code only.
  *
- * This one source is compiled three ways: by nvcc into libdse4j_kernels.so (with the launchers of
- * dse4j_launchers.inc), by NVRTC at run time (no host headers: nothing here includes one under __CUDACC_RTC__), and
- * by g++ for the host through native/standin/device_emulation.h, so that the CUDA stand-in that CI tests runs these
- * very kernels — their indexing, grid-stride loops and shared-memory reductions — not a re-implementation.
+ * This one source is compiled three ways: by nvcc into a fatbin for every supported architecture, by NVRTC at run
+ * time on CUDA 12 drivers (no host headers: nothing here includes one under __CUDACC_RTC__), and by g++ for the
+ * host through native/standin/device_emulation.h, so that the CUDA stand-in that CI tests runs these very kernels —
+ * their indexing, grid-stride loops and shared-memory reductions — not a re-implementation.
  *
  * Entry points are extern "C" __global__ functions with stable names (dse4j_k_<kernel>_<f64|f32>), one per element
  * type, over templated device bodies. Every matrix is column-major n x n with leading dimension lda; only its lower
  * triangle (i >= j) is read or written, as cuBLAS syrk fills it. Blocks have DSE4J_BLOCK_THREADS threads (the shared
- * reductions assume it).
+ * reductions assume it). They are loaded and launched through the CUDA driver API by the Java side
+ * (io.dse4j.internal.gpu.DeviceKernels, which holds the launch geometry).
  *
  * Traversal of the lower triangle: columns are spread over blockIdx.y (grid-stride), rows over the x dimension, so
  * the threads of a warp touch consecutive rows of one column — consecutive addresses in column-major storage.

@@ -146,8 +146,11 @@ EXPORT int dse4j_standin_version(void)
     return 1;
 }
 
+void dse4j_standin_set_driver(int version, int major, int minor);   /* driver_api.cpp */
+
 EXPORT void dse4j_standin_reset(void)
 {
+    dse4j_standin_set_driver(13000, 9, 0);
     function_count = 0;
     pending_info = 0;
     device_count = 1;
@@ -1148,15 +1151,3 @@ int dse4j_standin_device_count(void)
     return device_count;
 }
 
-/*
- * Called first by each dse4j_* kernel function of emulated_kernels.cpp: counts the call for fault injection (an
- * injected status is returned as the function's result), and refuses a stream that is not one of ours.
- */
-int dse4j_standin_kernel_entry(const char *name, void *stream)
-{
-    int injected = enter(name);
-    if (injected != 0) {
-        return injected;
-    }
-    return stream == NULL || is_handle(stream, "stream") ? 0 : cudaErrorInvalidValue;
-}

@@ -4,8 +4,20 @@
  * the Java side's module loading and argument marshalling (kernelParams: an array of pointers, one to each argument)
  * are tested in CI with the kernels a GPU runs.
  *
- * Besides, what the loader asks of the driver before anything runs: cuDriverGetVersion (13.0), cuInit, cuDeviceGet
- * and, per simulated device, cuDeviceGetName ("dse4j CUDA stand-in") and cuDeviceGetAttribute (compute capability 9.0).
+ * Besides, what the loader asks of the driver before anything runs: cuDriverGetVersion (13.0 unless a test sets
+ * another), cuInit, cuDeviceGet and, per simulated device, cuDeviceGetName ("dse4j CUDA stand-in") and
+ * cuDeviceGetAttribute (compute capability 9.0 unless a test sets another; grids of at most 16 blocks a dimension, so
+ * that every grid-stride loop of the kernels wraps in the tests). The device's primary context is simulated as a GPU
+ * has it: cuDevicePrimaryCtxRetain/Release count references (a retained context is one outstanding handle in the
+ * ledger), cuCtxSetCurrent/GetCurrent keep a current context per thread, and loading, unloading and launching fail
+ * with CUDA_ERROR_INVALID_CONTEXT on a thread where it is not current — so a launch from a thread that never made it
+ * current is caught here as on a GPU (where the runtime sets it current only on the threads that call the runtime).
+ *
+ * And NVRTC (nvrtc.h), for the run-time compilation path of CUDA 12 drivers: the program's source and headers are
+ * kept, every quoted #include must be among the headers given, the options must name a real architecture
+ * (--gpu-architecture=sm_XY or -arch=sm_XY), and the "cubin" is a small ELF-tagged image naming that architecture and
+ * a hash of the source, which cuModuleLoadData refuses (CUDA_ERROR_NO_BINARY_FOR_GPU) on a device of another compute
+ * capability. Nothing is compiled: NVIDIA's real NVRTC compiles the same source in CI's nvrtc run.
  *
  * A module image is accepted when it looks like one of the three things cuModuleLoadData takes: a fatbin (magic
  * 0xBA55ED50), a cubin (ELF) or PTX text (".version" within its first kilobyte); it holds every dse4j entry point,
@@ -19,6 +31,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 extern "C" {
 /* In cuda_standin.c: the handle ledger and fault injection. */
@@ -48,6 +61,8 @@ constexpr int CUDA_SUCCESS = 0;
 constexpr int CUDA_ERROR_INVALID_VALUE = 1;
 constexpr int CUDA_ERROR_INVALID_DEVICE = 101;
 constexpr int CUDA_ERROR_INVALID_IMAGE = 200;
+constexpr int CUDA_ERROR_INVALID_CONTEXT = 201;
+constexpr int CUDA_ERROR_NO_BINARY_FOR_GPU = 209;
 constexpr int CUDA_ERROR_INVALID_HANDLE = 400;
 constexpr int CUDA_ERROR_NOT_FOUND = 500;
 
@@ -98,6 +113,37 @@ const std::map<std::string, Thunk> &entry_points()
     return table;
 }
 
+/* The simulated driver and device (dse4j_standin_set_driver: tests of the CUDA 12 path and of other GPUs). */
+int driver_version = 13000;
+int capability_major = 9;
+int capability_minor = 0;
+constexpr int GRID_LIMIT = 16;
+
+/* The primary context of device 0 while retained (its handle in the ledger), its references, and each thread's
+   current context. */
+void *primary_context;
+int primary_references;
+thread_local void *current_context;
+
+bool context_is_current()
+{
+    return current_context != nullptr && current_context == primary_context;
+}
+
+/* What the stand-in's NVRTC writes as a cubin: the ELF magic, then this tag and the architecture ("sm_90"). */
+constexpr char CUBIN_TAG[] = "\x7f" "ELF dse4j-standin-cubin ";
+
+/* Whether `image` starts with `tag`, reading it byte by byte up to the first difference: an image may be shorter. */
+bool starts_with(const unsigned char *image, const char *tag)
+{
+    for (size_t i = 0; tag[i] != '\0'; i++) {
+        if (image[i] != (unsigned char) tag[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
 bool looks_like_module(const unsigned char *image)
 {
     static const unsigned char fatbin[] = {0x50, 0xED, 0x55, 0xBA};
@@ -113,6 +159,7 @@ bool looks_like_module(const unsigned char *image)
 struct Function {
     char kind[16];
     Thunk thunk;
+    char name[48];
 };
 
 } // namespace
@@ -132,8 +179,20 @@ extern "C" DSE4J_EXPORT int cuModuleLoadData(void **module, const void *image)
     if (module == nullptr || image == nullptr) {
         return CUDA_ERROR_INVALID_VALUE;
     }
+    if (!context_is_current()) {
+        return CUDA_ERROR_INVALID_CONTEXT;
+    }
     if (!looks_like_module(static_cast<const unsigned char *>(image))) {
         return CUDA_ERROR_INVALID_IMAGE;
+    }
+    if (starts_with(static_cast<const unsigned char *>(image), CUBIN_TAG)) {
+        // A cubin holds machine code for one architecture only: another GPU cannot load it.
+        char device_arch[16];
+        snprintf(device_arch, sizeof device_arch, "sm_%d%d", capability_major, capability_minor);
+        const char *arch = static_cast<const char *>(image) + sizeof CUBIN_TAG - 1;
+        if (strncmp(arch, device_arch, strlen(device_arch)) != 0 || arch[strlen(device_arch)] != '\n') {
+            return CUDA_ERROR_NO_BINARY_FOR_GPU;
+        }
     }
     return dse4j_standin_new_handle(module, "module") ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
 }
@@ -141,6 +200,9 @@ extern "C" DSE4J_EXPORT int cuModuleLoadData(void **module, const void *image)
 extern "C" DSE4J_EXPORT int cuModuleUnload(void *module)
 {
     DRIVER_ENTER("cuModuleUnload");
+    if (!context_is_current()) {
+        return CUDA_ERROR_INVALID_CONTEXT;
+    }
     return dse4j_standin_drop_handle(module, "module") ? CUDA_SUCCESS : CUDA_ERROR_INVALID_HANDLE;
 }
 
@@ -162,6 +224,7 @@ extern "C" DSE4J_EXPORT int cuModuleGetFunction(void **function, void *module, c
     Function &f = functions[name];
     strncpy(f.kind, "function", sizeof f.kind);
     f.thunk = entry->second;
+    snprintf(f.name, sizeof f.name, "%s", name);
     *function = &f;
     return CUDA_SUCCESS;
 }
@@ -174,6 +237,15 @@ extern "C" DSE4J_EXPORT int cuLaunchKernel(void *function, unsigned grid_x, unsi
     const Function *f = static_cast<const Function *>(function);
     if (f == nullptr || strncmp(f->kind, "function", sizeof f->kind) != 0) {
         return CUDA_ERROR_INVALID_HANDLE;
+    }
+    // Counted under the kernel's own name too, so a test can make one kernel's launch fail.
+    DRIVER_ENTER(f->name);
+    if (!context_is_current()) {
+        return CUDA_ERROR_INVALID_CONTEXT;
+    }
+    if (grid_x > GRID_LIMIT || grid_y > GRID_LIMIT || grid_z > GRID_LIMIT) {
+        // More than cuDeviceGetAttribute reported: what a GPU refuses too (beyond its own limits).
+        return CUDA_ERROR_INVALID_VALUE;
     }
     if (params == nullptr || extra != nullptr || shared_bytes != 0
         || (stream != nullptr && !dse4j_standin_is_handle(stream, "stream"))) {
@@ -194,7 +266,7 @@ extern "C" DSE4J_EXPORT int cuDriverGetVersion(int *version)
     if (version == nullptr) {
         return CUDA_ERROR_INVALID_VALUE;
     }
-    *version = 13000;
+    *version = driver_version;
     return CUDA_SUCCESS;
 }
 
@@ -230,16 +302,322 @@ extern "C" DSE4J_EXPORT int cuDeviceGetName(char *name, int length, int device)
     return CUDA_SUCCESS;
 }
 
-/* Only the compute capability is simulated (9.0, as an H100/H200); any other attribute is refused. */
+/* The compute capability (9.0, as an H100/H200, unless a test sets another) and the grid limits; others are refused. */
 extern "C" DSE4J_EXPORT int cuDeviceGetAttribute(int *value, int attribute, int device)
 {
     DRIVER_ENTER("cuDeviceGetAttribute");
-    if (value == nullptr || (attribute != 75 && attribute != 76)) {
+    if (value == nullptr) {
         return CUDA_ERROR_INVALID_VALUE;
     }
     if (device < 0 || device >= dse4j_standin_device_count()) {
         return CUDA_ERROR_INVALID_DEVICE;
     }
-    *value = attribute == 75 ? 9 : 0;
+    switch (attribute) {
+    case 5:   // CU_DEVICE_ATTRIBUTE_MAX_GRID_DIM_X
+    case 6:   // CU_DEVICE_ATTRIBUTE_MAX_GRID_DIM_Y
+        *value = GRID_LIMIT;
+        return CUDA_SUCCESS;
+    case 75:  // CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR
+        *value = capability_major;
+        return CUDA_SUCCESS;
+    case 76:  // CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR
+        *value = capability_minor;
+        return CUDA_SUCCESS;
+    default:
+        return CUDA_ERROR_INVALID_VALUE;
+    }
+}
+
+extern "C" DSE4J_EXPORT int cuDevicePrimaryCtxRetain(void **context, int device)
+{
+    DRIVER_ENTER("cuDevicePrimaryCtxRetain");
+    if (context == nullptr) {
+        return CUDA_ERROR_INVALID_VALUE;
+    }
+    if (device != 0) {
+        return CUDA_ERROR_INVALID_DEVICE;   // one simulated primary context, of device 0
+    }
+    if (primary_references == 0 && !dse4j_standin_new_handle(&primary_context, "context")) {
+        return CUDA_ERROR_INVALID_VALUE;
+    }
+    primary_references++;
+    *context = primary_context;
     return CUDA_SUCCESS;
+}
+
+extern "C" DSE4J_EXPORT int cuDevicePrimaryCtxRelease_v2(int device)
+{
+    DRIVER_ENTER("cuDevicePrimaryCtxRelease_v2");
+    if (device != 0) {
+        return CUDA_ERROR_INVALID_DEVICE;
+    }
+    if (primary_references == 0) {
+        return CUDA_ERROR_INVALID_CONTEXT;   // released more often than retained
+    }
+    if (--primary_references == 0) {
+        dse4j_standin_drop_handle(primary_context, "context");
+        primary_context = nullptr;
+    }
+    return CUDA_SUCCESS;
+}
+
+extern "C" DSE4J_EXPORT int cuCtxSetCurrent(void *context)
+{
+    DRIVER_ENTER("cuCtxSetCurrent");
+    if (context != nullptr && context != primary_context) {
+        return CUDA_ERROR_INVALID_CONTEXT;
+    }
+    current_context = context;
+    return CUDA_SUCCESS;
+}
+
+extern "C" DSE4J_EXPORT int cuCtxGetCurrent(void **context)
+{
+    DRIVER_ENTER("cuCtxGetCurrent");
+    if (context == nullptr) {
+        return CUDA_ERROR_INVALID_VALUE;
+    }
+    // A context released to zero references is gone: a thread that still names it has none.
+    *context = current_context == primary_context ? current_context : nullptr;
+    return CUDA_SUCCESS;
+}
+
+extern "C" DSE4J_EXPORT int cuGetErrorName(int error, const char **name)
+{
+    if (name == nullptr) {
+        return CUDA_ERROR_INVALID_VALUE;
+    }
+    switch (error) {
+    case CUDA_SUCCESS: *name = "CUDA_SUCCESS"; break;
+    case CUDA_ERROR_INVALID_VALUE: *name = "CUDA_ERROR_INVALID_VALUE"; break;
+    case 2: *name = "CUDA_ERROR_OUT_OF_MEMORY"; break;
+    case CUDA_ERROR_INVALID_DEVICE: *name = "CUDA_ERROR_INVALID_DEVICE"; break;
+    case CUDA_ERROR_INVALID_IMAGE: *name = "CUDA_ERROR_INVALID_IMAGE"; break;
+    case CUDA_ERROR_INVALID_CONTEXT: *name = "CUDA_ERROR_INVALID_CONTEXT"; break;
+    case CUDA_ERROR_NO_BINARY_FOR_GPU: *name = "CUDA_ERROR_NO_BINARY_FOR_GPU"; break;
+    case 222: *name = "CUDA_ERROR_UNSUPPORTED_PTX_VERSION"; break;
+    case CUDA_ERROR_INVALID_HANDLE: *name = "CUDA_ERROR_INVALID_HANDLE"; break;
+    case CUDA_ERROR_NOT_FOUND: *name = "CUDA_ERROR_NOT_FOUND"; break;
+    case 719: *name = "CUDA_ERROR_LAUNCH_FAILED"; break;
+    default:
+        *name = nullptr;
+        return CUDA_ERROR_INVALID_VALUE;
+    }
+    return CUDA_SUCCESS;
+}
+
+/* For the tests (dse4j_standin.h): the driver's CUDA version and the device's compute capability. */
+extern "C" DSE4J_EXPORT void dse4j_standin_set_driver(int version, int major, int minor)
+{
+    driver_version = version;
+    capability_major = major;
+    capability_minor = minor;
+}
+
+/* NVRTC (nvrtc.h): see the top of this file. */
+namespace {
+
+constexpr int NVRTC_SUCCESS = 0;
+constexpr int NVRTC_ERROR_INVALID_INPUT = 3;
+constexpr int NVRTC_ERROR_INVALID_PROGRAM = 4;
+constexpr int NVRTC_ERROR_INVALID_OPTION = 5;
+constexpr int NVRTC_ERROR_COMPILATION = 6;
+
+struct Program {
+    std::string source;
+    std::map<std::string, std::string> headers;
+    std::string log;
+    std::string cubin;
+};
+
+/* Programs by their ledger handle. */
+std::map<void *, Program> &programs()
+{
+    static std::map<void *, Program> table;
+    return table;
+}
+
+Program *program_of(void *handle)
+{
+    if (!dse4j_standin_is_handle(handle, "program")) {
+        return nullptr;
+    }
+    auto found = programs().find(handle);
+    return found == programs().end() ? nullptr : &found->second;
+}
+
+/* A getter's program and output pointer, checked as NVRTC checks them: NVRTC_SUCCESS with *p set, or the error. */
+int program_and_output(void *program, const void *output, Program **p)
+{
+    *p = program_of(program);
+    if (*p == nullptr) {
+        return NVRTC_ERROR_INVALID_PROGRAM;
+    }
+    return output == nullptr ? NVRTC_ERROR_INVALID_INPUT : NVRTC_SUCCESS;
+}
+
+/* FNV-1a, 64 bits: enough to tell two sources apart in a stand-in cubin. */
+uint64_t fnv1a(const std::string &text)
+{
+    uint64_t hash = 14695981039346656037ULL;
+    for (unsigned char c : text) {
+        hash = (hash ^ c) * 1099511628211ULL;
+    }
+    return hash;
+}
+
+} // namespace
+
+extern "C" DSE4J_EXPORT int nvrtcVersion(int *major, int *minor)
+{
+    DRIVER_ENTER("nvrtcVersion");
+    if (major == nullptr || minor == nullptr) {
+        return NVRTC_ERROR_INVALID_INPUT;
+    }
+    *major = 12;
+    *minor = 9;
+    return NVRTC_SUCCESS;
+}
+
+extern "C" DSE4J_EXPORT const char *nvrtcGetErrorString(int result)
+{
+    switch (result) {
+    case NVRTC_SUCCESS: return "NVRTC_SUCCESS";
+    case NVRTC_ERROR_INVALID_INPUT: return "NVRTC_ERROR_INVALID_INPUT";
+    case NVRTC_ERROR_INVALID_PROGRAM: return "NVRTC_ERROR_INVALID_PROGRAM";
+    case NVRTC_ERROR_INVALID_OPTION: return "NVRTC_ERROR_INVALID_OPTION";
+    case NVRTC_ERROR_COMPILATION: return "NVRTC_ERROR_COMPILATION";
+    default: return "NVRTC_ERROR unknown";
+    }
+}
+
+extern "C" DSE4J_EXPORT int nvrtcCreateProgram(void **program, const char *source, const char *name, int header_count,
+                                               const char *const *headers, const char *const *include_names)
+{
+    DRIVER_ENTER("nvrtcCreateProgram");
+    if (program == nullptr || source == nullptr || header_count < 0
+        || (header_count > 0 && (headers == nullptr || include_names == nullptr))) {
+        return NVRTC_ERROR_INVALID_INPUT;
+    }
+    (void) name;
+    void *handle;
+    if (!dse4j_standin_new_handle(&handle, "program")) {
+        return NVRTC_ERROR_INVALID_INPUT;
+    }
+    Program &p = programs()[handle];
+    p.source = source;
+    for (int i = 0; i < header_count; i++) {
+        p.headers[include_names[i]] = headers[i];
+    }
+    *program = handle;
+    return NVRTC_SUCCESS;
+}
+
+extern "C" DSE4J_EXPORT int nvrtcDestroyProgram(void **program)
+{
+    DRIVER_ENTER("nvrtcDestroyProgram");
+    if (program == nullptr || program_of(*program) == nullptr) {
+        return NVRTC_ERROR_INVALID_PROGRAM;
+    }
+    programs().erase(*program);
+    dse4j_standin_drop_handle(*program, "program");
+    *program = nullptr;
+    return NVRTC_SUCCESS;
+}
+
+extern "C" DSE4J_EXPORT int nvrtcCompileProgram(void *program, int option_count, const char *const *options)
+{
+    DRIVER_ENTER("nvrtcCompileProgram");
+    Program *p = program_of(program);
+    if (p == nullptr) {
+        return NVRTC_ERROR_INVALID_PROGRAM;
+    }
+    if (option_count < 0 || (option_count > 0 && options == nullptr)) {
+        return NVRTC_ERROR_INVALID_INPUT;
+    }
+    std::string arch;
+    for (int i = 0; i < option_count; i++) {
+        std::string option = options[i];
+        for (const char *prefix : {"--gpu-architecture=", "-arch="}) {
+            if (option.rfind(prefix, 0) == 0) {
+                arch = option.substr(strlen(prefix));
+            }
+        }
+    }
+    p->log.clear();
+    p->cubin.clear();
+    // Every quoted include must be a header given to nvrtcCreateProgram: NVRTC has no file system of the user's.
+    size_t at = 0;
+    while ((at = p->source.find("#include \"", at)) != std::string::npos) {
+        size_t start = at + 10;
+        size_t end = p->source.find('"', start);
+        std::string header = p->source.substr(start, end - start);
+        if (p->headers.find(header) == p->headers.end()) {
+            p->log = "dse4j_device.cu: catastrophic error: cannot open source file \"" + header + "\"\n";
+            return NVRTC_ERROR_COMPILATION;
+        }
+        at = end;
+    }
+    if (arch.rfind("sm_", 0) != 0) {
+        p->log = "the stand-in's NVRTC makes cubins only: give --gpu-architecture=sm_XY (got \"" + arch + "\")\n";
+        return arch.empty() ? NVRTC_ERROR_INVALID_OPTION : NVRTC_ERROR_COMPILATION;
+    }
+    char hash[32];
+    snprintf(hash, sizeof hash, "%016llx", (unsigned long long) fnv1a(p->source));
+    p->cubin = std::string(CUBIN_TAG) + arch + "\n" + hash + "\n";
+    return NVRTC_SUCCESS;
+}
+
+extern "C" DSE4J_EXPORT int nvrtcGetCUBINSize(void *program, size_t *size)
+{
+    DRIVER_ENTER("nvrtcGetCUBINSize");
+    Program *p;
+    int status = program_and_output(program, size, &p);
+    if (status != NVRTC_SUCCESS) {
+        return status;
+    }
+    if (p->cubin.empty()) {
+        return NVRTC_ERROR_INVALID_INPUT;   // not compiled, or not to a real architecture
+    }
+    *size = p->cubin.size();
+    return NVRTC_SUCCESS;
+}
+
+extern "C" DSE4J_EXPORT int nvrtcGetCUBIN(void *program, char *cubin)
+{
+    DRIVER_ENTER("nvrtcGetCUBIN");
+    Program *p;
+    int status = program_and_output(program, cubin, &p);
+    if (status != NVRTC_SUCCESS) {
+        return status;
+    }
+    if (p->cubin.empty()) {
+        return NVRTC_ERROR_INVALID_INPUT;
+    }
+    memcpy(cubin, p->cubin.data(), p->cubin.size());
+    return NVRTC_SUCCESS;
+}
+
+extern "C" DSE4J_EXPORT int nvrtcGetProgramLogSize(void *program, size_t *size)
+{
+    DRIVER_ENTER("nvrtcGetProgramLogSize");
+    Program *p;
+    int status = program_and_output(program, size, &p);
+    if (status != NVRTC_SUCCESS) {
+        return status;
+    }
+    *size = p->log.size() + 1;
+    return NVRTC_SUCCESS;
+}
+
+extern "C" DSE4J_EXPORT int nvrtcGetProgramLog(void *program, char *log)
+{
+    DRIVER_ENTER("nvrtcGetProgramLog");
+    Program *p;
+    int status = program_and_output(program, log, &p);
+    if (status != NVRTC_SUCCESS) {
+        return status;
+    }
+    memcpy(log, p->log.c_str(), p->log.size() + 1);
+    return NVRTC_SUCCESS;
 }

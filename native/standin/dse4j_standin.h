@@ -1,6 +1,6 @@
 /*
- * dse4j CUDA stand-in: a host-only library, for tests, that exports every CUDA runtime, cuBLAS, cuSOLVER and
- * dse4j-kernel function the GPU backend calls, with the real semantics (column-major storage, leading dimensions,
+ * dse4j CUDA stand-in: a host-only library, for tests, that exports every CUDA runtime, cuBLAS, cuSOLVER, CUDA
+ * driver API and NVRTC function the GPU backend calls, with the real semantics (column-major storage, leading dimensions,
  * uplo/trans, workspace queries, the info output, error codes) on ordinary host memory. It is never loaded unless
  * the loader's path property names it, and it announces itself through dse4j_standin_version().
  *
@@ -16,7 +16,7 @@
 int dse4j_standin_version(void);
 
 /* Forgets every injected fault and resets the call counters and the simulated device (1 device, 80 GiB, the
- * batched eigensolver's documented size limit). */
+ * batched eigensolver's documented size limit, a CUDA 13.0 driver, compute capability 9.0). */
 void dse4j_standin_reset(void);
 
 /* Device memory blocks allocated and not yet freed. */
@@ -36,6 +36,9 @@ void dse4j_standin_fail(const char *function, int64_t nth, int status);
 
 /* Makes the next cusolverDnXsyevd report `info` (e.g. > 0: no convergence) while returning success. */
 void dse4j_standin_fail_info(int info);
+
+/* The driver's CUDA version (cuDriverGetVersion: 12080 for a CUDA 12.8 driver) and the device's compute capability. */
+void dse4j_standin_set_driver(int version, int major, int minor);
 
 /* Simulated device: the number of devices cudaGetDeviceCount reports and the memory cudaMemGetInfo reports. */
 void dse4j_standin_set_devices(int count);

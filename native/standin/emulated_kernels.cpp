@@ -1,6 +1,6 @@
 /*
- * dse4j CUDA stand-in: the device source src/dse4j_device.cu and the launchers src/dse4j_launchers.inc, compiled for
- * the host over device_emulation.h, so that the stand-in's dse4j_* functions run the kernels a GPU runs.
+ * dse4j CUDA stand-in: the device source src/dse4j_device.cu compiled for the host over device_emulation.h, so that
+ * the stand-in's cuLaunchKernel (driver_api.cpp) runs the kernels a GPU runs.
  *
  * Fibers: each thread of a block gets a stack of its own; dse4j_emu_switch saves the callee-saved general registers
  * and the stack pointer of one context and restores another's (System V x86-64 ABI), so a switch costs a few
@@ -33,8 +33,6 @@
 #include <memory>
 #include <mutex>
 #include <vector>
-
-#include "dse4j_kernels.h"
 
 uint3 threadIdx;
 uint3 blockIdx;
@@ -257,23 +255,7 @@ int dse4j_emulated_launch(dim3 grid, dim3 block, const std::function<void()> &bo
 
 #include "dse4j_device.cu"
 
-/* In cuda_standin.c: counts the call (fault injection) and checks the stream handle. */
-extern "C" int dse4j_standin_kernel_entry(const char *name, void *stream);
-
 #define DSE4J_EXPORT __attribute__((visibility("default")))
-#define DSE4J_ENTER(name)                                                    \
-    do {                                                                     \
-        int entered_ = dse4j_standin_kernel_entry((name), stream);          \
-        if (entered_ != 0) {                                                 \
-            return entered_;                                                 \
-        }                                                                    \
-    } while (0)
-/* Small, so that in the tests every grid-stride loop of the kernels wraps (a GPU's limit is 65535). */
-#define DSE4J_MAX_GRID 16
-#define DSE4J_LAUNCH(grid, kernel, ...) \
-    ((void) stream, dse4j_emulated_launch((grid), dim3(DSE4J_BLOCK_THREADS), [&] { (kernel)(__VA_ARGS__); }))
-
-#include "dse4j_launchers.inc"
 
 /*
  * For the tests (dse4j_standin.h): a launch in which half the threads of each block return before a __syncthreads()

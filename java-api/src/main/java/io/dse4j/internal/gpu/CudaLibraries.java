@@ -3,15 +3,11 @@ package io.dse4j.internal.gpu;
 import io.dse4j.bindings.cudart.cuda_runtime_api_h;
 
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,19 +22,20 @@ import java.util.Optional;
  *   <li>otherwise the driver's library libcuda.so.1 (the system's search) and its CUDA version
  *       ({@code cuDriverGetVersion}), then one coherent {@link CudaFamily} — the newest the driver supports and that
  *       is installed completely, looked for by {@link CudaLibrarySearch} (CUDA_HOME, the linker's folders, the
- *       toolkit's folders, NVIDIA's Python wheels), never a mix of majors — and dse4j's kernels from the jar.</li>
+ *       toolkit's folders, NVIDIA's Python wheels), never a mix of majors.</li>
  * </ol>
  * Then the device count: a non-zero status of cudaGetDeviceCount (35: no driver, 100: no device) or zero devices
- * make the GPU unusable, with the status name as the reason; last, {@link KernelCheck} runs one kernel on the device
- * and checks its result, so "usable" is never claimed for a GPU whose kernels cannot run. Besides the reasons, an unusable result carries a
- * summary of a few words for the one log line of {@code auto} ("found the CUDA runtime 13.0 but no usable NVIDIA
+ * make the GPU unusable, with the status name as the reason. Then the kernels' image ({@link KernelImages}: the
+ * jar's fatbin on CUDA 13 drivers, a cubin compiled by the family's NVRTC on CUDA 12 ones), which the driver API
+ * loads and launches — nothing of dse4j links a CUDA runtime; last, {@link KernelCheck} loads it and runs one kernel
+ * on the device and checks its result, so "usable" is never claimed for a GPU whose kernels cannot run. Besides the
+ * reasons, an unusable result carries a summary of a few words for the one log line of {@code auto} ("found the CUDA runtime 13.0 but no usable NVIDIA
  * driver"). Under {@code auto}, {@link DriverPresence} is asked first, without native code.
  */
 final class CudaLibraries {
 
     static final String PROPERTY = "dse4j.cuda.libraries";
     static final String ENVIRONMENT = "DSE4J_CUDA_LIBRARIES";
-    static final String KERNELS_RESOURCE = "/io/dse4j/native/linux-x86_64/libdse4j_kernels.so";
 
     /** Every symbol the GPU backend calls; all must resolve before the backend is declared usable. */
     private static final List<String> SYMBOLS = List.of("cudaGetDeviceCount", "cudaSetDevice", "cudaMemGetInfo",
@@ -46,10 +43,10 @@ final class CudaLibraries {
             "cudaGetErrorName", "cudaRuntimeGetVersion", "cudaDriverGetVersion", "cublasCreate_v2",
             "cublasDestroy_v2", "cublasSetStream_v2", "cublasDsyrk_v2", "cublasSsyrk_v2", "cusolverDnCreate",
             "cusolverDnDestroy", "cusolverDnSetStream", "cusolverDnCreateParams", "cusolverDnDestroyParams",
-            "cusolverDnXsyevd_bufferSize", "cusolverDnXsyevd", "dse4j_diagonal_f64", "dse4j_diagonal_f32",
-            "dse4j_gaussian_f64", "dse4j_gaussian_f32", "dse4j_degrees_f64", "dse4j_degrees_f32",
-            "dse4j_normalise_f64", "dse4j_normalise_f32", "dse4j_gather_rows_f64", "dse4j_gather_rows_f32",
-            "dse4j_entry_sums_f64", "dse4j_entry_sums_f32");
+            "cusolverDnXsyevd_bufferSize", "cusolverDnXsyevd", "cuInit", "cuDriverGetVersion", "cuDeviceGet",
+            "cuDeviceGetName", "cuDeviceGetAttribute", "cuDevicePrimaryCtxRetain", "cuDevicePrimaryCtxRelease_v2",
+            "cuCtxGetCurrent", "cuCtxSetCurrent", "cuModuleLoadData", "cuModuleGetFunction", "cuModuleUnload",
+            "cuLaunchKernel", "cuGetErrorName");
 
     /**
      * @param usable      whether the backend can run
@@ -57,8 +54,10 @@ final class CudaLibraries {
      * @param reasons     why not, when not usable
      * @param summary     when not usable, what was found and what is missing, in a few words
      * @param description the runtime, driver and device count, for reports
+     * @param kernels     the image of dse4j's kernels that the probe loaded and ran, when usable
      */
-    record Availability(boolean usable, boolean standIn, List<String> reasons, String summary, String description) {
+    record Availability(boolean usable, boolean standIn, List<String> reasons, String summary, String description,
+                        KernelImage kernels) {
     }
 
     private static Availability availability;
@@ -73,7 +72,7 @@ final class CudaLibraries {
             } catch (Throwable unexpected) {
                 // Whatever happens while loading native code becomes a reason, never an initialisation error.
                 availability = new Availability(false, false, List.of("loading CUDA failed: " + unexpected),
-                        "loading CUDA failed", "");
+                        "loading CUDA failed", "", null);
             }
         }
         return availability;
@@ -140,17 +139,6 @@ final class CudaLibraries {
                     }
                 });
             }
-            // The kernel library is linked to the CUDA 13 runtime: beside a CUDA 12 family it would bring a second
-            // runtime into the process, the mix the family choice exists to prevent.
-            String kernels = family != null && family.family().major() != 13
-                    ? "dse4j's CUDA kernels are built against the CUDA 13 runtime and cannot run beside the CUDA "
-                    + family.family().major() + " libraries this driver needs (launching them through the driver API"
-                    + " is on the way); update the NVIDIA driver to R580 or newer and install CUDA 13's libraries"
-                    : loadKernels();
-            if (kernels != null) {
-                reasons.add(kernels);
-                missing.add("dse4j's CUDA kernels");
-            }
         }
         // Go on after a failed load: the device check below adds its own reason (no driver, no device), so one
         // message says everything that would have to change.
@@ -205,7 +193,12 @@ final class CudaLibraries {
         if (!reasons.isEmpty()) {
             return unusable(summary(runtimeVersion, missing, deviceProblem, symbolsMissing), reasons);
         }
-        String kernelProblem = KernelCheck.run();
+        KernelImages.Prepared image = kernelImage(standIn, family);
+        if (image.image() == null) {
+            return unusable("found CUDA" + runtimeVersion + " and a device, but no image of dse4j's kernels for it",
+                    List.of(image.reason()));
+        }
+        String kernelProblem = KernelCheck.run(image.image());
         if (kernelProblem != null) {
             return unusable("found CUDA" + runtimeVersion + " and a device, but dse4j's kernels do not run on it",
                     List.of(kernelProblem));
@@ -213,8 +206,46 @@ final class CudaLibraries {
         String description = (standIn ? "CUDA stand-in (host memory, for tests), " : "CUDA ")
                 + (family != null ? family.family().major() + " family " + family.libraries().values() + ", " : "")
                 + runtimeDescription + devices + " device" + (devices == 1 ? "" : "s")
-                + DriverApi.firstDevice().map(device -> ", the first " + device).orElse("");
-        return new Availability(true, standIn, List.of(), "", description);
+                + DriverApi.firstDevice().map(device -> ", the first " + device).orElse("")
+                + "; kernels: " + image.image().description();
+        return new Availability(true, standIn, List.of(), "", description, image.image());
+    }
+
+    /**
+     * The kernels' image for device 0 ({@link KernelImages}): NVRTC, where it is needed, is the chosen family's (or,
+     * for the stand-in, the loaded libraries' own).
+     */
+    private static KernelImages.Prepared kernelImage(boolean standIn, CudaFamily.Choice family) {
+        KernelImages.Mode mode;
+        try {
+            mode = KernelImages.mode();
+        } catch (IllegalArgumentException e) {
+            return KernelImages.Prepared.failed(e.getMessage());
+        }
+        Optional<Integer> driver = DriverApi.version();
+        Optional<String> architecture = DriverApi.architecture();
+        if (driver.isEmpty() || architecture.isEmpty()) {
+            return KernelImages.Prepared.failed("the CUDA driver did not give its version or device 0's compute"
+                    + " capability (cuDriverGetVersion, cuDeviceGetAttribute)");
+        }
+        java.util.function.Supplier<Nvrtc> nvrtc = () -> {
+            if (standIn || family == null) {
+                if (SymbolLookup.loaderLookup().find("nvrtcVersion").isEmpty()) {
+                    throw new IllegalStateException("no NVRTC among the loaded libraries");
+                }
+                return Nvrtc.of(SymbolLookup.loaderLookup());
+            }
+            String soname = family.family().nvrtc();
+            String path = family.libraries().get(soname);
+            if (path == null) {
+                int major = family.family().major();
+                throw new IllegalStateException("NVRTC " + major + " (" + soname + ") was not found beside the CUDA "
+                        + major + " libraries (pip install nvidia-cuda-nvrtc-cu" + major + ", or the CUDA " + major
+                        + " toolkit's NVRTC)");
+            }
+            return Nvrtc.load(Path.of(path));
+        };
+        return KernelImages.prepare(mode, driver.get(), architecture.get(), nvrtc, KernelCache.ofThisProcess());
     }
 
     /**
@@ -252,27 +283,12 @@ final class CudaLibraries {
     }
 
     private static Availability unusable(String summary, List<String> reasons) {
-        return new Availability(false, false, List.copyOf(reasons), summary, "");
+        return new Availability(false, false, List.copyOf(reasons), summary, "", null);
     }
 
     private static void addIfPresent(List<String> reasons, String reason) {
         if (reason != null) {
             reasons.add(reason);
-        }
-    }
-
-    /** Extracts dse4j's kernel library from the jar to a temporary file and loads it. */
-    private static String loadKernels() {
-        try (InputStream in = CudaLibraries.class.getResourceAsStream(KERNELS_RESOURCE)) {
-            if (in == null) {
-                return "native kernels were not built (this dse4j was built without nvcc)";
-            }
-            Path file = Files.createTempFile("libdse4j_kernels", ".so");
-            file.toFile().deleteOnExit();
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-            return SharedLibraries.loadPath(file);
-        } catch (IOException e) {
-            return "native kernels could not be extracted: " + e.getMessage();
         }
     }
 }

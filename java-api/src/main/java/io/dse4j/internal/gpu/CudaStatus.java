@@ -1,8 +1,11 @@
 package io.dse4j.internal.gpu;
 
 import io.dse4j.bindings.cudart.cuda_runtime_api_h;
+import io.dse4j.bindings.driver.cuda_h;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /** Turns status codes into {@link CudaException}s with their names; success passes through. */
 final class CudaStatus {
@@ -10,6 +13,7 @@ final class CudaStatus {
     static final String CUDART = "CUDA runtime";
     static final String CUBLAS = "cuBLAS";
     static final String CUSOLVER = "cuSOLVER";
+    static final String DRIVER = "CUDA driver";
     static final String KERNELS = "dse4j kernels";
 
     private static final String[] CUBLAS_NAMES = new String[17];
@@ -41,6 +45,17 @@ final class CudaStatus {
         return name.equals(MemorySegment.NULL) ? "cudaError " + status : name.reinterpret(256).getString(0);
     }
 
+    /** The driver's own name for a CUresult (cuGetErrorName): "CUDA_ERROR_NO_BINARY_FOR_GPU". */
+    static String driverName(int status) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = arena.allocate(ValueLayout.ADDRESS);
+            if (cuda_h.cuGetErrorName(status, name) != 0 || name.get(ValueLayout.ADDRESS, 0).equals(MemorySegment.NULL)) {
+                return "CUresult " + status;
+            }
+            return name.get(ValueLayout.ADDRESS, 0).reinterpret(256).getString(0);
+        }
+    }
+
     static String cublasName(int status) {
         return status >= 0 && status < CUBLAS_NAMES.length && CUBLAS_NAMES[status] != null
                 ? CUBLAS_NAMES[status] : "CUBLAS_STATUS_" + status;
@@ -56,9 +71,16 @@ final class CudaStatus {
         }
     }
 
+    static void driver(String call, int status) {
+        if (status != 0) {
+            throw new CudaException(DRIVER, call, status, driverName(status));
+        }
+    }
+
+    /** A cuLaunchKernel of one of dse4j's kernels: the call is named after the kernel. */
     static void kernel(String call, int status) {
         if (status != 0) {
-            throw new CudaException(KERNELS, call, status, runtimeName(status));
+            throw new CudaException(KERNELS, call, status, driverName(status));
         }
     }
 

@@ -1,84 +1,79 @@
 package io.dse4j.internal.gpu;
 
+import io.dse4j.bindings.driver.cuda_h;
+
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The few CUDA driver API calls (libcuda.so.1, once loaded) that the loader asks before anything runs: the driver's
- * CUDA version, and the first device's name and compute capability for the report. Bound by hand — four functions
- * with plain int and char* arguments — until the driver-API launch path brings bindings generated from cuda.h.
+ * What the loader asks the CUDA driver (libcuda.so.1, once loaded) before anything runs: its CUDA version, which
+ * decides the library family and the kernel image, and the first device's name and architecture. Each answer is
+ * empty where the driver is missing or the call fails: these questions never throw.
  */
 final class DriverApi {
 
-    /** CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR and _MINOR (cuda.h). */
-    private static final int COMPUTE_CAPABILITY_MAJOR = 75;
-    private static final int COMPUTE_CAPABILITY_MINOR = 76;
+    private static final List<String> SYMBOLS = List.of("cuInit", "cuDriverGetVersion", "cuDeviceGet",
+            "cuDeviceGetName", "cuDeviceGetAttribute");
 
     private DriverApi() {
     }
 
-    private static Optional<MethodHandle> function(String name, FunctionDescriptor descriptor) {
-        return SymbolLookup.loaderLookup().find(name).map(s -> Linker.nativeLinker().downcallHandle(s, descriptor));
+    private static boolean present() {
+        SymbolLookup loaded = SymbolLookup.loaderLookup();
+        return SYMBOLS.stream().allMatch(symbol -> loaded.find(symbol).isPresent());
     }
 
-    /** cuDriverGetVersion: 13000 for CUDA 13.0; empty when the call is missing or fails. */
+    /** cuDriverGetVersion: 13000 for CUDA 13.0. */
     static Optional<Integer> version() {
-        try (Arena arena = Arena.ofConfined()) {
-            Optional<MethodHandle> call = function("cuDriverGetVersion",
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-            if (call.isEmpty()) {
-                return Optional.empty();
-            }
-            MemorySegment version = arena.allocate(ValueLayout.JAVA_INT);
-            int status = (int) call.get().invokeExact(version);
-            return status == 0 ? Optional.of(version.get(ValueLayout.JAVA_INT, 0)) : Optional.empty();
-        } catch (Throwable e) {
+        if (!present()) {
             return Optional.empty();
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment version = arena.allocate(ValueLayout.JAVA_INT);
+            return cuda_h.cuDriverGetVersion(version) == 0 ? Optional.of(version.get(ValueLayout.JAVA_INT, 0))
+                    : Optional.empty();
         }
     }
 
-    /** "NVIDIA H200 (sm_90)" for device 0 (cuInit, cuDeviceGet, cuDeviceGetName, cuDeviceGetAttribute); or empty. */
+    /** Device 0's architecture, "sm_90" (cuInit, cuDeviceGet, its compute capability). */
+    static Optional<String> architecture() {
+        return device().map(Device::architecture);
+    }
+
+    /** "NVIDIA H200 (sm_90)" for device 0. */
     static Optional<String> firstDevice() {
-        FunctionDescriptor intInt = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
-        FunctionDescriptor get = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
-        FunctionDescriptor name = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
-                ValueLayout.JAVA_INT);
-        FunctionDescriptor attribute = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
-        Optional<MethodHandle> init = function("cuInit", intInt);
-        Optional<MethodHandle> deviceGet = function("cuDeviceGet", get);
-        Optional<MethodHandle> deviceName = function("cuDeviceGetName", name);
-        Optional<MethodHandle> deviceAttribute = function("cuDeviceGetAttribute", attribute);
-        if (init.isEmpty() || deviceGet.isEmpty() || deviceName.isEmpty() || deviceAttribute.isEmpty()) {
+        return device().map(d -> d.name() + " (" + d.architecture() + ")");
+    }
+
+    private record Device(String name, String architecture) {
+    }
+
+    private static Optional<Device> device() {
+        if (!present()) {
             return Optional.empty();
         }
         try (Arena arena = Arena.ofConfined()) {
-            if ((int) init.get().invokeExact(0) != 0) {
-                return Optional.empty();
-            }
             MemorySegment device = arena.allocate(ValueLayout.JAVA_INT);
-            if ((int) deviceGet.get().invokeExact(device, 0) != 0) {
+            if (cuda_h.cuInit(0) != 0 || cuda_h.cuDeviceGet(device, 0) != 0) {
                 return Optional.empty();
             }
             int ordinal = device.get(ValueLayout.JAVA_INT, 0);
             MemorySegment text = arena.allocate(256);
             MemorySegment major = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment minor = arena.allocate(ValueLayout.JAVA_INT);
-            if ((int) deviceName.get().invokeExact(text, 256, ordinal) != 0
-                    || (int) deviceAttribute.get().invokeExact(major, COMPUTE_CAPABILITY_MAJOR, ordinal) != 0
-                    || (int) deviceAttribute.get().invokeExact(minor, COMPUTE_CAPABILITY_MINOR, ordinal) != 0) {
+            if (cuda_h.cuDeviceGetName(text, 256, ordinal) != 0
+                    || cuda_h.cuDeviceGetAttribute(major, cuda_h.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR(),
+                            ordinal) != 0
+                    || cuda_h.cuDeviceGetAttribute(minor, cuda_h.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR(),
+                            ordinal) != 0) {
                 return Optional.empty();
             }
-            return Optional.of(text.getString(0) + " (sm_" + major.get(ValueLayout.JAVA_INT, 0)
-                    + minor.get(ValueLayout.JAVA_INT, 0) + ")");
-        } catch (Throwable e) {
-            return Optional.empty();
+            return Optional.of(new Device(text.getString(0),
+                    "sm_" + major.get(ValueLayout.JAVA_INT, 0) + minor.get(ValueLayout.JAVA_INT, 0)));
         }
     }
 }

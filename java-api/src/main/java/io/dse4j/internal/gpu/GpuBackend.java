@@ -4,7 +4,6 @@ import io.dse4j.Precision;
 import io.dse4j.bindings.cublas.cublas_v2_h;
 import io.dse4j.bindings.cudart.cuda_runtime_api_h;
 import io.dse4j.bindings.cusolver.cusolverDn_h;
-import io.dse4j.bindings.kernels.dse4j_kernels_h;
 import io.dse4j.spi.Cancellation;
 import io.dse4j.spi.EigenBackend;
 import io.dse4j.spi.InsufficientDeviceMemoryException;
@@ -43,6 +42,7 @@ final class GpuBackend implements EigenBackend {
     private MemorySegment cublas;
     private MemorySegment cusolver;
     private MemorySegment params;
+    private DeviceKernels kernels;
     private volatile boolean closed;
 
     GpuBackend(CudaLibraries.Availability availability) {
@@ -72,6 +72,7 @@ final class GpuBackend implements EigenBackend {
             CudaStatus.cusolver("cusolverDnSetStream", cusolverDn_h.cusolverDnSetStream(cusolver, stream));
             CudaStatus.cusolver("cusolverDnCreateParams", cusolverDn_h.cusolverDnCreateParams(out));
             params = out.get(ValueLayout.ADDRESS, 0);
+            kernels = DeviceKernels.load(0, availability.kernels());
         } catch (RuntimeException failure) {
             try {
                 close();
@@ -314,10 +315,7 @@ final class GpuBackend implements EigenBackend {
                               DeviceBuffer indices, long offset, long m, DeviceBuffer subset, MemorySegment a,
                               DeviceBuffer norms, DeviceBuffer degrees, Arena arena) {
         MemorySegment setRows = MemorySegment.ofAddress(indices.address().address() + Long.BYTES * offset);
-        int status = f32
-                ? dse4j_kernels_h.dse4j_gather_rows_f32(x.address(), n, dims, setRows, m, subset.address(), stream)
-                : dse4j_kernels_h.dse4j_gather_rows_f64(x.address(), n, dims, setRows, m, subset.address(), stream);
-        CudaStatus.kernel(f32 ? "dse4j_gather_rows_f32" : "dse4j_gather_rows_f64", status);
+        kernels.gatherRows(f32, x.address(), n, dims, setRows, m, subset.address(), stream);
         gram(f32, subset.address(), m, dims, a, arena);
         buildKernel(f32, a, m, norms.address(), degrees.address(), sigma, kind == KernelKind.DIFFUSION);
     }
@@ -464,9 +462,7 @@ final class GpuBackend implements EigenBackend {
                 gram(f32, x.address(), n, dims, a.address(), arena);
                 buildKernel(f32, a.address(), n, norms.address(), degrees.address(), sigma, true);
                 // The degrees kernel again, now on K: its row sums.
-                CudaStatus.kernel(f32 ? "dse4j_degrees_f32" : "dse4j_degrees_f64", f32
-                        ? dse4j_kernels_h.dse4j_degrees_f32(a.address(), n, n, degrees.address(), stream)
-                        : dse4j_kernels_h.dse4j_degrees_f64(a.address(), n, n, degrees.address(), stream));
+                kernels.degrees(f32, a.address(), n, n, degrees.address(), stream);
                 double total = entrySums(f32, a, n, degrees, 0, partial, arena);
                 Cancellation.checkInterrupted();
                 double sum = entrySums(f32, a, n, degrees, total, partial, arena);
@@ -478,14 +474,8 @@ final class GpuBackend implements EigenBackend {
     private double entrySums(boolean f32, DeviceBuffer a, long n, DeviceBuffer rowSums, double total,
                              DeviceBuffer partial, Arena arena) {
         double eps = io.dse4j.Spectrum.PROBABILITY_EPSILON;
-        // One block per column at most: the kernel's blocks stride over the n columns, so more would only sum zeros.
-        long blocks = Math.min(ENTRY_BLOCKS, Math.max(1, n));
-        int status = f32
-                ? dse4j_kernels_h.dse4j_entry_sums_f32(a.address(), n, n, rowSums.address(), total, eps,
-                        partial.address(), blocks, stream)
-                : dse4j_kernels_h.dse4j_entry_sums_f64(a.address(), n, n, rowSums.address(), total, eps,
-                        partial.address(), blocks, stream);
-        CudaStatus.kernel(f32 ? "dse4j_entry_sums_f32" : "dse4j_entry_sums_f64", status);
+        int blocks = kernels.entrySumBlocks(n, ENTRY_BLOCKS);
+        kernels.entrySums(f32, a.address(), n, n, rowSums.address(), total, eps, partial.address(), blocks, stream);
         synchronize();
         MemorySegment host = arena.allocate(ValueLayout.JAVA_DOUBLE, ENTRY_BLOCKS);
         partial.download(host);
@@ -555,22 +545,11 @@ final class GpuBackend implements EigenBackend {
     void buildKernel(boolean f32, MemorySegment a, long n, MemorySegment norms, MemorySegment degrees,
                      double sigma, boolean symmetricNormalisation) {
         checkOpen();
-        if (f32) {
-            CudaStatus.kernel("dse4j_diagonal_f32", dse4j_kernels_h.dse4j_diagonal_f32(a, n, n, norms, stream));
-            CudaStatus.kernel("dse4j_gaussian_f32", dse4j_kernels_h.dse4j_gaussian_f32(a, n, n, norms, sigma, stream));
-            if (!symmetricNormalisation) {
-                return;
-            }
-            CudaStatus.kernel("dse4j_degrees_f32", dse4j_kernels_h.dse4j_degrees_f32(a, n, n, degrees, stream));
-            CudaStatus.kernel("dse4j_normalise_f32", dse4j_kernels_h.dse4j_normalise_f32(a, n, n, degrees, stream));
-        } else {
-            CudaStatus.kernel("dse4j_diagonal_f64", dse4j_kernels_h.dse4j_diagonal_f64(a, n, n, norms, stream));
-            CudaStatus.kernel("dse4j_gaussian_f64", dse4j_kernels_h.dse4j_gaussian_f64(a, n, n, norms, sigma, stream));
-            if (!symmetricNormalisation) {
-                return;
-            }
-            CudaStatus.kernel("dse4j_degrees_f64", dse4j_kernels_h.dse4j_degrees_f64(a, n, n, degrees, stream));
-            CudaStatus.kernel("dse4j_normalise_f64", dse4j_kernels_h.dse4j_normalise_f64(a, n, n, degrees, stream));
+        kernels.diagonal(f32, a, n, n, norms, stream);
+        kernels.gaussian(f32, a, n, n, norms, sigma, stream);
+        if (symmetricNormalisation) {
+            kernels.degrees(f32, a, n, n, degrees, stream);
+            kernels.normalise(f32, a, n, n, degrees, stream);
         }
     }
 
@@ -654,7 +633,7 @@ final class GpuBackend implements EigenBackend {
     }
 
     /**
-     * Destroys the params, handles and stream in reverse order of creation; idempotent. Waits for a running
+     * Destroys the params, handles and stream, then unloads the kernels (releasing the primary context); idempotent. Waits for a running
      * computation (the methods are serialised), so it never pulls a handle from under one.
      */
     @Override
@@ -672,6 +651,11 @@ final class GpuBackend implements EigenBackend {
                 cublas_v2_h.cublasDestroy_v2(cublas)));
         failure = release(failure, stream, () -> CudaStatus.runtime("cudaStreamDestroy",
                 cuda_runtime_api_h.cudaStreamDestroy(stream)));
+        if (kernels != null) {
+            DeviceKernels loaded = kernels;
+            failure = release(failure, MemorySegment.NULL, loaded::close);
+        }
+        kernels = null;
         params = null;
         cusolver = null;
         cublas = null;

@@ -19,9 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The stand-in's CUDA driver API — cuModuleLoadData, cuModuleGetFunction, cuLaunchKernel with its kernelParams
- * array, cuModuleUnload — over the emulated kernels: what the driver-API launch path of the GPU backend will call,
- * so that its module loading and argument marshalling are tested with the kernels a GPU runs. Bound by hand here.
+ * The stand-in's CUDA driver API itself — cuModuleLoadData, cuModuleGetFunction, cuLaunchKernel with its
+ * kernelParams array, cuModuleUnload, the primary context — over the emulated kernels, called directly (bound by hand
+ * here, apart from the library's bindings and {@link DeviceKernels}), so that the stand-in answers as the driver
+ * does, errors included, wherever the backend's tests rely on it.
  */
 @ExtendWith(SanitizedStandIn.class)
 class DriverApiStandInTest {
@@ -31,15 +32,30 @@ class DriverApiStandInTest {
     private static final byte[] FATBIN = {0x50, (byte) 0xED, 0x55, (byte) 0xBA, 1, 0, 16, 0};
 
     @BeforeEach
-    void standIn() {
+    void standIn() throws Throwable {
         CudaLibraries.Availability availability = CudaLibraries.availability();
         assertTrue(availability.usable() && availability.standIn(), "needs the CUDA stand-in: " + availability);
         StandIn.reset();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment context = arena.allocate(ADDRESS);
+            assertEquals(0, (int) function("cuDevicePrimaryCtxRetain", FunctionDescriptor.of(JAVA_INT, ADDRESS,
+                    JAVA_INT)).invokeExact(context, 0));
+            assertEquals(0, setCurrent(context.get(ADDRESS, 0)));
+        }
+    }
+
+    private static int setCurrent(MemorySegment context) throws Throwable {
+        return (int) function("cuCtxSetCurrent", FunctionDescriptor.of(JAVA_INT, ADDRESS)).invokeExact(context);
+    }
+
+    private static int release() throws Throwable {
+        return (int) function("cuDevicePrimaryCtxRelease_v2", FunctionDescriptor.of(JAVA_INT, JAVA_INT)).invokeExact(0);
     }
 
     @AfterEach
-    void nothingLeft() {
-        assertEquals(0, StandIn.outstandingHandles(), "modules left loaded");
+    void nothingLeft() throws Throwable {
+        assertEquals(0, release());
+        assertEquals(0, StandIn.outstandingHandles(), "modules left loaded, or the context retained");
         StandIn.reset();
     }
 
@@ -145,11 +161,59 @@ class DriverApiStandInTest {
     }
 
     @Test
+    void withoutTheContextCurrentNothingLoadsOrLaunchesAndReleasesAreCounted() throws Throwable {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment module = load(arena, FATBIN, 0);
+            MemorySegment[] function = new MemorySegment[1];
+            assertEquals(0, getFunction(arena, module, "dse4j_k_diagonal_f64", function));
+            MemorySegment a = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 1, 3, 2, 4);
+            MemorySegment norms = arena.allocate(ValueLayout.JAVA_DOUBLE, 2);
+            assertEquals(0, setCurrent(MemorySegment.NULL));
+            assertEquals(201, launch(function[0], 1, 256, params(arena, a, 2L, 2L, norms)));   // INVALID_CONTEXT
+            load(arena, FATBIN, 201);
+            assertEquals(201, unload(module));
+            assertEquals(201, setCurrent(a), "only the primary context can be made current");
+            MemorySegment context = arena.allocate(ADDRESS);
+            assertEquals(0, (int) function("cuCtxGetCurrent", FunctionDescriptor.of(JAVA_INT, ADDRESS))
+                    .invokeExact(context));
+            assertEquals(MemorySegment.NULL, context.get(ADDRESS, 0));
+            // A second retain is a second reference: one release leaves the context alive.
+            assertEquals(0, (int) function("cuDevicePrimaryCtxRetain", FunctionDescriptor.of(JAVA_INT, ADDRESS,
+                    JAVA_INT)).invokeExact(context, 0));
+            assertEquals(0, release());
+            assertEquals(0, setCurrent(context.get(ADDRESS, 0)));
+            assertEquals(0, launch(function[0], 1, 256, params(arena, a, 2L, 2L, norms)));
+            assertEquals(4.0, norms.getAtIndex(ValueLayout.JAVA_DOUBLE, 1));
+            assertEquals(0, unload(module));
+        }
+    }
+
+    @Test
+    void aCubinLoadsOnlyOnTheArchitectureItWasCompiledFor() throws Throwable {
+        try (Arena arena = Arena.ofConfined()) {
+            Nvrtc nvrtc = Nvrtc.of(SymbolLookup.loaderLookup());
+            byte[] sm90 = nvrtc.compileCubin("k.cu", "extern \"C\" __global__ void k() {}", java.util.Map.of(),
+                    java.util.List.of("--gpu-architecture=sm_90"));
+            byte[] sm86 = nvrtc.compileCubin("k.cu", "extern \"C\" __global__ void k() {}", java.util.Map.of(),
+                    java.util.List.of("--gpu-architecture=sm_86"));
+            assertEquals(0, unload(load(arena, sm90, 0)), "the stand-in's device is sm_90");
+            load(arena, sm86, 209);                                                  // CUDA_ERROR_NO_BINARY_FOR_GPU
+            Nvrtc.CompilationException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    Nvrtc.CompilationException.class, () -> nvrtc.compileCubin("k.cu", "#include \"missing.h\"\n",
+                            java.util.Map.of(), java.util.List.of("--gpu-architecture=sm_90")));
+            assertTrue(e.getMessage().contains("NVRTC_ERROR_COMPILATION (6)")
+                    && e.getMessage().contains("cannot open source file \"missing.h\""), e.getMessage());
+        }
+    }
+
+    @Test
     void theLoadersReportNamesTheDriverVersionTheDeviceAndItsComputeCapability() {
         assertEquals(java.util.Optional.of(13000), DriverApi.version());
         assertEquals(java.util.Optional.of("dse4j CUDA stand-in (sm_90)"), DriverApi.firstDevice());
         String description = CudaLibraries.availability().description();
-        assertTrue(description.endsWith(", the first dse4j CUDA stand-in (sm_90)"), description);
+        boolean fatbin = DriverApiStandInTest.class.getResource(KernelImages.FATBIN_RESOURCE) != null;
+        assertTrue(description.contains(", the first dse4j CUDA stand-in (sm_90); kernels: "
+                + (fatbin ? "fatbin built by nvcc" : "cubin for sm_90 compiled by NVRTC")), description);
         StandIn.setDevices(0);
         assertEquals(java.util.Optional.empty(), DriverApi.firstDevice(), "no device: nothing to name");
     }

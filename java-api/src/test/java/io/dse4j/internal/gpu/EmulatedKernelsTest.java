@@ -1,6 +1,6 @@
 package io.dse4j.internal.gpu;
 
-import io.dse4j.bindings.kernels.dse4j_kernels_h;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -13,11 +13,14 @@ import java.lang.foreign.ValueLayout;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * dse4j's kernels as the CUDA stand-in runs them — the device source itself, compiled for the host over the emulation
- * header, launched with the real launchers (and grids of at most 16 blocks, so every grid-stride loop wraps) — against
+ * header, loaded and launched by {@link DeviceKernels} through the stand-in's driver API (its launch geometry and
+ * kernelParams marshalling; grids of at most 16 blocks, the device limit the stand-in reports, so every grid-stride
+ * loop wraps) — against
  * brute-force loops, on awkward shapes: N of 1, 2, one warp short, either side of a block of 256, 1000; leading
  * dimensions larger than N; f64 and f32. Entries outside the lower triangle, and the padding rows below it, must be
  * left as they were. A barrier that not all threads of a block reach fails the launch.
@@ -27,10 +30,20 @@ class EmulatedKernelsTest {
 
     private static final double SIGMA = 1.7;
 
+    private DeviceKernels kernels;
+
     @BeforeEach
     void standInLoaded() {
         CudaLibraries.Availability availability = CudaLibraries.availability();
         assertTrue(availability.usable() && availability.standIn(), "needs the CUDA stand-in: " + availability);
+        kernels = DeviceKernels.load(0, availability.kernels());
+    }
+
+    @AfterEach
+    void unload() {
+        if (kernels != null) {
+            kernels.close();
+        }
     }
 
     /** A column-major n×n matrix in an lda×n array: lower triangle from {@code lower}, NaN everywhere else. */
@@ -98,15 +111,13 @@ class EmulatedKernelsTest {
 
             // diagonal: norms[i] = a_ii
             MemorySegment diagonal = arena.allocate(ValueLayout.JAVA_DOUBLE, n);
-            assertEquals(0, f32 ? dse4j_kernels_h.dse4j_diagonal_f32(a, n, lda, diagonal, stream)
-                    : dse4j_kernels_h.dse4j_diagonal_f64(a, n, lda, diagonal, stream));
+            kernels.diagonal(f32, a, n, lda, diagonal, stream);
             for (int i = 0; i < n; i++) {
                 assertEquals(a0[i + i * lda], diagonal.getAtIndex(ValueLayout.JAVA_DOUBLE, i), "diagonal " + i);
             }
 
             // gaussian: exp(-(n_i + n_j - 2 a_ij)^+ / 2σ²) below the diagonal, 1 on it
-            assertEquals(0, f32 ? dse4j_kernels_h.dse4j_gaussian_f32(a, n, lda, normsOnDevice, SIGMA, stream)
-                    : dse4j_kernels_h.dse4j_gaussian_f64(a, n, lda, normsOnDevice, SIGMA, stream));
+            kernels.gaussian(f32, a, n, lda, normsOnDevice, SIGMA, stream);
             double[] g = host(a, lda * n, f32);
             double[] expectedG = a0.clone();
             for (int j = 0; j < n; j++) {
@@ -119,8 +130,7 @@ class EmulatedKernelsTest {
 
             // degrees: row sums of the symmetric matrix held in the lower triangle
             MemorySegment degrees = arena.allocate(ValueLayout.JAVA_DOUBLE, n);
-            assertEquals(0, f32 ? dse4j_kernels_h.dse4j_degrees_f32(a, n, lda, degrees, stream)
-                    : dse4j_kernels_h.dse4j_degrees_f64(a, n, lda, degrees, stream));
+            kernels.degrees(f32, a, n, lda, degrees, stream);
             double[] expectedDegrees = new double[n];
             for (int j = 0; j < n; j++) {
                 for (int i = j; i < n; i++) {
@@ -135,10 +145,9 @@ class EmulatedKernelsTest {
             }
 
             // entry sums over P = D⁻¹K of the full matrix: Σ p_ij with total ≤ 0, spread over 7 blocks
-            long blocks = Math.min(7, Math.max(1, n));
+            int blocks = kernels.entrySumBlocks(n, 7);
             MemorySegment partial = arena.allocate(ValueLayout.JAVA_DOUBLE, blocks);
-            assertEquals(0, f32 ? dse4j_kernels_h.dse4j_entry_sums_f32(a, n, lda, degrees, 0, 0, partial, blocks,
-                    stream) : dse4j_kernels_h.dse4j_entry_sums_f64(a, n, lda, degrees, 0, 0, partial, blocks, stream));
+            kernels.entrySums(f32, a, n, lda, degrees, 0, 0, partial, blocks, stream);
             double sum = 0;
             for (int b = 0; b < blocks; b++) {
                 sum += partial.getAtIndex(ValueLayout.JAVA_DOUBLE, b);
@@ -146,8 +155,7 @@ class EmulatedKernelsTest {
             assertClose(n, sum, 1e-12, "Σ p over the rows of a row-stochastic P is N");
 
             // normalise: (d_i^-½ a_ij) d_j^-½
-            assertEquals(0, f32 ? dse4j_kernels_h.dse4j_normalise_f32(a, n, lda, degrees, stream)
-                    : dse4j_kernels_h.dse4j_normalise_f64(a, n, lda, degrees, stream));
+            kernels.normalise(f32, a, n, lda, degrees, stream);
             double[] k = host(a, lda * n, f32);
             double[] expectedK = g.clone();
             for (int j = 0; j < n; j++) {
@@ -191,11 +199,7 @@ class EmulatedKernelsTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = device(arena, new double[m * d], f32);
             MemorySegment rowsOnDevice = arena.allocateFrom(ValueLayout.JAVA_LONG, rows);
-            assertEquals(0, f32
-                    ? dse4j_kernels_h.dse4j_gather_rows_f32(device(arena, x, true), n, d, rowsOnDevice, m, out,
-                            MemorySegment.NULL)
-                    : dse4j_kernels_h.dse4j_gather_rows_f64(device(arena, x, false), n, d, rowsOnDevice, m, out,
-                            MemorySegment.NULL));
+            kernels.gatherRows(f32, device(arena, x, f32), n, d, rowsOnDevice, m, out, MemorySegment.NULL);
             double[] got = host(out, m * d, f32);
             for (int k = 0; k < d; k++) {
                 for (int i = 0; i < m; i++) {
@@ -206,24 +210,67 @@ class EmulatedKernelsTest {
     }
 
     @Test
-    void aLeadingDimensionBelowNIsRefusedBeforeAnyLaunch() {
+    void badSizesAreRefusedBeforeAnyLaunch() {
+        StandIn.reset();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment a = arena.allocate(ValueLayout.JAVA_DOUBLE, 16);
-            assertEquals(1, dse4j_kernels_h.dse4j_diagonal_f64(a, 4, 3, arena.allocate(ValueLayout.JAVA_DOUBLE, 4),
-                    MemorySegment.NULL), "cudaErrorInvalidValue");
+            MemorySegment out = arena.allocate(ValueLayout.JAVA_DOUBLE, 4);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> kernels.diagonal(false, a, 4, 3, out, MemorySegment.NULL));
+            assertEquals("diagonal: n = 4 and lda = 3 (need 0 <= n <= lda)", e.getMessage());
+            assertThrows(IllegalArgumentException.class,
+                    () -> kernels.gatherRows(true, a, 4, -1, a, 2, out, MemorySegment.NULL));
+            assertThrows(IllegalArgumentException.class,
+                    () -> kernels.entrySums(false, a, 4, 4, out, 0, 0, out, 17, MemorySegment.NULL),
+                    "more partial sums than the device's 16-block grid can write");
+            assertEquals(0, StandIn.calls("cuLaunchKernel"));
         }
+    }
+
+    @Test
+    void theBlockSizeIsTheOneTheDeviceSourceIsWrittenFor() throws java.io.IOException {
+        // The shared-memory reductions are sized by DSE4J_BLOCK_THREADS: a launch with another block size would read
+        // or write past them.
+        String source = java.nio.file.Files.readString(
+                java.nio.file.Path.of("..", "native", "src", "dse4j_device.cu"));
+        assertTrue(source.contains("#define DSE4J_BLOCK_THREADS " + DeviceKernels.BLOCK_THREADS + "\n"),
+                "DeviceKernels.BLOCK_THREADS differs from the device source's DSE4J_BLOCK_THREADS");
+    }
+
+    @Test
+    void aLaunchFromAThreadWhereTheContextWasNeverCurrentStillRuns() throws Exception {
+        // The runtime makes the primary context current only on the threads that call it; a launch may come from
+        // any thread, and the stand-in refuses a launch where it is not current (CUDA_ERROR_INVALID_CONTEXT).
+        double[] result = new double[2];
+        Thread other = new Thread(() -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment a = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 1, 3, 2, 4);
+                MemorySegment norms = arena.allocate(ValueLayout.JAVA_DOUBLE, 2);
+                kernels.diagonal(false, a, 2, 2, norms, MemorySegment.NULL);
+                result[0] = norms.getAtIndex(ValueLayout.JAVA_DOUBLE, 0);
+                result[1] = norms.getAtIndex(ValueLayout.JAVA_DOUBLE, 1);
+            }
+        });
+        other.start();
+        other.join();
+        assertEquals(1.0, result[0]);
+        assertEquals(4.0, result[1]);
     }
 
     @Test
     void theProbesTestKernelRunsAndAFailingLaunchIsAReasonWithItsName() {
         StandIn.reset();
-        assertEquals(null, KernelCheck.run());
-        // As a GPU without machine code for its architecture would answer the first launch.
-        StandIn.fail("dse4j_diagonal_f64", 1, 209);
-        String reason = KernelCheck.run();
-        assertTrue(reason != null && reason.contains("dse4j_diagonal_f64") && reason.contains("(209)")
+        KernelImage image = CudaLibraries.availability().kernels();
+        long handles = StandIn.outstandingHandles();
+        assertEquals(null, KernelCheck.run(image));
+        // As a GPU without machine code for its architecture would answer the launch.
+        StandIn.fail("dse4j_k_diagonal_f64", 1, 209);
+        String reason = KernelCheck.run(image);
+        assertTrue(reason != null && reason.contains("dse4j_k_diagonal_f64")
+                && reason.contains("CUDA_ERROR_NO_BINARY_FOR_GPU (209)")
                 && reason.contains("no machine code for this GPU's architecture"), reason);
         assertEquals(0, StandIn.outstandingAllocations(), "the check frees its buffers when the launch fails");
+        assertEquals(handles, StandIn.outstandingHandles(), "and unloads the module, releasing the context");
         StandIn.reset();
     }
 

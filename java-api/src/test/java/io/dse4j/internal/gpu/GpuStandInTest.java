@@ -138,10 +138,15 @@ class GpuStandInTest {
         "cudaMalloc,CUDA runtime,2,cudaErrorMemoryAllocation",
         "cudaMemcpy,CUDA runtime,1,cudaErrorInvalidValue",
         "cublasDsyrk_v2,cuBLAS,13,CUBLAS_STATUS_EXECUTION_FAILED",
-        "dse4j_diagonal_f64,dse4j kernels,1,cudaErrorInvalidValue",
-        "dse4j_gaussian_f64,dse4j kernels,1,cudaErrorInvalidValue",
-        "dse4j_degrees_f64,dse4j kernels,1,cudaErrorInvalidValue",
-        "dse4j_normalise_f64,dse4j kernels,1,cudaErrorInvalidValue",
+        "cuDevicePrimaryCtxRetain,CUDA driver,101,CUDA_ERROR_INVALID_DEVICE",
+        "cuCtxSetCurrent,CUDA driver,201,CUDA_ERROR_INVALID_CONTEXT",
+        "cuModuleLoadData,CUDA driver,200,CUDA_ERROR_INVALID_IMAGE",
+        "cuModuleGetFunction,CUDA driver,500,CUDA_ERROR_NOT_FOUND",
+        "dse4j_k_diagonal_f64,dse4j kernels,1,CUDA_ERROR_INVALID_VALUE",
+        "dse4j_k_gaussian_f64,dse4j kernels,1,CUDA_ERROR_INVALID_VALUE",
+        "dse4j_k_row_parts_f64,dse4j kernels,1,CUDA_ERROR_INVALID_VALUE",
+        "dse4j_k_column_parts_f64,dse4j kernels,719,CUDA_ERROR_LAUNCH_FAILED",
+        "dse4j_k_normalise_f64,dse4j kernels,1,CUDA_ERROR_INVALID_VALUE",
         "cusolverDnXsyevd,cuSOLVER,6,CUSOLVER_STATUS_EXECUTION_FAILED",
         "cudaStreamSynchronize,CUDA runtime,1,cudaErrorInvalidValue"
     })
@@ -336,7 +341,7 @@ class GpuStandInTest {
                     4, Precision.F64);
             // Two uploads (the points and every index set), then per subset the info word and the eigenvalues.
             assertEquals(2 + 2 * sets.size(), StandIn.calls("cudaMemcpy"));
-            assertEquals(sets.size(), StandIn.calls("dse4j_gather_rows_f64"));
+            assertEquals(sets.size(), StandIn.calls("dse4j_k_gather_rows_f64"));
             java.util.List<KernelSpectrum> onCpu = cpu.kernelSpectra(points, sets, io.dse4j.spi.KernelKind.DIFFUSION,
                     4, Precision.F64);
             for (int s = 0; s < sets.size(); s++) {
@@ -348,10 +353,10 @@ class GpuStandInTest {
                     assertEquals(expected[i], onCpu.get(s).ascending()[i], 0.0, "CPU batch, set " + s);
                 }
             }
-            StandIn.fail("dse4j_gather_rows_f64", 2, 1);
+            StandIn.fail("dse4j_k_gather_rows_f64", 2, 1);
             CudaException e = assertThrows(CudaException.class, () -> gpu.kernelSpectra(points, sets,
                     io.dse4j.spi.KernelKind.DIFFUSION, 4, Precision.F64));
-            assertEquals("dse4j_gather_rows_f64", e.call());
+            assertEquals("dse4j_k_gather_rows_f64", e.call());
         }
     }
 
@@ -509,18 +514,18 @@ class GpuStandInTest {
         try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability()); EigenBackend cpu = CpuBackends.open(2)) {
             assertEquals(cpu.matrixEntryEntropy(points, 3, Precision.F64), gpu.matrixEntryEntropy(points, 3,
                     Precision.F64), 1e-11);
-            assertEquals(2, StandIn.calls("dse4j_entry_sums_f64"), "two reductions: Σ|P|, then the entropy");
-            StandIn.fail("dse4j_entry_sums_f64", 2, 1);
+            assertEquals(2, StandIn.calls("dse4j_k_entry_sums_f64"), "two reductions: Σ|P|, then the entropy");
+            StandIn.fail("dse4j_k_entry_sums_f64", 2, 1);
             CudaException e = assertThrows(CudaException.class, () -> gpu.matrixEntryEntropy(points, 3,
                     Precision.F64));
-            assertEquals("dse4j_entry_sums_f64", e.call());
+            assertEquals("dse4j_k_entry_sums_f64", e.call());
         }
     }
 
     @Test
     void closeReleasesEveryHandleAndIsIdempotent() {
         GpuBackend gpu = new GpuBackend(CudaLibraries.availability());
-        assertEquals(4, StandIn.outstandingHandles(), "stream, cuBLAS, cuSOLVER, params");
+        assertEquals(6, StandIn.outstandingHandles(), "stream, cuBLAS, cuSOLVER, params, the kernels' module, the primary context");
         gpu.close();
         gpu.close();
         assertEquals(0, StandIn.outstandingHandles());

@@ -36,6 +36,16 @@ final class StandIn {
         }
     }
 
+    /** The driver's CUDA version (12080: a CUDA 12.8 driver) and the device's compute capability, until a reset. */
+    static void setDriver(int version, int major, int minor) {
+        try {
+            handle("dse4j_standin_set_driver", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT))
+                    .invokeExact(version, major, minor);
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** The status of an emulated launch whose barrier half the threads of a block never reach. */
     static int launchDivergentBarrier() {
         try {

@@ -1,4 +1,4 @@
-package io.dse4j.nvrtc;
+package io.dse4j.internal.gpu;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,19 +25,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The kernels' device source (native/src/dse4j_device.cu) compiles with NVIDIA's real NVRTC — as the run-time path
- * for CUDA 12 drivers will compile it — to PTX for compute_75 and to cubins for sm_75 and sm_90, and every extern "C"
- * entry point is in the result under its own name. NVRTC needs no GPU. It comes from Maven Central's
+ * The kernels' device source (native/src/dse4j_device.cu) compiles with NVIDIA's real NVRTC to PTX for compute_75,
+ * and — through the library's own run-time path for CUDA 12 drivers ({@link Nvrtc#load}, which opens the builtins
+ * beside NVRTC by path, and {@link KernelImages#compile} with its cache) — to cubins for sm_75 and sm_90; every
+ * extern "C" entry point is in the result under its own name. NVRTC needs no GPU. It comes from Maven Central's
  * org.bytedeco:cuda-redist (about 360 MB), which only the {@code nvrtc} profile puts on the test class path
  * ({@code .ci/run} runs it); without it these tests are skipped. Not named *Test: only that profile's execution runs it.
  */
 class NvrtcCompilation {
 
     private static final String LIBRARIES = "org/bytedeco/cuda/linux-x86_64/";
-    private static final List<String> KERNELS = List.of("gather_rows", "diagonal", "gaussian", "row_parts",
-            "column_parts", "entry_sums", "normalise");
+    private static final List<String> KERNELS = DeviceKernels.KERNELS;
 
     private static SymbolLookup nvrtc;
+    private static Nvrtc library;
     private static String source;
     private static String elementOps;
 
@@ -58,9 +59,10 @@ class NvrtcCompilation {
             }
         }
         assertTrue(builtins != null, "no libnvrtc-builtins in the cuda-redist jar");
-        Path builtinsFile = extract(loader, builtins, dir);
+        extract(loader, builtins, dir);
         Path nvrtcFile = extract(loader, LIBRARIES + "libnvrtc.so.12", dir);
-        SymbolLookup.libraryLookup(builtinsFile, Arena.global());
+        // The library's loader first, so that it is what opens the builtins library.
+        library = Nvrtc.load(nvrtcFile);
         nvrtc = SymbolLookup.libraryLookup(nvrtcFile, Arena.global());
         Path nativeDir = Path.of("..", "native").toAbsolutePath().normalize();
         source = Files.readString(nativeDir.resolve("src/dse4j_device.cu"));
@@ -89,11 +91,11 @@ class NvrtcCompilation {
     private static final java.lang.foreign.AddressLayout PTR = ValueLayout.ADDRESS;
     private static final ValueLayout.OfLong SIZE = ValueLayout.JAVA_LONG;
 
-    /** What NVRTC made of the source for one option set: its status, log and output (PTX text or cubin bytes). */
+    /** What NVRTC made of the source for one option set: its status, log and PTX. */
     private record Compiled(int status, String log, byte[] output) {
     }
 
-    private static Compiled compile(String architecture, boolean cubin) throws Throwable {
+    private static Compiled compilePtx(String architecture) throws Throwable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment program = arena.allocate(PTR);
             MemorySegment headers = arena.allocate(PTR, 1);
@@ -113,9 +115,7 @@ class NvrtcCompilation {
             int status = (int) function("nvrtcCompileProgram", FunctionDescriptor.of(INT, PTR, INT, PTR))
                     .invokeExact(handle, optionList.size(), options);
             String log = text(handle, "nvrtcGetProgramLogSize", "nvrtcGetProgramLog", arena);
-            byte[] output = status != 0 ? new byte[0] : cubin
-                    ? bytes(handle, "nvrtcGetCUBINSize", "nvrtcGetCUBIN", arena)
-                    : bytes(handle, "nvrtcGetPTXSize", "nvrtcGetPTX", arena);
+            byte[] output = status != 0 ? new byte[0] : bytes(handle, "nvrtcGetPTXSize", "nvrtcGetPTX", arena);
             int destroyed = (int) function("nvrtcDestroyProgram", FunctionDescriptor.of(INT, PTR)).invokeExact(program);
             assertEquals(0, destroyed, "nvrtcDestroyProgram");
             return new Compiled(status, log, output);
@@ -141,7 +141,7 @@ class NvrtcCompilation {
 
     @Test
     void theDeviceSourceCompilesToPtxWithEveryEntryPointUnderItsOwnName() throws Throwable {
-        Compiled ptx = compile("compute_75", false);
+        Compiled ptx = compilePtx("compute_75");
         assertEquals(0, ptx.status(), "NVRTC's log:\n" + ptx.log());
         String text = new String(ptx.output(), StandardCharsets.US_ASCII);
         assertTrue(text.contains(".target sm_75"), "a PTX for compute_75");
@@ -155,11 +155,24 @@ class NvrtcCompilation {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sm_75", "sm_90"})
-    void theDeviceSourceCompilesToACubin(String architecture) throws Throwable {
-        Compiled cubin = compile(architecture, true);
-        assertEquals(0, cubin.status(), "NVRTC's log:\n" + cubin.log());
-        byte[] elf = cubin.output();
+    void theRunTimePathCompilesTheJarsSourceToACubinAndCachesIt(String architecture) throws IOException {
+        assertTrue(library.version().startsWith("12."), library.version());
+        KernelCache cache = new KernelCache(Files.createTempDirectory("dse4j-kernel-cache"));
+        KernelImages.Prepared compiled = KernelImages.compile(library, architecture, cache);
+        assertTrue(compiled.image() != null, compiled.reason());
+        assertTrue(compiled.compiled());
+        byte[] elf = compiled.image().bytes();
         assertTrue(elf.length > 1000 && elf[0] == 0x7f && elf[1] == 'E' && elf[2] == 'L' && elf[3] == 'F',
                 "an ELF cubin, got " + elf.length + " bytes");
+        String symbols = new String(elf, StandardCharsets.ISO_8859_1);
+        for (String kernel : DeviceKernels.KERNELS) {
+            for (String type : List.of("f64", "f32")) {
+                String entry = "dse4j_k_" + kernel + "_" + type;
+                assertTrue(symbols.contains(entry + "\0"), entry + " is not a symbol of the cubin");
+            }
+        }
+        KernelImages.Prepared cached = KernelImages.compile(library, architecture, cache);
+        assertTrue(!cached.compiled() && java.util.Arrays.equals(elf, cached.image().bytes()),
+                "the second time comes from the cache");
     }
 }

@@ -1,0 +1,276 @@
+package io.dse4j.internal.gpu;
+
+import io.dse4j.bindings.driver.cuda_h;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * dse4j's kernels (native/src/dse4j_device.cu) loaded as one CUDA module into device 0's primary context — the
+ * context the CUDA runtime, cuBLAS and cuSOLVER use — and launched through the driver API, so that nothing of dse4j
+ * links a CUDA runtime: {@code cuModuleLoadData} takes the {@link KernelImage} (nvcc's fatbin or NVRTC's cubin),
+ * {@code cuLaunchKernel} each launch with its arguments in a {@code kernelParams} array (a pointer to each argument).
+ *
+ * <p>Launch geometry lives here: {@value #BLOCK_THREADS} threads a block (the kernels' shared-memory reductions are
+ * sized for it), grids clamped to the device's limits and to {@value #GRID_LIMIT} (the kernels' loops are
+ * grid-stride, so any grid covers any matrix; the stand-in reports 16 so that in tests every loop wraps).
+ *
+ * <p>Contexts: the runtime makes the primary context current lazily, only on the threads that call it, and a
+ * computation may reach a launch on a thread that never did (a JVM thread pool). So this retains the primary context
+ * when it loads (keeping it alive while the module exists) and makes it current before every driver call on
+ * whichever thread makes it; {@link #close()} unloads the module and releases the context, on every path.
+ *
+ * <p>Errors: {@code cuLaunchKernel}'s own status is checked at each launch — it reports what is wrong with this
+ * launch (a bad configuration, no image for the GPU) without reading or clearing the sticky errors of other work, as
+ * {@code cudaGetLastError} would — and the stream's status at the next synchronisation reports what failed while it
+ * ran. Not thread-safe: its owner ({@link GpuBackend}) serialises the calls.
+ */
+final class DeviceKernels implements AutoCloseable {
+
+    /** DSE4J_BLOCK_THREADS of dse4j_device.cu (a test reads the source and compares). */
+    static final int BLOCK_THREADS = 256;
+
+    /** The largest grid extent used in any dimension (a GPU's y and z limit). */
+    static final int GRID_LIMIT = 65535;
+
+    /** The kernels, by the name of their entry point without the type suffix. */
+    static final List<String> KERNELS = List.of("gather_rows", "diagonal", "gaussian", "row_parts", "column_parts",
+            "entry_sums", "normalise");
+
+    private final int device;
+    private final MemorySegment context;
+    private final int maxGridX;
+    private final int maxGridY;
+    private final String imageDescription;
+    private MemorySegment module;
+    private boolean released;
+    private final Map<String, MemorySegment> functions = new HashMap<>();
+
+    private DeviceKernels(int device, MemorySegment context, int maxGridX, int maxGridY, String imageDescription) {
+        this.device = device;
+        this.context = context;
+        this.maxGridX = maxGridX;
+        this.maxGridY = maxGridY;
+        this.imageDescription = imageDescription;
+    }
+
+    /**
+     * Retains the primary context of {@code device}, loads {@code image} into it and looks up every entry point.
+     *
+     * @throws CudaException naming the driver call that failed (the context released and the module unloaded)
+     */
+    static DeviceKernels load(int device, KernelImage image) {
+        DeviceKernels kernels;
+        try (Arena arena = Arena.ofConfined()) {
+            CudaStatus.driver("cuInit", cuda_h.cuInit(0));
+            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+            CudaStatus.driver("cuDevicePrimaryCtxRetain", cuda_h.cuDevicePrimaryCtxRetain(out, device));
+            MemorySegment context = out.get(ValueLayout.ADDRESS, 0);
+            try {
+                int gridX = attribute(arena, cuda_h.CU_DEVICE_ATTRIBUTE_MAX_GRID_DIM_X(), device);
+                int gridY = attribute(arena, cuda_h.CU_DEVICE_ATTRIBUTE_MAX_GRID_DIM_Y(), device);
+                kernels = new DeviceKernels(device, context, Math.min(GRID_LIMIT, gridX), Math.min(GRID_LIMIT, gridY),
+                        image.description());
+            } catch (RuntimeException failure) {
+                releaseContext(device, failure);
+                throw failure;
+            }
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            kernels.makeCurrent();
+            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+            MemorySegment bytes = arena.allocate(image.bytes().length + 1L);   // NUL-terminated, as PTX must be
+            MemorySegment.copy(image.bytes(), 0, bytes, ValueLayout.JAVA_BYTE, 0, image.bytes().length);
+            CudaStatus.driver("cuModuleLoadData (" + image.description() + ")", cuda_h.cuModuleLoadData(out, bytes));
+            kernels.module = out.get(ValueLayout.ADDRESS, 0);
+            for (String kernel : KERNELS) {
+                for (String suffix : List.of("f64", "f32")) {
+                    String name = "dse4j_k_" + kernel + "_" + suffix;
+                    CudaStatus.driver("cuModuleGetFunction(" + name + ")",
+                            cuda_h.cuModuleGetFunction(out, kernels.module, arena.allocateFrom(name)));
+                    kernels.functions.put(name, out.get(ValueLayout.ADDRESS, 0));
+                }
+            }
+            return kernels;
+        } catch (RuntimeException failure) {
+            try {
+                kernels.close();
+            } catch (RuntimeException secondary) {
+                failure.addSuppressed(secondary);
+            }
+            throw failure;
+        }
+    }
+
+    private static int attribute(Arena arena, int attribute, int device) {
+        MemorySegment value = arena.allocate(ValueLayout.JAVA_INT);
+        CudaStatus.driver("cuDeviceGetAttribute(" + attribute + ")", cuda_h.cuDeviceGetAttribute(value, attribute,
+                device));
+        return value.get(ValueLayout.JAVA_INT, 0);
+    }
+
+    /** What was loaded: "fatbin (nvcc 13.0; …)" or "cubin for sm_86 by NVRTC 12.4". */
+    String imageDescription() {
+        return imageDescription;
+    }
+
+    /** The primary context current on the calling thread (it may be another thread at each call). */
+    private void makeCurrent() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment current = arena.allocate(ValueLayout.ADDRESS);
+            CudaStatus.driver("cuCtxGetCurrent", cuda_h.cuCtxGetCurrent(current));
+            if (!current.get(ValueLayout.ADDRESS, 0).equals(context)) {
+                CudaStatus.driver("cuCtxSetCurrent", cuda_h.cuCtxSetCurrent(context));
+            }
+        }
+    }
+
+    // ---- the launches: geometry and argument checks, one method per operation of the kernels ----
+
+    /** Blocks of {@value #BLOCK_THREADS} threads for {@code count} rows, within the x limit. */
+    private int rowBlocks(long count) {
+        return clamp((count + BLOCK_THREADS - 1) / BLOCK_THREADS, maxGridX);
+    }
+
+    private static int clamp(long blocks, int limit) {
+        return (int) Math.max(1, Math.min(limit, blocks));
+    }
+
+    private static void checkMatrix(String operation, long n, long lda) {
+        if (n < 0 || lda < n) {
+            throw new IllegalArgumentException(operation + ": n = " + n + " and lda = " + lda
+                    + " (need 0 <= n <= lda)");
+        }
+    }
+
+    /** out (m×d, column-major) = the rows {@code rows[0..m)} of x (n×d, column-major), on the device. */
+    void gatherRows(boolean f32, MemorySegment x, long n, long d, MemorySegment rows, long m, MemorySegment out,
+                    MemorySegment stream) {
+        if (n < 0 || d < 0 || m < 0) {
+            throw new IllegalArgumentException("gather_rows: n = " + n + ", d = " + d + ", m = " + m
+                    + " (none may be negative)");
+        }
+        launch("gather_rows", f32, rowBlocks(m), clamp(d, maxGridY), stream, x, n, d, rows, m, out);
+    }
+
+    /** norms[i] = a[i + i·lda]: the squared norms are the Gram matrix's diagonal. */
+    void diagonal(boolean f32, MemorySegment a, long n, long lda, MemorySegment norms, MemorySegment stream) {
+        checkMatrix("diagonal", n, lda);
+        launch("diagonal", f32, rowBlocks(n), 1, stream, a, n, lda, norms);
+    }
+
+    /** Gram → Gaussian on the lower triangle: a_ij = exp(−(n_i + n_j − 2a_ij)⁺ / 2σ²), a_ii = 1. */
+    void gaussian(boolean f32, MemorySegment a, long n, long lda, MemorySegment norms, double sigma,
+                  MemorySegment stream) {
+        checkMatrix("gaussian", n, lda);
+        launch("gaussian", f32, rowBlocks(n), clamp(n, maxGridY), stream, a, n, lda, norms,
+                -1.0 / (2.0 * sigma * sigma));
+    }
+
+    /** degrees[i] = Σ_j G_ij of the symmetric matrix held in the lower triangle: row parts, then column parts. */
+    void degrees(boolean f32, MemorySegment a, long n, long lda, MemorySegment degrees, MemorySegment stream) {
+        checkMatrix("degrees", n, lda);
+        launch("row_parts", f32, rowBlocks(n), 1, stream, a, n, lda, degrees);
+        launch("column_parts", f32, clamp(n, maxGridX), 1, stream, a, n, lda, degrees);
+    }
+
+    /** a_ij = (d_i^−½ a_ij) d_j^−½ on the lower triangle. */
+    void normalise(boolean f32, MemorySegment a, long n, long lda, MemorySegment degrees, MemorySegment stream) {
+        checkMatrix("normalise", n, lda);
+        launch("normalise", f32, rowBlocks(n), clamp(n, maxGridY), stream, a, n, lda, degrees);
+    }
+
+    /**
+     * The most partial sums {@link #entrySums} writes for an n×n matrix: one block per column at most (the blocks
+     * stride over the columns, so more would only sum zeros), within the device's grid and {@code capacity}.
+     */
+    int entrySumBlocks(long n, int capacity) {
+        return clamp(Math.min(n, capacity), maxGridX);
+    }
+
+    /**
+     * Block b of {@code blocks} writes partial[b]: with total ≤ 0, Σ p_ij = |K_ij| / row_sums[i]; with total > 0,
+     * Σ (p_ij/total + eps) ln(p_ij/total + eps), over the full symmetric K held in the lower triangle.
+     */
+    void entrySums(boolean f32, MemorySegment a, long n, long lda, MemorySegment rowSums, double total, double eps,
+                   MemorySegment partial, int blocks, MemorySegment stream) {
+        checkMatrix("entry_sums", n, lda);
+        if (blocks < 1 || blocks > maxGridX) {
+            // Every one of the partial sums the caller adds must be written: one block each, within the grid.
+            throw new IllegalArgumentException("entry_sums: blocks = " + blocks + " (need 1.." + maxGridX + ")");
+        }
+        launch("entry_sums", f32, blocks, 1, stream, a, n, lda, rowSums, total, eps, partial);
+    }
+
+    /**
+     * Enqueues kernel {@code dse4j_k_<kernel>_<f32|f64>} on {@code stream}; each argument is a device pointer
+     * ({@link MemorySegment}), an int64_t ({@link Long}) or a double ({@link Double}), in the entry point's order.
+     */
+    private void launch(String kernel, boolean f32, int gridX, int gridY, MemorySegment stream, Object... arguments) {
+        checkLoaded();
+        String name = "dse4j_k_" + kernel + (f32 ? "_f32" : "_f64");
+        makeCurrent();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment params = arena.allocate(ValueLayout.ADDRESS, arguments.length);
+            for (int i = 0; i < arguments.length; i++) {
+                MemorySegment value = switch (arguments[i]) {
+                    case MemorySegment pointer -> arena.allocateFrom(ValueLayout.ADDRESS, pointer);
+                    case Long integer -> arena.allocateFrom(ValueLayout.JAVA_LONG, integer);
+                    case Double real -> arena.allocateFrom(ValueLayout.JAVA_DOUBLE, real);
+                    default -> throw new IllegalArgumentException("argument " + i + " of " + name + ": "
+                            + arguments[i].getClass().getSimpleName() + " is not a pointer, int64_t or double");
+                };
+                params.setAtIndex(ValueLayout.ADDRESS, i, value);
+            }
+            CudaStatus.kernel(name, cuda_h.cuLaunchKernel(functions.get(name), gridX, gridY, 1, BLOCK_THREADS, 1, 1,
+                    0, stream, params, MemorySegment.NULL));
+        }
+    }
+
+    private void checkLoaded() {
+        if (module == null) {
+            throw new IllegalStateException("dse4j's kernels are unloaded");
+        }
+    }
+
+    /** Unloads the module and releases the primary context; idempotent; the first failure is thrown after both. */
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        if (module != null) {
+            MemorySegment loaded = module;
+            module = null;
+            functions.clear();
+            try {
+                makeCurrent();
+                CudaStatus.driver("cuModuleUnload", cuda_h.cuModuleUnload(loaded));
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        if (!released) {
+            released = true;
+            failure = releaseContext(device, failure);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException releaseContext(int device, RuntimeException failure) {
+        try {
+            CudaStatus.driver("cuDevicePrimaryCtxRelease", cuda_h.cuDevicePrimaryCtxRelease_v2(device));
+            return failure;
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                return e;
+            }
+            failure.addSuppressed(e);
+            return failure;
+        }
+    }
+}

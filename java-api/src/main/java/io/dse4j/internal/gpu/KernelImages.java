@@ -1,0 +1,158 @@
+package io.dse4j.internal.gpu;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Which image of dse4j's kernels the driver gets, and making it:
+ * <ul>
+ *   <li>on a CUDA 13 driver (R580+), the fatbin that nvcc built into the jar — machine code for sm_75, 80, 86, 89,
+ *       90, 100 and 120 and compute_75 PTX for anything newer;</li>
+ *   <li>on a CUDA 12 driver (R525–R575), which cannot read nvcc 13's output (its PTX is ISA 9.0, and a fatbin's
+ *       cubins carry a CUDA 13 ABI), the same device source compiled by the CUDA 12 NVRTC of the chosen family to a
+ *       cubin for this GPU's exact architecture — a cubin of any 12.x NVRTC runs on every 12.x driver (CUDA's minor
+ *       version compatibility covers machine code, not PTX) — kept in the {@link KernelCache}.</li>
+ * </ul>
+ * {@code -Ddse4j.cuda.kernelImage=fatbin|nvrtc} forces one path ({@code auto} is the default), for the GPU self-test
+ * and for tests; a jar built without nvcc has no fatbin and always compiles.
+ */
+final class KernelImages {
+
+    static final String PROPERTY = "dse4j.cuda.kernelImage";
+    static final String FATBIN_RESOURCE = "/io/dse4j/native/dse4j_kernels.fatbin";
+    static final String SOURCE_RESOURCE = "/io/dse4j/native/source/dse4j_device.cu";
+    static final String HEADER_RESOURCE = "/io/dse4j/native/source/dse4j_element_ops.h";
+    static final String HEADER_NAME = "dse4j_element_ops.h";
+
+    /** The first driver version (cuDriverGetVersion) that loads nvcc 13's fatbin. */
+    static final int CUDA_13 = 13000;
+
+    enum Mode {
+        AUTO, FATBIN, NVRTC
+    }
+
+    /**
+     * The image to load, or why there is none.
+     *
+     * @param image    the image, or null
+     * @param reason   why there is no image, when image is null
+     * @param compiled whether NVRTC compiled it in this call (false for the fatbin and for a cache hit)
+     */
+    record Prepared(KernelImage image, String reason, boolean compiled) {
+
+        static Prepared failed(String reason) {
+            return new Prepared(null, reason, false);
+        }
+    }
+
+    private KernelImages() {
+    }
+
+    /** The mode asked for by {@value #PROPERTY}. */
+    static Mode mode() {
+        String value = System.getProperty(PROPERTY, "auto").strip().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "auto", "" -> Mode.AUTO;
+            case "fatbin" -> Mode.FATBIN;
+            case "nvrtc" -> Mode.NVRTC;
+            default -> throw new IllegalArgumentException("-D" + PROPERTY + "=" + System.getProperty(PROPERTY)
+                    + " is not one of auto, fatbin, nvrtc");
+        };
+    }
+
+    /**
+     * @param mode          {@link #mode()}
+     * @param driverVersion cuDriverGetVersion (12080 = CUDA 12.8)
+     * @param architecture  the GPU's, "sm_86"
+     * @param nvrtc         opens NVRTC, or throws {@link IllegalStateException} saying why it cannot
+     * @param cache         where compiled cubins are kept
+     */
+    static Prepared prepare(Mode mode, int driverVersion, String architecture, Supplier<Nvrtc> nvrtc,
+                            KernelCache cache) {
+        Optional<byte[]> fatbin = resource(FATBIN_RESOURCE);
+        String driver = "the NVIDIA driver supports CUDA " + driverVersion / 1000 + "." + (driverVersion % 1000) / 10;
+        boolean useFatbin = switch (mode) {
+            case FATBIN -> true;
+            case NVRTC -> false;
+            case AUTO -> driverVersion >= CUDA_13 && fatbin.isPresent();
+        };
+        if (useFatbin) {
+            if (fatbin.isEmpty()) {
+                return Prepared.failed("-D" + PROPERTY + "=fatbin, but this dse4j was built without nvcc and has no"
+                        + " fatbin of its kernels");
+            }
+            if (driverVersion < CUDA_13) {
+                return Prepared.failed("-D" + PROPERTY + "=fatbin, but " + driver + ", which cannot load the kernels"
+                        + " nvcc 13 built (R580 or newer can)");
+            }
+            return new Prepared(new KernelImage(fatbin.get(), "fatbin built by nvcc (machine code for sm_75, sm_80,"
+                    + " sm_86, sm_89, sm_90, sm_100, sm_120; compute_75 PTX)"), null, false);
+        }
+        Nvrtc compiler;
+        try {
+            compiler = nvrtc.get();
+        } catch (IllegalStateException | IllegalArgumentException | java.util.NoSuchElementException e) {
+            String why = mode == Mode.NVRTC ? "-D" + PROPERTY + "=nvrtc"
+                    : fatbin.isEmpty() ? "this dse4j was built without nvcc, so its kernels are compiled at run time"
+                    : driver + ", which cannot load the kernels nvcc 13 built, so they are compiled at run time";
+            return Prepared.failed(why + ", but NVRTC is not usable: " + e.getMessage());
+        }
+        return compile(compiler, architecture, cache);
+    }
+
+    /** The device source compiled for {@code architecture}, from the cache when a sound entry is there. */
+    static Prepared compile(Nvrtc compiler, String architecture, KernelCache cache) {
+        Optional<byte[]> source = resource(SOURCE_RESOURCE);
+        Optional<byte[]> header = resource(HEADER_RESOURCE);
+        if (source.isEmpty() || header.isEmpty()) {
+            return Prepared.failed("the kernels' device source is missing from this dse4j jar (" + SOURCE_RESOURCE
+                    + ")");
+        }
+        String version;
+        try {
+            version = compiler.version();
+        } catch (RuntimeException e) {
+            return Prepared.failed("NVRTC does not answer: " + e.getMessage());
+        }
+        byte[] both = new byte[source.get().length + 1 + header.get().length];
+        System.arraycopy(source.get(), 0, both, 0, source.get().length);
+        System.arraycopy(header.get(), 0, both, source.get().length + 1, header.get().length);
+        Path entry = cache.entry(architecture, version, both);
+        String what = "cubin for " + architecture + " compiled by NVRTC " + version;
+        Optional<byte[]> cached = cache.read(entry);
+        if (cached.isPresent()) {
+            return new Prepared(new KernelImage(cached.get(), what + " (cached in " + entry + ")"), null, false);
+        }
+        boolean damaged = Files.exists(entry);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(HEADER_NAME, new String(header.get(), StandardCharsets.UTF_8));
+        byte[] cubin;
+        try {
+            cubin = compiler.compileCubin("dse4j_device.cu", new String(source.get(), StandardCharsets.UTF_8),
+                    headers, List.of("--gpu-architecture=" + architecture, "-std=c++17"));
+        } catch (Nvrtc.CompilationException | IllegalStateException e) {
+            return Prepared.failed(e.getMessage());
+        }
+        String kept = cache.write(entry, cubin)
+                ? (damaged ? " (a damaged cache entry replaced: " : " (now; kept in ") + entry + ")"
+                : " (now; the cache folder " + cache.folder() + " could not be written)";
+        return new Prepared(new KernelImage(cubin, what + kept), null, true);
+    }
+
+    private static Optional<byte[]> resource(String name) {
+        try (InputStream in = KernelImages.class.getResourceAsStream(name)) {
+            return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

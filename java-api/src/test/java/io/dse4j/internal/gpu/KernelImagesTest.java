@@ -1,0 +1,205 @@
+package io.dse4j.internal.gpu;
+
+import io.dse4j.Precision;
+import io.dse4j.internal.cpu.CpuBackends;
+import io.dse4j.spi.EigenBackend;
+import io.dse4j.spi.Points;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.lang.foreign.SymbolLookup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Which kernel image the driver gets (nvcc's fatbin on CUDA 13 drivers, NVRTC's cubin on CUDA 12 ones), the on-disk
+ * cubin cache (a hit compiles nothing; a damaged entry is compiled again and replaced, never loaded), the reasons
+ * when no image can be had, and a whole computation on a simulated CUDA 12 driver — all on the stand-in's driver
+ * API and NVRTC.
+ */
+class KernelImagesTest {
+
+    private static final Supplier<Nvrtc> STAND_IN_NVRTC = () -> Nvrtc.of(SymbolLookup.loaderLookup());
+    private static final boolean HAS_FATBIN = KernelImagesTest.class.getResource(KernelImages.FATBIN_RESOURCE) != null;
+
+    @TempDir
+    Path cacheFolder;
+
+    @BeforeEach
+    void standIn() {
+        CudaLibraries.Availability availability = CudaLibraries.availability();
+        assertTrue(availability.usable() && availability.standIn(), "needs the CUDA stand-in: " + availability);
+        StandIn.reset();
+    }
+
+    @AfterEach
+    void reset() {
+        StandIn.reset();
+    }
+
+    private KernelImages.Prepared prepare(KernelImages.Mode mode, int driver, String architecture) {
+        return KernelImages.prepare(mode, driver, architecture, STAND_IN_NVRTC, new KernelCache(cacheFolder));
+    }
+
+    @Test
+    void aCuda13DriverGetsTheFatbinAndNoCompilation() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(HAS_FATBIN, "this build has no fatbin (no nvcc)");
+        KernelImages.Prepared prepared = prepare(KernelImages.Mode.AUTO, 13000, "sm_90");
+        assertNotNull(prepared.image(), prepared.reason());
+        assertTrue(prepared.image().description().startsWith("fatbin built by nvcc"));
+        assertEquals(0x50, prepared.image().bytes()[0] & 0xff, "a fatbin's magic");
+        assertEquals(0, StandIn.calls("nvrtcCompileProgram"));
+        assertNull(KernelCheck.run(prepared.image()));
+    }
+
+    @Test
+    void aCuda12DriverCompilesACubinForTheGpuOnceAndThenReadsItFromTheCache() {
+        KernelImages.Prepared first = prepare(KernelImages.Mode.AUTO, 12080, "sm_90");
+        assertNotNull(first.image(), first.reason());
+        assertTrue(first.compiled());
+        assertTrue(first.image().description().startsWith("cubin for sm_90 compiled by NVRTC 12.9 (now; kept in "),
+                first.image().description());
+        assertEquals(1, StandIn.calls("nvrtcCompileProgram"));
+        assertEquals(0, StandIn.outstandingHandles(), "the NVRTC program is destroyed");
+        assertNull(KernelCheck.run(first.image()), "the cubin loads on the sm_90 device and its kernel runs");
+
+        KernelImages.Prepared second = prepare(KernelImages.Mode.AUTO, 12080, "sm_90");
+        assertFalse(second.compiled());
+        assertEquals(1, StandIn.calls("nvrtcCompileProgram"), "a cache hit compiles nothing");
+        assertArrayEquals(first.image().bytes(), second.image().bytes());
+        assertTrue(second.image().description().contains("(cached in " + cacheFolder), second.image().description());
+    }
+
+    @Test
+    void eachArchitectureHasItsOwnEntryAndACubinForAnotherGpuDoesNotRun() throws IOException {
+        KernelImages.Prepared sm86 = prepare(KernelImages.Mode.AUTO, 12080, "sm_86");
+        KernelImages.Prepared sm90 = prepare(KernelImages.Mode.AUTO, 12080, "sm_90");
+        assertEquals(2, StandIn.calls("nvrtcCompileProgram"));
+        try (var entries = Files.list(cacheFolder)) {
+            assertEquals(2, entries.filter(p -> p.toString().endsWith(".cubin")).count());
+        }
+        assertNull(KernelCheck.run(sm90.image()));
+        String reason = KernelCheck.run(sm86.image());
+        assertTrue(reason != null && reason.contains("CUDA_ERROR_NO_BINARY_FOR_GPU (209)")
+                && reason.contains("cubin for sm_86"), reason);
+    }
+
+    @Test
+    void aDamagedCacheEntryIsCompiledAgainAndReplaced() throws IOException {
+        KernelImages.Prepared sound = prepare(KernelImages.Mode.NVRTC, 13000, "sm_90");
+        Path entry;
+        try (var entries = Files.list(cacheFolder)) {
+            entry = entries.filter(p -> p.toString().endsWith(".cubin")).findFirst().orElseThrow();
+        }
+        byte[] file = Files.readAllBytes(entry);
+        List<byte[]> damaged = List.of(
+                java.util.Arrays.copyOf(file, file.length - 1),                         // truncated
+                flipped(file, file.length - 3),                                          // a byte of the cubin
+                flipped(file, 2),                                                        // the magic
+                new byte[0]);                                                            // empty
+        int compilations = 1;
+        for (byte[] bad : damaged) {
+            Files.write(entry, bad);
+            KernelImages.Prepared again = prepare(KernelImages.Mode.NVRTC, 13000, "sm_90");
+            compilations++;
+            assertEquals(compilations, StandIn.calls("nvrtcCompileProgram"), "a damaged entry is never used");
+            assertTrue(again.image().description().contains("(a damaged cache entry replaced: "),
+                    again.image().description());
+            assertArrayEquals(sound.image().bytes(), again.image().bytes());
+            assertArrayEquals(file, Files.readAllBytes(entry), "the entry is whole again");
+        }
+        try (var entries = Files.list(cacheFolder)) {
+            assertEquals(1, entries.count(), "no temporary file is left behind");
+        }
+    }
+
+    private static byte[] flipped(byte[] bytes, int at) {
+        byte[] copy = bytes.clone();
+        copy[at] ^= 0x20;
+        return copy;
+    }
+
+    @Test
+    void anUnwritableCacheOnlyCostsTheCompilation() throws IOException {
+        Path file = cacheFolder.resolve("not-a-folder");
+        Files.writeString(file, "x");
+        KernelImages.Prepared prepared = KernelImages.prepare(KernelImages.Mode.AUTO, 12080, "sm_90", STAND_IN_NVRTC,
+                new KernelCache(file.resolve("kernels")));
+        assertNotNull(prepared.image(), prepared.reason());
+        assertTrue(prepared.image().description().contains("could not be written"), prepared.image().description());
+    }
+
+    @Test
+    void withoutAnImageTheReasonSaysWhatIsMissingAndWhatToDo() {
+        Supplier<Nvrtc> absent = () -> {
+            throw new IllegalStateException("NVRTC 12 (libnvrtc.so.12) was not found beside the CUDA 12 libraries");
+        };
+        KernelImages.Prepared none = KernelImages.prepare(KernelImages.Mode.AUTO, 12040, "sm_86", absent,
+                new KernelCache(cacheFolder));
+        assertNull(none.image());
+        assertTrue(none.reason().startsWith(HAS_FATBIN
+                ? "the NVIDIA driver supports CUDA 12.4, which cannot load the kernels nvcc 13 built, so they are"
+                + " compiled at run time, but NVRTC is not usable: NVRTC 12 (libnvrtc.so.12) was not found"
+                : "this dse4j was built without nvcc"), none.reason());
+        KernelImages.Prepared forced = prepare(KernelImages.Mode.FATBIN, 12040, "sm_86");
+        assertNull(forced.image());
+        assertTrue(forced.reason().contains("-Ddse4j.cuda.kernelImage=fatbin, but"), forced.reason());
+    }
+
+    @Test
+    void theModePropertyTakesAutoFatbinOrNvrtcAndNothingElse() {
+        String before = System.getProperty(KernelImages.PROPERTY);
+        try {
+            System.setProperty(KernelImages.PROPERTY, " NVRTC ");
+            assertEquals(KernelImages.Mode.NVRTC, KernelImages.mode());
+            System.setProperty(KernelImages.PROPERTY, "ptx");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, KernelImages::mode);
+            assertEquals("-Ddse4j.cuda.kernelImage=ptx is not one of auto, fatbin, nvrtc", e.getMessage());
+        } finally {
+            if (before == null) {
+                System.clearProperty(KernelImages.PROPERTY);
+            } else {
+                System.setProperty(KernelImages.PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
+    void aWholeComputationOnACuda12DriverRunsTheNvrtcCubinAndAgreesWithTheCpu() {
+        StandIn.setDriver(12080, 9, 0);
+        KernelImages.Prepared prepared = prepare(KernelImages.Mode.AUTO, DriverApi.version().orElseThrow(),
+                DriverApi.architecture().orElseThrow());
+        assertTrue(prepared.compiled(), "a CUDA 12 driver: compiled by NVRTC, not the fatbin");
+        CudaLibraries.Availability real = CudaLibraries.availability();
+        CudaLibraries.Availability cuda12 = new CudaLibraries.Availability(true, true, List.of(), "",
+                real.description(), prepared.image());
+        Random random = new Random(12);
+        double[] values = new double[300 * 3];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextGaussian();
+        }
+        Points points = new Points(300, 3, values);
+        try (EigenBackend gpu = new GpuBackend(cuda12); EigenBackend cpu = CpuBackends.open(1)) {
+            double[] onGpu = gpu.diffusionSpectrum(points, 1.5, Precision.F64, false).ascending();
+            double[] onCpu = cpu.diffusionSpectrum(points, 1.5, Precision.F64, false).ascending();
+            for (int i = 0; i < onCpu.length; i++) {
+                assertEquals(onCpu[i], onGpu[i], 1e-10, "eigenvalue " + i);
+            }
+        }
+        assertEquals(0, StandIn.outstandingHandles(), "module unloaded, context released");
+    }
+}
