@@ -193,12 +193,24 @@ final class CudaLibraries {
         if (!reasons.isEmpty()) {
             return unusable(summary(runtimeVersion, missing, deviceProblem, symbolsMissing), reasons);
         }
-        KernelImages.Prepared image = kernelImage(standIn, family);
+        KernelImages.Mode mode;
+        try {
+            mode = KernelImages.mode();
+        } catch (IllegalArgumentException e) {
+            return unusable("found CUDA" + runtimeVersion + " and a device, but " + e.getMessage(),
+                    List.of(e.getMessage()));
+        }
+        KernelImages.Prepared image = kernelImage(standIn, family, mode);
         if (image.image() == null) {
             return unusable("found CUDA" + runtimeVersion + " and a device, but no image of dse4j's kernels for it",
                     List.of(image.reason()));
         }
-        String kernelProblem = KernelCheck.run(image.image());
+        boolean isStandIn = standIn;
+        CudaFamily.Choice chosen = family;
+        KernelImages.Checked checked = KernelImages.firstThatRuns(mode, image,
+                () -> kernelImage(isStandIn, chosen, KernelImages.Mode.NVRTC), KernelCheck::run);
+        String kernelProblem = checked.problem();
+        image = checked.image();
         if (kernelProblem != null) {
             return unusable("found CUDA" + runtimeVersion + " and a device, but dse4j's kernels do not run on it",
                     List.of(kernelProblem));
@@ -215,12 +227,14 @@ final class CudaLibraries {
      * The kernels' image for device 0 ({@link KernelImages}): NVRTC, where it is needed, is the chosen family's (or,
      * for the stand-in, the loaded libraries' own).
      */
-    private static KernelImages.Prepared kernelImage(boolean standIn, CudaFamily.Choice family) {
-        KernelImages.Mode mode;
+    private static KernelImages.Prepared kernelImage(boolean standIn, CudaFamily.Choice family,
+                                                     KernelImages.Mode mode) {
+        KernelCache cache;
         try {
-            mode = KernelImages.mode();
-        } catch (IllegalArgumentException e) {
-            return KernelImages.Prepared.failed(e.getMessage());
+            cache = KernelCache.ofThisProcess();
+        } catch (java.nio.file.InvalidPathException e) {
+            return KernelImages.Prepared.failed("the kernel cache folder (-D" + KernelCache.PROPERTY
+                    + " or XDG_CACHE_HOME) is not a path: " + e.getMessage());
         }
         Optional<Integer> driver = DriverApi.version();
         Optional<String> architecture = DriverApi.architecture();
@@ -245,7 +259,7 @@ final class CudaLibraries {
             }
             return Nvrtc.load(Path.of(path));
         };
-        return KernelImages.prepare(mode, driver.get(), architecture.get(), nvrtc, KernelCache.ofThisProcess());
+        return KernelImages.prepare(mode, driver.get(), architecture.get(), nvrtc, cache);
     }
 
     /**

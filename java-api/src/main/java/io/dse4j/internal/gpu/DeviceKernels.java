@@ -24,10 +24,11 @@ import java.util.Map;
  * when it loads (keeping it alive while the module exists) and makes it current before every driver call on
  * whichever thread makes it; {@link #close()} unloads the module and releases the context, on every path.
  *
- * <p>Errors: {@code cuLaunchKernel}'s own status is checked at each launch — it reports what is wrong with this
- * launch (a bad configuration, no image for the GPU) without reading or clearing the sticky errors of other work, as
- * {@code cudaGetLastError} would — and the stream's status at the next synchronisation reports what failed while it
- * ran. Not thread-safe: its owner ({@link GpuBackend}) serialises the calls.
+ * <p>Errors: {@code cuLaunchKernel}'s own status is checked at each launch — what is wrong with this launch (a bad
+ * configuration, no image for the GPU), or an error of earlier asynchronous work that the driver reports there (its
+ * documentation says launches may return those too) — without clearing anything, as {@code cudaGetLastError} would;
+ * the stream's status at the next synchronisation reports what failed while a kernel ran. Not thread-safe: its owner
+ * ({@link GpuBackend}) serialises the calls.
  */
 final class DeviceKernels implements AutoCloseable {
 
@@ -59,14 +60,17 @@ final class DeviceKernels implements AutoCloseable {
     }
 
     /**
-     * Retains the primary context of {@code device}, loads {@code image} into it and looks up every entry point.
+     * Retains the primary context of device {@code ordinal}, loads {@code image} into it and looks up every entry point.
      *
      * @throws CudaException naming the driver call that failed (the context released and the module unloaded)
      */
-    static DeviceKernels load(int device, KernelImage image) {
+    static DeviceKernels load(int ordinal, KernelImage image) {
         DeviceKernels kernels;
         try (Arena arena = Arena.ofConfined()) {
             CudaStatus.driver("cuInit", cuda_h.cuInit(0));
+            MemorySegment handle = arena.allocate(ValueLayout.JAVA_INT);
+            CudaStatus.driver("cuDeviceGet(" + ordinal + ")", cuda_h.cuDeviceGet(handle, ordinal));
+            int device = handle.get(ValueLayout.JAVA_INT, 0);
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
             CudaStatus.driver("cuDevicePrimaryCtxRetain", cuda_h.cuDevicePrimaryCtxRetain(out, device));
             MemorySegment context = out.get(ValueLayout.ADDRESS, 0);
@@ -83,7 +87,8 @@ final class DeviceKernels implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             kernels.makeCurrent();
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-            MemorySegment bytes = arena.allocate(image.bytes().length + 1L);   // NUL-terminated, as PTX must be
+            // NUL-terminated, as PTX must be; 16-byte aligned, as nvcc embeds a fatbin.
+            MemorySegment bytes = arena.allocate(image.bytes().length + 1L, 16);
             MemorySegment.copy(image.bytes(), 0, bytes, ValueLayout.JAVA_BYTE, 0, image.bytes().length);
             CudaStatus.driver("cuModuleLoadData (" + image.description() + ")", cuda_h.cuModuleLoadData(out, bytes));
             kernels.module = out.get(ValueLayout.ADDRESS, 0);
@@ -118,8 +123,12 @@ final class DeviceKernels implements AutoCloseable {
         return imageDescription;
     }
 
-    /** The primary context current on the calling thread (it may be another thread at each call). */
-    private void makeCurrent() {
+    /**
+     * The primary context current on the calling thread (it may be another thread at each call). A context another
+     * library had made current on that thread is replaced, not restored: dse4j's calls leave the primary context
+     * current, as the runtime's own calls do after {@code cudaSetDevice}.
+     */
+    void makeCurrent() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment current = arena.allocate(ValueLayout.ADDRESS);
             CudaStatus.driver("cuCtxGetCurrent", cuda_h.cuCtxGetCurrent(current));
@@ -247,9 +256,17 @@ final class DeviceKernels implements AutoCloseable {
             functions.clear();
             try {
                 makeCurrent();
+            } catch (RuntimeException e) {
+                failure = e;   // the unload is still tried: it may succeed, and else says why
+            }
+            try {
                 CudaStatus.driver("cuModuleUnload", cuda_h.cuModuleUnload(loaded));
             } catch (RuntimeException e) {
-                failure = e;
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
             }
         }
         if (!released) {

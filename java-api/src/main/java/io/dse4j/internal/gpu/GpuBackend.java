@@ -96,7 +96,7 @@ final class GpuBackend implements EigenBackend {
     @Override
     public synchronized KernelSpectrum kernelSpectrum(Points points, KernelKind kind, double sigma,
                                                       Precision precision, boolean eigenvectors) {
-        checkOpen();
+        enter();
         Cancellation.checkInterrupted();
         long n = points.n();
         long dims = points.dims();
@@ -157,7 +157,7 @@ final class GpuBackend implements EigenBackend {
     public synchronized java.util.List<KernelSpectrum> kernelSpectra(Points points, java.util.List<int[]> rowSets,
                                                                     KernelKind kind, double sigma,
                                                                     Precision precision) {
-        checkOpen();
+        enter();
         Cancellation.checkInterrupted();
         long n = points.n();
         long dims = points.dims();
@@ -247,7 +247,7 @@ final class GpuBackend implements EigenBackend {
      */
     @Override
     public synchronized double[] knnAdjacencyEigenvalueModuli(Points points, int k) {
-        checkOpen();
+        enter();
         Cancellation.checkInterrupted();
         if (!CusolverGeev.available()) {
             return null;
@@ -443,7 +443,7 @@ final class GpuBackend implements EigenBackend {
      */
     @Override
     public synchronized double matrixEntryEntropy(Points points, double sigma, Precision precision) {
-        checkOpen();
+        enter();
         Cancellation.checkInterrupted();
         long n = points.n();
         long dims = points.dims();
@@ -633,6 +633,16 @@ final class GpuBackend implements EigenBackend {
     }
 
     /**
+     * {@link #checkOpen()}, then the device's primary context current on the calling thread: the runtime calls of
+     * the computation (allocations, copies, cuBLAS, cuSOLVER) work in the context current on their thread, and a
+     * thread of the caller's may have none, or another library's, current.
+     */
+    private void enter() {
+        checkOpen();
+        kernels.makeCurrent();
+    }
+
+    /**
      * Destroys the params, handles and stream, then unloads the kernels (releasing the primary context); idempotent. Waits for a running
      * computation (the methods are serialised), so it never pulls a handle from under one.
      */
@@ -643,6 +653,9 @@ final class GpuBackend implements EigenBackend {
         }
         closed = true;
         RuntimeException failure = null;
+        // Work a failed computation left queued finishes before its module is unloaded and its stream destroyed.
+        failure = release(failure, stream, () -> CudaStatus.runtime("cudaStreamSynchronize",
+                cuda_runtime_api_h.cudaStreamSynchronize(stream)));
         failure = release(failure, params, () -> CudaStatus.cusolver("cusolverDnDestroyParams",
                 cusolverDn_h.cusolverDnDestroyParams(params)));
         failure = release(failure, cusolver, () -> CudaStatus.cusolver("cusolverDnDestroy",

@@ -40,7 +40,11 @@ final class KernelCache {
         this.folder = folder;
     }
 
-    /** The folder of this process (see the class comment). */
+    /**
+     * The folder of this process (see the class comment).
+     *
+     * @throws java.nio.file.InvalidPathException when the property or XDG_CACHE_HOME is not a path
+     */
     static KernelCache ofThisProcess() {
         String explicit = System.getProperty(PROPERTY);
         if (explicit != null && !explicit.isBlank()) {
@@ -56,9 +60,12 @@ final class KernelCache {
         return folder;
     }
 
-    /** The entry's file for a cubin of {@code source} for {@code architecture} ("sm_86") by NVRTC {@code version}. */
-    Path entry(String architecture, String nvrtcVersion, byte[] source) {
-        String hash = hex(sha256(source)).substring(0, 16);
+    /**
+     * The entry's file for a cubin for {@code architecture} ("sm_86") by NVRTC {@code version} of what {@code key}
+     * holds (the source, its headers and the options).
+     */
+    Path entry(String architecture, String nvrtcVersion, byte[] key) {
+        String hash = hex(sha256(key)).substring(0, 16);
         return folder.resolve(architecture + "-nvrtc" + nvrtcVersion + "-" + hash + ".cubin");
     }
 

@@ -17,8 +17,8 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>on a CUDA 13 driver (R580+), the fatbin that nvcc built into the jar — machine code for sm_75, 80, 86, 89,
  *       90, 100 and 120 and compute_75 PTX for anything newer;</li>
- *   <li>on a CUDA 12 driver (R525–R575), which cannot read nvcc 13's output (its PTX is ISA 9.0, and a fatbin's
- *       cubins carry a CUDA 13 ABI), the same device source compiled by the CUDA 12 NVRTC of the chosen family to a
+ *   <li>on a CUDA 12 driver (R525–R575), which cannot run nvcc 13's output (CUDA 13.x needs R580 or newer, NVIDIA's
+ *       compatibility table; CUDA 12.x runs from R525 up to R580), the same device source compiled by the CUDA 12 NVRTC of the chosen family to a
  *       cubin for this GPU's exact architecture — a cubin of any 12.x NVRTC runs on every 12.x driver (CUDA's minor
  *       version compatibility covers machine code, not PTX) — kept in the {@link KernelCache}.</li>
  * </ul>
@@ -54,7 +54,37 @@ final class KernelImages {
         }
     }
 
+    /**
+     * What the probe's kernel check made of the images it tried.
+     *
+     * @param image   the image that ran (or the last one tried)
+     * @param problem null when it ran, else why none did
+     */
+    record Checked(Prepared image, String problem) {
+    }
+
     private KernelImages() {
+    }
+
+    /**
+     * Runs {@code check} on {@code first}; under {@link Mode#AUTO}, when that was the fatbin and it did not run (no
+     * machine code for this GPU and PTX newer than the driver reads: a GPU newer than the build, or a build by a
+     * newer nvcc than the driver), tries the device source compiled for this very GPU by NVRTC
+     * ({@code compiled}) before giving up, and says what each attempt found.
+     */
+    static Checked firstThatRuns(Mode mode, Prepared first, Supplier<Prepared> compiled,
+                                 java.util.function.Function<KernelImage, String> check) {
+        String problem = check.apply(first.image());
+        if (problem == null || mode != Mode.AUTO || first.compiled()
+                || !first.image().description().startsWith("fatbin")) {
+            return new Checked(first, problem);
+        }
+        Prepared second = compiled.get();
+        String secondProblem = second.image() == null ? second.reason() : check.apply(second.image());
+        if (secondProblem == null) {
+            return new Checked(second, null);
+        }
+        return new Checked(first, problem + "; compiled for this GPU with NVRTC instead: " + secondProblem);
     }
 
     /** The mode asked for by {@value #PROPERTY}. */
@@ -123,10 +153,14 @@ final class KernelImages {
         } catch (RuntimeException e) {
             return Prepared.failed("NVRTC does not answer: " + e.getMessage());
         }
-        byte[] both = new byte[source.get().length + 1 + header.get().length];
-        System.arraycopy(source.get(), 0, both, 0, source.get().length);
-        System.arraycopy(header.get(), 0, both, source.get().length + 1, header.get().length);
-        Path entry = cache.entry(architecture, version, both);
+        List<String> options = List.of("--gpu-architecture=" + architecture, "-std=c++17");
+        // The key covers everything the cubin depends on: the source, its header and the options.
+        byte[] optionBytes = String.join("\n", options).getBytes(StandardCharsets.UTF_8);
+        byte[] key = new byte[source.get().length + 1 + header.get().length + 1 + optionBytes.length];
+        System.arraycopy(source.get(), 0, key, 0, source.get().length);
+        System.arraycopy(header.get(), 0, key, source.get().length + 1, header.get().length);
+        System.arraycopy(optionBytes, 0, key, source.get().length + header.get().length + 2, optionBytes.length);
+        Path entry = cache.entry(architecture, version, key);
         String what = "cubin for " + architecture + " compiled by NVRTC " + version;
         Optional<byte[]> cached = cache.read(entry);
         if (cached.isPresent()) {
@@ -138,7 +172,7 @@ final class KernelImages {
         byte[] cubin;
         try {
             cubin = compiler.compileCubin("dse4j_device.cu", new String(source.get(), StandardCharsets.UTF_8),
-                    headers, List.of("--gpu-architecture=" + architecture, "-std=c++17"));
+                    headers, options);
         } catch (Nvrtc.CompilationException | IllegalStateException e) {
             return Prepared.failed(e.getMessage());
         }

@@ -92,7 +92,11 @@ final class Nvrtc {
             // Then NVRTC's own search by soname is all there is; a failure shows in its log.
         }
         for (Path builtin : builtins) {
-            SymbolLookup.libraryLookup(builtin, Arena.global());
+            try {
+                SymbolLookup.libraryLookup(builtin, Arena.global());
+            } catch (IllegalArgumentException unopenable) {
+                // NVRTC may still find its builtins itself (NVIDIA's wheels set RUNPATH $ORIGIN); its log says if not.
+            }
         }
         return new Nvrtc(SymbolLookup.libraryLookup(library, Arena.global()));
     }
@@ -131,6 +135,7 @@ final class Nvrtc {
             check("nvrtcCreateProgram", (int) createProgram.invokeExact(programOut, arena.allocateFrom(source),
                     arena.allocateFrom(sourceName), headers.size(), headerTexts, headerNames));
             MemorySegment program = programOut.get(PTR, 0);
+            byte[] result;
             try {
                 MemorySegment optionArray = arena.allocate(PTR, Math.max(1, options.size()));
                 for (int i = 0; i < options.size(); i++) {
@@ -146,10 +151,19 @@ final class Nvrtc {
                 check("nvrtcGetCUBINSize", (int) cubinSize.invokeExact(program, size));
                 MemorySegment out = arena.allocate(Math.max(1, size.get(SIZE, 0)));
                 check("nvrtcGetCUBIN", (int) cubin.invokeExact(program, out));
-                return out.asSlice(0, size.get(SIZE, 0)).toArray(ValueLayout.JAVA_BYTE);
-            } finally {
-                check("nvrtcDestroyProgram", (int) destroyProgram.invokeExact(programOut));
+                result = out.asSlice(0, size.get(SIZE, 0)).toArray(ValueLayout.JAVA_BYTE);
+            } catch (Throwable failure) {
+                // The program is destroyed on this path too; a failure of that is added to the first, never in its
+                // place (it would hide NVRTC's log).
+                int destroyed = (int) destroyProgram.invokeExact(programOut);
+                if (destroyed != 0) {
+                    failure.addSuppressed(new IllegalStateException("NVRTC nvrtcDestroyProgram: " + name(destroyed)
+                            + " (" + destroyed + ")"));
+                }
+                throw failure;
             }
+            check("nvrtcDestroyProgram", (int) destroyProgram.invokeExact(programOut));
+            return result;
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {

@@ -99,6 +99,35 @@ class KernelImagesTest {
     }
 
     @Test
+    void aFatbinThatDoesNotRunOnThisGpuIsReplacedByACubinCompiledForIt() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(HAS_FATBIN, "this build has no fatbin (no nvcc)");
+        KernelImages.Prepared fatbin = prepare(KernelImages.Mode.AUTO, 13000, "sm_90");
+        Supplier<KernelImages.Prepared> compiled = () -> prepare(KernelImages.Mode.NVRTC, 13000, "sm_90");
+        // As a GPU newer than the build answers a fatbin without code for it whose PTX its driver cannot read.
+        StandIn.fail("cuModuleLoadData", 1, 209);
+        KernelImages.Checked checked = KernelImages.firstThatRuns(KernelImages.Mode.AUTO, fatbin, compiled,
+                KernelCheck::run);
+        assertNull(checked.problem());
+        assertTrue(checked.image().image().description().startsWith("cubin for sm_90 compiled by NVRTC"),
+                checked.image().image().description());
+
+        StandIn.fail("cuModuleLoadData", 1, 209);   // forced to the fatbin: no second attempt
+        KernelImages.Checked forced = KernelImages.firstThatRuns(KernelImages.Mode.FATBIN, fatbin, compiled,
+                KernelCheck::run);
+        assertTrue(forced.problem().contains("CUDA_ERROR_NO_BINARY_FOR_GPU (209)")
+                && !forced.problem().contains("instead"), forced.problem());
+
+        StandIn.fail("cuModuleLoadData", 1, 209);   // both fail: the reason names both attempts
+        StandIn.fail("nvrtcCompileProgram", 1, 6);
+        KernelImages.Checked neither = KernelImages.firstThatRuns(KernelImages.Mode.AUTO, fatbin,
+                () -> KernelImages.prepare(KernelImages.Mode.NVRTC, 13000, "sm_90", STAND_IN_NVRTC,
+                        new KernelCache(cacheFolder.resolve("empty"))), KernelCheck::run);
+        assertTrue(neither.problem().contains("(209)") && neither.problem().contains(
+                "compiled for this GPU with NVRTC instead: NVRTC 12.9 could not compile"), neither.problem());
+        assertEquals(0, StandIn.outstandingHandles(), "nothing left loaded or retained");
+    }
+
+    @Test
     void aDamagedCacheEntryIsCompiledAgainAndReplaced() throws IOException {
         KernelImages.Prepared sound = prepare(KernelImages.Mode.NVRTC, 13000, "sm_90");
         Path entry;
