@@ -46,4 +46,58 @@ abstract sealed class F64Ops implements VectorOps<double[]> permits ScalarOps, P
             x[xo + r] *= alpha;
         }
     }
+
+    @Override
+    public final void packSymmetricRows(double[] a, int lda, int r0, int mc, int c0, int kc, double[] dst) {
+        int mr = gemmRows();
+        int panels = (mc + mr - 1) / mr;
+        for (int p = 0; p < panels; p++) {
+            int base = p * mr * kc;
+            int rows = Math.min(mr, mc - p * mr);
+            int first = r0 + p * mr;
+            // S[r, c] on or below the diagonal is A[r, c]: column c, contiguous in r, so rows run innermost.
+            for (int k = 0; k < kc; k++) {
+                int c = c0 + k;
+                int at = base + k * mr;
+                int from = Math.max(0, Math.min(rows, c - first));
+                for (int i = from; i < rows; i++) {
+                    dst[at + i] = a[first + i + c * lda];
+                }
+                for (int i = rows; i < mr; i++) {
+                    dst[at + i] = 0;
+                }
+            }
+            // Above it, S[r, c] = A[c, r]: column r, contiguous in c, so columns run innermost (a strided read
+            // of A here would touch a new cache line per element).
+            for (int i = 0; i < rows; i++) {
+                int r = first + i;
+                int col = r * lda;
+                for (int k = Math.max(0, r - c0 + 1); k < kc; k++) {
+                    dst[base + k * mr + i] = a[c0 + k + col];
+                }
+            }
+        }
+    }
+
+    @Override
+    public final void packColumns(double[] b, int bo, int ldb, int k0, int kc, int nc, double[] dst, int dsto) {
+        int nr = gemmCols();
+        int panels = (nc + nr - 1) / nr;
+        for (int q = 0; q < panels; q++) {
+            int base = dsto + q * nr * kc;
+            for (int j = 0; j < nr; j++) {
+                int col = q * nr + j;
+                if (col >= nc) {
+                    for (int k = 0; k < kc; k++) {
+                        dst[base + k * nr + j] = 0;
+                    }
+                    continue;
+                }
+                int from = bo + col * ldb + k0;
+                for (int k = 0; k < kc; k++) {
+                    dst[base + k * nr + j] = b[from + k];
+                }
+            }
+        }
+    }
 }

@@ -177,4 +177,59 @@ final class PanamaFloatOps extends F32Ops {
             ScalarFloatOps.INSTANCE.rank2kColumns4(a, ao, lda, v, vo, ldv, w, wo, ldw, j, k, r, r1);
         }
     }
+
+    /** Register block: two vectors of rows by {@value #GEMM_COLUMNS} columns, twelve accumulators. */
+    private static final int GEMM_COLUMNS = 6;
+
+    @Override
+    public int gemmRows() {
+        return 2 * LANES;
+    }
+
+    @Override
+    public int gemmCols() {
+        return GEMM_COLUMNS;
+    }
+
+    @Override
+    public void gemmBlock(int kc, float[] pa, int pao, float[] pb, int pbo, float[] c, int co, int ldc) {
+        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector c00 = z, c10 = z, c01 = z, c11 = z, c02 = z, c12 = z;
+        FloatVector c03 = z, c13 = z, c04 = z, c14 = z, c05 = z, c15 = z;
+        int mr = 2 * LANES;
+        for (int k = 0; k < kc; k++) {
+            int ak = pao + k * mr, bk = pbo + k * GEMM_COLUMNS;
+            FloatVector a0 = FloatVector.fromArray(SPECIES, pa, ak);
+            FloatVector a1 = FloatVector.fromArray(SPECIES, pa, ak + LANES);
+            FloatVector b = FloatVector.broadcast(SPECIES, pb[bk]);
+            c00 = a0.fma(b, c00);
+            c10 = a1.fma(b, c10);
+            b = FloatVector.broadcast(SPECIES, pb[bk + 1]);
+            c01 = a0.fma(b, c01);
+            c11 = a1.fma(b, c11);
+            b = FloatVector.broadcast(SPECIES, pb[bk + 2]);
+            c02 = a0.fma(b, c02);
+            c12 = a1.fma(b, c12);
+            b = FloatVector.broadcast(SPECIES, pb[bk + 3]);
+            c03 = a0.fma(b, c03);
+            c13 = a1.fma(b, c13);
+            b = FloatVector.broadcast(SPECIES, pb[bk + 4]);
+            c04 = a0.fma(b, c04);
+            c14 = a1.fma(b, c14);
+            b = FloatVector.broadcast(SPECIES, pb[bk + 5]);
+            c05 = a0.fma(b, c05);
+            c15 = a1.fma(b, c15);
+        }
+        addInto(c, co, c00, c10);
+        addInto(c, co + ldc, c01, c11);
+        addInto(c, co + 2 * ldc, c02, c12);
+        addInto(c, co + 3 * ldc, c03, c13);
+        addInto(c, co + 4 * ldc, c04, c14);
+        addInto(c, co + 5 * ldc, c05, c15);
+    }
+
+    private static void addInto(float[] c, int at, FloatVector first, FloatVector second) {
+        FloatVector.fromArray(SPECIES, c, at).add(first).intoArray(c, at);
+        FloatVector.fromArray(SPECIES, c, at + LANES).add(second).intoArray(c, at + LANES);
+    }
 }

@@ -175,4 +175,59 @@ final class PanamaOps extends F64Ops {
             ScalarOps.INSTANCE.rank2kColumns4(a, ao, lda, v, vo, ldv, w, wo, ldw, j, k, r, r1);
         }
     }
+
+    /** Register block: two vectors of rows by {@value #GEMM_COLUMNS} columns, twelve accumulators. */
+    private static final int GEMM_COLUMNS = 6;
+
+    @Override
+    public int gemmRows() {
+        return 2 * LANES;
+    }
+
+    @Override
+    public int gemmCols() {
+        return GEMM_COLUMNS;
+    }
+
+    @Override
+    public void gemmBlock(int kc, double[] pa, int pao, double[] pb, int pbo, double[] c, int co, int ldc) {
+        DoubleVector z = DoubleVector.zero(SPECIES);
+        DoubleVector c00 = z, c10 = z, c01 = z, c11 = z, c02 = z, c12 = z;
+        DoubleVector c03 = z, c13 = z, c04 = z, c14 = z, c05 = z, c15 = z;
+        int mr = 2 * LANES;
+        for (int k = 0; k < kc; k++) {
+            int ak = pao + k * mr, bk = pbo + k * GEMM_COLUMNS;
+            DoubleVector a0 = DoubleVector.fromArray(SPECIES, pa, ak);
+            DoubleVector a1 = DoubleVector.fromArray(SPECIES, pa, ak + LANES);
+            DoubleVector b = DoubleVector.broadcast(SPECIES, pb[bk]);
+            c00 = a0.fma(b, c00);
+            c10 = a1.fma(b, c10);
+            b = DoubleVector.broadcast(SPECIES, pb[bk + 1]);
+            c01 = a0.fma(b, c01);
+            c11 = a1.fma(b, c11);
+            b = DoubleVector.broadcast(SPECIES, pb[bk + 2]);
+            c02 = a0.fma(b, c02);
+            c12 = a1.fma(b, c12);
+            b = DoubleVector.broadcast(SPECIES, pb[bk + 3]);
+            c03 = a0.fma(b, c03);
+            c13 = a1.fma(b, c13);
+            b = DoubleVector.broadcast(SPECIES, pb[bk + 4]);
+            c04 = a0.fma(b, c04);
+            c14 = a1.fma(b, c14);
+            b = DoubleVector.broadcast(SPECIES, pb[bk + 5]);
+            c05 = a0.fma(b, c05);
+            c15 = a1.fma(b, c15);
+        }
+        addInto(c, co, c00, c10);
+        addInto(c, co + ldc, c01, c11);
+        addInto(c, co + 2 * ldc, c02, c12);
+        addInto(c, co + 3 * ldc, c03, c13);
+        addInto(c, co + 4 * ldc, c04, c14);
+        addInto(c, co + 5 * ldc, c05, c15);
+    }
+
+    private static void addInto(double[] c, int at, DoubleVector first, DoubleVector second) {
+        DoubleVector.fromArray(SPECIES, c, at).add(first).intoArray(c, at);
+        DoubleVector.fromArray(SPECIES, c, at + LANES).add(second).intoArray(c, at + LANES);
+    }
 }

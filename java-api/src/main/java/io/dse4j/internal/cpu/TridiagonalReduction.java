@@ -31,9 +31,6 @@ final class TridiagonalReduction<A> {
     /** Panel width. 32 keeps a 4000-row panel of V and W (2 MB) within the last-level cache share of a core. */
     static final int BLOCK = 32;
 
-    /** Rows per chunk of the rank-2k update: 2 × 32 × 1024 doubles of V and W = 512 KiB, half of L2. */
-    private static final int ROW_CHUNK = 1024;
-
     private final VectorOps<A> ops;
     private final Workers workers;
 
@@ -66,7 +63,7 @@ final class TridiagonalReduction<A> {
             int width = Math.min(nb, n - 1 - kb);
             reducePanel(a, n, kb, width, e, tau, w, partial, coefficients);
             int trailing = kb + width;
-            rank2kUpdate(a, n, kb, width, w, trailing);
+            SymmetricRank2k.update(ops, workers, a, n, a, kb * n, w, 0, width, trailing);
             for (int j = kb; j < kb + width; j++) {
                 ops.set(a, j + 1 + j * n, e[j]);
                 d[j] = ops.get(a, j + j * n);
@@ -167,49 +164,5 @@ final class TridiagonalReduction<A> {
         for (int t = 0; t < parts; t++) {
             ops.axpy(1.0, partial.get(t), 0, y, yo, m);
         }
-    }
-
-    /**
-     * A(s:n, s:n) −= V·Wᵀ + W·Vᵀ on the lower triangle ({@code dsyr2k}), V being the panel's columns
-     * [kb, kb+width) of A and W the workspace, both in A's row numbering.
-     */
-    private void rank2kUpdate(A a, int n, int kb, int width, A w, int s) {
-        int m = n - s;
-        if (m <= 0) {
-            return;
-        }
-        int groups = (m + 3) / 4;
-        int parts = workers.partsFor(2.0 * m * m * width);
-        int[] bounds = Workers.splitTriangle(groups, parts);
-        int vo = kb * n;
-        workers.run(parts, t -> {
-            int firstColumn = s + 4 * bounds[t];
-            // Rows in chunks, so that the chunk of V and W (2·width·ROW_CHUNK doubles) stays in L2 while every
-            // column group of this worker passes over it.
-            for (int rowStart = firstColumn; rowStart < n; rowStart += ROW_CHUNK) {
-                Cancellation.checkInterrupted();
-                int rowEnd = Math.min(n, rowStart + ROW_CHUNK);
-                for (int g = bounds[t]; g < bounds[t + 1]; g++) {
-                    int j = s + 4 * g;
-                    if (j >= rowEnd) {
-                        break;
-                    }
-                    int from = Math.max(j, rowStart);
-                    if (j + 4 <= n) {
-                        // Rows j..j+3 above the diagonal of the later columns are updated too; they lie in the
-                        // strict upper triangle, which this algorithm never reads.
-                        ops.rank2kColumns4(a, j * n, n, a, vo, n, w, 0, n, j, width, from, rowEnd);
-                    } else {
-                        for (int col = j; col < n; col++) {
-                            int r0 = Math.max(col, rowStart);
-                            for (int p = 0; p < width; p++) {
-                                ops.axpy(-ops.get(w, p * n + col), a, vo + p * n + r0, a, col * n + r0, rowEnd - r0);
-                                ops.axpy(-ops.get(a, vo + p * n + col), w, p * n + r0, a, col * n + r0, rowEnd - r0);
-                            }
-                        }
-                    }
-                }
-            }
-        });
     }
 }

@@ -89,4 +89,32 @@ interface VectorOps<A> {
      */
     void rank2kColumns4(A a, int ao, int lda, A v, int vo, int ldv, A w, int wo, int ldw,
                         int j, int k, int r0, int r1);
+
+    /** Rows of the register block of {@link #gemmBlock} (a multiple of the SIMD width). */
+    int gemmRows();
+
+    /** Columns of the register block of {@link #gemmBlock}. */
+    int gemmCols();
+
+    /**
+     * One register block of a packed matrix product (the micro-kernel of Goto &amp; van de Geijn, "Anatomy of
+     * high-performance matrix multiplication", ACM TOMS 34(3), 2008): with MR = {@link #gemmRows()} and
+     * NR = {@link #gemmCols()}, for i &lt; MR and j &lt; NR,
+     * {@code c[co + j·ldc + i] += Σ_{k < kc} pa[pao + k·MR + i] · pb[pbo + k·NR + j]}.
+     */
+    void gemmBlock(int kc, A pa, int pao, A pb, int pbo, A c, int co, int ldc);
+
+    /**
+     * Packs rows [r0, r0+mc) × columns [c0, c0+kc) of the symmetric matrix S held in the lower triangle of
+     * {@code a} (column-major, leading dimension lda) into panels of MR rows, k-major, for {@link #gemmBlock}:
+     * {@code dst[p·MR·kc + k·MR + i] = S[r0 + p·MR + i, c0 + k]}, rows at or beyond mc zero.
+     */
+    void packSymmetricRows(A a, int lda, int r0, int mc, int c0, int kc, A dst);
+
+    /**
+     * Packs rows [k0, k0+kc) × columns [0, nc) of {@code b} (column-major from bo, leading dimension ldb) into
+     * panels of NR columns, for {@link #gemmBlock}: {@code dst[dsto + q·NR·kc + k·NR + j] = b[bo + (q·NR+j)·ldb + k0+k]},
+     * columns at or beyond nc zero.
+     */
+    void packColumns(A b, int bo, int ldb, int k0, int kc, int nc, A dst, int dsto);
 }

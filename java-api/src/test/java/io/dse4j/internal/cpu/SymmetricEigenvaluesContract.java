@@ -26,6 +26,16 @@ abstract class SymmetricEigenvaluesContract {
 
     abstract int threads();
 
+    /** The order from which the two-stage reduction runs: by default the solver's own choice. */
+    int twoStageFrom() {
+        return SymmetricEigenvalues.TWO_STAGE_FROM;
+    }
+
+    /** The two-stage reduction's bandwidth. */
+    int band() {
+        return SymmetricEigenvalues.BAND;
+    }
+
     /**
      * Tolerances are written for f64 with about three digits of headroom over the errors observed; f32 multiplies
      * them by 1e5, which leaves the same headroom over single precision's 2^29 larger unit roundoff.
@@ -42,7 +52,7 @@ abstract class SymmetricEigenvaluesContract {
     private <A> double[] solveWith(VectorOps<A> ops, double[] full, int n) {
         A a = ops.allocate(n * n);
         ops.store(full, a, 0, n * n);
-        return new SymmetricEigenvalues<>(ops, workers).eigenvalues(a, n, null);
+        return new SymmetricEigenvalues<>(ops, workers, twoStageFrom(), band()).eigenvalues(a, n, null);
     }
 
     @AfterEach

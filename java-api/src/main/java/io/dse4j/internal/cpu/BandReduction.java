@@ -1,0 +1,166 @@
+package io.dse4j.internal.cpu;
+
+import io.dse4j.spi.Cancellation;
+
+/**
+ * Stage 1 of the two-stage reduction: a real symmetric matrix to symmetric band form of bandwidth b, B = QᵀAQ,
+ * working on the lower triangle — LAPACK {@code dsytrd_sy2sb} (Haidar, Ltaief &amp; Dongarra, "Parallel reduction
+ * to condensed forms for symmetric eigenvalue problems using aggregated fine-grained and memory-aware kernels",
+ * SC 2011; Bischof, Lang &amp; Sun, "A framework for symmetric band reduction", ACM TOMS 26(4), 2000).
+ *
+ * <p>For each panel of b columns [j, j+b), the block below the band, A(s:n, j:s) with s = j+b, is QR-factored by
+ * Householder reflectors (Golub &amp; Van Loan, 4th ed., §5.2.2), which leaves R — inside the band — in its place.
+ * The reflectors are gathered into the compact WY form Q = I − V·T·Vᵀ (Schreiber &amp; Van Loan 1989; LAPACK
+ * {@code dlarft}) and applied to the trailing matrix from both sides at once. With X = V·T, Y = A₂₂·X and
+ * W = Y − ½·V·(Tᵀ·(Vᵀ·Y)):
+ * <pre>
+ *   QᵀA₂₂Q = A₂₂ − Y·Vᵀ − V·Yᵀ + V·(TᵀVᵀY)·Vᵀ = A₂₂ − V·Wᵀ − W·Vᵀ,
+ * </pre>
+ * since TᵀVᵀA₂₂VT is symmetric. So every panel costs one symmetric matrix product A₂₂·X ({@link SymmetricProduct})
+ * and one rank-2b update ({@link SymmetricRank2k}) — matrix-matrix work throughout, where the one-stage
+ * {@link TridiagonalReduction} spends half its flops in memory-bound matrix-vector products.
+ *
+ * <p>On return, for every column c the band entries A(c..min(c+b, n−1), c) hold B's lower band; what lies below
+ * the band (the reflectors) and the strict upper triangle are meaningless. Q is not kept (eigenvalues only).
+ * Cancellation is checked before each panel and inside the product and the update.
+ */
+final class BandReduction<A> {
+
+    private final VectorOps<A> ops;
+    private final Workers workers;
+    private final SymmetricProduct<A> product;
+
+    BandReduction(VectorOps<A> ops, Workers workers) {
+        this.ops = ops;
+        this.workers = workers;
+        this.product = new SymmetricProduct<>(ops, workers);
+    }
+
+    /**
+     * Reduces the lower triangle of {@code a} (n×n, column-major, leading dimension n) to bandwidth {@code b}.
+     */
+    void reduce(A a, int n, int b) {
+        if (b < 1) {
+            throw new IllegalArgumentException("bandwidth " + b + " (need at least 1)");
+        }
+        if (n <= b + 1) {
+            return;   // already a band matrix
+        }
+        // V, X/W and Y in A's row numbering (column p at p·n), so that the rank-2b update reads them as A's columns.
+        A v = ops.allocate(Math.multiplyExact(n, b));
+        A w = ops.allocate(Math.multiplyExact(n, b));
+        A y = ops.allocate(Math.multiplyExact(n, b));
+        double[] tau = new double[b];
+        double[] t = new double[b * b];     // T, upper triangular, column-major b×b
+        double[] z = new double[b * b];
+        for (int j = 0; j + b + 1 < n; j += b) {
+            Cancellation.checkInterrupted();
+            int s = j + b;
+            int m = n - s;
+            int k = Math.min(b, m);
+            factorPanel(a, n, j, b, s, m, k, tau);
+            gatherReflectors(a, n, j, s, m, k, v);
+            formT(v, n, s, m, k, b, tau, t);
+            // X = V·T into w.
+            for (int q = 0; q < k; q++) {
+                ops.zero(w, q * n + s, m);
+                for (int p = 0; p <= q; p++) {
+                    double tpq = t[p + q * b];
+                    if (tpq != 0) {
+                        ops.axpy(tpq, v, p * n + s, w, q * n + s, m);
+                    }
+                }
+            }
+            // Y = A₂₂·X.
+            product.multiply(a, n, s, m, w, s, n, k, y, s, n);
+            // Z = Vᵀ·Y (k×k), then Z ← Tᵀ·Z, then W = Y − ½·V·Z.
+            for (int q = 0; q < k; q++) {
+                for (int p = 0; p < k; p++) {
+                    z[p + q * b] = ops.dot(v, p * n + s, y, q * n + s, m);
+                }
+            }
+            for (int q = 0; q < k; q++) {
+                for (int p = k - 1; p >= 0; p--) {
+                    double sum = 0;
+                    for (int r = 0; r <= p; r++) {
+                        sum += t[r + p * b] * z[r + q * b];   // (Tᵀ)[p, r] = T[r, p], nonzero for r ≤ p
+                    }
+                    z[p + q * b] = sum;
+                }
+            }
+            for (int q = 0; q < k; q++) {
+                ops.zero(w, q * n + s, m);
+                ops.axpy(1.0, y, q * n + s, w, q * n + s, m);
+                for (int p = 0; p < k; p++) {
+                    double zpq = z[p + q * b];
+                    if (zpq != 0) {
+                        ops.axpy(-0.5 * zpq, v, p * n + s, w, q * n + s, m);
+                    }
+                }
+            }
+            SymmetricRank2k.update(ops, workers, a, n, v, 0, w, 0, k, s);
+        }
+    }
+
+    /**
+     * Householder QR of the m×b block A(s:n, j:j+b) ({@code dgeqr2}): reflector p, from column j+p, annihilates
+     * rows s+p+1.. of that column and is applied at once to the panel's later columns. Its essential part stays in
+     * place below R; the first k = min(b, m) columns get reflectors (a reflector of length 1 is the identity).
+     */
+    private void factorPanel(A a, int n, int j, int b, int s, int m, int k, double[] tau) {
+        for (int p = 0; p < k; p++) {
+            int col = (j + p) * n;
+            int top = col + s + p;
+            tau[p] = Householder.generate(a, top, top + 1, m - p - 1, ops);
+            if (tau[p] == 0) {
+                continue;
+            }
+            double beta = ops.get(a, top);
+            ops.set(a, top, 1.0);
+            for (int q = p + 1; q < b; q++) {
+                int other = (j + q) * n + s + p;
+                double dot = ops.dot(a, top, a, other, m - p);
+                ops.axpy(-tau[p] * dot, a, top, a, other, m - p);
+            }
+            ops.set(a, top, beta);
+        }
+    }
+
+    /** V with its zeros and unit diagonal written out: column p has 1 at row s+p and the stored part below it. */
+    private void gatherReflectors(A a, int n, int j, int s, int m, int k, A v) {
+        for (int p = 0; p < k; p++) {
+            int vc = p * n;
+            ops.zero(v, vc + s, p);
+            ops.set(v, vc + s + p, 1.0);
+            int from = (j + p) * n + s + p + 1;
+            for (int r = 1; r < m - p; r++) {
+                ops.set(v, vc + s + p + r, ops.get(a, from + r - 1));
+            }
+        }
+    }
+
+    /**
+     * The triangular factor of the compact WY form, forward and column-wise ({@code dlarft}):
+     * T[p, p] = τ_p and T[0:p, p] = −τ_p·T[0:p, 0:p]·(V[:, 0:p]ᵀ·v_p).
+     */
+    private void formT(A v, int n, int s, int m, int k, int b, double[] tau, double[] t) {
+        java.util.Arrays.fill(t, 0);
+        double[] u = new double[k];
+        for (int p = 0; p < k; p++) {
+            t[p + p * b] = tau[p];
+            if (tau[p] == 0) {
+                continue;
+            }
+            for (int i = 0; i < p; i++) {
+                u[i] = -tau[p] * ops.dot(v, i * n + s + p, v, p * n + s + p, m - p);
+            }
+            for (int i = 0; i < p; i++) {
+                double sum = 0;
+                for (int r = i; r < p; r++) {
+                    sum += t[i + r * b] * u[r];
+                }
+                t[i + p * b] = sum;
+            }
+        }
+    }
+}
