@@ -24,6 +24,8 @@ class InterruptionTest {
 
     /** The CPU backend's stages (package-private classes, so named here). */
     private static final String REDUCTION = "io.dse4j.internal.cpu.TridiagonalReduction";
+    private static final String TO_BAND = "io.dse4j.internal.cpu.BandReduction";
+    private static final String BULGE_CHASING = "io.dse4j.internal.cpu.BandToTridiagonal";
     private static final String GENERAL_EIGENSOLVER = "io.dse4j.internal.cpu.GeneralEigenvalues";
 
     private static Matrix gaussian(int n, int d, long seed) {
@@ -66,7 +68,20 @@ class InterruptionTest {
                 .sigma(3).build();
              DiffusionSpectralEntropy fresh = DiffusionSpectralEntropy.builder().backend("cpu").threads(threads)
                 .sigma(3).build()) {
-            assertStoppedByTheInterrupt(interruptWhileRunning(REDUCTION, () -> dse.compute(large)));
+            // N = 3000: the two-stage reduction, interrupted in its first stage.
+            assertStoppedByTheInterrupt(interruptWhileRunning(TO_BAND, () -> dse.compute(large)));
+            assertEquals(fresh.compute(small).entropy(), dse.compute(small).entropy(), 0.0);
+        }
+    }
+
+    @Test
+    void theBulgeChasingOfTheTwoStageReductionStops() throws InterruptedException {
+        Matrix large = gaussian(3000, 8, 9);
+        Matrix small = gaussian(200, 4, 10);
+        DiffusionSpectralEntropy.Builder options = DiffusionSpectralEntropy.builder().backend("cpu").threads(2)
+                .sigma(3);
+        try (DiffusionSpectralEntropy dse = options.build(); DiffusionSpectralEntropy fresh = options.build()) {
+            assertStoppedByTheInterrupt(interruptWhileRunning(BULGE_CHASING, () -> dse.compute(large)));
             assertEquals(fresh.compute(small).entropy(), dse.compute(small).entropy(), 0.0);
         }
     }

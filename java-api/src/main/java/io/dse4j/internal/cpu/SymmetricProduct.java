@@ -4,24 +4,23 @@ import io.dse4j.spi.Cancellation;
 
 /**
  * Y = S·X for a symmetric S held in the lower triangle of a column-major matrix and a column-major X of a few
- * columns ({@code dsymm}, left side, lower), as a packed matrix product (Goto &amp; van de Geijn, "Anatomy of
- * high-performance matrix multiplication", ACM TOMS 34(3), 2008): X is packed once into panels of NR columns, and
- * each block of MC rows × KC columns of S — read from whichever triangle holds each entry — into panels of MR rows
- * that the register-blocked micro-kernel ({@link VectorOps#gemmBlock}) streams while its MR × NR block of Y stays
- * in registers. Every element of S is read once per product, and each packed block is reused across all the
- * columns of X from the L2 cache, so the product runs at the cores' arithmetic speed rather than at memory speed,
- * which is what the two-stage reduction ({@link BandReduction}) needs in place of one matrix-vector product per
- * column.
+ * columns ({@code dsymm}, left side, lower), as packed matrix products (Goto &amp; van de Geijn, "Anatomy of
+ * high-performance matrix multiplication", ACM TOMS 34(3), 2008) over the tiles of S's lower triangle.
  *
- * <p>Row blocks of Y go to the {@link Workers}; each packs its own blocks of S. Cancellation is checked per block.
+ * <p>Each tile S_IJ (I ≥ J, {@value #TILE}×{@value #TILE}) is read from memory once and packed twice while it is in
+ * cache — as it is, for Y_I += S_IJ·X_J, and transposed, for Y_J += S_IJᵀ·X_I — into panels of MR rows that the
+ * register-blocked micro-kernel ({@link VectorOps#gemmBlock}) streams while its MR × NR block of Y stays in
+ * registers; X is packed once into panels of NR columns. Reading S once instead of twice matters: with the few
+ * columns of X the two-stage reduction needs, the product is otherwise bound by memory bandwidth, not arithmetic.
+ *
+ * <p>Row blocks of tiles go to the {@link Workers} in shares of equal work; the transposed contributions land in
+ * rows another worker owns, so each worker adds them into a buffer of its own, summed at the end. Cancellation is
+ * checked per tile row.
  */
 final class SymmetricProduct<A> {
 
-    /** Depth of a packed block: 256 columns of S, so one MR-row panel of it (MR × 256) stays in L1. */
-    static final int KC = 256;
-
-    /** Rows of a packed block, before rounding up to a multiple of MR: 128 × 256 elements (256 KiB f64) in L2. */
-    static final int MC = 128;
+    /** Tile size before rounding up to a multiple of MR: 128 × 128 elements (128 KiB f64), packed twice, in L2. */
+    static final int TILE = 128;
 
     private final VectorOps<A> ops;
     private final Workers workers;
@@ -43,49 +42,67 @@ final class SymmetricProduct<A> {
         int nr = ops.gemmCols();
         int widthPanels = (nx + nr - 1) / nr;
         int packedWidth = widthPanels * nr;
-        // X packed once, block of rows after block of rows: the block of KC rows from k0 starts at k0·packedWidth.
+        int tile = (TILE + mr - 1) / mr * mr;
+        int blocks = (m + tile - 1) / tile;
+        // X packed once, tile of rows after tile of rows: the tile from k0 starts at k0·packedWidth.
         A packedX = ops.allocate(Math.multiplyExact(m, packedWidth));
-        for (int k0 = 0; k0 < m; k0 += KC) {
-            ops.packColumns(x, xo, ldx, k0, Math.min(KC, m - k0), nx, packedX, k0 * packedWidth);
+        for (int k0 = 0; k0 < m; k0 += tile) {
+            ops.packColumns(x, xo, ldx, k0, Math.min(tile, m - k0), nx, packedX, k0 * packedWidth);
         }
         for (int j = 0; j < nx; j++) {
             ops.zero(y, yo + j * ldy, m);
         }
-        int mc = (MC + mr - 1) / mr * mr;
-        int blocks = (m + mc - 1) / mc;
         int parts = Math.min(blocks, workers.partsFor(2.0 * m * m * nx));
+        int[] bounds = Workers.splitTileRows(blocks, parts);
+        @SuppressWarnings("unchecked")
+        A[] transposed = (A[]) new Object[parts];
         workers.run(parts, t -> {
-            A packedS = ops.allocate(mc * Math.min(KC, m));
+            A packedS = ops.allocate(tile * tile);
             A edge = ops.allocate(mr * nr);
-            for (int block = blocks * t / parts; block < blocks * (t + 1) / parts; block++) {
+            A mine = ops.allocate(Math.multiplyExact(m, nx));
+            transposed[t] = mine;
+            for (int row = bounds[t]; row < bounds[t + 1]; row++) {
                 Cancellation.checkInterrupted();
-                int r0 = block * mc;
-                int rows = Math.min(mc, m - r0);
-                for (int k0 = 0; k0 < m; k0 += KC) {
-                    int kc = Math.min(KC, m - k0);
-                    ops.packSymmetricRows(a, lda, s + r0, rows, s + k0, kc, packedS);
-                    int xBlock = k0 * packedWidth;
-                    for (int p = 0; p * mr < rows; p++) {
-                        int panelRows = Math.min(mr, rows - p * mr);
-                        for (int q = 0; q < widthPanels; q++) {
-                            int panelCols = Math.min(nr, nx - q * nr);
-                            int sAt = p * mr * kc;
-                            int xAt = xBlock + q * nr * kc;
-                            int yAt = yo + q * nr * ldy + r0 + p * mr;
-                            if (panelRows == mr && panelCols == nr) {
-                                ops.gemmBlock(kc, packedS, sAt, packedX, xAt, y, yAt, ldy);
-                            } else {
-                                // An edge block: computed whole into a scratch block, then its valid part added.
-                                ops.zero(edge, 0, mr * nr);
-                                ops.gemmBlock(kc, packedS, sAt, packedX, xAt, edge, 0, mr);
-                                for (int j = 0; j < panelCols; j++) {
-                                    ops.axpy(1.0, edge, j * mr, y, yAt + j * ldy, panelRows);
-                                }
-                            }
-                        }
+                int r0 = row * tile;
+                int rows = Math.min(tile, m - r0);
+                for (int column = 0; column <= row; column++) {
+                    int c0 = column * tile;
+                    int cols = Math.min(tile, m - c0);
+                    ops.packSymmetricRows(a, lda, s + r0, rows, s + c0, cols, packedS);
+                    accumulate(packedS, rows, cols, packedX, c0 * packedWidth, widthPanels, nx, y, yo + r0, ldy,
+                            edge);
+                    if (column < row) {
+                        ops.packTransposedRows(a, lda, s + r0, rows, s + c0, cols, packedS);
+                        accumulate(packedS, cols, rows, packedX, r0 * packedWidth, widthPanels, nx, mine, c0, m,
+                                edge);
                     }
                 }
             }
         });
+        for (int t = 0; t < parts; t++) {
+            for (int j = 0; j < nx; j++) {
+                ops.axpy(1.0, transposed[t], j * m, y, yo + j * ldy, m);
+            }
+        }
+    }
+
+    /**
+     * C[0:rows, 0:nx] += P·Xp for a packed block P (rows × depth, MR-row panels) and the packed X tile at
+     * {@code xAt} (depth rows, NR-column panels); C column-major from {@code co} with leading dimension ldc.
+     */
+    private void accumulate(A packed, int rows, int depth, A packedX, int xAt, int widthPanels, int nx, A c, int co,
+                            int ldc, A edge) {
+        int mr = ops.gemmRows();
+        int nr = ops.gemmCols();
+        for (int p = 0; p * mr < rows; p++) {
+            int panelRows = Math.min(mr, rows - p * mr);
+            for (int q = 0; q < widthPanels; q++) {
+                int panelCols = Math.min(nr, nx - q * nr);
+                int pAt = p * mr * depth;
+                int qAt = xAt + q * nr * depth;
+                int cAt = co + q * nr * ldc + p * mr;
+                PackedBlock.add(ops, depth, packed, pAt, packedX, qAt, c, cAt, ldc, panelRows, panelCols, edge);
+            }
+        }
     }
 }

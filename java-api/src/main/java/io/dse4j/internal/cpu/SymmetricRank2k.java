@@ -5,24 +5,27 @@ import io.dse4j.spi.Cancellation;
 /**
  * The symmetric rank-2k update A(s:n, s:n) −= V·Wᵀ + W·Vᵀ on the lower triangle ({@code dsyr2k}), with which both
  * the one-stage ({@link TridiagonalReduction}) and the two-stage ({@link BandReduction}) reductions apply a panel's
- * reflectors to the trailing matrix all at once. Register-blocked four columns at a time
- * ({@link VectorOps#rank2kColumns4}), in row chunks that keep the chunk of V and W in L2, with column groups of
- * equal work spread over the {@link Workers}. Cancellation is checked per row chunk.
+ * reflectors to the trailing matrix all at once.
+ *
+ * <p>Written as one packed matrix product of depth 2k per tile of the lower triangle, C_IJ += P_I·Q_Jᵀ with
+ * P = [V W] and Q = −[W V] (Goto &amp; van de Geijn, ACM TOMS 34(3), 2008): P is packed once into panels of MR
+ * rows, Q into panels of NR columns, and the register-blocked micro-kernel ({@link VectorOps#gemmBlock}) updates
+ * each MR × NR block of A in one read and one write. Tiles on the diagonal are updated whole, so entries just above
+ * the diagonal are written too: they lie in the strict upper triangle, which no reduction reads. Row blocks of tiles
+ * go to the {@link Workers} in shares of equal work; cancellation is checked per tile row.
  */
 final class SymmetricRank2k {
 
-    /** Rows per chunk: 2 × 32 × 1024 doubles of V and W = 512 KiB, half of L2. */
-    private static final int ROW_CHUNK = 1024;
+    /** Tile size before rounding up to a multiple of MR and NR. */
+    static final int TILE = 128;
 
     private SymmetricRank2k() {
     }
 
     /**
-     * @param a     n×n column-major, leading dimension n; its lower triangle from row and column s is updated (rows
-     *              j..j+3 above the diagonal of some later columns too: they lie in the strict upper triangle,
-     *              which no reduction reads)
-     * @param v     V: column p at {@code vo + p·n}, rows in A's numbering (rows ≥ s are read)
-     * @param w     W: column p at {@code wo + p·n}, likewise
+     * @param a     n×n column-major, leading dimension n; its lower triangle from row and column s is updated
+     * @param v     V: column p at {@code vo + p·n} (vo a multiple of n), rows in A's numbering (rows ≥ s are read)
+     * @param w     W: column p at {@code wo + p·n} (wo a multiple of n), likewise
      * @param width the number of columns of V and W
      */
     static <A> void update(VectorOps<A> ops, Workers workers, A a, int n, A v, int vo, A w, int wo, int width,
@@ -31,35 +34,57 @@ final class SymmetricRank2k {
         if (m <= 0 || width == 0) {
             return;
         }
-        int groups = (m + 3) / 4;
-        int parts = workers.partsFor(2.0 * m * m * width);
-        int[] bounds = Workers.splitTriangle(groups, parts);
+        int mr = ops.gemmRows();
+        int nr = ops.gemmCols();
+        int depth = 2 * width;
+        int tile = lcmMultiple(TILE, mr, nr);
+        int blocks = (m + tile - 1) / tile;
+        int rowsPacked = (m + mr - 1) / mr * mr;
+        int colsPacked = (m + nr - 1) / nr * nr;
+        // P = [V W] in MR-row panels and Q = −[W V] in NR-column panels, each panel 2k deep, for all m rows.
+        A p = ops.allocate(Math.multiplyExact(rowsPacked, depth));
+        A q = ops.allocate(Math.multiplyExact(colsPacked, depth));
+        ops.packRows(v, n, s, m, vo / n, width, p, 0, depth);
+        ops.packRows(w, n, s, m, wo / n, width, p, width * mr, depth);
+        ops.packColumnsOfTranspose(w, n, s, m, wo / n, width, -1.0, q, 0, depth);
+        ops.packColumnsOfTranspose(v, n, s, m, vo / n, width, -1.0, q, width * nr, depth);
+        int parts = Math.min(blocks, workers.partsFor(2.0 * m * m * width));
+        int[] bounds = Workers.splitTileRows(blocks, parts);
         workers.run(parts, t -> {
-            int firstColumn = s + 4 * bounds[t];
-            for (int rowStart = firstColumn; rowStart < n; rowStart += ROW_CHUNK) {
+            A edge = ops.allocate(mr * nr);
+            for (int row = bounds[t]; row < bounds[t + 1]; row++) {
                 Cancellation.checkInterrupted();
-                int rowEnd = Math.min(n, rowStart + ROW_CHUNK);
-                for (int g = bounds[t]; g < bounds[t + 1]; g++) {
-                    int j = s + 4 * g;
-                    if (j >= rowEnd) {
-                        break;
-                    }
-                    int from = Math.max(j, rowStart);
-                    if (j + 4 <= n) {
-                        ops.rank2kColumns4(a, j * n, n, v, vo, n, w, wo, n, j, width, from, rowEnd);
-                    } else {
-                        for (int col = j; col < n; col++) {
-                            int r0 = Math.max(col, rowStart);
-                            for (int p = 0; p < width; p++) {
-                                ops.axpy(-ops.get(w, wo + p * n + col), v, vo + p * n + r0, a, col * n + r0,
-                                        rowEnd - r0);
-                                ops.axpy(-ops.get(v, vo + p * n + col), w, wo + p * n + r0, a, col * n + r0,
-                                        rowEnd - r0);
+                int r0 = row * tile;
+                int rows = Math.min(tile, m - r0);
+                for (int column = 0; column <= row; column++) {
+                    int c0 = column * tile;
+                    int cols = Math.min(tile, m - c0);
+                    for (int jq = 0; jq < cols; jq += nr) {
+                        int panelCols = Math.min(nr, cols - jq);
+                        int qAt = (c0 + jq) / nr * nr * depth;
+                        for (int ip = 0; ip < rows; ip += mr) {
+                            // On a diagonal tile, register blocks wholly above the diagonal are skipped.
+                            if (column == row && ip + mr <= jq) {
+                                continue;
                             }
+                            int panelRows = Math.min(mr, rows - ip);
+                            int pAt = (r0 + ip) / mr * mr * depth;
+                            int cAt = (s + c0 + jq) * n + s + r0 + ip;
+                            PackedBlock.add(ops, depth, p, pAt, q, qAt, a, cAt, n, panelRows, panelCols, edge);
                         }
                     }
                 }
             }
         });
+    }
+
+    /** The smallest multiple of both mr and nr that is at least {@code size}. */
+    private static int lcmMultiple(int size, int mr, int nr) {
+        int lcm = mr / gcd(mr, nr) * nr;
+        return (size + lcm - 1) / lcm * lcm;
+    }
+
+    private static int gcd(int x, int y) {
+        return y == 0 ? x : gcd(y, x % y);
     }
 }

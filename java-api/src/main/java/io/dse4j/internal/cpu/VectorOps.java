@@ -117,4 +117,27 @@ interface VectorOps<A> {
      * columns at or beyond nc zero.
      */
     void packColumns(A b, int bo, int ldb, int k0, int kc, int nc, A dst, int dsto);
+
+    /**
+     * Packs the transpose of rows [r0, r0+kc) × columns [c0, c0+mc) of {@code a} (column-major, leading dimension
+     * lda; every entry read lies on or below the diagonal) into panels of MR rows, for {@link #gemmBlock}:
+     * {@code dst[p·MR·kc + k·MR + i] = a[(r0 + k) + (c0 + p·MR + i)·lda]}, rows at or beyond mc zero.
+     */
+    void packTransposedRows(A a, int lda, int r0, int kc, int c0, int mc, A dst);
+
+    /**
+     * Packs rows [r0, r0+mc) × columns [c0, c0+kc) of {@code a} (column-major, leading dimension lda) into panels of
+     * MR rows, each panel {@code depth} deep, starting at {@code dsto}:
+     * {@code dst[dsto + p·MR·depth + k·MR + i] = a[(r0 + p·MR + i) + (c0 + k)·lda]}, rows at or beyond mc zero.
+     */
+    void packRows(A a, int lda, int r0, int mc, int c0, int kc, A dst, int dsto, int depth);
+
+    /**
+     * Packs the transpose of rows [r0, r0+nc) × columns [c0, c0+kc) of {@code a}, times {@code scale}, into panels
+     * of NR columns, each panel {@code depth} deep, starting at {@code dsto}:
+     * {@code dst[dsto + q·NR·depth + k·NR + j] = scale·a[(r0 + q·NR + j) + (c0 + k)·lda]}, columns at or beyond nc
+     * zero.
+     */
+    void packColumnsOfTranspose(A a, int lda, int r0, int nc, int c0, int kc, double scale, A dst, int dsto,
+                                int depth);
 }

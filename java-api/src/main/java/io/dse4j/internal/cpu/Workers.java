@@ -186,6 +186,21 @@ final class Workers implements AutoCloseable {
         return bounds;
     }
 
+    /**
+     * Splits the row blocks [0, blocks) of a lower triangle of tiles — row block I holds I+1 tiles — into
+     * {@code parts} contiguous shares of about equal work: part t gets [bounds[t], bounds[t+1]).
+     */
+    static int[] splitTileRows(int blocks, int parts) {
+        int[] bounds = new int[parts + 1];
+        double total = (double) blocks * (blocks + 1) / 2;
+        for (int t = 1; t < parts; t++) {
+            // Tiles before row block I: I(I+1)/2; the cut is where that reaches t/parts of the total.
+            bounds[t] = Math.clamp(Math.round(Math.sqrt(2 * total * t / parts + 0.25) - 0.5), bounds[t - 1], blocks);
+        }
+        bounds[parts] = blocks;
+        return bounds;
+    }
+
     /** How many parts to split {@code work} element-operations into, so that each part is worth a hand-off. */
     int partsFor(double work) {
         return (int) Math.max(1, Math.min(threads, work / grain));
