@@ -17,7 +17,13 @@ import io.dse4j.spi.Cancellation;
  * never spreads beyond 2b−1 diagonals below the main one. Each step works on O(b²) entries that stay in L1.
  *
  * <p>Storage: lower band, column c's entries A(c..c+2b, c) contiguous at {@code ab[c·ld .. c·ld + 2b]} with
- * ld = 2b+1 (the band, then room for the bulge). Cancellation is checked once per sweep.
+ * ld = 2b+1 (the band, then room for the bulge). Cancellation is checked once per sweep, and while waiting.
+ *
+ * <p>Two threads: the sweeps are pipelined, as in Haidar, Ltaief &amp; Dongarra's wavefront — thread t runs the
+ * sweeps i ≡ t (mod 2), and step k of sweep i (the block that starts about k·b rows below column i) starts once
+ * sweep i−1 has finished its step k+1: step k of sweep i touches columns up to the last one of step k of sweep
+ * i−1 plus one, which step k+1 of sweep i−1 still writes (the bulge's first column), while step k+2 of sweep i−1
+ * lies wholly in later columns. Each thread publishes its sweep and finished steps; the other waits on them.
  */
 final class BandToTridiagonal {
 
@@ -29,7 +35,14 @@ final class BandToTridiagonal {
     private double[] next;
     private final double[] w;
 
-    private BandToTridiagonal(double[] ab, int n, int b) {
+    /** This chase's progress and the other one's (two-thread chasing), else null. */
+    private final java.util.concurrent.atomic.AtomicLong mine;
+    private final java.util.concurrent.atomic.AtomicLong other;
+
+    private BandToTridiagonal(double[] ab, int n, int b, java.util.concurrent.atomic.AtomicLong mine,
+                              java.util.concurrent.atomic.AtomicLong other) {
+        this.mine = mine;
+        this.other = other;
         this.ab = ab;
         this.ld = 2 * b + 1;
         this.n = n;
@@ -57,13 +70,43 @@ final class BandToTridiagonal {
      * diagonal, e[0..n−1) its subdiagonal.
      */
     static void reduce(double[] ab, int n, int b, double[] d, double[] e) {
-        BandToTridiagonal chase = new BandToTridiagonal(ab, n, b);
-        if (b > 1) {
-            for (int i = 0; i + 2 < n; i++) {
-                if ((i & 63) == 0) {
-                    Cancellation.checkInterrupted();
+        reduce(ab, n, b, d, e, null);
+    }
+
+    /**
+     * As {@link #reduce(double[], int, int, double[], double[])}, on two of the {@code workers}' threads when it has
+     * them and the matrix is large enough to pay for the hand-off.
+     */
+    static void reduce(double[] ab, int n, int b, double[] d, double[] e, Workers workers) {
+        if (b > 1 && n > 2) {
+            int parts = workers == null ? 1 : Math.min(2, workers.partsFor(3.0 * n * n * b));
+            if (parts == 1) {
+                BandToTridiagonal chase = new BandToTridiagonal(ab, n, b, null, null);
+                for (int i = 0; i + 2 < n; i++) {
+                    if ((i & 63) == 0) {
+                        Cancellation.checkInterrupted();
+                    }
+                    chase.sweep(i);
                 }
-                chase.sweep(i);
+            } else {
+                java.util.concurrent.atomic.AtomicLong[] progress = {
+                    new java.util.concurrent.atomic.AtomicLong(progress(-1, 0)),
+                    new java.util.concurrent.atomic.AtomicLong(progress(-1, 0))};
+                workers.run(2, t -> {
+                    BandToTridiagonal chase = new BandToTridiagonal(ab, n, b, progress[t], progress[1 - t]);
+                    try {
+                        for (int i = t; i + 2 < n; i += 2) {
+                            if ((i & 63) < 2) {
+                                Cancellation.checkInterrupted();
+                            }
+                            chase.mine.set(progress(i, 0));
+                            chase.sweep(i);
+                        }
+                    } finally {
+                        // Done, or failed: either way the other thread must not wait on this one any more.
+                        chase.mine.set(progress(Integer.MAX_VALUE - 1, 0));
+                    }
+                });
             }
         }
         int ld = 2 * b + 1;
@@ -75,12 +118,48 @@ final class BandToTridiagonal {
         }
     }
 
+    /** A thread's progress: the sweep it is on (−1: none yet) and the steps of it finished, in one long. */
+    private static long progress(int sweep, int steps) {
+        return ((long) (sweep + 1) << 32) | steps;
+    }
+
+    /** Waits until sweep i−1 has finished step k+1 (or is over), when another thread runs it. */
+    private void awaitPredecessor(int i, int k) {
+        if (other == null || i == 0) {
+            return;
+        }
+        int spins = 0;
+        while (true) {
+            long state = other.get();
+            int sweep = (int) (state >>> 32) - 1;
+            int steps = (int) state;
+            if (sweep > i - 1 || (sweep == i - 1 && steps >= k + 2)) {
+                return;
+            }
+            if (++spins % 4096 == 0) {
+                Cancellation.checkInterrupted();
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private void finished(int i, int steps) {
+        if (mine != null) {
+            mine.set(progress(i, steps));
+        }
+    }
+
     private void sweep(int i) {
         int st = i + 1;
         int ed = Math.min(i + b, n - 1);
         int len = ed - st + 1;
+        awaitPredecessor(i, 0);
         double tau = reflector(i * ld + 1, len, v);
-        while (true) {
+        for (int step = 0; ; step++) {
+            if (step > 0) {
+                finished(i, step);
+                awaitPredecessor(i, step);
+            }
             if (tau != 0) {
                 twoSided(st, len, tau);
             }

@@ -27,6 +27,7 @@ final class SymmetricEigenvalues<A> {
     private final BandReduction<A> toBand;
     private final int twoStageFrom;
     private final int band;
+    private final Workers workers;
 
     SymmetricEigenvalues(VectorOps<A> ops, Workers workers) {
         this(ops, workers, TWO_STAGE_FROM, BAND);
@@ -38,6 +39,7 @@ final class SymmetricEigenvalues<A> {
         this.oneStage = new TridiagonalReduction<>(ops, workers);
         this.toBand = new BandReduction<>(ops, workers);
         this.twoStageFrom = twoStageFrom;
+        this.workers = workers;
         this.band = band;
     }
 
@@ -56,7 +58,7 @@ final class SymmetricEigenvalues<A> {
             if (clock != null) {
                 clock.lap("band");
             }
-            BandToTridiagonal.reduce(BandToTridiagonal.extractBand(ops, a, n, band), n, band, d, e);
+            BandToTridiagonal.reduce(BandToTridiagonal.extractBand(ops, a, n, band), n, band, d, e, workers);
         } else {
             oneStage.reduce(a, n, d, e, new double[Math.max(1, n - 1)]);
         }
