@@ -47,6 +47,13 @@ public class CpuStagesBenchmark {
     @Param({"f64"})
     public String precision;
 
+    /**
+     * The tridiagonal reduction of {@link #eigenvalues}: {@code auto} (the solver's own choice by N), {@code one-stage}
+     * or {@code two-stage}, so that both can be measured on the same matrix in one run.
+     */
+    @Param({"auto"})
+    public String reduction;
+
     private Workers workers;
     private double[] xt;
     private double[] norms;
@@ -114,7 +121,15 @@ public class CpuStagesBenchmark {
     private <A> double[] eigenvalues(VectorOps<A> ops) {
         A a = ops.allocate(n * n);
         ops.store(kernel, a, 0, n * n);
-        return new SymmetricEigenvalues<>(ops, workers).eigenvalues(a, n, null);
+        int twoStageFrom = switch (reduction) {
+            case "auto" -> SymmetricEigenvalues.TWO_STAGE_FROM;
+            case "one-stage" -> Integer.MAX_VALUE;
+            case "two-stage" -> 1;
+            default -> throw new IllegalArgumentException("reduction " + reduction
+                    + " is not one of auto, one-stage, two-stage");
+        };
+        return new SymmetricEigenvalues<>(ops, workers, twoStageFrom, SymmetricEigenvalues.BAND)
+                .eigenvalues(a, n, null);
     }
 
     @Benchmark
