@@ -61,24 +61,46 @@ final class BandReduction<A> {
             factorPanel(a, n, j, b, s, m, k, tau);
             gatherReflectors(a, n, j, s, m, k, v);
             formT(v, n, s, m, k, b, tau, t);
-            // X = V·T into w.
-            for (int q = 0; q < k; q++) {
-                ops.zero(w, q * n + s, m);
-                for (int p = 0; p <= q; p++) {
-                    double tpq = t[p + q * b];
-                    if (tpq != 0) {
-                        ops.axpy(tpq, v, p * n + s, w, q * n + s, m);
+            // X = V·T into w, by rows: every row of X depends on the same row of V only.
+            int parts = workers.partsFor(2.0 * m * k * k);
+            workers.run(parts, part -> {
+                int r0 = s + (int) ((long) m * part / parts);
+                int rows = s + (int) ((long) m * (part + 1) / parts) - r0;
+                for (int q = 0; q < k; q++) {
+                    ops.zero(w, q * n + r0, rows);
+                    for (int p = 0; p <= q; p++) {
+                        double tpq = t[p + q * b];
+                        if (tpq != 0) {
+                            ops.axpy(tpq, v, p * n + r0, w, q * n + r0, rows);
+                        }
                     }
                 }
-            }
+            });
             // Y = A₂₂·X.
             product.multiply(a, n, s, m, w, s, n, k, y, s, n);
-            // Z = Vᵀ·Y (k×k), then Z ← Tᵀ·Z, then W = Y − ½·V·Z.
+            // Z = Vᵀ·Y (k×k): each part sums its rows, the parts' sums are added in order.
+            double[][] partial = new double[parts][];
+            workers.run(parts, part -> {
+                int r0 = s + (int) ((long) m * part / parts);
+                int rows = s + (int) ((long) m * (part + 1) / parts) - r0;
+                double[] sums = new double[k * k];
+                for (int q = 0; q < k; q++) {
+                    for (int p = 0; p < k; p++) {
+                        sums[p + q * k] = ops.dot(v, p * n + r0, y, q * n + r0, rows);
+                    }
+                }
+                partial[part] = sums;
+            });
             for (int q = 0; q < k; q++) {
                 for (int p = 0; p < k; p++) {
-                    z[p + q * b] = ops.dot(v, p * n + s, y, q * n + s, m);
+                    double sum = 0;
+                    for (double[] sums : partial) {
+                        sum += sums[p + q * k];
+                    }
+                    z[p + q * b] = sum;
                 }
             }
+            // Z ← Tᵀ·Z.
             for (int q = 0; q < k; q++) {
                 for (int p = k - 1; p >= 0; p--) {
                     double sum = 0;
@@ -88,16 +110,21 @@ final class BandReduction<A> {
                     z[p + q * b] = sum;
                 }
             }
-            for (int q = 0; q < k; q++) {
-                ops.zero(w, q * n + s, m);
-                ops.axpy(1.0, y, q * n + s, w, q * n + s, m);
-                for (int p = 0; p < k; p++) {
-                    double zpq = z[p + q * b];
-                    if (zpq != 0) {
-                        ops.axpy(-0.5 * zpq, v, p * n + s, w, q * n + s, m);
+            // W = Y − ½·V·Z, by rows.
+            workers.run(parts, part -> {
+                int r0 = s + (int) ((long) m * part / parts);
+                int rows = s + (int) ((long) m * (part + 1) / parts) - r0;
+                for (int q = 0; q < k; q++) {
+                    ops.zero(w, q * n + r0, rows);
+                    ops.axpy(1.0, y, q * n + r0, w, q * n + r0, rows);
+                    for (int p = 0; p < k; p++) {
+                        double zpq = z[p + q * b];
+                        if (zpq != 0) {
+                            ops.axpy(-0.5 * zpq, v, p * n + r0, w, q * n + r0, rows);
+                        }
                     }
                 }
-            }
+            });
             SymmetricRank2k.update(ops, workers, a, n, v, 0, w, 0, k, s);
         }
     }
