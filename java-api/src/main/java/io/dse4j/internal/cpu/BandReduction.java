@@ -63,9 +63,7 @@ final class BandReduction<A> {
             formT(v, n, s, m, k, b, tau, t);
             // X = V·T into w, by rows: every row of X depends on the same row of V only.
             int parts = workers.partsFor(2.0 * m * k * k);
-            workers.run(parts, part -> {
-                int r0 = s + (int) ((long) m * part / parts);
-                int rows = s + (int) ((long) m * (part + 1) / parts) - r0;
+            byRows(s, m, parts, (part, r0, rows) -> {
                 for (int q = 0; q < k; q++) {
                     ops.zero(w, q * n + r0, rows);
                     for (int p = 0; p <= q; p++) {
@@ -80,9 +78,7 @@ final class BandReduction<A> {
             product.multiply(a, n, s, m, w, s, n, k, y, s, n);
             // Z = Vᵀ·Y (k×k): each part sums its rows, the parts' sums are added in order.
             double[][] partial = new double[parts][];
-            workers.run(parts, part -> {
-                int r0 = s + (int) ((long) m * part / parts);
-                int rows = s + (int) ((long) m * (part + 1) / parts) - r0;
+            byRows(s, m, parts, (part, r0, rows) -> {
                 double[] sums = new double[k * k];
                 for (int q = 0; q < k; q++) {
                     for (int p = 0; p < k; p++) {
@@ -111,9 +107,7 @@ final class BandReduction<A> {
                 }
             }
             // W = Y − ½·V·Z, by rows.
-            workers.run(parts, part -> {
-                int r0 = s + (int) ((long) m * part / parts);
-                int rows = s + (int) ((long) m * (part + 1) / parts) - r0;
+            byRows(s, m, parts, (part, r0, rows) -> {
                 for (int q = 0; q < k; q++) {
                     ops.zero(w, q * n + r0, rows);
                     ops.axpy(1.0, y, q * n + r0, w, q * n + r0, rows);
@@ -127,6 +121,19 @@ final class BandReduction<A> {
             });
             SymmetricRank2k.update(ops, workers, a, n, v, 0, w, 0, k, s);
         }
+    }
+
+    /** A share of rows [r0, r0+rows) of the trailing rows, the {@code part}-th of the split. */
+    private interface RowShare {
+        void run(int part, int r0, int rows);
+    }
+
+    /** Rows [s, s+m) split into {@code parts} contiguous shares, run on the workers. */
+    private void byRows(int s, int m, int parts, RowShare share) {
+        workers.run(parts, part -> {
+            int r0 = s + (int) ((long) m * part / parts);
+            share.run(part, r0, s + (int) ((long) m * (part + 1) / parts) - r0);
+        });
     }
 
     /**

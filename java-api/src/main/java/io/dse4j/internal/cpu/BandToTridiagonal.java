@@ -67,19 +67,12 @@ final class BandToTridiagonal {
 
     /**
      * Reduces the band {@code ab} (from {@link #extractBand}; destroyed) to tridiagonal form: d[0..n) its
-     * diagonal, e[0..n−1) its subdiagonal.
-     */
-    static void reduce(double[] ab, int n, int b, double[] d, double[] e) {
-        reduce(ab, n, b, d, e, null);
-    }
-
-    /**
-     * As {@link #reduce(double[], int, int, double[], double[])}, on two of the {@code workers}' threads when it has
-     * them and the matrix is large enough to pay for the hand-off.
+     * diagonal, e[0..n−1) its subdiagonal; on two of the {@code workers}' threads when it has them and the matrix
+     * is large enough to pay for the hand-off.
      */
     static void reduce(double[] ab, int n, int b, double[] d, double[] e, Workers workers) {
         if (b > 1 && n > 2) {
-            int parts = workers == null ? 1 : Math.min(2, workers.partsFor(3.0 * n * n * b));
+            int parts = Math.min(2, workers.partsFor(3.0 * n * n * b));
             if (parts == 1) {
                 BandToTridiagonal chase = new BandToTridiagonal(ab, n, b, null, null);
                 for (int i = 0; i + 2 < n; i++) {
@@ -187,45 +180,16 @@ final class BandToTridiagonal {
     }
 
     /**
-     * A reflector annihilating ab[at+1 .. at+len) against ab[at] ({@code dlarfg}, as {@link Householder}): β is
-     * written to ab[at] and zeros below it; u receives (1, v) and τ is returned (0: the identity).
+     * A reflector annihilating ab[at+1 .. at+len) against ab[at] ({@link Householder#generate}, {@code dlarfg}):
+     * β is left in ab[at] and zeros below it; u receives (1, v) and τ is returned (0: the identity).
      */
     private double reflector(int at, int len, double[] u) {
+        double tau = Householder.generate(ab, at, at + 1, len - 1, ScalarOps.INSTANCE);
         u[0] = 1.0;
-        double ssq = 0;
         for (int r = 1; r < len; r++) {
-            ssq += ab[at + r] * ab[at + r];
-        }
-        double xnorm;
-        if (ssq > 0x1p-900 && ssq < 0x1p900) {
-            xnorm = Math.sqrt(ssq);
-        } else {
-            double max = 0;
-            for (int r = 1; r < len; r++) {
-                max = Math.max(max, Math.abs(ab[at + r]));
-            }
-            double sum = 0;
-            for (int r = 1; r < len && max > 0; r++) {
-                double x = ab[at + r] / max;
-                sum += x * x;
-            }
-            xnorm = max * Math.sqrt(sum);
-        }
-        if (xnorm == 0.0) {
-            for (int r = 1; r < len; r++) {
-                u[r] = 0;
-            }
-            return 0.0;
-        }
-        double alpha = ab[at];
-        double beta = -Math.copySign(Math.hypot(alpha, xnorm), alpha);
-        double tau = (beta - alpha) / beta;
-        double scale = 1.0 / (alpha - beta);
-        for (int r = 1; r < len; r++) {
-            u[r] = ab[at + r] * scale;
+            u[r] = ab[at + r];   // v (all zero when τ = 0: x was already zero)
             ab[at + r] = 0;
         }
-        ab[at] = beta;
         return tau;
     }
 

@@ -24,12 +24,13 @@ final class SymmetricRank2k {
 
     /**
      * @param a     n×n column-major, leading dimension n; its lower triangle from row and column s is updated
-     * @param v     V: column p at {@code vo + p·n} (vo a multiple of n), rows in A's numbering (rows ≥ s are read)
-     * @param w     W: column p at {@code wo + p·n} (wo a multiple of n), likewise
+     * @param v     V: its column p is column {@code vFirst + p} of {@code v} (n rows, in A's numbering: rows ≥ s
+     *              are read)
+     * @param w     W: its column p is column {@code wFirst + p} of {@code w}, likewise
      * @param width the number of columns of V and W
      */
-    static <A> void update(VectorOps<A> ops, Workers workers, A a, int n, A v, int vo, A w, int wo, int width,
-                           int s) {
+    static <A> void update(VectorOps<A> ops, Workers workers, A a, int n, A v, int vFirst, A w, int wFirst,
+                           int width, int s) {
         int m = n - s;
         if (m <= 0 || width == 0) {
             return;
@@ -44,10 +45,10 @@ final class SymmetricRank2k {
         // P = [V W] in MR-row panels and Q = −[W V] in NR-column panels, each panel 2k deep, for all m rows.
         A p = ops.allocate(Math.multiplyExact(rowsPacked, depth));
         A q = ops.allocate(Math.multiplyExact(colsPacked, depth));
-        ops.packRows(v, n, s, m, vo / n, width, p, 0, depth);
-        ops.packRows(w, n, s, m, wo / n, width, p, width * mr, depth);
-        ops.packColumnsOfTranspose(w, n, s, m, wo / n, width, -1.0, q, 0, depth);
-        ops.packColumnsOfTranspose(v, n, s, m, vo / n, width, -1.0, q, width * nr, depth);
+        ops.packRows(v, n, s, m, vFirst, width, p, 0, depth);
+        ops.packRows(w, n, s, m, wFirst, width, p, width * mr, depth);
+        ops.packColumnsOfTranspose(w, n, s, m, wFirst, width, -1.0, q, 0, depth);
+        ops.packColumnsOfTranspose(v, n, s, m, vFirst, width, -1.0, q, width * nr, depth);
         int parts = Math.min(blocks, workers.partsFor(2.0 * m * m * width));
         int[] bounds = Workers.splitTileRows(blocks, parts);
         workers.run(parts, t -> {

@@ -63,7 +63,7 @@ final class TridiagonalReduction<A> {
             int width = Math.min(nb, n - 1 - kb);
             reducePanel(a, n, kb, width, e, tau, w, partial, coefficients);
             int trailing = kb + width;
-            SymmetricRank2k.update(ops, workers, a, n, a, kb * n, w, 0, width, trailing);
+            SymmetricRank2k.update(ops, workers, a, n, a, kb, w, 0, width, trailing);
             for (int j = kb; j < kb + width; j++) {
                 ops.set(a, j + 1 + j * n, e[j]);
                 d[j] = ops.get(a, j + j * n);

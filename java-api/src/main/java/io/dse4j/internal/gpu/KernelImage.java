@@ -7,6 +7,7 @@ package io.dse4j.internal.gpu;
  * @param bytes       the image
  * @param description where it came from, for the backend's report: "fatbin built by nvcc (sm_75–sm_120, compute_75
  *                    PTX)" or "cubin for sm_86 compiled by NVRTC 12.4 (from the cache …)"
+ * @param fatbin      whether it is nvcc's fatbin (else a cubin NVRTC compiled for this GPU)
  */
-record KernelImage(byte[] bytes, String description) {
+record KernelImage(byte[] bytes, String description, boolean fatbin) {
 }

@@ -75,8 +75,7 @@ final class KernelImages {
     static Checked firstThatRuns(Mode mode, Prepared first, Supplier<Prepared> compiled,
                                  java.util.function.Function<KernelImage, String> check) {
         String problem = check.apply(first.image());
-        if (problem == null || mode != Mode.AUTO || first.compiled()
-                || !first.image().description().startsWith("fatbin")) {
+        if (problem == null || mode != Mode.AUTO || !first.image().fatbin()) {
             return new Checked(first, problem);
         }
         Prepared second = compiled.get();
@@ -125,7 +124,7 @@ final class KernelImages {
                         + " nvcc 13 built (R580 or newer can)");
             }
             return new Prepared(new KernelImage(fatbin.get(), "fatbin built by nvcc (machine code for sm_75, sm_80,"
-                    + " sm_86, sm_89, sm_90, sm_100, sm_120; compute_75 PTX)"), null, false);
+                    + " sm_86, sm_89, sm_90, sm_100, sm_120; compute_75 PTX)", true), null, false);
         }
         Nvrtc compiler;
         try {
@@ -164,7 +163,8 @@ final class KernelImages {
         String what = "cubin for " + architecture + " compiled by NVRTC " + version;
         Optional<byte[]> cached = cache.read(entry);
         if (cached.isPresent()) {
-            return new Prepared(new KernelImage(cached.get(), what + " (cached in " + entry + ")"), null, false);
+            KernelImage image = new KernelImage(cached.get(), what + " (cached in " + entry + ")", false);
+            return new Prepared(image, null, false);
         }
         boolean damaged = Files.exists(entry);
         Map<String, String> headers = new LinkedHashMap<>();
@@ -179,7 +179,7 @@ final class KernelImages {
         String kept = cache.write(entry, cubin)
                 ? (damaged ? " (a damaged cache entry replaced: " : " (now; kept in ") + entry + ")"
                 : " (now; the cache folder " + cache.folder() + " could not be written)";
-        return new Prepared(new KernelImage(cubin, what + kept), null, true);
+        return new Prepared(new KernelImage(cubin, what + kept, false), null, true);
     }
 
     private static Optional<byte[]> resource(String name) {

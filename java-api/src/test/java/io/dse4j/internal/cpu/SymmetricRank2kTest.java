@@ -54,7 +54,7 @@ class SymmetricRank2kTest {
         A wa = ops.allocate(n * width);
         ops.store(w, wa, 0, n * width);
         try (Workers workers = new Workers(threads, 1)) {
-            SymmetricRank2k.update(ops, workers, a, n, a, n, wa, 0, width, s);
+            SymmetricRank2k.update(ops, workers, a, n, a, 1, wa, 0, width, s);
         }
         double tolerance = ops.precision() == io.dse4j.Precision.F32 ? 1e-5 : 1e-13;
         for (int c = 0; c < n; c++) {
