@@ -87,7 +87,8 @@ class LauncherTest {
         executable(mvn);
         // The tools the scripts use, without the machine's mvn and java.
         tools = Files.createDirectories(repo.resolve("fake-tools"));
-        for (String tool : List.of("bash", "dirname", "find", "grep", "sed", "head", "touch", "mkdir", "cat")) {
+        for (String tool : List.of("bash", "dirname", "find", "grep", "sed", "head", "touch", "mkdir", "cat", "readlink",
+                "sort")) {
             for (String folder : List.of("/usr/bin/", "/bin/")) {
                 if (Files.isExecutable(Path.of(folder + tool))) {
                     executable(write("fake-tools/" + tool, "#!/bin/bash\nexec " + folder + tool + " \"$@\"\n", OLD));
@@ -183,5 +184,40 @@ class LauncherTest {
         assertTrue(r.err().startsWith("dse4j: warning: the command-line jar is older than its sources"), r.err());
         assertTrue(r.out().contains("--version"), r.out());
         assertFalse(r.err().contains("building"), r.err());
+    }
+
+    /**
+     * find-jdk.sh takes a JDK's version from its {@code release} file without starting it (the launcher runs it on
+     * every call), starts only the chosen java, once, to see that it runs, and passes over one that does not.
+     */
+    @Test
+    void findJdkReadsTheReleaseFileAndStartsOnlyTheJavaItChooses() throws IOException, InterruptedException {
+        Path calls = repo.resolve("java-calls.log");
+        Path java = write("release-jdk/bin/java", """
+                #!/bin/bash
+                echo "$*" >> "%s"
+                if [[ "$1" == -XshowSettings:properties ]]; then echo "    java.specification.version = 17" >&2; fi
+                exit 0
+                """.formatted(calls), OLD);
+        executable(java);
+        write("release-jdk/release", "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"23.0.2\"\n", OLD);
+        assertEquals(java.toString(), findJdk("release-jdk", "22"));
+        assertEquals(List.of("-version"), Files.readAllLines(calls), "started once, only to see that it runs");
+
+        // The same JDK when its java fails to start is not chosen, whatever its release file says.
+        Files.writeString(java, "#!/bin/bash\nexit 1\n");
+        String chosen = findJdk("release-jdk", "22");
+        assertFalse(chosen.equals(java.toString()), chosen);
+    }
+
+    private String findJdk(String javaHome, String required) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder("/bin/bash", repo.resolve("ci/find-jdk.sh").toString(), required);
+        builder.environment().put("JAVA_HOME", repo.resolve(javaHome).toString());
+        builder.environment().put("PATH", tools.toString());
+        builder.redirectErrorStream(true);
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        return out;
     }
 }

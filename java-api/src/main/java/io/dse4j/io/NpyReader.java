@@ -97,9 +97,7 @@ final class NpyReader {
         if (storedInCOrder(h)) {
             for (int p = 0; p < k; p++) {
                 long base = (rows == null ? p : rows[p]) * (long) cols;
-                for (int c = 0; c < cols; c++) {
-                    out[p * cols + c] = dtype.decode(data, (base + c) * size);
-                }
+                dtype.decode(data, base * size, out, p * cols, cols);
             }
         } else {
             FortranColumns columns = new FortranColumns(Arrays.copyOfRange(h.shape(), 1, h.shape().length));

@@ -72,6 +72,13 @@ class MatrixFilesTest {
     }
 
     @Test
+    void bigEndianRowsInCOrderAreSwappedInTheBulkCopy() throws IOException {
+        // C order takes the bulk-copy path for f8 rows; a big-endian file must come out byte-swapped there too.
+        Path f = write("b.npy", npy(1, ">f8", false, "(2, 3)", doubles(ByteOrder.BIG_ENDIAN, 1.5, -2, 3e300, 4, 5, 6)));
+        assertArrayEquals(new double[] {1.5, -2, 3e300, 4, 5, 6}, values(MatrixFiles.read(f)));
+    }
+
+    @Test
     void fortranOrderWithThreeDimensionsIsFlattenedInCOrder() throws IOException {
         // a[i][j][k] = 100i + 10j + k with shape (2, 2, 3), stored Fortran order (i fastest).
         double[] fortran = new double[12];

@@ -64,7 +64,7 @@ final class CpuBackend implements EigenBackend {
     @Override
     public String describe() {
         return "pure-Java CPU backend, " + workers.threads() + " thread" + (workers.threads() == 1 ? "" : "s")
-                + ", " + VectorOps.f64().describe();
+                + ", " + VectorOpsLookup.describe();
     }
 
     @Override
@@ -82,8 +82,8 @@ final class CpuBackend implements EigenBackend {
                                     boolean eigenvectors) {
         Cancellation.checkInterrupted();
         return precision == Precision.F32
-                ? kernelSpectrum(points, kind, sigma, VectorOps.f32(), eigenvectors)
-                : kernelSpectrum(points, kind, sigma, VectorOps.f64(), eigenvectors);
+                ? kernelSpectrum(points, kind, sigma, VectorOps.f32For(points.n()), eigenvectors)
+                : kernelSpectrum(points, kind, sigma, VectorOps.f64For(points.n()), eigenvectors);
     }
 
     private <A> KernelSpectrum kernelSpectrum(Points points, KernelKind kind, double sigma, VectorOps<A> ops,

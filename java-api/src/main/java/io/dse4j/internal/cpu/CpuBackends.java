@@ -21,7 +21,7 @@ public final class CpuBackends {
         }
         double[] a = new double[n * n];
         try (Workers workers = new Workers(threads)) {
-            DiffusionKernel<double[]> kernel = new DiffusionKernel<>(VectorOps.f64(), workers);
+            DiffusionKernel<double[]> kernel = new DiffusionKernel<>(VectorOps.f64For(n), workers);
             kernel.gram(points.values(), n, points.dims(), a);
             kernel.normalise(a, n, DiffusionKernel.squaredNorms(points.values(), n, points.dims()), sigma, true);
         }
@@ -117,7 +117,7 @@ public final class CpuBackends {
      */
     public static double[][] symmetricEigenvectors(double[] a, int n, int threads) {
         try (Workers workers = new Workers(threads)) {
-            SymmetricEigenvectors.Decomposition d = new SymmetricEigenvectors<>(VectorOps.f64(), workers).decompose(a, n);
+            SymmetricEigenvectors.Decomposition d = new SymmetricEigenvectors<>(VectorOps.f64For(n), workers).decompose(a, n);
             return new double[][] {d.values(), d.vectors()};
         } catch (ArithmeticException e) {
             throw new io.dse4j.ComputationException("symmetric eigenvectors: " + e.getMessage(), e);

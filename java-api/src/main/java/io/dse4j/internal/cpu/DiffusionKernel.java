@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * column-major array of the working precision: the only N×N allocation of the CPU path.
  *
  * <ol>
- *   <li>{@link #gram}: Gᵢⱼ ← xᵢ·xⱼ for i ≥ j, cache-blocked over row blocks (the block of Xᵀ stays in L2 while
- *       each column streams through it), row blocks shared among the workers. Accumulated in double whatever the
+ *   <li>{@link #gram}: Gᵢⱼ ← xᵢ·xⱼ for i ≥ j, a packed matrix product over tiles of the lower triangle, tile
+ *       rows shared among the workers. Accumulated in double whatever the
  *       working precision, so that the distances below do not lose more than the final rounding.</li>
  *   <li>{@link #normalise}: d²ᵢⱼ = ‖xᵢ‖² + ‖xⱼ‖² − 2xᵢ·xⱼ clamped at 0 with an exact 0 diagonal,
  *       Gᵢⱼ = exp(−d²ᵢⱼ / 2σ²), degrees dᵢ = Σⱼ Gᵢⱼ, then Kᵢⱼ = (dᵢ^-½·Gᵢⱼ)·dⱼ^-½ — the order the reference's
@@ -25,15 +25,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class DiffusionKernel<A> {
 
-    /** Rows per block of the Gram computation: a 256-row block of Xᵀ with D = 256 is 512 KiB, within L2. */
-    private static final int ROW_BLOCK = 256;
+    /**
+     * Tile edge of the Gram product (rounded up to a multiple of MR and NR) and the coordinates per packed slice: a
+     * worker's two packed panels (2 × 128 × 256 doubles) and its 128 × 128 double tile, 640 KiB in all, stay in L2.
+     */
+    private static final int GRAM_TILE = 128;
+    private static final int GRAM_DEPTH = 256;
 
     private final VectorOps<double[]> f64;
     private final VectorOps<A> ops;
     private final Workers workers;
 
     DiffusionKernel(VectorOps<A> ops, Workers workers) {
-        this.f64 = VectorOps.f64();
+        this.f64 = ops.f64Companion();
         this.ops = ops;
         this.workers = workers;
     }
@@ -41,36 +45,71 @@ final class DiffusionKernel<A> {
     /**
      * Lower triangle of the Gram matrix: {@code a[i + j·n] = Σ_k xt[k·n + i]·xt[k·n + j]} for i ≥ j.
      *
+     * <p>A packed matrix product (Goto &amp; van de Geijn, ACM TOMS 34(3), 2008) over tiles of the lower triangle:
+     * for each tile (I, J), I ≥ J, and each slice of {@link #GRAM_DEPTH} coordinates, the tile's rows of Y (point i's
+     * coordinates) are packed into panels of MR rows and its columns into panels of NR, and the register-blocked
+     * micro-kernel ({@link VectorOps#gemmBlock}, in double) accumulates each MR × NR block in a double tile that is
+     * then stored, lower part only, in the working precision. Packing per tile costs one read of 2·TILE·D values
+     * for 2·TILE²·D flops. Tile rows go to the workers from the last (the longest) on, so they finish together;
+     * cancellation is checked per tile.
+     *
      * @param xt the points, column-major (coordinate k of point i at {@code xt[k·n + i]}), not modified
      */
     void gram(double[] xt, int n, int dims, A a) {
-        int blocks = (n + ROW_BLOCK - 1) / ROW_BLOCK;
+        int mr = f64.gemmRows();
+        int nr = f64.gemmCols();
+        int lcm = mr / gcd(mr, nr) * nr;
+        int tile = (GRAM_TILE + lcm - 1) / lcm * lcm;
+        int tiles = (n + tile - 1) / tile;
+        int depth = Math.max(1, Math.min(dims, GRAM_DEPTH));
+        boolean oneSlice = dims <= depth;
         AtomicInteger next = new AtomicInteger();
-        // The last row blocks hold the most columns: hand them out first so the workers finish together.
-        workers.run(workers.partsFor((double) n * n * dims), t -> {
-            double[] segment = new double[ROW_BLOCK];
-            for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) {
-                Cancellation.checkInterrupted();
-                int block = blocks - 1 - b;
-                int r0 = block * ROW_BLOCK;
-                int r1 = Math.min(n, r0 + ROW_BLOCK);
-                for (int j = 0; j < r1; j++) {
-                    int from = Math.max(r0, j);
-                    int rows = r1 - from;
-                    java.util.Arrays.fill(segment, 0, rows, 0.0);
-                    int k = 0;
-                    for (; k + 3 < dims; k += 4) {
-                        int x0 = k * n;
-                        f64.axpy4(segment, 0, xt, x0 + from, x0 + n + from, x0 + 2 * n + from, x0 + 3 * n + from,
-                                xt[x0 + j], xt[x0 + n + j], xt[x0 + 2 * n + j], xt[x0 + 3 * n + j], rows);
+        workers.run(Math.min(tiles, workers.partsFor((double) n * n * dims)), t -> {
+            double[] p = new double[tile * depth];
+            double[] q = new double[tile * depth];
+            double[] c = new double[tile * tile];
+            for (int b = next.getAndIncrement(); b < tiles; b = next.getAndIncrement()) {
+                int row = tiles - 1 - b;
+                int r0 = row * tile;
+                int rows = Math.min(tile, n - r0);
+                if (oneSlice) {
+                    f64.packRows(xt, n, r0, rows, 0, dims, p, 0, dims);
+                }
+                for (int column = 0; column <= row; column++) {
+                    Cancellation.checkInterrupted();
+                    int c0 = column * tile;
+                    int cols = Math.min(tile, n - c0);
+                    java.util.Arrays.fill(c, 0.0);
+                    for (int k0 = 0; k0 < dims; k0 += depth) {
+                        int kc = Math.min(depth, dims - k0);
+                        if (!oneSlice) {
+                            f64.packRows(xt, n, r0, rows, k0, kc, p, 0, kc);
+                        }
+                        f64.packColumnsOfTranspose(xt, n, c0, cols, k0, kc, 1.0, q, 0, kc);
+                        // Padded rows and columns are packed as zeros, so every block runs whole within the tile.
+                        for (int jq = 0; jq < cols; jq += nr) {
+                            for (int ip = 0; ip < rows; ip += mr) {
+                                if (column == row && ip + mr <= jq) {
+                                    continue;   // wholly above the diagonal
+                                }
+                                f64.gemmBlock(kc, p, ip * kc, q, jq * kc, c, jq * tile + ip, tile);
+                            }
+                        }
                     }
-                    for (; k < dims; k++) {
-                        f64.axpy(xt[k * n + j], xt, k * n + from, segment, 0, rows);
+                    for (int jj = 0; jj < cols; jj++) {
+                        int j = c0 + jj;
+                        int from = Math.max(r0, j);
+                        if (from < r0 + rows) {
+                            ops.store(c, jj * tile + from - r0, a, j * n + from, r0 + rows - from);
+                        }
                     }
-                    ops.store(segment, a, j * n + from, rows);
                 }
             }
         });
+    }
+
+    private static int gcd(int x, int y) {
+        return y == 0 ? x : gcd(y, x % y);
     }
 
     /**

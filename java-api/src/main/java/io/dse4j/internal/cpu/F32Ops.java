@@ -40,6 +40,13 @@ abstract sealed class F32Ops implements VectorOps<float[]> permits ScalarFloatOp
     }
 
     @Override
+    public final void store(double[] src, int so, float[] a, int ao, int m) {
+        for (int r = 0; r < m; r++) {
+            a[ao + r] = (float) src[so + r];
+        }
+    }
+
+    @Override
     public final void zero(float[] a, int ao, int m) {
         java.util.Arrays.fill(a, ao, ao + m, 0);
     }

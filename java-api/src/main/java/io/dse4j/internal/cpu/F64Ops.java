@@ -6,6 +6,12 @@ import io.dse4j.Precision;
 abstract sealed class F64Ops implements VectorOps<double[]> permits ScalarOps, PanamaOps {
 
     @Override
+    public final VectorOps<double[]> f64Companion() {
+        return this;
+    }
+
+
+    @Override
     public final Precision precision() {
         return Precision.F64;
     }
@@ -33,6 +39,11 @@ abstract sealed class F64Ops implements VectorOps<double[]> permits ScalarOps, P
     @Override
     public final void store(double[] src, double[] a, int ao, int m) {
         System.arraycopy(src, 0, a, ao, m);
+    }
+
+    @Override
+    public final void store(double[] src, int so, double[] a, int ao, int m) {
+        System.arraycopy(src, so, a, ao, m);
     }
 
     @Override

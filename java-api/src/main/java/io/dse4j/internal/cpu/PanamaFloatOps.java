@@ -45,6 +45,11 @@ final class PanamaFloatOps extends F32Ops {
     }
 
     @Override
+    public VectorOps<double[]> f64Companion() {
+        return PanamaOps.INSTANCE;
+    }
+
+    @Override
     public String describe() {
         return "Vector API, " + SPECIES.vectorBitSize() + "-bit (" + LANES + " floats)";
     }

@@ -9,6 +9,11 @@ final class ScalarFloatOps extends F32Ops {
     }
 
     @Override
+    public VectorOps<double[]> f64Companion() {
+        return ScalarOps.INSTANCE;
+    }
+
+    @Override
     public String describe() {
         return "scalar Java loops (f32)";
     }

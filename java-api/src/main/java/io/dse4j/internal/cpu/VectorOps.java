@@ -12,7 +12,8 @@ import io.dse4j.Precision;
  * when the JVM was started with {@code --add-modules jdk.incubator.vector}). HotSpot's auto-vectoriser does not
  * vectorise floating-point reductions or loops that read and write one array at two unknown offsets, which is
  * exactly the shape of the symmetric matrix-vector product and the rank-2k update, so explicit SIMD is worth about
- * 3x there. {@link VectorOpsLookup} picks one implementation per precision once per JVM.
+ * 3x there. {@link VectorOpsLookup} decides once per JVM whether the Vector API is usable, and per
+ * problem, by its size, which implementation runs it.
  *
  * <p>All arrays are addressed by (array, offset); no method allocates except {@link #allocate}.
  */
@@ -28,8 +29,24 @@ interface VectorOps<A> {
         return VectorOpsLookup.F32;
     }
 
+    /** The f64 loops for a problem of {@code n} points: the scalar ones for small problems (see {@link VectorOpsLookup}). */
+    static VectorOps<double[]> f64For(int n) {
+        return VectorOpsLookup.f64For(n);
+    }
+
+    /** The f32 loops for a problem of {@code n} points. */
+    static VectorOps<float[]> f32For(int n) {
+        return VectorOpsLookup.f32For(n);
+    }
+
     /** A one-line description, for logs and benchmark reports. */
     String describe();
+
+    /**
+     * The f64 loops of the same kind (scalar or Vector API), for the parts of an f32 computation that stay in double
+     * (the Gram matrix is accumulated in double in both precisions): {@code this} for f64.
+     */
+    VectorOps<double[]> f64Companion();
 
     /** The element type's precision. */
     Precision precision();
@@ -46,6 +63,9 @@ interface VectorOps<A> {
 
     /** a[ao+r] = src[r] for r in [0, m), rounded to the working precision. */
     void store(double[] src, A a, int ao, int m);
+
+    /** a[ao+r] = src[so+r] for r in [0, m), rounded to the working precision. */
+    void store(double[] src, int so, A a, int ao, int m);
 
     /** a[ao+r] = 0 for r in [0, m). */
     void zero(A a, int ao, int m);
