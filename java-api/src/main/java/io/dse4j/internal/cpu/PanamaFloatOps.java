@@ -228,6 +228,59 @@ final class PanamaFloatOps extends F32Ops {
         addInto(c, co + 3 * ldc, c03, c13);
     }
 
+    @Override
+    public void gemmBlockStridedA(int kc, float[] a, int ao, int lda, float[] pb, int pbo, float[] c, int co, int ldc) {
+        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector c00 = z, c10 = z, c01 = z, c11 = z, c02 = z, c12 = z, c03 = z, c13 = z;
+        for (int k = 0, ak = ao, bk = pbo; k < kc; k++, ak += lda, bk += GEMM_COLUMNS) {
+            FloatVector a0 = FloatVector.fromArray(SPECIES, a, ak);
+            FloatVector a1 = FloatVector.fromArray(SPECIES, a, ak + LANES);
+            FloatVector b = FloatVector.broadcast(SPECIES, pb[bk]);
+            c00 = a0.fma(b, c00);
+            c10 = a1.fma(b, c10);
+            b = FloatVector.broadcast(SPECIES, pb[bk + 1]);
+            c01 = a0.fma(b, c01);
+            c11 = a1.fma(b, c11);
+            b = FloatVector.broadcast(SPECIES, pb[bk + 2]);
+            c02 = a0.fma(b, c02);
+            c12 = a1.fma(b, c12);
+            b = FloatVector.broadcast(SPECIES, pb[bk + 3]);
+            c03 = a0.fma(b, c03);
+            c13 = a1.fma(b, c13);
+        }
+        addInto(c, co, c00, c10);
+        addInto(c, co + ldc, c01, c11);
+        addInto(c, co + 2 * ldc, c02, c12);
+        addInto(c, co + 3 * ldc, c03, c13);
+    }
+
+    @Override
+    public void gemmBlockStridedB(int kc, float[] pa, int pao, float[] b, int bo, int ldb, float[] c, int co, int ldc) {
+        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector c00 = z, c10 = z, c01 = z, c11 = z, c02 = z, c12 = z, c03 = z, c13 = z;
+        int b1o = bo + ldb, b2o = bo + 2 * ldb, b3o = bo + 3 * ldb;
+        for (int k = 0, ak = pao; k < kc; k++, ak += 2 * LANES) {
+            FloatVector a0 = FloatVector.fromArray(SPECIES, pa, ak);
+            FloatVector a1 = FloatVector.fromArray(SPECIES, pa, ak + LANES);
+            FloatVector bv = FloatVector.broadcast(SPECIES, b[bo + k]);
+            c00 = a0.fma(bv, c00);
+            c10 = a1.fma(bv, c10);
+            bv = FloatVector.broadcast(SPECIES, b[b1o + k]);
+            c01 = a0.fma(bv, c01);
+            c11 = a1.fma(bv, c11);
+            bv = FloatVector.broadcast(SPECIES, b[b2o + k]);
+            c02 = a0.fma(bv, c02);
+            c12 = a1.fma(bv, c12);
+            bv = FloatVector.broadcast(SPECIES, b[b3o + k]);
+            c03 = a0.fma(bv, c03);
+            c13 = a1.fma(bv, c13);
+        }
+        addInto(c, co, c00, c10);
+        addInto(c, co + ldc, c01, c11);
+        addInto(c, co + 2 * ldc, c02, c12);
+        addInto(c, co + 3 * ldc, c03, c13);
+    }
+
     private static void addInto(float[] c, int at, FloatVector first, FloatVector second) {
         FloatVector.fromArray(SPECIES, c, at).add(first).intoArray(c, at);
         FloatVector.fromArray(SPECIES, c, at + LANES).add(second).intoArray(c, at + LANES);

@@ -221,6 +221,59 @@ final class PanamaOps extends F64Ops {
         addInto(c, co + 3 * ldc, c03, c13);
     }
 
+    @Override
+    public void gemmBlockStridedA(int kc, double[] a, int ao, int lda, double[] pb, int pbo, double[] c, int co, int ldc) {
+        DoubleVector z = DoubleVector.zero(SPECIES);
+        DoubleVector c00 = z, c10 = z, c01 = z, c11 = z, c02 = z, c12 = z, c03 = z, c13 = z;
+        for (int k = 0, ak = ao, bk = pbo; k < kc; k++, ak += lda, bk += GEMM_COLUMNS) {
+            DoubleVector a0 = DoubleVector.fromArray(SPECIES, a, ak);
+            DoubleVector a1 = DoubleVector.fromArray(SPECIES, a, ak + LANES);
+            DoubleVector b = DoubleVector.broadcast(SPECIES, pb[bk]);
+            c00 = a0.fma(b, c00);
+            c10 = a1.fma(b, c10);
+            b = DoubleVector.broadcast(SPECIES, pb[bk + 1]);
+            c01 = a0.fma(b, c01);
+            c11 = a1.fma(b, c11);
+            b = DoubleVector.broadcast(SPECIES, pb[bk + 2]);
+            c02 = a0.fma(b, c02);
+            c12 = a1.fma(b, c12);
+            b = DoubleVector.broadcast(SPECIES, pb[bk + 3]);
+            c03 = a0.fma(b, c03);
+            c13 = a1.fma(b, c13);
+        }
+        addInto(c, co, c00, c10);
+        addInto(c, co + ldc, c01, c11);
+        addInto(c, co + 2 * ldc, c02, c12);
+        addInto(c, co + 3 * ldc, c03, c13);
+    }
+
+    @Override
+    public void gemmBlockStridedB(int kc, double[] pa, int pao, double[] b, int bo, int ldb, double[] c, int co, int ldc) {
+        DoubleVector z = DoubleVector.zero(SPECIES);
+        DoubleVector c00 = z, c10 = z, c01 = z, c11 = z, c02 = z, c12 = z, c03 = z, c13 = z;
+        int b1o = bo + ldb, b2o = bo + 2 * ldb, b3o = bo + 3 * ldb;
+        for (int k = 0, ak = pao; k < kc; k++, ak += 2 * LANES) {
+            DoubleVector a0 = DoubleVector.fromArray(SPECIES, pa, ak);
+            DoubleVector a1 = DoubleVector.fromArray(SPECIES, pa, ak + LANES);
+            DoubleVector bv = DoubleVector.broadcast(SPECIES, b[bo + k]);
+            c00 = a0.fma(bv, c00);
+            c10 = a1.fma(bv, c10);
+            bv = DoubleVector.broadcast(SPECIES, b[b1o + k]);
+            c01 = a0.fma(bv, c01);
+            c11 = a1.fma(bv, c11);
+            bv = DoubleVector.broadcast(SPECIES, b[b2o + k]);
+            c02 = a0.fma(bv, c02);
+            c12 = a1.fma(bv, c12);
+            bv = DoubleVector.broadcast(SPECIES, b[b3o + k]);
+            c03 = a0.fma(bv, c03);
+            c13 = a1.fma(bv, c13);
+        }
+        addInto(c, co, c00, c10);
+        addInto(c, co + ldc, c01, c11);
+        addInto(c, co + 2 * ldc, c02, c12);
+        addInto(c, co + 3 * ldc, c03, c13);
+    }
+
     private static void addInto(double[] c, int at, DoubleVector first, DoubleVector second) {
         DoubleVector.fromArray(SPECIES, c, at).add(first).intoArray(c, at);
         DoubleVector.fromArray(SPECIES, c, at + LANES).add(second).intoArray(c, at + LANES);

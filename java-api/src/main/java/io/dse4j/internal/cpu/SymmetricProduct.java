@@ -49,6 +49,10 @@ final class SymmetricProduct<A> {
         for (int k0 = 0; k0 < m; k0 += tile) {
             ops.packColumns(x, xo, ldx, k0, Math.min(tile, m - k0), nx, packedX, k0 * packedWidth);
         }
+        // Xᵀ packed once into panels of MR rows (its nx columns padded to ldT), all m deep, for the in-place tiles.
+        int ldT = (nx + mr - 1) / mr * mr;
+        A packedXT = ops.allocate(Math.multiplyExact(m, ldT));
+        ops.packTransposedRows(x, ldx, xo, m, 0, nx, packedXT);
         for (int j = 0; j < nx; j++) {
             ops.zero(y, yo + j * ldy, m);
         }
@@ -56,11 +60,15 @@ final class SymmetricProduct<A> {
         int[] bounds = Workers.splitTileRows(blocks, parts);
         @SuppressWarnings("unchecked")
         A[] transposed = (A[]) new Object[parts];
+        @SuppressWarnings("unchecked")
+        A[] transposedT = (A[]) new Object[parts];
         workers.run(parts, t -> {
             A packedS = ops.allocate(tile * tile);
             A edge = ops.allocate(mr * nr);
             A mine = ops.allocate(Math.multiplyExact(m, nx));
+            A mineT = ops.allocate(Math.multiplyExact(m, ldT));
             transposed[t] = mine;
+            transposedT[t] = mineT;
             for (int row = bounds[t]; row < bounds[t + 1]; row++) {
                 Cancellation.checkInterrupted();
                 int r0 = row * tile;
@@ -68,6 +76,11 @@ final class SymmetricProduct<A> {
                 for (int column = 0; column <= row; column++) {
                     int c0 = column * tile;
                     int cols = Math.min(tile, m - c0);
+                    if (column < row && rows == tile) {
+                        inPlace(a, lda, (s + c0) * lda + s + r0, tile, packedX, c0 * packedWidth, widthPanels, nx,
+                                y, yo + r0, ldy, packedXT, r0, m, ldT, mineT, c0, edge);
+                        continue;
+                    }
                     ops.packSymmetricRows(a, lda, s + r0, rows, s + c0, cols, packedS);
                     accumulate(packedS, rows, cols, packedX, c0 * packedWidth, widthPanels, nx, y, yo + r0, ldy,
                             edge);
@@ -82,6 +95,53 @@ final class SymmetricProduct<A> {
         for (int t = 0; t < parts; t++) {
             for (int j = 0; j < nx; j++) {
                 ops.axpy(1.0, transposed[t], j * m, y, yo + j * ldy, m);
+            }
+            // (Y_Jᵀ) rows of the in-place tiles: column i of mineT is row i of Y.
+            A mineT = transposedT[t];
+            double[] row = new double[nx];
+            for (int i = 0; i < m; i++) {
+                ops.load(mineT, i * ldT, row, nx);
+                for (int j = 0; j < nx; j++) {
+                    if (row[j] != 0) {
+                        ops.set(y, yo + j * ldy + i, ops.get(y, yo + j * ldy + i) + row[j]);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Both products of a full off-diagonal tile S_IJ (tile × tile, its column-major top-left at {@code sAt} of
+     * {@code a}) read in place, with no packing of S: Y_I += S_IJ·X_J by the micro-kernel walking MR-row strips of
+     * S_IJ's columns ({@link VectorOps#gemmBlockStridedA}), and Y_J += S_IJᵀ·X_I computed as Y_Jᵀ += X_Iᵀ·S_IJ
+     * into the worker's transposed buffer (ldT × m), the micro-kernel reading NR columns of S_IJ as its right
+     * operand ({@link VectorOps#gemmBlockStridedB}). Packing the tile twice cost as much as its arithmetic at the
+     * 32 columns of X the band reduction has.
+     */
+    private void inPlace(A a, int lda, int sAt, int tile, A packedX, int xAt, int widthPanels, int nx, A y, int yAt,
+                         int ldy, A packedXT, int r0, int m, int ldT, A mineT, int c0, A edge) {
+        int mr = ops.gemmRows();
+        int nr = ops.gemmCols();
+        for (int q = 0; q < widthPanels; q++) {
+            int panelCols = Math.min(nr, nx - q * nr);
+            int qAt = xAt + q * nr * tile;
+            for (int ip = 0; ip < tile; ip += mr) {
+                int cAt = yAt + q * nr * ldy + ip;
+                if (panelCols == nr) {
+                    ops.gemmBlockStridedA(tile, a, sAt + ip, lda, packedX, qAt, y, cAt, ldy);
+                } else {
+                    ops.zero(edge, 0, mr * nr);
+                    ops.gemmBlockStridedA(tile, a, sAt + ip, lda, packedX, qAt, edge, 0, mr);
+                    for (int j = 0; j < panelCols; j++) {
+                        ops.axpy(1.0, edge, j * mr, y, cAt + j * ldy, mr);
+                    }
+                }
+            }
+        }
+        for (int jq = 0; jq < tile; jq += nr) {
+            for (int p = 0; p < ldT; p += mr) {
+                ops.gemmBlockStridedB(tile, packedXT, p * m + r0 * mr, a, sAt + jq * lda, lda, mineT,
+                        (c0 + jq) * ldT + p, ldT);
             }
         }
     }

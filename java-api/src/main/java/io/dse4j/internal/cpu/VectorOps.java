@@ -125,6 +125,19 @@ interface VectorOps<A> {
     void gemmBlock(int kc, A pa, int pao, A pb, int pbo, A c, int co, int ldc);
 
     /**
+     * {@link #gemmBlock} with its left operand read in place from a column-major matrix instead of a packed panel:
+     * {@code c[co + j·ldc + i] += Σ_{k < kc} a[ao + k·lda + i] · pb[pbo + k·NR + j]} for i &lt; MR, j &lt; NR. Reads
+     * MR contiguous elements of each of kc columns, so they must all lie inside {@code a}.
+     */
+    void gemmBlockStridedA(int kc, A a, int ao, int lda, A pb, int pbo, A c, int co, int ldc);
+
+    /**
+     * {@link #gemmBlock} with its right operand read in place from NR columns of a column-major matrix:
+     * {@code c[co + j·ldc + i] += Σ_{k < kc} pa[pao + k·MR + i] · b[bo + j·ldb + k]} for i &lt; MR, j &lt; NR.
+     */
+    void gemmBlockStridedB(int kc, A pa, int pao, A b, int bo, int ldb, A c, int co, int ldc);
+
+    /**
      * Packs rows [r0, r0+mc) × columns [c0, c0+kc) of the symmetric matrix S held in the lower triangle of
      * {@code a} (column-major, leading dimension lda) into panels of MR rows, k-major, for {@link #gemmBlock}:
      * {@code dst[p·MR·kc + k·MR + i] = S[r0 + p·MR + i, c0 + k]}, rows at or beyond mc zero.
