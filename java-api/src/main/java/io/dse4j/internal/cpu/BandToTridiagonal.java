@@ -253,12 +253,20 @@ final class BandToTridiagonal {
     private void fromTheLeft(int r0, int lm, int c0, int nc, double tau) {
         for (int c = 0; c < nc; c++) {
             int at = (c0 + c) * ld + (r0 - c0 - c);
-            double dot = 0;
-            for (int r = 0; r < lm; r++) {
-                dot += next[r] * ab[at + r];
+            // Four partial sums: one chain of dependent additions would cost lm FP-add latencies.
+            double dot0 = 0, dot1 = 0, dot2 = 0, dot3 = 0;
+            int r = 0;
+            for (; r + 3 < lm; r += 4) {
+                dot0 += next[r] * ab[at + r];
+                dot1 += next[r + 1] * ab[at + r + 1];
+                dot2 += next[r + 2] * ab[at + r + 2];
+                dot3 += next[r + 3] * ab[at + r + 3];
             }
-            double f = tau * dot;
-            for (int r = 0; r < lm; r++) {
+            for (; r < lm; r++) {
+                dot0 += next[r] * ab[at + r];
+            }
+            double f = tau * ((dot0 + dot1) + (dot2 + dot3));
+            for (r = 0; r < lm; r++) {
                 ab[at + r] -= f * next[r];
             }
         }
