@@ -80,38 +80,49 @@ final class TridiagonalReduction<A> {
                              double[] coefficients) {
         for (int i = 0; i < width; i++) {
             Cancellation.checkInterrupted();
-            int c = kb + i;
-            int col = c * n;
-            // Bring column c up to date with the panel's earlier reflectors: A(c:n, c) -= V·W(c,:)ᵀ + W·V(c,:)ᵀ.
-            for (int p = 0; p < i; p++) {
-                int vcol = (kb + p) * n;
-                int wcol = p * n;
-                ops.axpy(-ops.get(w, wcol + c), a, vcol + c, a, col + c, n - c);
-                ops.axpy(-ops.get(a, vcol + c), w, wcol + c, a, col + c, n - c);
-            }
-            // Householder reflector annihilating A(c+2:n, c).
-            int len = n - c - 1;
-            double t = Householder.generate(a, col + c + 1, col + c + 2, len - 1, ops);
-            e[c] = ops.get(a, col + c + 1);
-            tau[c] = t;
-            ops.set(a, col + c + 1, 1.0);
-
-            // W(c+1:n, i) = tau·(A22·v − V·(Wᵀv) − W·(Vᵀv)), then W += (−tau/2·(wᵀv))·v.
-            int vo = col + c + 1;
-            int wi = i * n + c + 1;
-            symmetricTimesVector(a, n, c + 1, vo, w, wi, partial);
-            for (int p = 0; p < i; p++) {
-                coefficients[2 * p] = ops.dot(w, p * n + c + 1, a, vo, len);
-                coefficients[2 * p + 1] = ops.dot(a, (kb + p) * n + c + 1, a, vo, len);
-            }
-            for (int p = 0; p < i; p++) {
-                ops.axpy(-coefficients[2 * p], a, (kb + p) * n + c + 1, w, wi, len);
-                ops.axpy(-coefficients[2 * p + 1], w, p * n + c + 1, w, wi, len);
-            }
-            ops.scale(t, w, wi, len);
-            double alpha = -0.5 * t * ops.dot(w, wi, a, vo, len);
-            ops.axpy(alpha, a, vo, w, wi, len);
+            reduceColumn(a, n, kb, i, e, tau, w, partial, coefficients);
         }
+    }
+
+    /**
+     * Column kb+i of the panel: brought up to date, its reflector generated, its column of W formed. A method of
+     * its own so that the JIT compiles this body once, when it has been called often enough, rather than as an
+     * on-stack replacement of the panel loop and then again as a whole (measured: C2 spent 0.64 s compiling the
+     * combined method three times in a cold DSMI run).
+     */
+    private void reduceColumn(A a, int n, int kb, int i, double[] e, double[] tau, A w, List<A> partial,
+                              double[] coefficients) {
+        int c = kb + i;
+        int col = c * n;
+        // Bring column c up to date with the panel's earlier reflectors: A(c:n, c) -= V·W(c,:)ᵀ + W·V(c,:)ᵀ.
+        for (int p = 0; p < i; p++) {
+            int vcol = (kb + p) * n;
+            int wcol = p * n;
+            ops.axpy(-ops.get(w, wcol + c), a, vcol + c, a, col + c, n - c);
+            ops.axpy(-ops.get(a, vcol + c), w, wcol + c, a, col + c, n - c);
+        }
+        // Householder reflector annihilating A(c+2:n, c).
+        int len = n - c - 1;
+        double t = Householder.generate(a, col + c + 1, col + c + 2, len - 1, ops);
+        e[c] = ops.get(a, col + c + 1);
+        tau[c] = t;
+        ops.set(a, col + c + 1, 1.0);
+
+        // W(c+1:n, i) = tau·(A22·v − V·(Wᵀv) − W·(Vᵀv)), then W += (−tau/2·(wᵀv))·v.
+        int vo = col + c + 1;
+        int wi = i * n + c + 1;
+        symmetricTimesVector(a, n, c + 1, vo, w, wi, partial);
+        for (int p = 0; p < i; p++) {
+            coefficients[2 * p] = ops.dot(w, p * n + c + 1, a, vo, len);
+            coefficients[2 * p + 1] = ops.dot(a, (kb + p) * n + c + 1, a, vo, len);
+        }
+        for (int p = 0; p < i; p++) {
+            ops.axpy(-coefficients[2 * p], a, (kb + p) * n + c + 1, w, wi, len);
+            ops.axpy(-coefficients[2 * p + 1], w, p * n + c + 1, w, wi, len);
+        }
+        ops.scale(t, w, wi, len);
+        double alpha = -0.5 * t * ops.dot(w, wi, a, vo, len);
+        ops.axpy(alpha, a, vo, w, wi, len);
     }
 
     /**
