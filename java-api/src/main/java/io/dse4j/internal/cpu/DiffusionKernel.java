@@ -77,35 +77,48 @@ final class DiffusionKernel<A> {
                 }
                 for (int column = 0; column <= row; column++) {
                     Cancellation.checkInterrupted();
-                    int c0 = column * tile;
-                    int cols = Math.min(tile, n - c0);
-                    java.util.Arrays.fill(c, 0.0);
-                    for (int k0 = 0; k0 < dims; k0 += depth) {
-                        int kc = Math.min(depth, dims - k0);
-                        if (!oneSlice) {
-                            f64.packRows(xt, n, r0, rows, k0, kc, p, 0, kc);
-                        }
-                        f64.packColumnsOfTranspose(xt, n, c0, cols, k0, kc, 1.0, q, 0, kc);
-                        // Padded rows and columns are packed as zeros, so every block runs whole within the tile.
-                        for (int jq = 0; jq < cols; jq += nr) {
-                            for (int ip = 0; ip < rows; ip += mr) {
-                                if (column == row && ip + mr <= jq) {
-                                    continue;   // wholly above the diagonal
-                                }
-                                f64.gemmBlock(kc, p, ip * kc, q, jq * kc, c, jq * tile + ip, tile);
-                            }
-                        }
-                    }
-                    for (int jj = 0; jj < cols; jj++) {
-                        int j = c0 + jj;
-                        int from = Math.max(r0, j);
-                        if (from < r0 + rows) {
-                            ops.store(c, jj * tile + from - r0, a, j * n + from, r0 + rows - from);
-                        }
-                    }
+                    gramTile(xt, n, dims, a, tile, depth, oneSlice, row, column, p, q, c);
                 }
             }
         });
+    }
+
+    /**
+     * Tile (row, column) of the Gram product: accumulated in the double tile {@code c}, then its lower part stored.
+     * A method of its own so that C2 compiles it once instead of replacing the tile loop on the stack.
+     */
+    private void gramTile(double[] xt, int n, int dims, A a, int tile, int depth, boolean oneSlice, int row,
+                          int column, double[] p, double[] q, double[] c) {
+        int mr = f64.gemmRows();
+        int nr = f64.gemmCols();
+        int r0 = row * tile;
+        int rows = Math.min(tile, n - r0);
+        int c0 = column * tile;
+        int cols = Math.min(tile, n - c0);
+        java.util.Arrays.fill(c, 0.0);
+        for (int k0 = 0; k0 < dims; k0 += depth) {
+            int kc = Math.min(depth, dims - k0);
+            if (!oneSlice) {
+                f64.packRows(xt, n, r0, rows, k0, kc, p, 0, kc);
+            }
+            f64.packColumnsOfTranspose(xt, n, c0, cols, k0, kc, 1.0, q, 0, kc);
+            // Padded rows and columns are packed as zeros, so every block runs whole within the tile.
+            for (int jq = 0; jq < cols; jq += nr) {
+                for (int ip = 0; ip < rows; ip += mr) {
+                    if (column == row && ip + mr <= jq) {
+                        continue;   // wholly above the diagonal
+                    }
+                    f64.gemmBlock(kc, p, ip * kc, q, jq * kc, c, jq * tile + ip, tile);
+                }
+            }
+        }
+        for (int jj = 0; jj < cols; jj++) {
+            int j = c0 + jj;
+            int from = Math.max(r0, j);
+            if (from < r0 + rows) {
+                ops.store(c, jj * tile + from - r0, a, j * n + from, r0 + rows - from);
+            }
+        }
     }
 
     private static int gcd(int x, int y) {

@@ -92,7 +92,6 @@ final class TridiagonalEigenvalues {
             if (m < lend) {
                 e[m] = 0.0;
             }
-            double p = d[l];
             if (m == l) {
                 l++;
                 continue;
@@ -111,35 +110,44 @@ final class TridiagonalEigenvalues {
             }
             iterations++;
 
-            // Wilkinson-like shift from the leading 2x2.
-            double rte = Math.sqrt(e[l]);
-            double sigma = (d[l + 1] - p) / (2.0 * rte);
-            double r = Math.hypot(sigma, 1.0);
-            sigma = p - (rte / (sigma + Math.copySign(r, sigma)));
-
-            double c = 1.0;
-            double s = 0.0;
-            double gamma = d[m] - sigma;
-            p = gamma * gamma;
-            for (int i = m - 1; i >= l; i--) {
-                double bb = e[i];
-                r = p + bb;
-                if (i != m - 1) {
-                    e[i + 1] = s * r;
-                }
-                double oldc = c;
-                c = p / r;
-                s = bb / r;
-                double oldGamma = gamma;
-                double alpha = d[i];
-                gamma = c * (alpha - sigma) - s * oldGamma;
-                d[i + 1] = oldGamma + (alpha - gamma);
-                p = c != 0.0 ? (gamma * gamma) / c : oldc * bb;
-            }
-            e[l] = s * p;
-            d[l] = sigma + gamma;
+            sweep(d, e, l, m);
         }
         return iterations;
+    }
+
+    /**
+     * One root-free QL sweep (Pal–Walker–Kahan) on rows l..m with a Wilkinson-like shift from the leading 2×2. A
+     * method of its own so that C2 compiles it once rather than replacing {@link #qlBlock}'s loop on the stack
+     * several times (5 compilations, 0.16 s, in a cold DSMI run).
+     */
+    private static void sweep(double[] d, double[] e, int l, int m) {
+        double p = d[l];
+        double rte = Math.sqrt(e[l]);
+        double sigma = (d[l + 1] - p) / (2.0 * rte);
+        double r = Math.hypot(sigma, 1.0);
+        sigma = p - (rte / (sigma + Math.copySign(r, sigma)));
+
+        double c = 1.0;
+        double s = 0.0;
+        double gamma = d[m] - sigma;
+        p = gamma * gamma;
+        for (int i = m - 1; i >= l; i--) {
+            double bb = e[i];
+            r = p + bb;
+            if (i != m - 1) {
+                e[i + 1] = s * r;
+            }
+            double oldc = c;
+            c = p / r;
+            s = bb / r;
+            double oldGamma = gamma;
+            double alpha = d[i];
+            gamma = c * (alpha - sigma) - s * oldGamma;
+            d[i + 1] = oldGamma + (alpha - gamma);
+            p = c != 0.0 ? (gamma * gamma) / c : oldc * bb;
+        }
+        e[l] = s * p;
+        d[l] = sigma + gamma;
     }
 
     /** Scales the block by a power of two so that its largest magnitude lies in [1, 2); returns the factor. */
