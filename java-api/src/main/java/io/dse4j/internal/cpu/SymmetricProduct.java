@@ -122,10 +122,11 @@ final class SymmetricProduct<A> {
                          int ldy, A packedXT, int r0, int m, int ldT, A mineT, int c0, A edge) {
         int mr = ops.gemmRows();
         int nr = ops.gemmCols();
-        for (int q = 0; q < widthPanels; q++) {
-            int panelCols = Math.min(nr, nx - q * nr);
-            int qAt = xAt + q * nr * tile;
-            for (int ip = 0; ip < tile; ip += mr) {
+        // Strip by strip of S_IJ's rows, every panel of X against it: the strip (MR × tile) stays in L1.
+        for (int ip = 0; ip < tile; ip += mr) {
+            for (int q = 0; q < widthPanels; q++) {
+                int panelCols = Math.min(nr, nx - q * nr);
+                int qAt = xAt + q * nr * tile;
                 int cAt = yAt + q * nr * ldy + ip;
                 if (panelCols == nr) {
                     ops.gemmBlockStridedA(tile, a, sAt + ip, lda, packedX, qAt, y, cAt, ldy);
