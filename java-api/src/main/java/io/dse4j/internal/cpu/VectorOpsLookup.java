@@ -11,7 +11,8 @@ import java.lang.System.Logger.Level;
  * until C2 has compiled it — tens of milliseconds of compiler time per kernel, on the same cores the computation
  * uses. Below {@link #SIMD_FROM_N} the plain loops are as fast once warm (the one-stage reduction is bound by memory,
  * not arithmetic, at these sizes) and compile far sooner, so a one-shot N = 1000 run is ~0.3 s faster with them;
- * from there on, where the two-stage reduction's matrix–matrix kernels dominate, SIMD is worth ~3x. Measured in
+ * from 2000 on SIMD wins even cold, and from 3000, where the two-stage reduction's matrix–matrix kernels dominate,
+ * it is worth ~3x. Measured in
  * benchmarks/RESULTS.md (2026-12-01, "one-shot runs"). The choice depends on N alone, so a given input always takes
  * the same loops and gives the same bits.
  */
