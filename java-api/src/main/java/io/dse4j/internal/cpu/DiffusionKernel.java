@@ -56,10 +56,7 @@ final class DiffusionKernel<A> {
      * @param xt the points, column-major (coordinate k of point i at {@code xt[k·n + i]}), not modified
      */
     void gram(double[] xt, int n, int dims, A a) {
-        int mr = f64.gemmRows();
-        int nr = f64.gemmCols();
-        int lcm = mr / gcd(mr, nr) * nr;
-        int tile = (GRAM_TILE + lcm - 1) / lcm * lcm;
+        int tile = PackedBlock.tileSize(GRAM_TILE, f64.gemmRows(), f64.gemmCols());
         int tiles = (n + tile - 1) / tile;
         int depth = Math.max(1, Math.min(dims, GRAM_DEPTH));
         boolean oneSlice = dims <= depth;
@@ -119,10 +116,6 @@ final class DiffusionKernel<A> {
                 ops.store(c, jj * tile + from - r0, a, j * n + from, r0 + rows - from);
             }
         }
-    }
-
-    private static int gcd(int x, int y) {
-        return y == 0 ? x : gcd(y, x % y);
     }
 
     /**

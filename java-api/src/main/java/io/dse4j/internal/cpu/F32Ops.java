@@ -33,13 +33,6 @@ abstract sealed class F32Ops implements VectorOps<float[]> permits ScalarFloatOp
     }
 
     @Override
-    public final void store(double[] src, float[] a, int ao, int m) {
-        for (int r = 0; r < m; r++) {
-            a[ao + r] = (float) src[r];
-        }
-    }
-
-    @Override
     public final void store(double[] src, int so, float[] a, int ao, int m) {
         for (int r = 0; r < m; r++) {
             a[ao + r] = (float) src[so + r];

@@ -10,7 +10,6 @@ abstract sealed class F64Ops implements VectorOps<double[]> permits ScalarOps, P
         return this;
     }
 
-
     @Override
     public final Precision precision() {
         return Precision.F64;
@@ -34,11 +33,6 @@ abstract sealed class F64Ops implements VectorOps<double[]> permits ScalarOps, P
     @Override
     public final void load(double[] a, int ao, double[] dst, int m) {
         System.arraycopy(a, ao, dst, 0, m);
-    }
-
-    @Override
-    public final void store(double[] src, double[] a, int ao, int m) {
-        System.arraycopy(src, 0, a, ao, m);
     }
 
     @Override
@@ -165,14 +159,13 @@ abstract sealed class F64Ops implements VectorOps<double[]> permits ScalarOps, P
                                              double[] dst, int dsto, int depth) {
         int nr = gemmCols();
         int panels = (nc + nr - 1) / nr;
-        double f = scale;
         for (int q = 0; q < panels; q++) {
             int cols = Math.min(nr, nc - q * nr);
             for (int k = 0; k < kc; k++) {
                 int at = dsto + q * nr * depth + k * nr;
                 int from = (c0 + k) * lda + r0 + q * nr;
                 for (int j = 0; j < cols; j++) {
-                    dst[at + j] = f * a[from + j];
+                    dst[at + j] = scale * a[from + j];
                 }
                 for (int j = cols; j < nr; j++) {
                     dst[at + j] = 0;

@@ -25,4 +25,17 @@ final class PackedBlock {
             ops.axpy(1.0, edge, j * mr, c, cAt + j * ldc, rows);
         }
     }
+
+    /**
+     * The tile edge for a packed product over tiles: the smallest multiple of both the register block's rows and its
+     * columns that is at least {@code size}, so that every tile but the last holds whole register blocks.
+     */
+    static int tileSize(int size, int mr, int nr) {
+        int lcm = mr / gcd(mr, nr) * nr;
+        return (size + lcm - 1) / lcm * lcm;
+    }
+
+    private static int gcd(int x, int y) {
+        return y == 0 ? x : gcd(y, x % y);
+    }
 }

@@ -18,11 +18,6 @@ final class PanamaFloatOps extends F32Ops {
     private PanamaFloatOps() {
     }
 
-    private static void subtract(float[] a, int at, FloatVector first, FloatVector second) {
-        FloatVector.fromArray(SPECIES, a, at).sub(first).intoArray(a, at);
-        FloatVector.fromArray(SPECIES, a, at + LANES).sub(second).intoArray(a, at + LANES);
-    }
-
     /**
      * The lanes' sum in lane order. {@code reduceLanes(ADD)} leaves the order unspecified, and it does differ between
      * the interpreter and compiled code, which would make results depend on JIT timing; this keeps them
@@ -125,64 +120,6 @@ final class PanamaFloatOps extends F32Ops {
         dots[3] += sumLanes(acc3);
     }
 
-    @Override
-    public void axpy4(float[] dst, int o, float[] x, int x0, int x1, int x2, int x3,
-                      double s0, double s1, double s2, double s3, int m) {
-        FloatVector b0 = splat(s0), b1 = splat(s1);
-        FloatVector b2 = splat(s2), b3 = splat(s3);
-        int r = 0;
-        for (; r + LANES <= m; r += LANES) {
-            FloatVector acc = FloatVector.fromArray(SPECIES, dst, o + r);
-            acc = FloatVector.fromArray(SPECIES, x, x0 + r).fma(b0, acc);
-            acc = FloatVector.fromArray(SPECIES, x, x1 + r).fma(b1, acc);
-            acc = FloatVector.fromArray(SPECIES, x, x2 + r).fma(b2, acc);
-            acc = FloatVector.fromArray(SPECIES, x, x3 + r).fma(b3, acc);
-            acc.intoArray(dst, o + r);
-        }
-        ScalarFloatOps.INSTANCE.axpy4(dst, o + r, x, x0 + r, x1 + r, x2 + r, x3 + r, s0, s1, s2, s3, m - r);
-    }
-
-    @Override
-    public void rank2kColumns4(float[] a, int ao, int lda, float[] v, int vo, int ldv, float[] w, int wo, int ldw,
-                               int j, int k, int r0, int r1) {
-        int c0 = ao, c1 = ao + lda, c2 = ao + 2 * lda, c3 = ao + 3 * lda;
-        int r = r0;
-        // Register block: 2·LANES rows × 4 columns, accumulated over all k terms before one store per column;
-        // each pair of row loads from V and W feeds 16 fused multiply-adds.
-        for (; r + 2 * LANES <= r1; r += 2 * LANES) {
-            FloatVector acc0 = FloatVector.zero(SPECIES), acc1 = FloatVector.zero(SPECIES);
-            FloatVector acc2 = FloatVector.zero(SPECIES), acc3 = FloatVector.zero(SPECIES);
-            FloatVector acc4 = FloatVector.zero(SPECIES), acc5 = FloatVector.zero(SPECIES);
-            FloatVector acc6 = FloatVector.zero(SPECIES), acc7 = FloatVector.zero(SPECIES);
-            for (int p = 0; p < k; p++) {
-                int vp = vo + p * ldv, wp = wo + p * ldw;
-                FloatVector va = FloatVector.fromArray(SPECIES, v, vp + r);
-                FloatVector vb = FloatVector.fromArray(SPECIES, v, vp + r + LANES);
-                FloatVector wa = FloatVector.fromArray(SPECIES, w, wp + r);
-                FloatVector wb = FloatVector.fromArray(SPECIES, w, wp + r + LANES);
-                FloatVector w0 = splat(w[wp + j]), v0 = splat(v[vp + j]);
-                acc0 = va.fma(w0, wa.fma(v0, acc0));
-                acc4 = vb.fma(w0, wb.fma(v0, acc4));
-                FloatVector w1 = splat(w[wp + j + 1]), v1 = splat(v[vp + j + 1]);
-                acc1 = va.fma(w1, wa.fma(v1, acc1));
-                acc5 = vb.fma(w1, wb.fma(v1, acc5));
-                FloatVector w2 = splat(w[wp + j + 2]), v2 = splat(v[vp + j + 2]);
-                acc2 = va.fma(w2, wa.fma(v2, acc2));
-                acc6 = vb.fma(w2, wb.fma(v2, acc6));
-                FloatVector w3 = splat(w[wp + j + 3]), v3 = splat(v[vp + j + 3]);
-                acc3 = va.fma(w3, wa.fma(v3, acc3));
-                acc7 = vb.fma(w3, wb.fma(v3, acc7));
-            }
-            subtract(a, c0 + r, acc0, acc4);
-            subtract(a, c1 + r, acc1, acc5);
-            subtract(a, c2 + r, acc2, acc6);
-            subtract(a, c3 + r, acc3, acc7);
-        }
-        if (r < r1) {
-            ScalarFloatOps.INSTANCE.rank2kColumns4(a, ao, lda, v, vo, ldv, w, wo, ldw, j, k, r, r1);
-        }
-    }
-
     /**
      * Register block: two vectors of rows by {@value #GEMM_COLUMNS} columns, eight accumulators (AVX2 has 16
      * registers; 8 × 4 measured as fast as 8 × 6 here, and 4 divides the two-stage reduction's bandwidth).
@@ -200,38 +137,11 @@ final class PanamaFloatOps extends F32Ops {
     }
 
     @Override
-    public void gemmBlock(int kc, float[] pa, int pao, float[] pb, int pbo, float[] c, int co, int ldc) {
-        FloatVector z = FloatVector.zero(SPECIES);
-        FloatVector c00 = z, c10 = z, c01 = z, c11 = z, c02 = z, c12 = z, c03 = z, c13 = z;
-        // Both panels walked by running offsets rather than pao + k·MR: measured 2.3× faster here (the loop that
-        // multiplies stays at about 40% of the core's peak, this one reaches about 85%).
-        int end = pao + kc * 2 * LANES;
-        for (int ak = pao, bk = pbo; ak < end; ak += 2 * LANES, bk += GEMM_COLUMNS) {
-            FloatVector a0 = FloatVector.fromArray(SPECIES, pa, ak);
-            FloatVector a1 = FloatVector.fromArray(SPECIES, pa, ak + LANES);
-            FloatVector b = FloatVector.broadcast(SPECIES, pb[bk]);
-            c00 = a0.fma(b, c00);
-            c10 = a1.fma(b, c10);
-            b = FloatVector.broadcast(SPECIES, pb[bk + 1]);
-            c01 = a0.fma(b, c01);
-            c11 = a1.fma(b, c11);
-            b = FloatVector.broadcast(SPECIES, pb[bk + 2]);
-            c02 = a0.fma(b, c02);
-            c12 = a1.fma(b, c12);
-            b = FloatVector.broadcast(SPECIES, pb[bk + 3]);
-            c03 = a0.fma(b, c03);
-            c13 = a1.fma(b, c13);
-        }
-        addInto(c, co, c00, c10);
-        addInto(c, co + ldc, c01, c11);
-        addInto(c, co + 2 * ldc, c02, c12);
-        addInto(c, co + 3 * ldc, c03, c13);
-    }
-
-    @Override
     public void gemmBlockStridedA(int kc, float[] a, int ao, int lda, float[] pb, int pbo, float[] c, int co, int ldc) {
         FloatVector z = FloatVector.zero(SPECIES);
         FloatVector c00 = z, c10 = z, c01 = z, c11 = z, c02 = z, c12 = z, c03 = z, c13 = z;
+        // Both operands walked by running offsets rather than ao + k·lda: measured 2.3× faster here (the loop that
+        // multiplies stays at about 40% of the core's peak, this one reaches about 85%).
         for (int k = 0, ak = ao, bk = pbo; k < kc; k++, ak += lda, bk += GEMM_COLUMNS) {
             FloatVector a0 = FloatVector.fromArray(SPECIES, a, ak);
             FloatVector a1 = FloatVector.fromArray(SPECIES, a, ak + LANES);

@@ -77,31 +77,6 @@ final class ScalarOps extends F64Ops {
     }
 
     @Override
-    public void axpy4(double[] dst, int o, double[] x, int x0, int x1, int x2, int x3,
-                      double s0, double s1, double s2, double s3, int m) {
-        for (int r = 0; r < m; r++) {
-            dst[o + r] += s0 * x[x0 + r] + s1 * x[x1 + r] + s2 * x[x2 + r] + s3 * x[x3 + r];
-        }
-    }
-
-    @Override
-    public void rank2kColumns4(double[] a, int ao, int lda, double[] v, int vo, int ldv, double[] w, int wo, int ldw,
-                               int j, int k, int r0, int r1) {
-        for (int c = 0; c < 4; c++) {
-            int col = ao + c * lda;
-            for (int p = 0; p < k; p++) {
-                double wj = w[wo + p * ldw + j + c];
-                double vj = v[vo + p * ldv + j + c];
-                int vp = vo + p * ldv;
-                int wp = wo + p * ldw;
-                for (int r = r0; r < r1; r++) {
-                    a[col + r] -= v[vp + r] * wj + w[wp + r] * vj;
-                }
-            }
-        }
-    }
-
-    @Override
     public int gemmRows() {
         return 4;
     }
@@ -109,25 +84,6 @@ final class ScalarOps extends F64Ops {
     @Override
     public int gemmCols() {
         return 4;
-    }
-
-    @Override
-    public void gemmBlock(int kc, double[] pa, int pao, double[] pb, int pbo, double[] c, int co, int ldc) {
-        double c00 = 0, c10 = 0, c20 = 0, c30 = 0, c01 = 0, c11 = 0, c21 = 0, c31 = 0;
-        double c02 = 0, c12 = 0, c22 = 0, c32 = 0, c03 = 0, c13 = 0, c23 = 0, c33 = 0;
-        for (int k = 0; k < kc; k++) {
-            int ak = pao + 4 * k, bk = pbo + 4 * k;
-            double a0 = pa[ak], a1 = pa[ak + 1], a2 = pa[ak + 2], a3 = pa[ak + 3];
-            double b0 = pb[bk], b1 = pb[bk + 1], b2 = pb[bk + 2], b3 = pb[bk + 3];
-            c00 += a0 * b0; c10 += a1 * b0; c20 += a2 * b0; c30 += a3 * b0;
-            c01 += a0 * b1; c11 += a1 * b1; c21 += a2 * b1; c31 += a3 * b1;
-            c02 += a0 * b2; c12 += a1 * b2; c22 += a2 * b2; c32 += a3 * b2;
-            c03 += a0 * b3; c13 += a1 * b3; c23 += a2 * b3; c33 += a3 * b3;
-        }
-        addColumn(c, co, c00, c10, c20, c30);
-        addColumn(c, co + ldc, c01, c11, c21, c31);
-        addColumn(c, co + 2 * ldc, c02, c12, c22, c32);
-        addColumn(c, co + 3 * ldc, c03, c13, c23, c33);
     }
 
     @Override

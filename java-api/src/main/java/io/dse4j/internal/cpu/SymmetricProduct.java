@@ -7,11 +7,14 @@ import io.dse4j.spi.Cancellation;
  * columns ({@code dsymm}, left side, lower), as packed matrix products (Goto &amp; van de Geijn, "Anatomy of
  * high-performance matrix multiplication", ACM TOMS 34(3), 2008) over the tiles of S's lower triangle.
  *
- * <p>Each tile S_IJ (I ≥ J, {@value #TILE}×{@value #TILE}) is read from memory once and packed twice while it is in
- * cache — as it is, for Y_I += S_IJ·X_J, and transposed, for Y_J += S_IJᵀ·X_I — into panels of MR rows that the
- * register-blocked micro-kernel ({@link VectorOps#gemmBlock}) streams while its MR × NR block of Y stays in
- * registers; X is packed once into panels of NR columns. Reading S once instead of twice matters: with the few
- * columns of X the two-stage reduction needs, the product is otherwise bound by memory bandwidth, not arithmetic.
+ * <p>Each tile S_IJ (I ≥ J, {@value #TILE}×{@value #TILE}) is read from memory once and serves both of its
+ * products while it is in cache: Y_I += S_IJ·X_J and Y_J += S_IJᵀ·X_I. A full tile below the diagonal is read in
+ * place by the register-blocked micro-kernel ({@link VectorOps#gemmBlockStridedA} walking MR-row strips of its
+ * columns; {@link VectorOps#gemmBlockStridedB} for the transposed product, computed as Y_Jᵀ += X_Iᵀ·S_IJ); a
+ * diagonal tile, or one cut by the matrix's edge, is packed into panels of MR rows, as it is and transposed, for
+ * {@link VectorOps#gemmBlock}. X is packed once into panels of NR columns and once transposed. Reading S once
+ * instead of twice matters: with the few columns of X the two-stage reduction needs, the product is otherwise bound
+ * by memory bandwidth, not arithmetic.
  *
  * <p>Row blocks of tiles go to the {@link Workers} in shares of equal work; the transposed contributions land in
  * rows another worker owns, so each worker adds them into a buffer of its own, summed at the end. Cancellation is
@@ -19,7 +22,7 @@ import io.dse4j.spi.Cancellation;
  */
 final class SymmetricProduct<A> {
 
-    /** Tile size before rounding up to a multiple of MR: 128 × 128 elements (128 KiB f64), packed twice, in L2. */
+    /** Tile size before rounding up to a multiple of MR and NR: 128 × 128 elements (128 KiB f64), in L2. */
     static final int TILE = 128;
 
     private final VectorOps<A> ops;
@@ -42,7 +45,7 @@ final class SymmetricProduct<A> {
         int nr = ops.gemmCols();
         int widthPanels = (nx + nr - 1) / nr;
         int packedWidth = widthPanels * nr;
-        int tile = (TILE + mr - 1) / mr * mr;
+        int tile = PackedBlock.tileSize(TILE, mr, nr);
         int blocks = (m + tile - 1) / tile;
         // X packed once, tile of rows after tile of rows: the tile from k0 starts at k0·packedWidth.
         A packedX = ops.allocate(Math.multiplyExact(m, packedWidth));
@@ -102,9 +105,7 @@ final class SymmetricProduct<A> {
             for (int i = 0; i < m; i++) {
                 ops.load(mineT, i * ldT, row, nx);
                 for (int j = 0; j < nx; j++) {
-                    if (row[j] != 0) {
-                        ops.set(y, yo + j * ldy + i, ops.get(y, yo + j * ldy + i) + row[j]);
-                    }
+                    ops.set(y, yo + j * ldy + i, ops.get(y, yo + j * ldy + i) + row[j]);
                 }
             }
         }

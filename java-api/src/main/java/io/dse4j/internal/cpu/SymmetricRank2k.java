@@ -38,7 +38,7 @@ final class SymmetricRank2k {
         int mr = ops.gemmRows();
         int nr = ops.gemmCols();
         int depth = 2 * width;
-        int tile = lcmMultiple(TILE, mr, nr);
+        int tile = PackedBlock.tileSize(TILE, mr, nr);
         int blocks = (m + tile - 1) / tile;
         int rowsPacked = (m + mr - 1) / mr * mr;
         int colsPacked = (m + nr - 1) / nr * nr;
@@ -77,15 +77,5 @@ final class SymmetricRank2k {
                 }
             }
         });
-    }
-
-    /** The smallest multiple of both mr and nr that is at least {@code size}. */
-    private static int lcmMultiple(int size, int mr, int nr) {
-        int lcm = mr / gcd(mr, nr) * nr;
-        return (size + lcm - 1) / lcm * lcm;
-    }
-
-    private static int gcd(int x, int y) {
-        return y == 0 ? x : gcd(y, x % y);
     }
 }

@@ -62,7 +62,9 @@ interface VectorOps<A> {
     void load(A a, int ao, double[] dst, int m);
 
     /** a[ao+r] = src[r] for r in [0, m), rounded to the working precision. */
-    void store(double[] src, A a, int ao, int m);
+    default void store(double[] src, A a, int ao, int m) {
+        store(src, 0, a, ao, m);
+    }
 
     /** a[ao+r] = src[so+r] for r in [0, m), rounded to the working precision. */
     void store(double[] src, int so, A a, int ao, int m);
@@ -94,22 +96,6 @@ interface VectorOps<A> {
     void symvColumns4(A a, int ao, int lda, double vc0, double vc1, double vc2, double vc3,
                       A v, int vo, A y, int yo, int m, double[] dots);
 
-    /**
-     * dst[o+r] += s0·x[x0+r] + s1·x[x1+r] + s2·x[x2+r] + s3·x[x3+r] for r in [0, m): four columns of a
-     * matrix product accumulated in one pass over the destination.
-     */
-    void axpy4(A dst, int o, A x, int x0, int x1, int x2, int x3,
-               double s0, double s1, double s2, double s3, int m);
-
-    /**
-     * The symmetric rank-2k update of four adjacent columns, C -= V·Wᵀ + W·Vᵀ restricted to rows [r0, r1):
-     * for c in 0..3 and r in [r0, r1),
-     * {@code a[ao + c·lda + r] -= Σ_p v[vo + p·ldv + r]·w[wo + p·ldw + j+c] + w[wo + p·ldw + r]·v[vo + p·ldv + j+c]}
-     * where j is the first of the four columns in the row numbering of V and W and p runs over [0, k).
-     */
-    void rank2kColumns4(A a, int ao, int lda, A v, int vo, int ldv, A w, int wo, int ldw,
-                        int j, int k, int r0, int r1);
-
     /** Rows of the register block of {@link #gemmBlock} (a multiple of the SIMD width). */
     int gemmRows();
 
@@ -120,9 +106,12 @@ interface VectorOps<A> {
      * One register block of a packed matrix product (the micro-kernel of Goto &amp; van de Geijn, "Anatomy of
      * high-performance matrix multiplication", ACM TOMS 34(3), 2008): with MR = {@link #gemmRows()} and
      * NR = {@link #gemmCols()}, for i &lt; MR and j &lt; NR,
-     * {@code c[co + j·ldc + i] += Σ_{k < kc} pa[pao + k·MR + i] · pb[pbo + k·NR + j]}.
+     * {@code c[co + j·ldc + i] += Σ_{k < kc} pa[pao + k·MR + i] · pb[pbo + k·NR + j]}: the packed left panel is a
+     * column-major MR-row matrix, so this is {@link #gemmBlockStridedA} with lda = MR.
      */
-    void gemmBlock(int kc, A pa, int pao, A pb, int pbo, A c, int co, int ldc);
+    default void gemmBlock(int kc, A pa, int pao, A pb, int pbo, A c, int co, int ldc) {
+        gemmBlockStridedA(kc, pa, pao, gemmRows(), pb, pbo, c, co, ldc);
+    }
 
     /**
      * {@link #gemmBlock} with its left operand read in place from a column-major matrix instead of a packed panel:
@@ -153,7 +142,7 @@ interface VectorOps<A> {
 
     /**
      * Packs the transpose of rows [r0, r0+kc) × columns [c0, c0+mc) of {@code a} (column-major, leading dimension
-     * lda; every entry read lies on or below the diagonal) into panels of MR rows, for {@link #gemmBlock}:
+     * lda) into panels of MR rows, for {@link #gemmBlock}:
      * {@code dst[p·MR·kc + k·MR + i] = a[(r0 + k) + (c0 + p·MR + i)·lda]}, rows at or beyond mc zero.
      */
     void packTransposedRows(A a, int lda, int r0, int kc, int c0, int mc, A dst);

@@ -65,7 +65,7 @@ final class KernelCache {
      * holds (the source, its headers and the options).
      */
     Path entry(String architecture, String nvrtcVersion, byte[] key) {
-        String hash = hex(sha256(key)).substring(0, 16);
+        String hash = java.util.HexFormat.of().formatHex(sha256(key)).substring(0, 16);
         return folder.resolve(architecture + "-nvrtc" + nvrtcVersion + "-" + hash + ".cubin");
     }
 
@@ -124,13 +124,5 @@ final class KernelCache {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
-    }
-
-    private static String hex(byte[] bytes) {
-        StringBuilder s = new StringBuilder();
-        for (byte b : bytes) {
-            s.append(Character.forDigit((b >> 4) & 15, 16)).append(Character.forDigit(b & 15, 16));
-        }
-        return s.toString();
     }
 }

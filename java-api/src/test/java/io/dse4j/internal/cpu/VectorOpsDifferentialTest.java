@@ -64,36 +64,6 @@ class VectorOpsDifferentialTest {
             assertArrayEquals(d1, d2, 1e-13 * (m + 1), "symvColumns4 dots " + m);
             assertArrayEquals(y1, y2, 1e-13, "symvColumns4 y " + m);
 
-            double[] dst1 = y.clone();
-            double[] dst2 = y.clone();
-            SCALAR.axpy4(dst1, 1, a, 0, lda, 2 * lda, 3 * lda, 1.5, -0.5, 0.25, 2, m);
-            SIMD.axpy4(dst2, 1, a, 0, lda, 2 * lda, 3 * lda, 1.5, -0.5, 0.25, 2, m);
-            assertArrayEquals(dst1, dst2, 1e-13, "axpy4 " + m);
-        }
-    }
-
-    @Test
-    void rankTwoKUpdateAgrees() {
-        int n = 77;
-        int k = 5;
-        double[] v = random(n * k, 1);
-        double[] w = random(n * k, 2);
-        for (int j = 0; j + 4 <= n; j += 9) {
-            double[] a1 = random(n * n, 3);
-            double[] a2 = a1.clone();
-            SCALAR.rank2kColumns4(a1, j * n, n, v, 0, n, w, 0, n, j, k, j, n);
-            SIMD.rank2kColumns4(a2, j * n, n, v, 0, n, w, 0, n, j, k, j, n);
-            assertArrayEquals(a1, a2, 1e-13, "rank2k at column " + j);
-            // And the scalar result is the definition.
-            for (int c = 0; c < 4; c++) {
-                for (int r = j; r < n; r++) {
-                    double expected = random(n * n, 3)[(j + c) * n + r];
-                    for (int p = 0; p < k; p++) {
-                        expected -= v[p * n + r] * w[p * n + j + c] + w[p * n + r] * v[p * n + j + c];
-                    }
-                    assertEquals(expected, a1[(j + c) * n + r], 1e-13);
-                }
-            }
         }
     }
 }
