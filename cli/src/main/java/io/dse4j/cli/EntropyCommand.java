@@ -12,51 +12,87 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
-/** {@code dse4j entropy}: Diffusion Spectral Entropy of a file or a built-in example. */
-final class EntropyCommand {
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-    static final String USAGE = """
-            usage: dse4j entropy (--input FILE | --example NAME) [options]
-              --input FILE        points, one per row: .npy, .npz (--key NAME picks the array), .csv/.tsv/.txt
-              --example NAME      built-in data: swiss-roll, blobs, uniform (--n points, --d dimensions,
-                                  --example-seed S)
-              --sigma S           Gaussian kernel bandwidth (default 10)
-              --t T               diffusion time, a real ≥ 0 (default 1)
-              --max-n M           subsample larger inputs to M rows (default 10000)
-              --seed K            seed of that subsampling (default 0)
-              --backend B         auto | cpu | gpu (default: -Ddse4j.backend, else DSE4J_BACKEND, else auto)
-              --precision P       f64 (or double, float64) | f32 (or float, float32) (default f64)
-              --threads P         CPU worker threads, 1 to 32767 (default: every core)
-              --measure M         dse | cse | matrix-entry | ase-gaussian | ase-anisotropic | ase-knn (default
-                                  dse; cse: classic Shannon entropy by binning; matrix-entry: entropy of the
-                                  entries of P = D⁻¹K; ase-*: adjacency spectral entropy of G, K or the binary
-                                  k-NN adjacency, no t)
-              --knn K             neighbours per point for ase-knn, itself included (default 10)
-              --bins B            bins per dimension for cse (default 2)
-              --eigenvalues-cache FILE.npz   reuse the eigenvalues saved there (key eigvals, any dtype), or
-                                  compute them and save them there (float64) when the file does not exist
-              --json              print one JSON object instead of the report
-            """;
+/**
+ * {@code dse4j entropy}: Diffusion Spectral Entropy of a file or a built-in example.
+ *
+ * <p>The annotated fields declare the options to picocli (parsing, {@code --help}, completion); the command reads
+ * their values by name through {@link Options}, which checks each against its allowed range.
+ */
+@Command(name = "entropy", mixinStandardHelpOptions = true, versionProvider = Main.VersionText.class,
+        sortOptions = false,
+        description = "Diffusion Spectral Entropy of a file or built-in example.",
+        customSynopsis = "dse4j entropy (--input FILE | --example NAME) [options]")
+final class EntropyCommand implements Callable<Integer> {
 
-    private static final Set<String> WITH_VALUE = Set.of("--input", "--key", "--example", "--n", "--d",
-            "--example-seed", "--sigma", "--t", "--max-n", "--seed", "--backend", "--precision", "--threads",
-            "--measure", "--bins", "--eigenvalues-cache", "--knn");
-    private static final Set<String> FLAGS = Set.of("--json");
+    @Option(names = "--input", paramLabel = "FILE",
+            description = "points, one per row: .npy, .npz (--key NAME picks the array), .csv/.tsv/.txt")
+    String input;
+    @Option(names = "--key", paramLabel = "NAME", description = "the array of an .npz file to read")
+    String key;
+    @Option(names = "--example", paramLabel = "NAME", completionCandidates = ExampleData.Names.class,
+            description = "built-in data: ${COMPLETION-CANDIDATES} (--n points, --d dimensions, --example-seed S)")
+    String example;
+    @Option(names = "--n", paramLabel = "N", description = "points of the example (default 1000)")
+    String n;
+    @Option(names = "--d", paramLabel = "D", description = "dimensions of the example (default: the example's own)")
+    String d;
+    @Option(names = "--example-seed", paramLabel = "S", description = "seed of the example (default 0)")
+    String exampleSeed;
+    @Option(names = "--sigma", paramLabel = "S", description = "Gaussian kernel bandwidth (default 10)")
+    String sigma;
+    @Option(names = "--t", paramLabel = "T", description = "diffusion time, a real ≥ 0 (default 1)")
+    String t;
+    @Option(names = "--max-n", paramLabel = "M", description = "subsample larger inputs to M rows (default 10000)")
+    String maxN;
+    @Option(names = "--seed", paramLabel = "K", description = "seed of that subsampling (default 0)")
+    String seed;
+    @Mixin
+    Main.ComputeOptions compute;
+    @Option(names = "--measure", paramLabel = "M", description = {
+        "dse | cse | matrix-entry | ase-gaussian | ase-anisotropic | ase-knn (default dse; cse: classic Shannon "
+                + "entropy by binning; matrix-entry: entropy of the entries of P = D⁻¹K; ase-*: adjacency spectral "
+                + "entropy of G, K or the binary k-NN adjacency, no t)"})
+    String measure;
+    @Option(names = "--knn", paramLabel = "K", description = "neighbours per point for ase-knn, itself included "
+            + "(default 10)")
+    String knn;
+    @Option(names = "--bins", paramLabel = "B", description = "bins per dimension for cse (default 2)")
+    String bins;
+    @Option(names = "--eigenvalues-cache", paramLabel = "FILE.npz", description = "reuse the eigenvalues saved "
+            + "there (key eigvals, any dtype), or compute them and save them there (float64) when the file does not "
+            + "exist")
+    String eigenvaluesCache;
+
+    @Spec
+    CommandSpec spec;
+
+    private final PrintStream out;
+
+    EntropyCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        return run(Options.of(spec.commandLine().getParseResult()), out);
+    }
 
     /** ForkJoinPool's limit, which the library's thread setting enforces too. */
     static final int MAX_THREADS = 32767;
-
-    private EntropyCommand() {
-    }
 
     private static int maxN(Options o) {
         return o.intValue("--max-n", DiffusionSpectralEntropy.DEFAULT_MAX_N, 2, Integer.MAX_VALUE);
     }
 
-    static int run(List<String> args, PrintStream out) throws IOException {
-        Options o = Options.parse(args, WITH_VALUE, FLAGS);
+    static int run(Options o, PrintStream out) throws IOException {
         if (o.has("--input") == o.has("--example")) {
             throw new UsageException("give exactly one of --input FILE or --example NAME");
         }

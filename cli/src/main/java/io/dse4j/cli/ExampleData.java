@@ -12,6 +12,14 @@ final class ExampleData {
 
     static final List<String> NAMES = List.of("swiss-roll", "blobs", "uniform");
 
+    /** The names, for picocli's help text and shell completion. */
+    static final class Names implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return NAMES.iterator();
+        }
+    }
+
     /** Points when --n is absent. */
     static final int DEFAULT_N = 1000;
 

@@ -1,10 +1,22 @@
 package io.dse4j.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 
-/** A minimal JSON writer for the command line's one-object output: strings, numbers, booleans, lists, maps. */
+/**
+ * The command line's JSON output, written with jackson-core's streaming generator: a value made of strings, numbers,
+ * booleans, lists and maps (in their iteration order) becomes one line of JSON. Non-finite numbers, which JSON cannot
+ * hold, are written as null; doubles in the shortest form that reads back to the same bits.
+ */
 final class Json {
+
+    private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
     private Json() {
     }
@@ -23,62 +35,56 @@ final class Json {
     }
 
     static String write(Object value) {
-        StringBuilder out = new StringBuilder();
-        append(out, value);
-        return out.toString();
+        StringWriter text = new StringWriter();
+        try (JsonGenerator out = FACTORY.createGenerator(text)) {
+            write(out, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to a string", e);   // a StringWriter does not fail
+        }
+        return text.toString();
     }
 
-    private static void append(StringBuilder out, Object value) {
+    private static void write(JsonGenerator out, Object value) throws IOException {
         switch (value) {
-            case null -> out.append("null");
-            case String s -> quote(out, s);
-            case Double d -> out.append(Double.isFinite(d) ? Double.toString(d) : "null");
-            case Float f -> out.append(Float.isFinite(f) ? Double.toString(f) : "null");
-            case Number n -> out.append(n);
-            case Boolean b -> out.append(b);
+            case null -> out.writeNull();
+            case String s -> out.writeString(s);
+            case Double d -> writeDouble(out, d);
+            case Float f -> writeDouble(out, f.doubleValue());
+            case Long l -> out.writeNumber(l);
+            case Integer i -> out.writeNumber(i);
+            case Number n -> out.writeNumber(n.toString());
+            case Boolean b -> out.writeBoolean(b);
             case Map<?, ?> map -> {
-                out.append('{');
-                boolean first = true;
+                out.writeStartObject();
                 for (Map.Entry<?, ?> e : map.entrySet()) {
-                    out.append(first ? "" : ",");
-                    first = false;
-                    quote(out, String.valueOf(e.getKey()));
-                    out.append(':');
-                    append(out, e.getValue());
+                    out.writeFieldName(String.valueOf(e.getKey()));
+                    write(out, e.getValue());
                 }
-                out.append('}');
+                out.writeEndObject();
             }
             case List<?> list -> {
-                out.append('[');
-                for (int i = 0; i < list.size(); i++) {
-                    out.append(i == 0 ? "" : ",");
-                    append(out, list.get(i));
+                out.writeStartArray();
+                for (Object item : list) {
+                    write(out, item);
                 }
-                out.append(']');
+                out.writeEndArray();
             }
-            default -> quote(out, value.toString());
+            case double[] values -> {
+                out.writeStartArray();
+                for (double v : values) {
+                    writeDouble(out, v);
+                }
+                out.writeEndArray();
+            }
+            default -> out.writeString(value.toString());
         }
     }
 
-    private static void quote(StringBuilder out, String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
+    private static void writeDouble(JsonGenerator out, double v) throws IOException {
+        if (Double.isFinite(v)) {
+            out.writeNumber(v);
+        } else {
+            out.writeNull();
         }
-        out.append('"');
     }
 }

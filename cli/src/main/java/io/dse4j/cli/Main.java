@@ -6,22 +6,26 @@ import io.dse4j.Version;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.Arrays;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * The {@code dse4j} command. Exit codes: 0 success, 2 bad usage or bad input (the message on stderr names the
- * problem), 1 internal failure.
+ * The {@code dse4j} command, on picocli: subcommands {@code entropy}, {@code mi}, {@code help}, {@code version} and
+ * {@code completion} (a bash completion script). Exit codes: 0 success, 2 bad usage or bad input (the message on
+ * stderr names the problem), 1 internal failure.
  */
 public final class Main {
-
-    static final String USAGE = """
-            usage: dse4j COMMAND [options]
-              entropy     Diffusion Spectral Entropy of a file or built-in example (dse4j entropy --help)
-              mi          mutual information (DSMI, CSMI) between a representation and a reference (dse4j mi --help)
-              --version   print the version
-              --help      print this help
-            """;
 
     private Main() {
     }
@@ -37,58 +41,140 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        List<String> list = Arrays.asList(args);
+        CommandLine line = commandLine(out, err);
         try {
-            if (list.isEmpty()) {
-                err.print(USAGE);
+            return line.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("dse4j: out of memory (" + e.getMessage() + "); raise -Xmx through DSE4J_JAVA_OPTS or lower "
+                    + "--max-n");
+            return 1;
+        }
+    }
+
+    /** The command tree, writing to {@code out} and {@code err}, with the contract's messages and exit codes. */
+    static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine line = new CommandLine(new Top(err));
+        line.addSubcommand("entropy", new EntropyCommand(out));
+        line.addSubcommand("mi", new MiCommand(out));
+        line.addSubcommand("version", new VersionCommand(out));
+        line.addSubcommand("help", new CommandLine.HelpCommand());
+        line.addSubcommand("completion", new AutoComplete.GenerateCompletion());
+        line.getSubcommands().get("completion").getCommandSpec().usageMessage()
+                .description("Print a bash completion script for dse4j: source <(./dse4j completion)");
+        line.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        line.setUsageHelpWidth(100);
+        line.setParameterExceptionHandler((e, args) -> {
+            err.println("dse4j: " + describe(e));
+            if (e.getCommandLine().getCommandSpec().parent() == null) {
+                e.getCommandLine().usage(err);
+            }
+            return 2;
+        });
+        line.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (e instanceof UsageException || e instanceof InvalidInputException
+                    || e instanceof BackendUnavailableException || e instanceof IOException) {
+                err.println("dse4j: " + e.getMessage());
                 return 2;
             }
-            String command = list.get(0);
-            List<String> rest = list.subList(1, list.size());
-            switch (command) {
-                case "--version", "version" -> {
-                    out.println("dse4j " + Version.string());
-                    return 0;
-                }
-                case "--help", "-h", "help" -> {
-                    out.print(USAGE);
-                    return 0;
-                }
-                case "entropy" -> {
-                    if (rest.contains("--help") || rest.contains("-h")) {
-                        out.print(EntropyCommand.USAGE);
-                        return 0;
-                    }
-                    return EntropyCommand.run(rest, out);
-                }
-                case "mi" -> {
-                    if (rest.contains("--help") || rest.contains("-h")) {
-                        out.print(MiCommand.USAGE);
-                        return 0;
-                    }
-                    return MiCommand.run(rest, out);
-                }
-                default -> {
-                    err.println("dse4j: unknown command '" + command + "'");
-                    err.print(USAGE);
-                    return 2;
-                }
-            }
-        } catch (UsageException | InvalidInputException | BackendUnavailableException e) {
-            err.println("dse4j: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("dse4j: " + e.getMessage());
-            return 2;
-        } catch (OutOfMemoryError e) {
-            err.println("dse4j: out of memory (" + e.getMessage() + "); raise -Xmx through DSE4J_JAVA_OPTS or lower --max-n");
-            return 1;
-        } catch (RuntimeException e) {
             err.println("dse4j: internal error: " + e);
             if (System.getenv("DSE4J_DEBUG") != null) {
                 e.printStackTrace(err);
             }
             return 1;
+        });
+        for (CommandLine sub : line.getSubcommands().values()) {
+            sub.getCommandSpec().usageMessage().synopsisHeading("usage: ");
         }
+        line.getCommandSpec().usageMessage().synopsisHeading("usage: ");
+        return line;
+    }
+
+    /** picocli's parse errors in the words of the command-line contract. */
+    private static String describe(ParameterException e) {
+        CommandSpec command = e.getCommandLine().getCommandSpec();
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+            String arg = unmatched.getUnmatched().get(0);
+            if (command.parent() == null && !arg.startsWith("-")) {
+                return "unknown command '" + arg + "'";
+            }
+            if (arg.startsWith("-")) {
+                String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+                List<String> known = command.options().stream().filter(o -> !o.usageHelp() && !o.versionHelp())
+                        .map(OptionSpec::longestName).sorted().toList();
+                return "unknown option " + name + "; known options: " + String.join(" ", known);
+            }
+            return "unexpected argument '" + arg + "'";
+        }
+        if (e instanceof CommandLine.OverwrittenOptionException overwritten
+                && overwritten.getOverwritten() instanceof OptionSpec option) {
+            return option.longestName() + " is given more than once";
+        }
+        if (e instanceof CommandLine.MissingParameterException missing && missing.getMissing().size() == 1
+                && missing.getMissing().get(0) instanceof OptionSpec option) {
+            return option.longestName() + " needs a value";
+        }
+        return e.getMessage();
+    }
+
+    /** {@code dse4j} alone: the list of commands, on stderr, exit 2. */
+    @Command(name = "dse4j", mixinStandardHelpOptions = true, versionProvider = VersionText.class,
+            description = "Diffusion Spectral Entropy and Mutual Information of neural-network representations.",
+            synopsisSubcommandLabel = "COMMAND",
+            footer = "Run dse4j COMMAND --help for a command's options.")
+    static final class Top implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        private final PrintStream err;
+
+        Top(PrintStream err) {
+            this.err = err;
+        }
+
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(err);
+            return 2;
+        }
+    }
+
+    /** {@code dse4j version}: the same line as {@code --version}. */
+    @Command(name = "version", description = "Print the version.")
+    static final class VersionCommand implements Callable<Integer> {
+        private final PrintStream out;
+
+        VersionCommand(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() {
+            out.println("dse4j " + Version.string());
+            return 0;
+        }
+    }
+
+    /** The version line of every command's {@code --version}. */
+    static final class VersionText implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"dse4j " + Version.string()};
+        }
+    }
+
+    /** The options every computing command shares: where it runs, in which precision, and what it prints. */
+    static final class ComputeOptions {
+        @Option(names = "--backend", paramLabel = "B",
+                description = "auto | cpu | gpu (default: -Ddse4j.backend, else DSE4J_BACKEND, else auto)")
+        String backend;
+        @Option(names = "--precision", paramLabel = "P",
+                description = "f64 (or double, float64) | f32 (or float, float32) (default f64)")
+        String precision;
+        @Option(names = "--threads", paramLabel = "P", description = "CPU worker threads, 1 to 32767 "
+                + "(default: every core)")
+        String threads;
+        @Option(names = "--json", description = "print one JSON object instead of the report")
+        boolean json;
     }
 }

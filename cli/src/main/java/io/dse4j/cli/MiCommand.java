@@ -16,43 +16,83 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
-/** {@code dse4j mi}: mutual information between a representation Z and a reference Y. */
-final class MiCommand {
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-    static final String USAGE = """
-            usage: dse4j mi --input Z (--reference Y | --clusters-in LABELS.npy) [options]
-              --input FILE          the representation Z, one row per input (.npy, .npz, .csv)
-              --reference FILE      the reference Y: integer labels (N×1), a real scalar (N×1) or vectors (N×D′)
-              --reference-kind K    auto | discrete | scalar | vector (default auto: inferred as the reference does)
-              --clusters C          bins for a scalar reference, or spectral clusters for vectors (default 10)
-              --clusters-in FILE    precomputed class labels (.npy), one per row of Z, instead of --reference
-              --clusters-out FILE   write the classes used to this .npy (int64, N), to reuse with --clusters-in
-              --measure M           dsmi | csmi | matrix-entry | asmi-gaussian | asmi-anisotropic | asmi-knn
-                                    (default dsmi): the MI form of each entropy measure
-              --knn K               neighbours per point for asmi-knn (default 10)
-              --repetitions R       random subsets per class (default 5)
-              --seed K              seed of the subsets (default 0)
-              --sigma S, --t T      DSE kernel bandwidth and diffusion time (defaults 10, 1)
-              --bins B              bins per dimension for csmi (default 2)
-              --backend B, --precision P, --threads P, --json   as for entropy
-            """;
+/**
+ * {@code dse4j mi}: mutual information between a representation Z and a reference Y.
+ *
+ * <p>The annotated fields declare the options to picocli; the command reads their values by name through
+ * {@link Options}, which checks each against its allowed range.
+ */
+@Command(name = "mi", mixinStandardHelpOptions = true, versionProvider = Main.VersionText.class,
+        sortOptions = false,
+        description = "Mutual information (DSMI, CSMI, …) between a representation Z and a reference Y.",
+        customSynopsis = "dse4j mi --input Z (--reference Y | --clusters-in LABELS.npy) [options]")
+final class MiCommand implements Callable<Integer> {
 
-    private static final Set<String> WITH_VALUE = Set.of("--input", "--key", "--reference", "--reference-kind",
-            "--clusters", "--clusters-in", "--clusters-out", "--measure", "--repetitions", "--seed", "--sigma", "--t",
-            "--bins", "--knn", "--backend", "--precision", "--threads");
-    private static final Set<String> FLAGS = Set.of("--json");
+    @Option(names = "--input", paramLabel = "FILE",
+            description = "the representation Z, one row per input (.npy, .npz, .csv)")
+    String input;
+    @Option(names = "--key", paramLabel = "NAME", description = "the array of an .npz input to read")
+    String key;
+    @Option(names = "--reference", paramLabel = "FILE",
+            description = "the reference Y: integer labels (N×1), a real scalar (N×1) or vectors (N×D′)")
+    String reference;
+    @Option(names = "--reference-kind", paramLabel = "K", description = "auto | discrete | scalar | vector "
+            + "(default auto: inferred as the reference does)")
+    String referenceKind;
+    @Option(names = "--clusters", paramLabel = "C",
+            description = "bins for a scalar reference, or spectral clusters for vectors (default 10)")
+    String clusters;
+    @Option(names = "--clusters-in", paramLabel = "FILE",
+            description = "precomputed class labels (.npy), one per row of Z, instead of --reference")
+    String clustersIn;
+    @Option(names = "--clusters-out", paramLabel = "FILE",
+            description = "write the classes used to this .npy (int64, N), to reuse with --clusters-in")
+    String clustersOut;
+    @Option(names = "--measure", paramLabel = "M", description = "dsmi | csmi | matrix-entry | asmi-gaussian | "
+            + "asmi-anisotropic | asmi-knn (default dsmi): the MI form of each entropy measure")
+    String measure;
+    @Option(names = "--knn", paramLabel = "K", description = "neighbours per point for asmi-knn (default 10)")
+    String knn;
+    @Option(names = "--repetitions", paramLabel = "R", description = "random subsets per class (default 5)")
+    String repetitions;
+    @Option(names = "--seed", paramLabel = "K", description = "seed of the subsets (default 0)")
+    String seed;
+    @Option(names = "--sigma", paramLabel = "S", description = "DSE kernel bandwidth (default 10)")
+    String sigma;
+    @Option(names = "--t", paramLabel = "T", description = "DSE diffusion time (default 1)")
+    String t;
+    @Option(names = "--bins", paramLabel = "B", description = "bins per dimension for csmi (default 2)")
+    String bins;
+    @Mixin
+    Main.ComputeOptions compute;
 
-    private MiCommand() {
+    @Spec
+    CommandSpec spec;
+
+    private final PrintStream out;
+
+    MiCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        return run(Options.of(spec.commandLine().getParseResult()), out);
     }
 
     private static int clusters(Options o) {
         return o.intValue("--clusters", 10, 2, Integer.MAX_VALUE);
     }
 
-    static int run(List<String> args, PrintStream out) throws IOException {
-        Options o = Options.parse(args, WITH_VALUE, FLAGS);
+    static int run(Options o, PrintStream out) throws IOException {
         if (!o.has("--input")) {
             throw new UsageException("--input Z is required");
         }

@@ -7,8 +7,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Parsed {@code --name value} and {@code --flag} options of one command, checked against the options the command
- * knows, with typed getters whose errors name the option.
+ * The options given to one command, by name, with typed getters whose errors name the option and say what is allowed.
+ * picocli parses the command line and declares the options (help, completion); the values are checked here, so every
+ * command states its ranges in one place and the messages stay those the command-line contract pins down.
  */
 final class Options {
 
@@ -21,7 +22,20 @@ final class Options {
     private Options() {
     }
 
+    /** The options matched on the command line of the command that {@code parsed} describes. */
+    static Options of(picocli.CommandLine.ParseResult parsed) {
+        Options options = new Options();
+        for (picocli.CommandLine.Model.OptionSpec option : parsed.matchedOptions()) {
+            List<String> given = option.stringValues();
+            options.put(option.longestName(), option.arity().max() == 0 || given.isEmpty() ? "true"
+                    : given.get(given.size() - 1));
+        }
+        return options;
+    }
+
     /**
+     * For the commands that are not picocli commands (the GPU self-test).
+     *
      * @param args       the arguments after the command name
      * @param withValue  options that take a value
      * @param flags      options that take none

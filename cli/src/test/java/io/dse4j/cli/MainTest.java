@@ -351,4 +351,49 @@ class MainTest {
         assertEquals(0, o.code());
         assertTrue(o.out().startsWith("dse4j "), o.out());
     }
+
+    @Test
+    void everyCommandHasHelpWithItsOptionsDefaultsAndAllowedValues() {
+        Outcome entropy = run("entropy", "--help");
+        assertEquals(0, entropy.code(), entropy.err());
+        assertTrue(entropy.out().startsWith("usage: dse4j entropy"), entropy.out());
+        for (String expected : new String[] {"--sigma=S", "(default 10)", "--example=NAME", "swiss-roll, blobs, uniform",
+                "auto | cpu | gpu", "--json"}) {
+            assertTrue(entropy.out().contains(expected), "entropy --help shows " + expected + ": " + entropy.out());
+        }
+        Outcome mi = run("mi", "--help");
+        assertEquals(0, mi.code(), mi.err());
+        assertTrue(mi.out().contains("--repetitions=R") && mi.out().contains("random subsets per class (default 5)"),
+                mi.out());
+        Outcome top = run("help");
+        assertEquals(0, top.code());
+        assertTrue(top.out().contains("entropy") && top.out().contains("mi") && top.out().contains("completion"),
+                top.out());
+        assertEquals(entropy.out(), run("help", "entropy").out(), "help COMMAND is COMMAND --help");
+        assertTrue(run("version").out().startsWith("dse4j "), "the version command");
+    }
+
+    @Test
+    void theCompletionScriptIsBashAndKnowsTheCommandsAndTheirOptions() {
+        Outcome o = run("completion");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().startsWith("#!/usr/bin/env bash"), o.out());
+        for (String expected : new String[] {"complete -F", "entropy", "mi", "--sigma", "--reference-kind",
+                "swiss-roll"}) {
+            assertTrue(o.out().contains(expected), "completion script mentions " + expected);
+        }
+    }
+
+    @Test
+    void parseErrorsNameTheOptionAndSayWhatIsWrong() {
+        assertBad(run("entropy", "--example", "blobs", "--sigma"), "dse4j: --sigma needs a value");
+        assertBad(run("entropy", "--example", "blobs", "--sigma", "1", "--sigma", "2"),
+                "dse4j: --sigma is given more than once");
+        assertBad(run("entropy", "--example", "blobs", "stray"), "dse4j: unexpected argument 'stray'");
+        Outcome unknown = run("entropy", "--example", "blobs", "--sigmaa=3");
+        assertBad(unknown, "unknown option --sigmaa; known options: ");
+        assertTrue(unknown.err().contains("--sigma ") && !unknown.err().contains("--help"),
+                "the known options are the command's own: " + unknown.err());
+        assertBad(run("mi", "--input", "z.csv", "--bogus"), "unknown option --bogus");
+    }
 }
