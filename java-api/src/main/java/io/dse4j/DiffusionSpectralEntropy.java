@@ -9,6 +9,7 @@ import io.dse4j.spi.InsufficientDeviceMemoryException;
 import io.dse4j.spi.KernelKind;
 import io.dse4j.spi.KernelSpectrum;
 import io.dse4j.spi.Points;
+import io.dse4j.spi.ProgressSink;
 import io.dse4j.spi.StageClock;
 
 import java.io.IOException;
@@ -64,6 +65,8 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     private final Precision precision;
     private final int threads;
     private final KernelKind kernel;
+    /** Where this instance's computations report their progress; null: to the caller's sink, if any. */
+    private final ProgressListener progress;
     private final BackendSelection selection;
     private final EigenBackend backend;
     /** The CPU backend that an auto selection falls back to when a problem does not fit the GPU; opened on need. */
@@ -78,6 +81,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         this.maxN = b.maxN;
         this.seed = b.seed;
         this.precision = b.precision;
+        this.progress = b.progress;
         this.selection = selection;
         this.backend = backend;
     }
@@ -221,6 +225,27 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     }
 
     private DseResult run(Matrix x, int[] rows, int inputRows) {
+        return reporting(() -> computeSpectrum(x, rows, inputRows));
+    }
+
+    /**
+     * Runs {@code computation} reporting to this instance's listener, when it has one (then the last report says it
+     * is complete); else to the sink the caller installed, if any (a {@link MutualInformation} or {@link Tracker}
+     * that this computation is a part of).
+     */
+    private <T> T reporting(java.util.function.Supplier<T> computation) {
+        if (progress == null) {
+            return computation.get();
+        }
+        ProgressSink sink = ProgressSink.to(progress);
+        try (ProgressSink.Scope installed = sink.install()) {
+            T result = computation.get();
+            sink.complete();
+            return result;
+        }
+    }
+
+    private DseResult computeSpectrum(Matrix x, int[] rows, int inputRows) {
         checkShape(x);
         long start = System.nanoTime();
         StageClock clock = new StageClock();
@@ -256,6 +281,10 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     double[] entropiesOfRows(Matrix x, List<int[]> rowSets, double time) {
         checkOpen();
         checkShape(x);
+        return reporting(() -> batchEntropies(x, rowSets, time));
+    }
+
+    private double[] batchEntropies(Matrix x, List<int[]> rowSets, double time) {
         Points points = gather(x, null, precision);
         List<KernelSpectrum> spectra;
         try {
@@ -529,6 +558,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         private Precision precision = Precision.F64;
         private int threads;
         private KernelKind kernel = KernelKind.DIFFUSION;
+        private ProgressListener progress;
 
         private Builder() {
         }
@@ -544,6 +574,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
             copy.precision = precision;
             copy.threads = threads;
             copy.kernel = kernel;
+            copy.progress = progress;
             return copy;
         }
 
@@ -628,6 +659,15 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         }
 
         /** CPU worker threads, 1 to 32767; default {@code -Ddse4j.threads}, else every available processor. */
+        /**
+         * Reports the progress of each computation to {@code listener} (see {@link ProgressListener}); null, the
+         * default, reports nothing.
+         */
+        public Builder progress(ProgressListener listener) {
+            this.progress = listener;
+            return this;
+        }
+
         public Builder threads(int threads) {
             if (threads < 1 || threads > MAX_THREADS) {
                 throw new InvalidInputException("threads", "must be between 1 and " + MAX_THREADS + ", got " + threads);

@@ -1,5 +1,7 @@
 package io.dse4j;
 
+import io.dse4j.spi.ProgressSink;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -80,6 +82,7 @@ public final class MutualInformation implements AutoCloseable {
     private final ReferenceKind referenceKind;
     private final int knn;
     private final int threads;
+    private final ProgressListener progress;
     private final DiffusionSpectralEntropy dse;
     private final AdjacencySpectralEntropy ase;
     private volatile boolean closed;
@@ -93,6 +96,7 @@ public final class MutualInformation implements AutoCloseable {
         this.seed = b.seed;
         this.bins = b.bins;
         this.referenceKind = b.referenceKind;
+        this.progress = b.progress;
         this.dse = b.dse.maxN(Integer.MAX_VALUE).build();
         this.ase = switch (measure) {
             case ASMI_GAUSSIAN -> AdjacencySpectralEntropy.open(AdjacencySpectralEntropy.Variant.GAUSSIAN, b.dse, knn);
@@ -158,7 +162,23 @@ public final class MutualInformation implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the batch reporting to this instance's listener, if any (the entropies' problems as items), else to the
+     * caller's sink (a {@link Tracker}'s).
+     */
     private MiResult run(Matrix z, int[] labels, int[][][] subsets, String reference) {
+        if (progress == null) {
+            return batch(z, labels, subsets, reference);
+        }
+        ProgressSink sink = ProgressSink.to(progress);
+        try (ProgressSink.Scope installed = sink.install()) {
+            MiResult result = batch(z, labels, subsets, reference);
+            sink.complete();
+            return result;
+        }
+    }
+
+    private MiResult batch(Matrix z, int[] labels, int[][][] subsets, String reference) {
         long start = System.nanoTime();
         int n = z.rows();
         Map<Integer, List<Integer>> byClass = new TreeMap<>();
@@ -262,6 +282,15 @@ public final class MutualInformation implements AutoCloseable {
                 });
             }
         }
+        ProgressSink sink = ProgressSink.current();
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        int total = tasks.size();
+        sink.items(0, total);
+        tasks.replaceAll(task -> () -> {
+            task.call();
+            sink.items(done.incrementAndGet(), total);
+            return null;
+        });
         boolean parallel = threads > 1;
         if (!parallel) {
             for (var task : tasks) {
@@ -350,6 +379,7 @@ public final class MutualInformation implements AutoCloseable {
         private ReferenceKind referenceKind = ReferenceKind.AUTO;
         private int knn = AdjacencySpectralEntropy.DEFAULT_KNN;
         private int threads;
+        private ProgressListener progress;
         private final DiffusionSpectralEntropy.Builder dse = DiffusionSpectralEntropy.builder();
 
         private Builder() {
@@ -429,6 +459,15 @@ public final class MutualInformation implements AutoCloseable {
         }
 
         /** CPU worker threads, 1 to 32767, checked as {@link DiffusionSpectralEntropy.Builder#threads} does. */
+        /**
+         * Reports the progress of each computation to {@code listener} (see {@link ProgressListener}): the batch's
+         * entropies as items; null, the default, reports nothing.
+         */
+        public Builder progress(ProgressListener listener) {
+            this.progress = listener;
+            return this;
+        }
+
         public Builder threads(int threads) {
             dse.threads(threads);
             this.threads = threads;

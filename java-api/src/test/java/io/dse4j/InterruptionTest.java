@@ -28,7 +28,8 @@ class InterruptionTest {
     private static final String BULGE_CHASING = "io.dse4j.internal.cpu.BandToTridiagonal";
     private static final String GENERAL_EIGENSOLVER = "io.dse4j.internal.cpu.GeneralEigenvalues";
 
-    private static Matrix gaussian(int n, int d, long seed) {
+    /** N points with D independent standard normal coordinates, seeded. */
+    static Matrix gaussian(int n, int d, long seed) {
         Random random = new Random(seed);
         double[] x = new double[n * d];
         for (int i = 0; i < x.length; i++) {

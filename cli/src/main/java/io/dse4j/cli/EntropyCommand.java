@@ -75,14 +75,19 @@ final class EntropyCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private final PrintStream out;
+    private final PrintStream err;
 
-    EntropyCommand(PrintStream out) {
+    EntropyCommand(PrintStream out, PrintStream err) {
         this.out = out;
+        this.err = err;
     }
 
     @Override
     public Integer call() throws IOException {
-        return run(Options.of(spec.commandLine().getParseResult()), out);
+        Options o = Options.of(spec.commandLine().getParseResult());
+        try (ProgressBar bar = ProgressBar.forTerminal(err, "entropy", o.has("--json"), o.has("--quiet"))) {
+            return run(o, out, bar);
+        }
     }
 
     /** ForkJoinPool's limit, which the library's thread setting enforces too. */
@@ -92,7 +97,8 @@ final class EntropyCommand implements Callable<Integer> {
         return o.intValue("--max-n", DiffusionSpectralEntropy.DEFAULT_MAX_N, 2, Integer.MAX_VALUE);
     }
 
-    static int run(Options o, PrintStream out) throws IOException {
+    /** @param bar the progress bar to report to, or null */
+    static int run(Options o, PrintStream out, ProgressBar bar) throws IOException {
         if (o.has("--input") == o.has("--example")) {
             throw new UsageException("give exactly one of --input FILE or --example NAME");
         }
@@ -101,7 +107,8 @@ final class EntropyCommand implements Callable<Integer> {
                 .t(o.number("--t", DiffusionSpectralEntropy.DEFAULT_T))
                 .maxN(maxN(o))
                 .seed(o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED))
-                .precision(o.string("--precision", "f64"));
+                .precision(o.string("--precision", "f64"))
+                .progress(bar);
         if (o.has("--backend")) {
             builder.backend(o.string("--backend", null));
         }

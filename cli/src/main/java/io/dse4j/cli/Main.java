@@ -21,11 +21,16 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code dse4j} command, on picocli: subcommands {@code entropy}, {@code mi}, {@code help}, {@code version} and
- * {@code completion} (a bash completion script). Exit codes: 0 success, 2 bad usage or bad input (the message on
+ * The {@code dse4j} command, on picocli: subcommands {@code entropy}, {@code mi}, {@code track}, {@code help},
+ * {@code version} and {@code completion} (a bash completion script). Exit codes: 0 success, 2 bad usage or bad input (the message on
  * stderr names the problem), 1 internal failure.
  */
 public final class Main {
+
+    static {
+        // Plots are drawn off-screen: no display is needed or used, whatever DISPLAY says.
+        System.setProperty("java.awt.headless", "true");
+    }
 
     private Main() {
     }
@@ -54,8 +59,9 @@ public final class Main {
     /** The command tree, writing to {@code out} and {@code err}, with the contract's messages and exit codes. */
     static CommandLine commandLine(PrintStream out, PrintStream err) {
         CommandLine line = new CommandLine(new Top(err));
-        line.addSubcommand("entropy", new EntropyCommand(out));
-        line.addSubcommand("mi", new MiCommand(out));
+        line.addSubcommand("entropy", new EntropyCommand(out, err));
+        line.addSubcommand("mi", new MiCommand(out, err));
+        line.addSubcommand("track", new TrackCommand(out, err));
         line.addSubcommand("version", new VersionCommand(out));
         line.addSubcommand("help", new CommandLine.HelpCommand());
         line.addSubcommand("completion", new AutoComplete.GenerateCompletion());
@@ -174,7 +180,10 @@ public final class Main {
         @Option(names = "--threads", paramLabel = "P", description = "CPU worker threads, 1 to 32767 "
                 + "(default: every core)")
         String threads;
-        @Option(names = "--json", description = "print one JSON object instead of the report")
+        @Option(names = "--json", description = "print one JSON object instead of the report (and no progress bar)")
         boolean json;
+        @Option(names = "--quiet", description = "no progress bar (one is drawn on stderr, when it is a terminal, "
+                + "for work longer than a second)")
+        boolean quiet;
     }
 }

@@ -78,21 +78,27 @@ final class MiCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private final PrintStream out;
+    private final PrintStream err;
 
-    MiCommand(PrintStream out) {
+    MiCommand(PrintStream out, PrintStream err) {
         this.out = out;
+        this.err = err;
     }
 
     @Override
     public Integer call() throws IOException {
-        return run(Options.of(spec.commandLine().getParseResult()), out);
+        Options o = Options.of(spec.commandLine().getParseResult());
+        try (ProgressBar bar = ProgressBar.forTerminal(err, "mi", o.has("--json"), o.has("--quiet"))) {
+            return run(o, out, bar);
+        }
     }
 
     private static int clusters(Options o) {
         return o.intValue("--clusters", 10, 2, Integer.MAX_VALUE);
     }
 
-    static int run(Options o, PrintStream out) throws IOException {
+    /** @param bar the progress bar to report to, or null */
+    static int run(Options o, PrintStream out, ProgressBar bar) throws IOException {
         if (!o.has("--input")) {
             throw new UsageException("--input Z is required");
         }
@@ -106,7 +112,8 @@ final class MiCommand implements Callable<Integer> {
                 .knn(o.intValue("--knn", 10, 1, Integer.MAX_VALUE))
                 .sigma(o.number("--sigma", 10)).t(o.number("--t", 1))
                 .referenceKind(ReferenceKind.parse(o.string("--reference-kind", "auto")))
-                .precision(io.dse4j.Precision.parse(o.string("--precision", "f64")));
+                .precision(io.dse4j.Precision.parse(o.string("--precision", "f64")))
+                .progress(bar);
         if (o.has("--backend")) {
             builder.backend(o.string("--backend", null));
         }

@@ -25,20 +25,13 @@ class MainTest {
     @TempDir
     Path dir;
 
-    private record Outcome(int code, String out, String err) {
-    }
-
-    private static Outcome run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 
     @Test
     void jsonOutputIsExactlyOneObjectWithTheContractFields() throws IOException {
-        Outcome o = run("entropy", "--example", "swiss-roll", "--n", "300", "--backend", "cpu", "--json");
+        CommandRun o = run("entropy", "--example", "swiss-roll", "--n", "300", "--backend", "cpu", "--json");
         assertEquals(0, o.code(), o.err());
         JsonNode json = new ObjectMapper().readTree(o.out());
         assertEquals("dse", json.get("measure").asText());
@@ -58,7 +51,7 @@ class MainTest {
     @Test
     void jsonEntropyHasFullPrecisionAndMatchesTheReference() throws IOException {
         Path input = Path.of(getClass().getResource("/swissroll_700x3.npy").getPath());
-        Outcome o = run("entropy", "--input", input.toString(), "--backend", "cpu", "--json");
+        CommandRun o = run("entropy", "--input", input.toString(), "--backend", "cpu", "--json");
         assertEquals(0, o.code(), o.err());
         double entropy = new ObjectMapper().readTree(o.out()).get("entropy").asDouble();
         assertEquals(3.1438583819947, entropy, 1e-9);
@@ -66,7 +59,7 @@ class MainTest {
 
     @Test
     void reportStartsWithTheBackendSelection() {
-        Outcome o = run("entropy", "--example", "uniform", "--n", "100", "--d", "4", "--t", "2.5");
+        CommandRun o = run("entropy", "--example", "uniform", "--n", "100", "--d", "4", "--t", "2.5");
         assertEquals(0, o.code(), o.err());
         String first = o.out().lines().findFirst().orElseThrow();
         assertTrue(first.startsWith("backend cpu (requested auto"), first);
@@ -89,7 +82,7 @@ class MainTest {
     void csvInputWorks() throws IOException {
         Path csv = dir.resolve("points.csv");
         Files.writeString(csv, "a,b\n0,0\n1,0\n0,1\n5,5\n");
-        Outcome o = run("entropy", "--input", csv.toString(), "--sigma", "1", "--json");
+        CommandRun o = run("entropy", "--input", csv.toString(), "--sigma", "1", "--json");
         assertEquals(0, o.code(), o.err());
     }
 
@@ -147,7 +140,7 @@ class MainTest {
     @Test
     void everyDecimalFormIsAcceptedAsANumber() throws IOException {
         for (String sigma : new String[] {"10", "+10", "10.", "1e1", "1.0E+1", "100e-1"}) {
-            Outcome o = run("entropy", "--example", "blobs", "--n", "40", "--sigma", sigma, "--backend", "cpu",
+            CommandRun o = run("entropy", "--example", "blobs", "--n", "40", "--sigma", sigma, "--backend", "cpu",
                     "--json");
             assertEquals(0, o.code(), sigma + ": " + o.err());
             assertEquals(10.0, new ObjectMapper().readTree(o.out()).get("sigma").asDouble(), sigma);
@@ -181,12 +174,12 @@ class MainTest {
         assertBad(run("entropy", "--example", "swiss-roll", "--d", "0"),
                 "--d must be between 1 and 2147483647, got 0");
         assertBad(run("entropy", "--example", "swiss-roll", "--d", "4"), "the swiss roll is 3-dimensional");
-        Outcome defaults = run("entropy", "--example", "blobs", "--max-n", "60", "--backend", "cpu", "--json");
+        CommandRun defaults = run("entropy", "--example", "blobs", "--max-n", "60", "--backend", "cpu", "--json");
         assertEquals(0, defaults.code(), defaults.err());
         JsonNode json = new ObjectMapper().readTree(defaults.out());
         assertEquals(1000, json.get("input_rows").asInt());
         assertEquals(10, json.get("d").asInt());
-        Outcome roll = run("entropy", "--example", "swiss-roll", "--n", "50", "--backend", "cpu", "--json");
+        CommandRun roll = run("entropy", "--example", "swiss-roll", "--n", "50", "--backend", "cpu", "--json");
         assertEquals(0, roll.code(), roll.err());
         assertEquals(3, new ObjectMapper().readTree(roll.out()).get("d").asInt());
     }
@@ -199,7 +192,7 @@ class MainTest {
                 "--n 2000000000 × --d 3 = 6000000000 values, more than one Java array holds");
         // 2·10⁹ doubles fit one array but need 14.9 GiB: more than this JVM's heap unless the machine is huge.
         Assumptions.assumeTrue(Runtime.getRuntime().maxMemory() < 2_000_000_000L * Double.BYTES);
-        Outcome o = run("entropy", "--example", "uniform", "--n", "1000000000", "--d", "2");
+        CommandRun o = run("entropy", "--example", "uniform", "--n", "1000000000", "--d", "2");
         assertBad(o, "--n 1000000000 × --d 2 = 2000000000 values need 14.9 GiB, more than the ");
         assertTrue(o.err().contains("GiB heap; lower --n or --d, or raise -Xmx through DSE4J_JAVA_OPTS"), o.err());
     }
@@ -208,7 +201,7 @@ class MainTest {
     void precisionAliasesAreAcceptedAndListed() throws IOException {
         for (String[] alias : new String[][] {{"double", "f64"}, {"float64", "f64"}, {"float", "f32"},
                 {"float32", "f32"}}) {
-            Outcome o = run("entropy", "--example", "blobs", "--n", "40", "--precision", alias[0], "--backend", "cpu",
+            CommandRun o = run("entropy", "--example", "blobs", "--n", "40", "--precision", alias[0], "--backend", "cpu",
                     "--json");
             assertEquals(0, o.code(), o.err());
             assertEquals(alias[1], new ObjectMapper().readTree(o.out()).get("precision").asText(), alias[0]);
@@ -219,7 +212,7 @@ class MainTest {
                 "precision: must be f64 (or double, float64) or f32 (or float, float32), got 'f16'");
     }
 
-    private static void assertBad(Outcome o, String message) {
+    private static void assertBad(CommandRun o, String message) {
         assertEquals(2, o.code(), "exit code; stderr: " + o.err());
         assertTrue(o.err().contains(message), "stderr should contain '" + message + "' but was: " + o.err());
         assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
@@ -241,7 +234,7 @@ class MainTest {
         Files.writeString(z, zs);
         Files.writeString(y, ys);
         Path clusters = dir.resolve("clusters.npy");
-        Outcome o = run("mi", "--input", z.toString(), "--reference", y.toString(), "--backend", "cpu",
+        CommandRun o = run("mi", "--input", z.toString(), "--reference", y.toString(), "--backend", "cpu",
                 "--clusters-out", clusters.toString(), "--json");
         assertEquals(0, o.code(), o.err());
         JsonNode json = new ObjectMapper().readTree(o.out());
@@ -251,7 +244,7 @@ class MainTest {
         assertTrue(json.get("mi").asDouble() > 0.5, o.out());
         assertEquals("discrete", json.get("reference").asText());
         assertTrue(json.has("selection") && json.has("seconds") && json.has("backend"));
-        Outcome again = run("mi", "--input", z.toString(), "--clusters-in", clusters.toString(), "--backend", "cpu",
+        CommandRun again = run("mi", "--input", z.toString(), "--clusters-in", clusters.toString(), "--backend", "cpu",
                 "--json");
         assertEquals(0, again.code(), again.err());
         assertEquals(json.get("mi").asDouble(), new ObjectMapper().readTree(again.out()).get("mi").asDouble(), 0.0);
@@ -268,7 +261,7 @@ class MainTest {
     void entropyMeasureCseCountsBins() throws IOException {
         Path csv = dir.resolve("bins.csv");
         Files.writeString(csv, "0\n0\n1\n1\n");
-        Outcome o = run("entropy", "--input", csv.toString(), "--measure", "cse", "--json");
+        CommandRun o = run("entropy", "--input", csv.toString(), "--measure", "cse", "--json");
         assertEquals(0, o.code(), o.err());
         JsonNode json = new ObjectMapper().readTree(o.out());
         assertEquals("cse", json.get("measure").asText());
@@ -278,11 +271,11 @@ class MainTest {
     @Test
     void eigenvalueCacheIsWrittenOnceAndThenUsed() throws IOException {
         Path cache = dir.resolve("eig.npz");
-        Outcome first = run("entropy", "--example", "uniform", "--n", "150", "--eigenvalues-cache", cache.toString(),
+        CommandRun first = run("entropy", "--example", "uniform", "--n", "150", "--eigenvalues-cache", cache.toString(),
                 "--json");
         assertEquals(0, first.code(), first.err());
         assertTrue(Files.exists(cache));
-        Outcome second = run("entropy", "--example", "uniform", "--n", "150", "--eigenvalues-cache", cache.toString(),
+        CommandRun second = run("entropy", "--example", "uniform", "--n", "150", "--eigenvalues-cache", cache.toString(),
                 "--t", "1", "--json");
         assertEquals(0, second.code(), second.err());
         JsonNode a = new ObjectMapper().readTree(first.out());
@@ -290,7 +283,7 @@ class MainTest {
         assertEquals("cache", b.get("backend").asText());
         assertEquals(a.get("entropy").asDouble(), b.get("entropy").asDouble(), 1e-15);
         // A cache of 150 eigenvalues is not the spectrum of 151 points: refused, not used for the wrong input.
-        Outcome other = run("entropy", "--example", "uniform", "--n", "151", "--eigenvalues-cache", cache.toString());
+        CommandRun other = run("entropy", "--example", "uniform", "--n", "151", "--eigenvalues-cache", cache.toString());
         assertBad(other, "holds 150 eigenvalues, but this input's kernel has 151 points");
     }
 
@@ -302,7 +295,7 @@ class MainTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         java.util.logging.Handler handler = LibraryLog.install(new PrintStream(log, true, StandardCharsets.UTF_8),
                 java.util.logging.Level.WARNING);
-        Outcome o;
+        CommandRun o;
         try {
             o = run("entropy", "--input", csv.toString(), "--backend", "cpu", "--json");
         } finally {
@@ -347,25 +340,25 @@ class MainTest {
 
     @Test
     void versionPrintsTheVersion() {
-        Outcome o = run("--version");
+        CommandRun o = run("--version");
         assertEquals(0, o.code());
         assertTrue(o.out().startsWith("dse4j "), o.out());
     }
 
     @Test
     void everyCommandHasHelpWithItsOptionsDefaultsAndAllowedValues() {
-        Outcome entropy = run("entropy", "--help");
+        CommandRun entropy = run("entropy", "--help");
         assertEquals(0, entropy.code(), entropy.err());
         assertTrue(entropy.out().startsWith("usage: dse4j entropy"), entropy.out());
         for (String expected : new String[] {"--sigma=S", "(default 10)", "--example=NAME", "swiss-roll, blobs, uniform",
                 "auto | cpu | gpu", "--json"}) {
             assertTrue(entropy.out().contains(expected), "entropy --help shows " + expected + ": " + entropy.out());
         }
-        Outcome mi = run("mi", "--help");
+        CommandRun mi = run("mi", "--help");
         assertEquals(0, mi.code(), mi.err());
         assertTrue(mi.out().contains("--repetitions=R") && mi.out().contains("random subsets per class (default 5)"),
                 mi.out());
-        Outcome top = run("help");
+        CommandRun top = run("help");
         assertEquals(0, top.code());
         assertTrue(top.out().contains("entropy") && top.out().contains("mi") && top.out().contains("completion"),
                 top.out());
@@ -375,7 +368,7 @@ class MainTest {
 
     @Test
     void theCompletionScriptIsBashAndKnowsTheCommandsAndTheirOptions() {
-        Outcome o = run("completion");
+        CommandRun o = run("completion");
         assertEquals(0, o.code(), o.err());
         assertTrue(o.out().startsWith("#!/usr/bin/env bash"), o.out());
         for (String expected : new String[] {"complete -F", "entropy", "mi", "--sigma", "--reference-kind",
@@ -390,7 +383,7 @@ class MainTest {
         assertBad(run("entropy", "--example", "blobs", "--sigma", "1", "--sigma", "2"),
                 "dse4j: --sigma is given more than once");
         assertBad(run("entropy", "--example", "blobs", "stray"), "dse4j: unexpected argument 'stray'");
-        Outcome unknown = run("entropy", "--example", "blobs", "--sigmaa=3");
+        CommandRun unknown = run("entropy", "--example", "blobs", "--sigmaa=3");
         assertBad(unknown, "unknown option --sigmaa; known options: ");
         assertTrue(unknown.err().contains("--sigma ") && !unknown.err().contains("--help"),
                 "the known options are the command's own: " + unknown.err());

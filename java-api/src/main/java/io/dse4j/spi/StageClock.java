@@ -5,7 +5,10 @@ import io.dse4j.StageTimings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Measures consecutive stages of one computation: {@link #lap(String)} closes the stage that just ran. */
+/**
+ * Measures consecutive stages of one computation: {@link #lap(String)} closes the stage that just ran, and reports it
+ * finished to the calling thread's {@link ProgressSink}.
+ */
 public final class StageClock {
 
     private final Map<String, Double> seconds = new LinkedHashMap<>();
@@ -13,6 +16,7 @@ public final class StageClock {
 
     /** Records the time since the previous lap (or the clock's creation) under {@code stage}. */
     public void lap(String stage) {
+        ProgressSink.current().finished(stage);
         long now = System.nanoTime();
         seconds.merge(stage, (now - last) * 1e-9, Double::sum);
         last = now;

@@ -1,6 +1,7 @@
 package io.dse4j.internal.cpu;
 
 import io.dse4j.spi.Cancellation;
+import io.dse4j.spi.ProgressSink;
 
 /**
  * Stage 1 of the two-stage reduction: a real symmetric matrix to symmetric band form of bandwidth b, B = QᵀAQ,
@@ -53,8 +54,10 @@ final class BandReduction<A> {
         double[] tau = new double[b];
         double[] t = new double[b * b];     // T, upper triangular, column-major b×b
         double[] z = new double[b * b];
+        ProgressSink progress = ProgressSink.current();
         for (int j = 0; j + b + 1 < n; j += b) {
             Cancellation.checkInterrupted();
+            progress.stage("band", Work.trailingCubeDone(j, n));
             int s = j + b;
             int m = n - s;
             int k = Math.min(b, m);

@@ -1,6 +1,7 @@
 package io.dse4j.internal.cpu;
 
 import io.dse4j.spi.Cancellation;
+import io.dse4j.spi.ProgressSink;
 
 /**
  * Stage 2 of the two-stage reduction: a symmetric band matrix of bandwidth b to tridiagonal form by Householder
@@ -73,11 +74,13 @@ final class BandToTridiagonal {
     static void reduce(double[] ab, int n, int b, double[] d, double[] e, Workers workers) {
         if (b > 1 && n > 2) {
             int parts = Math.min(2, workers.partsFor(3.0 * n * n * b));
+            ProgressSink sink = ProgressSink.current();
             if (parts == 1) {
                 BandToTridiagonal chase = new BandToTridiagonal(ab, n, b, null, null);
                 for (int i = 0; i + 2 < n; i++) {
                     if ((i & 63) == 0) {
                         Cancellation.checkInterrupted();
+                        sink.stage("tridiagonal", Work.trailingSquareDone(i, n));
                     }
                     chase.sweep(i);
                 }
@@ -91,6 +94,7 @@ final class BandToTridiagonal {
                         for (int i = t; i + 2 < n; i += 2) {
                             if ((i & 63) < 2) {
                                 Cancellation.checkInterrupted();
+                                sink.stage("tridiagonal", Work.trailingSquareDone(i, n));
                             }
                             chase.mine.set(progress(i, 0));
                             chase.sweep(i);

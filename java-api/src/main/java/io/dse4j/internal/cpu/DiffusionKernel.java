@@ -1,8 +1,10 @@
 package io.dse4j.internal.cpu;
 
 import io.dse4j.spi.Cancellation;
+import io.dse4j.spi.ProgressSink;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Builds the symmetric diffusion kernel K = D^-½·G·D^-½ of n points in place, in the lower triangle of one n×n
@@ -61,6 +63,9 @@ final class DiffusionKernel<A> {
         int depth = Math.max(1, Math.min(dims, GRAM_DEPTH));
         boolean oneSlice = dims <= depth;
         AtomicInteger next = new AtomicInteger();
+        AtomicLong tilesDone = new AtomicLong();
+        double tilesInAll = (double) tiles * (tiles + 1) / 2;
+        ProgressSink progress = ProgressSink.current();
         workers.run(Math.min(tiles, workers.partsFor((double) n * n * dims)), t -> {
             double[] p = new double[tile * depth];
             double[] q = new double[tile * depth];
@@ -76,6 +81,7 @@ final class DiffusionKernel<A> {
                     Cancellation.checkInterrupted();
                     gramTile(xt, n, dims, a, tile, depth, oneSlice, row, column, p, q, c);
                 }
+                progress.stage("distances", tilesDone.addAndGet(row + 1) / tilesInAll);
             }
         });
     }

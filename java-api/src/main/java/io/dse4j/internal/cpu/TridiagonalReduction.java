@@ -1,6 +1,7 @@
 package io.dse4j.internal.cpu;
 
 import io.dse4j.spi.Cancellation;
+import io.dse4j.spi.ProgressSink;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -58,8 +59,10 @@ final class TridiagonalReduction<A> {
             partial.add(ops.allocate(n));
         }
         double[] coefficients = new double[2 * nb];
+        ProgressSink progress = ProgressSink.current();
         for (int kb = 0; kb < n - 1; kb += nb) {
             Cancellation.checkInterrupted();
+            progress.stage("tridiagonal", Work.trailingCubeDone(kb, n));
             int width = Math.min(nb, n - 1 - kb);
             reducePanel(a, n, kb, width, e, tau, w, partial, coefficients);
             int trailing = kb + width;

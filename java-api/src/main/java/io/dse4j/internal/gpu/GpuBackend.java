@@ -10,6 +10,7 @@ import io.dse4j.spi.InsufficientDeviceMemoryException;
 import io.dse4j.spi.KernelKind;
 import io.dse4j.spi.KernelSpectrum;
 import io.dse4j.spi.Points;
+import io.dse4j.spi.ProgressSink;
 import io.dse4j.spi.StageClock;
 
 import java.lang.foreign.Arena;
@@ -108,6 +109,7 @@ final class GpuBackend implements EigenBackend {
         if (eigenvectors && n * n > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("eigenvectors of N = " + n + " do not fit one Java array (N² > 2³¹)");
         }
+        ProgressSink.current().plan(progressPlan(n, dims));
         StageClock clock = new StageClock();
         try (Arena arena = Arena.ofConfined()) {
             long needed = plus(times(element, n * dims + n * n + n), 2L * Double.BYTES * n + Integer.BYTES);
@@ -206,6 +208,9 @@ final class GpuBackend implements EigenBackend {
                         offsets[i] = offsets[i - 1] + rowSets.get(i - 1).length;
                     }
                     KernelSpectrum[] results = new KernelSpectrum[rowSets.size()];
+                    ProgressSink progress = ProgressSink.current();
+                    int done = 0;
+                    progress.items(done, results.length);
                     // Subsets of equal size (a class's R random subsets) go to cusolverDnXsyevBatched together when
                     // this cuSOLVER has it, in as few calls as its size limit and the free memory allow; the others,
                     // and a group no two of which fit one call, one at a time.
@@ -217,6 +222,8 @@ final class GpuBackend implements EigenBackend {
                         if (group.size() > 1 && CusolverBatched.available()
                                 && solveBatch(f32, kind, sigma, x, n, dims, indices, offsets, rowSets, group,
                                         subset, norms, degrees, results, arena)) {
+                            done += group.size();
+                            progress.items(done, results.length);
                             continue;
                         }
                         for (int s : group) {
@@ -231,6 +238,7 @@ final class GpuBackend implements EigenBackend {
                             setClock.lap("eigenvalues");
                             Cancellation.checkInterrupted();
                             results[s] = new KernelSpectrum(download(arena, w, m, f32), setClock.timings());
+                            progress.items(++done, results.length);
                         }
                     }
                     out.addAll(java.util.Arrays.asList(results));
@@ -691,5 +699,20 @@ final class GpuBackend implements EigenBackend {
             failure.addSuppressed(e);
         }
         return failure;
+    }
+
+    /**
+     * The single problem's stages with their estimated relative time, for progress reports only: the eigensolver's
+     * 4N³/3 at a small share of the GEMM rate dominates; the transfers are ∝ N·D and the kernel ∝ N².
+     */
+    private static java.util.Map<String, Double> progressPlan(long n, long dims) {
+        java.util.Map<String, Double> plan = new java.util.LinkedHashMap<>();
+        double nn = (double) n * n;
+        plan.put("upload", 50.0 * n * dims);
+        plan.put("distances", nn * dims / 20);
+        plan.put("kernel", 10 * nn);
+        plan.put("eigenvalues", 4.0 / 3 * nn * n);
+        plan.put("download", 50.0 * n);
+        return plan;
     }
 }

@@ -1,0 +1,175 @@
+package io.dse4j.cli;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The checkpoint files of {@code dse4j track}: each argument a file, a directory (its matrix files) or a glob
+ * ({@code runs/exp1/epoch_*.npy}; {@code **} crosses folders), in natural order ({@code epoch_2} before
+ * {@code epoch_10}), each with its order key: the number that {@code --order-by REGEX} finds in the file name (its
+ * first group, else the whole match), or by default the file name's last number, or else its place in the order.
+ */
+final class Checkpoints {
+
+    /** The extensions a directory's matrix files have (those {@link io.dse4j.io.MatrixFiles} reads). */
+    private static final Set<String> MATRIX_EXTENSIONS = Set.of(".npy", ".npz", ".csv", ".tsv", ".txt");
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
+    private static final Pattern GLOB = Pattern.compile("[*?\\[{]");
+
+    /** One checkpoint: its name in the table (the path as matched), the file, and its place on the curve. */
+    record Checkpoint(String name, Path file, double order) {
+    }
+
+    private Checkpoints() {
+    }
+
+    /** The files the arguments name, in natural order, without repeats; refuses an argument that matches none. */
+    static List<Path> expand(List<String> arguments) throws IOException {
+        Set<Path> files = new LinkedHashSet<>();
+        for (String argument : arguments) {
+            List<Path> matched = matches(argument);
+            if (matched.isEmpty()) {
+                throw new UsageException("--checkpoints " + argument + ": " + (GLOB.matcher(argument).find()
+                        ? "the pattern matches no file" : Files.isDirectory(Path.of(argument))
+                        ? "the folder holds no .npy, .npz, .csv, .tsv or .txt file" : "no such file"));
+            }
+            files.addAll(matched);
+        }
+        List<Path> sorted = new ArrayList<>(files);
+        sorted.sort(Comparator.comparing(Path::toString, Checkpoints::compareNaturally));
+        return sorted;
+    }
+
+    private static List<Path> matches(String argument) throws IOException {
+        Matcher glob = GLOB.matcher(argument);
+        if (!glob.find()) {
+            Path path = Path.of(argument);
+            if (Files.isDirectory(path)) {
+                try (Stream<Path> listed = Files.list(path)) {
+                    return listed.filter(p -> Files.isRegularFile(p) && MATRIX_EXTENSIONS.contains(extension(p)))
+                            .toList();
+                }
+            }
+            return Files.isRegularFile(path) ? List.of(path) : List.of();
+        }
+        // The folder before the first wildcard is walked; the pattern is matched against the paths under it.
+        int cut = argument.lastIndexOf('/', glob.start());
+        Path base = cut < 0 ? Path.of("") : Path.of(argument.substring(0, cut + 1));
+        if (!Files.isDirectory(base.toString().isEmpty() ? Path.of(".") : base)) {
+            return List.of();
+        }
+        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + argument);
+        int depth = argument.contains("**") ? Integer.MAX_VALUE
+                : (int) argument.substring(cut + 1).chars().filter(c -> c == '/').count() + 1;
+        try (Stream<Path> walked = Files.walk(base.toString().isEmpty() ? Path.of(".") : base, depth)) {
+            return walked.map(p -> base.toString().isEmpty() ? Path.of(".").relativize(p) : p)
+                    .filter(p -> matcher.matches(p) && Files.isRegularFile(p)).toList();
+        }
+    }
+
+    /** The checkpoints of {@code files} (in that order) with their order keys. */
+    static List<Checkpoint> ordered(List<Path> files, Pattern orderBy) {
+        List<Checkpoint> out = new ArrayList<>();
+        boolean everyNameHasANumber = files.stream().allMatch(f -> DIGITS.matcher(fileName(f)).find());
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            String name = fileName(file);
+            double order;
+            if (orderBy != null) {
+                Matcher m = orderBy.matcher(name);
+                if (!m.find()) {
+                    throw new UsageException("--order-by " + orderBy.pattern() + " finds nothing in checkpoint "
+                            + file);
+                }
+                String found = m.groupCount() >= 1 && m.group(1) != null ? m.group(1) : m.group();
+                try {
+                    order = Double.parseDouble(found);
+                } catch (NumberFormatException e) {
+                    throw new UsageException("--order-by " + orderBy.pattern() + " finds '" + found
+                            + "' in checkpoint " + file + ", which is not a number; use a group around the digits,"
+                            + " as in 'epoch_(\\d+)'");
+                }
+            } else if (everyNameHasANumber) {
+                Matcher m = DIGITS.matcher(name);
+                String last = null;
+                while (m.find()) {
+                    last = m.group();
+                }
+                order = Double.parseDouble(last);
+            } else {
+                order = i + 1;
+            }
+            out.add(new Checkpoint(file.toString(), file, order));
+        }
+        if (orderBy != null) {
+            out.sort(Comparator.comparingDouble(Checkpoint::order));
+        }
+        return out;
+    }
+
+    /**
+     * Natural order: runs of digits compare as numbers (2 before 10), everything else character by character;
+     * equal numbers with different zero padding fall back to the text.
+     */
+    static int compareNaturally(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            char ca = a.charAt(i);
+            char cb = b.charAt(j);
+            if (isDigit(ca) && isDigit(cb)) {
+                int ei = i;
+                int ej = j;
+                while (ei < a.length() && isDigit(a.charAt(ei))) {
+                    ei++;
+                }
+                while (ej < b.length() && isDigit(b.charAt(ej))) {
+                    ej++;
+                }
+                String da = a.substring(i, ei).replaceFirst("^0+(?=.)", "");
+                String db = b.substring(j, ej).replaceFirst("^0+(?=.)", "");
+                int byNumber = da.length() != db.length() ? Integer.compare(da.length(), db.length())
+                        : da.compareTo(db);
+                if (byNumber != 0) {
+                    return byNumber;
+                }
+                i = ei;
+                j = ej;
+            } else {
+                if (ca != cb) {
+                    return Character.compare(ca, cb);
+                }
+                i++;
+                j++;
+            }
+        }
+        int byLength = Integer.compare(a.length() - i, b.length() - j);
+        return byLength != 0 ? byLength : a.compareTo(b);
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static String fileName(Path p) {
+        return p.getFileName().toString();
+    }
+
+    private static String extension(Path p) {
+        String name = fileName(p).toLowerCase(Locale.ROOT);
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot);
+    }
+}

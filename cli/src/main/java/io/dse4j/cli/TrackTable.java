@@ -1,0 +1,195 @@
+package io.dse4j.cli;
+
+import io.dse4j.Tracker;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The table of {@code dse4j track}: a CSV file whose first line records the parameters that made its numbers
+ * ({@code # dse4j track: sigma=10.0 t=1.0 …}), then a header and one row per checkpoint.
+ *
+ * <p>Every change is written whole to a temporary file in the same folder, forced to disk and renamed over the
+ * table, so the table on disk is always a complete earlier or later version — never half a row, whatever kills the
+ * process. A rerun reads it back and skips the checkpoints it holds; a table made with other parameters is refused
+ * (its numbers would not be comparable) unless the caller starts it afresh.
+ */
+final class TrackTable {
+
+    static final String MARK = "# dse4j track: ";
+    static final List<String> COLUMNS = List.of("checkpoint", "order", "n", "d", "dse", "dsmi_y", "dsmi_y_sd",
+            "dsmi_x", "dsmi_x_sd", "seconds", "backend");
+    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setRecordSeparator('\n').get();
+
+    private final Path file;
+    private final Map<String, String> parameters;
+    private final List<Tracker.Row> rows = new ArrayList<>();
+
+    private TrackTable(Path file, Map<String, String> parameters) {
+        this.file = file;
+        this.parameters = parameters;
+    }
+
+    /**
+     * The table at {@code file}: the rows it holds when it exists and was made with {@code parameters}, else empty
+     * (and then written at the first {@link #append}).
+     *
+     * @param force start afresh when the file was made with other parameters, instead of refusing
+     */
+    static TrackTable open(Path file, Map<String, String> parameters, boolean force) throws IOException {
+        TrackTable table = new TrackTable(file, parameters);
+        if (file == null || !Files.exists(file)) {
+            return table;
+        }
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.get(0).startsWith(MARK)) {
+            if (force) {
+                return table;
+            }
+            throw new UsageException("--out " + file + " exists and is not a dse4j track table (its first line is "
+                    + "not '" + MARK.strip() + " …'); give another file, or --force to replace it");
+        }
+        Map<String, String> recorded = parseParameters(lines.get(0).substring(MARK.length()));
+        if (!recorded.equals(parameters)) {
+            if (force) {
+                return table;
+            }
+            throw new UsageException("--out " + file + " was made with other parameters (" + differences(recorded,
+                    parameters) + "); its rows would not compare with new ones: give another --out, or --force to "
+                    + "start it afresh");
+        }
+        String body = String.join("\n", lines.subList(1, lines.size()));
+        try (Reader reader = new java.io.StringReader(body)) {
+            for (CSVRecord record : FORMAT.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
+                table.rows.add(row(record, file));
+            }
+        } catch (UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+            throw new UsageException("--out " + file + ": not a readable track table (" + e.getMessage() + "); "
+                    + "give another file, or --force to start it afresh");
+        }
+        return table;
+    }
+
+    List<Tracker.Row> rows() {
+        return List.copyOf(rows);
+    }
+
+    boolean has(String checkpoint) {
+        return rows.stream().anyMatch(r -> r.name().equals(checkpoint));
+    }
+
+    /** Adds a row and, when the table has a file, replaces the file by the table with it. */
+    void append(Tracker.Row row) throws IOException {
+        rows.add(row);
+        if (file != null) {
+            replaceAtomically(file, text().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The whole table as CSV text. */
+    String text() {
+        StringWriter out = new StringWriter();
+        out.append(MARK);
+        List<String> pairs = new ArrayList<>();
+        // Values are URL-encoded, so that a file name with spaces stays one value of the line.
+        parameters.forEach((k, v) -> pairs.add(k + "=" + java.net.URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        out.append(String.join(" ", pairs)).append('\n');
+        try (CSVPrinter printer = new CSVPrinter(out, FORMAT)) {
+            printer.printRecord(COLUMNS);
+            for (Tracker.Row r : rows) {
+                printer.printRecord(r.name(), number(r.order()), r.n(), r.d(), number(r.dse()),
+                        number(r.dsmiLabels()), number(r.dsmiLabelsSd()), number(r.dsmiInputs()),
+                        number(r.dsmiInputsSd()), String.format(Locale.ROOT, "%.3f", r.seconds()), r.backend());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);     // a StringWriter does not fail
+        }
+        return out.toString();
+    }
+
+    /** Writes {@code bytes} to a temporary file beside {@code target}, forces it to disk and renames it over target. */
+    static void replaceAtomically(Path target, byte[] bytes) throws IOException {
+        Path folder = target.toAbsolutePath().getParent();
+        Path temporary = Files.createTempFile(folder, "." + target.getFileName(), ".part");
+        try {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                channel.write(java.nio.ByteBuffer.wrap(bytes));
+                channel.force(true);
+            }
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** Doubles in the shortest form that reads back to the same bits; NaN (not computed) as an empty cell. */
+    private static String number(double v) {
+        if (Double.isNaN(v)) {
+            return "";
+        }
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    private static double parse(String cell) {
+        return cell.isEmpty() ? Double.NaN : Double.parseDouble(cell);
+    }
+
+    private static Tracker.Row row(CSVRecord r, Path file) {
+        try {
+            return new Tracker.Row(r.get("checkpoint"), parse(r.get("order")), Integer.parseInt(r.get("n")),
+                    Integer.parseInt(r.get("d")), parse(r.get("dse")), parse(r.get("dsmi_y")),
+                    parse(r.get("dsmi_y_sd")), parse(r.get("dsmi_x")), parse(r.get("dsmi_x_sd")),
+                    parse(r.get("seconds")), r.get("backend"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--out " + file + ": row " + r.getRecordNumber() + " is not a track row ("
+                    + e.getMessage() + "); give another file, or --force to start it afresh");
+        }
+    }
+
+    private static Map<String, String> parseParameters(String line) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String pair : line.strip().split(" +")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                m.put(pair.substring(0, eq), java.net.URLDecoder.decode(pair.substring(eq + 1),
+                        StandardCharsets.UTF_8));
+            }
+        }
+        return m;
+    }
+
+    private static String differences(Map<String, String> recorded, Map<String, String> now) {
+        List<String> out = new ArrayList<>();
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>(recorded.keySet());
+        keys.addAll(now.keySet());
+        for (String k : keys) {
+            String a = recorded.getOrDefault(k, "(none)");
+            String b = now.getOrDefault(k, "(none)");
+            if (!a.equals(b)) {
+                out.add(k + " " + a + " there, " + b + " now");
+            }
+        }
+        return String.join("; ", out);
+    }
+}

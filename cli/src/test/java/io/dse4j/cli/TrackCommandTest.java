@@ -1,0 +1,271 @@
+package io.dse4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dse4j.io.NpyWriter;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code dse4j track} on a synthetic training run of 12 checkpoints whose representations move from noise to class
+ * clusters: the table and the plot, numbers equal to per-checkpoint {@code entropy} and {@code mi} runs, resuming
+ * after a kill without recomputing or losing rows, parameter changes refused, {@code --follow}, and bad input.
+ */
+class TrackCommandTest {
+
+    static final int N = 120;
+    static final int D = 6;
+    static final int CLASSES = 3;
+
+    @TempDir
+    Path dir;
+    Path runs;
+    Path labels;
+    Path inputs;
+
+    private static CommandRun run(String... args) {
+        return CommandRun.of(args);
+    }
+
+    /** Checkpoint k (1..12): noise mixed with the class centres, (k − 1)/11 of the way to separated classes. */
+    static void writeCheckpoint(Path file, int k, int n) throws IOException {
+        Random centres = new Random(3);
+        double[][] centre = new double[CLASSES][D];
+        for (double[] c : centre) {
+            for (int j = 0; j < D; j++) {
+                c[j] = 6 * centres.nextGaussian();
+            }
+        }
+        Random random = new Random(500 + k);
+        double a = (k - 1) / 11.0;
+        double[] z = new double[n * D];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < D; j++) {
+                z[i * D + j] = (1 - a) * 4 * random.nextGaussian() + a * (centre[i % CLASSES][j]
+                        + random.nextGaussian());
+            }
+        }
+        NpyWriter.writeDoubles(file, z, n, D);
+    }
+
+    @BeforeEach
+    void trainingRun() throws IOException {
+        runs = Files.createDirectory(dir.resolve("runs"));
+        for (int k = 1; k <= 12; k++) {
+            writeCheckpoint(runs.resolve("epoch_" + k + ".npy"), k, N);
+        }
+        long[] y = new long[N];
+        double[] x = new double[N * 2];
+        Random random = new Random(11);
+        for (int i = 0; i < N; i++) {
+            y[i] = i % CLASSES;
+            x[2 * i] = 4 * (i % CLASSES) + random.nextGaussian();
+            x[2 * i + 1] = random.nextGaussian();
+        }
+        labels = dir.resolve("y.npy");
+        inputs = dir.resolve("x.npy");
+        NpyWriter.writeLongs(labels, y, N);
+        NpyWriter.writeDoubles(inputs, x, N, 2);
+    }
+
+    private String glob() {
+        return runs + "/epoch_*.npy";
+    }
+
+    private static List<String> dataLines(Path table) throws IOException {
+        List<String> lines = Files.readAllLines(table);
+        return lines.subList(2, lines.size());
+    }
+
+    @Test
+    void theTableAndPlotHoldEveryCheckpointInNaturalOrderWithTheNumbersOfSeparateRuns() throws IOException {
+        Path table = dir.resolve("dse.csv");
+        Path plot = dir.resolve("dse.png");
+        CommandRun o = run("track", "--checkpoints", glob(), "--labels", labels.toString(), "--inputs", inputs.toString(),
+                "--out", table.toString(), "--plot", plot.toString(), "--sigma", "4", "--repetitions", "2",
+                "--clusters", "3", "--backend", "cpu", "--json");
+        assertEquals(0, o.code(), o.err());
+        List<String> rows = dataLines(table);
+        assertEquals(12, rows.size(), String.join("\n", rows));
+        assertTrue(Files.readAllLines(table).get(0).startsWith(TrackTable.MARK + "sigma=4.0 t=1.0"),
+                "the first line records the parameters");
+        assertEquals(String.join(",", TrackTable.COLUMNS), Files.readAllLines(table).get(1));
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> printed = new ArrayList<>();
+        for (String line : o.out().strip().split("\n")) {
+            printed.add(json.readTree(line));
+        }
+        assertEquals(12, printed.size(), "one JSON line per checkpoint");
+        for (int k = 1; k <= 12; k++) {
+            JsonNode row = printed.get(k - 1);
+            String file = runs.resolve("epoch_" + k + ".npy").toString();
+            assertEquals(file, row.get("checkpoint").asText(), "natural order: epoch_2 before epoch_10");
+            assertEquals(k, row.get("order").asDouble(), "the order key is the name's number");
+            assertTrue(rows.get(k - 1).startsWith(file + "," + k + "," + N + "," + D + ","), rows.get(k - 1));
+            JsonNode entropy = json.readTree(run("entropy", "--input", file, "--sigma", "4", "--backend", "cpu",
+                    "--json").out());
+            assertEquals(entropy.get("entropy").asDouble(), row.get("dse").asDouble(), 0.0, "DSE of epoch " + k);
+            JsonNode onLabels = json.readTree(run("mi", "--input", file, "--reference", labels.toString(),
+                    "--sigma", "4", "--repetitions", "2", "--backend", "cpu", "--json").out());
+            assertEquals(onLabels.get("mi").asDouble(), row.get("dsmi_y").asDouble(), 0.0, "DSMI(Z;Y) of " + k);
+            JsonNode onInputs = json.readTree(run("mi", "--input", file, "--reference", inputs.toString(),
+                    "--reference-kind", "vector", "--clusters", "3", "--sigma", "4", "--repetitions", "2",
+                    "--backend", "cpu", "--json").out());
+            assertEquals(onInputs.get("mi").asDouble(), row.get("dsmi_x").asDouble(), 0.0, "DSMI(Z;X) of " + k);
+            assertTrue(row.get("dsmi_y_sd").asDouble() >= 0);
+        }
+        assertTrue(printed.get(11).get("dsmi_y").asDouble() > printed.get(0).get("dsmi_y").asDouble() + 0.5,
+                "DSMI(Z;Y) rises as the classes separate");
+        BufferedImage image = ImageIO.read(plot.toFile());
+        assertEquals(TrackPlot.WIDTH, image.getWidth());
+        assertEquals(TrackPlot.HEIGHT, image.getHeight());
+        Path svg = dir.resolve("dse.svg");
+        CommandRun again = run("track", "--checkpoints", glob(), "--labels", labels.toString(), "--inputs",
+                inputs.toString(), "--out", table.toString(), "--plot", svg.toString(), "--sigma", "4",
+                "--repetitions", "2", "--clusters", "3", "--backend", "cpu");
+        assertEquals(0, again.code(), again.err());
+        assertEquals(12, again.out().lines().filter(l -> l.endsWith("(from the table)")).count(),
+                "a rerun recomputes nothing: " + again.out());
+        String drawing = Files.readString(svg);
+        assertTrue(drawing.startsWith("<?xml") && drawing.contains("<svg") && drawing.contains("DSMI(Z; Y)"),
+                "an SVG of the same table");
+    }
+
+    @Test
+    void aKilledRunLosesAtMostTheCheckpointInProgressAndResumesWithTheSameNumbers() throws Exception {
+        Path table = dir.resolve("killed.csv");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "track", "--checkpoints", glob(), "--labels", labels.toString(), "--out", table.toString(),
+                "--sigma", "4", "--repetitions", "150", "--backend", "cpu"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (process.isAlive() && System.nanoTime() < deadline
+                && (!Files.exists(table) || dataLines(table).size() < 3)) {
+            Thread.sleep(20);
+        }
+        process.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
+        List<String> kept = dataLines(table);
+        assertTrue(kept.size() >= 3, "the kill came after 3 rows at least: " + kept);
+        for (String line : kept) {
+            assertEquals(TrackTable.COLUMNS.size(), line.split(",", -1).length, "a whole row: " + line);
+        }
+        CommandRun resumed = run("track", "--checkpoints", glob(), "--labels", labels.toString(), "--out",
+                table.toString(), "--sigma", "4", "--repetitions", "150", "--backend", "cpu");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertEquals(kept.size(), resumed.out().lines().filter(l -> l.endsWith("(from the table)")).count(),
+                "the rows already in the table are not recomputed");
+        List<String> finished = dataLines(table);
+        assertEquals(12, finished.size());
+        assertEquals(kept, finished.subList(0, kept.size()), "no row lost or changed");
+        Path clean = dir.resolve("clean.csv");
+        assertEquals(0, run("track", "--checkpoints", glob(), "--labels", labels.toString(), "--out",
+                clean.toString(), "--sigma", "4", "--repetitions", "150", "--backend", "cpu").code());
+        assertEquals(numbers(dataLines(clean)), numbers(finished), "the same numbers as an uninterrupted run");
+        try (var leftovers = Files.list(dir)) {
+            assertFalse(leftovers.anyMatch(p -> p.getFileName().toString().endsWith(".part")),
+                    "no temporary file is left beside the table");
+        }
+    }
+
+    /** The rows without their seconds column (the only one that differs between two runs). */
+    private static List<String> numbers(List<String> rows) {
+        return rows.stream().map(r -> r.replaceAll(",[0-9.]+,cpu$", ",cpu")).toList();
+    }
+
+    @Test
+    void otherParametersAreRefusedUnlessForced() throws IOException {
+        Path table = dir.resolve("t.csv");
+        assertEquals(0, run("track", "--checkpoints", glob(), "--out", table.toString(), "--backend", "cpu").code());
+        String before = Files.readString(table);
+        CommandRun changed = run("track", "--checkpoints", glob(), "--out", table.toString(), "--sigma", "5",
+                "--backend", "cpu");
+        assertBad(changed, "was made with other parameters (sigma 10.0 there, 5.0 now)");
+        assertEquals(before, Files.readString(table), "the refused run leaves the table as it was");
+        CommandRun forced = run("track", "--checkpoints", glob(), "--out", table.toString(), "--sigma", "5",
+                "--backend", "cpu", "--force");
+        assertEquals(0, forced.code(), forced.err());
+        assertTrue(Files.readAllLines(table).get(0).contains("sigma=5.0"));
+        assertEquals(12, dataLines(table).size());
+    }
+
+    @Test
+    void followPicksUpACheckpointWrittenWhileItWaits() throws Exception {
+        Path table = dir.resolve("follow.csv");
+        CommandRun[] outcome = new CommandRun[1];
+        Thread watcher = new Thread(() -> outcome[0] = run("track", "--checkpoints", glob(), "--out",
+                table.toString(), "--backend", "cpu", "--follow", "--poll-interval", "0.2", "--idle-timeout", "3"));
+        watcher.start();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (System.nanoTime() < deadline && (!Files.exists(table) || dataLines(table).size() < 12)) {
+            Thread.sleep(20);
+        }
+        writeCheckpoint(runs.resolve("epoch_13.npy"), 12, N);
+        watcher.join(TimeUnit.MINUTES.toMillis(2));
+        assertFalse(watcher.isAlive(), "--idle-timeout ends the watch");
+        assertEquals(0, outcome[0].code(), outcome[0].err());
+        List<String> rows = dataLines(table);
+        assertEquals(13, rows.size(), String.join("\n", rows));
+        assertTrue(rows.get(12).startsWith(runs.resolve("epoch_13.npy") + ",13,"), rows.get(12));
+    }
+
+    @Test
+    void badInputIsNamedAndExitsWithTwoLeavingNothingHalfWritten() throws IOException {
+        Path table = dir.resolve("t.csv");
+        assertBad(run("track", "--checkpoints", dir + "/nothing_*.npy"), "the pattern matches no file");
+        assertBad(run("track", "--checkpoints", dir.resolve("missing.npy").toString()), "no such file");
+        assertBad(run("track", "--checkpoints", glob(), "--plot", dir.resolve("no/such/folder/p.png").toString()),
+                "does not exist");
+        assertBad(run("track", "--checkpoints", glob(), "--plot", dir.resolve("p.jpg").toString()),
+                "must end in .png or .svg");
+        assertBad(run("track", "--checkpoints", glob(), "--out", dir.resolve("no/such/t.csv").toString()),
+                "does not exist");
+        assertBad(run("track", "--checkpoints", glob(), "--order-by", "(ep)och"), "which is not a number");
+        assertBad(run("track", "--checkpoints", glob(), "--order-by", "("), "not a regular expression");
+        assertBad(run("track", "--checkpoints", glob(), "--idle-timeout", "3"), "apply to --follow only");
+        Files.writeString(dir.resolve("other.csv"), "a,b\n1,2\n");
+        assertBad(run("track", "--checkpoints", glob(), "--out", dir.resolve("other.csv").toString()),
+                "is not a dse4j track table");
+        writeCheckpoint(runs.resolve("epoch_7.npy"), 7, N - 1);
+        CommandRun shorter = run("track", "--checkpoints", glob(), "--labels", labels.toString(), "--out",
+                table.toString(), "--backend", "cpu");
+        assertBad(shorter, "checkpoint " + runs.resolve("epoch_7.npy") + " has 119 rows but the labels have 120");
+        assertEquals(6, dataLines(table).size(), "the six checkpoints before it are kept, whole");
+        Files.write(runs.resolve("epoch_7.npy"), new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 9});
+        assertBad(run("track", "--checkpoints", glob(), "--labels", labels.toString(), "--out", table.toString(),
+                "--backend", "cpu"), "checkpoint " + runs.resolve("epoch_7.npy") + ": ");
+        assertEquals(6, dataLines(table).size());
+    }
+
+    @Test
+    void naturalOrderComparesDigitRunsAsNumbers() {
+        List<String> names = new ArrayList<>(List.of("epoch_10.npy", "epoch_2.npy", "epoch_1.npy", "epoch_02.npy",
+                "b.npy", "a10b2", "a10b10", "a9"));
+        names.sort(Checkpoints::compareNaturally);
+        assertEquals(List.of("a9", "a10b2", "a10b10", "b.npy", "epoch_1.npy", "epoch_02.npy", "epoch_2.npy",
+                "epoch_10.npy"), names);
+    }
+
+    private static void assertBad(CommandRun o, String message) {
+        assertEquals(2, o.code(), "exit code; stderr: " + o.err() + " stdout: " + o.out());
+        assertTrue(o.err().contains(message), "stderr should contain '" + message + "' but was: " + o.err());
+        assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
+    }
+}

@@ -1,0 +1,411 @@
+package io.dse4j;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * DSE and DSMI of a training run, checkpoint by checkpoint, as the paper watches them evolve (Liao, Liu et al.,
+ * arXiv 2312.04823): for each checkpoint's representation Z, DSE(Z); with labels Y, DSMI(Z;Y); with the inputs
+ * X, DSMI(Z;X), whose reference classes — the spectral clusters of X — are computed once, when the tracker is
+ * built, and reused for every checkpoint.
+ *
+ * <pre>{@code
+ * try (Tracker tracker = Tracker.builder().labels(y).sigma(10).build()) {
+ *     for (int epoch = 1; epoch <= epochs; epoch++) {
+ *         train(model);
+ *         Tracker.Row row = tracker.add("epoch " + epoch, epoch, Matrix.of(model.embed(probe)));
+ *         System.out.println(row.dse() + " " + row.dsmiLabels());
+ *     }
+ *     List<Tracker.Row> curve = tracker.rows();
+ * }
+ * }</pre>
+ *
+ * <p>Every checkpoint is measured on the same rows, so the curve compares like with like: all of them, or — when a
+ * checkpoint has more than maxN rows — the seeded subsample that {@link DiffusionSpectralEntropy} takes, with the
+ * labels and the inputs' classes of the same rows. DSE and DSMI of a checkpoint therefore equal what
+ * {@code DiffusionSpectralEntropy} and {@code MutualInformation} give for those rows with the same options. Every
+ * checkpoint must have as many rows as the labels and inputs (and as the first checkpoint, when there are neither).
+ *
+ * <p>Safe for use from one thread at a time; {@link #close()} releases the backends.
+ */
+public final class Tracker implements AutoCloseable {
+
+    /** One checkpoint's measures. DSMIs that were not asked for, and the spreads of a single repetition, are NaN. */
+    public record Row(String name, double order, int n, int d, double dse, double dsmiLabels, double dsmiLabelsSd,
+                      double dsmiInputs, double dsmiInputsSd, double seconds, String backend) {
+    }
+
+    private final int maxN;
+    private final long seed;
+    private final int[] labels;
+    private final int[] inputClasses;
+    private final int expected;
+    private final ProgressListener listener;
+    private final Relay relay = new Relay();
+    private final DiffusionSpectralEntropy dse;
+    private final MutualInformation mi;
+    private final List<Row> rows = new ArrayList<>();
+    private final Map<String, String> parameters = new LinkedHashMap<>();
+    private final long start = System.nanoTime();
+    /** The rows every checkpoint is measured on (null: all), fixed by the first checkpoint's row count. */
+    private int[] used;
+    private int inputRows = -1;
+    private boolean closed;
+
+    private Tracker(Builder b) {
+        this.maxN = b.maxN;
+        this.seed = b.seed;
+        this.labels = b.labels;
+        this.expected = b.expected;
+        this.listener = b.progress;
+        parameters.putAll(b.parameters());
+        ProgressListener inner = listener == null ? null : relay;
+        DiffusionSpectralEntropy.Builder entropy = DiffusionSpectralEntropy.builder().sigma(b.sigma).t(b.t)
+                .maxN(Integer.MAX_VALUE).precision(b.precision).progress(inner);
+        MutualInformation.Builder information = MutualInformation.builder().measure(MutualInformation.Measure.DSMI)
+                .sigma(b.sigma).t(b.t).repetitions(b.repetitions).seed(b.seed).precision(b.precision)
+                .progress(inner);
+        if (b.backend != null) {
+            entropy.backend(b.backend);
+            information.backend(b.backend);
+        }
+        if (b.threads > 0) {
+            entropy.threads(b.threads);
+            information.threads(b.threads);
+        }
+        int n = labels != null ? labels.length : b.inputs != null ? b.inputs.rows() : -1;
+        if (labels != null && b.inputs != null && b.inputs.rows() != labels.length) {
+            throw new InvalidInputException("inputs", "X has " + b.inputs.rows() + " rows but there are "
+                    + labels.length + " labels; they must describe the same N inputs");
+        }
+        if (n >= 0) {
+            fixRows(n);
+        }
+        // The inputs' reference classes, once: the spectral clusters of X on the rows every checkpoint uses.
+        this.inputClasses = b.inputs == null ? null : ReferenceClasses.of(select(b.inputs, used),
+                ReferenceKind.VECTOR, b.clusters).labels();
+        this.dse = entropy.build();
+        MutualInformation built;
+        try {
+            built = labels != null || inputClasses != null ? information.build() : null;
+        } catch (RuntimeException e) {
+            dse.close();
+            throw e;
+        }
+        this.mi = built;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Measures one checkpoint and appends its row.
+     *
+     * @param name  what the checkpoint is called (a file name, "epoch 3")
+     * @param order its place on the curve's axis (the epoch or step)
+     * @param z     its representation, one row per input
+     */
+    public Row add(String name, double order, Matrix z) {
+        if (closed) {
+            throw new IllegalStateException("this Tracker is closed");
+        }
+        if (name == null) {
+            throw new InvalidInputException("name", "must not be null");
+        }
+        if (z == null) {
+            throw new InvalidInputException("matrix", "checkpoint " + name + ": no representation (null)");
+        }
+        if (inputRows < 0) {
+            fixRows(z.rows());
+        } else if (z.rows() != inputRows) {
+            throw new InvalidInputException("matrix", "checkpoint " + name + " has " + z.rows() + " rows but "
+                    + (labels != null ? "the labels have " : inputClasses != null ? "the inputs have "
+                    : "the first checkpoint has ") + inputRows + "; every checkpoint must describe the same inputs");
+        }
+        long begin = System.nanoTime();
+        Matrix points = select(z, used);
+        int measures = 1 + (labels != null ? 1 : 0) + (inputClasses != null ? 1 : 0);
+        relay.begin(rows.size(), measures);
+        DseResult entropy = dse.compute(points);
+        double[] onLabels = {Double.NaN, Double.NaN};
+        double[] onInputs = {Double.NaN, Double.NaN};
+        String backend = entropy.backend();
+        if (labels != null) {
+            relay.next();
+            onLabels = dsmi(mi.compute(points, pick(labels, used)));
+        }
+        if (inputClasses != null) {
+            relay.next();
+            onInputs = dsmi(mi.compute(points, inputClasses));
+        }
+        Row row = new Row(name, order, points.rows(), z.cols(), entropy.entropy(), onLabels[0], onLabels[1],
+                onInputs[0], onInputs[1], (System.nanoTime() - begin) * 1e-9, backend);
+        rows.add(row);
+        relay.checkpointDone(rows.size());
+        return row;
+    }
+
+    /** The rows so far, in the order they were added. */
+    public List<Row> rows() {
+        return List.copyOf(rows);
+    }
+
+    /**
+     * The options that determine the numbers, by name and as text (σ, t, max_n, seed, repetitions, clusters,
+     * precision): what a table of these rows must record to be extended later with the same meaning.
+     */
+    public Map<String, String> parameters() {
+        return java.util.Collections.unmodifiableMap(parameters);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            dse.close();
+        } finally {
+            if (mi != null) {
+                mi.close();
+            }
+        }
+    }
+
+    private void fixRows(int n) {
+        inputRows = n;
+        used = n > maxN ? DiffusionSpectralEntropy.subsample(n, maxN, seed) : null;
+    }
+
+    /** DSMI and its spread over the repetitions: the sample standard deviation of Σ_b p(b)·[H(Z*_b,r) − H(Z|b)]. */
+    private static double[] dsmi(MiResult r) {
+        int reps = r.classes().isEmpty() ? 0 : r.classes().get(0).subsetValues().length;
+        double[] perRepetition = new double[reps];
+        for (MiResult.ClassTerm term : r.classes()) {
+            double[] values = term.subsetValues();
+            for (int k = 0; k < reps; k++) {
+                perRepetition[k] += term.probability() * (values[k] - term.conditional());
+            }
+        }
+        double sd = Double.NaN;
+        if (reps > 1) {
+            double mean = Arrays.stream(perRepetition).sum() / reps;
+            double squares = 0;
+            for (double v : perRepetition) {
+                squares += (v - mean) * (v - mean);
+            }
+            sd = Math.sqrt(squares / (reps - 1));
+        }
+        return new double[] {r.mi(), sd};
+    }
+
+    private static Matrix select(Matrix x, int[] rows) {
+        if (rows == null) {
+            return x;
+        }
+        double[] values = new double[Math.multiplyExact(rows.length, x.cols())];
+        for (int i = 0; i < rows.length; i++) {
+            for (int j = 0; j < x.cols(); j++) {
+                values[i * x.cols() + j] = x.at(rows[i], j);
+            }
+        }
+        return Matrix.ofRowMajor(values, rows.length, x.cols());
+    }
+
+    private static int[] pick(int[] values, int[] rows) {
+        if (rows == null) {
+            return values;
+        }
+        int[] out = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = values[rows[i]];
+        }
+        return out;
+    }
+
+    /**
+     * The measures' progress as the tracker's: a checkpoint's measures share its slice of the run equally, and a
+     * report says which checkpoint of how many (when the builder was told how many to expect) it is on.
+     */
+    private final class Relay implements ProgressListener {
+        private volatile int checkpoint;
+        private volatile int measure;
+        private volatile int measures = 1;
+        private volatile Thread caller;
+
+        void begin(int checkpointIndex, int measureCount) {
+            checkpoint = checkpointIndex;
+            measure = 0;
+            measures = measureCount;
+            caller = Thread.currentThread();
+        }
+
+        void next() {
+            measure++;
+        }
+
+        void checkpointDone(int done) {
+            if (listener == null) {
+                return;
+            }
+            boolean all = expected > 0 && done >= expected;
+            listener.onProgress(new Progress(all ? "done" : "checkpoint", 1, overall(done, 0), elapsed(), done,
+                    expected, Thread.currentThread()));
+        }
+
+        @Override
+        public void onProgress(Progress p) {
+            if (p.stage().equals("done")) {
+                return;     // a measure's end; the checkpoint's is reported once all its measures are done
+            }
+            double within = (measure + p.fraction()) / measures;
+            listener.onProgress(new Progress(p.stage(), p.stageFraction(), overall(checkpoint, within), elapsed(),
+                    checkpoint, expected, caller));
+        }
+
+        private double overall(int done, double within) {
+            return expected > 0 ? Math.min(1, (done + within) / expected) : within;
+        }
+
+        private Duration elapsed() {
+            return Duration.ofNanos(System.nanoTime() - start);
+        }
+    }
+
+    /** Options; every setter checks its argument at once. */
+    public static final class Builder {
+        private double sigma = DiffusionSpectralEntropy.DEFAULT_SIGMA;
+        private double t = DiffusionSpectralEntropy.DEFAULT_T;
+        private int maxN = DiffusionSpectralEntropy.DEFAULT_MAX_N;
+        private long seed = DiffusionSpectralEntropy.DEFAULT_SEED;
+        private int repetitions = 5;
+        private int clusters = 10;
+        private String backend;
+        private Precision precision = Precision.F64;
+        private int threads;
+        private int[] labels;
+        private Matrix inputs;
+        private int expected;
+        private ProgressListener progress;
+
+        private Builder() {
+        }
+
+        /** The Gaussian kernel bandwidth σ (default 10), for DSE and the DSMIs. */
+        public Builder sigma(double sigma) {
+            DiffusionSpectralEntropy.builder().sigma(sigma);   // the same checks
+            this.sigma = sigma;
+            return this;
+        }
+
+        /** The diffusion time t (default 1). */
+        public Builder t(double t) {
+            DiffusionSpectralEntropy.builder().t(t);
+            this.t = t;
+            return this;
+        }
+
+        /** Checkpoints with more rows are measured on a seeded subsample of this many (default 10000). */
+        public Builder maxN(int maxN) {
+            DiffusionSpectralEntropy.builder().maxN(maxN);
+            this.maxN = maxN;
+            return this;
+        }
+
+        /** The seed of that subsample and of the DSMI's random subsets (default 0). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Random subsets per class in each DSMI (default 5); their spread is each DSMI's error bar. */
+        public Builder repetitions(int repetitions) {
+            MutualInformation.builder().repetitions(repetitions);
+            this.repetitions = repetitions;
+            return this;
+        }
+
+        /** Spectral clusters of the inputs X, the reference classes of DSMI(Z;X) (default 10). */
+        public Builder clusters(int clusters) {
+            MutualInformation.builder().clusters(clusters);
+            this.clusters = clusters;
+            return this;
+        }
+
+        /** auto | cpu | gpu (default: as {@link DiffusionSpectralEntropy.Builder#backend(String)}). */
+        public Builder backend(String backend) {
+            DiffusionSpectralEntropy.builder().backend(backend);
+            this.backend = backend;
+            return this;
+        }
+
+        public Builder precision(Precision precision) {
+            DiffusionSpectralEntropy.builder().precision(precision);
+            this.precision = precision;
+            return this;
+        }
+
+        public Builder threads(int threads) {
+            DiffusionSpectralEntropy.builder().threads(threads);
+            this.threads = threads;
+            return this;
+        }
+
+        /** Class labels Y, one per input (row of every checkpoint): adds DSMI(Z;Y). */
+        public Builder labels(int[] labels) {
+            if (labels == null || labels.length < 2) {
+                throw new InvalidInputException("labels", "needs a label for each of at least 2 inputs, got "
+                        + (labels == null ? "none" : labels.length));
+            }
+            this.labels = labels.clone();
+            return this;
+        }
+
+        /** The inputs X, one row per input: adds DSMI(Z;X), against X's spectral clusters. */
+        public Builder inputs(Matrix inputs) {
+            if (inputs == null || inputs.rows() < 2 || inputs.cols() < 1) {
+                throw new InvalidInputException("inputs", "X must have at least 2 rows and 1 column");
+            }
+            this.inputs = inputs;
+            return this;
+        }
+
+        /** How many checkpoints will be added, for the progress reports' "checkpoint k of n" (optional). */
+        public Builder expectedCheckpoints(int checkpoints) {
+            if (checkpoints < 0) {
+                throw new InvalidInputException("checkpoints", "must be ≥ 0, got " + checkpoints);
+            }
+            this.expected = checkpoints;
+            return this;
+        }
+
+        /** Reports each checkpoint's progress, and each checkpoint done, to {@code listener}. */
+        public Builder progress(ProgressListener listener) {
+            this.progress = listener;
+            return this;
+        }
+
+        /** The options that determine the numbers, as {@link Tracker#parameters()} gives them. */
+        public Map<String, String> parameters() {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("sigma", Double.toString(sigma));
+            m.put("t", Double.toString(t));
+            m.put("max_n", Integer.toString(maxN));
+            m.put("seed", Long.toString(seed));
+            m.put("repetitions", Integer.toString(repetitions));
+            m.put("clusters", Integer.toString(clusters));
+            m.put("precision", precision.label());
+            return m;
+        }
+
+        public Tracker build() {
+            return new Tracker(this);
+        }
+    }
+}
