@@ -32,20 +32,8 @@ import picocli.CommandLine.Spec;
         customSynopsis = "dse4j entropy (--input FILE | --example NAME) [options]")
 final class EntropyCommand implements Callable<Integer> {
 
-    @Option(names = "--input", paramLabel = "FILE",
-            description = "points, one per row: .npy, .npz (--key NAME picks the array), .csv/.tsv/.txt")
-    String input;
-    @Option(names = "--key", paramLabel = "NAME", description = "the array of an .npz file to read")
-    String key;
-    @Option(names = "--example", paramLabel = "NAME", completionCandidates = ExampleData.Names.class,
-            description = "built-in data: ${COMPLETION-CANDIDATES} (--n points, --d dimensions, --example-seed S)")
-    String example;
-    @Option(names = "--n", paramLabel = "N", description = "points of the example (default 1000)")
-    String n;
-    @Option(names = "--d", paramLabel = "D", description = "dimensions of the example (default: the example's own)")
-    String d;
-    @Option(names = "--example-seed", paramLabel = "S", description = "seed of the example (default 0)")
-    String exampleSeed;
+    @Mixin
+    PointsOptions points;
     @Option(names = "--sigma", paramLabel = "S", description = "Gaussian kernel bandwidth (default 10)")
     String sigma;
     @Option(names = "--t", paramLabel = "T", description = "diffusion time, a real ≥ 0 (default 1)")
@@ -99,9 +87,6 @@ final class EntropyCommand implements Callable<Integer> {
 
     /** @param bar the progress bar to report to, or null */
     static int run(Options o, PrintStream out, ProgressBar bar) throws IOException {
-        if (o.has("--input") == o.has("--example")) {
-            throw new UsageException("give exactly one of --input FILE or --example NAME");
-        }
         DiffusionSpectralEntropy.Builder builder = DiffusionSpectralEntropy.builder()
                 .sigma(o.number("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA))
                 .t(o.number("--t", DiffusionSpectralEntropy.DEFAULT_T))
@@ -115,24 +100,7 @@ final class EntropyCommand implements Callable<Integer> {
         if (o.has("--threads")) {
             builder.threads(o.intValue("--threads", 0, 1, MAX_THREADS));
         }
-        Input x;
-        if (o.has("--input")) {
-            if (o.has("--n") || o.has("--d") || o.has("--example-seed")) {
-                throw new UsageException("--n, --d and --example-seed apply to --example only");
-            }
-            Path file = Path.of(o.string("--input", null));
-            // Only the header now: each measure reads just the rows it uses (a subsample beyond --max-n).
-            x = new Input(file.toString(), MatrixFiles.open(file, o.string("--key", null)), null);
-        } else {
-            if (o.has("--key")) {
-                throw new UsageException("--key applies to --input FILE.npz only");
-            }
-            String name = o.string("--example", null);
-            // The defaults apply only when an option is absent: an explicit --d 0 is an error, not "default".
-            int n = o.intValue("--n", ExampleData.DEFAULT_N, 2, Integer.MAX_VALUE);
-            int d = o.intValue("--d", ExampleData.defaultDims(name), 1, Integer.MAX_VALUE);
-            x = new Input("example:" + name, null, ExampleData.generate(name, n, d, o.integer("--example-seed", 0)));
-        }
+        Input x = input(o);
         String source = x.source();
         String measure = o.string("--measure", "dse").toLowerCase(java.util.Locale.ROOT);
         if (o.has("--eigenvalues-cache") && !measure.equals("dse") && !measure.startsWith("ase-")) {
@@ -316,8 +284,31 @@ final class EntropyCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "time %.3f s (%s)%n", r.seconds(), r.stages());
     }
 
+    /** The points that --input (its header read, no data yet) or --example (generated) names. */
+    static Input input(Options o) throws IOException {
+        if (o.has("--input") == o.has("--example")) {
+            throw new UsageException("give exactly one of --input FILE or --example NAME");
+        }
+        if (o.has("--input")) {
+            if (o.has("--n") || o.has("--d") || o.has("--example-seed")) {
+                throw new UsageException("--n, --d and --example-seed apply to --example only");
+            }
+            Path file = Path.of(o.string("--input", null));
+            // Only the header now: each measure reads just the rows it uses (a subsample beyond --max-n).
+            return new Input(file.toString(), MatrixFiles.open(file, o.string("--key", null)), null);
+        }
+        if (o.has("--key")) {
+            throw new UsageException("--key applies to --input FILE.npz only");
+        }
+        String name = o.string("--example", null);
+        // The defaults apply only when an option is absent: an explicit --d 0 is an error, not "default".
+        int n = o.intValue("--n", ExampleData.DEFAULT_N, 2, Integer.MAX_VALUE);
+        int d = o.intValue("--d", ExampleData.defaultDims(name), 1, Integer.MAX_VALUE);
+        return new Input("example:" + name, null, ExampleData.generate(name, n, d, o.integer("--example-seed", 0)));
+    }
+
     /** The points: a file (only its header read so far) or a generated example in memory. */
-    private record Input(String source, io.dse4j.io.MatrixFile file, Matrix matrix) {
+    record Input(String source, io.dse4j.io.MatrixFile file, Matrix matrix) {
         int rows() {
             return file != null ? file.rows() : matrix.rows();
         }

@@ -21,8 +21,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code dse4j} command, on picocli: subcommands {@code entropy}, {@code mi}, {@code track}, {@code help},
- * {@code version} and {@code completion} (a bash completion script). Exit codes: 0 success, 2 bad usage or bad input (the message on
+ * The {@code dse4j} command, on picocli: subcommands {@code entropy}, {@code mi}, {@code spectrum}, {@code track}, {@code example-run}
+ * (a synthetic training run), {@code help}, {@code version} and {@code completion} (a bash completion script). Exit codes: 0 success, 2 bad usage or bad input (the message on
  * stderr names the problem), 1 internal failure.
  */
 public final class Main {
@@ -61,7 +61,9 @@ public final class Main {
         CommandLine line = new CommandLine(new Top(err));
         line.addSubcommand("entropy", new EntropyCommand(out, err));
         line.addSubcommand("mi", new MiCommand(out, err));
+        line.addSubcommand("spectrum", new SpectrumCommand(out, err));
         line.addSubcommand("track", new TrackCommand(out, err));
+        line.addSubcommand("example-run", new ExampleRunCommand(out));
         line.addSubcommand("version", new VersionCommand(out));
         line.addSubcommand("help", new CommandLine.HelpCommand());
         line.addSubcommand("completion", new AutoComplete.GenerateCompletion());

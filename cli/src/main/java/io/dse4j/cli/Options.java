@@ -114,6 +114,31 @@ final class Options {
         return parsed;
     }
 
+    /**
+     * A comma-separated list of decimal numbers, each as {@link #number} takes it (a list of one is one number);
+     * {@code fallback} when the option is absent.
+     */
+    double[] numbers(String name, double... fallback) {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback.clone();
+        }
+        String[] parts = v.split(",", -1);
+        double[] out = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            String text = parts[i].trim();
+            if (!DECIMAL.matcher(text).matches()) {
+                throw new UsageException(name + " must be a comma-separated list of decimal numbers (such as 1,2,5,10),"
+                        + " got '" + v + "'");
+            }
+            out[i] = Double.parseDouble(text);
+            if (Double.isInfinite(out[i])) {
+                throw new UsageException(name + ": " + text + " is beyond the range of a double (about ±1.8e308)");
+            }
+        }
+        return out;
+    }
+
     /** A whole number of the long range (seeds). */
     long integer(String name, long fallback) {
         return integerBetween(name, fallback, Long.MIN_VALUE, Long.MAX_VALUE);

@@ -147,7 +147,7 @@ final class TrackCommand implements Callable<Integer> {
         // Every check that needs no computation comes first: the plot and table paths, the table's parameters.
         Path plotFile = plot == null ? null : Path.of(plot);
         if (plotFile != null) {
-            TrackPlot.check(plotFile);
+            Charts.check("--plot", plotFile);
         }
         Path table = out == null ? null : Path.of(out);
         if (table != null) {

@@ -1,7 +1,6 @@
 package io.dse4j.cli;
 
 import io.dse4j.Tracker;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
@@ -11,19 +10,13 @@ import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
-import org.jfree.svg.SVGGraphics2D;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.geom.Rectangle2D;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The picture of a tracked run, like the paper's figures: DSE above, DSMI(Z;Y) and DSMI(Z;X) below, each against
@@ -43,32 +36,9 @@ final class TrackPlot {
     private TrackPlot() {
     }
 
-    /** Refuses, before any work, a path whose folder does not exist or whose extension is not .png or .svg. */
-    static void check(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (!name.endsWith(".png") && !name.endsWith(".svg")) {
-            throw new UsageException("--plot " + file + ": the file must end in .png or .svg (that is the format "
-                    + "written)");
-        }
-        Path folder = file.toAbsolutePath().getParent();
-        if (folder == null || !Files.isDirectory(folder)) {
-            throw new UsageException("--plot " + file + ": the folder " + folder + " does not exist");
-        }
-    }
-
     static void write(Path file, List<Tracker.Row> rows, String xLabel, String caption) throws IOException {
         JFreeChart chart = chart(rows, xLabel, caption);
-        byte[] bytes;
-        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".svg")) {
-            SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
-            chart.draw(g, new Rectangle2D.Double(0, 0, WIDTH, HEIGHT));
-            bytes = g.getSVGDocument().getBytes(StandardCharsets.UTF_8);
-        } else {
-            ByteArrayOutputStream png = new ByteArrayOutputStream();
-            ChartUtils.writeChartAsPNG(png, chart, WIDTH, HEIGHT);
-            bytes = png.toByteArray();
-        }
-        TrackTable.replaceAtomically(file, bytes);
+        Charts.write(file, chart, WIDTH, HEIGHT);
     }
 
     static JFreeChart chart(List<Tracker.Row> rows, String xLabel, String caption) {
@@ -135,10 +105,6 @@ final class TrackPlot {
             renderer.setSeriesPaint(s, c);
             renderer.setSeriesStroke(s, new BasicStroke(2f));
         }
-        XYPlot plot = new XYPlot(data, null, y, renderer);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
-        plot.setRangeGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
-        return plot;
+        return Charts.panel(data, y, renderer);
     }
 }

@@ -9,13 +9,9 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +23,8 @@ import java.util.Map;
  * ({@code # dse4j track: sigma=10.0 t=1.0 …}), then a header and one row per checkpoint.
  *
  * <p>Every change is written whole to a temporary file in the same folder, forced to disk and renamed over the
- * table, so the table on disk is always a complete earlier or later version — never half a row, whatever kills the
- * process. A rerun reads it back and skips the checkpoints it holds; a table made with other parameters is refused
+ * table ({@link io.dse4j.io.AtomicWrite}), so the table on disk is always a complete earlier or later version —
+ * never half a row, whatever kills the process; a temporary file left by a kill is removed by the next run. A rerun reads it back and skips the checkpoints it holds; a table made with other parameters is refused
  * (its numbers would not be comparable) unless the caller starts it afresh.
  */
 final class TrackTable {
@@ -55,7 +51,11 @@ final class TrackTable {
      */
     static TrackTable open(Path file, Map<String, String> parameters, boolean force) throws IOException {
         TrackTable table = new TrackTable(file, parameters);
-        if (file == null || !Files.exists(file)) {
+        if (file == null) {
+            return table;
+        }
+        removeLeftovers(file);
+        if (!Files.exists(file)) {
             return table;
         }
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -99,7 +99,7 @@ final class TrackTable {
     void append(Tracker.Row row) throws IOException {
         rows.add(row);
         if (file != null) {
-            replaceAtomically(file, text().getBytes(StandardCharsets.UTF_8));
+            io.dse4j.io.AtomicWrite.replace(file, text().getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -124,22 +124,21 @@ final class TrackTable {
         return out.toString();
     }
 
-    /** Writes {@code bytes} to a temporary file beside {@code target}, forces it to disk and renames it over target. */
-    static void replaceAtomically(Path target, byte[] bytes) throws IOException {
-        Path folder = target.toAbsolutePath().getParent();
-        Path temporary = Files.createTempFile(folder, "." + target.getFileName(), ".part");
-        try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                channel.write(java.nio.ByteBuffer.wrap(bytes));
-                channel.force(true);
+    /**
+     * Deletes what a run killed while replacing the table left: the temporary files beside it that
+     * {@link io.dse4j.io.AtomicWrite} names {@code .NAME.*.part}. The table itself is whole either way.
+     */
+    private static void removeLeftovers(Path file) throws IOException {
+        Path folder = file.toAbsolutePath().getParent();
+        String prefix = "." + file.getFileName() + ".";
+        if (folder == null || !Files.isDirectory(folder)) {
+            return;
+        }
+        try (var siblings = Files.newDirectoryStream(folder, p -> p.getFileName().toString().startsWith(prefix)
+                && p.getFileName().toString().endsWith(".part"))) {
+            for (Path leftover : siblings) {
+                Files.deleteIfExists(leftover);
             }
-            try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temporary);
         }
     }
 

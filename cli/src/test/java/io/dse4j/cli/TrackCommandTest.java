@@ -255,6 +255,26 @@ class TrackCommandTest {
     }
 
     @Test
+    void theExampleRunIsATrainingRunWhoseDsmiRises() throws IOException {
+        Path demo = dir.resolve("demo");
+        CommandRun written = run("example-run", demo.toString(), "--checkpoints", "4", "--n", "90", "--d", "5");
+        assertEquals(0, written.code(), written.err());
+        assertTrue(written.out().contains("try: ./dse4j track --checkpoints '" + demo + "/epoch_*.npy'"),
+                written.out());
+        Path table = dir.resolve("demo.csv");
+        CommandRun tracked = run("track", "--checkpoints", demo + "/epoch_*.npy", "--labels",
+                demo.resolve("labels.npy").toString(), "--inputs", demo.resolve("inputs.npy").toString(), "--out",
+                table.toString(), "--backend", "cpu", "--clusters", "4");
+        assertEquals(0, tracked.code(), tracked.err());
+        List<String> rows = dataLines(table);
+        assertEquals(4, rows.size());
+        double first = Double.parseDouble(rows.get(0).split(",")[5]);
+        double last = Double.parseDouble(rows.get(3).split(",")[5]);
+        assertTrue(last > first + 0.5, "DSMI(Z;Y) from " + first + " to " + last);
+        assertBad(run("example-run", demo.toString(), "--checkpoints", "1"), "--checkpoints must be between 2");
+    }
+
+    @Test
     void naturalOrderComparesDigitRunsAsNumbers() {
         List<String> names = new ArrayList<>(List.of("epoch_10.npy", "epoch_2.npy", "epoch_1.npy", "epoch_02.npy",
                 "b.npy", "a10b2", "a10b10", "a9"));

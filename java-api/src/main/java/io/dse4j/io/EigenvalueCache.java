@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The reference's eigenvalue cache: a {@code .npz} with the eigenvalues under the key {@code eigvals}. The
- * reference writes float16 by default; any supported dtype is read (and widened to double); dse4j writes float64.
+ * The reference's eigenvalue cache: a {@code .npz} with the eigenvalues under the key {@code eigvals}; or, for the
+ * eigenvalues {@code dse4j spectrum --out} saves, a {@code .npy} holding them alone. The reference writes float16 by
+ * default; any supported dtype is read (and widened to double); dse4j writes float64, largest first.
  */
 public final class EigenvalueCache {
 
@@ -23,15 +24,25 @@ public final class EigenvalueCache {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
-        NpyArray array = MatrixFiles.readArray(file, KEY);
+        NpyArray array = MatrixFiles.readArray(file, isNpy(file) ? null : KEY);
         if (array.size() == 0) {
             throw new MatrixFileException(file + ": the eigenvalue cache is empty");
         }
         return Optional.of(Spectrum.of(array.values()));
     }
 
-    /** Saves the spectrum's eigenvalues (float64, descending) under {@code eigvals}; atomic. */
+    /** Saves the spectrum's eigenvalues (float64, descending): a {@code .npy} of them, else under {@code eigvals}. */
     public static void save(Path file, Spectrum spectrum) throws IOException {
-        NpyWriter.writeNpz(file, KEY, spectrum.eigenvalues());
+        double[] values = spectrum.eigenvalues();
+        if (isNpy(file)) {
+            NpyWriter.writeDoubles(file, values, values.length);
+        } else {
+            NpyWriter.writeNpz(file, KEY, values);
+        }
+    }
+
+    private static boolean isNpy(Path file) {
+        return file.getFileName() != null
+                && file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npy");
     }
 }

@@ -1,13 +1,10 @@
 package io.dse4j.io;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -100,7 +97,7 @@ public final class NpyWriter {
             data.putDouble(v);
         }
         byte[] npy = npyBytes("<f8", new long[] {values.length}, data.array());
-        atomically(file, out -> {
+        AtomicWrite.replace(file, out -> {
             try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
                 zip.putNextEntry(new java.util.zip.ZipEntry(key + ".npy"));
                 zip.write(npy);
@@ -111,25 +108,7 @@ public final class NpyWriter {
 
     private static void write(Path file, String descr, long[] shape, byte[] data) throws IOException {
         byte[] npy = npyBytes(descr, shape, data);
-        atomically(file, out -> out.write(npy));
-    }
-
-    private interface Writing {
-        void to(OutputStream out) throws IOException;
-    }
-
-    /** Writes next to {@code file} and moves the result into place, so that a failure leaves nothing half-written. */
-    private static void atomically(Path file, Writing writing) throws IOException {
-        Path target = file.toAbsolutePath();
-        Path temporary = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(temporary)) {
-                writing.to(out);
-            }
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        AtomicWrite.replace(file, npy);
     }
 
     private static byte[] npyBytes(String descr, long[] shape, byte[] data) {

@@ -1,0 +1,84 @@
+package io.dse4j.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Writes a file whole or not at all: the content goes to a temporary file beside it, which is forced to disk and
+ * renamed over the target, so a reader — or a rerun after a crash — sees the old file or the new one, never a part.
+ * The new file gets the permissions any file created there gets (the process's umask), not a temporary file's
+ * owner-only ones.
+ */
+public final class AtomicWrite {
+
+    /** What is written. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private AtomicWrite() {
+    }
+
+    /** Replaces {@code target} by {@code bytes}. */
+    public static void replace(Path target, byte[] bytes) throws IOException {
+        replace(target, out -> out.write(bytes));
+    }
+
+    /**
+     * Replaces {@code target} by what {@code content} writes; when it or the write fails, the target is as it was and
+     * no temporary file is left.
+     */
+    public static void replace(Path target, Content content) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path temporary = null;
+        try {
+            FileChannel channel = null;
+            for (int attempt = 0; channel == null; attempt++) {
+                temporary = absolute.resolveSibling("." + absolute.getFileName() + "."
+                        + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
+                try {
+                    channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                } catch (FileAlreadyExistsException taken) {
+                    if (attempt > 100) {
+                        throw taken;
+                    }
+                }
+            }
+            try (FileChannel open = channel; OutputStream out = Channels.newOutputStream(open)) {
+                // The content may close what it is given (a ZipOutputStream does); the channel must stay open to be
+                // forced to disk.
+                content.writeTo(new java.io.FilterOutputStream(out) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        flush();
+                    }
+                });
+                open.force(true);
+            }
+            try {
+                Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            if (temporary != null) {
+                Files.deleteIfExists(temporary);
+            }
+        }
+    }
+}
