@@ -30,14 +30,35 @@ import java.util.stream.Stream;
  * Exit code 0 when every comparison is within tolerance (f64: DSE 1e-9, eigenvalues 1e-10·N; f32: DSE 1e-4), 1 when
  * one is not, 2 when the GPU cannot be used.
  */
-public final class GpuSelfTest {
+@picocli.CommandLine.Command(name = "GpuSelfTest", mixinStandardHelpOptions = true,
+        description = "GPU-vs-CPU agreement and stage timings on this machine's GPU.")
+public final class GpuSelfTest implements java.util.concurrent.Callable<Integer> {
 
-    private GpuSelfTest() {
+    @picocli.CommandLine.Option(names = "--reference", paramLabel = "DIR",
+            description = "the reference datasets (default java-api/src/test/resources/reference)")
+    String reference;
+    @picocli.CommandLine.Option(names = "--sizes", paramLabel = "N,...",
+            description = "sizes of the random inputs (default 1000,4000,10000)")
+    String sizes;
+    @picocli.CommandLine.Option(names = "--json", paramLabel = "FILE", description = "also write the report here")
+    String json;
+    @picocli.CommandLine.Option(names = "--cpu-up-to", paramLabel = "N",
+            description = "compare with the CPU up to this size (default 10000)")
+    String cpuUpTo;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    GpuSelfTest() {
     }
 
-    public static void main(String[] args) throws IOException {
-        Options o = Options.parse(List.of(args), java.util.Set.of("--reference", "--sizes", "--json", "--cpu-up-to"),
-                java.util.Set.of());
+    public static void main(String[] args) {
+        System.exit(new picocli.CommandLine(new GpuSelfTest()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        Options o = Options.of(spec.commandLine().getParseResult());
         PrintStream out = System.out;
         Map<String, Object> report = new LinkedHashMap<>();
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -51,7 +72,7 @@ public final class GpuSelfTest {
             out.println("probe: GPU unavailable: " + String.join("; ", e.reasons()));
             report.put("gpu_unavailable", e.reasons());
             write(o, report);
-            System.exit(2);
+            return 2;
         }
         out.printf(Locale.ROOT, "%-34s %-4s %6s %8s %10s %10s %10s %10s %10s %10s %9s %9s %s%n", "case", "prec", "N",
                 "sigma", "upload", "gram", "kernel", "eigen", "download", "gpu total", "cpu total", "|ΔDSE|", "ok");
@@ -70,19 +91,19 @@ public final class GpuSelfTest {
                 }
             }
         }
-        int cpuUpTo = o.intValue("--cpu-up-to", 10_000, 0, Integer.MAX_VALUE);
+        int cpuLimit = o.intValue("--cpu-up-to", 10_000, 0, Integer.MAX_VALUE);
         for (String size : o.string("--sizes", "1000,4000,10000").split(",")) {
             int n = Integer.parseInt(size.trim());
             Matrix x = uniform(n, 256, 42);
             for (Precision precision : Precision.values()) {
-                allPass &= compare("uniform " + n + "x256", x, 10, precision, n <= cpuUpTo, rows, out);
+                allPass &= compare("uniform " + n + "x256", x, 10, precision, n <= cpuLimit, rows, out);
             }
         }
         report.put("rows", rows);
         report.put("all_within_tolerance", allPass);
         write(o, report);
         out.println(allPass ? "GPU self-test: every comparison within tolerance" : "GPU self-test: FAILED");
-        System.exit(allPass ? 0 : 1);
+        return allPass ? 0 : 1;
     }
 
     private static boolean isDataset(Path file) {

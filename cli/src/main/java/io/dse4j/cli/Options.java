@@ -3,7 +3,6 @@ package io.dse4j.cli;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -33,55 +32,10 @@ final class Options {
         return options;
     }
 
-    /**
-     * For the commands that are not picocli commands (the GPU self-test).
-     *
-     * @param args       the arguments after the command name
-     * @param withValue  options that take a value
-     * @param flags      options that take none
-     */
-    static Options parse(List<String> args, Set<String> withValue, Set<String> flags) {
-        Options options = new Options();
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            String name = arg;
-            String value = null;
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                name = arg.substring(0, eq);
-                value = arg.substring(eq + 1);
-            }
-            if (flags.contains(name)) {
-                if (value != null) {
-                    throw new UsageException(name + " takes no value");
-                }
-                options.put(name, "true");
-            } else if (withValue.contains(name)) {
-                if (value == null) {
-                    if (i + 1 >= args.size()) {
-                        throw new UsageException(name + " needs a value");
-                    }
-                    value = args.get(++i);
-                }
-                options.put(name, value);
-            } else if (arg.startsWith("-")) {
-                throw new UsageException("unknown option " + name + "; known options: "
-                        + String.join(" ", sorted(withValue, flags)));
-            } else {
-                throw new UsageException("unexpected argument '" + arg + "'");
-            }
-        }
-        return options;
-    }
-
     private void put(String name, String value) {
         if (values.put(name, value) != null) {
             throw new UsageException(name + " is given more than once");
         }
-    }
-
-    private static List<String> sorted(Set<String> a, Set<String> b) {
-        return java.util.stream.Stream.concat(a.stream(), b.stream()).sorted().toList();
     }
 
     boolean has(String name) {
