@@ -60,6 +60,8 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
 
     private final double sigma;
     private final double t;
+    /** Whether t is chosen per spectrum by {@link Spectrum#autoTime()} instead of fixed. */
+    private final boolean autoTime;
     private final int maxN;
     private final long seed;
     private final Precision precision;
@@ -78,6 +80,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         this.kernel = b.kernel;
         this.sigma = b.sigma;
         this.t = b.t;
+        this.autoTime = b.autoTime;
         this.maxN = b.maxN;
         this.seed = b.seed;
         this.precision = b.precision;
@@ -266,10 +269,11 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         }
         clock.addAll(kernelSpectrum.stages());
         Spectrum spectrum = Spectrum.of(kernelSpectrum.ascending());
-        double entropy = spectrum.entropy(t);
+        double time = autoTime ? spectrum.autoTime() : t;
+        double entropy = spectrum.entropy(time);
         clock.lap("entropy");
         double seconds = (System.nanoTime() - start) * 1e-9;
-        return new DseResult(entropy, points.n(), inputRows, x.cols(), sigma, t, precision, used,
+        return new DseResult(entropy, points.n(), inputRows, x.cols(), sigma, time, precision, used,
                 clock.timings(), seconds, spectrum);
     }
 
@@ -552,6 +556,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
 
         private double sigma = DEFAULT_SIGMA;
         private double t = DEFAULT_T;
+        private boolean autoTime;
         private int maxN = DEFAULT_MAX_N;
         private long seed = DEFAULT_SEED;
         private BackendKind backend;
@@ -574,6 +579,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
             copy.precision = precision;
             copy.threads = threads;
             copy.kernel = kernel;
+            copy.autoTime = autoTime;
             copy.progress = progress;
             return copy;
         }
@@ -611,6 +617,17 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
                 throw new InvalidInputException("t", "must be a finite number ≥ 0, got " + t);
             }
             this.t = t;
+            this.autoTime = false;
+            return this;
+        }
+
+        /**
+         * Chooses t per computation from its spectrum by the rule of {@link Spectrum#autoTime()} (the smallest
+         * integer t at which at most 1 % of the powered eigenvalues stay above 0.01); the result's {@code t()} says
+         * which. A later {@link #t(double)} fixes t again.
+         */
+        public Builder autoTime() {
+            this.autoTime = true;
             return this;
         }
 

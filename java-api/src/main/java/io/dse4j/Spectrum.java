@@ -92,6 +92,47 @@ public final class Spectrum {
         return entropy / Math.log(2);
     }
 
+    /**
+     * The diffusion time chosen by the rule of thumb that {@code --t auto} names: the smallest integer t ≥ 1 at which
+     * at most 1 % of the powered eigenvalues (⌈N/100⌉ of them, or as many as equal the largest modulus, if that is
+     * more) stay above 0.01, measured as (|λᵢ| / max|λ|)ᵗ &gt; 0.01 — long enough for the diffusion to have
+     * smoothed away all but the leading structure.
+     *
+     * <p>Computed in closed form: (|λᵢ|/max)ᵗ &gt; 0.01 exactly when t &lt; τᵢ = ln 0.01 / ln(|λᵢ|/max), so the
+     * answer is ⌈τ⌉ of the (k+1)-th largest τ, k being the allowed count, and 1 when fewer eigenvalues have one.
+     */
+    public int autoTime() {
+        double max = 0;
+        for (double v : descending) {
+            max = Math.max(max, Math.abs(v));
+        }
+        if (max == 0) {
+            return 1;
+        }
+        int n = descending.length;
+        int ones = 0;
+        double[] thresholds = new double[n];
+        int count = 0;
+        for (double v : descending) {
+            double mu = Math.abs(v) / max;
+            if (mu >= 1) {
+                ones++;
+            } else if (mu > AUTO_LEVEL) {
+                thresholds[count++] = Math.log(AUTO_LEVEL) / Math.log(mu);
+            }
+        }
+        int allowed = Math.max((n + 99) / 100, ones) - ones;
+        if (count <= allowed) {
+            return 1;
+        }
+        Arrays.sort(thresholds, 0, count);
+        double tau = thresholds[count - 1 - allowed];    // the (allowed + 1)-th largest
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.ceil(tau)));
+    }
+
+    /** The level below which {@link #autoTime()} counts a powered eigenvalue as gone. */
+    private static final double AUTO_LEVEL = 0.01;
+
     @Override
     public String toString() {
         return "Spectrum[n=" + size() + ", λmax=" + descending[0] + ", λmin=" + descending[size() - 1] + "]";

@@ -36,7 +36,9 @@ final class EntropyCommand implements Callable<Integer> {
     PointsOptions points;
     @Option(names = "--sigma", paramLabel = "S", description = "Gaussian kernel bandwidth (default 10)")
     String sigma;
-    @Option(names = "--t", paramLabel = "T", description = "diffusion time, a real ≥ 0 (default 1)")
+    @Option(names = "--t", paramLabel = "T", description = "diffusion time, a real ≥ 0 (default 1); a list (1,2,5,10) "
+            + "gives the DSE at each from one decomposition; auto: the smallest integer t at which at most 1 % of the "
+            + "powered eigenvalues stay above 0.01")
     String t;
     @Option(names = "--max-n", paramLabel = "M", description = "subsample larger inputs to M rows (default 10000)")
     String maxN;
@@ -89,7 +91,6 @@ final class EntropyCommand implements Callable<Integer> {
     static int run(Options o, PrintStream out, ProgressBar bar) throws IOException {
         DiffusionSpectralEntropy.Builder builder = DiffusionSpectralEntropy.builder()
                 .sigma(o.number("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA))
-                .t(o.number("--t", DiffusionSpectralEntropy.DEFAULT_T))
                 .maxN(maxN(o))
                 .seed(o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED))
                 .precision(o.string("--precision", "f64"))
@@ -99,6 +100,12 @@ final class EntropyCommand implements Callable<Integer> {
         }
         if (o.has("--threads")) {
             builder.threads(o.intValue("--threads", 0, 1, MAX_THREADS));
+        }
+        Times times = Times.of(o);
+        if (times.auto()) {
+            builder.autoTime();
+        } else {
+            builder.t(times.values()[0]);
         }
         Input x = input(o);
         String source = x.source();
@@ -148,9 +155,11 @@ final class EntropyCommand implements Callable<Integer> {
             io.dse4j.io.EigenvalueCache.save(Path.of(o.string("--eigenvalues-cache", null)), r.spectrum());
         }
         if (o.has("--json")) {
-            out.println(Json.write(json(r, measure, source, o)));
+            Map<String, Object> m = json(r, measure, source, o);
+            times.addTo(m, r.spectrum(), measure);
+            out.println(Json.write(m));
         } else {
-            report(r, measure, source, out);
+            report(r, measure, source, times, out);
         }
         return 0;
     }
@@ -167,7 +176,8 @@ final class EntropyCommand implements Callable<Integer> {
                     + " input: delete it, or give another --eigenvalues-cache file");
         }
         long start = System.nanoTime();
-        double t = measure.equals("dse") ? o.number("--t", DiffusionSpectralEntropy.DEFAULT_T) : 1.0;
+        Times times = Times.of(o);
+        double t = !measure.equals("dse") ? 1.0 : times.auto() ? spectrum.autoTime() : times.values()[0];
         double entropy = spectrum.entropy(t);
         double seconds = (System.nanoTime() - start) * 1e-9;
         String reason = "eigenvalues loaded from " + cache;
@@ -186,11 +196,13 @@ final class EntropyCommand implements Callable<Integer> {
             m.put("stages", Map.of("entropy", seconds));
             m.put("input", source);
             m.put("version", io.dse4j.Version.string());
+            times.addTo(m, spectrum, measure);
             out.println(Json.write(m));
         } else {
             out.println("backend none (" + reason + ")");
             out.printf(Locale.ROOT, "%s = %.15g bits (N = %d, t = %s)%n", measure.toUpperCase(Locale.ROOT), entropy,
                     spectrum.size(), trim(t));
+            times.report(spectrum, measure, out);
         }
         return 0;
     }
@@ -275,13 +287,68 @@ final class EntropyCommand implements Callable<Integer> {
         return m;
     }
 
-    private static void report(DseResult r, String measure, String source, PrintStream out) {
+    private static void report(DseResult r, String measure, String source, Times times, PrintStream out) {
         out.println(r.selection().describeBriefly());
         out.printf(Locale.ROOT, "%s = %.15g bits%n", measure.toUpperCase(Locale.ROOT), r.entropy());
+        times.report(r.spectrum(), measure, out);
         out.printf(Locale.ROOT, "input %s: N = %d%s, D = %d; sigma = %s, t = %s, %s%n", source, r.n(),
                 r.inputRows() > r.n() ? " (subsampled from " + r.inputRows() + ")" : "", r.d(),
                 trim(r.sigma()), trim(r.t()), r.precision().label());
         out.printf(Locale.ROOT, "time %.3f s (%s)%n", r.seconds(), r.stages());
+    }
+
+    /**
+     * The --t of a DSE: one time, a list (the first is the result's t; each gets its DSE from the same spectrum), or
+     * auto ({@link io.dse4j.Spectrum#autoTime()}).
+     */
+    record Times(boolean auto, double[] values) {
+        static Times of(Options o) {
+            if ("auto".equalsIgnoreCase(o.string("--t", "").trim())) {
+                return new Times(true, null);
+            }
+            double[] values = o.numbers("--t", DiffusionSpectralEntropy.DEFAULT_T);
+            for (double time : values) {
+                if (!(time >= 0)) {
+                    // Checked before any work, so that a bad time late in a list leaves nothing printed.
+                    throw new UsageException("t: must be a finite number ≥ 0, got " + time);
+                }
+            }
+            return new Times(false, values);
+        }
+
+        /** JSON: {@code t_rule} "auto" when chosen so; {@code entropies} (t, entropy) for a list of several. */
+        void addTo(Map<String, Object> m, io.dse4j.Spectrum spectrum, String measure) {
+            if (!measure.equals("dse")) {
+                return;
+            }
+            if (auto) {
+                m.put("t_rule", "auto");
+            } else if (values.length > 1) {
+                List<Map<String, Object>> each = new java.util.ArrayList<>();
+                for (double time : values) {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("t", time);
+                    e.put("entropy", spectrum.entropy(time));
+                    each.add(e);
+                }
+                m.put("entropies", each);
+            }
+        }
+
+        /** The report's line per further t of a list, or the rule that chose t. */
+        void report(io.dse4j.Spectrum spectrum, String measure, PrintStream out) {
+            if (!measure.equals("dse")) {
+                return;
+            }
+            if (auto) {
+                out.println("t chosen by --t auto: at most 1 % of the powered eigenvalues stay above 0.01");
+            } else {
+                for (int i = 1; i < values.length; i++) {
+                    out.printf(Locale.ROOT, "  at t = %s: DSE = %.15g bits%n", trim(values[i]),
+                            spectrum.entropy(values[i]));
+                }
+            }
+        }
     }
 
     /** The points that --input (its header read, no data yet) or --example (generated) names. */

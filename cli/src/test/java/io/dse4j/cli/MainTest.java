@@ -389,4 +389,31 @@ class MainTest {
                 "the known options are the command's own: " + unknown.err());
         assertBad(run("mi", "--input", "z.csv", "--bogus"), "unknown option --bogus");
     }
+
+    @Test
+    void aListOfTimesGivesEachDseFromOneDecompositionAndAutoSaysWhichItChose() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode list = json.readTree(run("entropy", "--example", "swiss-roll", "--n", "300", "--t", "1,2,0.5",
+                "--backend", "cpu", "--json").out());
+        assertEquals(3, list.get("entropies").size());
+        assertEquals(1.0, list.get("t").asDouble(), "the first time is the result's");
+        assertEquals(list.get("entropy").asDouble(), list.get("entropies").get(0).get("entropy").asDouble(), 0.0);
+        for (JsonNode each : list.get("entropies")) {
+            JsonNode alone = json.readTree(run("entropy", "--example", "swiss-roll", "--n", "300", "--t",
+                    each.get("t").asText(), "--backend", "cpu", "--json").out());
+            assertEquals(alone.get("entropy").asDouble(), each.get("entropy").asDouble(), 0.0);
+            assertFalse(alone.has("entropies"), "one time: no list");
+        }
+        JsonNode auto = json.readTree(run("entropy", "--example", "swiss-roll", "--n", "300", "--t", "auto",
+                "--backend", "cpu", "--json").out());
+        assertEquals("auto", auto.get("t_rule").asText());
+        double t = auto.get("t").asDouble();
+        assertTrue(t >= 1 && t == Math.rint(t), "an integer t: " + t);
+        JsonNode same = json.readTree(run("entropy", "--example", "swiss-roll", "--n", "300", "--t",
+                Long.toString((long) t), "--backend", "cpu", "--json").out());
+        assertEquals(same.get("entropy").asDouble(), auto.get("entropy").asDouble(), 0.0);
+        assertBad(run("entropy", "--example", "blobs", "--t", "1,x"), "--t must be a comma-separated list of "
+                + "decimal numbers (such as 1,2,5,10), got '1,x'");
+        assertBad(run("entropy", "--example", "blobs", "--t", "1,-2"), "t: must be a finite number ≥ 0, got -2.0");
+    }
 }
