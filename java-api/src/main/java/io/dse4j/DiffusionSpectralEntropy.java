@@ -62,6 +62,8 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     private final double t;
     /** Whether t is chosen per spectrum by {@link Spectrum#autoTime()} instead of fixed. */
     private final boolean autoTime;
+    /** How σ is chosen: the fixed {@code sigma}, or from each computation's points. */
+    private final Bandwidth bandwidth;
     private final int maxN;
     private final long seed;
     private final Precision precision;
@@ -81,6 +83,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         this.sigma = b.sigma;
         this.t = b.t;
         this.autoTime = b.autoTime;
+        this.bandwidth = b.bandwidth != null ? b.bandwidth : Bandwidth.of(b.sigma);
         this.maxN = b.maxN;
         this.seed = b.seed;
         this.precision = b.precision;
@@ -254,10 +257,14 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         StageClock clock = new StageClock();
         Points points = gather(x, rows, precision);
         clock.lap("prepare");
+        double sigmaUsed = sigmaFor(points);
+        if (!bandwidth.isFixed()) {
+            clock.lap("bandwidth");
+        }
         BackendSelection used = selection;
         KernelSpectrum kernelSpectrum;
         try {
-            kernelSpectrum = backend.kernelSpectrum(points, kernel, sigma, precision, false);
+            kernelSpectrum = backend.kernelSpectrum(points, kernel, sigmaUsed, precision, false);
         } catch (InsufficientDeviceMemoryException tooLarge) {
             if (selection.requested() != BackendKind.AUTO) {
                 throw new InvalidInputException("n", tooLarge.getMessage() + "; lower maxN or use the CPU backend");
@@ -265,16 +272,84 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
             used = new BackendSelection(selection.requested(), selection.source(), "cpu",
                     java.util.List.of("GPU memory: " + tooLarge.getMessage()));
             LOG.log(Level.WARNING, "dse4j: " + used.describe());
-            kernelSpectrum = cpuFallback().kernelSpectrum(points, kernel, sigma, precision, false);
+            kernelSpectrum = cpuFallback().kernelSpectrum(points, kernel, sigmaUsed, precision, false);
         }
         clock.addAll(kernelSpectrum.stages());
         Spectrum spectrum = Spectrum.of(kernelSpectrum.ascending());
         double time = autoTime ? spectrum.autoTime() : t;
         double entropy = spectrum.entropy(time);
         clock.lap("entropy");
+        List<String> warnings = kernel == KernelKind.DIFFUSION ? degenerate(spectrum, points, sigmaUsed) : List.of();
+        warnings.forEach(w -> LOG.log(Level.WARNING, "dse4j: " + w));
         double seconds = (System.nanoTime() - start) * 1e-9;
-        return new DseResult(entropy, points.n(), inputRows, x.cols(), sigma, time, precision, used,
-                clock.timings(), seconds, spectrum);
+        return new DseResult(entropy, points.n(), inputRows, x.cols(), sigmaUsed, time, precision, used,
+                clock.timings(), seconds, spectrum, warnings);
+    }
+
+    /**
+     * σ for these points: the given number, or the data-driven {@link Bandwidth}'s value computed on the CPU (the
+     * median on a seeded subsample of {@link Bandwidth#MEDIAN_EXACT_UP_TO} points when there are more).
+     */
+    private double sigmaFor(Points points) {
+        if (bandwidth.isFixed()) {
+            return bandwidth.sigma();
+        }
+        int n = points.n();
+        double value;
+        String what;
+        if (bandwidth.isMedian()) {
+            Points used = n > Bandwidth.MEDIAN_EXACT_UP_TO
+                    ? points.subset(subsample(n, Bandwidth.MEDIAN_EXACT_UP_TO, seed)) : points;
+            value = CpuBackends.medianDistance(used, threads);
+            what = "the median distance between the points";
+        } else {
+            int k = bandwidth.neighbours();
+            if (k >= n) {
+                throw new InvalidInputException("sigma", "knn:" + k + " needs fewer neighbours than the " + n
+                        + " points used; give K below " + n);
+            }
+            value = CpuBackends.meanKthNeighbourDistance(points, k, threads);
+            what = "the mean distance to the " + k + "-th nearest neighbour";
+        }
+        if (!(value > 0) || !Double.isFinite(value)) {
+            throw new InvalidInputException("sigma", bandwidth.label() + ": " + what + " is " + value
+                    + " (the points coincide); give σ as a number");
+        }
+        return value;
+    }
+
+    /**
+     * Warnings for a kernel that σ made degenerate, judged from its spectrum at t = 1: DSE within 2 % of log₂ N
+     * (nearly every off-diagonal entry underflowed: K ≈ I) or below 0.02 bits (nearly all entries equal: K has rank
+     * about one). Each names the σ that {@link Bandwidth#median()} picks, computed only then.
+     */
+    private List<String> degenerate(Spectrum spectrum, Points points, double sigma) {
+        int n = points.n();
+        if (n < 8) {
+            return List.of();
+        }
+        double atOne = spectrum.entropy(1);
+        double most = Math.log(n) / Math.log(2);
+        String problem;
+        if (atOne > 0.98 * most) {
+            problem = String.format(java.util.Locale.ROOT, "the kernel is nearly the identity at σ = %s (DSE at "
+                    + "t = 1 is %.4f of log₂ N = %.4f bits): nearly every pair of points is many σ apart, so DSE "
+                    + "only counts the points", sigma, atOne, most);
+        } else if (atOne < 0.02) {
+            problem = String.format(java.util.Locale.ROOT, "the kernel has rank about one at σ = %s (DSE at t = 1 "
+                    + "is %.4f bits): nearly every pair of points is within a small fraction of σ, so DSE sees one "
+                    + "cluster", sigma, atOne);
+        } else {
+            return List.of();
+        }
+        if (bandwidth.isMedian()) {
+            return List.of(problem + " even with σ = the median distance");
+        }
+        Points sample = n > Bandwidth.MEDIAN_EXACT_UP_TO
+                ? points.subset(subsample(n, Bandwidth.MEDIAN_EXACT_UP_TO, seed)) : points;
+        double median = CpuBackends.medianDistance(sample, threads);
+        return List.of(String.format(java.util.Locale.ROOT, "%s; the median distance between the points is %.6g: "
+                + "try sigma = median (--sigma median)", problem, median));
     }
 
     /**
@@ -289,6 +364,10 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     }
 
     private double[] batchEntropies(Matrix x, List<int[]> rowSets, double time) {
+        if (!bandwidth.isFixed()) {
+            throw new InvalidInputException("sigma", bandwidth.label() + " applies to one DSE at a time; a batch "
+                    + "(DSMI) compares its entropies at one σ: give it as a number");
+        }
         Points points = gather(x, null, precision);
         List<KernelSpectrum> spectra;
         try {
@@ -348,13 +427,13 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         int[] chosen = rows != null ? rows : x.rows() > maxN ? subsample(x.rows(), maxN, seed) : null;
         Points points = gather(x, chosen, precision);
         try {
-            return backend.matrixEntryEntropy(points, sigma, precision);
+            return backend.matrixEntryEntropy(points, sigmaFor(points), precision);
         } catch (InsufficientDeviceMemoryException tooLarge) {
             if (selection.requested() != BackendKind.AUTO) {
                 throw new InvalidInputException("n", tooLarge.getMessage() + "; lower maxN or use the CPU backend");
             }
             LOG.log(Level.WARNING, "dse4j: matrix-entry entropy on the CPU; GPU memory: " + tooLarge.getMessage());
-            return cpuFallback().matrixEntryEntropy(points, sigma, precision);
+            return cpuFallback().matrixEntryEntropy(points, sigmaFor(points), precision);
         }
     }
 
@@ -557,6 +636,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         private double sigma = DEFAULT_SIGMA;
         private double t = DEFAULT_T;
         private boolean autoTime;
+        private Bandwidth bandwidth;
         private int maxN = DEFAULT_MAX_N;
         private long seed = DEFAULT_SEED;
         private BackendKind backend;
@@ -580,6 +660,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
             copy.threads = threads;
             copy.kernel = kernel;
             copy.autoTime = autoTime;
+            copy.bandwidth = bandwidth;
             copy.progress = progress;
             return copy;
         }
@@ -608,6 +689,22 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
                 throw new InvalidInputException("sigma", "must be a finite number > 0, got " + sigma);
             }
             this.sigma = sigma;
+            this.bandwidth = null;
+            return this;
+        }
+
+        /**
+         * How σ is chosen: {@link Bandwidth#of(double)} a number (as {@link #sigma(double)}), {@link Bandwidth#median()}
+         * or {@link Bandwidth#knn(int)} from each computation's points; the result's {@code sigma()} is the value used.
+         */
+        public Builder bandwidth(Bandwidth bandwidth) {
+            if (bandwidth == null) {
+                throw new InvalidInputException("sigma", "the bandwidth must not be null");
+            }
+            if (bandwidth.isFixed()) {
+                return sigma(bandwidth.sigma());
+            }
+            this.bandwidth = bandwidth;
             return this;
         }
 

@@ -7,17 +7,29 @@ package io.dse4j;
  * @param n           the number of points the kernel was built on (after any subsampling)
  * @param inputRows   the number of rows of the input (larger than n when it was subsampled to maxN)
  * @param d           the number of dimensions
- * @param sigma       the Gaussian kernel bandwidth
+ * @param sigma       the Gaussian kernel bandwidth used (a data-driven {@link Bandwidth}'s value)
  * @param t           the diffusion time
  * @param precision   the working precision of the N×N matrix
  * @param selection   how the backend was chosen, and which one ran
  * @param stages      seconds per stage
  * @param seconds     wall-clock seconds from the data in memory to the entropy (no file reading, no JVM start)
  * @param spectrum    the kernel's eigenvalues, from which {@link Spectrum#entropy(double)} gives DSE at any t
+ * @param warnings    what the caller should know about this result (a degenerate kernel for this σ), one sentence each
  */
 public record DseResult(double entropy, int n, int inputRows, int d, double sigma, double t, Precision precision,
                         BackendSelection selection, StageTimings stages, double seconds,
-                        Spectrum spectrum) {
+                        Spectrum spectrum, java.util.List<String> warnings) {
+
+    public DseResult {
+        warnings = java.util.List.copyOf(warnings);
+    }
+
+    /** A result without warnings. */
+    public DseResult(double entropy, int n, int inputRows, int d, double sigma, double t, Precision precision,
+                     BackendSelection selection, StageTimings stages, double seconds, Spectrum spectrum) {
+        this(entropy, n, inputRows, d, sigma, t, precision, selection, stages, seconds, spectrum,
+                java.util.List.of());
+    }
 
     /** The backend that ran ({@code cpu}, {@code gpu}, …); shorthand for {@code selection().chosen()}. */
     public String backend() {

@@ -34,7 +34,8 @@ final class EntropyCommand implements Callable<Integer> {
 
     @Mixin
     PointsOptions points;
-    @Option(names = "--sigma", paramLabel = "S", description = "Gaussian kernel bandwidth (default 10)")
+    @Option(names = "--sigma", paramLabel = "S", description = "Gaussian kernel bandwidth: a number (default 10), "
+            + "median (the median distance between the points) or knn:K (the mean distance to the K-th neighbour)")
     String sigma;
     @Option(names = "--t", paramLabel = "T", description = "diffusion time, a real ≥ 0 (default 1); a list (1,2,5,10) "
             + "gives the DSE at each from one decomposition; auto: the smallest integer t at which at most 1 % of the "
@@ -90,7 +91,7 @@ final class EntropyCommand implements Callable<Integer> {
     /** @param bar the progress bar to report to, or null */
     static int run(Options o, PrintStream out, ProgressBar bar) throws IOException {
         DiffusionSpectralEntropy.Builder builder = DiffusionSpectralEntropy.builder()
-                .sigma(o.number("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA))
+                .bandwidth(o.bandwidth("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA))
                 .maxN(maxN(o))
                 .seed(o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED))
                 .precision(o.string("--precision", "f64"))
@@ -159,7 +160,8 @@ final class EntropyCommand implements Callable<Integer> {
             times.addTo(m, r.spectrum(), measure);
             out.println(Json.write(m));
         } else {
-            report(r, measure, source, times, out);
+            io.dse4j.Bandwidth bandwidth = o.bandwidth("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA);
+            report(r, measure, source, times, bandwidth.isFixed() ? "" : " (" + bandwidth.label() + ")", out);
         }
         return 0;
     }
@@ -274,6 +276,11 @@ final class EntropyCommand implements Callable<Integer> {
         m.put("d", r.d());
         m.put("input_rows", r.inputRows());
         m.put("sigma", r.sigma());
+        String rule = o.bandwidth("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA).isFixed() ? null
+                : o.bandwidth("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA).label();
+        if (rule != null) {
+            m.put("sigma_rule", rule);
+        }
         m.put("t", r.t());
         m.put("max_n", maxN(o));
         m.put("seed", o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED));
@@ -283,17 +290,20 @@ final class EntropyCommand implements Callable<Integer> {
         m.put("seconds", r.seconds());
         m.put("stages", r.stages().seconds());
         m.put("input", source);
+        m.put("warnings", r.warnings());
         m.put("version", io.dse4j.Version.string());
         return m;
     }
 
-    private static void report(DseResult r, String measure, String source, Times times, PrintStream out) {
+    private static void report(DseResult r, String measure, String source, Times times, String rule,
+                               PrintStream out) {
         out.println(r.selection().describeBriefly());
         out.printf(Locale.ROOT, "%s = %.15g bits%n", measure.toUpperCase(Locale.ROOT), r.entropy());
         times.report(r.spectrum(), measure, out);
-        out.printf(Locale.ROOT, "input %s: N = %d%s, D = %d; sigma = %s, t = %s, %s%n", source, r.n(),
+        out.printf(Locale.ROOT, "input %s: N = %d%s, D = %d; sigma = %s%s, t = %s, %s%n", source, r.n(),
                 r.inputRows() > r.n() ? " (subsampled from " + r.inputRows() + ")" : "", r.d(),
-                trim(r.sigma()), trim(r.t()), r.precision().label());
+                trim(r.sigma()), rule, trim(r.t()), r.precision().label());
+        r.warnings().forEach(w -> out.println("warning: " + w));
         out.printf(Locale.ROOT, "time %.3f s (%s)%n", r.seconds(), r.stages());
     }
 

@@ -110,7 +110,7 @@ final class MiCommand implements Callable<Integer> {
                 .repetitions(o.intValue("--repetitions", 5, 1, Integer.MAX_VALUE)).clusters(clusters(o))
                 .seed(o.integer("--seed", 0)).bins(o.intValue("--bins", 2, 1, Integer.MAX_VALUE))
                 .knn(o.intValue("--knn", 10, 1, Integer.MAX_VALUE))
-                .sigma(o.number("--sigma", 10)).t(o.number("--t", 1))
+                .sigma(o.fixedSigma("--sigma", 10)).t(o.number("--t", 1))
                 .referenceKind(ReferenceKind.parse(o.string("--reference-kind", "auto")))
                 .precision(io.dse4j.Precision.parse(o.string("--precision", "f64")))
                 .progress(bar);

@@ -93,6 +93,27 @@ final class Options {
         return out;
     }
 
+    /** --sigma of a single DSE: a number, {@code median} or {@code knn:K} ({@link io.dse4j.Bandwidth}). */
+    io.dse4j.Bandwidth bandwidth(String name, double fallback) {
+        String v = values.get(name);
+        return v == null ? io.dse4j.Bandwidth.of(fallback) : io.dse4j.Bandwidth.parse(v, text -> number(name, 0));
+    }
+
+    /**
+     * --sigma of a computation that compares entropies (DSMI, tracking): a number only, with the reason when a rule
+     * is given.
+     */
+    double fixedSigma(String name, double fallback) {
+        String v = values.get(name);
+        if (v != null && (v.trim().equalsIgnoreCase("median") || v.trim().toLowerCase(java.util.Locale.ROOT)
+                .startsWith("knn:"))) {
+            throw new UsageException(name + " " + v.trim() + " applies to entropy and spectrum: DSMI compares "
+                    + "entropies at one σ, so give a number here (dse4j entropy --sigma " + v.trim() + " --json prints "
+                    + "the value for your data)");
+        }
+        return number(name, fallback);
+    }
+
     /** A whole number of the long range (seeds). */
     long integer(String name, long fallback) {
         return integerBetween(name, fallback, Long.MIN_VALUE, Long.MAX_VALUE);

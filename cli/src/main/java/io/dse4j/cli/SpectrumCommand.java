@@ -42,7 +42,8 @@ final class SpectrumCommand implements Callable<Integer> {
 
     @Mixin
     PointsOptions points;
-    @Option(names = "--sigma", paramLabel = "S", description = "Gaussian kernel bandwidth (default 10)")
+    @Option(names = "--sigma", paramLabel = "S", description = "Gaussian kernel bandwidth: a number (default 10), "
+            + "median (the median distance between the points) or knn:K (the mean distance to the K-th neighbour)")
     String sigma;
     @Option(names = "--t", paramLabel = "T,...", description = "diffusion times, reals ≥ 0, comma-separated, all "
             + "from one decomposition (default 1)")
@@ -97,7 +98,7 @@ final class SpectrumCommand implements Callable<Integer> {
         }
         EntropyCommand.Input x = EntropyCommand.input(o);
         DiffusionSpectralEntropy.Builder builder = DiffusionSpectralEntropy.builder()
-                .sigma(o.number("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA))
+                .bandwidth(o.bandwidth("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA))
                 .t(times[0])
                 .maxN(o.intValue("--max-n", DiffusionSpectralEntropy.DEFAULT_MAX_N, 2, Integer.MAX_VALUE))
                 .seed(o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED))
@@ -135,6 +136,9 @@ final class SpectrumCommand implements Callable<Integer> {
             m.put("d", r.d());
             m.put("input_rows", r.inputRows());
             m.put("sigma", r.sigma());
+            if (!rule(o).isEmpty()) {
+                m.put("sigma_rule", o.bandwidth("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA).label());
+            }
             List<Map<String, Object>> perT = new ArrayList<>();
             for (int i = 0; i < times.length; i++) {
                 Map<String, Object> e = new LinkedHashMap<>();
@@ -152,14 +156,16 @@ final class SpectrumCommand implements Callable<Integer> {
             m.put("seconds", r.seconds());
             m.put("stages", r.stages().seconds());
             m.put("input", x.source());
+            m.put("warnings", r.warnings());
             m.put("version", io.dse4j.Version.string());
             stdout.println(Json.write(m));
             return 0;
         }
         stdout.println(r.selection().describeBriefly());
-        stdout.printf(Locale.ROOT, "input %s: N = %d%s, D = %d; sigma = %s, %s%n", x.source(), r.n(),
+        stdout.printf(Locale.ROOT, "input %s: N = %d%s, D = %d; sigma = %s%s, %s%n", x.source(), r.n(),
                 r.inputRows() > r.n() ? " (subsampled from " + r.inputRows() + ")" : "", r.d(), trim(r.sigma()),
-                r.precision().label());
+                rule(o), r.precision().label());
+        r.warnings().forEach(w -> stdout.println("warning: " + w));
         for (int i = 0; i < times.length; i++) {
             stdout.printf(Locale.ROOT, "t = %-6s DSE = %.15g bits%n", trim(times[i]), entropies[i]);
         }
@@ -176,6 +182,12 @@ final class SpectrumCommand implements Callable<Integer> {
         }
         stdout.printf(Locale.ROOT, "time %.3f s (%s)%n", r.seconds(), r.stages());
         return 0;
+    }
+
+    /** " (median)" or " (knn:K)" after a data-driven σ; empty for a given one. */
+    private static String rule(Options o) {
+        io.dse4j.Bandwidth bandwidth = o.bandwidth("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA);
+        return bandwidth.isFixed() ? "" : " (" + bandwidth.label() + ")";
     }
 
     private static String trim(double v) {

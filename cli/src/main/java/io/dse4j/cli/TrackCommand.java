@@ -113,7 +113,7 @@ final class TrackCommand implements Callable<Integer> {
             throw new UsageException("--checkpoints PATH... is required");
         }
         Tracker.Builder builder = Tracker.builder()
-                .sigma(o.number("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA))
+                .sigma(o.fixedSigma("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA))
                 .t(o.number("--t", DiffusionSpectralEntropy.DEFAULT_T))
                 .maxN(o.intValue("--max-n", DiffusionSpectralEntropy.DEFAULT_MAX_N, 2, Integer.MAX_VALUE))
                 .seed(o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED))

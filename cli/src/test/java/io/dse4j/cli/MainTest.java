@@ -416,4 +416,33 @@ class MainTest {
                 + "decimal numbers (such as 1,2,5,10), got '1,x'");
         assertBad(run("entropy", "--example", "blobs", "--t", "1,-2"), "t: must be a finite number ≥ 0, got -2.0");
     }
+
+    @Test
+    void sigmaTakesTheMedianOrTheKnnRuleAndWarnsOfADegenerateKernel() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode median = json.readTree(run("entropy", "--example", "blobs", "--n", "300", "--sigma", "median",
+                "--backend", "cpu", "--json").out());
+        assertEquals("median", median.get("sigma_rule").asText());
+        double sigma = median.get("sigma").asDouble();
+        JsonNode fixed = json.readTree(run("entropy", "--example", "blobs", "--n", "300", "--sigma",
+                Double.toString(sigma), "--backend", "cpu", "--json").out());
+        assertEquals(fixed.get("entropy").asDouble(), median.get("entropy").asDouble(), 0.0,
+                "the rule's σ, given as a number, gives the same DSE");
+        assertFalse(fixed.has("sigma_rule"));
+        JsonNode knn = json.readTree(run("entropy", "--example", "blobs", "--n", "300", "--sigma", "knn:7",
+                "--backend", "cpu", "--json").out());
+        assertEquals("knn:7", knn.get("sigma_rule").asText());
+        assertTrue(knn.get("sigma").asDouble() < sigma, "the 7th neighbour is nearer than the median point");
+        CommandRun tiny = run("entropy", "--example", "blobs", "--n", "300", "--sigma", "0.0001", "--backend", "cpu",
+                "--json");
+        JsonNode warned = json.readTree(tiny.out());
+        assertEquals(1, warned.get("warnings").size());
+        assertTrue(warned.get("warnings").get(0).asText().contains("try sigma = median"), warned.toString());
+        assertEquals(0, fixed.get("warnings").size());
+        assertTrue(run("entropy", "--example", "blobs", "--n", "300", "--sigma", "0.0001", "--backend", "cpu").out()
+                .contains("warning: the kernel is nearly the identity at σ = 1.0E-4"), "the report says it too");
+        assertBad(run("entropy", "--example", "blobs", "--sigma", "knn:abc"), "knn:K needs a whole number K ≥ 1");
+        assertBad(run("mi", "--input", "z.csv", "--clusters-in", "c.npy", "--sigma", "median"),
+                "--sigma median applies to entropy and spectrum");
+    }
 }

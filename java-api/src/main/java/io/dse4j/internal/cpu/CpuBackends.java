@@ -125,6 +125,23 @@ public final class CpuBackends {
     }
 
     /** A CPU backend with {@code threads} worker threads and the fastest kernels this JVM allows. */
+    /**
+     * The median distance between the points, exactly (see {@link BandwidthRules#medianDistance}); O(N·D) memory.
+     * Interrupting the calling thread stops it.
+     */
+    public static double medianDistance(io.dse4j.spi.Points points, int threads) {
+        try (Workers workers = new Workers(threads)) {
+            return BandwidthRules.medianDistance(points.values(), points.n(), points.dims(), workers);
+        }
+    }
+
+    /** The mean distance of the points to their k-th nearest other point, 1 ≤ k &lt; N; O(N·(D + k)) memory. */
+    public static double meanKthNeighbourDistance(io.dse4j.spi.Points points, int k, int threads) {
+        try (Workers workers = new Workers(threads)) {
+            return BandwidthRules.meanKthNeighbourDistance(points.values(), points.n(), points.dims(), k, workers);
+        }
+    }
+
     public static EigenBackend open(int threads) {
         return new CpuBackend(threads);
     }

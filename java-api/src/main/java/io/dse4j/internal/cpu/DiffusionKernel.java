@@ -58,40 +58,75 @@ final class DiffusionKernel<A> {
      * @param xt the points, column-major (coordinate k of point i at {@code xt[k·n + i]}), not modified
      */
     void gram(double[] xt, int n, int dims, A a) {
-        int tile = PackedBlock.tileSize(GRAM_TILE, f64.gemmRows(), f64.gemmCols());
-        int tiles = (n + tile - 1) / tile;
-        int depth = Math.max(1, Math.min(dims, GRAM_DEPTH));
-        boolean oneSlice = dims <= depth;
-        AtomicInteger next = new AtomicInteger();
-        AtomicLong tilesDone = new AtomicLong();
-        double tilesInAll = (double) tiles * (tiles + 1) / 2;
-        ProgressSink progress = ProgressSink.current();
-        workers.run(Math.min(tiles, workers.partsFor((double) n * n * dims)), t -> {
-            double[] p = new double[tile * depth];
-            double[] q = new double[tile * depth];
-            double[] c = new double[tile * tile];
-            for (int b = next.getAndIncrement(); b < tiles; b = next.getAndIncrement()) {
-                int row = tiles - 1 - b;
-                int r0 = row * tile;
-                int rows = Math.min(tile, n - r0);
-                if (oneSlice) {
-                    f64.packRows(xt, n, r0, rows, 0, dims, p, 0, dims);
+        products(xt, n, dims, true, "distances", (part, r0, rows, c0, cols, c, ld) -> {
+            for (int jj = 0; jj < cols; jj++) {
+                int j = c0 + jj;
+                int from = Math.max(r0, j);
+                if (from < r0 + rows) {
+                    ops.store(c, jj * ld + from - r0, a, j * n + from, r0 + rows - from);
                 }
-                for (int column = 0; column <= row; column++) {
-                    Cancellation.checkInterrupted();
-                    gramTile(xt, n, dims, a, tile, depth, oneSlice, row, column, p, q, c);
-                }
-                progress.stage("distances", tilesDone.addAndGet(row + 1) / tilesInAll);
             }
         });
     }
 
+    /** What {@link #products} hands over: the dot products of one tile, in double, column-major. */
+    @FunctionalInterface
+    interface Tile {
+        /**
+         * @param part the worker part (0 ≤ part &lt; the count {@code products} returned) running this tile, for
+         *             per-part accumulators
+         * @param c    {@code c[ii + jj·ld]} = xᵢ·xⱼ for i = r0 + ii, j = c0 + jj; in a diagonal tile of a
+         *             lower-triangle pass only i ≥ j is valid
+         */
+        void accept(int part, int r0, int rows, int c0, int cols, double[] c, int ld);
+    }
+
     /**
-     * Tile (row, column) of the Gram product: accumulated in the double tile {@code c}, then its lower part stored.
-     * A method of its own so that C2 compiles it once instead of replacing the tile loop on the stack.
+     * Every tile of the matrix of dot products xᵢ·xⱼ, computed as {@link #gram} does, handed to {@code tile} on the
+     * worker that computed it instead of stored: the lower triangle's tiles (I ≥ J), or with
+     * {@code lowerTriangle} false every tile, each row of tiles on one worker, so that a per-row accumulator is
+     * touched by one thread only. Returns the number of parts the work was split into.
      */
-    private void gramTile(double[] xt, int n, int dims, A a, int tile, int depth, boolean oneSlice, int row,
-                          int column, double[] p, double[] q, double[] c) {
+    int products(double[] xt, int n, int dims, boolean lowerTriangle, String stage, Tile tile) {
+        int size = PackedBlock.tileSize(GRAM_TILE, f64.gemmRows(), f64.gemmCols());
+        int tiles = (n + size - 1) / size;
+        int depth = Math.max(1, Math.min(dims, GRAM_DEPTH));
+        boolean oneSlice = dims <= depth;
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong tilesDone = new AtomicLong();
+        double tilesInAll = lowerTriangle ? (double) tiles * (tiles + 1) / 2 : (double) tiles * tiles;
+        ProgressSink progress = ProgressSink.current();
+        int parts = Math.min(tiles, workers.partsFor((double) n * n * dims));
+        workers.run(parts, t -> {
+            double[] p = new double[size * depth];
+            double[] q = new double[size * depth];
+            double[] c = new double[size * size];
+            for (int b = next.getAndIncrement(); b < tiles; b = next.getAndIncrement()) {
+                int row = tiles - 1 - b;
+                int r0 = row * size;
+                int rows = Math.min(size, n - r0);
+                if (oneSlice) {
+                    f64.packRows(xt, n, r0, rows, 0, dims, p, 0, dims);
+                }
+                int columns = lowerTriangle ? row + 1 : tiles;
+                for (int column = 0; column < columns; column++) {
+                    Cancellation.checkInterrupted();
+                    productTile(xt, n, dims, size, depth, oneSlice, lowerTriangle, row, column, p, q, c);
+                    int c0 = column * size;
+                    tile.accept(t, r0, rows, c0, Math.min(size, n - c0), c, size);
+                }
+                progress.stage(stage, tilesDone.addAndGet(columns) / tilesInAll);
+            }
+        });
+        return Math.max(1, parts);
+    }
+
+    /**
+     * Tile (row, column) of the dot products, accumulated in the double tile {@code c}. A method of its own so that
+     * C2 compiles it once instead of replacing the tile loop on the stack.
+     */
+    private void productTile(double[] xt, int n, int dims, int tile, int depth, boolean oneSlice,
+                             boolean lowerTriangle, int row, int column, double[] p, double[] q, double[] c) {
         int mr = f64.gemmRows();
         int nr = f64.gemmCols();
         int r0 = row * tile;
@@ -108,18 +143,11 @@ final class DiffusionKernel<A> {
             // Padded rows and columns are packed as zeros, so every block runs whole within the tile.
             for (int jq = 0; jq < cols; jq += nr) {
                 for (int ip = 0; ip < rows; ip += mr) {
-                    if (column == row && ip + mr <= jq) {
+                    if (lowerTriangle && column == row && ip + mr <= jq) {
                         continue;   // wholly above the diagonal
                     }
                     f64.gemmBlock(kc, p, ip * kc, q, jq * kc, c, jq * tile + ip, tile);
                 }
-            }
-        }
-        for (int jj = 0; jj < cols; jj++) {
-            int j = c0 + jj;
-            int from = Math.max(r0, j);
-            if (from < r0 + rows) {
-                ops.store(c, jj * tile + from - r0, a, j * n + from, r0 + rows - from);
             }
         }
     }

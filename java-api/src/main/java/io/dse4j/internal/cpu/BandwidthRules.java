@@ -1,0 +1,222 @@
+package io.dse4j.internal.cpu;
+
+import java.util.Arrays;
+
+/**
+ * The data-driven Gaussian bandwidths: the median pairwise distance, and the mean distance to the k-th nearest
+ * neighbour. Both read the pairwise squared distances d²ᵢⱼ = ‖xᵢ‖² + ‖xⱼ‖² − 2xᵢ·xⱼ (clamped at 0, as the kernel
+ * computes them) tile by tile from the packed dot-product pass of {@link DiffusionKernel#products}, so they need
+ * O(N·D) memory, never an N×N matrix.
+ */
+final class BandwidthRules {
+
+    /** Bits of the double's pattern that one histogram pass resolves. */
+    private static final int BITS_PER_PASS = 16;
+    /** When at most this many values share the prefix found so far, they are gathered and sorted. */
+    private static final long GATHER_AT_MOST = 1L << 22;
+
+    private BandwidthRules() {
+    }
+
+    /**
+     * The median of the N(N−1)/2 distances ‖xᵢ − xⱼ‖, i &lt; j — the mean of the two middle ones for an even count,
+     * as numpy's median — exactly.
+     *
+     * <p>Selection by radix refinement of the values' bit patterns (non-negative doubles order as their patterns
+     * do): each pass over the distances histograms the next 16 bits of those that share the prefix found so far,
+     * which narrows the rank's value to one bucket; once a bucket holds at most 2²² values they are gathered and
+     * sorted. Concentrated distances (high dimensions) take three passes; each costs one Gram product, N²D flops.
+     */
+    static double medianDistance(double[] xt, int n, int dims, Workers workers) {
+        long pairs = (long) n * (n - 1) / 2;
+        Rank lower = new Rank((pairs - 1) / 2, pairs);
+        Rank upper = new Rank(pairs / 2, pairs);
+        DiffusionKernel<double[]> kernel = new DiffusionKernel<>(VectorOps.f64For(n), workers);
+        double[] norms = DiffusionKernel.squaredNorms(xt, n, dims);
+        int threads = workers.threads();
+        while (!lower.resolved() || !upper.resolved()) {
+            Rank[] ranks = {lower, upper};
+            for (Rank r : ranks) {
+                r.startPass(threads);
+            }
+            kernel.products(xt, n, dims, true, "bandwidth", (part, r0, rows, c0, cols, c, ld) -> {
+                for (int jj = 0; jj < cols; jj++) {
+                    int j = c0 + jj;
+                    for (int ii = Math.max(0, j + 1 - r0); ii < rows; ii++) {
+                        int i = r0 + ii;
+                        double d2 = Math.max(0.0, norms[i] + norms[j] - 2 * c[ii + jj * ld]);
+                        long key = Double.doubleToRawLongBits(d2);
+                        lower.offer(part, key, d2);
+                        upper.offer(part, key, d2);
+                    }
+                }
+            });
+            for (Rank r : ranks) {
+                r.endPass();
+            }
+        }
+        return (Math.sqrt(lower.value) + Math.sqrt(upper.value)) / 2;
+    }
+
+    /**
+     * The mean over the points of the distance to their k-th nearest other point (1 ≤ k &lt; N): one pass over every
+     * tile, each point keeping its k smallest squared distances in a bounded max-heap.
+     */
+    static double meanKthNeighbourDistance(double[] xt, int n, int dims, int k, Workers workers) {
+        double[] heaps = new double[Math.multiplyExact(n, k)];
+        int[] sizes = new int[n];
+        double[] norms = DiffusionKernel.squaredNorms(xt, n, dims);
+        new DiffusionKernel<>(VectorOps.f64For(n), workers).products(xt, n, dims, false, "bandwidth",
+                (part, r0, rows, c0, cols, c, ld) -> {
+                    // Rows of tiles belong to one worker each, so a point's heap is touched by one thread.
+                    for (int ii = 0; ii < rows; ii++) {
+                        int i = r0 + ii;
+                        for (int jj = 0; jj < cols; jj++) {
+                            int j = c0 + jj;
+                            if (j != i) {
+                                double d2 = Math.max(0.0, norms[i] + norms[j] - 2 * c[ii + jj * ld]);
+                                sizes[i] = offer(heaps, i * k, sizes[i], k, d2);
+                            }
+                        }
+                    }
+                });
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += Math.sqrt(heaps[i * k]);    // the heap's root: the k-th smallest
+        }
+        return sum / n;
+    }
+
+    /** Offers d2 to the max-heap of at most k values at heap[at…]; returns its new size. */
+    private static int offer(double[] heap, int at, int size, int k, double d2) {
+        if (size < k) {
+            int child = size;
+            heap[at + child] = d2;
+            while (child > 0) {
+                int parent = (child - 1) / 2;
+                if (heap[at + parent] >= heap[at + child]) {
+                    break;
+                }
+                swap(heap, at + parent, at + child);
+                child = parent;
+            }
+            return size + 1;
+        }
+        if (d2 >= heap[at]) {
+            return size;
+        }
+        heap[at] = d2;
+        int parent = 0;
+        while (true) {
+            int left = 2 * parent + 1;
+            if (left >= k) {
+                break;
+            }
+            int largest = left + 1 < k && heap[at + left + 1] > heap[at + left] ? left + 1 : left;
+            if (heap[at + parent] >= heap[at + largest]) {
+                break;
+            }
+            swap(heap, at + parent, at + largest);
+            parent = largest;
+        }
+        return size;
+    }
+
+    private static void swap(double[] a, int i, int j) {
+        double t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+    }
+
+    /**
+     * The search for the value of one rank among the squared distances: the bit prefix its value is known to have,
+     * how many values share that prefix, and the rank's place among them.
+     */
+    private static final class Rank {
+        private long prefix;
+        private int bits;
+        private long within;
+        private long matching;
+        private boolean gathering;
+        private long[][] histograms;
+        private double[][] gathered;
+        private int[] gatheredCount;
+        double value = Double.NaN;
+
+        Rank(long rank, long count) {
+            this.within = rank;
+            this.matching = count;
+        }
+
+        boolean resolved() {
+            return !Double.isNaN(value);
+        }
+
+        void startPass(int parts) {
+            if (resolved()) {
+                return;
+            }
+            gathering = matching <= GATHER_AT_MOST;
+            if (gathering) {
+                gathered = new double[parts][16];
+                gatheredCount = new int[parts];
+            } else {
+                histograms = new long[parts][1 << BITS_PER_PASS];
+            }
+        }
+
+        void offer(int part, long key, double d2) {
+            if (resolved() || (bits > 0 && key >>> (64 - bits) != prefix)) {
+                return;
+            }
+            if (gathering) {
+                double[] mine = gathered[part];
+                int count = gatheredCount[part];
+                if (count == mine.length) {
+                    mine = Arrays.copyOf(mine, 2 * count);
+                    gathered[part] = mine;
+                }
+                mine[count] = d2;
+                gatheredCount[part] = count + 1;
+            } else {
+                histograms[part][(int) (key >>> (64 - bits - BITS_PER_PASS)) & ((1 << BITS_PER_PASS) - 1)]++;
+            }
+        }
+
+        void endPass() {
+            if (resolved()) {
+                return;
+            }
+            if (gathering) {
+                double[] all = new double[Arrays.stream(gatheredCount).sum()];
+                int at = 0;
+                for (int p = 0; p < gathered.length; p++) {
+                    System.arraycopy(gathered[p], 0, all, at, gatheredCount[p]);
+                    at += gatheredCount[p];
+                }
+                Arrays.sort(all);
+                value = all[(int) within];
+                gathered = null;
+                return;
+            }
+            long[] merged = new long[1 << BITS_PER_PASS];
+            for (long[] h : histograms) {
+                for (int b = 0; b < merged.length; b++) {
+                    merged[b] += h[b];
+                }
+            }
+            histograms = null;
+            int bucket = 0;
+            while (within >= merged[bucket]) {
+                within -= merged[bucket];
+                bucket++;
+            }
+            prefix = (prefix << BITS_PER_PASS) | bucket;
+            bits += BITS_PER_PASS;
+            matching = merged[bucket];
+            if (bits == 64) {
+                value = Double.longBitsToDouble(prefix);    // every value left has this very pattern
+            }
+        }
+    }
+}
