@@ -7,6 +7,7 @@ import io.dse4j.spi.EigenBackend;
 import io.dse4j.spi.GpuProbe;
 import io.dse4j.spi.InsufficientDeviceMemoryException;
 import io.dse4j.spi.KernelKind;
+import io.dse4j.spi.KernelShape;
 import io.dse4j.spi.KernelSpectrum;
 import io.dse4j.spi.Points;
 import io.dse4j.spi.ProgressSink;
@@ -64,6 +65,10 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     private final boolean autoTime;
     /** How σ is chosen: the fixed {@code sigma}, or from each computation's points. */
     private final Bandwidth bandwidth;
+    /** The kernel's form: adaptive bandwidths from this neighbour (0: one σ), α-decay exponent (0: Gaussian), α. */
+    private final int adaptiveK;
+    private final double decay;
+    private final double alpha;
     private final int maxN;
     private final long seed;
     private final Precision precision;
@@ -84,6 +89,9 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         this.t = b.t;
         this.autoTime = b.autoTime;
         this.bandwidth = b.bandwidth != null ? b.bandwidth : Bandwidth.of(b.sigma);
+        this.adaptiveK = b.adaptiveK;
+        this.decay = b.decay;
+        this.alpha = b.alpha;
         this.maxN = b.maxN;
         this.seed = b.seed;
         this.precision = b.precision;
@@ -257,33 +265,88 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         StageClock clock = new StageClock();
         Points points = gather(x, rows, precision);
         clock.lap("prepare");
-        double sigmaUsed = sigmaFor(points);
-        if (!bandwidth.isFixed()) {
+        KernelShape shape = shapeFor(points);
+        double sigmaUsed = shape.bandwidths() != null ? mean(shape.bandwidths()) : sigmaFor(points);
+        if (!bandwidth.isFixed() || !shape.standard()) {
             clock.lap("bandwidth");
         }
         BackendSelection used = selection;
         KernelSpectrum kernelSpectrum;
-        try {
-            kernelSpectrum = backend.kernelSpectrum(points, kernel, sigmaUsed, precision, false);
-        } catch (InsufficientDeviceMemoryException tooLarge) {
-            if (selection.requested() != BackendKind.AUTO) {
-                throw new InvalidInputException("n", tooLarge.getMessage() + "; lower maxN or use the CPU backend");
-            }
+        if (!shape.standard() && !backend.supports(shape)) {
             used = new BackendSelection(selection.requested(), selection.source(), "cpu",
-                    java.util.List.of("GPU memory: " + tooLarge.getMessage()));
-            LOG.log(Level.WARNING, "dse4j: " + used.describe());
-            kernelSpectrum = cpuFallback().kernelSpectrum(points, kernel, sigmaUsed, precision, false);
+                    List.of(shapeLabel() + " runs on the CPU: the " + backend.name() + " backend computes the "
+                            + "fixed-σ Gaussian kernel only"));
+            kernelSpectrum = cpuFallback().kernelSpectrum(points, kernel, sigmaUsed, shape, precision, false);
+        } else {
+            try {
+                kernelSpectrum = shape.standard()
+                        ? backend.kernelSpectrum(points, kernel, sigmaUsed, precision, false)
+                        : backend.kernelSpectrum(points, kernel, sigmaUsed, shape, precision, false);
+            } catch (InsufficientDeviceMemoryException tooLarge) {
+                if (selection.requested() != BackendKind.AUTO) {
+                    throw new InvalidInputException("n", tooLarge.getMessage()
+                            + "; lower maxN or use the CPU backend");
+                }
+                used = new BackendSelection(selection.requested(), selection.source(), "cpu",
+                        java.util.List.of("GPU memory: " + tooLarge.getMessage()));
+                LOG.log(Level.WARNING, "dse4j: " + used.describe());
+                kernelSpectrum = cpuFallback().kernelSpectrum(points, kernel, sigmaUsed, shape, precision, false);
+            }
         }
         clock.addAll(kernelSpectrum.stages());
         Spectrum spectrum = Spectrum.of(kernelSpectrum.ascending());
         double time = autoTime ? spectrum.autoTime() : t;
         double entropy = spectrum.entropy(time);
         clock.lap("entropy");
-        List<String> warnings = kernel == KernelKind.DIFFUSION ? degenerate(spectrum, points, sigmaUsed) : List.of();
+        List<String> warnings = kernel == KernelKind.DIFFUSION && adaptiveK == 0
+                ? degenerate(spectrum, points, sigmaUsed) : List.of();
         warnings.forEach(w -> LOG.log(Level.WARNING, "dse4j: " + w));
         double seconds = (System.nanoTime() - start) * 1e-9;
         return new DseResult(entropy, points.n(), inputRows, x.cols(), sigmaUsed, time, precision, used,
                 clock.timings(), seconds, spectrum, warnings);
+    }
+
+    /**
+     * The kernel's shape for these points: the standard one, or per-point bandwidths (the distance to the k-th
+     * neighbour, computed on the CPU) with the α-decay exponent, and the α-normalisation.
+     */
+    private KernelShape shapeFor(Points points) {
+        if (adaptiveK == 0 && alpha == 0) {
+            return KernelShape.STANDARD;
+        }
+        double[] bandwidths = null;
+        if (adaptiveK > 0) {
+            int n = points.n();
+            if (adaptiveK >= n) {
+                throw new InvalidInputException("kernel", shapeLabel() + " needs fewer neighbours than the " + n
+                        + " points used; give K below " + n);
+            }
+            bandwidths = CpuBackends.kthNeighbourDistances(points, adaptiveK, threads);
+            for (int i = 0; i < n; i++) {
+                if (!(bandwidths[i] > 0)) {
+                    throw new InvalidInputException("kernel", shapeLabel() + ": point " + i + " (0-based) has "
+                            + adaptiveK + " or more other points at distance 0, so its bandwidth σᵢ would be 0; "
+                            + "raise K or remove duplicate points");
+                }
+            }
+        }
+        return new KernelShape(bandwidths, decay, alpha);
+    }
+
+    /** The kernel's form in words, for messages and the selection. */
+    private String shapeLabel() {
+        String form = adaptiveK == 0 ? "the Gaussian kernel" : decay == 0 ? "the adaptive kernel (σᵢ = distance to "
+                + "neighbour " + adaptiveK + ")" : "the α-decay kernel (σᵢ = distance to neighbour " + adaptiveK
+                + ", exponent " + decay + ")";
+        return alpha == 0 ? form : form + " with α-normalisation α = " + alpha;
+    }
+
+    private static double mean(double[] values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        return sum / values.length;
     }
 
     /**
@@ -637,6 +700,9 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         private double t = DEFAULT_T;
         private boolean autoTime;
         private Bandwidth bandwidth;
+        private int adaptiveK;
+        private double decay;
+        private double alpha;
         private int maxN = DEFAULT_MAX_N;
         private long seed = DEFAULT_SEED;
         private BackendKind backend;
@@ -661,6 +727,9 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
             copy.kernel = kernel;
             copy.autoTime = autoTime;
             copy.bandwidth = bandwidth;
+            copy.adaptiveK = adaptiveK;
+            copy.decay = decay;
+            copy.alpha = alpha;
             copy.progress = progress;
             return copy;
         }
@@ -705,6 +774,55 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
                 return sigma(bandwidth.sigma());
             }
             this.bandwidth = bandwidth;
+            return this;
+        }
+
+        /**
+         * The adaptive kernel of Zelnik-Manor &amp; Perona (2004): σᵢ = the distance from point i to its k-th nearest
+         * other point, Gᵢⱼ = exp(−d²ᵢⱼ / 2σᵢσⱼ); σ is then unused (the result reports the mean σᵢ). On the CPU.
+         */
+        public Builder adaptiveKernel(int k) {
+            if (k < 1) {
+                throw new InvalidInputException("kernel", "adaptive:K needs K ≥ 1, got " + k);
+            }
+            this.adaptiveK = k;
+            this.decay = 0;
+            return this;
+        }
+
+        /**
+         * PHATE's α-decay kernel (Moon et al. 2019): σᵢ as {@link #adaptiveKernel}, Gᵢⱼ = ½·exp(−(dᵢⱼ/σᵢ)^a) +
+         * ½·exp(−(dᵢⱼ/σⱼ)^a) with a &gt; 0 (PHATE's default 40). On the CPU.
+         */
+        public Builder alphaDecayKernel(int k, double a) {
+            if (k < 1) {
+                throw new InvalidInputException("kernel", "alpha-decay:K,A needs K ≥ 1, got " + k);
+            }
+            if (!(a > 0) || !Double.isFinite(a)) {
+                throw new InvalidInputException("kernel", "alpha-decay:K,A needs a finite exponent A > 0, got " + a);
+            }
+            this.adaptiveK = k;
+            this.decay = a;
+            return this;
+        }
+
+        /** The fixed-σ Gaussian kernel of the reference (the default). */
+        public Builder gaussianKernel() {
+            this.adaptiveK = 0;
+            this.decay = 0;
+            return this;
+        }
+
+        /**
+         * The diffusion-maps α-normalisation (Coifman &amp; Lafon 2006): G ← D^−α·G·D^−α, D the degrees of G, before
+         * the symmetric normalisation; 0 (the default) is the reference's kernel, 1 removes the sampling density.
+         * On the CPU.
+         */
+        public Builder alpha(double alpha) {
+            if (!(alpha >= 0) || !Double.isFinite(alpha)) {
+                throw new InvalidInputException("alpha", "must be a finite number ≥ 0, got " + alpha);
+            }
+            this.alpha = alpha;
             return this;
         }
 

@@ -34,6 +34,8 @@ final class EntropyCommand implements Callable<Integer> {
 
     @Mixin
     PointsOptions points;
+    @Mixin
+    KernelOptions kernelShape;
     @Option(names = "--sigma", paramLabel = "S", description = "Gaussian kernel bandwidth: a number (default 10), "
             + "median (the median distance between the points) or knn:K (the mean distance to the K-th neighbour)")
     String sigma;
@@ -102,6 +104,7 @@ final class EntropyCommand implements Callable<Integer> {
         if (o.has("--threads")) {
             builder.threads(o.intValue("--threads", 0, 1, MAX_THREADS));
         }
+        KernelOptions.apply(o, builder);
         Times times = Times.of(o);
         if (times.auto()) {
             builder.autoTime();
@@ -160,8 +163,7 @@ final class EntropyCommand implements Callable<Integer> {
             times.addTo(m, r.spectrum(), measure);
             out.println(Json.write(m));
         } else {
-            io.dse4j.Bandwidth bandwidth = o.bandwidth("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA);
-            report(r, measure, source, times, bandwidth.isFixed() ? "" : " (" + bandwidth.label() + ")", out);
+            report(r, measure, source, times, KernelOptions.note(o), out);
         }
         return 0;
     }
@@ -281,6 +283,7 @@ final class EntropyCommand implements Callable<Integer> {
         if (rule != null) {
             m.put("sigma_rule", rule);
         }
+        KernelOptions.describe(o, m);
         m.put("t", r.t());
         m.put("max_n", maxN(o));
         m.put("seed", o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED));

@@ -42,6 +42,8 @@ final class SpectrumCommand implements Callable<Integer> {
 
     @Mixin
     PointsOptions points;
+    @Mixin
+    KernelOptions kernelShape;
     @Option(names = "--sigma", paramLabel = "S", description = "Gaussian kernel bandwidth: a number (default 10), "
             + "median (the median distance between the points) or knn:K (the mean distance to the K-th neighbour)")
     String sigma;
@@ -103,6 +105,7 @@ final class SpectrumCommand implements Callable<Integer> {
                 .maxN(o.intValue("--max-n", DiffusionSpectralEntropy.DEFAULT_MAX_N, 2, Integer.MAX_VALUE))
                 .seed(o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED))
                 .precision(o.string("--precision", "f64"));
+        KernelOptions.apply(o, builder);
         if (o.has("--backend")) {
             builder.backend(o.string("--backend", null));
         }
@@ -136,7 +139,8 @@ final class SpectrumCommand implements Callable<Integer> {
             m.put("d", r.d());
             m.put("input_rows", r.inputRows());
             m.put("sigma", r.sigma());
-            if (!rule(o).isEmpty()) {
+            KernelOptions.describe(o, m);
+            if (!o.bandwidth("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA).isFixed()) {
                 m.put("sigma_rule", o.bandwidth("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA).label());
             }
             List<Map<String, Object>> perT = new ArrayList<>();
@@ -164,7 +168,7 @@ final class SpectrumCommand implements Callable<Integer> {
         stdout.println(r.selection().describeBriefly());
         stdout.printf(Locale.ROOT, "input %s: N = %d%s, D = %d; sigma = %s%s, %s%n", x.source(), r.n(),
                 r.inputRows() > r.n() ? " (subsampled from " + r.inputRows() + ")" : "", r.d(), trim(r.sigma()),
-                rule(o), r.precision().label());
+                KernelOptions.note(o), r.precision().label());
         r.warnings().forEach(w -> stdout.println("warning: " + w));
         for (int i = 0; i < times.length; i++) {
             stdout.printf(Locale.ROOT, "t = %-6s DSE = %.15g bits%n", trim(times[i]), entropies[i]);
@@ -182,12 +186,6 @@ final class SpectrumCommand implements Callable<Integer> {
         }
         stdout.printf(Locale.ROOT, "time %.3f s (%s)%n", r.seconds(), r.stages());
         return 0;
-    }
-
-    /** " (median)" or " (knn:K)" after a data-driven σ; empty for a given one. */
-    private static String rule(Options o) {
-        io.dse4j.Bandwidth bandwidth = o.bandwidth("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA);
-        return bandwidth.isFixed() ? "" : " (" + bandwidth.label() + ")";
     }
 
     private static String trim(double v) {

@@ -445,4 +445,33 @@ class MainTest {
         assertBad(run("mi", "--input", "z.csv", "--clusters-in", "c.npy", "--sigma", "median"),
                 "--sigma median applies to entropy and spectrum");
     }
+
+    @Test
+    void theKernelAndAlphaOptionsGiveTheLibrarysShapes() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        io.dse4j.Matrix x = ExampleData.generate("blobs", 200, 10, 0);
+        String[][] cases = {{"adaptive:7", "0"}, {"alpha-decay:5,40", "0"}, {"gaussian", "1"}, {"adaptive:7", "0.5"}};
+        for (String[] c : cases) {
+            JsonNode r = json.readTree(run("entropy", "--example", "blobs", "--n", "200", "--kernel", c[0], "--alpha",
+                    c[1], "--backend", "cpu", "--json").out());
+            io.dse4j.DiffusionSpectralEntropy.Builder b = io.dse4j.DiffusionSpectralEntropy.builder().backend("cpu")
+                    .alpha(Double.parseDouble(c[1]));
+            if (c[0].startsWith("adaptive:")) {
+                b.adaptiveKernel(7);
+            } else if (c[0].startsWith("alpha-decay:")) {
+                b.alphaDecayKernel(5, 40);
+            }
+            try (io.dse4j.DiffusionSpectralEntropy dse = b.build()) {
+                assertEquals(dse.compute(x).entropy(), r.get("entropy").asDouble(), 0.0, String.join(" ", c));
+            }
+            assertEquals(c[0].equals("gaussian") ? null : c[0], r.has("kernel") ? r.get("kernel").asText() : null);
+            assertEquals(Double.parseDouble(c[1]), r.get("alpha").asDouble());
+        }
+        assertBad(run("entropy", "--example", "blobs", "--kernel", "cosine"),
+                "--kernel must be gaussian, adaptive:K or alpha-decay:K,A; got 'cosine'");
+        assertBad(run("entropy", "--example", "blobs", "--kernel", "adaptive:0"), "K must be a whole number ≥ 1");
+        assertBad(run("entropy", "--example", "blobs", "--kernel", "alpha-decay:5"), "needs a neighbour count and "
+                + "an exponent");
+        assertBad(run("entropy", "--example", "blobs", "--alpha", "-1"), "alpha: must be a finite number ≥ 0");
+    }
 }

@@ -51,6 +51,23 @@ public interface EigenBackend extends AutoCloseable {
     KernelSpectrum kernelSpectrum(Points points, KernelKind kind, double sigma, Precision precision,
                                   boolean eigenvectors);
 
+    /** Whether {@link #kernelSpectrum(Points, KernelKind, double, KernelShape, Precision, boolean)} takes this shape. */
+    default boolean supports(KernelShape shape) {
+        return shape.standard();
+    }
+
+    /**
+     * As {@link #kernelSpectrum(Points, KernelKind, double, Precision, boolean)} for a kernel of the given shape; only
+     * called with shapes the backend {@link #supports}.
+     */
+    default KernelSpectrum kernelSpectrum(Points points, KernelKind kind, double sigma, KernelShape shape,
+                                          Precision precision, boolean eigenvectors) {
+        if (!supports(shape)) {
+            throw new UnsupportedOperationException(name() + " computes the standard kernel only");
+        }
+        return kernelSpectrum(points, kind, sigma, precision, eigenvectors);
+    }
+
     /**
      * The moduli |λ| of the eigenvalues of the binary k-NN adjacency of the points (not symmetric: a general
      * eigenproblem), or null when this backend cannot solve it here (a cuSOLVER without {@code Xgeev}); the caller

@@ -63,6 +63,15 @@ final class BandwidthRules {
      * tile, each point keeping its k smallest squared distances in a bounded max-heap.
      */
     static double meanKthNeighbourDistance(double[] xt, int n, int dims, int k, Workers workers) {
+        double sum = 0;
+        for (double d : kthNeighbourDistances(xt, n, dims, k, workers)) {
+            sum += d;
+        }
+        return sum / n;
+    }
+
+    /** Each point's distance to its k-th nearest other point (1 ≤ k &lt; N), as the adaptive kernels' σᵢ. */
+    static double[] kthNeighbourDistances(double[] xt, int n, int dims, int k, Workers workers) {
         double[] heaps = new double[Math.multiplyExact(n, k)];
         int[] sizes = new int[n];
         double[] norms = DiffusionKernel.squaredNorms(xt, n, dims);
@@ -80,11 +89,11 @@ final class BandwidthRules {
                         }
                     }
                 });
-        double sum = 0;
+        double[] out = new double[n];
         for (int i = 0; i < n; i++) {
-            sum += Math.sqrt(heaps[i * k]);    // the heap's root: the k-th smallest
+            out[i] = Math.sqrt(heaps[i * k]);    // the heap's root: the k-th smallest
         }
-        return sum / n;
+        return out;
     }
 
     /** Offers d2 to the max-heap of at most k values at heap[at…]; returns its new size. */

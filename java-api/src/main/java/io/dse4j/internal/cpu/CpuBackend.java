@@ -6,6 +6,7 @@ import io.dse4j.Precision;
 import io.dse4j.spi.Cancellation;
 import io.dse4j.spi.EigenBackend;
 import io.dse4j.spi.KernelKind;
+import io.dse4j.spi.KernelShape;
 import io.dse4j.spi.KernelSpectrum;
 import io.dse4j.spi.Points;
 import io.dse4j.spi.ProgressSink;
@@ -79,6 +80,26 @@ final class CpuBackend implements EigenBackend {
         }
     }
 
+    /** Every shape: the CPU computes the adaptive, α-decay and α-normalised kernels too. */
+    @Override
+    public boolean supports(KernelShape shape) {
+        return true;
+    }
+
+    @Override
+    public KernelSpectrum kernelSpectrum(Points points, KernelKind kind, double sigma, KernelShape shape,
+                                         Precision precision, boolean eigenvectors) {
+        begin();
+        try {
+            Cancellation.checkInterrupted();
+            return precision == Precision.F32
+                    ? kernelSpectrum(points, kind, sigma, shape, VectorOps.f32For(points.n()), eigenvectors, workers)
+                    : kernelSpectrum(points, kind, sigma, shape, VectorOps.f64For(points.n()), eigenvectors, workers);
+        } finally {
+            end();
+        }
+    }
+
     private KernelSpectrum spectrum(Points points, KernelKind kind, double sigma, Precision precision,
                                     boolean eigenvectors) {
         return spectrum(points, kind, sigma, precision, eigenvectors, workers);
@@ -88,12 +109,14 @@ final class CpuBackend implements EigenBackend {
                                     boolean eigenvectors, Workers workers) {
         Cancellation.checkInterrupted();
         return precision == Precision.F32
-                ? kernelSpectrum(points, kind, sigma, VectorOps.f32For(points.n()), eigenvectors, workers)
-                : kernelSpectrum(points, kind, sigma, VectorOps.f64For(points.n()), eigenvectors, workers);
+                ? kernelSpectrum(points, kind, sigma, KernelShape.STANDARD, VectorOps.f32For(points.n()),
+                        eigenvectors, workers)
+                : kernelSpectrum(points, kind, sigma, KernelShape.STANDARD, VectorOps.f64For(points.n()),
+                        eigenvectors, workers);
     }
 
-    private <A> KernelSpectrum kernelSpectrum(Points points, KernelKind kind, double sigma, VectorOps<A> ops,
-                                              boolean eigenvectors, Workers workers) {
+    private <A> KernelSpectrum kernelSpectrum(Points points, KernelKind kind, double sigma, KernelShape shape,
+                                              VectorOps<A> ops, boolean eigenvectors, Workers workers) {
         int n = points.n();
         checkMemory(n, ops.precision(), eigenvectors);
         ProgressSink.current().plan(Work.plan(n, points.dims(),
@@ -111,7 +134,7 @@ final class CpuBackend implements EigenBackend {
         kernel.gram(points.values(), n, points.dims(), a);
         clock.lap("distances");
         Cancellation.checkInterrupted();
-        kernel.normalise(a, n, DiffusionKernel.squaredNorms(points.values(), n, points.dims()), sigma,
+        kernel.normalise(a, n, DiffusionKernel.squaredNorms(points.values(), n, points.dims()), sigma, shape,
                 kind == KernelKind.DIFFUSION);
         clock.lap("kernel");
         Cancellation.checkInterrupted();

@@ -142,6 +142,13 @@ public final class CpuBackends {
         }
     }
 
+    /** Each point's distance to its k-th nearest other point, 1 ≤ k &lt; N (the adaptive kernels' σᵢ). */
+    public static double[] kthNeighbourDistances(io.dse4j.spi.Points points, int k, int threads) {
+        try (Workers workers = new Workers(threads)) {
+            return BandwidthRules.kthNeighbourDistances(points.values(), points.n(), points.dims(), k, workers);
+        }
+    }
+
     public static EigenBackend open(int threads) {
         return new CpuBackend(threads);
     }

@@ -1,6 +1,7 @@
 package io.dse4j.internal.cpu;
 
 import io.dse4j.spi.Cancellation;
+import io.dse4j.spi.KernelShape;
 import io.dse4j.spi.ProgressSink;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -160,7 +161,25 @@ final class DiffusionKernel<A> {
      * @param sigma the kernel bandwidth, finite and positive
      */
     void normalise(A a, int n, double[] norms, double sigma, boolean symmetricNormalisation) {
+        normalise(a, n, norms, sigma, KernelShape.STANDARD, symmetricNormalisation);
+    }
+
+    /**
+     * As {@link #normalise(Object, int, double[], double, boolean)} for a kernel of the given shape: per-point
+     * bandwidths (Gᵢⱼ = exp(−d²ᵢⱼ / 2σᵢσⱼ)), PHATE's α-decay (½·exp(−(dᵢⱼ/σᵢ)^a) + ½·exp(−(dᵢⱼ/σⱼ)^a)), then the
+     * α-normalisation G ← D^−α·G·D^−α before the symmetric one (see {@link KernelShape}). Every form has Gᵢᵢ = 1.
+     */
+    void normalise(A a, int n, double[] norms, double sigma, KernelShape shape, boolean symmetricNormalisation) {
         double scale = -1.0 / (2.0 * sigma * sigma);
+        double[] inverse = null;
+        if (shape.bandwidths() != null) {
+            inverse = new double[n];
+            for (int i = 0; i < n; i++) {
+                inverse[i] = 1.0 / shape.bandwidths()[i];
+            }
+        }
+        double[] inv = inverse;
+        double decay = shape.decay();
         int parts = workers.partsFor(0.5 * n * n * 8);
         int[] bounds = Workers.splitTriangle(n, parts);
         double[][] partialDegrees = new double[parts][n];
@@ -174,27 +193,36 @@ final class DiffusionKernel<A> {
                 double nj = norms[j];
                 double columnSum = 1.0;
                 column[0] = 1.0;
-                for (int r = 1; r < m; r++) {
-                    double d2 = Math.max(0.0, norms[j + r] + nj - 2.0 * column[r]);
-                    double g = Math.exp(d2 * scale);
-                    column[r] = g;
-                    columnSum += g;
-                    degrees[j + r] += g;
+                if (inv == null) {
+                    for (int r = 1; r < m; r++) {
+                        double d2 = Math.max(0.0, norms[j + r] + nj - 2.0 * column[r]);
+                        double g = Math.exp(d2 * scale);
+                        column[r] = g;
+                        columnSum += g;
+                        degrees[j + r] += g;
+                    }
+                } else {
+                    columnSum = shapedColumn(column, m, j, norms, inv, decay, degrees);
                 }
                 degrees[j] += columnSum;
                 ops.store(column, a, j * n + j, m);
             }
         });
+        double[] degree = new double[n];
+        for (int i = 0; i < n; i++) {
+            for (int t = 0; t < parts; t++) {
+                degree[i] += partialDegrees[t][i];
+            }
+        }
+        if (shape.alpha() != 0) {
+            degree = alphaNormalise(a, n, degree, shape.alpha(), parts, bounds);
+        }
         if (!symmetricNormalisation) {
             return;
         }
         double[] rootInverse = new double[n];
         for (int i = 0; i < n; i++) {
-            double degree = 0;
-            for (int t = 0; t < parts; t++) {
-                degree += partialDegrees[t][i];
-            }
-            rootInverse[i] = 1.0 / Math.sqrt(degree);
+            rootInverse[i] = 1.0 / Math.sqrt(degree[i]);
         }
         workers.run(parts, t -> {
             double[] column = new double[n];
@@ -209,6 +237,71 @@ final class DiffusionKernel<A> {
                 ops.store(column, a, j * n + j, m);
             }
         });
+    }
+
+    /**
+     * One column of a kernel with per-point bandwidths (the Gram column in, the kernel column out, from the diagonal
+     * down); returns the column's sum and adds each entry to its row's degree.
+     */
+    private static double shapedColumn(double[] column, int m, int j, double[] norms, double[] inv, double decay,
+                                       double[] degrees) {
+        double nj = norms[j];
+        double invj = inv[j];
+        double sum = 1.0;
+        for (int r = 1; r < m; r++) {
+            double d2 = Math.max(0.0, norms[j + r] + nj - 2.0 * column[r]);
+            double g;
+            if (decay == 0) {
+                g = Math.exp(-0.5 * d2 * (inv[j + r] * invj));
+            } else {
+                double d = Math.sqrt(d2);
+                g = 0.5 * Math.exp(-Math.pow(d * inv[j + r], decay)) + 0.5 * Math.exp(-Math.pow(d * invj, decay));
+            }
+            column[r] = g;
+            sum += g;
+            degrees[j + r] += g;
+        }
+        return sum;
+    }
+
+    /**
+     * G ← D^−α·G·D^−α in the lower triangle (D the degrees of G), returning the degrees of the result; per-worker
+     * partial sums, as the first pass.
+     */
+    private double[] alphaNormalise(A a, int n, double[] degree, double alpha, int parts, int[] bounds) {
+        double[] factor = new double[n];
+        for (int i = 0; i < n; i++) {
+            factor[i] = Math.pow(degree[i], -alpha);
+        }
+        double[][] partialDegrees = new double[parts][n];
+        workers.run(parts, t -> {
+            double[] degrees = partialDegrees[t];
+            double[] column = new double[n];
+            for (int j = bounds[t]; j < bounds[t + 1]; j++) {
+                Cancellation.checkInterrupted();
+                int m = n - j;
+                ops.load(a, j * n + j, column, m);
+                double fj = factor[j];
+                double columnSum = 0;
+                for (int r = 0; r < m; r++) {
+                    double g = (factor[j + r] * column[r]) * fj;
+                    column[r] = g;
+                    columnSum += g;
+                    if (r > 0) {
+                        degrees[j + r] += g;
+                    }
+                }
+                degrees[j] += columnSum;
+                ops.store(column, a, j * n + j, m);
+            }
+        });
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            for (int t = 0; t < parts; t++) {
+                out[i] += partialDegrees[t][i];
+            }
+        }
+        return out;
     }
 
     /** ‖xᵢ‖² for the column-major points. */
