@@ -489,14 +489,15 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         checkShape(x);
         int[] chosen = rows != null ? rows : x.rows() > maxN ? subsample(x.rows(), maxN, seed) : null;
         Points points = gather(x, chosen, precision);
+        double sigmaUsed = sigmaFor(points);
         try {
-            return backend.matrixEntryEntropy(points, sigmaFor(points), precision);
+            return backend.matrixEntryEntropy(points, sigmaUsed, precision);
         } catch (InsufficientDeviceMemoryException tooLarge) {
             if (selection.requested() != BackendKind.AUTO) {
                 throw new InvalidInputException("n", tooLarge.getMessage() + "; lower maxN or use the CPU backend");
             }
             LOG.log(Level.WARNING, "dse4j: matrix-entry entropy on the CPU; GPU memory: " + tooLarge.getMessage());
-            return cpuFallback().matrixEntryEntropy(points, sigmaFor(points), precision);
+            return cpuFallback().matrixEntryEntropy(points, sigmaUsed, precision);
         }
     }
 

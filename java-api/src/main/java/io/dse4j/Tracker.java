@@ -44,6 +44,8 @@ public final class Tracker implements AutoCloseable {
     private final int[] labels;
     private final int[] inputClasses;
     private final int expected;
+    /** The eigenproblems per class of a DSMI: its own and one per random subset. */
+    private final int repetitions1;
     private final ProgressListener listener;
     private final Relay relay = new Relay();
     private final DiffusionSpectralEntropy dse;
@@ -61,6 +63,7 @@ public final class Tracker implements AutoCloseable {
         this.seed = b.seed;
         this.labels = b.labels;
         this.expected = b.expected;
+        this.repetitions1 = 1 + b.repetitions;
         this.listener = b.progress;
         parameters.putAll(b.parameters());
         ProgressListener inner = listener == null ? null : relay;
@@ -129,18 +132,23 @@ public final class Tracker implements AutoCloseable {
         }
         long begin = System.nanoTime();
         Matrix points = select(z, used);
-        int measures = 1 + (labels != null ? 1 : 0) + (inputClasses != null ? 1 : 0);
-        relay.begin(rows.size(), measures);
+        int[] onRows = labels == null ? null : pick(labels, used);
+        // The measures' shares of a checkpoint, by their eigenproblems' cost ∝ n³: DSE one of all rows, each DSMI
+        // one per class and one per random subset of a class's size.
+        double n3 = Math.pow(points.rows(), 3);
+        double[] work = {n3, onRows == null ? 0 : repetitions1 * classCubes(onRows),
+            inputClasses == null ? 0 : repetitions1 * classCubes(inputClasses)};
+        relay.begin(rows.size(), work);
         DseResult entropy = dse.compute(points);
         double[] onLabels = {Double.NaN, Double.NaN};
         double[] onInputs = {Double.NaN, Double.NaN};
         String backend = entropy.backend();
         if (labels != null) {
-            relay.next();
-            onLabels = dsmi(mi.compute(points, pick(labels, used)));
+            relay.next(1);
+            onLabels = dsmi(mi.compute(points, onRows));
         }
         if (inputClasses != null) {
-            relay.next();
+            relay.next(2);
             onInputs = dsmi(mi.compute(points, inputClasses));
         }
         Row row = new Row(name, order, points.rows(), z.cols(), entropy.entropy(), onLabels[0], onLabels[1],
@@ -176,6 +184,19 @@ public final class Tracker implements AutoCloseable {
                 mi.close();
             }
         }
+    }
+
+    /** Σ over the classes of (class size)³: a DSMI's eigenproblems cost, per repetition. */
+    private static double classCubes(int[] classes) {
+        Map<Integer, Integer> counts = new java.util.HashMap<>();
+        for (int c : classes) {
+            counts.merge(c, 1, Integer::sum);
+        }
+        double sum = 0;
+        for (int count : counts.values()) {
+            sum += Math.pow(count, 3);
+        }
+        return sum;
     }
 
     private void fixRows(int n) {
@@ -235,19 +256,28 @@ public final class Tracker implements AutoCloseable {
      */
     private final class Relay implements ProgressListener {
         private volatile int checkpoint;
-        private volatile int measure;
-        private volatile int measures = 1;
+        private volatile double before;
+        private volatile double share;
         private volatile Thread caller;
+        private double[] work = {1, 0, 0};
+        private double reported;
 
-        void begin(int checkpointIndex, int measureCount) {
+        void begin(int checkpointIndex, double[] measureWork) {
             checkpoint = checkpointIndex;
-            measure = 0;
-            measures = measureCount;
+            work = measureWork;
+            next(0);
             caller = Thread.currentThread();
         }
 
-        void next() {
-            measure++;
+        /** Measure m (0 DSE, 1 DSMI(Z;Y), 2 DSMI(Z;X)) starts: the share of the checkpoint before it, and its own. */
+        void next(int m) {
+            double total = work[0] + work[1] + work[2];
+            double sum = 0;
+            for (int i = 0; i < m; i++) {
+                sum += work[i];
+            }
+            before = sum / total;
+            share = work[m] / total;
         }
 
         void checkpointDone(int done) {
@@ -255,22 +285,30 @@ public final class Tracker implements AutoCloseable {
                 return;
             }
             boolean all = expected > 0 && done >= expected;
-            listener.onProgress(new Progress(all ? "done" : "checkpoint", 1, overall(done, 0), elapsed(), done,
-                    expected, Thread.currentThread()));
+            synchronized (this) {
+                report(new Progress(all ? "done" : "checkpoint", 1, overall(done, 0), elapsed(), done, expected,
+                        Thread.currentThread()));
+            }
         }
 
         @Override
-        public void onProgress(Progress p) {
+        public synchronized void onProgress(Progress p) {
             if (p.stage().equals("done")) {
                 return;     // a measure's end; the checkpoint's is reported once all its measures are done
             }
-            double within = (measure + p.fraction()) / measures;
-            listener.onProgress(new Progress(p.stage(), p.stageFraction(), overall(checkpoint, within), elapsed(),
-                    checkpoint, expected, caller));
+            report(new Progress(p.stage(), p.stageFraction(), overall(checkpoint, before + share * p.fraction()),
+                    elapsed(), checkpoint, expected, caller));
         }
 
+        /** Without an expected count the whole is unknown: the fraction stays 0 (it must never decrease). */
         private double overall(int done, double within) {
-            return expected > 0 ? Math.min(1, (done + within) / expected) : within;
+            double f = expected > 0 ? Math.min(1, (done + within) / expected) : 0;
+            reported = Math.max(reported, f);
+            return reported;
+        }
+
+        private void report(Progress p) {
+            listener.onProgress(p);
         }
 
         private Duration elapsed() {
@@ -376,7 +414,11 @@ public final class Tracker implements AutoCloseable {
             return this;
         }
 
-        /** How many checkpoints will be added, for the progress reports' "checkpoint k of n" (optional). */
+        /**
+         * How many checkpoints will be added, for the progress reports' "checkpoint k of n" and their fraction
+         * (optional: without it the fraction stays 0, as the whole is unknown, and {@code item} counts the
+         * checkpoints done).
+         */
         public Builder expectedCheckpoints(int checkpoints) {
             if (checkpoints < 0) {
                 throw new InvalidInputException("checkpoints", "must be ≥ 0, got " + checkpoints);

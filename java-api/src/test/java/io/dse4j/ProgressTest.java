@@ -164,6 +164,17 @@ class ProgressTest {
         items.complete();
         assertEquals(4, batch.get(1).item());
 
+        List<Progress> lanes = new ArrayList<>();
+        ProgressSink outOfOrder = ProgressSink.to(lanes::add);
+        outOfOrder.items(3, 9);
+        try {
+            Thread.sleep(ProgressSink.INTERVAL_NANOS / 1_000_000 + 5);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        outOfOrder.items(2, 9);                    // a lane that started earlier finishes later
+        assertEquals(3, lanes.get(lanes.size() - 1).item(), "the count of finished items never goes back");
+
         assertFalse(ProgressSink.to(null).active(), "no listener: the silent sink");
         assertFalse(ProgressSink.current().active(), "nothing installed on this thread");
         try (ProgressSink.Scope installed = sink.install()) {

@@ -160,5 +160,16 @@ class TrackerTest {
         }
         assertEquals(3, reports.stream().filter(p -> p.stage().equals("checkpoint") || p.stage().equals("done"))
                 .count(), "one report per checkpoint done");
+
+        List<Progress> open = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (Tracker tracker = Tracker.builder().labels(labels(N)).repetitions(2).backend("cpu").progress(open::add)
+                .build()) {
+            for (int k = 0; k < 2; k++) {
+                tracker.add("c" + k, k, checkpoint(k, N));
+            }
+        }
+        assertTrue(open.stream().allMatch(p -> p.fraction() == 0 && p.items() == 0),
+                "without an expected count the whole is unknown: no fraction, never decreasing");
+        assertEquals(2, open.get(open.size() - 1).item(), "item counts the checkpoints done");
     }
 }

@@ -20,6 +20,9 @@ final class Charts {
 
     /** Refuses, before any work, a path whose folder does not exist or whose extension is not .png or .svg. */
     static void check(String option, Path file) {
+        if (file.getFileName() == null) {
+            throw new UsageException(option + " " + file + ": give a file name ending in .png or .svg");
+        }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!name.endsWith(".png") && !name.endsWith(".svg")) {
             throw new UsageException(option + " " + file + ": the file must end in .png or .svg (that is the format "
@@ -28,6 +31,9 @@ final class Charts {
         Path folder = file.toAbsolutePath().getParent();
         if (folder == null || !Files.isDirectory(folder)) {
             throw new UsageException(option + " " + file + ": the folder " + folder + " does not exist");
+        }
+        if (!Files.isWritable(folder)) {
+            throw new UsageException(option + " " + file + ": the folder " + folder + " is not writable");
         }
     }
 

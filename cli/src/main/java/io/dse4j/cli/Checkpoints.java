@@ -35,12 +35,21 @@ final class Checkpoints {
     private Checkpoints() {
     }
 
-    /** The files the arguments name, in natural order, without repeats; refuses an argument that matches none. */
-    static List<Path> expand(List<String> arguments) throws IOException {
+    /**
+     * The files the arguments name, in natural order, without repeats and without {@code excluded} (the labels,
+     * inputs and table of the run, compared by real path); refuses an argument that matches none, unless
+     * {@code mayMatchNothing} (under --follow, where it may match later).
+     */
+    static List<Path> expand(List<String> arguments, Set<Path> excluded, boolean mayMatchNothing) throws IOException {
         Set<Path> files = new LinkedHashSet<>();
         for (String argument : arguments) {
-            List<Path> matched = matches(argument);
-            if (matched.isEmpty()) {
+            List<Path> matched = new ArrayList<>();
+            for (Path p : matches(argument)) {
+                if (!excluded.contains(real(p))) {
+                    matched.add(p);
+                }
+            }
+            if (matched.isEmpty() && !mayMatchNothing) {
                 throw new UsageException("--checkpoints " + argument + ": " + (GLOB.matcher(argument).find()
                         ? "the pattern matches no file" : Files.isDirectory(Path.of(argument))
                         ? "the folder holds no .npy, .npz, .csv, .tsv or .txt file" : "no such file"));
@@ -50,6 +59,25 @@ final class Checkpoints {
         List<Path> sorted = new ArrayList<>(files);
         sorted.sort(Comparator.comparing(Path::toString, Checkpoints::compareNaturally));
         return sorted;
+    }
+
+    /** The file's real path (links resolved), or its absolute normal form when it cannot be resolved. */
+    static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
+    }
+
+    /**
+     * A checkpoint's name in the table: its path relative to the working folder when it lies under it, else its
+     * absolute path, normalised either way — so {@code ./run/e1.npy} and {@code run/e1.npy} are one checkpoint.
+     */
+    static String name(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        Path here = Path.of("").toAbsolutePath().normalize();
+        return (absolute.startsWith(here) ? here.relativize(absolute) : absolute).toString();
     }
 
     private static List<Path> matches(String argument) throws IOException {
@@ -73,10 +101,27 @@ final class Checkpoints {
         PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + argument);
         int depth = argument.contains("**") ? Integer.MAX_VALUE
                 : (int) argument.substring(cut + 1).chars().filter(c -> c == '/').count() + 1;
-        try (Stream<Path> walked = Files.walk(base.toString().isEmpty() ? Path.of(".") : base, depth)) {
-            return walked.map(p -> base.toString().isEmpty() ? Path.of(".").relativize(p) : p)
-                    .filter(p -> matcher.matches(p) && Files.isRegularFile(p)).toList();
-        }
+        List<Path> found = new ArrayList<>();
+        Path start = base.toString().isEmpty() ? Path.of(".") : base;
+        // walkFileTree rather than Files.walk: a file that vanishes or a folder that cannot be read while the walk
+        // runs (a training script renaming its checkpoint into place) is skipped, not an error.
+        Files.walkFileTree(start, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), depth,
+                new java.nio.file.SimpleFileVisitor<>() {
+                    @Override
+                    public java.nio.file.FileVisitResult visitFile(Path p, java.nio.file.attribute.BasicFileAttributes a) {
+                        Path shown = base.toString().isEmpty() ? Path.of(".").relativize(p) : p;
+                        if (a.isRegularFile() && matcher.matches(shown)) {
+                            found.add(shown);
+                        }
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public java.nio.file.FileVisitResult visitFileFailed(Path p, IOException e) {
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+                });
+        return found;
     }
 
     /** The checkpoints of {@code files} (in that order) with their order keys. */
@@ -111,7 +156,7 @@ final class Checkpoints {
             } else {
                 order = i + 1;
             }
-            out.add(new Checkpoint(file.toString(), file, order));
+            out.add(new Checkpoint(name(file), file, order));
         }
         if (orderBy != null) {
             out.sort(Comparator.comparingDouble(Checkpoint::order));

@@ -64,6 +64,8 @@ public final class Main {
         line.addSubcommand("spectrum", new SpectrumCommand(out, err));
         line.addSubcommand("track", new TrackCommand(out, err));
         line.addSubcommand("example-run", new ExampleRunCommand(out));
+        // --checkpoints takes several values: a mistyped option after it must be refused, not read as a path.
+        line.getSubcommands().get("track").setUnmatchedOptionsAllowedAsOptionParameters(false);
         line.addSubcommand("version", new VersionCommand(out));
         line.addSubcommand("help", new CommandLine.HelpCommand());
         line.addSubcommand("completion", new AutoComplete.GenerateCompletion());
@@ -80,6 +82,12 @@ public final class Main {
             return 2;
         });
         line.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (e instanceof java.nio.file.FileSystemException fs) {
+                // Its message is the bare path; say what happened to it.
+                err.println("dse4j: cannot write or read " + fs.getFile() + (fs.getReason() != null ? ": "
+                        + fs.getReason() : "") + " (" + e.getClass().getSimpleName() + ")");
+                return 2;
+            }
             if (e instanceof UsageException || e instanceof InvalidInputException
                     || e instanceof BackendUnavailableException || e instanceof IOException) {
                 err.println("dse4j: " + e.getMessage());

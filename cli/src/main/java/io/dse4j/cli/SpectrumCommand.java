@@ -78,9 +78,13 @@ final class SpectrumCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Options o = Options.of(spec.commandLine().getParseResult());
         double[] times = o.numbers("--t", DiffusionSpectralEntropy.DEFAULT_T);
+        java.util.Set<Double> seen = new java.util.HashSet<>();
         for (double time : times) {
             if (time < 0) {
                 throw new UsageException("--t: every diffusion time must be ≥ 0, got " + trim(time));
+            }
+            if (!seen.add(time)) {
+                throw new UsageException("--t lists " + trim(time) + " twice; give each time once");
             }
         }
         Path plotFile = plot == null ? null : Path.of(plot);
@@ -89,6 +93,9 @@ final class SpectrumCommand implements Callable<Integer> {
         }
         Path eigenvalues = out == null ? null : Path.of(out);
         if (eigenvalues != null) {
+            if (eigenvalues.getFileName() == null) {
+                throw new UsageException("--out " + eigenvalues + ": give a file name ending in .npy or .npz");
+            }
             String name = eigenvalues.getFileName().toString().toLowerCase(Locale.ROOT);
             if (!name.endsWith(".npy") && !name.endsWith(".npz")) {
                 throw new UsageException("--out " + eigenvalues + ": the file must end in .npy or .npz");

@@ -100,6 +100,8 @@ final class TrackCommand implements Callable<Integer> {
 
     private final PrintStream stdout;
     private final PrintStream err;
+    /** The progress bar of the run in progress, if one is drawn. */
+    private ProgressBar bar;
 
     TrackCommand(PrintStream out, PrintStream err) {
         this.stdout = out;
@@ -128,9 +130,9 @@ final class TrackCommand implements Callable<Integer> {
         }
         double poll = o.number("--poll-interval", 2);
         double idle = o.number("--idle-timeout", 0);
-        if (!(poll > 0) || !(idle >= 0)) {
-            throw new UsageException("--poll-interval must be > 0 and --idle-timeout ≥ 0 seconds, got " + poll
-                    + " and " + idle);
+        if (!(poll >= 0.01) || !(idle >= 0)) {
+            throw new UsageException("--poll-interval must be at least 0.01 and --idle-timeout ≥ 0 seconds, got "
+                    + poll + " and " + idle);
         }
         if ((o.has("--poll-interval") || o.has("--idle-timeout")) && !follow) {
             throw new UsageException("--poll-interval and --idle-timeout apply to --follow only");
@@ -152,11 +154,14 @@ final class TrackCommand implements Callable<Integer> {
         Path table = out == null ? null : Path.of(out);
         if (table != null) {
             Path folder = table.toAbsolutePath().getParent();
+            if (table.getFileName() == null || Files.isDirectory(table)) {
+                throw new UsageException("--out " + table + " is a folder; give a .csv file");
+            }
             if (folder == null || !Files.isDirectory(folder)) {
                 throw new UsageException("--out " + table + ": the folder " + folder + " does not exist");
             }
-            if (Files.isDirectory(table)) {
-                throw new UsageException("--out " + table + " is a folder; give a .csv file");
+            if (!Files.isWritable(folder)) {
+                throw new UsageException("--out " + table + ": the folder " + folder + " is not writable");
             }
         }
         Map<String, String> parameters = new LinkedHashMap<>(builder.parameters());
@@ -180,16 +185,26 @@ final class TrackCommand implements Callable<Integer> {
         if (orderBy != null) {
             parameters.put("order_by", orderBy);
         }
+        // The run's own files are never checkpoints, whatever a folder or glob matches.
+        java.util.Set<Path> excluded = new java.util.HashSet<>();
+        for (String own : new String[] {labels, inputs, out, plot}) {
+            if (own != null) {
+                excluded.add(Checkpoints.real(Path.of(own)));
+            }
+        }
         TrackTable rows = TrackTable.open(table, parameters, force);
-        List<Checkpoints.Checkpoint> all = Checkpoints.ordered(Checkpoints.expand(checkpoints), order);
-        List<Checkpoints.Checkpoint> todo = all.stream().filter(c -> !rows.has(c.name())).toList();
+        List<Checkpoints.Checkpoint> todo = follow ? List.of()
+                : Checkpoints.ordered(Checkpoints.expand(checkpoints, excluded, false), order).stream()
+                .filter(c -> !rows.has(c.name())).toList();
         boolean json = o.has("--json");
         for (Tracker.Row done : rows.rows()) {
             print(done, true, json);
         }
         String caption = caption(parameters, y != null, x != null);
-        try (ProgressBar bar = ProgressBar.forTerminal(err, "track", json, o.has("--quiet"));
-             Tracker tracker = builder.expectedCheckpoints(todo.size()).progress(bar).build()) {
+        // Under --follow the number of checkpoints is open, so progress gives no fraction of the whole.
+        try (ProgressBar progress = ProgressBar.forTerminal(err, "track", json, o.has("--quiet"));
+             Tracker tracker = builder.expectedCheckpoints(follow ? 0 : todo.size()).progress(progress).build()) {
+            bar = progress;
             for (Checkpoints.Checkpoint c : todo) {
                 measure(tracker, rows, c, json, plotFile, caption);
             }
@@ -197,8 +212,10 @@ final class TrackCommand implements Callable<Integer> {
                 TrackPlot.write(plotFile, rows.rows(), xLabel(), caption);
             }
             if (follow) {
-                follow(tracker, rows, order, json, plotFile, caption, poll, idle);
+                follow(tracker, rows, order, excluded, json, plotFile, caption, poll, idle);
             }
+        } finally {
+            bar = null;
         }
         return 0;
     }
@@ -223,38 +240,50 @@ final class TrackCommand implements Callable<Integer> {
     }
 
     /**
-     * Watches the checkpoint paths for files the table lacks, measuring each once its size and modification time
-     * have not changed for one poll interval (a file still being written is left for the next look), until
-     * interrupted or, with an idle timeout, that long without a new checkpoint.
+     * Watches the checkpoint paths — from the start, so a run may begin before its first checkpoint exists — for
+     * files the table lacks, measuring each once its size and modification time have not changed for one poll
+     * interval (a file still being written is left for the next look), until interrupted or, with an idle timeout,
+     * that long without a new checkpoint. A checkpoint that cannot be measured is reported on stderr and tried again
+     * once the file changes; the watch goes on.
      */
-    private void follow(Tracker tracker, TrackTable rows, Pattern order, boolean json, Path plotFile,
-                        String caption, double poll, double idle) throws IOException, InterruptedException {
+    private void follow(Tracker tracker, TrackTable rows, Pattern order, java.util.Set<Path> excluded, boolean json,
+                        Path plotFile, String caption, double poll, double idle)
+            throws IOException, InterruptedException {
         Map<Path, String> lastSeen = new HashMap<>();
+        Map<Path, String> failedAt = new HashMap<>();
         long idleSince = System.nanoTime();
         while (idle <= 0 || System.nanoTime() - idleSince < idle * 1e9) {
             Thread.sleep((long) (poll * 1000));
-            List<Path> files = new ArrayList<>();
-            for (String argument : checkpoints) {
-                try {
-                    files.addAll(Checkpoints.expand(List.of(argument)));
-                } catch (UsageException none) {
-                    // Under --follow a path may match nothing yet.
-                }
-            }
             List<Checkpoints.Checkpoint> fresh = new ArrayList<>();
-            for (Checkpoints.Checkpoint c : Checkpoints.ordered(files.stream().distinct().toList(), order)) {
+            for (Checkpoints.Checkpoint c : Checkpoints.ordered(Checkpoints.expand(checkpoints, excluded, true),
+                    order)) {
                 if (rows.has(c.name())) {
                     continue;
                 }
                 String state = state(c.file());
-                if (state != null && state.equals(lastSeen.put(c.file(), state))) {
+                if (state != null && state.equals(lastSeen.put(c.file(), state))
+                        && !state.equals(failedAt.get(c.file()))) {
                     fresh.add(c);
                 }
             }
             for (Checkpoints.Checkpoint c : fresh) {
-                measure(tracker, rows, c, json, plotFile, caption);
+                try {
+                    measure(tracker, rows, c, json, plotFile, caption);
+                } catch (UsageException | InvalidInputException e) {
+                    clearBar();
+                    err.println("dse4j: " + e.getMessage() + " (skipped; tried again if the file changes)");
+                    failedAt.put(c.file(), state(c.file()));
+                }
                 idleSince = System.nanoTime();
             }
+        }
+    }
+
+    /** The progress bar's line cleared, so that a line printed next starts clean. */
+    private void clearBar() {
+        ProgressBar shown = bar;
+        if (shown != null) {
+            shown.close();
         }
     }
 
@@ -269,6 +298,7 @@ final class TrackCommand implements Callable<Integer> {
     }
 
     private void print(Tracker.Row r, boolean fromTable, boolean json) {
+        clearBar();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("checkpoint", r.name());

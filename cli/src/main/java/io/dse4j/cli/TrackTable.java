@@ -58,7 +58,16 @@ final class TrackTable {
         if (!Files.exists(file)) {
             return table;
         }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            if (force) {
+                return table;
+            }
+            throw new UsageException("--out " + file + " exists and is not a dse4j track table (not UTF-8 text); "
+                    + "give another file, or --force to replace it");
+        }
         if (lines.isEmpty() || !lines.get(0).startsWith(MARK)) {
             if (force) {
                 return table;

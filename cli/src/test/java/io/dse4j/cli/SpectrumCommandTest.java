@@ -88,6 +88,9 @@ class SpectrumCommandTest {
         assertBad(CommandRun.of("spectrum", "--example", "blobs", "--out", dir.resolve("ev.txt").toString()),
                 "must end in .npy or .npz");
         assertBad(CommandRun.of("spectrum"), "exactly one of --input FILE or --example NAME");
+        assertBad(CommandRun.of("spectrum", "--example", "blobs", "--t", "1,2,1", "--plot",
+                dir.resolve("s.png").toString()), "--t lists 1 twice");
+        assertBad(CommandRun.of("spectrum", "--example", "blobs", "--plot", "/"), "give a file name ending in .png");
     }
 
     private static void assertBad(CommandRun o, String message) {

@@ -275,6 +275,38 @@ class TrackCommandTest {
     }
 
     @Test
+    void aCheckpointIsOneRowHoweverItsPathIsWrittenAndTheRunsOwnFilesAreNotCheckpoints() throws IOException {
+        Path table = runs.resolve("t.csv");
+        Files.copy(labels, runs.resolve("y.npy"));
+        CommandRun first = run("track", "--checkpoints", runs.toString(), "--labels", runs.resolve("y.npy")
+                .toString(), "--out", table.toString(), "--plot", runs.resolve("t.png").toString(), "--backend",
+                "cpu");
+        assertEquals(0, first.code(), first.err());
+        assertEquals(12, dataLines(table).size(), "the folder's labels and table are not checkpoints");
+        CommandRun again = run("track", "--checkpoints", runs + "/./", "--labels", runs.resolve("y.npy").toString(),
+                "--out", runs + "/../runs/t.csv", "--backend", "cpu");
+        assertEquals(0, again.code(), again.err());
+        assertEquals(12, again.out().lines().filter(l -> l.endsWith("(from the table)")).count(), again.out());
+        assertEquals(12, dataLines(table).size(), "no row twice");
+    }
+
+    @Test
+    void followMayStartBeforeTheFirstCheckpointExists() throws Exception {
+        Path later = Files.createDirectory(dir.resolve("later"));
+        Path table = dir.resolve("later.csv");
+        CommandRun[] outcome = new CommandRun[1];
+        Thread watcher = new Thread(() -> outcome[0] = run("track", "--checkpoints", later + "/step_*.npy", "--out",
+                table.toString(), "--backend", "cpu", "--follow", "--poll-interval", "0.1", "--idle-timeout", "3"));
+        watcher.start();
+        Thread.sleep(300);
+        writeCheckpoint(later.resolve("step_5.npy"), 3, N);
+        watcher.join(TimeUnit.MINUTES.toMillis(2));
+        assertFalse(watcher.isAlive());
+        assertEquals(0, outcome[0].code(), outcome[0].err());
+        assertEquals(1, dataLines(table).size());
+    }
+
+    @Test
     void naturalOrderComparesDigitRunsAsNumbers() {
         List<String> names = new ArrayList<>(List.of("epoch_10.npy", "epoch_2.npy", "epoch_1.npy", "epoch_02.npy",
                 "b.npy", "a10b2", "a10b10", "a9"));

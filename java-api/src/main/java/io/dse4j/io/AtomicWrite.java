@@ -52,6 +52,11 @@ public final class AtomicWrite {
                     if (attempt > 100) {
                         throw taken;
                     }
+                } catch (java.nio.file.FileSystemException cannot) {
+                    temporary = null;     // nothing was created
+                    throw new java.nio.file.FileSystemException(absolute.toString(), null, "cannot create a file "
+                            + "in its folder (" + cannot.getClass().getSimpleName()
+                            + (cannot.getReason() != null ? ": " + cannot.getReason() : "") + ")");
                 }
             }
             try (FileChannel open = channel; OutputStream out = Channels.newOutputStream(open)) {
@@ -75,10 +80,15 @@ public final class AtomicWrite {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
             }
-        } finally {
+        } catch (IOException | RuntimeException | Error failure) {
             if (temporary != null) {
-                Files.deleteIfExists(temporary);
+                try {
+                    Files.deleteIfExists(temporary);
+                } catch (IOException cleanup) {
+                    failure.addSuppressed(cleanup);
+                }
             }
+            throw failure;
         }
     }
 }

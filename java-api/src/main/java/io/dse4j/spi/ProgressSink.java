@@ -118,7 +118,8 @@ public final class ProgressSink {
             return;
         }
         synchronized (this) {
-            item = done;
+            // Lanes finish out of order; the count of finished items only grows.
+            item = items == total ? Math.max(item, done) : done;
             items = total;
             finished.clear();
             report("batch", 1, false);

@@ -28,6 +28,9 @@ final class BandwidthRules {
      * sorted. Concentrated distances (high dimensions) take three passes; each costs one Gram product, N²D flops.
      */
     static double medianDistance(double[] xt, int n, int dims, Workers workers) {
+        if (n < 2) {
+            throw new IllegalArgumentException("the median distance needs at least 2 points, got " + n);
+        }
         long pairs = (long) n * (n - 1) / 2;
         Rank lower = new Rank((pairs - 1) / 2, pairs);
         Rank upper = new Rank(pairs / 2, pairs);
@@ -72,7 +75,14 @@ final class BandwidthRules {
 
     /** Each point's distance to its k-th nearest other point (1 ≤ k &lt; N), as the adaptive kernels' σᵢ. */
     static double[] kthNeighbourDistances(double[] xt, int n, int dims, int k, Workers workers) {
-        double[] heaps = new double[Math.multiplyExact(n, k)];
+        if (k < 1 || k >= n) {
+            throw new IllegalArgumentException("the k-th neighbour needs 1 ≤ k < N = " + n + ", got " + k);
+        }
+        if ((long) n * k > Integer.MAX_VALUE - 8) {
+            throw new io.dse4j.InvalidInputException("k", "N·K = " + (long) n * k + " neighbour distances do not fit "
+                    + "one Java array; lower K (" + k + ")");
+        }
+        double[] heaps = new double[n * k];
         int[] sizes = new int[n];
         double[] norms = DiffusionKernel.squaredNorms(xt, n, dims);
         new DiffusionKernel<>(VectorOps.f64For(n), workers).products(xt, n, dims, false, "bandwidth",
@@ -215,6 +225,15 @@ final class BandwidthRules {
                 }
             }
             histograms = null;
+            long seen = 0;
+            for (long count : merged) {
+                seen += count;
+            }
+            if (seen != matching) {
+                // Every pass computes the same d² bit for bit; a difference would mean a selection on shifting sand.
+                throw new IllegalStateException("median selection: a pass saw " + seen + " values with the prefix, "
+                        + "the one before " + matching);
+            }
             int bucket = 0;
             while (within >= merged[bucket]) {
                 within -= merged[bucket];

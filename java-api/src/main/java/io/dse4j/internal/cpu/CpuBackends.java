@@ -124,7 +124,6 @@ public final class CpuBackends {
         }
     }
 
-    /** A CPU backend with {@code threads} worker threads and the fastest kernels this JVM allows. */
     /**
      * The median distance between the points, exactly (see {@link BandwidthRules#medianDistance}); O(N·D) memory.
      * Interrupting the calling thread stops it.
@@ -149,6 +148,7 @@ public final class CpuBackends {
         }
     }
 
+    /** A CPU backend with {@code threads} worker threads and the fastest kernels this JVM allows. */
     public static EigenBackend open(int threads) {
         return new CpuBackend(threads);
     }
