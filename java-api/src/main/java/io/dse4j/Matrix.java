@@ -43,6 +43,57 @@ public final class Matrix {
         return new Matrix(rows, cols, (i, j) -> data[i * cols + j]);
     }
 
+    /**
+     * A view of a row-major buffer from its position: element (i, j) is {@code buffer.get(position + i·cols + j)};
+     * the buffer needs rows·cols elements remaining. Not copied: it must not change while a computation runs.
+     */
+    public static Matrix ofRowMajor(java.nio.FloatBuffer buffer, int rows, int cols) {
+        checkFlat(buffer == null ? -1 : buffer.remaining(), rows, cols);
+        java.nio.FloatBuffer view = buffer.slice();
+        return new Matrix(rows, cols, (i, j) -> view.get(i * cols + j));
+    }
+
+    /** As {@link #ofRowMajor(java.nio.FloatBuffer, int, int)} for doubles. */
+    public static Matrix ofRowMajor(java.nio.DoubleBuffer buffer, int rows, int cols) {
+        checkFlat(buffer == null ? -1 : buffer.remaining(), rows, cols);
+        java.nio.DoubleBuffer view = buffer.slice();
+        return new Matrix(rows, cols, (i, j) -> view.get(i * cols + j));
+    }
+
+    /**
+     * A view of row-major floats in native memory (a tensor a framework hands over, a mapped file): element (i, j)
+     * at {@code segment.getAtIndex(layout, i·cols + j)}, with the layout's byte order. Not copied: the segment must
+     * stay alive and unchanged while a computation runs (the computations copy the rows they use).
+     */
+    public static Matrix ofRowMajor(java.lang.foreign.MemorySegment segment, java.lang.foreign.ValueLayout.OfFloat
+            layout, int rows, int cols) {
+        checkSegment(segment, layout, rows, cols);
+        return new Matrix(rows, cols, (i, j) -> segment.getAtIndex(layout, (long) i * cols + j));
+    }
+
+    /** As {@link #ofRowMajor(java.lang.foreign.MemorySegment, java.lang.foreign.ValueLayout.OfFloat, int, int)}. */
+    public static Matrix ofRowMajor(java.lang.foreign.MemorySegment segment, java.lang.foreign.ValueLayout.OfDouble
+            layout, int rows, int cols) {
+        checkSegment(segment, layout, rows, cols);
+        return new Matrix(rows, cols, (i, j) -> segment.getAtIndex(layout, (long) i * cols + j));
+    }
+
+    private static void checkSegment(java.lang.foreign.MemorySegment segment, java.lang.foreign.ValueLayout layout,
+                                     int rows, int cols) {
+        if (segment == null || layout == null) {
+            throw new InvalidInputException("matrix", "the segment and its layout must not be null");
+        }
+        if (rows < 0 || cols < 0) {
+            throw new InvalidInputException("matrix", "rows and cols must be non-negative, got " + rows + "×" + cols);
+        }
+        long needed = (long) rows * cols * layout.byteSize();
+        if (segment.byteSize() < needed) {
+            throw new InvalidInputException("matrix", "a row-major " + rows + "×" + cols + " matrix of "
+                    + layout.byteSize() + "-byte values needs " + needed + " bytes, the segment holds "
+                    + segment.byteSize());
+        }
+    }
+
     /** The number of rows (points), N. */
     public int rows() {
         return rows;

@@ -40,7 +40,7 @@ final class EntropyCommand implements Callable<Integer> {
             + "median (the median distance between the points) or knn:K (the mean distance to the K-th neighbour)")
     String sigma;
     @Option(names = "--t", paramLabel = "T", description = "diffusion time, a real ≥ 0 (default 1); a list (1,2,5,10) "
-            + "gives the DSE at each from one decomposition; auto: the smallest integer t at which at most 1 % of the "
+            + "gives the DSE at each from one decomposition; auto: the smallest integer t at which at most 1 %% of the "
             + "powered eigenvalues stay above 0.01")
     String t;
     @Option(names = "--max-n", paramLabel = "M", description = "subsample larger inputs to M rows (default 10000)")
@@ -378,7 +378,7 @@ final class EntropyCommand implements Callable<Integer> {
             return new Input(file.toString(), MatrixFiles.open(file, o.string("--key", null)), null);
         }
         if (o.has("--key")) {
-            throw new UsageException("--key applies to --input FILE.npz only");
+            throw new UsageException("--key applies to --input FILE.npz or FILE.safetensors only");
         }
         String name = o.string("--example", null);
         // The defaults apply only when an option is absent: an explicit --d 0 is an error, not "default".

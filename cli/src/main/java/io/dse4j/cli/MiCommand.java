@@ -39,7 +39,7 @@ final class MiCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "FILE",
             description = "the representation Z, one row per input (.npy, .npz, .csv)")
     String input;
-    @Option(names = "--key", paramLabel = "NAME", description = "the array of an .npz input to read")
+    @Option(names = "--key", paramLabel = "NAME", description = "the array of an .npz or the tensor of a .safetensors input to read")
     String key;
     @Option(names = "--reference", paramLabel = "FILE",
             description = "the reference Y: integer labels (N×1), a real scalar (N×1) or vectors (N×D′)")

@@ -8,9 +8,10 @@ import picocli.CommandLine.Option;
  */
 final class PointsOptions {
     @Option(names = "--input", paramLabel = "FILE",
-            description = "points, one per row: .npy, .npz (--key NAME picks the array), .csv/.tsv/.txt")
+            description = "points, one per row: .npy, .npz or .safetensors (--key NAME picks the array), "
+                    + ".csv/.tsv/.txt")
     String input;
-    @Option(names = "--key", paramLabel = "NAME", description = "the array of an .npz file to read")
+    @Option(names = "--key", paramLabel = "NAME", description = "the array of an .npz or the tensor of a .safetensors file to read")
     String key;
     @Option(names = "--example", paramLabel = "NAME", completionCandidates = ExampleData.Names.class,
             description = "built-in data: ${COMPLETION-CANDIDATES} (--n points, --d dimensions, --example-seed S)")

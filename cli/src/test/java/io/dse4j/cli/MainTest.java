@@ -347,8 +347,19 @@ class MainTest {
 
     @Test
     void everyCommandHasHelpWithItsOptionsDefaultsAndAllowedValues() {
-        CommandRun entropy = run("entropy", "--help");
+        PrintStream systemErr = System.err;
+        ByteArrayOutputStream picocliWarnings = new ByteArrayOutputStream();
+        CommandRun entropy;
+        try {
+            // picocli formats descriptions with String.format and warns on System.err when one does not format.
+            System.setErr(new PrintStream(picocliWarnings, true, StandardCharsets.UTF_8));
+            entropy = run("entropy", "--help");
+        } finally {
+            System.setErr(systemErr);
+        }
         assertEquals(0, entropy.code(), entropy.err());
+        assertEquals("", picocliWarnings.toString(StandardCharsets.UTF_8), "every description formats");
+        assertTrue(entropy.out().contains("1 % of the powered"), "a literal per cent sign: " + entropy.out());
         assertTrue(entropy.out().startsWith("usage: dse4j entropy"), entropy.out());
         for (String expected : new String[] {"--sigma=S", "(default 10)", "--example=NAME", "swiss-roll, blobs, uniform",
                 "auto | cpu | gpu", "--json"}) {
@@ -473,5 +484,35 @@ class MainTest {
         assertBad(run("entropy", "--example", "blobs", "--kernel", "alpha-decay:5"), "needs a neighbour count and "
                 + "an exponent");
         assertBad(run("entropy", "--example", "blobs", "--alpha", "-1"), "alpha: must be a finite number ≥ 0");
+    }
+
+    @Test
+    void aSafetensorsTensorGivesTheSameEntropyAsTheSameNpy() throws IOException {
+        Path npy = Path.of(getClass().getResource("/swissroll_700x3.npy").getPath());
+        io.dse4j.Matrix m = io.dse4j.io.MatrixFiles.read(npy);
+        java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(m.rows() * m.cols() * 8)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < m.rows(); i++) {
+            for (int j = 0; j < m.cols(); j++) {
+                data.putDouble(m.get(i, j));
+            }
+        }
+        byte[] header = ("{\"emb\":{\"dtype\":\"F64\",\"shape\":[" + m.rows() + "," + m.cols()
+                + "],\"data_offsets\":[0," + data.capacity() + "]}}").getBytes(StandardCharsets.UTF_8);
+        Path file = dir.resolve("roll.safetensors");
+        try (var out = Files.newOutputStream(file)) {
+            out.write(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(header.length)
+                    .array());
+            out.write(header);
+            out.write(data.array());
+        }
+        ObjectMapper json = new ObjectMapper();
+        double fromNpy = json.readTree(run("entropy", "--input", npy.toString(), "--backend", "cpu", "--json").out())
+                .get("entropy").asDouble();
+        CommandRun fromTensor = run("entropy", "--input", file.toString(), "--key", "emb", "--backend", "cpu",
+                "--json");
+        assertEquals(0, fromTensor.code(), fromTensor.err());
+        assertEquals(fromNpy, json.readTree(fromTensor.out()).get("entropy").asDouble(), 0.0);
+        assertBad(run("entropy", "--input", file.toString(), "--key", "nope"), "has no tensor 'nope'; it holds [emb]");
     }
 }

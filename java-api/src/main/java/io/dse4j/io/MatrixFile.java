@@ -151,16 +151,23 @@ public final class MatrixFile {
                 if (!now.sameLayout(header) || channel.size() != header.dataOffset() + bytes) {
                     throw changed(name);
                 }
-                MemorySegment data = channel.map(FileChannel.MapMode.READ_ONLY, header.dataOffset(), bytes, arena);
-                try {
-                    return NpyReader.gather(data, header, rows, name);
-                } catch (InternalError fault) {
-                    // What the JVM throws when a mapped page vanishes: the file was cut short while being read.
-                    throw new MatrixFileException(name + ": the file was truncated while it was being read", fault);
-                }
+                return gatherMapped(channel, header, rows, name, arena);
             } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
                 throw new MatrixFileException(name + ": no such file (it was removed after it was opened)", e);
             }
+        }
+    }
+
+    /** The chosen rows of the header's data, mapped from the open channel. */
+    private static double[] gatherMapped(FileChannel channel, NpyHeader header, int[] rows, String name, Arena arena)
+            throws IOException {
+        MemorySegment data = channel.map(FileChannel.MapMode.READ_ONLY, header.dataOffset(), header.dataBytes(name),
+                arena);
+        try {
+            return NpyReader.gather(data, header, rows, name);
+        } catch (InternalError fault) {
+            // What the JVM throws when a mapped page vanishes: the file was cut short while being read.
+            throw new MatrixFileException(name + ": the file was truncated while it was being read", fault);
         }
     }
 
@@ -198,6 +205,25 @@ public final class MatrixFile {
                 // The archive's or the inflater's own errors: a damaged archive, corrupt compressed data, or
                 // compressed data that ends early.
                 throw new MatrixFileException(name + ": corrupt .npz archive or member: " + e.getMessage(), e);
+            } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+                throw new MatrixFileException(name + ": no such file (it was removed after it was opened)", e);
+            }
+        }
+    }
+
+    /**
+     * A region of a file whose header lives elsewhere in it (a {@code .safetensors} tensor), memory-mapped for each
+     * read; the file must still have the length it had when opened.
+     */
+    record MappedRegion(Path file, long length) implements Source {
+        @Override
+        public double[] values(NpyHeader header, int[] rows, String name) throws IOException {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+                 Arena arena = Arena.ofConfined()) {
+                if (channel.size() != length) {
+                    throw changed(name);
+                }
+                return gatherMapped(channel, header, rows, name, arena);
             } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
                 throw new MatrixFileException(name + ": no such file (it was removed after it was opened)", e);
             }

@@ -20,7 +20,8 @@ import java.util.zip.ZipFile;
 
 /**
  * Reads matrices of points from files, chosen by extension: {@code .npy} (NumPy), {@code .npz} (a zip of
- * {@code .npy} members, one chosen by key) and {@code .csv}/{@code .tsv}/{@code .txt} (delimited text).
+ * {@code .npy} members, one chosen by key), {@code .safetensors} (Hugging Face's tensors, one chosen by name) and
+ * {@code .csv}/{@code .tsv}/{@code .txt} (delimited text).
  *
  * <p>{@link #open(Path, String)} reads and checks only the header, giving a {@link MatrixFile} from which all rows
  * or chosen rows are read; {@link #read(Path, String)} reads every row at once. Every problem with a file — missing,
@@ -30,7 +31,7 @@ import java.util.zip.ZipFile;
 public final class MatrixFiles {
 
     /** The formats, for messages. */
-    public static final String SUPPORTED = ".npy, .npz, .csv (also .tsv and .txt)";
+    public static final String SUPPORTED = ".npy, .npz, .safetensors, .csv (also .tsv and .txt)";
 
     private MatrixFiles() {
     }
@@ -68,8 +69,9 @@ public final class MatrixFiles {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new MatrixFileException(name + ": not a readable file");
         }
-        if (npzKey != null && !lower.endsWith(".npz")) {
-            throw new MatrixFileException(name + ": an array key was given but the file is not a .npz");
+        if (npzKey != null && !lower.endsWith(".npz") && !lower.endsWith(".safetensors")) {
+            throw new MatrixFileException(name + ": an array key was given but the file is not a .npz or "
+                    + ".safetensors");
         }
         try {
             if (lower.endsWith(".npy")) {
@@ -77,6 +79,9 @@ public final class MatrixFiles {
             }
             if (lower.endsWith(".npz")) {
                 return openNpz(file, name, npzKey, asMatrix);
+            }
+            if (lower.endsWith(".safetensors")) {
+                return openSafetensors(file, name, npzKey, asMatrix);
             }
             if (lower.endsWith(".csv") || lower.endsWith(".tsv") || lower.endsWith(".txt")) {
                 NpyArray text;
@@ -166,6 +171,29 @@ public final class MatrixFiles {
         } catch (ZipException e) {
             throw new MatrixFileException(name + ": corrupt .npz archive: " + e.getMessage(), e);
         }
+    }
+
+    /** The tensor {@code key} names (or the only one), its bytes mapped when read. */
+    private static MatrixFile openSafetensors(Path file, String name, String key, boolean asMatrix)
+            throws IOException {
+        List<SafetensorsHeader.Tensor> tensors = SafetensorsHeader.read(file, name);
+        List<String> names = tensors.stream().map(SafetensorsHeader.Tensor::name).toList();
+        SafetensorsHeader.Tensor chosen;
+        if (key == null) {
+            if (tensors.size() != 1) {
+                throw new MatrixFileException(name + ": the .safetensors file holds " + tensors.size()
+                        + " tensors " + listed(names) + "; choose one with --key NAME (API: MatrixFiles.open(file,"
+                        + " key))");
+            }
+            chosen = tensors.get(0);
+        } else {
+            chosen = tensors.stream().filter(t -> t.name().equals(key)).findFirst().orElseThrow(() ->
+                    new MatrixFileException(name + ": the .safetensors file has no tensor '" + key + "'; it holds "
+                            + listed(names)));
+        }
+        String member = name + "[" + chosen.name() + "]";
+        NpyHeader header = new NpyHeader(chosen.dtype(), false, chosen.shape(), chosen.begin(), chosen.elements());
+        return opened(member, header, new MatrixFile.MappedRegion(file, Files.size(file)), asMatrix);
     }
 
     /** The member names for a message: the first twenty, then how many more (an archive may hold thousands). */

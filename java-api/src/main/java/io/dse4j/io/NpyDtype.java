@@ -17,6 +17,9 @@ record NpyDtype(String code, int size, ByteOrder order) {
 
     static final String SUPPORTED = "f8, f4, f2, i8, i4, i2, i1, u8, u4, u2, u1, bool (either byte order)";
 
+    /** bfloat16 (the upper half of a float32), which .npy cannot hold but .safetensors can; little-endian. */
+    static final NpyDtype BFLOAT16 = new NpyDtype("bf16", 2, ByteOrder.LITTLE_ENDIAN);
+
     static NpyDtype parse(String descr, String name) throws MatrixFileException {
         if (descr.length() != 3) {
             throw unsupported(descr, name);
@@ -40,7 +43,7 @@ record NpyDtype(String code, int size, ByteOrder order) {
 
     /** Whether the values are integers (signed, unsigned or boolean). */
     boolean integral() {
-        return code.charAt(0) != 'f';
+        return code.charAt(0) != 'f' && !code.equals("bf16");
     }
 
     // Layouts per byte order, made once: a layout made per element (withOrder) costs an allocation and a lookup of
@@ -73,6 +76,7 @@ record NpyDtype(String code, int size, ByteOrder order) {
             case 'u' * 16 + 2 -> Short.toUnsignedInt(data.get(little ? I2_LE : I2_BE, offset));
             case 'u' * 16 + 1 -> Byte.toUnsignedInt(data.get(ValueLayout.JAVA_BYTE, offset));
             case 'b' * 16 + 1 -> data.get(ValueLayout.JAVA_BYTE, offset) != 0 ? 1.0 : 0.0;
+            case 'b' * 16 + 2 -> Float.intBitsToFloat(data.get(little ? I2_LE : I2_BE, offset) << 16);   // bf16
             default -> throw new IllegalStateException(code);
         };
     }

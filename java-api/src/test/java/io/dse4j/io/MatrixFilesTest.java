@@ -216,7 +216,7 @@ class MatrixFilesTest {
     void otherFileTypesAndMissingFilesAreRefused() throws IOException {
         Path json = write("x.json", "{}".getBytes());
         MatrixFileException e = assertThrows(MatrixFileException.class, () -> MatrixFiles.read(json));
-        assertTrue(e.getMessage().contains("supported formats: .npy, .npz, .csv"), e.getMessage());
+        assertTrue(e.getMessage().contains("supported formats: .npy, .npz, .safetensors, .csv"), e.getMessage());
         e = assertThrows(MatrixFileException.class, () -> MatrixFiles.read(dir.resolve("missing.npy")));
         assertTrue(e.getMessage().contains("no such file"), e.getMessage());
     }
