@@ -59,12 +59,36 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("io.dse4j");
 
+    /** How the eigenvalues are obtained. */
+    public enum Method {
+        /** The full symmetric eigen-decomposition (the reference's default). */
+        EXACT,
+        /**
+         * The reference's {@code chebyshev_approx=True}: entries of K below 1e-3 dropped, 50 Chebyshev moments from
+         * 100 Rademacher probes (seeded here, unseeded there), the cumulative density on 1001 points, the eigenvalue
+         * multiset rebuilt from rounded counts. An estimate that the reference itself says changes the eigenvalues
+         * "quite a bit"; computed on the CPU.
+         */
+        CHEBYSHEV;
+
+        /** exact | chebyshev. */
+        public static Method parse(String text) {
+            return switch (text == null ? "" : text.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "exact" -> EXACT;
+                case "chebyshev" -> CHEBYSHEV;
+                default -> throw new InvalidInputException("method", "must be exact or chebyshev, got '" + text + "'");
+            };
+        }
+    }
+
     private final double sigma;
     private final double t;
     /** Whether t is chosen per spectrum by {@link Spectrum#autoTime()} instead of fixed. */
     private final boolean autoTime;
     /** How σ is chosen: the fixed {@code sigma}, or from each computation's points. */
     private final Bandwidth bandwidth;
+    /** How the eigenvalues are obtained. */
+    private final Method method;
     /** The kernel's form: adaptive bandwidths from this neighbour (0: one σ), α-decay exponent (0: Gaussian), α. */
     private final int adaptiveK;
     private final double decay;
@@ -90,6 +114,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         this.autoTime = b.autoTime;
         this.bandwidth = b.bandwidth != null ? b.bandwidth : Bandwidth.of(b.sigma);
         this.adaptiveK = b.adaptiveK;
+        this.method = b.method;
         this.decay = b.decay;
         this.alpha = b.alpha;
         this.maxN = b.maxN;
@@ -272,7 +297,13 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         }
         BackendSelection used = selection;
         KernelSpectrum kernelSpectrum;
-        if (!shape.standard() && !backend.supports(shape)) {
+        if (method == Method.CHEBYSHEV) {
+            List<String> reasons = new java.util.ArrayList<>(selection.reasons());
+            reasons.add("eigenvalues by the reference's Chebyshev approximation (entries below "
+                    + "1e-3 dropped, 50 moments from 100 Rademacher probes, seed " + seed + ") on the CPU");
+            used = new BackendSelection(selection.requested(), selection.source(), "cpu", reasons);
+            kernelSpectrum = CpuBackends.chebyshevSpectrum(points, sigmaUsed, shape, seed, threads);
+        } else if (!shape.standard() && !backend.supports(shape)) {
             used = new BackendSelection(selection.requested(), selection.source(), "cpu",
                     List.of(shapeLabel() + " runs on the CPU: the " + backend.name() + " backend computes the "
                             + "fixed-σ Gaussian kernel only"));
@@ -702,6 +733,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         private boolean autoTime;
         private Bandwidth bandwidth;
         private int adaptiveK;
+        private Method method = Method.EXACT;
         private double decay;
         private double alpha;
         private int maxN = DEFAULT_MAX_N;
@@ -729,6 +761,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
             copy.autoTime = autoTime;
             copy.bandwidth = bandwidth;
             copy.adaptiveK = adaptiveK;
+            copy.method = method;
             copy.decay = decay;
             copy.alpha = alpha;
             copy.progress = progress;
@@ -804,6 +837,18 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
             }
             this.adaptiveK = k;
             this.decay = a;
+            return this;
+        }
+
+        /**
+         * How the eigenvalues are obtained: {@link Method#EXACT} (the default) or the reference's
+         * {@link Method#CHEBYSHEV} approximation (its probes drawn from {@link #seed(long)}).
+         */
+        public Builder method(Method method) {
+            if (method == null) {
+                throw new InvalidInputException("method", "must be exact or chebyshev, got nothing");
+            }
+            this.method = method;
             return this;
         }
 

@@ -515,4 +515,20 @@ class MainTest {
         assertEquals(fromNpy, json.readTree(fromTensor.out()).get("entropy").asDouble(), 0.0);
         assertBad(run("entropy", "--input", file.toString(), "--key", "nope"), "has no tensor 'nope'; it holds [emb]");
     }
+
+    @Test
+    void theChebyshevMethodIsTheLibrarysAndSaysSo() throws IOException {
+        JsonNode r = new ObjectMapper().readTree(run("entropy", "--example", "swiss-roll", "--n", "300", "--method",
+                "chebyshev", "--seed", "3", "--json").out());
+        assertEquals("chebyshev", r.get("method").asText());
+        try (io.dse4j.DiffusionSpectralEntropy dse = io.dse4j.DiffusionSpectralEntropy.builder().seed(3)
+                .method(io.dse4j.DiffusionSpectralEntropy.Method.CHEBYSHEV).build()) {
+            assertEquals(dse.compute(ExampleData.generate("swiss-roll", 300, 3, 0)).entropy(),
+                    r.get("entropy").asDouble(), 0.0);
+        }
+        assertTrue(r.get("selection").get("reasons").toString().contains("Chebyshev approximation"));
+        assertBad(run("entropy", "--example", "blobs", "--method", "fast"), "method: must be exact or chebyshev");
+        assertBad(run("entropy", "--example", "blobs", "--measure", "cse", "--method", "chebyshev"),
+                "--method applies to --measure dse only");
+    }
 }

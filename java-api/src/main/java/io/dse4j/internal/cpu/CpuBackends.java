@@ -148,6 +148,32 @@ public final class CpuBackends {
         }
     }
 
+    /**
+     * The kernel's eigenvalues as the official package's Chebyshev approximation estimates them
+     * ({@link ChebyshevSpectrum}): K built in double as the exact path builds it, then moments from seeded probes.
+     */
+    public static io.dse4j.spi.KernelSpectrum chebyshevSpectrum(io.dse4j.spi.Points points, double sigma,
+                                                                io.dse4j.spi.KernelShape shape, long seed,
+                                                                int threads) {
+        int n = points.n();
+        if (n > CpuBackend.MAX_N) {
+            throw new io.dse4j.InvalidInputException("n", "at most N = " + CpuBackend.MAX_N + " points, got " + n);
+        }
+        io.dse4j.spi.StageClock clock = new io.dse4j.spi.StageClock();
+        double[] a = new double[n * n];
+        try (Workers workers = new Workers(threads)) {
+            DiffusionKernel<double[]> kernel = new DiffusionKernel<>(VectorOps.f64For(n), workers);
+            kernel.gram(points.values(), n, points.dims(), a);
+            clock.lap("distances");
+            kernel.normalise(a, n, DiffusionKernel.squaredNorms(points.values(), n, points.dims()), sigma, shape,
+                    true);
+            clock.lap("kernel");
+            double[] values = ChebyshevSpectrum.eigenvalues(a, n, seed, workers);
+            clock.lap("chebyshev");
+            return new io.dse4j.spi.KernelSpectrum(values, clock.timings());
+        }
+    }
+
     /** A CPU backend with {@code threads} worker threads and the fastest kernels this JVM allows. */
     public static EigenBackend open(int threads) {
         return new CpuBackend(threads);
