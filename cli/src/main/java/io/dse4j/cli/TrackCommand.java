@@ -192,7 +192,17 @@ final class TrackCommand implements Callable<Integer> {
                 excluded.add(Checkpoints.real(Path.of(own)));
             }
         }
-        TrackTable rows = TrackTable.open(table, parameters, force);
+        try (TrackTable rows = TrackTable.open(table, parameters, force)) {
+            measureAll(rows, excluded, order, o, plotFile, caption(parameters, y != null, x != null), builder, poll,
+                    idle);
+        }
+        return 0;
+    }
+
+    /** Measures what the table lacks (and, under --follow, what appears), with the table locked for this run. */
+    private void measureAll(TrackTable rows, java.util.Set<Path> excluded, Pattern order, Options o, Path plotFile,
+                            String caption, Tracker.Builder builder, double poll, double idle)
+            throws IOException, InterruptedException {
         List<Checkpoints.Checkpoint> todo = follow ? List.of()
                 : Checkpoints.ordered(Checkpoints.expand(checkpoints, excluded, false), order).stream()
                 .filter(c -> !rows.has(c.name())).toList();
@@ -200,7 +210,6 @@ final class TrackCommand implements Callable<Integer> {
         for (Tracker.Row done : rows.rows()) {
             print(done, true, json);
         }
-        String caption = caption(parameters, y != null, x != null);
         // Under --follow the number of checkpoints is open, so progress gives no fraction of the whole.
         try (ProgressBar progress = ProgressBar.forTerminal(err, "track", json, o.has("--quiet"));
              Tracker tracker = builder.expectedCheckpoints(follow ? 0 : todo.size()).progress(progress).build()) {
@@ -217,7 +226,6 @@ final class TrackCommand implements Callable<Integer> {
         } finally {
             bar = null;
         }
-        return 0;
     }
 
     private void measure(Tracker tracker, TrackTable rows, Checkpoints.Checkpoint c, boolean json, Path plotFile,

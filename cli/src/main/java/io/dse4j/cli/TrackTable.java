@@ -27,7 +27,7 @@ import java.util.Map;
  * never half a row, whatever kills the process; a temporary file left by a kill is removed by the next run. A rerun reads it back and skips the checkpoints it holds; a table made with other parameters is refused
  * (its numbers would not be comparable) unless the caller starts it afresh.
  */
-final class TrackTable {
+final class TrackTable implements AutoCloseable {
 
     static final String MARK = "# dse4j track: ";
     static final List<String> COLUMNS = List.of("checkpoint", "order", "n", "d", "dse", "dsmi_y", "dsmi_y_sd",
@@ -38,9 +38,44 @@ final class TrackTable {
     private final Map<String, String> parameters;
     private final List<Tracker.Row> rows = new ArrayList<>();
 
+    /** The lock that keeps a second writer off this table while the run lasts (null without a file). */
+    private java.nio.channels.FileChannel lockChannel;
+
     private TrackTable(Path file, Map<String, String> parameters) {
         this.file = file;
         this.parameters = parameters;
+    }
+
+    /**
+     * Takes the table's lock file ({@code .NAME.lock} beside it) for this run; another run already holding it — a
+     * {@code --follow} still watching, say — makes this one refuse, rather than both replacing the file in turn and
+     * each losing the other's rows.
+     */
+    private void lock() throws IOException {
+        Path lockFile = file.toAbsolutePath().resolveSibling("." + file.getFileName() + ".lock");
+        java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock held;
+        try {
+            held = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException inThisProcess) {
+            held = null;
+        }
+        if (held == null) {
+            channel.close();
+            throw new UsageException("--out " + file + " is being written by another dse4j track run (it holds "
+                    + lockFile + "); wait for it to end, or give another --out");
+        }
+        lockChannel = channel;
+    }
+
+    /** Releases the table's lock. */
+    @Override
+    public void close() throws IOException {
+        if (lockChannel != null) {
+            lockChannel.close();     // releases the lock
+            lockChannel = null;
+        }
     }
 
     /**
@@ -54,6 +89,17 @@ final class TrackTable {
         if (file == null) {
             return table;
         }
+        table.lock();
+        try {
+            return load(table, file, force);
+        } catch (IOException | RuntimeException e) {
+            table.close();
+            throw e;
+        }
+    }
+
+    private static TrackTable load(TrackTable table, Path file, boolean force) throws IOException {
+        Map<String, String> parameters = table.parameters;
         removeLeftovers(file);
         if (!Files.exists(file)) {
             return table;

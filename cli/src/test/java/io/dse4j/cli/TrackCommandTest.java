@@ -291,6 +291,17 @@ class TrackCommandTest {
     }
 
     @Test
+    void aSecondRunOnATableInUseIsRefused() throws IOException {
+        Path table = dir.resolve("busy.csv");
+        try (TrackTable held = TrackTable.open(table, java.util.Map.of("sigma", "10.0"), false)) {
+            assertBad(run("track", "--checkpoints", glob(), "--out", table.toString(), "--backend", "cpu"),
+                    "is being written by another dse4j track run");
+        }
+        assertEquals(0, run("track", "--checkpoints", glob(), "--out", table.toString(), "--backend", "cpu").code(),
+                "once the other run has ended");
+    }
+
+    @Test
     void followMayStartBeforeTheFirstCheckpointExists() throws Exception {
         Path later = Files.createDirectory(dir.resolve("later"));
         Path table = dir.resolve("later.csv");
