@@ -110,7 +110,8 @@ final class Checkpoints {
                     @Override
                     public java.nio.file.FileVisitResult visitFile(Path p, java.nio.file.attribute.BasicFileAttributes a) {
                         Path shown = base.toString().isEmpty() ? Path.of(".").relativize(p) : p;
-                        if (a.isRegularFile() && matcher.matches(shown)) {
+                        // Files.isRegularFile follows a symbolic link (a checkpoint linked into the run's folder).
+                        if (matcher.matches(shown) && Files.isRegularFile(p)) {
                             found.add(shown);
                         }
                         return java.nio.file.FileVisitResult.CONTINUE;

@@ -291,6 +291,18 @@ class TrackCommandTest {
     }
 
     @Test
+    void aCheckpointLinkedIntoTheFolderIsMeasured() throws IOException {
+        Path linked = Files.createDirectory(dir.resolve("linked"));
+        Files.createSymbolicLink(linked.resolve("epoch_1.npy"), runs.resolve("epoch_1.npy"));
+        Files.createSymbolicLink(linked.resolve("epoch_2.npy"), runs.resolve("epoch_2.npy"));
+        Path table = dir.resolve("linked.csv");
+        CommandRun o = run("track", "--checkpoints", linked + "/epoch_*.npy", "--out", table.toString(), "--backend",
+                "cpu");
+        assertEquals(0, o.code(), o.err());
+        assertEquals(2, dataLines(table).size());
+    }
+
+    @Test
     void aSecondRunOnATableInUseIsRefused() throws IOException {
         Path table = dir.resolve("busy.csv");
         try (TrackTable held = TrackTable.open(table, java.util.Map.of("sigma", "10.0"), false)) {
