@@ -30,15 +30,38 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
     private final String what;
     private boolean drawn;
 
+    /** Whether the bar opened its stream (the terminal descriptor) and so closes it. */
+    private final boolean ownsStream;
+
     private ProgressBar(PrintStream err, String what) {
-        this.err = err;
-        this.what = what;
+        this(err, what, false);
     }
 
-    /** A bar for {@code what} on {@code err}, or null when none is wanted. */
+    private ProgressBar(PrintStream err, String what, boolean ownsStream) {
+        this.err = err;
+        this.what = what;
+        this.ownsStream = ownsStream;
+    }
+
+    /** Set by the launcher: a file descriptor on the terminal itself, not behind its stderr filter. */
+    static final String TERMINAL_FD_VARIABLE = "DSE4J_PROGRESS_FD";
+
+    /**
+     * A bar for {@code what} on {@code err} — or on the terminal descriptor the launcher passes, so that the bar and
+     * the report on stdout reach the screen in order — or null when none is wanted.
+     */
     static ProgressBar forTerminal(PrintStream err, String what, boolean json, boolean quiet) {
         if (json || quiet || !stderrIsTerminal()) {
             return null;
+        }
+        String fd = System.getenv(TERMINAL_FD_VARIABLE);
+        if (fd != null && fd.matches("\\d{1,3}") && err == System.err) {
+            try {
+                return new ProgressBar(new PrintStream(new java.io.FileOutputStream("/dev/fd/" + fd), true,
+                        java.nio.charset.StandardCharsets.UTF_8), what, true);
+            } catch (java.io.IOException | SecurityException unavailable) {
+                // Draw on stderr, as without the launcher.
+            }
         }
         return new ProgressBar(err, what);
     }
@@ -60,7 +83,7 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
     @Override
     public synchronized void onProgress(Progress p) {
         if (p.stage().equals("done")) {
-            close();
+            clear();
             return;
         }
         if (p.elapsed().toNanos() < SHOW_AFTER_NANOS) {
@@ -95,13 +118,21 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
         return String.format(Locale.ROOT, "%.1f s", d.toNanos() * 1e-9);
     }
 
-    /** Clears the bar's line, if one was drawn. */
-    @Override
-    public synchronized void close() {
+    /** Clears the bar's line, if one was drawn; a later report draws it again. */
+    synchronized void clear() {
         if (drawn) {
             err.print("\r\033[K");
             err.flush();
             drawn = false;
+        }
+    }
+
+    /** Clears the bar's line, and closes the terminal descriptor it opened. */
+    @Override
+    public synchronized void close() {
+        clear();
+        if (ownsStream) {
+            err.close();
         }
     }
 }

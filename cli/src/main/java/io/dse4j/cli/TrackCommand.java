@@ -291,7 +291,7 @@ final class TrackCommand implements Callable<Integer> {
     private void clearBar() {
         ProgressBar shown = bar;
         if (shown != null) {
-            shown.close();
+            shown.clear();
         }
     }
 
