@@ -392,9 +392,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         double value;
         String what;
         if (bandwidth.isMedian()) {
-            Points used = n > Bandwidth.MEDIAN_EXACT_UP_TO
-                    ? points.subset(subsample(n, Bandwidth.MEDIAN_EXACT_UP_TO, seed)) : points;
-            value = CpuBackends.medianDistance(used, threads);
+            value = medianDistance(points);
             what = "the median distance between the points";
         } else {
             int k = bandwidth.neighbours();
@@ -410,6 +408,13 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
                     + " (the points coincide); give σ as a number");
         }
         return value;
+    }
+
+    /** The median distance between the points: exact up to MEDIAN_EXACT_UP_TO of them, on a seeded sample above. */
+    private double medianDistance(Points points) {
+        int n = points.n();
+        return CpuBackends.medianDistance(n > Bandwidth.MEDIAN_EXACT_UP_TO
+                ? points.subset(subsample(n, Bandwidth.MEDIAN_EXACT_UP_TO, seed)) : points, threads);
     }
 
     /**
@@ -439,9 +444,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         if (bandwidth.isMedian()) {
             return List.of(problem + " even with σ = the median distance");
         }
-        Points sample = n > Bandwidth.MEDIAN_EXACT_UP_TO
-                ? points.subset(subsample(n, Bandwidth.MEDIAN_EXACT_UP_TO, seed)) : points;
-        double median = CpuBackends.medianDistance(sample, threads);
+        double median = medianDistance(points);
         return List.of(String.format(java.util.Locale.ROOT, "%s; the median distance between the points is %.6g: "
                 + "try sigma = median (--sigma median)", problem, median));
     }

@@ -286,7 +286,7 @@ public final class Tracker implements AutoCloseable {
             }
             boolean all = expected > 0 && done >= expected;
             synchronized (this) {
-                report(new Progress(all ? "done" : "checkpoint", 1, overall(done, 0), elapsed(), done, expected,
+                listener.onProgress(new Progress(all ? "done" : "checkpoint", 1, overall(done, 0), elapsed(), done, expected,
                         Thread.currentThread()));
             }
         }
@@ -296,7 +296,7 @@ public final class Tracker implements AutoCloseable {
             if (p.stage().equals("done")) {
                 return;     // a measure's end; the checkpoint's is reported once all its measures are done
             }
-            report(new Progress(p.stage(), p.stageFraction(), overall(checkpoint, before + share * p.fraction()),
+            listener.onProgress(new Progress(p.stage(), p.stageFraction(), overall(checkpoint, before + share * p.fraction()),
                     elapsed(), checkpoint, expected, caller));
         }
 
@@ -305,10 +305,6 @@ public final class Tracker implements AutoCloseable {
             double f = expected > 0 ? Math.min(1, (done + within) / expected) : 0;
             reported = Math.max(reported, f);
             return reported;
-        }
-
-        private void report(Progress p) {
-            listener.onProgress(p);
         }
 
         private Duration elapsed() {

@@ -95,13 +95,16 @@ final class EntropyCommand implements Callable<Integer> {
     }
 
     /** @param bar the progress bar to report to, or null */
-    static int run(Options o, PrintStream out, ProgressBar bar) throws IOException {
+    /**
+     * The DSE options that {@code entropy} and {@code spectrum} share: σ (a number or a rule), max-n, seed,
+     * precision, backend, threads and the kernel's form.
+     */
+    static DiffusionSpectralEntropy.Builder builder(Options o) {
         DiffusionSpectralEntropy.Builder builder = DiffusionSpectralEntropy.builder()
                 .bandwidth(o.bandwidth("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA))
                 .maxN(maxN(o))
                 .seed(o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED))
-                .precision(o.string("--precision", "f64"))
-                .progress(bar);
+                .precision(o.string("--precision", "f64"));
         if (o.has("--backend")) {
             builder.backend(o.string("--backend", null));
         }
@@ -109,6 +112,11 @@ final class EntropyCommand implements Callable<Integer> {
             builder.threads(o.intValue("--threads", 0, 1, MAX_THREADS));
         }
         KernelOptions.apply(o, builder);
+        return builder;
+    }
+
+    static int run(Options o, PrintStream out, ProgressBar bar) throws IOException {
+        DiffusionSpectralEntropy.Builder builder = builder(o).progress(bar);
         builder.method(DiffusionSpectralEntropy.Method.parse(o.string("--method", "exact")));
         Times times = Times.of(o);
         if (times.auto()) {

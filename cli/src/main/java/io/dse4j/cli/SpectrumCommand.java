@@ -106,19 +106,7 @@ final class SpectrumCommand implements Callable<Integer> {
             }
         }
         EntropyCommand.Input x = EntropyCommand.input(o);
-        DiffusionSpectralEntropy.Builder builder = DiffusionSpectralEntropy.builder()
-                .bandwidth(o.bandwidth("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA))
-                .t(times[0])
-                .maxN(o.intValue("--max-n", DiffusionSpectralEntropy.DEFAULT_MAX_N, 2, Integer.MAX_VALUE))
-                .seed(o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED))
-                .precision(o.string("--precision", "f64"));
-        KernelOptions.apply(o, builder);
-        if (o.has("--backend")) {
-            builder.backend(o.string("--backend", null));
-        }
-        if (o.has("--threads")) {
-            builder.threads(o.intValue("--threads", 0, 1, EntropyCommand.MAX_THREADS));
-        }
+        DiffusionSpectralEntropy.Builder builder = EntropyCommand.builder(o).t(times[0]);
         DseResult r;
         try (ProgressBar bar = ProgressBar.forTerminal(err, "spectrum", o.has("--json"), o.has("--quiet"));
              DiffusionSpectralEntropy dse = builder.progress(bar).build()) {

@@ -38,9 +38,11 @@ final class BandwidthRules {
         double[] norms = DiffusionKernel.squaredNorms(xt, n, dims);
         int threads = workers.threads();
         while (!lower.resolved() || !upper.resolved()) {
-            Rank[] ranks = {lower, upper};
-            for (Rank r : ranks) {
-                r.startPass(threads);
+            // The two middle ranks usually share their bucket: one histogram (or one sorted gathering) serves both.
+            boolean together = lower.searchesAs(upper);
+            lower.startPass(threads);
+            if (!together) {
+                upper.startPass(threads);
             }
             kernel.products(xt, n, dims, true, "bandwidth", (part, r0, rows, c0, cols, c, ld) -> {
                 for (int jj = 0; jj < cols; jj++) {
@@ -50,12 +52,17 @@ final class BandwidthRules {
                         double d2 = Math.max(0.0, norms[i] + norms[j] - 2 * c[ii + jj * ld]);
                         long key = Double.doubleToRawLongBits(d2);
                         lower.offer(part, key, d2);
-                        upper.offer(part, key, d2);
+                        if (!together) {
+                            upper.offer(part, key, d2);
+                        }
                     }
                 }
             });
-            for (Rank r : ranks) {
-                r.endPass();
+            lower.endPass();
+            if (together) {
+                upper.endPassWith(lower);
+            } else {
+                upper.endPass();
             }
         }
         return (Math.sqrt(lower.value) + Math.sqrt(upper.value)) / 2;
@@ -160,6 +167,9 @@ final class BandwidthRules {
         private long[][] histograms;
         private double[][] gathered;
         private int[] gatheredCount;
+        /** What the last pass found — the gathered values sorted, or the merged histogram — for a rank that follows. */
+        private double[] lastSorted;
+        private long[] lastHistogram;
         double value = Double.NaN;
 
         Rank(long rank, long count) {
@@ -171,7 +181,15 @@ final class BandwidthRules {
             return !Double.isNaN(value);
         }
 
+        /** Whether both still look for their value among the same values (the same prefix and count). */
+        boolean searchesAs(Rank other) {
+            return !resolved() && !other.resolved() && prefix == other.prefix && bits == other.bits
+                    && matching == other.matching;
+        }
+
         void startPass(int parts) {
+            lastSorted = null;
+            lastHistogram = null;
             if (resolved()) {
                 return;
             }
@@ -214,8 +232,9 @@ final class BandwidthRules {
                     at += gatheredCount[p];
                 }
                 Arrays.sort(all);
-                value = all[(int) within];
                 gathered = null;
+                lastSorted = all;
+                value = all[(int) within];
                 return;
             }
             long[] merged = new long[1 << BITS_PER_PASS];
@@ -225,6 +244,21 @@ final class BandwidthRules {
                 }
             }
             histograms = null;
+            lastHistogram = merged;
+            narrow(merged);
+        }
+
+        /** Ends a pass that {@code leader}, searching the same values, made for both. */
+        void endPassWith(Rank leader) {
+            if (leader.lastSorted != null) {
+                value = leader.lastSorted[(int) within];
+            } else {
+                narrow(leader.lastHistogram);
+            }
+        }
+
+        /** Moves to the bucket of the merged histogram that holds this rank. */
+        private void narrow(long[] merged) {
             long seen = 0;
             for (long count : merged) {
                 seen += count;

@@ -91,10 +91,7 @@ final class CpuBackend implements EigenBackend {
                                          Precision precision, boolean eigenvectors) {
         begin();
         try {
-            Cancellation.checkInterrupted();
-            return precision == Precision.F32
-                    ? kernelSpectrum(points, kind, sigma, shape, VectorOps.f32For(points.n()), eigenvectors, workers)
-                    : kernelSpectrum(points, kind, sigma, shape, VectorOps.f64For(points.n()), eigenvectors, workers);
+            return spectrum(points, kind, sigma, shape, precision, eigenvectors, workers);
         } finally {
             end();
         }
@@ -102,17 +99,15 @@ final class CpuBackend implements EigenBackend {
 
     private KernelSpectrum spectrum(Points points, KernelKind kind, double sigma, Precision precision,
                                     boolean eigenvectors) {
-        return spectrum(points, kind, sigma, precision, eigenvectors, workers);
+        return spectrum(points, kind, sigma, KernelShape.STANDARD, precision, eigenvectors, workers);
     }
 
-    private KernelSpectrum spectrum(Points points, KernelKind kind, double sigma, Precision precision,
-                                    boolean eigenvectors, Workers workers) {
+    private KernelSpectrum spectrum(Points points, KernelKind kind, double sigma, KernelShape shape,
+                                    Precision precision, boolean eigenvectors, Workers workers) {
         Cancellation.checkInterrupted();
         return precision == Precision.F32
-                ? kernelSpectrum(points, kind, sigma, KernelShape.STANDARD, VectorOps.f32For(points.n()),
-                        eigenvectors, workers)
-                : kernelSpectrum(points, kind, sigma, KernelShape.STANDARD, VectorOps.f64For(points.n()),
-                        eigenvectors, workers);
+                ? kernelSpectrum(points, kind, sigma, shape, VectorOps.f32For(points.n()), eigenvectors, workers)
+                : kernelSpectrum(points, kind, sigma, shape, VectorOps.f64For(points.n()), eigenvectors, workers);
     }
 
     private <A> KernelSpectrum kernelSpectrum(Points points, KernelKind kind, double sigma, KernelShape shape,
@@ -192,7 +187,8 @@ final class CpuBackend implements EigenBackend {
         for (int[] rows : rowSets) {
             problems.add(() -> {
                 try (Workers alone = new Workers(1)) {
-                    KernelSpectrum spectrum = spectrum(points.subset(rows), kind, sigma, precision, false, alone);
+                    KernelSpectrum spectrum = spectrum(points.subset(rows), kind, sigma, KernelShape.STANDARD,
+                            precision, false, alone);
                     progress.items(done.incrementAndGet(), total);
                     return spectrum;
                 }

@@ -208,12 +208,7 @@ final class DiffusionKernel<A> {
                 ops.store(column, a, j * n + j, m);
             }
         });
-        double[] degree = new double[n];
-        for (int i = 0; i < n; i++) {
-            for (int t = 0; t < parts; t++) {
-                degree[i] += partialDegrees[t][i];
-            }
-        }
+        double[] degree = sumParts(partialDegrees, n);
         if (shape.alpha() != 0) {
             degree = alphaNormalise(a, n, degree, shape.alpha(), parts, bounds);
         }
@@ -295,10 +290,15 @@ final class DiffusionKernel<A> {
                 ops.store(column, a, j * n + j, m);
             }
         });
+        return sumParts(partialDegrees, n);
+    }
+
+    /** The degrees from the workers' partial sums, added in part order (so the same bits for a thread count). */
+    private static double[] sumParts(double[][] partialDegrees, int n) {
         double[] out = new double[n];
         for (int i = 0; i < n; i++) {
-            for (int t = 0; t < parts; t++) {
-                out[i] += partialDegrees[t][i];
+            for (double[] part : partialDegrees) {
+                out[i] += part[i];
             }
         }
         return out;
