@@ -34,6 +34,25 @@ DSE4J_HD static inline double dse4j_gaussian_entry(double gram, double norm_i, d
     return exp(d2 * scale);
 }
 
+/*
+ * The kernel with per-point bandwidths (inverse_i = 1/sigma_i) of a Gram entry, as the CPU path computes it: with
+ * decay 0 the adaptive Gaussian exp(-d2 / (2 sigma_i sigma_j)) (Zelnik-Manor & Perona 2004), else PHATE's alpha-decay
+ * kernel 1/2 exp(-(d/sigma_i)^decay) + 1/2 exp(-(d/sigma_j)^decay) (Moon et al. 2019). Off-diagonal entries only.
+ */
+DSE4J_HD static inline double dse4j_shaped_entry(double gram, double norm_i, double norm_j, double inverse_i,
+                                                 double inverse_j, double decay)
+{
+    double d2 = norm_i + norm_j - 2.0 * gram;
+    if (d2 < 0.0) {
+        d2 = 0.0;
+    }
+    if (decay == 0.0) {
+        return exp(-0.5 * d2 * (inverse_i * inverse_j));
+    }
+    double d = sqrt(d2);
+    return 0.5 * exp(-pow(d * inverse_i, decay)) + 0.5 * exp(-pow(d * inverse_j, decay));
+}
+
 /* K_ij = (d_i^-1/2 G_ij) d_j^-1/2, in the order the reference's diag(d) G diag(d) product amounts to. */
 DSE4J_HD static inline double dse4j_normalised_entry(double g, double root_inverse_i, double root_inverse_j)
 {

@@ -78,6 +78,34 @@ __device__ void gaussian(T *a, int64_t n, int64_t lda, const double *norms, doub
     }
 }
 
+/* The kernel with per-point bandwidths (inverse[i] = 1/sigma_i) and, with decay > 0, PHATE's alpha-decay form. */
+template <typename T>
+__device__ void shaped(T *a, int64_t n, int64_t lda, const double *norms, const double *inverse, double decay)
+{
+    for (int64_t j = blockIdx.y; j < n; j += gridDim.y) {
+        for (int64_t i = j + blockIdx.x * (int64_t) blockDim.x + threadIdx.x; i < n;
+             i += (int64_t) gridDim.x * blockDim.x) {
+            T *entry = a + i + j * lda;
+            *entry = i == j ? (T) 1.0
+                            : (T) dse4j_shaped_entry((double) *entry, norms[i], norms[j], inverse[i], inverse[j], decay);
+        }
+    }
+}
+
+/* a[i, j] = (factors[i] a[i, j]) factors[j] on the lower triangle: the alpha-normalisation D^-alpha G D^-alpha. */
+template <typename T>
+__device__ void scale(T *a, int64_t n, int64_t lda, const double *factors)
+{
+    for (int64_t j = blockIdx.y; j < n; j += gridDim.y) {
+        double fj = factors[j];
+        for (int64_t i = j + blockIdx.x * (int64_t) blockDim.x + threadIdx.x; i < n;
+             i += (int64_t) gridDim.x * blockDim.x) {
+            T *entry = a + i + j * lda;
+            *entry = (T) dse4j_normalised_entry((double) *entry, factors[i], fj);
+        }
+    }
+}
+
 /* degrees[i] = sum over j < i of a[i, j]: one thread per row; a warp reads consecutive rows of one column. */
 template <typename T>
 __device__ void row_parts(const T *a, int64_t n, int64_t lda, double *degrees)
@@ -162,6 +190,15 @@ __device__ void normalise(T *a, int64_t n, int64_t lda, const double *degrees)
                                                          double scale)                                              \
     {                                                                                                               \
         dse4j_device::gaussian<T>(a, n, lda, norms, scale);                                                         \
+    }                                                                                                               \
+    extern "C" __global__ void dse4j_k_shaped_##SUFFIX(T *a, int64_t n, int64_t lda, const double *norms,          \
+                                                       const double *inverse, double decay)                         \
+    {                                                                                                               \
+        dse4j_device::shaped<T>(a, n, lda, norms, inverse, decay);                                                  \
+    }                                                                                                               \
+    extern "C" __global__ void dse4j_k_scale_##SUFFIX(T *a, int64_t n, int64_t lda, const double *factors)         \
+    {                                                                                                               \
+        dse4j_device::scale<T>(a, n, lda, factors);                                                                 \
     }                                                                                                               \
     extern "C" __global__ void dse4j_k_row_parts_##SUFFIX(const T *a, int64_t n, int64_t lda, double *degrees)     \
     {                                                                                                               \

@@ -47,6 +47,8 @@ int dse4j_standin_device_count(void);
     extern "C" void dse4j_k_gather_rows_##SUFFIX(const T *, int64_t, int64_t, const int64_t *, int64_t, T *);      \
     extern "C" void dse4j_k_diagonal_##SUFFIX(const T *, int64_t, int64_t, double *);                              \
     extern "C" void dse4j_k_gaussian_##SUFFIX(T *, int64_t, int64_t, const double *, double);                      \
+    extern "C" void dse4j_k_shaped_##SUFFIX(T *, int64_t, int64_t, const double *, const double *, double);        \
+    extern "C" void dse4j_k_scale_##SUFFIX(T *, int64_t, int64_t, const double *);                                 \
     extern "C" void dse4j_k_row_parts_##SUFFIX(const T *, int64_t, int64_t, double *);                             \
     extern "C" void dse4j_k_column_parts_##SUFFIX(const T *, int64_t, int64_t, double *);                          \
     extern "C" void dse4j_k_entry_sums_##SUFFIX(const T *, int64_t, int64_t, const double *, double, double,        \
@@ -88,6 +90,14 @@ using Thunk = void (*)(void **params);
     {"dse4j_k_gaussian_" #SUFFIX, [](void **p) {                                                                  \
          dse4j_k_gaussian_##SUFFIX(arg<T *>(p, 0), arg<int64_t>(p, 1), arg<int64_t>(p, 2),                        \
                                    arg<const double *>(p, 3), arg<double>(p, 4));                                   \
+     }},                                                                                                            \
+    {"dse4j_k_shaped_" #SUFFIX, [](void **p) {                                                                    \
+         dse4j_k_shaped_##SUFFIX(arg<T *>(p, 0), arg<int64_t>(p, 1), arg<int64_t>(p, 2),                          \
+                                 arg<const double *>(p, 3), arg<const double *>(p, 4), arg<double>(p, 5));          \
+     }},                                                                                                            \
+    {"dse4j_k_scale_" #SUFFIX, [](void **p) {                                                                     \
+         dse4j_k_scale_##SUFFIX(arg<T *>(p, 0), arg<int64_t>(p, 1), arg<int64_t>(p, 2),                           \
+                                arg<const double *>(p, 3));                                                         \
      }},                                                                                                            \
     {"dse4j_k_row_parts_" #SUFFIX, [](void **p) {                                                                 \
          dse4j_k_row_parts_##SUFFIX(arg<const T *>(p, 0), arg<int64_t>(p, 1), arg<int64_t>(p, 2),                 \

@@ -54,6 +54,9 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     public static final double DEFAULT_T = 1.0;
     public static final int DEFAULT_MAX_N = 10_000;
     public static final long DEFAULT_SEED = 0L;
+    /** The {@link Method#SLQ} estimate's default probes and Lanczos steps per probe. */
+    public static final int DEFAULT_SLQ_PROBES = 24;
+    public static final int DEFAULT_SLQ_STEPS = 12;
     /** System property giving the default number of CPU threads. */
     public static final String THREADS_PROPERTY = "dse4j.threads";
 
@@ -69,15 +72,28 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
          * multiset rebuilt from rounded counts. An estimate that the reference itself says changes the eigenvalues
          * "quite a bit"; computed on the CPU.
          */
-        CHEBYSHEV;
+        CHEBYSHEV,
+        /**
+         * An estimate of the entropy itself, with an error bar, by stochastic Lanczos quadrature after the dominant
+         * eigenpairs are deflated ({@link EntropyEstimate}): O(N²·(D + passes·block)) work instead of O(N³), and
+         * beyond what memory holds, K applied tile by tile from the points in O(N·(D + block)) memory. On the CPU.
+         */
+        SLQ;
 
-        /** exact | chebyshev. */
+        /** exact | chebyshev | slq. */
         public static Method parse(String text) {
             return switch (text == null ? "" : text.trim().toLowerCase(java.util.Locale.ROOT)) {
                 case "exact" -> EXACT;
                 case "chebyshev" -> CHEBYSHEV;
-                default -> throw new InvalidInputException("method", "must be exact or chebyshev, got '" + text + "'");
+                case "slq" -> SLQ;
+                default -> throw new InvalidInputException("method", "must be exact, chebyshev or slq, got '"
+                        + text + "'");
             };
+        }
+
+        /** The name {@link #parse} reads. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
@@ -95,6 +111,10 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     private final double alpha;
     private final int maxN;
     private final long seed;
+    /** The estimator's probes and Lanczos steps, and whether it recomputes K for every product. */
+    private final int slqProbes;
+    private final int slqSteps;
+    private final boolean slqMatrixFree;
     private final Precision precision;
     private final int threads;
     private final KernelKind kernel;
@@ -119,6 +139,9 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         this.alpha = b.alpha;
         this.maxN = b.maxN;
         this.seed = b.seed;
+        this.slqProbes = b.slqProbes;
+        this.slqSteps = b.slqSteps;
+        this.slqMatrixFree = b.slqMatrixFree;
         this.precision = b.precision;
         this.progress = b.progress;
         this.selection = selection;
@@ -191,7 +214,9 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
                     + " heap (" + io.dse4j.spi.Bytes.format(Runtime.getRuntime().maxMemory())
                     + "); lower maxN (--max-n) or raise -Xmx");
         }
-        backend.checkFits(used, precision);
+        if (method != Method.SLQ) {
+            backend.checkFits(used, precision);     // the estimate holds K only when it fits, else recomputes it
+        }
         int[] rows = file.rows() > maxN ? subsample(file.rows(), maxN, seed) : null;
         Matrix x = rows == null ? file.read() : file.readRows(rows);
         for (int p = 0; p < x.rows(); p++) {
@@ -295,13 +320,17 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         if (!bandwidth.isFixed() || !shape.standard()) {
             clock.lap("bandwidth");
         }
+        if (method == Method.SLQ) {
+            return estimated(x, points, shape, sigmaUsed, inputRows, start, clock);
+        }
         BackendSelection used = selection;
         KernelSpectrum kernelSpectrum;
         if (method == Method.CHEBYSHEV) {
             List<String> reasons = new java.util.ArrayList<>(selection.reasons());
             reasons.add("eigenvalues by the reference's Chebyshev approximation (entries below "
                     + "1e-3 dropped, 50 moments from 100 Rademacher probes, seed " + seed + ") on the CPU");
-            used = new BackendSelection(selection.requested(), selection.source(), "cpu", reasons);
+            used = new BackendSelection(selection.requested(), selection.source(), "cpu", reasons,
+                    selection.summary());
             kernelSpectrum = CpuBackends.chebyshevSpectrum(points, sigmaUsed, shape, seed, threads);
         } else if (!shape.standard() && !backend.supports(shape)) {
             used = new BackendSelection(selection.requested(), selection.source(), "cpu",
@@ -330,11 +359,55 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         double entropy = spectrum.entropy(time);
         clock.lap("entropy");
         List<String> warnings = kernel == KernelKind.DIFFUSION && adaptiveK == 0
-                ? degenerate(spectrum, points, sigmaUsed) : List.of();
+                ? degenerate(spectrum.entropy(1), points, sigmaUsed) : List.of();
         warnings.forEach(w -> LOG.log(Level.WARNING, "dse4j: " + w));
         double seconds = (System.nanoTime() - start) * 1e-9;
         return new DseResult(entropy, points.n(), inputRows, x.cols(), sigmaUsed, time, precision, used,
-                clock.timings(), seconds, spectrum, warnings);
+                clock.timings(), seconds, spectrum, warnings, method, null);
+    }
+
+    /** The SLQ estimate ({@link Method#SLQ}), on the CPU whatever the backend. */
+    private DseResult estimated(Matrix x, Points points, KernelShape shape, double sigmaUsed, int inputRows,
+                                long start, StageClock clock) {
+        if (autoTime) {
+            throw new InvalidInputException("t", "auto chooses t from all the eigenvalues, which the slq method "
+                    + "does not compute; give t as a number, or use the exact method");
+        }
+        if (kernel != KernelKind.DIFFUSION) {
+            throw new InvalidInputException("method", "slq estimates DSE of the diffusion kernel K only");
+        }
+        if (shape.bandwidths() != null) {
+            // Their K can have negative eigenvalues (measured: −0.002 for the adaptive kernel, −0.25 for α-decay
+            // with exponent 40): the quadrature's fixed node at 0 would then sit inside the spectrum, and its bound
+            // would not hold. The Gaussian, α-normalised or not, is positive semi-definite.
+            throw new InvalidInputException("kernel", "slq needs a positive semi-definite kernel, and " + shapeLabel()
+                    + " can have negative eigenvalues; use the Gaussian kernel (with --alpha if wanted) or the exact "
+                    + "method");
+        }
+        if (t > 2.0 * slqSteps) {
+            throw new InvalidInputException("t", "t = " + t + " is beyond what an SLQ estimate with " + slqSteps
+                    + " Lanczos steps answers for (t ≤ 2 × steps); raise the steps (slqSteps, --lanczos-steps) to at "
+                    + "least " + (int) Math.ceil(t / 2));
+        }
+        boolean held = !slqMatrixFree && CpuBackends.slqHoldsKernel(points.n(), precision);
+        List<String> reasons = new java.util.ArrayList<>(selection.reasons());
+        reasons.add("DSE estimated by stochastic Lanczos quadrature (" + slqProbes + " probes, " + slqSteps
+                + " Lanczos steps, seed " + seed + ") on the CPU, " + (held ? "K held in memory"
+                : "K recomputed tile by tile from the points for every product"
+                + (precision == Precision.F32 ? " (in f64: the tiles are computed in double)" : "")));
+        BackendSelection used = new BackendSelection(selection.requested(), selection.source(), "cpu", reasons,
+                selection.summary());
+        io.dse4j.spi.LanczosSamples samples = CpuBackends.lanczosSamples(points, sigmaUsed, shape, precision, seed,
+                slqProbes, slqSteps, slqMatrixFree, threads);
+        clock.addAll(samples.stages());
+        EntropyEstimate estimate = new EntropyEstimate(samples);
+        double entropy = estimate.entropy(t);
+        clock.lap("entropy");
+        List<String> warnings = adaptiveK == 0 ? degenerate(estimate.entropy(1), points, sigmaUsed) : List.of();
+        warnings.forEach(w -> LOG.log(Level.WARNING, "dse4j: " + w));
+        double seconds = (System.nanoTime() - start) * 1e-9;
+        return new DseResult(entropy, points.n(), inputRows, x.cols(), sigmaUsed, t, precision, used,
+                clock.timings(), seconds, null, warnings, method, estimate);
     }
 
     /**
@@ -418,16 +491,15 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     }
 
     /**
-     * Warnings for a kernel that σ made degenerate, judged from its spectrum at t = 1: DSE within 2 % of log₂ N
+     * Warnings for a kernel that σ made degenerate, judged from its DSE at t = 1 ({@code atOne}): DSE within 2 % of log₂ N
      * (nearly every off-diagonal entry underflowed: K ≈ I) or below 0.02 bits (nearly all entries equal: K has rank
      * about one). Each names the σ that {@link Bandwidth#median()} picks, computed only then.
      */
-    private List<String> degenerate(Spectrum spectrum, Points points, double sigma) {
+    private List<String> degenerate(double atOne, Points points, double sigma) {
         int n = points.n();
         if (n < 8) {
             return List.of();
         }
-        double atOne = spectrum.entropy(1);
         double most = Math.log(n) / Math.log(2);
         String problem;
         if (atOne > 0.98 * most) {
@@ -741,6 +813,9 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         private double alpha;
         private int maxN = DEFAULT_MAX_N;
         private long seed = DEFAULT_SEED;
+        private int slqProbes = DEFAULT_SLQ_PROBES;
+        private int slqSteps = DEFAULT_SLQ_STEPS;
+        private boolean slqMatrixFree;
         private BackendKind backend;
         private Precision precision = Precision.F64;
         private int threads;
@@ -768,6 +843,9 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
             copy.decay = decay;
             copy.alpha = alpha;
             copy.progress = progress;
+            copy.slqProbes = slqProbes;
+            copy.slqSteps = slqSteps;
+            copy.slqMatrixFree = slqMatrixFree;
             return copy;
         }
 
@@ -844,14 +922,46 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         }
 
         /**
-         * How the eigenvalues are obtained: {@link Method#EXACT} (the default) or the reference's
-         * {@link Method#CHEBYSHEV} approximation (its probes drawn from {@link #seed(long)}).
+         * How the eigenvalues are obtained: {@link Method#EXACT} (the default), the reference's
+         * {@link Method#CHEBYSHEV} approximation, or the {@link Method#SLQ} estimate of the entropy with an error
+         * bar (the last two draw their probes from {@link #seed(long)}).
          */
         public Builder method(Method method) {
             if (method == null) {
-                throw new InvalidInputException("method", "must be exact or chebyshev, got nothing");
+                throw new InvalidInputException("method", "must be exact, chebyshev or slq, got nothing");
             }
             this.method = method;
+            return this;
+        }
+
+        /**
+         * The probe vectors of the {@link Method#SLQ} estimate, 4 to 4096 (default {@value #DEFAULT_SLQ_PROBES}):
+         * its standard error falls as 1/√probes, its cost grows with probes × steps.
+         */
+        public Builder slqProbes(int probes) {
+            if (probes < 4 || probes > 4096) {
+                throw new InvalidInputException("probes", "must be between 4 and 4096, got " + probes);
+            }
+            this.slqProbes = probes;
+            return this;
+        }
+
+        /** The Lanczos steps per probe of the {@link Method#SLQ} estimate, 2 to 1000 (default {@value #DEFAULT_SLQ_STEPS}). */
+        public Builder slqSteps(int steps) {
+            if (steps < 2 || steps > 1000) {
+                throw new InvalidInputException("steps", "must be between 2 and 1000, got " + steps);
+            }
+            this.slqSteps = steps;
+            return this;
+        }
+
+        /**
+         * Whether the {@link Method#SLQ} estimate recomputes K tile by tile from the points for every product (memory
+         * O(N·(D + probes))) even when K would fit in memory; by default it holds K when the n×n array takes at most
+         * 60 % of the heap, which is much faster, and recomputes it otherwise.
+         */
+        public Builder slqMatrixFree(boolean matrixFree) {
+            this.slqMatrixFree = matrixFree;
             return this;
         }
 

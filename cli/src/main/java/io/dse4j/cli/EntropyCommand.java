@@ -56,8 +56,19 @@ final class EntropyCommand implements Callable<Integer> {
     String measure;
     @Option(names = "--method", paramLabel = "M", description = "exact (default) | chebyshev: the reference's "
             + "Chebyshev approximation of the eigenvalues (entries below 1e-3 dropped, 50 moments, 100 probes drawn "
-            + "from --seed; on the CPU)")
+            + "from --seed; on the CPU) | slq: an estimate of DSE with a 95 %% error bar by stochastic Lanczos "
+            + "quadrature (probes drawn from --seed; on the CPU; K recomputed tile by tile when it does not fit "
+            + "the heap)")
     String method;
+    @Option(names = "--probes", paramLabel = "P", description = "probe vectors of --method slq, 4 to 4096 "
+            + "(default 24): the error bar shrinks as 1/√P")
+    String probes;
+    @Option(names = "--lanczos-steps", paramLabel = "S", description = "Lanczos steps per probe of --method slq, "
+            + "2 to 1000 (default 12)")
+    String lanczosSteps;
+    @Option(names = "--matrix-free", arity = "0", description = "--method slq recomputes K from the points for "
+            + "every product even when it fits the heap (memory O(N·(D + P)))")
+    boolean matrixFree;
     @Option(names = "--knn", paramLabel = "K", description = "neighbours per point for ase-knn, itself included "
             + "(default 10)")
     String knn;
@@ -117,8 +128,38 @@ final class EntropyCommand implements Callable<Integer> {
 
     static int run(Options o, PrintStream out, ProgressBar bar) throws IOException {
         DiffusionSpectralEntropy.Builder builder = builder(o).progress(bar);
-        builder.method(DiffusionSpectralEntropy.Method.parse(o.string("--method", "exact")));
+        DiffusionSpectralEntropy.Method method = DiffusionSpectralEntropy.Method.parse(o.string("--method", "exact"));
+        builder.method(method);
+        for (String option : List.of("--probes", "--lanczos-steps", "--matrix-free")) {
+            if (o.has(option) && method != DiffusionSpectralEntropy.Method.SLQ) {
+                throw new UsageException(option + " applies to --method slq only");
+            }
+        }
+        if (o.has("--probes")) {
+            builder.slqProbes(o.intValue("--probes", DiffusionSpectralEntropy.DEFAULT_SLQ_PROBES, 4, 4096));
+        }
+        if (o.has("--lanczos-steps")) {
+            builder.slqSteps(o.intValue("--lanczos-steps", DiffusionSpectralEntropy.DEFAULT_SLQ_STEPS, 2, 1000));
+        }
+        builder.slqMatrixFree(o.has("--matrix-free"));
         Times times = Times.of(o);
+        if (method == DiffusionSpectralEntropy.Method.SLQ && times.auto()) {
+            throw new UsageException("--t auto chooses t from all the eigenvalues, which --method slq does not "
+                    + "compute; give t as a number or a list");
+        }
+        if (method == DiffusionSpectralEntropy.Method.SLQ && !times.auto()) {
+            int steps = o.intValue("--lanczos-steps", DiffusionSpectralEntropy.DEFAULT_SLQ_STEPS, 2, 1000);
+            for (double time : times.values()) {
+                if (time > 2.0 * steps) {
+                    throw new UsageException("--t " + trim(time) + " is beyond what --method slq with " + steps
+                            + " Lanczos steps answers for (t ≤ 2 × steps); give --lanczos-steps "
+                            + (int) Math.ceil(time / 2) + " or more");
+                }
+            }
+        }
+        if (method == DiffusionSpectralEntropy.Method.SLQ && o.has("--eigenvalues-cache")) {
+            throw new UsageException("--eigenvalues-cache holds eigenvalues, which --method slq does not compute");
+        }
         if (times.auto()) {
             builder.autoTime();
         } else {
@@ -176,7 +217,7 @@ final class EntropyCommand implements Callable<Integer> {
         }
         if (o.has("--json")) {
             Map<String, Object> m = json(r, measure, source, o);
-            times.addTo(m, r.spectrum(), measure);
+            times.addTo(m, r, measure);
             out.println(Json.write(m));
         } else {
             report(r, measure, source, times, KernelOptions.note(o), out);
@@ -300,8 +341,20 @@ final class EntropyCommand implements Callable<Integer> {
             m.put("sigma_rule", rule);
         }
         KernelOptions.describe(o, m);
-        m.put("method", DiffusionSpectralEntropy.Method.parse(o.string("--method", "exact")).name()
-                .toLowerCase(Locale.ROOT));
+        m.put("method", r.method().label());
+        if (r.estimate() != null) {
+            io.dse4j.EntropyEstimate e = r.estimate();
+            m.put("error_bar", r.errorBar());
+            m.put("standard_error", e.standardError(r.t()));
+            Map<String, Object> slq = new LinkedHashMap<>();
+            slq.put("probes", e.probes());
+            slq.put("lanczos_steps", e.lanczosSteps());
+            slq.put("deflated", e.deflatedEigenvalues().length);
+            slq.put("passes", e.passes());
+            slq.put("matrix_free", e.matrixFree());
+            slq.put("quadrature_bound", e.quadratureBound(r.t()));
+            m.put("slq", slq);
+        }
         m.put("t", r.t());
         m.put("max_n", maxN(o));
         m.put("seed", o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED));
@@ -319,8 +372,16 @@ final class EntropyCommand implements Callable<Integer> {
     private static void report(DseResult r, String measure, String source, Times times, String rule,
                                PrintStream out) {
         out.println(r.selection().describeBriefly());
-        out.printf(Locale.ROOT, "%s = %.15g bits%n", measure.toUpperCase(Locale.ROOT), r.entropy());
-        times.report(r.spectrum(), measure, out);
+        if (r.estimate() != null) {
+            io.dse4j.EntropyEstimate e = r.estimate();
+            out.printf(Locale.ROOT, "%s = %.6f ± %.2g bits (95 %%; SLQ estimate: %d probes × %d Lanczos steps, %d "
+                            + "eigenvalues deflated, %s)%n", measure.toUpperCase(Locale.ROOT), r.entropy(),
+                    r.errorBar(), e.probes(), e.lanczosSteps(), e.deflatedEigenvalues().length,
+                    e.matrixFree() ? "K recomputed for each of " + e.passes() + " products" : "K held in memory");
+        } else {
+            out.printf(Locale.ROOT, "%s = %.15g bits%n", measure.toUpperCase(Locale.ROOT), r.entropy());
+        }
+        times.report(r, measure, out);
         out.printf(Locale.ROOT, "input %s: N = %d%s, D = %d; sigma = %s%s, t = %s, %s%n", source, r.n(),
                 r.inputRows() > r.n() ? " (subsampled from " + r.inputRows() + ")" : "", r.d(),
                 trim(r.sigma()), rule, trim(r.t()), r.precision().label());
@@ -345,6 +406,35 @@ final class EntropyCommand implements Callable<Integer> {
                 }
             }
             return new Times(false, values);
+        }
+
+        /** As {@link #addTo(Map, io.dse4j.Spectrum, String)} for a result: from its spectrum or its estimate. */
+        void addTo(Map<String, Object> m, DseResult r, String measure) {
+            if (r.estimate() == null) {
+                addTo(m, r.spectrum(), measure);
+            } else if (measure.equals("dse") && values.length > 1) {
+                List<Map<String, Object>> each = new java.util.ArrayList<>();
+                for (double time : values) {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("t", time);
+                    e.put("entropy", r.estimate().entropy(time));
+                    e.put("error_bar", r.estimate().errorBar(time));
+                    each.add(e);
+                }
+                m.put("entropies", each);
+            }
+        }
+
+        /** As {@link #report(io.dse4j.Spectrum, String, PrintStream)} for a result. */
+        void report(DseResult r, String measure, PrintStream out) {
+            if (r.estimate() == null) {
+                report(r.spectrum(), measure, out);
+            } else if (measure.equals("dse")) {
+                for (int i = 1; i < values.length; i++) {
+                    out.printf(Locale.ROOT, "  at t = %s: DSE = %.6f ± %.2g bits%n", trim(values[i]),
+                            r.estimate().entropy(values[i]), r.estimate().errorBar(values[i]));
+                }
+            }
         }
 
         /** JSON: {@code t_rule} "auto" when chosen so; {@code entropies} (t, entropy) for a list of several. */

@@ -527,8 +527,46 @@ class MainTest {
                     r.get("entropy").asDouble(), 0.0);
         }
         assertTrue(r.get("selection").get("reasons").toString().contains("Chebyshev approximation"));
-        assertBad(run("entropy", "--example", "blobs", "--method", "fast"), "method: must be exact or chebyshev");
+        assertBad(run("entropy", "--example", "blobs", "--method", "fast"),
+                "method: must be exact, chebyshev or slq");
         assertBad(run("entropy", "--example", "blobs", "--measure", "cse", "--method", "chebyshev"),
                 "--method applies to --measure dse only");
+    }
+
+    /**
+     * --method slq: the library's estimate with its bar in the report and JSON (each t of a list with its own), the
+     * SLQ options refused without it, and what needs eigenvalues refused with it.
+     */
+    @Test
+    void theSlqMethodReportsItsEstimateAndErrorBar() throws IOException {
+        JsonNode r = new ObjectMapper().readTree(run("entropy", "--example", "swiss-roll", "--n", "400", "--method",
+                "slq", "--seed", "2", "--probes", "8", "--lanczos-steps", "6", "--t", "1,2", "--json").out());
+        assertEquals("slq", r.get("method").asText());
+        try (io.dse4j.DiffusionSpectralEntropy dse = io.dse4j.DiffusionSpectralEntropy.builder().seed(2)
+                .method(io.dse4j.DiffusionSpectralEntropy.Method.SLQ).slqProbes(8).slqSteps(6).build()) {
+            io.dse4j.DseResult expected = dse.compute(ExampleData.generate("swiss-roll", 400, 3, 0));
+            assertEquals(expected.entropy(), r.get("entropy").asDouble(), 0.0);
+            assertEquals(expected.errorBar(), r.get("error_bar").asDouble(), 0.0);
+            assertEquals(expected.estimate().errorBar(2), r.get("entropies").get(1).get("error_bar").asDouble(), 0.0);
+        }
+        assertEquals(8, r.get("slq").get("probes").asInt());
+        assertFalse(r.get("slq").get("matrix_free").asBoolean());
+        assertTrue(r.get("standard_error").asDouble() > 0);
+        String report = run("entropy", "--example", "blobs", "--n", "300", "--method", "slq", "--matrix-free",
+                "--quiet").out();
+        assertTrue(report.matches("(?s).*DSE = [0-9.]+ ± [0-9.e-]+ bits \\(95 %; SLQ estimate: 24 probes × 12 Lanczos "
+                + "steps, \\d+ eigenvalues deflated, K recomputed for each of \\d+ products\\).*"), report);
+        assertBad(run("entropy", "--example", "blobs", "--probes", "8"), "--probes applies to --method slq only");
+        assertBad(run("entropy", "--example", "blobs", "--matrix-free"), "--matrix-free applies to --method slq only");
+        assertBad(run("entropy", "--example", "blobs", "--method", "slq", "--probes", "3"),
+                "--probes must be between 4 and 4096");
+        assertBad(run("entropy", "--example", "blobs", "--method", "slq", "--t", "auto"),
+                "--t auto chooses t from all the eigenvalues");
+        assertBad(run("entropy", "--example", "blobs", "--method", "slq", "--t", "1,30"),
+                "--t 30 is beyond what --method slq with 12 Lanczos steps answers for");
+        assertBad(run("entropy", "--example", "blobs", "--method", "slq", "--kernel", "adaptive:5"),
+                "slq needs a positive semi-definite kernel");
+        assertBad(run("entropy", "--example", "blobs", "--method", "slq", "--eigenvalues-cache", "x.npz"),
+                "--eigenvalues-cache holds eigenvalues");
     }
 }

@@ -174,6 +174,51 @@ public final class CpuBackends {
         }
     }
 
+    /** The deflation block width and Krylov depth of {@link #lanczosSamples}. */
+    public static final int SLQ_BLOCK = 16;
+    public static final int SLQ_DEPTH = 3;
+
+    /**
+     * Whether K of n points would be held in memory by {@link #lanczosSamples} unless told otherwise: when its n×n
+     * array of the precision fits one Java array and takes at most 60 % of the heap's maximum.
+     */
+    public static boolean slqHoldsKernel(int n, io.dse4j.Precision precision) {
+        long bytes = (long) n * n * (precision == io.dse4j.Precision.F32 ? 4 : 8);
+        return n <= CpuBackend.MAX_N && bytes <= 0.6 * Runtime.getRuntime().maxMemory();
+    }
+
+    /**
+     * The samples of the stochastic Lanczos quadrature estimate of DSE ({@link StochasticLanczosQuadrature}): K held
+     * in the working precision when {@link #slqHoldsKernel} and not {@code matrixFree}, else applied tile by tile from
+     * the points (in double) for every product. Interrupting the calling thread stops it.
+     */
+    public static io.dse4j.spi.LanczosSamples lanczosSamples(io.dse4j.spi.Points points, double sigma,
+                                                             io.dse4j.spi.KernelShape shape,
+                                                             io.dse4j.Precision precision, long seed, int probes,
+                                                             int steps, boolean matrixFree, int threads) {
+        int n = points.n();
+        io.dse4j.spi.StageClock clock = new io.dse4j.spi.StageClock();
+        StochasticLanczosQuadrature.Plan plan = new StochasticLanczosQuadrature.Plan(SLQ_BLOCK, SLQ_DEPTH, probes,
+                steps);
+        try (Workers workers = new Workers(threads)) {
+            KernelOperator k;
+            if (!matrixFree && slqHoldsKernel(n, precision)) {
+                k = precision == io.dse4j.Precision.F32
+                        ? new StoredKernelOperator<>(VectorOps.f32For(n), workers, points.values(), n, points.dims(),
+                                sigma, shape)
+                        : new StoredKernelOperator<>(VectorOps.f64For(n), workers, points.values(), n, points.dims(),
+                                sigma, shape);
+                clock.lap("kernel");
+            } else {
+                k = new TiledKernelOperator(workers, points.values(), n, points.dims(), sigma, shape, "slq");
+                clock.lap("degrees");
+            }
+            return StochasticLanczosQuadrature.run(k, plan, seed, workers, clock);
+        } catch (ArithmeticException e) {
+            throw new io.dse4j.ComputationException("stochastic Lanczos quadrature: " + e.getMessage(), e);
+        }
+    }
+
     /** A CPU backend with {@code threads} worker threads and the fastest kernels this JVM allows. */
     public static EigenBackend open(int threads) {
         return new CpuBackend(threads);

@@ -89,6 +89,15 @@ final class DiffusionKernel<A> {
      * touched by one thread only. Returns the number of parts the work was split into.
      */
     int products(double[] xt, int n, int dims, boolean lowerTriangle, String stage, Tile tile) {
+        return products(xt, n, dims, lowerTriangle, stage, 0, 1, tile);
+    }
+
+    /**
+     * As {@link #products(double[], int, int, boolean, String, Tile)}, reporting {@code from + span·f} as the
+     * stage's fraction when f of the tiles are done: for a stage made of several passes.
+     */
+    int products(double[] xt, int n, int dims, boolean lowerTriangle, String stage, double from, double span,
+                 Tile tile) {
         int size = PackedBlock.tileSize(GRAM_TILE, f64.gemmRows(), f64.gemmCols());
         int tiles = (n + size - 1) / size;
         int depth = Math.max(1, Math.min(dims, GRAM_DEPTH));
@@ -116,7 +125,7 @@ final class DiffusionKernel<A> {
                     int c0 = column * size;
                     tile.accept(t, r0, rows, c0, Math.min(size, n - c0), c, size);
                 }
-                progress.stage(stage, tilesDone.addAndGet(columns) / tilesInAll);
+                progress.stage(stage, from + span * (tilesDone.addAndGet(columns) / tilesInAll));
             }
         });
         return Math.max(1, parts);
@@ -159,17 +168,20 @@ final class DiffusionKernel<A> {
      *
      * @param norms ‖xᵢ‖², computed in double from the points (the Gram diagonal may have been rounded)
      * @param sigma the kernel bandwidth, finite and positive
+     * @return the degrees dᵢ = Σⱼ Gᵢⱼ of the matrix that was (or would be) symmetrically normalised
      */
-    void normalise(A a, int n, double[] norms, double sigma, boolean symmetricNormalisation) {
-        normalise(a, n, norms, sigma, KernelShape.STANDARD, symmetricNormalisation);
+    double[] normalise(A a, int n, double[] norms, double sigma, boolean symmetricNormalisation) {
+        return normalise(a, n, norms, sigma, KernelShape.STANDARD, symmetricNormalisation);
     }
 
     /**
      * As {@link #normalise(Object, int, double[], double, boolean)} for a kernel of the given shape: per-point
      * bandwidths (Gᵢⱼ = exp(−d²ᵢⱼ / 2σᵢσⱼ)), PHATE's α-decay (½·exp(−(dᵢⱼ/σᵢ)^a) + ½·exp(−(dᵢⱼ/σⱼ)^a)), then the
      * α-normalisation G ← D^−α·G·D^−α before the symmetric one (see {@link KernelShape}). Every form has Gᵢᵢ = 1.
+     *
+     * @return the degrees of the matrix that was (or would be) symmetrically normalised: those of G_α
      */
-    void normalise(A a, int n, double[] norms, double sigma, KernelShape shape, boolean symmetricNormalisation) {
+    double[] normalise(A a, int n, double[] norms, double sigma, KernelShape shape, boolean symmetricNormalisation) {
         double scale = -1.0 / (2.0 * sigma * sigma);
         double[] inverse = null;
         if (shape.bandwidths() != null) {
@@ -213,7 +225,7 @@ final class DiffusionKernel<A> {
             degree = alphaNormalise(a, n, degree, shape.alpha(), parts, bounds);
         }
         if (!symmetricNormalisation) {
-            return;
+            return degree;
         }
         double[] rootInverse = new double[n];
         for (int i = 0; i < n; i++) {
@@ -232,6 +244,7 @@ final class DiffusionKernel<A> {
                 ops.store(column, a, j * n + j, m);
             }
         });
+        return degree;
     }
 
     /**

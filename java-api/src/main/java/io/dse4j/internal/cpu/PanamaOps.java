@@ -45,6 +45,19 @@ final class PanamaOps extends F64Ops {
     }
 
     @Override
+    public void expScaled(double[] v, int from, int to, double scale) {
+        DoubleVector factor = DoubleVector.broadcast(SPECIES, scale);
+        int r = from;
+        for (; r + LANES <= to; r += LANES) {
+            DoubleVector.fromArray(SPECIES, v, r).mul(factor).lanewise(jdk.incubator.vector.VectorOperators.EXP)
+                    .intoArray(v, r);
+        }
+        for (; r < to; r++) {
+            v[r] = Math.exp(scale * v[r]);
+        }
+    }
+
+    @Override
     public double dot(double[] x, int xo, double[] y, int yo, int m) {
         DoubleVector acc0 = DoubleVector.zero(SPECIES), acc1 = DoubleVector.zero(SPECIES);
         int r = 0;

@@ -44,7 +44,7 @@ final class SymmetricEigenvectors<A> {
         reduction.reduce(a, n, d, e, tau);
         double[] z = formQ(a, n, tau);
         e[n - 1] = 0.0;
-        tql2(d, e, z, n);
+        tql2(d, e, z, n, n);
         sortAscending(d, z, n);
         return new Decomposition(d, z, n);
     }
@@ -86,7 +86,12 @@ final class SymmetricEigenvectors<A> {
      * Implicit QL with Wilkinson's shift on the tridiagonal (d, e) — e[i] couples i and i+1, e[n-1] = 0 — rotating
      * the columns of z along.
      */
-    private static void tql2(double[] d, double[] e, double[] z, int n) {
+    /**
+     * The implicit QL iteration on the tridiagonal (d, e) of order n, each rotation applied to the columns of the
+     * rows×n column-major z (rows = n for all the eigenvectors; 1 for their first components alone, as the Gauss
+     * quadrature rules need).
+     */
+    static void tql2(double[] d, double[] e, double[] z, int rows, int n) {
         // An off-diagonal entry below eps·‖T‖ is negligible (tql2's test): a purely relative test would never
         // deflate between two (near-)zero diagonal entries, which kernel matrices have in numbers.
         double norm = 0;
@@ -135,9 +140,9 @@ final class SymmetricEigenvectors<A> {
                     p = s * r;
                     d[i + 1] = g + p;
                     g = c * r - b;
-                    int ci = i * n;
-                    int cj = (i + 1) * n;
-                    for (int k = 0; k < n; k++) {
+                    int ci = i * rows;
+                    int cj = (i + 1) * rows;
+                    for (int k = 0; k < rows; k++) {
                         double zk = z[cj + k];
                         z[cj + k] = s * z[ci + k] + c * zk;
                         z[ci + k] = c * z[ci + k] - s * zk;

@@ -61,6 +61,17 @@ interface VectorOps<A> {
     /** dst[r] = a[ao+r] for r in [0, m), widened to double. */
     void load(A a, int ao, double[] dst, int m);
 
+    /**
+     * v[r] ← exp(scale·v[r]) for r in [from, to), in double: correctly rounded to 1 ulp (Math.exp here, the Vector
+     * API's EXP where it is used, which is documented within 1 ulp). For the matrix-free kernel's tiles, whose
+     * exponentials dominate a pass; the exact path keeps Math.exp, so its results stay the reference's bit for bit.
+     */
+    default void expScaled(double[] v, int from, int to, double scale) {
+        for (int r = from; r < to; r++) {
+            v[r] = Math.exp(scale * v[r]);
+        }
+    }
+
     /** a[ao+r] = src[r] for r in [0, m), rounded to the working precision. */
     default void store(double[] src, A a, int ao, int m) {
         store(src, 0, a, ao, m);

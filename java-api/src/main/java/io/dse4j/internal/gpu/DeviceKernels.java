@@ -39,8 +39,8 @@ final class DeviceKernels implements AutoCloseable {
     static final int GRID_LIMIT = 65535;
 
     /** The kernels, by the name of their entry point without the type suffix. */
-    static final List<String> KERNELS = List.of("gather_rows", "diagonal", "gaussian", "row_parts", "column_parts",
-            "entry_sums", "normalise");
+    static final List<String> KERNELS = List.of("gather_rows", "diagonal", "gaussian", "shaped", "scale",
+            "row_parts", "column_parts", "entry_sums", "normalise");
 
     private final int device;
     private final MemorySegment context;
@@ -178,6 +178,22 @@ final class DeviceKernels implements AutoCloseable {
         checkMatrix("gaussian", n, lda);
         launch("gaussian", f32, rowBlocks(n), clamp(n, maxGridY), stream, a, n, lda, norms,
                 -1.0 / (2.0 * sigma * sigma));
+    }
+
+    /**
+     * Gram → the kernel with per-point bandwidths on the lower triangle (inverse[i] = 1/σᵢ): a_ij = exp(−d²/2σᵢσⱼ)
+     * with decay 0, else ½exp(−(d/σᵢ)^decay) + ½exp(−(d/σⱼ)^decay); a_ii = 1.
+     */
+    void shaped(boolean f32, MemorySegment a, long n, long lda, MemorySegment norms, MemorySegment inverse,
+                double decay, MemorySegment stream) {
+        checkMatrix("shaped", n, lda);
+        launch("shaped", f32, rowBlocks(n), clamp(n, maxGridY), stream, a, n, lda, norms, inverse, decay);
+    }
+
+    /** a_ij = (f_i a_ij) f_j on the lower triangle (the α-normalisation with f = d^−α). */
+    void scale(boolean f32, MemorySegment a, long n, long lda, MemorySegment factors, MemorySegment stream) {
+        checkMatrix("scale", n, lda);
+        launch("scale", f32, rowBlocks(n), clamp(n, maxGridY), stream, a, n, lda, factors);
     }
 
     /** degrees[i] = Σ_j G_ij of the symmetric matrix held in the lower triangle: row parts, then column parts. */

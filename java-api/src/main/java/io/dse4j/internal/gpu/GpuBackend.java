@@ -8,6 +8,7 @@ import io.dse4j.spi.Cancellation;
 import io.dse4j.spi.EigenBackend;
 import io.dse4j.spi.InsufficientDeviceMemoryException;
 import io.dse4j.spi.KernelKind;
+import io.dse4j.spi.KernelShape;
 import io.dse4j.spi.KernelSpectrum;
 import io.dse4j.spi.Points;
 import io.dse4j.spi.ProgressSink;
@@ -97,6 +98,22 @@ final class GpuBackend implements EigenBackend {
     @Override
     public synchronized KernelSpectrum kernelSpectrum(Points points, KernelKind kind, double sigma,
                                                       Precision precision, boolean eigenvectors) {
+        return kernelSpectrum(points, kind, sigma, KernelShape.STANDARD, precision, eigenvectors);
+    }
+
+    /**
+     * Every shape: the per-point bandwidths go to the device as a vector of 1/σᵢ for the shaped kernel
+     * (dse4j_k_shaped), and the α-normalisation scales the lower triangle by d^−α (dse4j_k_scale) between two
+     * degree passes.
+     */
+    @Override
+    public boolean supports(KernelShape shape) {
+        return true;
+    }
+
+    @Override
+    public synchronized KernelSpectrum kernelSpectrum(Points points, KernelKind kind, double sigma, KernelShape shape,
+                                                      Precision precision, boolean eigenvectors) {
         enter();
         Cancellation.checkInterrupted();
         long n = points.n();
@@ -112,12 +129,14 @@ final class GpuBackend implements EigenBackend {
         ProgressSink.current().plan(progressPlan(n, dims));
         StageClock clock = new StageClock();
         try (Arena arena = Arena.ofConfined()) {
-            long needed = plus(times(element, n * dims + n * n + n), 2L * Double.BYTES * n + Integer.BYTES);
+            long perPoint = shape.standard() ? 0 : Double.BYTES * n;
+            long needed = plus(times(element, n * dims + n * n + n), 2L * Double.BYTES * n + perPoint + Integer.BYTES);
             checkMemory(arena, needed, 0, n, precision);
             try (DeviceBuffer x = DeviceBuffer.allocate(element * n * dims);
                  DeviceBuffer a = DeviceBuffer.allocate(element * n * n);
                  DeviceBuffer norms = DeviceBuffer.allocate(Double.BYTES * n);
                  DeviceBuffer degrees = DeviceBuffer.allocate(Double.BYTES * n);
+                 DeviceBuffer scratch = DeviceBuffer.allocate(Math.max(Double.BYTES, perPoint));
                  DeviceBuffer w = DeviceBuffer.allocate(element * n);
                  DeviceBuffer info = DeviceBuffer.allocate(Integer.BYTES)) {
                 // The workspace query gets the real device pointers (cuSOLVER documents them as inputs), so it comes
@@ -133,8 +152,8 @@ final class GpuBackend implements EigenBackend {
                     synchronize();
                     clock.lap("distances");
                     Cancellation.checkInterrupted();
-                    buildKernel(f32, a.address(), n, norms.address(), degrees.address(), sigma,
-                            kind == KernelKind.DIFFUSION);
+                    buildKernel(f32, a.address(), n, norms.address(), degrees, sigma,
+                            kind == KernelKind.DIFFUSION, shape, scratch, arena);
                     synchronize();
                     clock.lap("kernel");
                     Cancellation.checkInterrupted();
@@ -558,6 +577,48 @@ final class GpuBackend implements EigenBackend {
         if (symmetricNormalisation) {
             kernels.degrees(f32, a, n, n, degrees, stream);
             kernels.normalise(f32, a, n, n, degrees, stream);
+        }
+    }
+
+    /**
+     * The kernel of the given shape from the Gram matrix in {@code a}, as the CPU path builds it: the Gaussian, or
+     * with per-point bandwidths the shaped kernel (1/σᵢ uploaded into {@code scratch}); with α ≠ 0 the degrees d,
+     * downloaded, f = d^−α uploaded into {@code scratch} and G ← F·G·F; then the degrees again and K = D^−½·G·D^−½.
+     */
+    private void buildKernel(boolean f32, MemorySegment a, long n, MemorySegment norms, DeviceBuffer degrees,
+                             double sigma, boolean symmetricNormalisation, KernelShape shape, DeviceBuffer scratch,
+                             Arena arena) {
+        if (shape.standard()) {
+            buildKernel(f32, a, n, norms, degrees.address(), sigma, symmetricNormalisation);
+            return;
+        }
+        checkOpen();
+        kernels.diagonal(f32, a, n, n, norms, stream);
+        if (shape.bandwidths() != null) {
+            MemorySegment inverse = arena.allocate(ValueLayout.JAVA_DOUBLE, n);
+            for (int i = 0; i < n; i++) {
+                inverse.setAtIndex(ValueLayout.JAVA_DOUBLE, i, 1.0 / shape.bandwidths()[i]);
+            }
+            scratch.upload(inverse);
+            kernels.shaped(f32, a, n, n, norms, scratch.address(), shape.decay(), stream);
+        } else {
+            kernels.gaussian(f32, a, n, n, norms, sigma, stream);
+        }
+        if (shape.alpha() != 0) {
+            kernels.degrees(f32, a, n, n, degrees.address(), stream);
+            synchronize();
+            MemorySegment factors = arena.allocate(ValueLayout.JAVA_DOUBLE, n);
+            degrees.download(factors);
+            for (int i = 0; i < n; i++) {
+                factors.setAtIndex(ValueLayout.JAVA_DOUBLE, i,
+                        Math.pow(factors.getAtIndex(ValueLayout.JAVA_DOUBLE, i), -shape.alpha()));
+            }
+            scratch.upload(factors);
+            kernels.scale(f32, a, n, n, scratch.address(), stream);
+        }
+        if (symmetricNormalisation) {
+            kernels.degrees(f32, a, n, n, degrees.address(), stream);
+            kernels.normalise(f32, a, n, n, degrees.address(), stream);
         }
     }
 

@@ -183,6 +183,54 @@ class EmulatedKernelsTest {
         }
     }
 
+    /**
+     * The kernels of the other shapes: per-point bandwidths (adaptive Gaussian, and PHATE's α-decay with exponent a)
+     * and the α-normalisation's scaling, against the formulas written out.
+     */
+    @ParameterizedTest(name = "n = {0}, lda = n + {1}, f32 = {2}, decay = {3}")
+    @CsvSource({"1,0,false,0", "31,2,false,0", "257,0,false,40", "1000,3,false,2", "2,1,true,0", "256,0,true,40",
+            "257,5,true,0"})
+    void theShapedAndScalingKernelsMatchTheirFormulas(int n, int padding, boolean f32, double decay) {
+        int lda = n + padding;
+        Random random = new Random(17L * n + padding);
+        double[] a0 = rounded(lowerTriangle(n, lda, random), f32);
+        double[] norms = new double[n];
+        double[] inverse = new double[n];
+        double[] factors = new double[n];
+        for (int i = 0; i < n; i++) {
+            norms[i] = 0.5 + random.nextDouble();
+            inverse[i] = 0.5 + 2 * random.nextDouble();
+            factors[i] = 0.2 + random.nextDouble();
+        }
+        double tolerance = f32 ? 1e-6 : 1e-13;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment a = device(arena, a0, f32);
+            kernels.shaped(f32, a, n, lda, arena.allocateFrom(ValueLayout.JAVA_DOUBLE, norms),
+                    arena.allocateFrom(ValueLayout.JAVA_DOUBLE, inverse), decay, MemorySegment.NULL);
+            double[] g = host(a, lda * n, f32);
+            double[] expected = a0.clone();
+            for (int j = 0; j < n; j++) {
+                for (int i = j; i < n; i++) {
+                    double d2 = Math.max(0, norms[i] + norms[j] - 2 * a0[i + j * lda]);
+                    double d = Math.sqrt(d2);
+                    expected[i + j * lda] = i == j ? 1 : decay == 0
+                            ? Math.exp(-d2 / 2 * inverse[i] * inverse[j])
+                            : 0.5 * Math.exp(-Math.pow(d * inverse[i], decay))
+                                    + 0.5 * Math.exp(-Math.pow(d * inverse[j], decay));
+                }
+            }
+            assertTriangle(expected, g, n, lda, tolerance, "shaped");
+            kernels.scale(f32, a, n, lda, arena.allocateFrom(ValueLayout.JAVA_DOUBLE, factors), MemorySegment.NULL);
+            double[] scaled = host(a, lda * n, f32);
+            for (int j = 0; j < n; j++) {
+                for (int i = j; i < n; i++) {
+                    expected[i + j * lda] = factors[i] * g[i + j * lda] * factors[j];
+                }
+            }
+            assertTriangle(expected, scaled, n, lda, tolerance, "scale");
+        }
+    }
+
     @ParameterizedTest(name = "m = {0} of n = {1}, f32 = {2}")
     @CsvSource({"1,1,false", "5,31,true", "300,257,false", "4100,1000,true"})
     void gatherCopiesTheChosenRowsOfEveryColumn(int m, int n, boolean f32) {
