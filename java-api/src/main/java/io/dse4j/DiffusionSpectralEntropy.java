@@ -894,7 +894,8 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
 
         /**
          * The adaptive kernel of Zelnik-Manor &amp; Perona (2004): σᵢ = the distance from point i to its k-th nearest
-         * other point, Gᵢⱼ = exp(−d²ᵢⱼ / 2σᵢσⱼ); σ is then unused (the result reports the mean σᵢ). On the CPU.
+         * other point, Gᵢⱼ = exp(−d²ᵢⱼ / 2σᵢσⱼ); σ is then unused (the result reports the mean σᵢ). The σᵢ are found on
+         * the CPU; the kernel is built on the backend (on the GPU the σᵢ go to the device as a vector).
          */
         public Builder adaptiveKernel(int k) {
             if (k < 1) {
@@ -907,7 +908,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
 
         /**
          * PHATE's α-decay kernel (Moon et al. 2019): σᵢ as {@link #adaptiveKernel}, Gᵢⱼ = ½·exp(−(dᵢⱼ/σᵢ)^a) +
-         * ½·exp(−(dᵢⱼ/σⱼ)^a) with a &gt; 0 (PHATE's default 40). On the CPU.
+         * ½·exp(−(dᵢⱼ/σⱼ)^a) with a &gt; 0 (PHATE's default 40). As {@link #adaptiveKernel}, on either backend.
          */
         public Builder alphaDecayKernel(int k, double a) {
             if (k < 1) {
@@ -975,7 +976,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         /**
          * The diffusion-maps α-normalisation (Coifman &amp; Lafon 2006): G ← D^−α·G·D^−α, D the degrees of G, before
          * the symmetric normalisation; 0 (the default) is the reference's kernel, 1 removes the sampling density.
-         * On the CPU.
+         * On either backend.
          */
         public Builder alpha(double alpha) {
             if (!(alpha >= 0) || !Double.isFinite(alpha)) {

@@ -16,10 +16,10 @@ final class KernelOptions {
 
     @Option(names = "--kernel", paramLabel = "KIND", description = "gaussian (default: exp(−d²/2σ²)) | adaptive:K "
             + "(σᵢ = distance to the K-th neighbour, exp(−d²/2σᵢσⱼ)) | alpha-decay:K,A (PHATE's kernel, A e.g. 40); "
-            + "the last two on the CPU")
+            + "on both backends; the σᵢ are found on the CPU")
     String kernel;
     @Option(names = "--alpha", paramLabel = "A", description = "diffusion-maps α-normalisation D^−α·G·D^−α before the "
-            + "symmetric one, A ≥ 0 (default 0, the reference's; 1 removes the sampling density); on the CPU")
+            + "symmetric one, A ≥ 0 (default 0, the reference's; 1 removes the sampling density)")
     String alpha;
 
     /** Sets the builder's kernel from --kernel and --alpha. */

@@ -6,7 +6,8 @@ import io.dse4j.spi.KernelShape;
  * K applied without being held: every product recomputes the kernel tile by tile from the points — the Gram tile
  * of the packed product ({@link DiffusionKernel#products}, lower triangle), d²ᵢⱼ, the Gaussian (or shaped) entry,
  * the scaling Kᵢⱼ = aᵢ·Gᵢⱼ·aⱼ — and multiplies it into the block at once, both ways (Y_I += K_IJ·X_J and
- * Y_J += K_IJᵀ·X_I). Memory is O(n·(D + cols)) per worker; N is limited by time, not by memory.
+ * Y_J += K_IJᵀ·X_I, packed products on the micro-kernel). Memory is O(n·(D + cols)) per worker; N is limited by
+ * time, not by memory.
  *
  * <p>The scaling is found by passes of the same kind before the first product: the degrees d = G·1; with the
  * α-normalisation also d' = D^−α·G·D^−α·1; then aᵢ = dᵢ^−α·d'ᵢ^−½ (aᵢ = dᵢ^−½ for α = 0), so that K is the matrix
@@ -85,45 +86,34 @@ final class TiledKernelOperator implements KernelOperator {
 
     @Override
     public void multiply(double[] x, int cols, double[] y) {
-        double[] rowMajor = new double[n * cols];
-        for (int c = 0; c < cols; c++) {
-            for (int i = 0; i < n; i++) {
-                rowMajor[i * cols + c] = x[c * n + i];
-            }
-        }
-        double[] product = pass(rowScale, rowMajor, cols, Double.isNaN(traceOfSquare));
+        double[] product = pass(rowScale, x, cols, Double.isNaN(traceOfSquare));
+        System.arraycopy(product, 0, y, 0, n * cols);
         passes++;
-        for (int c = 0; c < cols; c++) {
-            for (int i = 0; i < n; i++) {
-                y[c * n + i] = product[i * cols + c];
-            }
-        }
     }
 
     /**
-     * One pass over the kernel: Σⱼ sᵢ·Gᵢⱼ·sⱼ·x[j, ·] for the row-major n×cols block x (s = {@code scaling}), the
+     * One pass over the kernel: Σⱼ sᵢ·Gᵢⱼ·sⱼ·x[j, ·] for the column-major n×cols block x (s = {@code scaling}), the
      * workers' parts summed in part order (the same bits for a thread count); with {@code square} also
      * Σᵢⱼ (sᵢGᵢⱼsⱼ)² into {@link #traceOfSquare}.
      */
     private double[] pass(double[] scaling, double[] x, int cols, boolean square) {
-        double[][] partial = new double[workers.threads()][];
-        double[] squares = new double[workers.threads()];
-        int parts = kernel.products(xt, n, dims, true, stage, from, span, (part, r0, rows, c0, width, c, ld) -> {
-            if (partial[part] == null) {
-                partial[part] = new double[n * cols];
+        Part[] parts = new Part[workers.threads()];
+        int used = kernel.products(xt, n, dims, true, stage, from, span, (part, r0, rows, c0, width, c, ld) -> {
+            if (parts[part] == null) {
+                parts[part] = new Part(cols, ld);
             }
-            squares[part] += tile(scaling, x, cols, partial[part], r0, rows, c0, width, c, ld, square);
+            parts[part].tile(scaling, x, r0, rows, c0, width, c, ld, square);
         });
         double[] out = new double[n * cols];
         double sum = 0;
-        for (int p = 0; p < parts; p++) {
-            if (partial[p] != null) {
-                double[] part = partial[p];
+        for (int p = 0; p < used; p++) {
+            if (parts[p] != null) {
+                double[] y = parts[p].y;
                 for (int i = 0; i < out.length; i++) {
-                    out[i] += part[i];
+                    out[i] += y[i];
                 }
+                sum += parts[p].squares;
             }
-            sum += squares[p];
         }
         if (square) {
             traceOfSquare = sum;
@@ -132,45 +122,85 @@ final class TiledKernelOperator implements KernelOperator {
     }
 
     /**
-     * One tile's contribution (rows r0.., columns c0.., only i ≥ j in a diagonal tile) to y; returns its entries'
-     * squares summed, each off-diagonal entry twice (for its mirror), when {@code square}.
+     * One worker's share of a pass: its accumulator y (column-major n×cols) and the buffers of its tiles. A tile's
+     * kernel entries W (rows × width) go into both of its products as packed matrix products on the register-blocked
+     * micro-kernel (Goto &amp; van de Geijn, ACM TOMS 34(3), 2008; {@link VectorOps#gemmBlock}): Y_I += W·X_J and,
+     * below the diagonal, Y_J += Wᵀ·X_I; a diagonal tile is mirrored into its upper part and multiplied once.
      */
-    private double tile(double[] s, double[] x, int cols, double[] y, int r0, int rows, int c0, int width,
-                        double[] c, int ld, boolean square) {
-        boolean diagonal = r0 == c0;
-        double squares = 0;
-        double[] mirror = new double[cols];
-        double[] w = new double[rows];
-        for (int jj = 0; jj < width; jj++) {
-            int j = c0 + jj;
-            double nj = norms[j];
-            double sj = s[j];
-            int jo = j * cols;
-            java.util.Arrays.fill(mirror, 0.0);
-            int start = diagonal ? jj + 1 : 0;
-            if (diagonal) {
-                double wjj = sj * sj;
-                squares += wjj * wjj;
-                for (int k = 0; k < cols; k++) {
-                    y[jo + k] += wjj * x[jo + k];
+    private final class Part {
+        final int cols;
+        final double[] y;
+        final double[] w;
+        final double[] column;
+        final double[] packedW;
+        final double[] packedX;
+        final double[] edge;
+        double squares;
+
+        Part(int cols, int tile) {
+            this.cols = cols;
+            this.y = new double[n * cols];
+            int mr = ops.gemmRows();
+            int nr = ops.gemmCols();
+            int padded = (tile + mr - 1) / mr * mr;
+            this.w = new double[tile * tile];
+            this.column = new double[tile];
+            this.packedW = new double[padded * tile];
+            this.packedX = new double[tile * Math.max(1, (cols + nr - 1) / nr * nr)];
+            this.edge = new double[mr * nr];
+        }
+
+        void tile(double[] s, double[] x, int r0, int rows, int c0, int width, double[] c, int ld, boolean square) {
+            boolean diagonal = r0 == c0;
+            double sum = 0;
+            for (int jj = 0; jj < width; jj++) {
+                int j = c0 + jj;
+                double sj = s[j];
+                int start = diagonal ? jj + 1 : 0;
+                entries(column, start, rows, r0, j, norms[j], c, jj * ld);
+                int wo = jj * rows;
+                if (diagonal) {
+                    w[wo + jj] = sj * sj;
+                    sum += 0.5 * w[wo + jj] * w[wo + jj];
+                }
+                for (int ii = start; ii < rows; ii++) {
+                    double wij = s[r0 + ii] * column[ii] * sj;
+                    w[wo + ii] = wij;
+                    sum += wij * wij;
+                    if (diagonal) {
+                        w[ii * rows + jj] = wij;
+                    }
                 }
             }
-            entries(w, start, rows, r0, j, nj, c, jj * ld);
-            for (int ii = start; ii < rows; ii++) {
-                int i = r0 + ii;
-                double wij = s[i] * w[ii] * sj;
-                squares += 2 * wij * wij;
-                int io = i * cols;
-                for (int k = 0; k < cols; k++) {
-                    y[io + k] += wij * x[jo + k];
-                    mirror[k] += wij * x[io + k];
-                }
+            if (square) {
+                squares += 2 * sum;    // each entry below the diagonal stands for its mirror too
             }
-            for (int k = 0; k < cols; k++) {
-                y[jo + k] += mirror[k];
+            if (cols == 0) {
+                return;
+            }
+            // Y_I += W·X_J
+            ops.packRows(w, rows, 0, rows, 0, width, packedW, 0, width);
+            ops.packColumns(x, 0, n, c0, width, cols, packedX, 0);
+            multiplyInto(packedW, packedX, width, r0, rows);
+            if (!diagonal) {
+                // Y_J += Wᵀ·X_I
+                ops.packTransposedRows(w, rows, 0, rows, 0, width, packedW);
+                ops.packColumns(x, 0, n, r0, rows, cols, packedX, 0);
+                multiplyInto(packedW, packedX, rows, c0, width);
             }
         }
-        return square ? squares : 0;
+
+        /** y[at.., ·] += (the packed m-row left operand, depth deep)·(the packed right operand of cols columns). */
+        private void multiplyInto(double[] left, double[] right, int depth, int at, int m) {
+            int mr = ops.gemmRows();
+            int nr = ops.gemmCols();
+            for (int q = 0; q * nr < cols; q++) {
+                for (int p = 0; p * mr < m; p++) {
+                    PackedBlock.add(ops, depth, left, p * mr * depth, right, q * nr * depth, y,
+                            at + p * mr + q * nr * n, n, Math.min(mr, m - p * mr), Math.min(nr, cols - q * nr), edge);
+                }
+            }
+        }
     }
 
     /**

@@ -136,7 +136,8 @@ final class GpuBackend implements EigenBackend {
                  DeviceBuffer a = DeviceBuffer.allocate(element * n * n);
                  DeviceBuffer norms = DeviceBuffer.allocate(Double.BYTES * n);
                  DeviceBuffer degrees = DeviceBuffer.allocate(Double.BYTES * n);
-                 DeviceBuffer scratch = DeviceBuffer.allocate(Math.max(Double.BYTES, perPoint));
+                 // Only a shaped kernel needs it: the 1/σᵢ, then the α-normalisation's factors (null: not allocated).
+                 DeviceBuffer scratch = shape.standard() ? null : DeviceBuffer.allocate(perPoint);
                  DeviceBuffer w = DeviceBuffer.allocate(element * n);
                  DeviceBuffer info = DeviceBuffer.allocate(Integer.BYTES)) {
                 // The workspace query gets the real device pointers (cuSOLVER documents them as inputs), so it comes
