@@ -240,4 +240,23 @@ class SlqEstimateTest {
             assertEquals(row[1], EntropyEstimate.studentQuantile((int) row[0]), 5e-4, "ν = " + row[0]);
         }
     }
+
+    /** Progress: the estimate's stage reported, the overall fraction never falling, a final "done", held or not. */
+    @Test
+    void reportsItsProgress() {
+        // Large enough to outlast the reports' 100 ms spacing several times over.
+        Matrix x = randomPoints(3000, 8, 2);
+        for (boolean matrixFree : new boolean[] {false, true}) {
+            List<Progress> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (var dse = slq().slqMatrixFree(matrixFree).progress(reports::add).build()) {
+                dse.compute(x);
+            }
+            assertTrue(reports.stream().anyMatch(p -> p.stage().equals("slq")), reports.toString());
+            for (int i = 1; i < reports.size(); i++) {
+                assertTrue(reports.get(i).fraction() >= reports.get(i - 1).fraction(), reports.toString());
+            }
+            assertEquals("done", reports.get(reports.size() - 1).stage());
+            assertEquals(1.0, reports.get(reports.size() - 1).fraction());
+        }
+    }
 }

@@ -374,9 +374,10 @@ final class EntropyCommand implements Callable<Integer> {
         out.println(r.selection().describeBriefly());
         if (r.estimate() != null) {
             io.dse4j.EntropyEstimate e = r.estimate();
+            int deflated = e.deflatedEigenvalues().length;
             out.printf(Locale.ROOT, "%s = %.6f ± %.2g bits (95 %%; SLQ estimate: %d probes × %d Lanczos steps, %d "
-                            + "eigenvalues deflated, %s)%n", measure.toUpperCase(Locale.ROOT), r.entropy(),
-                    r.errorBar(), e.probes(), e.lanczosSteps(), e.deflatedEigenvalues().length,
+                            + "%s deflated, %s)%n", measure.toUpperCase(Locale.ROOT), r.entropy(),
+                    r.errorBar(), e.probes(), e.lanczosSteps(), deflated, deflated == 1 ? "eigenvalue" : "eigenvalues",
                     e.matrixFree() ? "K recomputed for each of " + e.passes() + " products" : "K held in memory");
         } else {
             out.printf(Locale.ROOT, "%s = %.15g bits%n", measure.toUpperCase(Locale.ROOT), r.entropy());

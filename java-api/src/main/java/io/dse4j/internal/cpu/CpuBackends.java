@@ -200,9 +200,21 @@ public final class CpuBackends {
         io.dse4j.spi.StageClock clock = new io.dse4j.spi.StageClock();
         StochasticLanczosQuadrature.Plan plan = new StochasticLanczosQuadrature.Plan(SLQ_BLOCK, SLQ_DEPTH, probes,
                 steps);
+        boolean held = !matrixFree && slqHoldsKernel(n, precision);
+        // Progress: held, the Gram product (N²D), the kernel (~100 N² as in Work.plan) and the products of the
+        // estimate (2N² per vector, at about the Gram's rate); matrix-free, every pass reports within "slq".
+        double nn = (double) n * n;
+        double vectors = (double) (SLQ_DEPTH + 1) * SLQ_BLOCK + (double) steps * probes;
+        java.util.Map<String, Double> work = new java.util.LinkedHashMap<>();
+        if (held) {
+            work.put("distances", nn * points.dims());
+            work.put("kernel", 100 * nn);
+        }
+        work.put("slq", held ? 2 * nn * vectors : 1.0);
+        io.dse4j.spi.ProgressSink.current().plan(work);
         try (Workers workers = new Workers(threads)) {
             KernelOperator k;
-            if (!matrixFree && slqHoldsKernel(n, precision)) {
+            if (held) {
                 k = precision == io.dse4j.Precision.F32
                         ? new StoredKernelOperator<>(VectorOps.f32For(n), workers, points.values(), n, points.dims(),
                                 sigma, shape)

@@ -32,7 +32,7 @@ final class TiledKernelOperator implements KernelOperator {
     private int passes;
     /** The stage fraction the next pass starts at and how much it spans (set by the caller for progress). */
     private double from;
-    private double span = 1;
+    private double span;     // 0 for the degree passes of the constructor: they report the stage's start
 
     TiledKernelOperator(Workers workers, double[] xt, int n, int dims, double sigma, KernelShape shape,
                         String stage) {
