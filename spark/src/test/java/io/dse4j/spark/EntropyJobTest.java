@@ -1,0 +1,128 @@
+package io.dse4j.spark;
+
+import io.dse4j.DiffusionSpectralEntropy;
+import io.dse4j.InvalidInputException;
+import io.dse4j.Matrix;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * DSE per group on Spark (local[2]): every group's result equals the core library's on the same rows in the table's
+ * order, bit for bit, one task per group; bad tables are refused naming the column and the group.
+ */
+class EntropyJobTest {
+
+    private static SparkSession spark;
+
+    @BeforeAll
+    static void start() {
+        spark = SparkSession.builder().master("local[2]").appName("dse4j-test")
+                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    private static final StructType SCHEMA = DataTypes.createStructType(List.of(
+            DataTypes.createStructField("model", DataTypes.StringType, false),
+            DataTypes.createStructField("layer", DataTypes.IntegerType, false),
+            DataTypes.createStructField("embedding", DataTypes.createArrayType(DataTypes.DoubleType), true)));
+
+    /** 3 models × 2 layers, groups of 20–70 rows of 5 values, interleaved in the table. */
+    private static List<Row> rows(long seed) {
+        Random random = new Random(seed);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            String model = "m" + (i % 3);
+            int layer = (i / 3) % 2;
+            if (i % 7 == 0 && model.equals("m2")) {
+                continue;   // uneven group sizes
+            }
+            double[] v = new double[5];
+            for (int k = 0; k < v.length; k++) {
+                v[k] = (layer + 1) * 3 * random.nextGaussian() + (model.equals("m1") ? 5 : 0);
+            }
+            rows.add(RowFactory.create(model, layer, toList(v)));
+        }
+        return rows;
+    }
+
+    private static List<Double> toList(double[] v) {
+        List<Double> out = new ArrayList<>();
+        for (double x : v) {
+            out.add(x);
+        }
+        return out;
+    }
+
+    @Test
+    void everyGroupEqualsTheCoreLibrarysResult() {
+        List<Row> rows = rows(1);
+        Dataset<Row> table = spark.createDataFrame(rows, SCHEMA).repartition(3);
+        List<Row> result = Dse4jSpark.entropy(table).groupBy("model", "layer").vectors("embedding").sigma(4).maxN(40)
+                .backend("cpu").run().collectAsList();
+        assertEquals(6, result.size());
+        // Each group's rows in the table's order: the order in which the (repartitioned) table itself is read.
+        List<Row> ordered = table.collectAsList();
+        for (Row r : result) {
+            String model = r.getString(0);
+            int layer = r.getInt(1);
+            List<double[]> points = new ArrayList<>();
+            for (Row row : ordered) {
+                if (row.getString(0).equals(model) && row.getInt(1) == layer) {
+                    List<Double> v = row.getList(2);
+                    points.add(v.stream().mapToDouble(Double::doubleValue).toArray());
+                }
+            }
+            double expected;
+            try (var dse = DiffusionSpectralEntropy.builder().backend("cpu").sigma(4).maxN(40).build()) {
+                expected = dse.compute(Matrix.of(points.toArray(new double[0][]))).entropy();
+            }
+            assertEquals(expected, r.getDouble(r.fieldIndex("dse")), 0.0, model + "/" + layer);
+            assertEquals(Math.min(40, points.size()), r.getInt(r.fieldIndex("n")));
+            assertEquals(points.size(), r.getInt(r.fieldIndex("input_rows")));
+            assertEquals(5, r.getInt(r.fieldIndex("d")));
+            assertEquals("cpu", r.getString(r.fieldIndex("backend")));
+        }
+    }
+
+    @Test
+    void badTablesAreRefusedNamingTheColumnAndTheGroup() {
+        Dataset<Row> table = spark.createDataFrame(rows(2), SCHEMA);
+        InvalidInputException missing = assertThrows(InvalidInputException.class,
+                () -> Dse4jSpark.entropy(table).groupBy("model", "run").vectors("embedding").run());
+        assertTrue(missing.getMessage().contains("no column 'run'"), missing.getMessage());
+        InvalidInputException type = assertThrows(InvalidInputException.class,
+                () -> Dse4jSpark.entropy(table).groupBy("model").vectors("layer").run());
+        assertTrue(type.getMessage().contains("column 'layer' is int; it must be array<float> or array<double>"),
+                type.getMessage());
+        List<Row> ragged = new ArrayList<>(rows(3));
+        ragged.add(RowFactory.create("m0", 1, List.of(1.0, 2.0)));
+        InvalidInputException lengths = assertThrows(InvalidInputException.class, () -> Dse4jSpark.entropy(
+                spark.createDataFrame(ragged, SCHEMA)).groupBy("model", "layer").vectors("embedding").run());
+        assertTrue(lengths.getMessage().contains("group (model = m0, layer = 1)")
+                && lengths.getMessage().contains("has 2 values in 'embedding'"), lengths.getMessage());
+        List<Row> lonely = new ArrayList<>(rows(4));
+        lonely.add(RowFactory.create("m9", 0, List.of(1.0, 2.0, 3.0, 4.0, 5.0)));
+        InvalidInputException single = assertThrows(InvalidInputException.class, () -> Dse4jSpark.entropy(
+                spark.createDataFrame(lonely, SCHEMA)).groupBy("model", "layer").vectors("embedding").run());
+        assertTrue(single.getMessage().contains("group (model = m9, layer = 0) has 1 row"), single.getMessage());
+    }
+}
