@@ -389,16 +389,16 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
                     + " Lanczos steps answers for (t ≤ 2 × steps); raise the steps (slqSteps, --lanczos-steps) to at "
                     + "least " + (int) Math.ceil(t / 2));
         }
-        boolean held = !slqMatrixFree && CpuBackends.slqHoldsKernel(points.n(), precision);
-        List<String> reasons = new java.util.ArrayList<>(selection.reasons());
-        reasons.add("DSE estimated by stochastic Lanczos quadrature (" + slqProbes + " probes, " + slqSteps
-                + " Lanczos steps, seed " + seed + ") on the CPU, " + (held ? "K held in memory"
-                : "K recomputed tile by tile from the points for every product"
-                + (precision == Precision.F32 ? " (in f64: the tiles are computed in double)" : "")));
-        BackendSelection used = new BackendSelection(selection.requested(), selection.source(), "cpu", reasons,
-                selection.summary());
         io.dse4j.spi.LanczosSamples samples = CpuBackends.lanczosSamples(points, sigmaUsed, shape, precision, seed,
                 slqProbes, slqSteps, slqMatrixFree, threads);
+        List<String> reasons = new java.util.ArrayList<>(selection.reasons());
+        reasons.add("DSE estimated by stochastic Lanczos quadrature (" + slqProbes + " probes, " + slqSteps
+                + " Lanczos steps, seed " + seed + ") on the CPU, " + (samples.matrixFree()
+                ? "K recomputed tile by tile from the points for every product"
+                + (precision == Precision.F32 ? " (in f64: the tiles are computed in double)" : "")
+                : "K held in memory"));
+        BackendSelection used = new BackendSelection(selection.requested(), selection.source(), "cpu", reasons,
+                selection.summary());
         clock.addAll(samples.stages());
         EntropyEstimate estimate = new EntropyEstimate(samples);
         double entropy = estimate.entropy(t);

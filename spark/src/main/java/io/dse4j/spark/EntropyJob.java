@@ -173,25 +173,15 @@ public final class EntropyJob implements Serializable {
             // A task's failure reaches the driver as a SparkException (checked, thrown through Scala undeclared).
             throw unwrapped(e);
         }
-        List<Row> ordered = new ArrayList<>(results);
-        ordered.sort(java.util.Comparator.comparingInt(r -> index.get(keyOf(r, keyCount))));
-        return SparkSession.active().createDataFrame(ordered, resultSchema(schema));
-    }
-
-    private static List<Object> keyOf(Row r, int keyCount) {
-        List<Object> key = new ArrayList<>(keyCount);
-        for (int i = 0; i < keyCount; i++) {
-            key.add(r.get(i));
-        }
-        return key;
+        // collect() returns the partitions in order, and partition i holds group i: the first-appearance order.
+        return SparkSession.active().createDataFrame(results, resultSchema(schema));
     }
 
     /** The library's own exception when a task failed with one, else the failure as it came. */
     private static RuntimeException unwrapped(Exception e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof InvalidInputException invalid) {
-                return new InvalidInputException(invalid.argument(), invalid.getMessage()
-                        .substring(invalid.argument().length() + 2));
+                return invalid;
             }
         }
         return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);

@@ -182,7 +182,7 @@ public final class CpuBackends {
      * Whether K of n points would be held in memory by {@link #lanczosSamples} unless told otherwise: when its n×n
      * array of the precision fits one Java array and takes at most 60 % of the heap's maximum.
      */
-    public static boolean slqHoldsKernel(int n, io.dse4j.Precision precision) {
+    private static boolean slqHoldsKernel(int n, io.dse4j.Precision precision) {
         long bytes = (long) n * n * (precision == io.dse4j.Precision.F32 ? 4 : 8);
         return n <= CpuBackend.MAX_N && bytes <= 0.6 * Runtime.getRuntime().maxMemory();
     }

@@ -30,4 +30,11 @@ interface KernelOperator {
 
     /** Whether the products are computed from the points tile by tile (no n×n matrix is held). */
     boolean matrixFree();
+
+    /**
+     * The share of the "slq" stage that the next product spans, from {@code from}: for an operator whose product is
+     * long enough to report its own progress (the tiled one, tile row by tile row). Nothing by default.
+     */
+    default void reportAs(double from, double span) {
+    }
 }

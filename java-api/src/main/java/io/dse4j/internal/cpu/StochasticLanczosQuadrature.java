@@ -45,6 +45,7 @@ final class StochasticLanczosQuadrature {
 
     static LanczosSamples run(KernelOperator k, Plan plan, long seed, Workers workers, StageClock clock) {
         int n = k.n();
+        VectorOps<double[]> ops = VectorOps.f64For(n);
         SplittableRandom random = new SplittableRandom(seed);
         ProgressSink progress = ProgressSink.current();
         double totalPasses = plan.depth() + 1 + plan.steps();
@@ -59,7 +60,7 @@ final class StochasticLanczosQuadrature {
             for (int i = 0; i < start.length; i++) {
                 start[i] = random.nextGaussian();
             }
-            int added = appendOrthonormal(start, start.length / n, n, v1, basis, size, limit);
+            int added = appendOrthonormal(ops, start, start.length / n, n, v1, basis, size, limit);
             for (int pass = 0; pass <= plan.depth() && added > 0; pass++) {
                 Cancellation.checkInterrupted();
                 report(k, progress, pass / totalPasses, 1 / totalPasses);
@@ -70,11 +71,11 @@ final class StochasticLanczosQuadrature {
                     break;
                 }
                 double[] next = java.util.Arrays.copyOfRange(images, first * n, size * n);
-                added = appendOrthonormal(next, size - first, n, v1, basis, size, limit);
+                added = appendOrthonormal(ops, next, size - first, n, v1, basis, size, limit);
             }
         }
         clock.lap("deflation");
-        Deflated deflated = rayleighRitz(basis, images, size, n, v1, workers);
+        Deflated deflated = rayleighRitz(ops, basis, images, size, n, v1, workers);
         double restTrace = k.trace() - sum(deflated.values);
         double restSquareTrace = k.traceOfSquare() - 2 * deflated.imageSquares + sumOfSquares(deflated.values);
         // 2. Probes.
@@ -84,12 +85,12 @@ final class StochasticLanczosQuadrature {
             z[i] = random.nextBoolean() ? 1.0 : -1.0;
         }
         int kept = deflated.values.length;
-        project(z, p, n, deflated.vectors, kept);
-        project(z, p, n, deflated.vectors, kept);
+        project(ops, z, p, n, deflated.vectors, kept);
+        project(ops, z, p, n, deflated.vectors, kept);
         double[] norms = new double[p];
         boolean[] active = new boolean[p];
         for (int c = 0; c < p; c++) {
-            norms[c] = Math.sqrt(dot(z, c * n, z, c * n, n));
+            norms[c] = Math.sqrt(ops.dot(z, c * n, z, c * n, n));
             active[c] = norms[c] > BREAKDOWN * Math.sqrt(n);
             scaleColumn(z, c, n, active[c] ? 1 / norms[c] : 0);
         }
@@ -106,31 +107,31 @@ final class StochasticLanczosQuadrature {
             double[] w = new double[n * p];
             k.multiply(lanczos[j], p, w);
             used = j + 1;
-            project(w, p, n, deflated.vectors, kept);
+            project(ops, w, p, n, deflated.vectors, kept);
             for (int c = 0; c < p; c++) {
                 if (!active[c]) {
                     java.util.Arrays.fill(w, c * n, (c + 1) * n, 0.0);
                     continue;
                 }
                 int o = c * n;
-                double a = dot(lanczos[j], o, w, o, n);
+                double a = ops.dot(lanczos[j], o, w, o, n);
                 alpha[c][j] = a;
-                axpy(-a, lanczos[j], o, w, o, n);
+                ops.axpy(-a, lanczos[j], o, w, o, n);
                 if (j > 0) {
-                    axpy(-beta[c][j - 1], lanczos[j - 1], o, w, o, n);
+                    ops.axpy(-beta[c][j - 1], lanczos[j - 1], o, w, o, n);
                 }
                 for (int again = 0; again < 2; again++) {
                     for (int i = 0; i <= j; i++) {
-                        axpy(-dot(lanczos[i], o, w, o, n), lanczos[i], o, w, o, n);
+                        ops.axpy(-ops.dot(lanczos[i], o, w, o, n), lanczos[i], o, w, o, n);
                     }
                 }
             }
-            project(w, p, n, deflated.vectors, kept);
+            project(ops, w, p, n, deflated.vectors, kept);
             for (int c = 0; c < p; c++) {
                 if (!active[c]) {
                     continue;
                 }
-                double b = Math.sqrt(dot(w, c * n, w, c * n, n));
+                double b = Math.sqrt(ops.dot(w, c * n, w, c * n, n));
                 beta[c][j] = b;
                 length[c] = j + 1;
                 if (b <= BREAKDOWN) {
@@ -209,9 +210,7 @@ final class StochasticLanczosQuadrature {
 
     private static void report(KernelOperator k, ProgressSink progress, double from, double span) {
         progress.stage("slq", from);
-        if (k instanceof TiledKernelOperator tiled) {
-            tiled.reportAs(from, span);
-        }
+        k.reportAs(from, span);
     }
 
     /** images[first..first+cols) = K·basis[first..first+cols) (column blocks of n). */
@@ -234,7 +233,8 @@ final class StochasticLanczosQuadrature {
      * Rayleigh–Ritz in the basis: H = Bᵀ·(K·B), its eigenpairs (θ, w), Ritz vectors y = B·w with K·y = (K·B)·w, and
      * the pairs whose residual ‖K·y − θ·y‖ ≤ tolerance·θ kept after the stationary vector.
      */
-    private static Deflated rayleighRitz(double[] basis, double[] images, int size, int n, double[] v1,
+    private static Deflated rayleighRitz(VectorOps<double[]> ops, double[] basis, double[] images, int size, int n,
+                                         double[] v1,
                                          Workers workers) {
         java.util.List<double[]> vectors = new java.util.ArrayList<>();
         java.util.List<Double> values = new java.util.ArrayList<>();
@@ -248,8 +248,8 @@ final class StochasticLanczosQuadrature {
             double[] h = new double[size * size];
             for (int j = 0; j < size; j++) {
                 for (int i = j; i < size; i++) {
-                    double bij = dot(basis, i * n, images, j * n, n);
-                    double bji = dot(basis, j * n, images, i * n, n);
+                    double bij = ops.dot(basis, i * n, images, j * n, n);
+                    double bji = ops.dot(basis, j * n, images, i * n, n);
                     h[i + j * size] = 0.5 * (bij + bji);
                 }
             }
@@ -263,8 +263,8 @@ final class StochasticLanczosQuadrature {
                 java.util.Arrays.fill(ky, 0.0);
                 for (int c = 0; c < size; c++) {
                     double wc = d.vector(c, r);
-                    axpy(wc, basis, c * n, y, 0, n);
-                    axpy(wc, images, c * n, ky, 0, n);
+                    ops.axpy(wc, basis, c * n, y, 0, n);
+                    ops.axpy(wc, images, c * n, ky, 0, n);
                 }
                 double residual = 0;
                 for (int i = 0; i < n; i++) {
@@ -275,7 +275,7 @@ final class StochasticLanczosQuadrature {
                     vectors.add(y.clone());
                     values.add(theta);
                     residuals.add(Math.sqrt(residual));
-                    imageSquares += dot(ky, 0, ky, 0, n);
+                    imageSquares += ops.dot(ky, 0, ky, 0, n);
                 } else {
                     others.add(theta);
                 }
@@ -296,22 +296,23 @@ final class StochasticLanczosQuadrature {
      * other (Gram–Schmidt twice), appending those that keep more than {@link #BREAKDOWN} of their norm to the basis,
      * up to {@code limit} columns; returns how many were appended.
      */
-    private static int appendOrthonormal(double[] block, int cols, int n, double[] v1, double[] basis, int size,
+    private static int appendOrthonormal(VectorOps<double[]> ops, double[] block, int cols, int n, double[] v1,
+                                         double[] basis, int size,
                                          int limit) {
         int added = 0;
         for (int c = 0; c < cols && size + added < limit; c++) {
             int o = c * n;
-            double before = Math.sqrt(dot(block, o, block, o, n));
+            double before = Math.sqrt(ops.dot(block, o, block, o, n));
             if (!(before > 0)) {
                 continue;
             }
             for (int again = 0; again < 2; again++) {
-                axpy(-dot(v1, 0, block, o, n), v1, 0, block, o, n);
+                ops.axpy(-ops.dot(v1, 0, block, o, n), v1, 0, block, o, n);
                 for (int i = 0; i < size + added; i++) {
-                    axpy(-dot(basis, i * n, block, o, n), basis, i * n, block, o, n);
+                    ops.axpy(-ops.dot(basis, i * n, block, o, n), basis, i * n, block, o, n);
                 }
             }
-            double after = Math.sqrt(dot(block, o, block, o, n));
+            double after = Math.sqrt(ops.dot(block, o, block, o, n));
             if (after <= BREAKDOWN * before) {
                 continue;
             }
@@ -325,11 +326,11 @@ final class StochasticLanczosQuadrature {
     }
 
     /** x ← (I − Q·Qᵀ)·x for each of x's cols columns, Q the first {@code count} columns of q. */
-    private static void project(double[] x, int cols, int n, double[] q, int count) {
+    private static void project(VectorOps<double[]> ops, double[] x, int cols, int n, double[] q, int count) {
         for (int c = 0; c < cols; c++) {
             int o = c * n;
             for (int i = 0; i < count; i++) {
-                axpy(-dot(q, i * n, x, o, n), q, i * n, x, o, n);
+                ops.axpy(-ops.dot(q, i * n, x, o, n), q, i * n, x, o, n);
             }
         }
     }
@@ -371,29 +372,5 @@ final class StochasticLanczosQuadrature {
             s += v * v;
         }
         return s;
-    }
-
-    static double dot(double[] x, int xo, double[] y, int yo, int n) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            s0 += x[xo + i] * y[yo + i];
-            s1 += x[xo + i + 1] * y[yo + i + 1];
-            s2 += x[xo + i + 2] * y[yo + i + 2];
-            s3 += x[xo + i + 3] * y[yo + i + 3];
-        }
-        for (; i < n; i++) {
-            s0 += x[xo + i] * y[yo + i];
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    static void axpy(double a, double[] x, int xo, double[] y, int yo, int n) {
-        for (int i = 0; i < n; i++) {
-            y[yo + i] += a * x[xo + i];
-        }
     }
 }

@@ -56,7 +56,7 @@ final class TiledKernelOperator implements KernelOperator {
         this.decay = shape.decay();
         double[] ones = new double[n];
         java.util.Arrays.fill(ones, 1.0);
-        double[] degrees = pass(ones, ones, 1, false);
+        double[] degrees = pass(ones, ones, 1, false, new double[n]);
         double[] normalised = degrees;
         double[] factor = ones;
         if (shape.alpha() != 0) {
@@ -64,7 +64,7 @@ final class TiledKernelOperator implements KernelOperator {
             for (int i = 0; i < n; i++) {
                 factor[i] = Math.pow(degrees[i], -shape.alpha());
             }
-            normalised = pass(factor, ones, 1, false);
+            normalised = pass(factor, ones, 1, false, new double[n]);
         }
         this.rowScale = new double[n];
         for (int i = 0; i < n; i++) {
@@ -73,8 +73,8 @@ final class TiledKernelOperator implements KernelOperator {
         this.stationary = StoredKernelOperator.unitRoot(normalised);
     }
 
-    /** The stage fraction that the next product's tiles report from, and the span they cover. */
-    void reportAs(double from, double span) {
+    @Override
+    public void reportAs(double from, double span) {
         this.from = from;
         this.span = span;
     }
@@ -86,17 +86,16 @@ final class TiledKernelOperator implements KernelOperator {
 
     @Override
     public void multiply(double[] x, int cols, double[] y) {
-        double[] product = pass(rowScale, x, cols, Double.isNaN(traceOfSquare));
-        System.arraycopy(product, 0, y, 0, n * cols);
+        pass(rowScale, x, cols, Double.isNaN(traceOfSquare), y);
         passes++;
     }
 
     /**
-     * One pass over the kernel: Σⱼ sᵢ·Gᵢⱼ·sⱼ·x[j, ·] for the column-major n×cols block x (s = {@code scaling}), the
-     * workers' parts summed in part order (the same bits for a thread count); with {@code square} also
+     * One pass over the kernel: {@code out} = Σⱼ sᵢ·Gᵢⱼ·sⱼ·x[j, ·] for the column-major n×cols block x
+     * (s = {@code scaling}), returned, the workers' parts summed in part order (the same bits for a thread count); with {@code square} also
      * Σᵢⱼ (sᵢGᵢⱼsⱼ)² into {@link #traceOfSquare}.
      */
-    private double[] pass(double[] scaling, double[] x, int cols, boolean square) {
+    private double[] pass(double[] scaling, double[] x, int cols, boolean square, double[] out) {
         Part[] parts = new Part[workers.threads()];
         int used = kernel.products(xt, n, dims, true, stage, from, span, (part, r0, rows, c0, width, c, ld) -> {
             if (parts[part] == null) {
@@ -104,7 +103,7 @@ final class TiledKernelOperator implements KernelOperator {
             }
             parts[part].tile(scaling, x, r0, rows, c0, width, c, ld, square);
         });
-        double[] out = new double[n * cols];
+        java.util.Arrays.fill(out, 0, n * cols, 0.0);
         double sum = 0;
         for (int p = 0; p < used; p++) {
             if (parts[p] != null) {
@@ -221,11 +220,8 @@ final class TiledKernelOperator implements KernelOperator {
         }
     }
 
-    /** Gᵢⱼ for i ≠ j, as {@link DiffusionKernel#normalise} computes it. */
+    /** Gᵢⱼ for i ≠ j of a kernel with per-point bandwidths, as {@link DiffusionKernel#normalise} computes it. */
     private double entry(double d2, int i, int j) {
-        if (inverseBandwidths == null) {
-            return Math.exp(d2 * scale);
-        }
         if (decay == 0) {
             return Math.exp(-0.5 * d2 * (inverseBandwidths[i] * inverseBandwidths[j]));
         }
@@ -246,7 +242,7 @@ final class TiledKernelOperator implements KernelOperator {
     @Override
     public double traceOfSquare() {
         if (Double.isNaN(traceOfSquare)) {
-            pass(rowScale, new double[0], 0, true);
+            pass(rowScale, new double[0], 0, true, new double[0]);
         }
         return traceOfSquare;
     }
