@@ -5,11 +5,18 @@
  * path — without a GPU. Right, not fast: naive loops, and an unblocked Householder + QL eigensolver.
  *
  * "Device memory" is host memory from malloc; streams are accepted and ignored (everything is synchronous).
+ * Several simulated devices (dse4j_standin_set_devices, or DSE4J_STANDIN_DEVICES in the environment of a process
+ * that cannot call it, such as a Spark executor): cudaSetDevice makes one current for the calling thread, as the
+ * runtime does, and every allocation is counted against the device current when it was made
+ * (dse4j_standin_allocations_on). The ledger is guarded by one mutex, so concurrent callers (one backend per device
+ * on threads of their own) are as safe as with the real libraries.
  * The types below mirror the CUDA headers' ABI (enums are int, handles are opaque pointers); the headers
  * themselves are not needed to build this file.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,11 +52,48 @@ typedef struct {
 
 static pointer_set allocations;
 static pointer_set handles;
-static size_t allocated_bytes;
+/* Each simulated device has device_total bytes of memory. */
 static size_t device_total = (size_t) 80 << 30;
-static int device_count = 1;
+/* -1: not yet read from DSE4J_STANDIN_DEVICES (default 1). */
+static int device_count = -1;
+#define MAX_DEVICES 16
+/* Per device: the allocations made on it since the last reset, and the bytes it holds now. */
+static int64_t allocations_on[MAX_DEVICES];
+static size_t allocated_bytes[MAX_DEVICES];
+/* The calling thread's current device (cudaSetDevice), 0 until it sets one, as in the runtime. */
+static __thread int current_device;
+/* Guards the ledger, the call records and the device counts: callers may be concurrent, as on CUDA. */
+static pthread_mutex_t ledger_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int set_add(pointer_set *set, void *p)
+/* The devices the environment asks for (DSE4J_STANDIN_DEVICES, 0 to MAX_DEVICES), else 1. */
+static int configured_devices(void)
+{
+    const char *text = getenv("DSE4J_STANDIN_DEVICES");
+    if (text == NULL || *text == 0) {
+        return 1;
+    }
+    char *end;
+    long count = strtol(text, &end, 10);
+    if (*end != 0 || count < 0 || count > MAX_DEVICES) {
+        fprintf(stderr, "dse4j CUDA stand-in: DSE4J_STANDIN_DEVICES must be 0 to %d, got '%s'; using 1\n",
+                MAX_DEVICES, text);
+        return 1;
+    }
+    return (int) count;
+}
+
+static int devices(void)
+{
+    pthread_mutex_lock(&ledger_lock);
+    if (device_count < 0) {
+        device_count = configured_devices();
+    }
+    int count = device_count;
+    pthread_mutex_unlock(&ledger_lock);
+    return count;
+}
+
+static int set_add_locked(pointer_set *set, void *p)
 {
     if (set->count == set->capacity) {
         int64_t capacity = set->capacity == 0 ? 64 : 2 * set->capacity;
@@ -64,7 +108,15 @@ static int set_add(pointer_set *set, void *p)
     return 1;
 }
 
-static int set_remove(pointer_set *set, const void *p)
+static int set_add(pointer_set *set, void *p)
+{
+    pthread_mutex_lock(&ledger_lock);
+    int added = set_add_locked(set, p);
+    pthread_mutex_unlock(&ledger_lock);
+    return added;
+}
+
+static int set_remove_locked(pointer_set *set, const void *p)
 {
     for (int64_t i = 0; i < set->count; i++) {
         if (set->items[i] == p) {
@@ -75,14 +127,23 @@ static int set_remove(pointer_set *set, const void *p)
     return 0;
 }
 
+static int set_remove(pointer_set *set, const void *p)
+{
+    pthread_mutex_lock(&ledger_lock);
+    int removed = set_remove_locked(set, p);
+    pthread_mutex_unlock(&ledger_lock);
+    return removed;
+}
+
 static int set_contains(const pointer_set *set, const void *p)
 {
-    for (int64_t i = 0; i < set->count; i++) {
-        if (set->items[i] == p) {
-            return 1;
-        }
+    pthread_mutex_lock(&ledger_lock);
+    int found = 0;
+    for (int64_t i = 0; i < set->count && !found; i++) {
+        found = set->items[i] == p;
     }
-    return 0;
+    pthread_mutex_unlock(&ledger_lock);
+    return found;
 }
 
 /* ---- fault injection and call counting ---- */
@@ -121,16 +182,18 @@ static function_record *record_of(const char *name)
 /* Counts a call; returns the injected status when this call must fail, else 0. */
 static int enter(const char *name)
 {
+    pthread_mutex_lock(&ledger_lock);
+    int injected = 0;
     function_record *r = record_of(name);
-    if (r == NULL) {
-        return 0;
+    if (r != NULL) {
+        r->calls++;
+        if (r->fail_at != 0 && r->calls == r->fail_at) {
+            r->fail_at = 0;
+            injected = r->status;
+        }
     }
-    r->calls++;
-    if (r->fail_at != 0 && r->calls == r->fail_at) {
-        r->fail_at = 0;
-        return r->status;
-    }
-    return 0;
+    pthread_mutex_unlock(&ledger_lock);
+    return injected;
 }
 
 #define ENTER(name)                      \
@@ -151,9 +214,13 @@ void dse4j_standin_set_driver(int version, int major, int minor);   /* driver_ap
 EXPORT void dse4j_standin_reset(void)
 {
     dse4j_standin_set_driver(13000, 9, 0);
+    pthread_mutex_lock(&ledger_lock);
     function_count = 0;
     pending_info = 0;
-    device_count = 1;
+    device_count = configured_devices();
+    memset(allocations_on, 0, sizeof allocations_on);
+    pthread_mutex_unlock(&ledger_lock);
+    current_device = 0;
     device_total = (size_t) 80 << 30;
     batched_limit = INT32_MAX;
 }
@@ -170,17 +237,30 @@ EXPORT int64_t dse4j_standin_outstanding_handles(void)
 
 EXPORT int64_t dse4j_standin_calls(const char *function)
 {
+    pthread_mutex_lock(&ledger_lock);
     function_record *r = record_of(function);
-    return r == NULL ? 0 : r->calls;
+    int64_t calls = r == NULL ? 0 : r->calls;
+    pthread_mutex_unlock(&ledger_lock);
+    return calls;
 }
 
 EXPORT void dse4j_standin_fail(const char *function, int64_t nth, int status)
 {
+    pthread_mutex_lock(&ledger_lock);
     function_record *r = record_of(function);
     if (r != NULL) {
         r->fail_at = r->calls + nth;
         r->status = status;
     }
+    pthread_mutex_unlock(&ledger_lock);
+}
+
+EXPORT int64_t dse4j_standin_allocations_on(int device)
+{
+    pthread_mutex_lock(&ledger_lock);
+    int64_t count = device >= 0 && device < MAX_DEVICES ? allocations_on[device] : 0;
+    pthread_mutex_unlock(&ledger_lock);
+    return count;
 }
 
 EXPORT void dse4j_standin_fail_info(int info)
@@ -190,7 +270,9 @@ EXPORT void dse4j_standin_fail_info(int info)
 
 EXPORT void dse4j_standin_set_devices(int count)
 {
-    device_count = count;
+    pthread_mutex_lock(&ledger_lock);
+    device_count = count < 0 ? 0 : count > MAX_DEVICES ? MAX_DEVICES : count;
+    pthread_mutex_unlock(&ledger_lock);
 }
 
 EXPORT void dse4j_standin_set_memory(size_t total_bytes)
@@ -264,14 +346,28 @@ EXPORT int cudaGetDeviceCount(int *count)
     if (count == NULL) {
         return cudaErrorInvalidValue;
     }
-    *count = device_count;
-    return device_count > 0 ? cudaSuccess : cudaErrorNoDevice;
+    *count = devices();
+    return *count > 0 ? cudaSuccess : cudaErrorNoDevice;
 }
 
 EXPORT int cudaSetDevice(int device)
 {
     ENTER("cudaSetDevice");
-    return device >= 0 && device < device_count ? cudaSuccess : cudaErrorInvalidDevice;
+    if (device < 0 || device >= devices()) {
+        return cudaErrorInvalidDevice;
+    }
+    current_device = device;
+    return cudaSuccess;
+}
+
+EXPORT int cudaGetDevice(int *device)
+{
+    ENTER("cudaGetDevice");
+    if (device == NULL) {
+        return cudaErrorInvalidValue;
+    }
+    *device = current_device;
+    return cudaSuccess;
 }
 
 EXPORT int cudaMemGetInfo(size_t *free_bytes, size_t *total_bytes)
@@ -280,8 +376,11 @@ EXPORT int cudaMemGetInfo(size_t *free_bytes, size_t *total_bytes)
     if (free_bytes == NULL || total_bytes == NULL) {
         return cudaErrorInvalidValue;
     }
+    pthread_mutex_lock(&ledger_lock);
+    size_t used = allocated_bytes[current_device];
+    pthread_mutex_unlock(&ledger_lock);
     *total_bytes = device_total;
-    *free_bytes = allocated_bytes > device_total ? 0 : device_total - allocated_bytes;
+    *free_bytes = used > device_total ? 0 : device_total - used;
     return cudaSuccess;
 }
 
@@ -291,21 +390,32 @@ EXPORT int cudaMalloc(void **pointer, size_t bytes)
     if (pointer == NULL) {
         return cudaErrorInvalidValue;
     }
-    if (bytes > device_total - (allocated_bytes > device_total ? device_total : allocated_bytes)) {
-        return cudaErrorMemoryAllocation;
-    }
-    /* Header of one size_t before the block, to account the bytes at free time. */
-    size_t *block = malloc(sizeof(size_t) + (bytes == 0 ? 1 : bytes));
+    /* A header of two size_t before the block (the bytes and the device), to account them at free time; 16
+       bytes keep the block as aligned as malloc's. */
+    size_t *block = malloc(2 * sizeof(size_t) + (bytes == 0 ? 1 : bytes));
     if (block == NULL) {
         return cudaErrorMemoryAllocation;
     }
+    int device = current_device;
     block[0] = bytes;
-    void *p = block + 1;
-    if (!set_add(&allocations, p)) {
-        free(block);
-        return cudaErrorMemoryAllocation;
+    block[1] = (size_t) device;
+    void *p = block + 2;
+    pthread_mutex_lock(&ledger_lock);
+    int status = cudaSuccess;
+    size_t used = allocated_bytes[device] > device_total ? device_total : allocated_bytes[device];
+    if (bytes > device_total - used) {
+        status = cudaErrorMemoryAllocation;
+    } else if (!set_add_locked(&allocations, p)) {
+        status = cudaErrorMemoryAllocation;
+    } else {
+        allocated_bytes[device] += bytes;
+        allocations_on[device]++;
     }
-    allocated_bytes += bytes;
+    pthread_mutex_unlock(&ledger_lock);
+    if (status != cudaSuccess) {
+        free(block);
+        return status;
+    }
     *pointer = p;
     return cudaSuccess;
 }
@@ -316,11 +426,16 @@ EXPORT int cudaFree(void *pointer)
     if (pointer == NULL) {
         return cudaSuccess;
     }
-    if (!set_remove(&allocations, pointer)) {
+    pthread_mutex_lock(&ledger_lock);
+    int removed = set_remove_locked(&allocations, pointer);
+    size_t *block = (size_t *) pointer - 2;
+    if (removed) {
+        allocated_bytes[block[1]] -= block[0];
+    }
+    pthread_mutex_unlock(&ledger_lock);
+    if (!removed) {
         return cudaErrorInvalidValue;
     }
-    size_t *block = (size_t *) pointer - 1;
-    allocated_bytes -= block[0];
     free(block);
     return cudaSuccess;
 }
@@ -1148,6 +1263,6 @@ int dse4j_standin_enter(const char *name)
 
 int dse4j_standin_device_count(void)
 {
-    return device_count;
+    return devices();
 }
 

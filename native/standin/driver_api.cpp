@@ -7,7 +7,7 @@
  * Besides, what the loader asks of the driver before anything runs: cuDriverGetVersion (13.0 unless a test sets
  * another), cuInit, cuDeviceGet and, per simulated device, cuDeviceGetName ("dse4j CUDA stand-in") and
  * cuDeviceGetAttribute (compute capability 9.0 unless a test sets another; grids of at most 16 blocks a dimension, so
- * that every grid-stride loop of the kernels wraps in the tests). The device's primary context is simulated as a GPU
+ * that every grid-stride loop of the kernels wraps in the tests). Each device's primary context is simulated as a GPU
  * has it: cuDevicePrimaryCtxRetain/Release count references (a retained context is one outstanding handle in the
  * ledger), cuCtxSetCurrent/GetCurrent keep a current context per thread, and loading, unloading and launching fail
  * with CUDA_ERROR_INVALID_CONTEXT on a thread where it is not current — so a launch from a thread that never made it
@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -129,15 +130,35 @@ int capability_major = 9;
 int capability_minor = 0;
 constexpr int GRID_LIMIT = 16;
 
-/* The primary context of device 0 while retained (its handle in the ledger), its references, and each thread's
-   current context. */
-void *primary_context;
-int primary_references;
+/* Each device's primary context while retained (its handle in the ledger) and its references, under one lock
+   (backends of different devices retain and release theirs from threads of their own); each thread's current
+   context. */
+constexpr int MAX_DEVICES = 16;
+void *primary_contexts[MAX_DEVICES];
+int primary_references[MAX_DEVICES];
+std::mutex contexts_lock;
 thread_local void *current_context;
+
+/* Whether `context` is the primary context of a device, retained now. */
+bool is_live_context(const void *context)
+{
+    std::lock_guard<std::mutex> guard(contexts_lock);
+    for (void *primary : primary_contexts) {
+        if (primary != nullptr && primary == context) {
+            return true;
+        }
+    }
+    return false;
+}
 
 bool context_is_current()
 {
-    return current_context != nullptr && current_context == primary_context;
+    return current_context != nullptr && is_live_context(current_context);
+}
+
+bool valid_device(int device)
+{
+    return device >= 0 && device < MAX_DEVICES && device < dse4j_standin_device_count();
 }
 
 /* What the stand-in's NVRTC writes as a cubin: the ELF magic, then this tag and the architecture ("sm_90"). */
@@ -231,6 +252,8 @@ extern "C" DSE4J_EXPORT int cuModuleGetFunction(void **function, void *module, c
     }
     // Functions belong to their module and are not freed by the caller (as in CUDA); one per name is kept.
     static std::map<std::string, Function> functions;
+    static std::mutex functions_lock;
+    std::lock_guard<std::mutex> guard(functions_lock);
     Function &f = functions[name];
     strncpy(f.kind, "function", sizeof f.kind);
     f.thunk = entry->second;
@@ -344,29 +367,31 @@ extern "C" DSE4J_EXPORT int cuDevicePrimaryCtxRetain(void **context, int device)
     if (context == nullptr) {
         return CUDA_ERROR_INVALID_VALUE;
     }
-    if (device != 0) {
-        return CUDA_ERROR_INVALID_DEVICE;   // one simulated primary context, of device 0
+    if (!valid_device(device)) {
+        return CUDA_ERROR_INVALID_DEVICE;
     }
-    if (primary_references == 0 && !dse4j_standin_new_handle(&primary_context, "context")) {
+    std::lock_guard<std::mutex> guard(contexts_lock);
+    if (primary_references[device] == 0 && !dse4j_standin_new_handle(&primary_contexts[device], "context")) {
         return CUDA_ERROR_INVALID_VALUE;
     }
-    primary_references++;
-    *context = primary_context;
+    primary_references[device]++;
+    *context = primary_contexts[device];
     return CUDA_SUCCESS;
 }
 
 extern "C" DSE4J_EXPORT int cuDevicePrimaryCtxRelease_v2(int device)
 {
     DRIVER_ENTER("cuDevicePrimaryCtxRelease_v2");
-    if (device != 0) {
+    if (!valid_device(device)) {
         return CUDA_ERROR_INVALID_DEVICE;
     }
-    if (primary_references == 0) {
+    std::lock_guard<std::mutex> guard(contexts_lock);
+    if (primary_references[device] == 0) {
         return CUDA_ERROR_INVALID_CONTEXT;   // released more often than retained
     }
-    if (--primary_references == 0) {
-        dse4j_standin_drop_handle(primary_context, "context");
-        primary_context = nullptr;
+    if (--primary_references[device] == 0) {
+        dse4j_standin_drop_handle(primary_contexts[device], "context");
+        primary_contexts[device] = nullptr;
     }
     return CUDA_SUCCESS;
 }
@@ -374,7 +399,7 @@ extern "C" DSE4J_EXPORT int cuDevicePrimaryCtxRelease_v2(int device)
 extern "C" DSE4J_EXPORT int cuCtxSetCurrent(void *context)
 {
     DRIVER_ENTER("cuCtxSetCurrent");
-    if (context != nullptr && context != primary_context) {
+    if (context != nullptr && !is_live_context(context)) {
         return CUDA_ERROR_INVALID_CONTEXT;
     }
     current_context = context;
@@ -388,7 +413,7 @@ extern "C" DSE4J_EXPORT int cuCtxGetCurrent(void **context)
         return CUDA_ERROR_INVALID_VALUE;
     }
     // A context released to zero references is gone: a thread that still names it has none.
-    *context = current_context == primary_context ? current_context : nullptr;
+    *context = current_context != nullptr && is_live_context(current_context) ? current_context : nullptr;
     return CUDA_SUCCESS;
 }
 

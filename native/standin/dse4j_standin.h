@@ -40,9 +40,15 @@ void dse4j_standin_fail_info(int info);
 /* The driver's CUDA version (cuDriverGetVersion: 12080 for a CUDA 12.8 driver) and the device's compute capability. */
 void dse4j_standin_set_driver(int version, int major, int minor);
 
-/* Simulated device: the number of devices cudaGetDeviceCount reports and the memory cudaMemGetInfo reports. */
+/*
+ * Simulated devices: the number cudaGetDeviceCount reports (at most 16; until a reset, which returns to
+ * DSE4J_STANDIN_DEVICES from the environment, or 1) and the memory cudaMemGetInfo reports for each.
+ */
 void dse4j_standin_set_devices(int count);
 void dse4j_standin_set_memory(size_t total_bytes);
+
+/* The cudaMalloc calls that succeeded on `device` (current on the calling thread then) since the last reset. */
+int64_t dse4j_standin_allocations_on(int device);
 
 /*
  * Runs an emulated launch in which half the threads of each block return before a __syncthreads() that the other

@@ -122,11 +122,15 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     private final ProgressListener progress;
     private final BackendSelection selection;
     private final EigenBackend backend;
+    /** Whether {@link #close()} closes {@link #backend}: not a {@link GpuDevice}'s, which its owner closes. */
+    private final boolean ownsBackend;
     /** The CPU backend that an auto selection falls back to when a problem does not fit the GPU; opened on need. */
     private EigenBackend fallback;
     private volatile boolean closed;
 
-    private DiffusionSpectralEntropy(Builder b, int threads, BackendSelection selection, EigenBackend backend) {
+    private DiffusionSpectralEntropy(Builder b, int threads, BackendSelection selection, EigenBackend backend,
+                                     boolean ownsBackend) {
+        this.ownsBackend = ownsBackend;
         this.threads = threads;
         this.kernel = b.kernel;
         this.sigma = b.sigma;
@@ -166,6 +170,14 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     /** One line describing the backend in use. */
     public String describeBackend() {
         return backend.describe();
+    }
+
+    /**
+     * The CUDA device ordinal the GPU backend computes on, or -1 when the CPU backend was chosen. (A problem that
+     * does not fit the GPU runs on the CPU under {@code auto}; its result's {@link DseResult#backend()} says so.)
+     */
+    public int device() {
+        return backend.device();
     }
 
     /** DSE of the rows of {@code x}; more than maxN rows are first subsampled (see {@link Builder#maxN}). */
@@ -781,7 +793,9 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     public void close() {
         closed = true;
         try {
-            backend.close();
+            if (ownsBackend) {
+                backend.close();
+            }
         } finally {
             synchronized (this) {
                 if (fallback != null) {
@@ -821,6 +835,8 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         private int threads;
         private KernelKind kernel = KernelKind.DIFFUSION;
         private ProgressListener progress;
+        private int device;
+        private GpuDevice gpu;
 
         private Builder() {
         }
@@ -846,6 +862,8 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
             copy.slqProbes = slqProbes;
             copy.slqSteps = slqSteps;
             copy.slqMatrixFree = slqMatrixFree;
+            copy.device = device;
+            copy.gpu = gpu;
             return copy;
         }
 
@@ -1036,6 +1054,28 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The CUDA device the GPU backend opens when it is chosen (default 0; among the devices CUDA_VISIBLE_DEVICES
+         * leaves visible); the CPU backend ignores it. A device the machine lacks fails {@link #build()} with the
+         * ordinals it has.
+         */
+        public Builder device(int ordinal) {
+            GpuDevice.checkOrdinal(ordinal);
+            this.device = ordinal;
+            return this;
+        }
+
+        /**
+         * Computes on a GPU backend already open ({@link GpuDevice#open}), shared with other instances: the backend
+         * setting, {@code -Ddse4j.backend} and {@link #device} are not consulted — except that with
+         * {@code backend("auto")} a problem too large for the device runs on the CPU, as {@code auto} does, where
+         * otherwise it is refused — and {@link #close()} leaves it open. Null returns to choosing a backend.
+         */
+        public Builder gpu(GpuDevice device) {
+            this.gpu = device;
+            return this;
+        }
+
         /** The working precision (default f64). */
         public Builder precision(Precision precision) {
             if (precision == null) {
@@ -1084,15 +1124,21 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
 
         DiffusionSpectralEntropy build(Map<String, String> properties, Map<String, String> env, GpuProbe probe) {
             int threadCount = resolveThreads(properties);
+            if (gpu != null) {
+                EigenBackend shared = gpu.backend();
+                BackendKind requested = backend == BackendKind.AUTO ? BackendKind.AUTO : BackendKind.GPU;
+                return new DiffusionSpectralEntropy(this, threadCount, new BackendSelection(requested,
+                        BackendSelection.Source.ARGUMENT, shared.name(), List.of()), shared, false);
+            }
             BackendResolver.Resolution resolution = BackendResolver.resolve(backend, properties, env, probe);
-            EigenBackend opened = resolution.usesGpu() ? resolution.gpu().open().get() : CpuBackends.open(threadCount);
+            EigenBackend opened = resolution.usesGpu() ? resolution.gpu().open(device) : CpuBackends.open(threadCount);
             BackendSelection selection = resolution.selection();
             if (!opened.name().equals(selection.chosen())) {
                 selection = new BackendSelection(selection.requested(), selection.source(), opened.name(),
                         selection.reasons(), selection.summary());
             }
             SelectionLog.JVM.announce(resolution, selection);
-            return new DiffusionSpectralEntropy(this, threadCount, selection, opened);
+            return new DiffusionSpectralEntropy(this, threadCount, selection, opened, true);
         }
 
         private int resolveThreads(Map<String, String> properties) {

@@ -109,6 +109,11 @@ public final class MutualInformation implements AutoCloseable {
         return new Builder();
     }
 
+    /** The CUDA device ordinal its DSE computations run on, or -1 on the CPU (see {@link DiffusionSpectralEntropy#device()}). */
+    public int device() {
+        return dse.device();
+    }
+
     /** MI between Z (N×D) and a reference Y (N×1 or N×D′), classified as {@link ReferenceClasses#of} does. */
     public MiResult compute(Matrix z, Matrix y) {
         checkOpen();
@@ -450,6 +455,18 @@ public final class MutualInformation implements AutoCloseable {
 
         public Builder backend(BackendKind backend) {
             dse.backend(backend);
+            return this;
+        }
+
+        /** The CUDA device the GPU backend opens (see {@link DiffusionSpectralEntropy.Builder#device}). */
+        public Builder device(int ordinal) {
+            dse.device(ordinal);
+            return this;
+        }
+
+        /** Computes on a shared, already open GPU backend (see {@link DiffusionSpectralEntropy.Builder#gpu}). */
+        public Builder gpu(GpuDevice device) {
+            dse.gpu(device);
             return this;
         }
 

@@ -20,6 +20,11 @@ public interface EigenBackend extends AutoCloseable {
     /** One line describing the implementation (threads, kernels, device). */
     String describe();
 
+    /** The CUDA device ordinal this backend computes on; -1 for a backend that computes on the host (the default). */
+    default int device() {
+        return -1;
+    }
+
     /**
      * Refuses, before any data is read, a problem of n points that this backend can never hold (the CPU's one-array
      * and heap limits); a problem it might hold passes. The default passes everything (the GPU compares with its

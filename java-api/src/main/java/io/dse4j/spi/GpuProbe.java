@@ -3,6 +3,7 @@ package io.dse4j.spi;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /** Finds out whether a GPU backend can be used here, and why not. */
@@ -19,13 +20,18 @@ public interface GpuProbe {
      * @param reasons when not usable, every reason found (never empty then)
      * @param summary when not usable, a few words for the one log line ("no NVIDIA driver found", "found the CUDA
      *                runtime 13 but no NVIDIA driver"); empty when usable
-     * @param open    opens the backend; only called when usable
+     * @param opener  opens the backend on a CUDA device ordinal; only called when usable
      */
-    record Result(boolean usable, List<String> reasons, String summary, Supplier<EigenBackend> open) {
+    record Result(boolean usable, List<String> reasons, String summary, IntFunction<EigenBackend> opener) {
         public Result {
             reasons = List.copyOf(reasons);
             Objects.requireNonNull(summary, "summary");
-            Objects.requireNonNull(open, "open");
+            Objects.requireNonNull(opener, "opener");
+        }
+
+        /** A result whose backend has no device to choose (a test's, or one device only). */
+        public Result(boolean usable, List<String> reasons, String summary, Supplier<EigenBackend> open) {
+            this(usable, reasons, summary, device -> open.get());
         }
 
         /** A result with the default summary. */
@@ -41,6 +47,15 @@ public interface GpuProbe {
             return new Result(false, reasons, summary, () -> {
                 throw new IllegalStateException("GPU backend is unusable: " + reasons);
             });
+        }
+
+        /**
+         * Opens the backend on CUDA device {@code device}.
+         *
+         * @throws io.dse4j.InvalidInputException when the machine has no such device (naming the ones it has)
+         */
+        public EigenBackend open(int device) {
+            return opener.apply(device);
         }
     }
 

@@ -27,6 +27,11 @@ import java.lang.foreign.ValueLayout;
  * {@link #close()}; calls are serialised, so an instance is safe for concurrent callers. Every device buffer is
  * released on every path.
  *
+ * <p>Device: an instance works on one CUDA device, chosen when it is opened (0 unless asked). The runtime's current
+ * device belongs to the calling thread, and callers come on threads of their own (a Spark executor's task threads),
+ * so every entry makes the instance's device current on the calling thread ({@code cudaSetDevice} and its primary
+ * context) before any call that allocates, copies or computes; instances on different devices run side by side.
+ *
  * <p>Lifetime: {@code close()} is serialised with the calls too, so a computation running when it is called
  * finishes first (close waits for it); afterwards every method that computes throws {@link IllegalStateException}.
  * Interruption: the calling thread's interrupt status is checked ({@link Cancellation#checkInterrupted()}) on entry
@@ -37,6 +42,7 @@ import java.lang.foreign.ValueLayout;
 final class GpuBackend implements EigenBackend {
 
     private final boolean standIn;
+    private final int device;
     private final String description;
     private final DeviceHeadroom headroom;
     private final long batchedElements;
@@ -48,22 +54,35 @@ final class GpuBackend implements EigenBackend {
     private volatile boolean closed;
 
     GpuBackend(CudaLibraries.Availability availability) {
-        this(availability, DeviceHeadroom.DEFAULT, CusolverBatched.MAX_ELEMENTS);
+        this(availability, 0);
+    }
+
+    GpuBackend(CudaLibraries.Availability availability, int device) {
+        this(availability, device, DeviceHeadroom.DEFAULT, CusolverBatched.MAX_ELEMENTS);
+    }
+
+    GpuBackend(CudaLibraries.Availability availability, DeviceHeadroom headroom, long batchedElements) {
+        this(availability, 0, headroom, batchedElements);
     }
 
     /**
+     * @param device          the CUDA device ordinal (as {@code cudaSetDevice} takes it; with CUDA_VISIBLE_DEVICES,
+     *                        among the visible devices)
      * @param headroom        device memory left free beyond the computation's own buffers
      * @param batchedElements the most matrix elements (n · lda · batch) one {@code cusolverDnXsyevBatched} call
      *                        may take; {@link CusolverBatched#MAX_ELEMENTS} but in tests of the splitting
      */
-    GpuBackend(CudaLibraries.Availability availability, DeviceHeadroom headroom, long batchedElements) {
+    GpuBackend(CudaLibraries.Availability availability, int device, DeviceHeadroom headroom, long batchedElements) {
+        this.device = device;
         this.headroom = headroom;
         this.batchedElements = batchedElements;
         this.standIn = availability.standIn();
-        this.description = "GPU backend (cuBLAS syrk, dse4j kernels, cuSOLVER Xsyevd), " + availability.description();
+        this.description = "GPU backend (cuBLAS syrk, dse4j kernels, cuSOLVER Xsyevd) on CUDA device " + device + ", "
+                + availability.description();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-            CudaStatus.runtime("cudaSetDevice(0)", cuda_runtime_api_h.cudaSetDevice(0));
+            checkDevice(arena, device);
+            CudaStatus.runtime("cudaSetDevice(" + device + ")", cuda_runtime_api_h.cudaSetDevice(device));
             CudaStatus.runtime("cudaStreamCreate", cuda_runtime_api_h.cudaStreamCreate(out));
             stream = out.get(ValueLayout.ADDRESS, 0);
             CudaStatus.cublas("cublasCreate_v2", cublas_v2_h.cublasCreate_v2(out));
@@ -74,7 +93,7 @@ final class GpuBackend implements EigenBackend {
             CudaStatus.cusolver("cusolverDnSetStream", cusolverDn_h.cusolverDnSetStream(cusolver, stream));
             CudaStatus.cusolver("cusolverDnCreateParams", cusolverDn_h.cusolverDnCreateParams(out));
             params = out.get(ValueLayout.ADDRESS, 0);
-            kernels = DeviceKernels.load(0, availability.kernels());
+            kernels = DeviceKernels.load(device, availability.kernels());
         } catch (RuntimeException failure) {
             try {
                 close();
@@ -85,9 +104,26 @@ final class GpuBackend implements EigenBackend {
         }
     }
 
+    /** Refuses an ordinal the runtime does not have, with the ordinals it has. */
+    private static void checkDevice(Arena arena, int device) {
+        MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
+        CudaStatus.runtime("cudaGetDeviceCount", cuda_runtime_api_h.cudaGetDeviceCount(count));
+        int devices = count.get(ValueLayout.JAVA_INT, 0);
+        if (device < 0 || device >= devices) {
+            throw new io.dse4j.InvalidInputException("device", "CUDA device " + device + " does not exist: the "
+                    + "runtime sees " + devices + (devices == 1 ? " device (ordinal 0)" : " devices (ordinals 0 to "
+                    + (devices - 1) + ")") + " — with CUDA_VISIBLE_DEVICES set, ordinals count the visible ones");
+        }
+    }
+
     @Override
     public String name() {
         return standIn ? "gpu (stand-in)" : "gpu";
+    }
+
+    @Override
+    public int device() {
+        return device;
     }
 
     @Override
@@ -709,6 +745,12 @@ final class GpuBackend implements EigenBackend {
      */
     private void enter() {
         checkOpen();
+        makeCurrent();
+    }
+
+    /** This instance's device current on the calling thread: for the runtime, and its primary context for the driver. */
+    private void makeCurrent() {
+        CudaStatus.runtime("cudaSetDevice(" + device + ")", cuda_runtime_api_h.cudaSetDevice(device));
         kernels.makeCurrent();
     }
 
@@ -723,6 +765,11 @@ final class GpuBackend implements EigenBackend {
         }
         closed = true;
         RuntimeException failure = null;
+        if (kernels != null) {
+            // close() may come from another thread than the computations (a shutdown hook): the handles and the
+            // stream are destroyed on their own device.
+            failure = release(failure, MemorySegment.NULL, this::makeCurrent);
+        }
         // Work a failed computation left queued finishes before its module is unloaded and its stream destroyed.
         failure = release(failure, stream, () -> CudaStatus.runtime("cudaStreamSynchronize",
                 cuda_runtime_api_h.cudaStreamSynchronize(stream)));

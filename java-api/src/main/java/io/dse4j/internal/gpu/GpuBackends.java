@@ -19,7 +19,7 @@ public final class GpuBackends {
         if (!availability.usable()) {
             return GpuProbe.Result.unusable(availability.summary(), availability.reasons());
         }
-        return new GpuProbe.Result(true, List.of(), () -> new GpuBackend(availability));
+        return new GpuProbe.Result(true, List.of(), "", device -> new GpuBackend(availability, device));
     }
 
     /**

@@ -99,6 +99,16 @@ final class StandIn {
         }
     }
 
+    /** The cudaMalloc calls that succeeded on {@code device} since the last {@link #reset()}. */
+    static long allocationsOn(int device) {
+        try {
+            return (long) handle("dse4j_standin_allocations_on", FunctionDescriptor.of(JAVA_LONG, JAVA_INT))
+                    .invokeExact(device);
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
     static void failInfo(int info) {
         try {
             handle("dse4j_standin_fail_info", FunctionDescriptor.ofVoid(JAVA_INT)).invokeExact(info);
