@@ -231,6 +231,15 @@ public final class MatrixFile {
     }
 
     /** Values parsed when the file was opened (delimited text). */
+    /** A whole {@code .npy} file's bytes in memory (length already checked against the header). */
+    record InBytes(byte[] content) implements Source {
+        @Override
+        public double[] values(NpyHeader header, int[] rows, String name) throws IOException {
+            MemorySegment data = MemorySegment.ofArray(content).asSlice(header.dataOffset(), header.dataBytes(name));
+            return NpyReader.gather(data, header, rows, name);
+        }
+    }
+
     record InMemory(double[] values, int cols) implements Source {
         @Override
         public double[] values(NpyHeader header, int[] rows, String name) {

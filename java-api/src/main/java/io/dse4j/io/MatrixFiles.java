@@ -55,6 +55,21 @@ public final class MatrixFiles {
         return open(file, npzKey, true);
     }
 
+    /**
+     * Reads the points of a whole {@code .npy} file held in memory (a Spark {@code binaryFile} row's content), with
+     * the checks a file gets: the magic, the header, and a length that is exactly what the header promises.
+     *
+     * @param name what messages call it (the file's path)
+     */
+    public static Matrix readNpy(byte[] content, String name) throws IOException {
+        if (content == null) {
+            throw new MatrixFileException(name + ": no content");
+        }
+        NpyHeader header = NpyReader.readHeader(new java.io.ByteArrayInputStream(content), name);
+        checkLength(header, content.length, name);
+        return opened(name, header, new MatrixFile.InBytes(content), true).read();
+    }
+
     /** Reads an array with its shape and dtype (labels, eigenvalue caches, …), scalars included. */
     public static NpyArray readArray(Path file, String npzKey) throws IOException {
         return open(file, npzKey, false).readArray();
@@ -112,14 +127,19 @@ public final class MatrixFiles {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             header = NpyReader.readHeader(in, name);
         }
+        checkLength(header, Files.size(file), name);
+        return header;
+    }
+
+    /** A {@code .npy} of {@code length} bytes must hold exactly the data its header promises. */
+    private static void checkLength(NpyHeader header, long length, String name) throws MatrixFileException {
         long dataBytes = header.dataBytes(name);
-        long actual = Files.size(file) - header.dataOffset();
+        long actual = length - header.dataOffset();
         if (actual != dataBytes) {
             throw new MatrixFileException(name + ": the header promises " + header.elements() + " "
                     + header.dtype().code() + " values (" + dataBytes + " bytes) of shape " + header.shapeText()
                     + ", but the file holds " + actual + " data bytes" + (actual < dataBytes ? " (truncated)" : ""));
         }
-        return header;
     }
 
     private static MatrixFile openNpz(Path file, String name, String key, boolean asMatrix) throws IOException {

@@ -57,6 +57,25 @@ class MatrixFilesTest {
         assertEquals(1, labels.toMatrix().cols());
     }
 
+    /** A .npy held in memory (a Spark binaryFile row) reads as the file does, and is checked as a file is. */
+    @Test
+    void aNpyInMemoryReadsAsTheFileAndIsCheckedAsAFile() throws IOException {
+        Path file = ReferenceData.file("tiny_3x2.npy");
+        byte[] content = Files.readAllBytes(file);
+        Matrix fromBytes = MatrixFiles.readNpy(content, "tiny.npy");
+        assertArrayEquals(values(MatrixFiles.read(file)), values(fromBytes));
+        assertEquals(3, fromBytes.rows());
+        byte[] cut = java.util.Arrays.copyOf(content, content.length - 3);
+        MatrixFileException truncated = assertThrows(MatrixFileException.class, () -> MatrixFiles.readNpy(cut, "a.npy"));
+        assertTrue(truncated.getMessage().startsWith("a.npy: the header promises") && truncated.getMessage()
+                .contains("(truncated)"), truncated.getMessage());
+        byte[] longer = java.util.Arrays.copyOf(content, content.length + 8);
+        assertThrows(MatrixFileException.class, () -> MatrixFiles.readNpy(longer, "b.npy"));
+        MatrixFileException notNpy = assertThrows(MatrixFileException.class,
+                () -> MatrixFiles.readNpy("a,b\n1,2\n".getBytes(), "c.npy"));
+        assertTrue(notNpy.getMessage().contains("not a .npy file"), notNpy.getMessage());
+    }
+
     @ParameterizedTest(name = "format version {0}")
     @ValueSource(ints = {1, 2, 3})
     void everyFormatVersionReads(int major) throws IOException {

@@ -3,6 +3,7 @@ package io.dse4j.spark;
 import io.dse4j.DiffusionSpectralEntropy;
 import io.dse4j.InvalidInputException;
 import io.dse4j.Matrix;
+import io.dse4j.Spectrum;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -27,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EntropyJobTest {
 
-    private static SparkSession spark;
+    static SparkSession spark;
 
     @BeforeAll
     static void start() {
@@ -40,13 +41,13 @@ class EntropyJobTest {
         spark.stop();
     }
 
-    private static final StructType SCHEMA = DataTypes.createStructType(List.of(
+    static final StructType SCHEMA = DataTypes.createStructType(List.of(
             DataTypes.createStructField("model", DataTypes.StringType, false),
             DataTypes.createStructField("layer", DataTypes.IntegerType, false),
             DataTypes.createStructField("embedding", DataTypes.createArrayType(DataTypes.DoubleType), true)));
 
     /** 3 models × 2 layers, groups of 20–70 rows of 5 values, interleaved in the table. */
-    private static List<Row> rows(long seed) {
+    static List<Row> rows(long seed) {
         Random random = new Random(seed);
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < 250; i++) {
@@ -100,7 +101,48 @@ class EntropyJobTest {
             assertEquals(points.size(), r.getInt(r.fieldIndex("input_rows")));
             assertEquals(5, r.getInt(r.fieldIndex("d")));
             assertEquals("cpu", r.getString(r.fieldIndex("backend")));
+            assertTrue(r.isNullAt(r.fieldIndex("device")));
         }
+    }
+
+    /** The spectrum column gives DSE at any t without recomputing: at t = 1 the row's dse, at t = 3 the core's. */
+    @Test
+    void theSpectrumColumnGivesTheEntropyAtAnyT() {
+        Dataset<Row> table = spark.createDataFrame(rows(5), SCHEMA);
+        List<Row> result = Dse4jSpark.entropy(table).groupBy("model", "layer").vectors("embedding").sigma(3)
+                .backend("cpu").withSpectrum().run().collectAsList();
+        List<Row> ordered = table.collectAsList();
+        for (Row r : result) {
+            List<Double> eigenvalues = r.getList(r.fieldIndex("spectrum"));
+            Spectrum spectrum = Spectrum.of(eigenvalues.stream().mapToDouble(Double::doubleValue).toArray());
+            assertEquals(r.getInt(r.fieldIndex("n")), spectrum.size());
+            assertEquals(r.getDouble(r.fieldIndex("dse")), spectrum.entropy(1), 0.0);
+            double[][] points = groupPoints(ordered, r.getString(0), r.getInt(1));
+            try (var dse = DiffusionSpectralEntropy.builder().backend("cpu").sigma(3).t(3).build()) {
+                assertEquals(dse.compute(Matrix.of(points)).entropy(), spectrum.entropy(3), 1e-12);
+            }
+        }
+    }
+
+    /** Under auto in local mode Spark assigns no GPU: the CPU runs, and the row says why. */
+    @Test
+    void autoWithoutAssignedGpusRunsOnTheCpuAndSaysWhy() {
+        Row r = Dse4jSpark.entropy(spark.createDataFrame(rows(6), SCHEMA)).groupBy("model").vectors("embedding")
+                .run().first();
+        assertEquals("cpu", r.getString(r.fieldIndex("backend")));
+        assertTrue(r.getString(r.fieldIndex("backend_note")).startsWith("Spark assigned no GPU to this task"),
+                r.getString(r.fieldIndex("backend_note")));
+    }
+
+    static double[][] groupPoints(List<Row> ordered, String model, int layer) {
+        List<double[]> points = new ArrayList<>();
+        for (Row row : ordered) {
+            if (row.getString(0).equals(model) && row.getInt(1) == layer) {
+                List<Double> v = row.getList(2);
+                points.add(v.stream().mapToDouble(Double::doubleValue).toArray());
+            }
+        }
+        return points.toArray(new double[0][]);
     }
 
     @Test
@@ -113,12 +155,21 @@ class EntropyJobTest {
                 () -> Dse4jSpark.entropy(table).groupBy("model").vectors("layer").run());
         assertTrue(type.getMessage().contains("column 'layer' is int; it must be array<float> or array<double>"),
                 type.getMessage());
+        InvalidInputException noVectors = assertThrows(InvalidInputException.class,
+                () -> Dse4jSpark.entropy(table).groupBy("model").run());
+        assertTrue(noVectors.getMessage().startsWith("vectors: give the vector column"), noVectors.getMessage());
         List<Row> ragged = new ArrayList<>(rows(3));
         ragged.add(RowFactory.create("m0", 1, List.of(1.0, 2.0)));
         InvalidInputException lengths = assertThrows(InvalidInputException.class, () -> Dse4jSpark.entropy(
                 spark.createDataFrame(ragged, SCHEMA)).groupBy("model", "layer").vectors("embedding").run());
-        assertTrue(lengths.getMessage().contains("group (model = m0, layer = 1)")
-                && lengths.getMessage().contains("has 2 values in 'embedding'"), lengths.getMessage());
+        assertTrue(lengths.getMessage().contains("group (model = m0, layer = 1): its vectors in 'embedding' have 2 "
+                + "to 5 values"), lengths.getMessage());
+        List<Row> missingVector = new ArrayList<>(rows(3));
+        missingVector.add(RowFactory.create("m1", 0, null));
+        InvalidInputException nullVector = assertThrows(InvalidInputException.class, () -> Dse4jSpark.entropy(
+                spark.createDataFrame(missingVector, SCHEMA)).groupBy("model", "layer").vectors("embedding").run());
+        assertTrue(nullVector.getMessage().contains("group (model = m1, layer = 0) has 1 row with a null "
+                + "'embedding'"), nullVector.getMessage());
         List<Row> lonely = new ArrayList<>(rows(4));
         lonely.add(RowFactory.create("m9", 0, List.of(1.0, 2.0, 3.0, 4.0, 5.0)));
         InvalidInputException single = assertThrows(InvalidInputException.class, () -> Dse4jSpark.entropy(
