@@ -1,0 +1,151 @@
+package io.dse4j.spark;
+
+import io.dse4j.DiffusionSpectralEntropy;
+import io.dse4j.Matrix;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * GPUs on executors, on the CUDA stand-in: a local cluster of one executor JVM with 2 cores and 2 GPUs (a fake
+ * discovery script reports addresses 0 and 1), one GPU per task. Tasks run on the device Spark assigned them —
+ * both devices used, each group's row naming its device — and the executor opens one GPU backend per device, not
+ * one per task (the stand-in counts the cuBLAS handles it created and the allocations on each device); the values
+ * equal the CPU's.
+ */
+class GpuExecutorsTest {
+
+    private static final String STANDIN = System.getProperty("dse4j.test.standin");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void tasksComputeOnTheGpuSparkAssignedThemWithOneBackendPerDevice() throws Exception {
+        assertTrue(STANDIN != null && Files.isRegularFile(Path.of(STANDIN)),
+                "the CUDA stand-in must be built (native/build.sh) and named by -Ddse4j.test.standin: " + STANDIN);
+        Path script = dir.resolve("gpus.sh");
+        Files.writeString(script, "#!/bin/sh\necho '{\"name\": \"gpu\", \"addresses\": [\"0\", \"1\"]}'\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        SparkSession spark = SparkSession.builder().master("local-cluster[1,2,1024]").appName("dse4j-gpu-test")
+                .config("spark.ui.enabled", "false")
+                .config("spark.worker.resource.gpu.amount", "2")
+                .config("spark.worker.resource.gpu.discoveryScript", script.toString())
+                .config("spark.executor.resource.gpu.amount", "2")
+                .config("spark.executor.resource.gpu.discoveryScript", script.toString())
+                .config("spark.task.resource.gpu.amount", "1")
+                .config("spark.executor.extraClassPath", classPath)
+                .config("spark.executor.extraJavaOptions", "--enable-native-access=ALL-UNNAMED "
+                        + "--sun-misc-unsafe-memory-access=allow --add-modules jdk.incubator.vector "
+                        + "-Ddse4j.cuda.libraries=" + STANDIN + " -Ddse4j.cuda.kernelCache=" + dir.resolve("kernels"))
+                // What the launcher reads to start an executor from a test's class path, the executor's JDK (this
+                // one, not whatever JAVA_HOME names), and the stand-in's two simulated devices.
+                .config("spark.executorEnv.SPARK_TESTING", "1")
+                .config("spark.executorEnv.SPARK_SCALA_VERSION", "2.13")
+                .config("spark.executorEnv.JAVA_HOME", System.getProperty("java.home"))
+                .config("spark.executorEnv.DSE4J_STANDIN_DEVICES", "2")
+                .getOrCreate();
+        try {
+            Random random = new Random(3);
+            List<Row> rows = new ArrayList<>();
+            for (int i = 0; i < 6 * 70; i++) {
+                List<Double> v = new ArrayList<>();
+                for (int k = 0; k < 6; k++) {
+                    v.add(3 * random.nextGaussian() + (i % 6));
+                }
+                rows.add(RowFactory.create("g" + (i % 6), v));
+            }
+            Dataset<Row> table = spark.createDataFrame(rows, DataTypes.createStructType(List.of(
+                    DataTypes.createStructField("model", DataTypes.StringType, false),
+                    DataTypes.createStructField("embedding", DataTypes.createArrayType(DataTypes.DoubleType), false))));
+            List<Row> result = Dse4jSpark.entropy(table).groupBy("model").vectors("embedding").sigma(4)
+                    .backend("gpu").run().collectAsList();
+            assertEquals(6, result.size());
+            Set<Integer> devices = new HashSet<>();
+            for (Row r : result) {
+                assertEquals("gpu (stand-in)", r.getString(r.fieldIndex("backend")));
+                devices.add(r.getInt(r.fieldIndex("device")));
+                assertTrue(r.isNullAt(r.fieldIndex("backend_note")), r.toString());
+                double[][] points = new double[70][];
+                int at = 0;
+                for (Row row : rows) {
+                    if (row.getString(0).equals(r.getString(0))) {
+                        @SuppressWarnings("unchecked")
+                        List<Double> v = (List<Double>) row.get(1);
+                        points[at++] = v.stream().mapToDouble(Double::doubleValue).toArray();
+                    }
+                }
+                try (var dse = DiffusionSpectralEntropy.builder().backend("cpu").sigma(4).build()) {
+                    assertEquals(dse.compute(Matrix.of(points)).entropy(), r.getDouble(r.fieldIndex("dse")), 1e-9);
+                }
+            }
+            assertEquals(Set.of(0, 1), devices, "tasks ran on both GPUs Spark assigned");
+            // auto takes the assigned GPU too, on the backends already open.
+            for (Row r : Dse4jSpark.entropy(table).groupBy("model").vectors("embedding").sigma(4).run()
+                    .collectAsList()) {
+                assertEquals("gpu (stand-in)", r.getString(r.fieldIndex("backend")), r.toString());
+            }
+
+            // In the executor JVM: one backend per device (two cuBLAS handles for six tasks), allocations on both.
+            String standIn = STANDIN;
+            List<long[]> ledgers = new JavaSparkContext(spark.sparkContext()).parallelize(List.of(0), 1)
+                    .map(ignored -> executorLedger(standIn)).collect();
+            long[] ledger = ledgers.get(0);
+            assertEquals(2, ledger[0], "GPU backends open in the executor");
+            assertEquals(2, ledger[1], "cuBLAS handles created: one per device, not one per task (12 tasks)");
+            assertTrue(ledger[2] > 0 && ledger[3] > 0, "allocations on device 0 and device 1: " + ledger[2] + ", "
+                    + ledger[3]);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** The executor's open devices, cuBLAS handles created, and allocations on devices 0 and 1 (the stand-in's). */
+    private static long[] executorLedger(String standIn) {
+        try {
+            return ledger(standIn);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long[] ledger(String standIn) throws Throwable {
+        assertTrue(TaskContext.get() != null);
+        Linker linker = Linker.nativeLinker();
+        // The library the backend loaded: the same path, so the same copy and the same counters.
+        SymbolLookup library = SymbolLookup.libraryLookup(Path.of(standIn), Arena.global());
+        MethodHandle calls = linker.downcallHandle(library.find("dse4j_standin_calls").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+        MethodHandle on = linker.downcallHandle(library.find("dse4j_standin_allocations_on").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+        try (Arena arena = Arena.ofConfined()) {
+            long handles = (long) calls.invokeExact(arena.allocateFrom("cublasCreate_v2"));
+            return new long[] {TaskBackend.openDevices(), handles, (long) on.invokeExact(0), (long) on.invokeExact(1)};
+        }
+    }
+}
