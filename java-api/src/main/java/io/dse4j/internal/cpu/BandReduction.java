@@ -65,7 +65,7 @@ final class BandReduction<A> {
             gatherReflectors(a, n, j, s, m, k, v);
             formT(v, n, s, m, k, b, tau, t);
             // X = V·T into w, by rows: every row of X depends on the same row of V only.
-            int parts = workers.partsFor(2.0 * m * k * k);
+            int parts = workers.reductionParts(2.0 * m * k * k);   // Z's sums: the same bits for any thread count
             byRows(s, m, parts, (part, r0, rows) -> {
                 for (int q = 0; q < k; q++) {
                     ops.zero(w, q * n + r0, rows);

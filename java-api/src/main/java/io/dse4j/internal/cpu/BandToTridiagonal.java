@@ -73,7 +73,7 @@ final class BandToTridiagonal {
      */
     static void reduce(double[] ab, int n, int b, double[] d, double[] e, Workers workers) {
         if (b > 1 && n > 2) {
-            int parts = Math.min(2, workers.partsFor(3.0 * n * n * b));
+            int parts = Math.min(2, workers.partsFor(3.0 * n * n * b));   // two threads, or one
             ProgressSink sink = ProgressSink.current();
             if (parts == 1) {
                 BandToTridiagonal chase = new BandToTridiagonal(ab, n, b, null, null);

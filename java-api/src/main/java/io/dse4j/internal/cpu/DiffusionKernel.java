@@ -192,7 +192,7 @@ final class DiffusionKernel<A> {
         }
         double[] inv = inverse;
         double decay = shape.decay();
-        int parts = workers.partsFor(0.5 * n * n * 8);
+        int parts = workers.reductionParts(0.5 * n * n * 8);   // the degrees' sums: the same bits for any count
         int[] bounds = Workers.splitTriangle(n, parts);
         double[][] partialDegrees = new double[parts][n];
         workers.run(parts, t -> {

@@ -24,6 +24,11 @@ final class SymmetricProduct<A> {
 
     /** Tile size before rounding up to a multiple of MR and NR: 128 × 128 elements (128 KiB f64), in L2. */
     static final int TILE = 128;
+    /**
+     * The most parts of one product: each holds two m × nx buffers of transposed sums, and more parts cost more than
+     * they gain on few cores (16 parts: 11 % slower DSE at N = 4000 on 2 cores, 8 parts within the noise).
+     */
+    static final int PARTS = 8;
 
     private final VectorOps<A> ops;
     private final Workers workers;
@@ -59,7 +64,8 @@ final class SymmetricProduct<A> {
         for (int j = 0; j < nx; j++) {
             ops.zero(y, yo + j * ldy, m);
         }
-        int parts = Math.min(blocks, workers.partsFor(2.0 * m * m * nx));
+        // The transposed tiles' sums meet in Y across parts: split by the work alone (the same bits for any count).
+        int parts = Math.min(blocks, Math.min(PARTS, workers.reductionParts(2.0 * m * m * nx)));
         int[] bounds = Workers.splitTileRows(blocks, parts);
         @SuppressWarnings("unchecked")
         A[] transposed = (A[]) new Object[parts];
@@ -95,18 +101,22 @@ final class SymmetricProduct<A> {
                 }
             }
         });
-        for (int t = 0; t < parts; t++) {
+        // The parts' transposed sums added into part 0's, in part order (vector adds over whole buffers), then
+        // into Y once.
+        for (int t = 1; t < parts; t++) {
+            ops.axpy(1.0, transposed[t], 0, transposed[0], 0, m * nx);
+            ops.axpy(1.0, transposedT[t], 0, transposedT[0], 0, m * ldT);
+        }
+        for (int j = 0; j < nx; j++) {
+            ops.axpy(1.0, transposed[0], j * m, y, yo + j * ldy, m);
+        }
+        // (Y_Jᵀ) rows of the in-place tiles: column i of mineT is row i of Y.
+        A mineT = transposedT[0];
+        double[] row = new double[nx];
+        for (int i = 0; i < m; i++) {
+            ops.load(mineT, i * ldT, row, nx);
             for (int j = 0; j < nx; j++) {
-                ops.axpy(1.0, transposed[t], j * m, y, yo + j * ldy, m);
-            }
-            // (Y_Jᵀ) rows of the in-place tiles: column i of mineT is row i of Y.
-            A mineT = transposedT[t];
-            double[] row = new double[nx];
-            for (int i = 0; i < m; i++) {
-                ops.load(mineT, i * ldT, row, nx);
-                for (int j = 0; j < nx; j++) {
-                    ops.set(y, yo + j * ldy + i, ops.get(y, yo + j * ldy + i) + row[j]);
-                }
+                ops.set(y, yo + j * ldy + i, ops.get(y, yo + j * ldy + i) + row[j]);
             }
         }
     }

@@ -54,8 +54,9 @@ final class TridiagonalReduction<A> {
         }
         int nb = Math.min(BLOCK, Math.max(1, n - 1));
         A w = ops.allocate(Math.multiplyExact(n, nb));
+        // One accumulator per part of the largest (first) product; later, smaller ones use fewer.
         List<A> partial = new ArrayList<>();
-        for (int t = 0; t < workers.threads(); t++) {
+        for (int t = 0; t < workers.reductionParts(0.5 * n * n); t++) {
             partial.add(ops.allocate(n));
         }
         double[] coefficients = new double[2 * nb];
@@ -131,11 +132,12 @@ final class TridiagonalReduction<A> {
     /**
      * y = A(s:n, s:n)·v for the symmetric trailing matrix stored in the lower triangle of {@code a}
      * ({@code dsymv}). v is read from {@code a} at offset {@code vo}; y is written to {@code y} at offset
-     * {@code yo}. Column ranges of equal work go to the workers, each accumulating into its own buffer.
+     * {@code yo}. Column ranges of equal work go to the workers, each accumulating into its own buffer, the buffers
+     * added in order.
      */
     private void symmetricTimesVector(A a, int n, int s, int vo, A y, int yo, List<A> partial) {
         int m = n - s;
-        int parts = workers.partsFor(0.5 * m * m);
+        int parts = workers.reductionParts(0.5 * m * m);   // the same bits for any thread count
         int[] bounds = Workers.splitTriangle(m, parts);
         workers.run(parts, t -> {
             A acc = partial.get(t);

@@ -7,12 +7,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
- * A fixed set of worker threads for the CPU backend's data-parallel loops. Work is split into as many parts as
- * there are threads; the calling thread runs part 0 itself so that a single-threaded configuration never hands
- * work to another thread.
+ * A fixed set of worker threads for the CPU backend's data-parallel loops. Work is split into at most as many parts
+ * as there are threads ({@link #partsFor}), or — for a reduction, whose parts' sums must not depend on the thread
+ * count — into parts by its work alone ({@link #reductionParts}), which the threads then take in turn; the calling
+ * thread works too, so that a single-threaded configuration never hands work to another thread.
  *
  * <p>Cancellation: each {@link #run} is one cancellable unit. While a worker runs one of its parts it is
  * {@link Cancellation.OnBehalf on behalf of} the calling thread, so the part's {@link Cancellation#checkInterrupted()}
@@ -25,6 +27,11 @@ final class Workers implements AutoCloseable {
 
     /** Element-operations below which handing work to another thread costs more than it saves. */
     static final double DEFAULT_GRAIN = 32_768;
+    /**
+     * The most parts of a reduction ({@link #reductionParts}): beyond 16 threads those stages stop scaling, and
+     * each part costs a buffer and its share of the final sum.
+     */
+    static final int REDUCTION_PARTS = 16;
 
     private final int threads;
     private final double grain;
@@ -90,15 +97,32 @@ final class Workers implements AutoCloseable {
             }
             return;
         }
-        ForkJoinTask<?>[] forked = new ForkJoinTask<?>[parts - 1];
         Run run = new Run();
-        for (int i = 1; i < parts; i++) {
+        // More parts than threads (a reduction split by its work alone): one runner per thread, each taking the
+        // next part not yet taken, so that no thread waits while parts are left. Otherwise one task per part.
+        IntConsumer runner = part;
+        int tasks = parts;
+        if (parts > threads) {
+            AtomicInteger next = new AtomicInteger();
+            runner = ignored -> {
+                for (int i = next.getAndIncrement(); i < parts; i = next.getAndIncrement()) {
+                    if (run.cancelled) {
+                        throw new ComputationInterruptedException();
+                    }
+                    part.accept(i);
+                }
+            };
+            tasks = threads;
+        }
+        IntConsumer each = runner;
+        ForkJoinTask<?>[] forked = new ForkJoinTask<?>[tasks - 1];
+        for (int i = 1; i < tasks; i++) {
             int index = i;
-            forked[i - 1] = pool.submit(() -> onBehalfOf(run, index, part));
+            forked[i - 1] = pool.submit(() -> onBehalfOf(run, index, each));
         }
         Throwable failure = null;
         try {
-            part.accept(0);
+            each.accept(0);
         } catch (RuntimeException e) {
             failure = e;
         }
@@ -204,6 +228,16 @@ final class Workers implements AutoCloseable {
     /** How many parts to split {@code work} element-operations into, so that each part is worth a hand-off. */
     int partsFor(double work) {
         return (int) Math.max(1, Math.min(threads, work / grain));
+    }
+
+    /**
+     * How many parts to split a reduction of {@code work} element-operations into — a computation whose parts each
+     * sum into a buffer of their own, the buffers then added in part order: from the work alone, never from the
+     * thread count, so that the result has the same bits with any number of threads (one thread runs the parts one
+     * after another, sixteen run them at once). At most {@link #REDUCTION_PARTS}.
+     */
+    int reductionParts(double work) {
+        return (int) Math.max(1, Math.min(REDUCTION_PARTS, work / grain));
     }
 
     @Override
