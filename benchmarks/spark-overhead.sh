@@ -24,6 +24,6 @@ if [[ ${#args[@]} -eq 0 ]]; then
 fi
 # shellcheck disable=SC2086
 exec "$java_bin" ${DSE4J_JAVA_OPTS:--Xmx6g} --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
-  --sun-misc-unsafe-memory-access=allow -Dlog4j2.configurationFile="$root/spark/src/test/resources/log4j2.properties" \
+  --sun-misc-unsafe-memory-access=allow -Dlog4j2.configurationFile="$root/spark/conf/log4j2.properties" \
   -cp "$root/spark/target/test-classes:$root/spark/target/classes:$(cat "$classpath")" \
   io.dse4j.spark.benchmarks.SparkOverhead "${args[@]}"
