@@ -127,14 +127,6 @@ static int set_remove_locked(pointer_set *set, const void *p)
     return 0;
 }
 
-static int set_remove(pointer_set *set, const void *p)
-{
-    pthread_mutex_lock(&ledger_lock);
-    int removed = set_remove_locked(set, p);
-    pthread_mutex_unlock(&ledger_lock);
-    return removed;
-}
-
 static int set_contains(const pointer_set *set, const void *p)
 {
     pthread_mutex_lock(&ledger_lock);
@@ -485,19 +477,39 @@ static int new_handle(void **handle, const char *kind)
     return 1;
 }
 
+/* Whether h is a live handle of this kind; under the lock, so that a concurrent drop cannot free it meanwhile. */
 static int is_handle(const void *h, const char *kind)
 {
-    return h != NULL && set_contains(&handles, h) && strncmp((const char *) h, kind, 15) == 0;
-}
-
-static int drop_handle(void *h, const char *kind)
-{
-    if (!is_handle(h, kind)) {
+    if (h == NULL) {
         return 0;
     }
-    set_remove(&handles, h);
-    free(h);
-    return 1;
+    pthread_mutex_lock(&ledger_lock);
+    int found = 0;
+    for (int64_t i = 0; i < handles.count && !found; i++) {
+        found = handles.items[i] == h;
+    }
+    found = found && strncmp((const char *) h, kind, 15) == 0;
+    pthread_mutex_unlock(&ledger_lock);
+    return found;
+}
+
+/* Checks and removes in one step: of two concurrent destroys of one handle, one succeeds and one is refused. */
+static int drop_handle(void *h, const char *kind)
+{
+    if (h == NULL) {
+        return 0;
+    }
+    pthread_mutex_lock(&ledger_lock);
+    int found = 0;
+    for (int64_t i = 0; i < handles.count && !found; i++) {
+        found = handles.items[i] == h;
+    }
+    int dropped = found && strncmp((const char *) h, kind, 15) == 0 && set_remove_locked(&handles, h);
+    pthread_mutex_unlock(&ledger_lock);
+    if (dropped) {
+        free(h);
+    }
+    return dropped;
 }
 
 EXPORT int cudaStreamCreate(void **stream)

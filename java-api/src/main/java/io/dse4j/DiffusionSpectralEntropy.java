@@ -738,6 +738,23 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     }
 
     /**
+     * The rows {@link #compute(Matrix)} uses of {@code n} rows under {@code maxN} and {@code seed}: every row when
+     * n ≤ maxN, else maxN distinct indices in ascending order — for a caller that streams the rows (a Spark task) and
+     * keeps only these, then passes them to {@code compute} in this order to get the same bits.
+     */
+    public static int[] subsampleRows(int n, int maxN, long seed) {
+        if (n < 0 || maxN < 1) {
+            throw new InvalidInputException("n", "needs n ≥ 0 rows and maxN ≥ 1, got n = " + n + ", maxN = " + maxN);
+        }
+        if (n <= maxN) {
+            int[] all = new int[n];
+            Arrays.setAll(all, i -> i);
+            return all;
+        }
+        return subsample(n, maxN, seed);
+    }
+
+    /**
      * {@code k} distinct indices of [0, n), sorted, by a partial Fisher–Yates shuffle driven by
      * {@link SplittableRandom}(seed). The subset is reproducible for a seed but is not the one Python's
      * {@code random.sample(range(n), k)} draws with the same seed.

@@ -14,8 +14,9 @@ import java.util.List;
 /**
  * DSE per group: the result has the group's keys, then {@code n} (the points used), {@code d}, {@code input_rows}
  * (the group's rows), {@code sigma}, {@code t}, {@code dse}, with {@link #withSpectrum()} the eigenvalues as
- * {@code spectrum} ({@code array<double>}: DSE at any t without recomputing), then the backend's columns and
- * {@code seconds} (see {@link #run()}).
+ * {@code spectrum} ({@code array<double>}: DSE at any t without recomputing), {@code warnings} (what the caller
+ * should know about the group's result, such as a kernel that is nearly the identity at this σ; empty when none),
+ * then the backend's columns and {@code seconds} (see {@link #run()}).
  */
 public final class EntropyJob extends GroupedJob<EntropyJob> {
 
@@ -72,12 +73,14 @@ public final class EntropyJob extends GroupedJob<EntropyJob> {
             fields.add(DataTypes.createStructField("spectrum", DataTypes.createArrayType(DataTypes.DoubleType, false),
                     false));
         }
+        fields.add(DataTypes.createStructField("warnings", DataTypes.createArrayType(DataTypes.StringType, false),
+                false));
         return fields;
     }
 
     @Override
-    GroupTask task(GroupData.Spec spec, List<List<Object>> keys) {
-        return new Task(spec, keys, backend, threads, sigma, t, maxN, seed, spectrum);
+    GroupTask task(GroupData.Spec spec, List<List<Object>> keys, List<Integer> sizes) {
+        return new Task(spec, keys, sizes, backend, threads, sigma, t, maxN, seed, spectrum);
     }
 
     private static final class Task extends GroupTask {
@@ -88,9 +91,9 @@ public final class EntropyJob extends GroupedJob<EntropyJob> {
         private final long seed;
         private final boolean spectrum;
 
-        Task(GroupData.Spec spec, List<List<Object>> keys, BackendKind backend, int threads, double sigma, double t,
-             int maxN, long seed, boolean spectrum) {
-            super(spec, keys, backend, threads);
+        Task(GroupData.Spec spec, List<List<Object>> keys, List<Integer> sizes, BackendKind backend, int threads,
+             double sigma, double t, int maxN, long seed, boolean spectrum) {
+            super(spec, keys, sizes, backend, threads, maxN, seed);
             this.sigma = sigma;
             this.t = t;
             this.maxN = maxN;
@@ -103,12 +106,15 @@ public final class EntropyJob extends GroupedJob<EntropyJob> {
             DiffusionSpectralEntropy.Builder builder = DiffusionSpectralEntropy.builder().sigma(sigma).t(t).maxN(maxN)
                     .seed(seed).threads(threads).backend(on.kind()).gpu(on.device());
             try (DiffusionSpectralEntropy dse = builder.build()) {
+                // The points are the subsample already (a .npy group's, beyond maxN, is taken here); the input rows
+                // are the group's.
                 DseResult r = dse.compute(group.points());
-                List<Object> values = new ArrayList<>(List.of(r.n(), r.d(), r.inputRows(), r.sigma(), r.t(),
+                List<Object> values = new ArrayList<>(List.of(r.n(), r.d(), group.inputRows(), r.sigma(), r.t(),
                         r.entropy()));
                 if (spectrum) {
                     values.add(r.spectrum().eigenvalues());
                 }
+                values.add(r.warnings().toArray(new String[0]));
                 return new Computed(values.toArray(), r.selection(), r.seconds());
             }
         }

@@ -1,5 +1,6 @@
 package io.dse4j.spark;
 
+import io.dse4j.DiffusionSpectralEntropy;
 import io.dse4j.InvalidInputException;
 import io.dse4j.Matrix;
 import io.dse4j.io.MatrixFiles;
@@ -7,78 +8,91 @@ import scala.Tuple2;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 
 /**
- * One group's points (and labels) on its executor, in the table's order: the rows of the group's partition sorted by
- * their position, or the one .npy file of the group read by the core library's parser.
+ * One group's points (and labels) on its executor, in the table's order: the rows of the group's partition as they
+ * stream in (sorted by position), keeping only those the core library's subsample takes beyond maxN — so a group
+ * of millions of rows costs the memory of maxN — or the one .npy file of the group read by the core library's parser.
  *
- * @param key    the group's key values
- * @param name   the group as messages name it ("group (model = m0, layer = 1)")
- * @param points the points, one row each
- * @param labels one label per point, or null without a label column
+ * @param key       the group's key values
+ * @param name      the group as messages name it ("group (model = m0, layer = 1)")
+ * @param points    the points kept, one row each, in the table's order
+ * @param labels    one label per point, or null without a label column
+ * @param inputRows the group's rows before subsampling
  */
-record GroupData(List<Object> key, String name, Matrix points, int[] labels) {
+record GroupData(List<Object> key, String name, Matrix points, int[] labels, int inputRows) {
 
     /**
+     * @param size  the group's row count (from the driver's aggregation)
+     * @param maxN  the most points to keep (subsampled as {@code DiffusionSpectralEntropy.subsampleRows} does)
      * @return null for a partition without rows (none: every group has rows, but Spark may hand out an empty one)
      * @throws InvalidInputException naming the column, the group and the row, for what the driver's checks could
-     *                               not see (a .npy file Spark read but the parser refuses)
+     *                               not see (a null inside a vector, a .npy file the parser refuses)
      */
-    static GroupData of(Iterator<Tuple2<Integer, GroupedTable.GroupRow>> rows, Spec spec, List<Object> key) {
-        List<GroupedTable.GroupRow> group = new ArrayList<>();
-        rows.forEachRemaining(r -> group.add(r._2()));
-        if (group.isEmpty()) {
+    static GroupData of(Iterator<Tuple2<GroupedTable.GroupPosition, ShuffledRow>> rows, Spec spec,
+                        List<Object> key, int size, int maxN, long seed) {
+        if (!rows.hasNext()) {
             return null;
         }
         String name = GroupedTable.describe(spec.groups(), key);
         if (spec.kind() == GroupedTable.VectorKind.NPY_FILE) {
+            byte[] content = rows.next()._2().getContent();
             try {
-                return new GroupData(key, name, MatrixFiles.readNpy((byte[]) group.get(0).vector(), name), null);
+                Matrix x = MatrixFiles.readNpy(content, name);
+                return new GroupData(key, name, x, null, x.rows());
             } catch (IOException e) {
                 throw new InvalidInputException("vectors", e.getMessage());
             }
         }
-        group.sort(Comparator.comparingLong(GroupedTable.GroupRow::position));
-        double[][] x = new double[group.size()][];
-        List<Object> labels = spec.labels() == null ? null : new ArrayList<>(group.size());
-        for (int i = 0; i < x.length; i++) {
-            x[i] = doubles(group.get(i).vector());
-            if (x[i].length != x[0].length) {   // checked on the driver; kept for a table that changed since
-                throw new InvalidInputException("vectors", name + ": row " + i + " of the group has " + x[i].length
-                        + " values in '" + spec.vectors() + "', row 0 has " + x[0].length + "; every vector of a "
-                        + "group must have the same length");
+        int[] chosen = DiffusionSpectralEntropy.subsampleRows(size, maxN, seed);
+        double[][] x = new double[chosen.length][];
+        int[] labels = spec.labels() == null ? null : new int[chosen.length];
+        List<Object> labelValues = labels == null ? null : new ArrayList<>(chosen.length);
+        int rank = 0;
+        int kept = 0;
+        int length = -1;
+        while (rows.hasNext()) {
+            ShuffledRow row = rows.next()._2();
+            if (kept < chosen.length && chosen[kept] == rank) {
+                x[kept] = doubles(row, name, rank, spec.vectors());
+                if (length >= 0 && x[kept].length != length) {   // checked on the driver; kept for a changed table
+                    throw new InvalidInputException("vectors", name + ": row " + rank + " of the group has "
+                            + x[kept].length + " values in '" + spec.vectors() + "', an earlier row " + length
+                            + "; every vector of a group must have the same length");
+                }
+                length = x[kept].length;
+                if (labelValues != null) {
+                    labelValues.add(row.getLabelText() != null ? row.getLabelText() : row.getLabelNumber());
+                }
+                kept++;
             }
-            if (labels != null) {
-                labels.add(group.get(i).label());
-            }
+            rank++;
         }
-        int[] codes = labels == null ? null : LabelCodes.of(labels, spec.labels(), name);
-        return new GroupData(key, name, Matrix.of(x), codes);
+        if (rank != size) {
+            throw new IllegalStateException(name + " arrived with " + rank + " rows where the table had " + size
+                    + "; the table changed while the job ran");
+        }
+        int[] codes = labelValues == null ? null : LabelCodes.of(labelValues, spec.labels(), name);
+        return new GroupData(key, name, Matrix.of(x), codes, size);
     }
 
-    /** A Spark array value (a Scala sequence or a Java array) of floats or doubles, as doubles. */
-    private static double[] doubles(Object value) {
-        if (value instanceof scala.collection.Seq<?> seq) {
-            double[] out = new double[seq.length()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = ((Number) seq.apply(i)).doubleValue();
-            }
-            return out;
+    /** A row's vector as doubles; null only when it held a null element (the driver refused null vectors). */
+    private static double[] doubles(ShuffledRow row, String group, int rank, String column) {
+        if (row.getDoubles() != null) {
+            return row.getDoubles();   // made for this task by the shuffle: nobody else holds it
         }
-        if (value instanceof double[] d) {
-            return d.clone();
+        float[] f = row.getFloats();
+        if (f == null) {
+            throw new InvalidInputException("vectors", group + ": row " + rank + " of the group has a null inside '"
+                    + column + "'; a point's values must all be numbers");
         }
-        if (value instanceof float[] f) {
-            double[] out = new double[f.length];
-            for (int i = 0; i < f.length; i++) {
-                out[i] = f[i];
-            }
-            return out;
+        double[] out = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            out[i] = f[i];
         }
-        throw new IllegalArgumentException("not an array value: " + (value == null ? "null" : value.getClass()));
+        return out;
     }
 
     /** What a task needs to know of the table's columns. */

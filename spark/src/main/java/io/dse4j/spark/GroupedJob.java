@@ -9,7 +9,6 @@ import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import scala.Tuple2;
@@ -109,8 +108,8 @@ abstract class GroupedJob<J extends GroupedJob<J>> {
     /** The job's columns between the keys and {@code backend}. */
     abstract List<StructField> columns();
 
-    /** The task that computes one group. */
-    abstract GroupTask task(GroupData.Spec spec, List<List<Object>> keys);
+    /** The task that computes one group; {@code sizes}: each group's rows. */
+    abstract GroupTask task(GroupData.Spec spec, List<List<Object>> keys, List<Integer> sizes);
 
     /**
      * Runs the job and returns its result, one row per group.
@@ -122,23 +121,26 @@ abstract class GroupedJob<J extends GroupedJob<J>> {
      * @throws BackendUnavailableException from a task that asked for {@code gpu} where the GPU cannot run
      */
     public Dataset<Row> run() {
-        GroupedTable grouped = new GroupedTable(table, groups, vectors, labels());
-        GroupData.Spec spec = new GroupData.Spec(groups.clone(), vectors, labels(), grouped.kind());
         List<Row> results;
-        try {
-            results = grouped.partitioned().mapPartitionsWithIndex(task(spec, grouped.keys()), true).collect();
-        } catch (Exception e) {
-            // A task's failure reaches the driver as a SparkException (checked, thrown through Scala undeclared).
-            throw unwrapped(e);
+        List<StructField> fields;
+        try (GroupedTable grouped = new GroupedTable(table, groups, vectors, labels())) {
+            GroupData.Spec spec = new GroupData.Spec(groups.clone(), vectors, labels(), grouped.kind());
+            try {
+                results = grouped.partitioned().mapPartitionsWithIndex(task(spec, grouped.keys(),
+                        new ArrayList<>(grouped.sizes())), true).collect();
+            } catch (Exception e) {
+                // A task's failure reaches the driver as a SparkException (checked, thrown through Scala undeclared).
+                throw unwrapped(e);
+            }
+            fields = new ArrayList<>(grouped.keyFields());
         }
         // collect() returns the partitions in order, and partition i holds group i: the first-appearance order.
-        List<StructField> fields = new ArrayList<>(grouped.keyFields());
         fields.addAll(columns());
         fields.add(DataTypes.createStructField("backend", DataTypes.StringType, false));
         fields.add(DataTypes.createStructField("device", DataTypes.IntegerType, true));
         fields.add(DataTypes.createStructField("backend_note", DataTypes.StringType, true));
         fields.add(DataTypes.createStructField("seconds", DataTypes.DoubleType, false));
-        return SparkSession.active().createDataFrame(results, DataTypes.createStructType(fields));
+        return table.sparkSession().createDataFrame(results, DataTypes.createStructType(fields));
     }
 
     /** The library's own exception when a task failed with one, else the failure as it came. */
@@ -152,27 +154,35 @@ abstract class GroupedJob<J extends GroupedJob<J>> {
     }
 
     /** One group's computation, on an executor: the group's data, the task's backend, the job's values. */
-    abstract static class GroupTask implements Function2<Integer, Iterator<Tuple2<Integer, GroupedTable.GroupRow>>,
-            Iterator<Row>> {
+    abstract static class GroupTask implements Function2<Integer, Iterator<Tuple2<GroupedTable.GroupPosition,
+            ShuffledRow>>, Iterator<Row>> {
         private static final long serialVersionUID = 1L;
         private final GroupData.Spec spec;
         private final List<List<Object>> keys;
+        private final List<Integer> sizes;
         final BackendKind backend;
         private final int threads;
+        private final int maxN;
+        private final long seed;
 
-        GroupTask(GroupData.Spec spec, List<List<Object>> keys, BackendKind backend, int threads) {
+        /** @param maxN, seed the subsample the job's computation takes beyond maxN rows (as the core library) */
+        GroupTask(GroupData.Spec spec, List<List<Object>> keys, List<Integer> sizes, BackendKind backend, int threads,
+                  int maxN, long seed) {
             this.spec = spec;
             this.keys = keys;
+            this.sizes = sizes;
             this.backend = backend;
             this.threads = threads;
+            this.maxN = maxN;
+            this.seed = seed;
         }
 
         /** The job's values for the group, computed on {@code on}; then the backend's columns follow. */
         abstract Computed compute(GroupData group, TaskBackend on, int threads);
 
         @Override
-        public Iterator<Row> call(Integer partition, Iterator<Tuple2<Integer, GroupedTable.GroupRow>> rows) {
-            GroupData group = GroupData.of(rows, spec, keys.get(partition));
+        public Iterator<Row> call(Integer partition, Iterator<Tuple2<GroupedTable.GroupPosition, ShuffledRow>> rows) {
+            GroupData group = GroupData.of(rows, spec, keys.get(partition), sizes.get(partition), maxN, seed);
             if (group == null) {
                 return Collections.emptyIterator();
             }

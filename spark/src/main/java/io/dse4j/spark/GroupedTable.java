@@ -5,8 +5,12 @@ import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -16,20 +20,26 @@ import scala.Tuple2;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * A table split into groups, on the driver: the columns checked, every group found with its index (the order in
- * which groups first appear), each group's row count, vector lengths and missing values checked by one aggregation
- * before any computation, and the rows sent to one partition per group by an {@link ExactPartitioner}, each with
- * its position in the table so that a group's rows keep the table's order.
+ * A table split into groups, on the driver: the columns checked; only the columns used kept, each row given its
+ * position, and that held (persisted) so that every pass sees the same rows at the same positions, the table read
+ * once; every group found with its index (the order in which groups first appear), each group's row count, vector
+ * lengths and missing values checked by one aggregation before any computation; and the rows sent to one partition
+ * per group by an {@link ExactPartitioner}, sorted there by position so that a task streams its group in the
+ * table's order. A row finds its group's index by a join on the keys in Spark (null-safe, with Spark's own
+ * equality: binary by content, -0.0 as 0.0, collations), not by Java equality. {@link #close()} releases what is
+ * held.
  */
-final class GroupedTable {
+final class GroupedTable implements AutoCloseable {
 
     /** The column that carries each row's position in the table. */
     private static final String POSITION = "__dse4j_position";
+    /** The column of a row's group index, from the join. */
+    private static final String GROUP = "__dse4j_group";
+    /** The group keys' columns in the small table of groups (new names: no self-join ambiguity). */
+    private static final String KEY = "__dse4j_key_";
 
     /** What the vector column holds: one point per row, or a whole .npy file (a group) per row. */
     enum VectorKind { POINTS, NPY_FILE }
@@ -40,6 +50,8 @@ final class GroupedTable {
     private final String labels;
     private final VectorKind kind;
     private final List<List<Object>> keys = new ArrayList<>();
+    private final List<Integer> sizes = new ArrayList<>();
+    private Dataset<Row> held;
 
     /**
      * @param labels the label column, or null
@@ -99,7 +111,17 @@ final class GroupedTable {
 
     /** One aggregation: each group's first position, rows, vector lengths and missing values, checked here. */
     private void findGroups() {
-        Column vector = functions.col(vectors);
+        List<Column> used = new ArrayList<>();
+        for (String g : groups) {
+            used.add(column(g));
+        }
+        used.add(column(vectors));
+        if (labels != null) {
+            used.add(column(labels));
+        }
+        held = table.select(used.toArray(Column[]::new)).withColumn(POSITION, functions.monotonically_increasing_id())
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Column vector = column(vectors);
         List<Column> measures = new ArrayList<>();
         measures.add(functions.count(functions.lit(1)).as("rows"));
         measures.add(functions.count(vector).as("present"));
@@ -108,10 +130,10 @@ final class GroupedTable {
             measures.add(functions.max(functions.size(vector)).as("longest"));
         }
         if (labels != null) {
-            measures.add(functions.count(functions.col(labels)).as("labelled"));
+            measures.add(functions.count(column(labels)).as("labelled"));
         }
-        Column[] keyColumns = Arrays.stream(groups).map(functions::col).toArray(Column[]::new);
-        List<Row> found = positioned().groupBy(keyColumns)
+        Column[] keyColumns = Arrays.stream(groups).map(GroupedTable::column).toArray(Column[]::new);
+        List<Row> found = held.groupBy(keyColumns)
                 .agg(functions.min(POSITION).as(POSITION), measures.toArray(Column[]::new))
                 .orderBy(POSITION).collectAsList();
         if (found.isEmpty()) {
@@ -155,12 +177,27 @@ final class GroupedTable {
                 throw new InvalidInputException("labels", group + " has "
                         + (rows - r.getLong(r.fieldIndex("labelled"))) + " row(s) with a null '" + labels + "'");
             }
+            if (rows > Integer.MAX_VALUE - 8) {
+                throw new InvalidInputException("groupBy", group + " has " + rows + " rows; at most "
+                        + (Integer.MAX_VALUE - 8) + " per group are supported");
+            }
             keys.add(key);
+            sizes.add((int) rows);
         }
     }
 
-    private Dataset<Row> positioned() {
-        return table.withColumn(POSITION, functions.monotonically_increasing_id());
+    /** A column by its name as written, dots and all (not a path into a struct). */
+    static Column column(String name) {
+        return functions.col("`" + name.replace("`", "``") + "`");
+    }
+
+    /** Releases the held rows (idempotent). */
+    @Override
+    public void close() {
+        if (held != null) {
+            held.unpersist();
+            held = null;
+        }
     }
 
     VectorKind kind() {
@@ -172,6 +209,11 @@ final class GroupedTable {
         return keys;
     }
 
+    /** The groups' row counts, group i at index i. */
+    List<Integer> sizes() {
+        return sizes;
+    }
+
     /** The group columns' fields, for the result's schema. */
     List<StructField> keyFields() {
         List<StructField> fields = new ArrayList<>();
@@ -181,25 +223,56 @@ final class GroupedTable {
         return fields;
     }
 
-    /** Every row as (group index, its position, vector and label), partition i holding group i's rows only. */
-    JavaPairRDD<Integer, GroupRow> partitioned() {
-        Map<List<Object>, Integer> index = new HashMap<>();
-        for (int i = 0; i < keys.size(); i++) {
-            index.put(keys.get(i), i);
+    /**
+     * Every row as (group index and position, vector and label), partition i holding group i's rows only, sorted by
+     * position.
+     */
+    JavaPairRDD<GroupPosition, ShuffledRow> partitioned() {
+        SparkSession spark = table.sparkSession();
+        List<StructField> fields = new ArrayList<>();
+        List<StructField> keyFields = keyFields();
+        for (int i = 0; i < keyFields.size(); i++) {
+            fields.add(DataTypes.createStructField(KEY + i, keyFields.get(i).dataType(), true));
         }
-        String[] groupNames = groups.clone();
-        String vectorColumn = vectors;
-        String labelColumn = labels;
-        JavaPairRDD<Integer, GroupRow> byGroup = positioned().javaRDD().mapToPair(row -> {
-            List<Object> key = new ArrayList<>(groupNames.length);
-            for (String g : groupNames) {
-                key.add(row.get(row.fieldIndex(g)));
+        fields.add(DataTypes.createStructField(GROUP, DataTypes.IntegerType, false));
+        List<Row> index = new ArrayList<>();
+        for (int g = 0; g < keys.size(); g++) {
+            List<Object> values = new ArrayList<>(keys.get(g));
+            values.add(g);
+            index.add(RowFactory.create(values.toArray()));
+        }
+        Dataset<Row> groupTable = spark.createDataFrame(index, DataTypes.createStructType(fields));
+        Column on = null;
+        for (int i = 0; i < groups.length; i++) {
+            Column same = held.col("`" + groups[i].replace("`", "``") + "`").eqNullSafe(groupTable.col(KEY + i));
+            on = on == null ? same : on.and(same);
+        }
+        // The bean's columns: the vector under the name of its kind (a null element cannot pass into a primitive
+        // array: such a vector goes on as null and the task, seeing a null where the driver saw none, says where).
+        DataType vectorType = table.schema().apply(vectors).dataType();
+        String vectorField = kind == VectorKind.NPY_FILE ? "content"
+                : ((ArrayType) vectorType).elementType().equals(DataTypes.FloatType) ? "floats" : "doubles";
+        Column vector = column(vectors);
+        if (kind == VectorKind.POINTS) {
+            vector = functions.when(functions.exists(vector, Column::isNull), functions.lit(null)).otherwise(vector);
+        }
+        List<Column> picked = new ArrayList<>(List.of(groupTable.col(GROUP).as("group"),
+                held.col(POSITION).as("position"), vector.as(vectorField)));
+        for (String field : List.of("floats", "doubles", "content")) {
+            if (!field.equals(vectorField)) {
+                DataType type = field.equals("content") ? DataTypes.BinaryType
+                        : DataTypes.createArrayType(field.equals("floats") ? DataTypes.FloatType : DataTypes.DoubleType);
+                picked.add(functions.lit(null).cast(type).as(field));
             }
-            Object label = labelColumn == null ? null : row.get(row.fieldIndex(labelColumn));
-            return new Tuple2<>(index.get(key), new GroupRow(row.getLong(row.fieldIndex(POSITION)),
-                    row.get(row.fieldIndex(vectorColumn)), label));
-        });
-        return byGroup.partitionBy(new ExactPartitioner(keys.size()));
+        }
+        boolean text = labels != null && table.schema().apply(labels).dataType().equals(DataTypes.StringType);
+        picked.add((labels != null && !text ? column(labels).cast(DataTypes.LongType) : functions.lit(null)
+                .cast(DataTypes.LongType)).as("labelNumber"));
+        picked.add((text ? column(labels) : functions.lit(null).cast(DataTypes.StringType)).as("labelText"));
+        return held.join(functions.broadcast(groupTable), on).select(picked.toArray(Column[]::new))
+                .as(Encoders.bean(ShuffledRow.class)).javaRDD()
+                .mapToPair(row -> new Tuple2<>(new GroupPosition(row.getGroup(), row.getPosition()), row))
+                .repartitionAndSortWithinPartitions(new ExactPartitioner(keys.size()), GroupPosition.ORDER);
     }
 
     /** "group (model = m0, layer = 1)", as messages name a group. */
@@ -211,8 +284,20 @@ final class GroupedTable {
         return out.append(')').toString();
     }
 
-    /** One row of a group on its way to the group's task. */
-    record GroupRow(long position, Object vector, Object label) implements java.io.Serializable {
+    /** A row's group and position: the shuffle's key, partitioned by the group, sorted by both. */
+    record GroupPosition(int group, long position) implements java.io.Serializable {
+        static final java.util.Comparator<GroupPosition> ORDER = new Order();
+
+        /** (group, position) ascending; a class of its own, since the comparator travels to the executors. */
+        private static final class Order implements java.util.Comparator<GroupPosition>, java.io.Serializable {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public int compare(GroupPosition a, GroupPosition b) {
+                int byGroup = Integer.compare(a.group, b.group);
+                return byGroup != 0 ? byGroup : Long.compare(a.position, b.position);
+            }
+        }
     }
 
     /** Partition i holds group i, and nothing else: adaptive execution cannot merge groups into one task. */
@@ -231,7 +316,7 @@ final class GroupedTable {
 
         @Override
         public int getPartition(Object key) {
-            return (Integer) key;
+            return ((GroupPosition) key).group();
         }
 
         @Override

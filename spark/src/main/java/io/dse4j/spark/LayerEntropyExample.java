@@ -1,5 +1,7 @@
 package io.dse4j.spark;
 
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -9,7 +11,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -47,7 +48,7 @@ public final class LayerEntropyExample {
         try {
             if (args[0].equals("write")) {
                 int rows = args.length > 2 ? positive(args[2], "ROWS_PER_GROUP") : 1000;
-                int dims = args.length > 3 ? positive(args[3], "DIMENSIONS") : 64;
+                int dims = args.length > 3 ? positive(args[3], "DIMENSIONS") : 64;   // at least 2, as the rows
                 write(spark, args[1], rows, dims);
                 System.out.println("wrote " + MODELS.length * CHECKPOINTS * LAYERS.length + " groups of " + rows
                         + " × " + dims + " to " + args[1]);
@@ -85,7 +86,6 @@ public final class LayerEntropyExample {
                 DataTypes.createStructField("label", DataTypes.IntegerType, false),
                 DataTypes.createStructField("embedding", DataTypes.createArrayType(DataTypes.FloatType, false),
                         false)));
-        List<Row> rows = new ArrayList<>();
         SplittableRandom random = new SplittableRandom(2312_04823L);
         // Each class's direction (a unit vector), shared by every model, checkpoint and layer.
         double[][] directions = new double[CLASSES][dims];
@@ -99,26 +99,37 @@ public final class LayerEntropyExample {
                 direction[k] /= Math.sqrt(norm);
             }
         }
-        for (int m = 0; m < MODELS.length; m++) {
-            for (int c = 0; c < CHECKPOINTS; c++) {
-                for (int l = 0; l < LAYERS.length; l++) {
-                    // Training: the noise (a cloud of radius ~30, three times σ = 10) shrinks and the classes
-                    // move out along their directions; the head and the better models go further.
-                    double progress = (double) c / (CHECKPOINTS - 1) * (0.6 + 0.2 * l) * (1 + 0.1 * m);
-                    double noise = 30 * (1 - progress) / Math.sqrt(dims);
-                    double radius = 40 * progress;
-                    for (int i = 0; i < rowsPerGroup; i++) {
-                        int label = i % CLASSES;
-                        Float[] v = new Float[dims];
-                        for (int k = 0; k < dims; k++) {
-                            v[k] = (float) (radius * directions[label][k] + noise * gaussian(random));
-                        }
-                        rows.add(RowFactory.create(MODELS[m], c, LAYERS[l], label, Arrays.asList(v)));
-                    }
-                }
-            }
+        // One task per group writes its rows (a table built on the driver would travel inside the tasks).
+        List<Integer> groups = new ArrayList<>();
+        for (int g = 0; g < MODELS.length * CHECKPOINTS * LAYERS.length; g++) {
+            groups.add(g);
         }
+        JavaRDD<Row> rows = new JavaSparkContext(spark.sparkContext()).parallelize(groups, groups.size())
+                .flatMap(g -> group(g, rowsPerGroup, dims, directions).iterator());
         spark.createDataFrame(rows, schema).write().mode(SaveMode.ErrorIfExists).parquet(path);
+    }
+
+    /** The rows of group g (model, checkpoint, layer in that order of nesting), from a generator of its own. */
+    private static List<Row> group(int g, int rowsPerGroup, int dims, double[][] directions) {
+        int m = g / (CHECKPOINTS * LAYERS.length);
+        int c = g / LAYERS.length % CHECKPOINTS;
+        int l = g % LAYERS.length;
+        SplittableRandom random = new SplittableRandom(2312_04823L + 1000L * g);
+        // Training: the noise (a cloud of radius ~30, three times σ = 10) shrinks and the classes move out along
+        // their directions; the head and the better models go further.
+        double progress = (double) c / (CHECKPOINTS - 1) * (0.6 + 0.2 * l) * (1 + 0.1 * m);
+        double noise = 30 * (1 - progress) / Math.sqrt(dims);
+        double radius = 40 * progress;
+        List<Row> rows = new ArrayList<>(rowsPerGroup);
+        for (int i = 0; i < rowsPerGroup; i++) {
+            int label = i % CLASSES;
+            float[] v = new float[dims];
+            for (int k = 0; k < dims; k++) {
+                v[k] = (float) (radius * directions[label][k] + noise * gaussian(random));
+            }
+            rows.add(RowFactory.create(MODELS[m], c, LAYERS[l], label, v));
+        }
+        return rows;
     }
 
     /** A standard normal deviate (Box–Muller). */
@@ -128,7 +139,7 @@ public final class LayerEntropyExample {
 
     /**
      * DSE (σ = 10, t = 1) and DSMI(Z; Y) of every (model, checkpoint, layer): model, checkpoint, layer, n, d, dse,
-     * dsmi, backend, device, seconds (DSE's and DSMI's together).
+     * dsmi, backend, device, dse_seconds, dsmi_seconds.
      */
     static Dataset<Row> run(SparkSession spark, String table, String backend) {
         Dataset<Row> embeddings = spark.read().parquet(table);

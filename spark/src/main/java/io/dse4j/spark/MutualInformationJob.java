@@ -72,8 +72,8 @@ public final class MutualInformationJob extends GroupedJob<MutualInformationJob>
     }
 
     @Override
-    GroupTask task(GroupData.Spec spec, List<List<Object>> keys) {
-        return new Task(spec, keys, backend, threads, sigma, t, repetitions, seed);
+    GroupTask task(GroupData.Spec spec, List<List<Object>> keys, List<Integer> sizes) {
+        return new Task(spec, keys, sizes, backend, threads, sigma, t, repetitions, seed);
     }
 
     private static final class Task extends GroupTask {
@@ -83,9 +83,9 @@ public final class MutualInformationJob extends GroupedJob<MutualInformationJob>
         private final int repetitions;
         private final long seed;
 
-        Task(GroupData.Spec spec, List<List<Object>> keys, BackendKind backend, int threads, double sigma, double t,
-             int repetitions, long seed) {
-            super(spec, keys, backend, threads);
+        Task(GroupData.Spec spec, List<List<Object>> keys, List<Integer> sizes, BackendKind backend, int threads,
+             double sigma, double t, int repetitions, long seed) {
+            super(spec, keys, sizes, backend, threads, Integer.MAX_VALUE, 0);   // DSMI uses every row
             this.sigma = sigma;
             this.t = t;
             this.repetitions = repetitions;

@@ -16,8 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  *   <li>{@code cpu}: the CPU, with the task's {@code spark.task.cpus} threads (unless the job sets threads).</li>
  *   <li>{@code auto}: the GPU in the task's resources ({@code TaskContext.resourcesJMap().get("gpu")}, as
- *       {@code spark.task.resource.gpu.amount} and a discovery script give it) when it opens; else the CPU, and the
- *       result row's {@code backend_note} says why.</li>
+ *       {@code spark.task.resource.gpu.amount} and a discovery script give it) when it opens; else — no GPU
+ *       assigned, or one that cannot be used for any reason — the CPU, and the result row's {@code backend_note}
+ *       says why.</li>
  *   <li>{@code gpu}: the assigned GPU, or CUDA device 0 when Spark assigns none (local mode, which gives tasks no
  *       resources); a failure to open it fails the task.</li>
  * </ul>
@@ -32,6 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
 record TaskBackend(GpuDevice device, BackendKind kind, String note) {
 
     private static final Map<Integer, GpuDevice> DEVICES = new ConcurrentHashMap<>();
+    /** Under auto: why an assigned GPU address could not be used, by address. */
+    private static final Map<String, String> FAILED = new ConcurrentHashMap<>();
     private static volatile boolean hooked;
 
     /** The choice for the task running on this thread. */
@@ -51,16 +54,25 @@ record TaskBackend(GpuDevice device, BackendKind kind, String note) {
             return new TaskBackend(shared(0, "no GPU was assigned by Spark: "), BackendKind.GPU,
                     "Spark assigned no GPU to this task; CUDA device 0 ran it");
         }
-        int ordinal = ordinal(addresses[0]);
         if (requested == BackendKind.GPU) {
-            return new TaskBackend(shared(ordinal, ""), BackendKind.GPU, null);
+            return new TaskBackend(shared(ordinal(addresses[0]), ""), BackendKind.GPU, null);
         }
-        try {
-            return new TaskBackend(shared(ordinal, ""), BackendKind.AUTO, null);
-        } catch (BackendUnavailableException e) {
-            return new TaskBackend(null, BackendKind.CPU, "Spark assigned GPU " + ordinal + " but the GPU backend "
-                    + "cannot run: " + String.join("; ", e.reasons()) + "; the CPU ran it");
+        // auto: whatever keeps the assigned GPU from running — an address that is no CUDA ordinal, an ordinal CUDA
+        // does not see (CUDA_VISIBLE_DEVICES), no usable GPU backend, a device that fails to open (out of memory,
+        // exclusive mode) — runs the task on the CPU, with the reason. A failed open is remembered per device, so
+        // the executor's later tasks do not try again.
+        String failure = FAILED.get(addresses[0]);
+        if (failure == null) {
+            try {
+                return new TaskBackend(shared(ordinal(addresses[0]), ""), BackendKind.AUTO, null);
+            } catch (RuntimeException e) {
+                failure = e instanceof BackendUnavailableException unavailable
+                        ? String.join("; ", unavailable.reasons()) : e.getMessage();
+                FAILED.putIfAbsent(addresses[0], failure);
+            }
         }
+        return new TaskBackend(null, BackendKind.CPU, "Spark assigned GPU " + addresses[0] + " but it cannot be used: "
+                + failure + "; the CPU ran it");
     }
 
     /** A discovery script's address as a CUDA ordinal. */

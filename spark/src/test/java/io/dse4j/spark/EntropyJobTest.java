@@ -92,11 +92,12 @@ class EntropyJobTest {
                     points.add(v.stream().mapToDouble(Double::doubleValue).toArray());
                 }
             }
-            double expected;
+            io.dse4j.DseResult expected;
             try (var dse = DiffusionSpectralEntropy.builder().backend("cpu").sigma(4).maxN(40).build()) {
-                expected = dse.compute(Matrix.of(points.toArray(new double[0][]))).entropy();
+                expected = dse.compute(Matrix.of(points.toArray(new double[0][])));
             }
-            assertEquals(expected, r.getDouble(r.fieldIndex("dse")), 0.0, model + "/" + layer);
+            assertEquals(expected.entropy(), r.getDouble(r.fieldIndex("dse")), 0.0, model + "/" + layer);
+            assertEquals(expected.warnings(), r.getList(r.fieldIndex("warnings")), model + "/" + layer);
             assertEquals(Math.min(40, points.size()), r.getInt(r.fieldIndex("n")));
             assertEquals(points.size(), r.getInt(r.fieldIndex("input_rows")));
             assertEquals(5, r.getInt(r.fieldIndex("d")));
@@ -124,14 +125,64 @@ class EntropyJobTest {
         }
     }
 
-    /** Under auto in local mode Spark assigns no GPU: the CPU runs, and the row says why. */
+    /**
+     * Under auto in local mode Spark assigns no GPU: the CPU runs, and the row says why; a σ far below the points'
+     * distances gives the library's degenerate-kernel warning in the row.
+     */
     @Test
     void autoWithoutAssignedGpusRunsOnTheCpuAndSaysWhy() {
         Row r = Dse4jSpark.entropy(spark.createDataFrame(rows(6), SCHEMA)).groupBy("model").vectors("embedding")
-                .run().first();
+                .sigma(0.01).run().first();
+        List<String> warnings = r.getList(r.fieldIndex("warnings"));
+        assertTrue(warnings.size() == 1 && warnings.get(0).contains("nearly the identity at σ = 0.01"),
+                warnings.toString());
         assertEquals("cpu", r.getString(r.fieldIndex("backend")));
         assertTrue(r.getString(r.fieldIndex("backend_note")).startsWith("Spark assigned no GPU to this task"),
                 r.getString(r.fieldIndex("backend_note")));
+    }
+
+    /**
+     * Keys as Spark groups them, not as Java compares them: a null key is a group, -0.0 and 0.0 are one group, a
+     * binary key groups by content; a column name with a dot is a name, not a path. Each group equals the core's.
+     */
+    @Test
+    void keysGroupAsSparkGroupsThem() {
+        StructType schema = DataTypes.createStructType(List.of(
+                DataTypes.createStructField("run.id", DataTypes.DoubleType, true),
+                DataTypes.createStructField("tag", DataTypes.BinaryType, false),
+                DataTypes.createStructField("v", DataTypes.createArrayType(DataTypes.DoubleType), false)));
+        Random random = new Random(9);
+        Double[] runs = {0.0, -0.0, null};
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 90; i++) {
+            rows.add(RowFactory.create(runs[i % 3], new byte[] {(byte) (i % 2)},
+                    List.of(random.nextGaussian(), random.nextGaussian(), 4.0 * (i % 2))));
+        }
+        List<Row> result = Dse4jSpark.entropy(spark.createDataFrame(rows, schema)).groupBy("run.id", "tag")
+                .vectors("v").sigma(2).backend("cpu").run().collectAsList();
+        assertEquals(4, result.size(), "runs {0.0 = -0.0, null} × tags {0, 1}: " + result);
+        for (Row r : result) {
+            List<double[]> points = new ArrayList<>();
+            for (Row row : rows) {
+                Double run = (Double) row.get(0);
+                boolean sameRun = r.isNullAt(0) ? run == null : run != null && run == r.getDouble(0);
+                if (sameRun && ((byte[]) row.get(1))[0] == ((byte[]) r.get(1))[0]) {
+                    @SuppressWarnings("unchecked")
+                    List<Double> v = (List<Double>) row.get(2);
+                    points.add(v.stream().mapToDouble(Double::doubleValue).toArray());
+                }
+            }
+            try (var dse = DiffusionSpectralEntropy.builder().backend("cpu").sigma(2).build()) {
+                assertEquals(dse.compute(Matrix.of(points.toArray(new double[0][]))).entropy(),
+                        r.getDouble(r.fieldIndex("dse")), 0.0, r.toString());
+            }
+            assertEquals(points.size(), r.getInt(r.fieldIndex("input_rows")));
+        }
+        List<Row> holes = new ArrayList<>(rows);
+        holes.add(RowFactory.create(0.0, new byte[] {1}, java.util.Arrays.asList(1.0, null, 2.0)));
+        InvalidInputException hole = assertThrows(InvalidInputException.class, () -> Dse4jSpark.entropy(
+                spark.createDataFrame(holes, schema)).groupBy("run.id", "tag").vectors("v").backend("cpu").run());
+        assertTrue(hole.getMessage().contains("has a null inside 'v'"), hole.getMessage());
     }
 
     static double[][] groupPoints(List<Row> ordered, String model, int layer) {

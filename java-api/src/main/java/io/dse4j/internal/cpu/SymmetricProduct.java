@@ -30,6 +30,29 @@ final class SymmetricProduct<A> {
      */
     static final int PARTS = 8;
 
+    /*
+     * Each part's buffers of transposed sums, kept from one product to the next (a band reduction makes one per
+     * panel, ever smaller): allocating them afresh made ~13 GB of garbage at N = 10000. One instance serves one
+     * computation, its products one after another; part t's buffers are touched by part t's thread only.
+     */
+    private final Object[] transposedSums = new Object[PARTS];
+    private final int[] transposedCapacity = new int[PARTS];
+    private final Object[] transposedTSums = new Object[PARTS];
+    private final int[] transposedTCapacity = new int[PARTS];
+
+    /** Part t's buffer of at least {@code length} elements, its first {@code length} zeroed. */
+    @SuppressWarnings("unchecked")
+    private A partBuffer(Object[] buffers, int[] capacity, int t, int length) {
+        if (buffers[t] == null || capacity[t] < length) {
+            buffers[t] = ops.allocate(length);
+            capacity[t] = length;
+            return (A) buffers[t];
+        }
+        A buffer = (A) buffers[t];
+        ops.zero(buffer, 0, length);
+        return buffer;
+    }
+
     private final VectorOps<A> ops;
     private final Workers workers;
 
@@ -71,11 +94,13 @@ final class SymmetricProduct<A> {
         A[] transposed = (A[]) new Object[parts];
         @SuppressWarnings("unchecked")
         A[] transposedT = (A[]) new Object[parts];
+        int mineLength = Math.multiplyExact(m, nx);
+        int mineTLength = Math.multiplyExact(m, ldT);
         workers.run(parts, t -> {
             A packedS = ops.allocate(tile * tile);
             A edge = ops.allocate(mr * nr);
-            A mine = ops.allocate(Math.multiplyExact(m, nx));
-            A mineT = ops.allocate(Math.multiplyExact(m, ldT));
+            A mine = partBuffer(transposedSums, transposedCapacity, t, mineLength);
+            A mineT = partBuffer(transposedTSums, transposedTCapacity, t, mineTLength);
             transposed[t] = mine;
             transposedT[t] = mineT;
             for (int row = bounds[t]; row < bounds[t + 1]; row++) {

@@ -92,7 +92,9 @@ final class TiledKernelOperator implements KernelOperator {
 
     /**
      * One pass over the kernel: {@code out} = Σⱼ sᵢ·Gᵢⱼ·sⱼ·x[j, ·] for the column-major n×cols block x
-     * (s = {@code scaling}), returned, the workers' parts summed in part order (the same bits for a thread count); with {@code square} also
+     * (s = {@code scaling}), returned, the workers' parts summed in part order; tiles go to the parts as the
+     * workers become free, so the last bits can differ from run to run (far inside the estimate's error bar); with
+     * {@code square} also
      * Σᵢⱼ (sᵢGᵢⱼsⱼ)² into {@link #traceOfSquare}.
      */
     private double[] pass(double[] scaling, double[] x, int cols, boolean square, double[] out) {
