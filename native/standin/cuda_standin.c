@@ -477,18 +477,20 @@ static int new_handle(void **handle, const char *kind)
     return 1;
 }
 
-/* Whether h is a live handle of this kind; under the lock, so that a concurrent drop cannot free it meanwhile. */
-static int is_handle(const void *h, const char *kind)
+/* Whether h is a live handle of this kind; the caller holds the lock (a concurrent drop cannot free h meanwhile). */
+static int is_handle_locked(const void *h, const char *kind)
 {
-    if (h == NULL) {
-        return 0;
-    }
-    pthread_mutex_lock(&ledger_lock);
     int found = 0;
-    for (int64_t i = 0; i < handles.count && !found; i++) {
+    for (int64_t i = 0; h != NULL && i < handles.count && !found; i++) {
         found = handles.items[i] == h;
     }
-    found = found && strncmp((const char *) h, kind, 15) == 0;
+    return found && strncmp((const char *) h, kind, 15) == 0;
+}
+
+static int is_handle(const void *h, const char *kind)
+{
+    pthread_mutex_lock(&ledger_lock);
+    int found = is_handle_locked(h, kind);
     pthread_mutex_unlock(&ledger_lock);
     return found;
 }
@@ -496,15 +498,8 @@ static int is_handle(const void *h, const char *kind)
 /* Checks and removes in one step: of two concurrent destroys of one handle, one succeeds and one is refused. */
 static int drop_handle(void *h, const char *kind)
 {
-    if (h == NULL) {
-        return 0;
-    }
     pthread_mutex_lock(&ledger_lock);
-    int found = 0;
-    for (int64_t i = 0; i < handles.count && !found; i++) {
-        found = handles.items[i] == h;
-    }
-    int dropped = found && strncmp((const char *) h, kind, 15) == 0 && set_remove_locked(&handles, h);
+    int dropped = is_handle_locked(h, kind) && set_remove_locked(&handles, h);
     pthread_mutex_unlock(&ledger_lock);
     if (dropped) {
         free(h);
