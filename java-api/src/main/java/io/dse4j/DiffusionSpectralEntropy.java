@@ -1086,7 +1086,8 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
          * Computes on a GPU backend already open ({@link GpuDevice#open}), shared with other instances: the backend
          * setting, {@code -Ddse4j.backend} and {@link #device} are not consulted — except that with
          * {@code backend("auto")} a problem too large for the device runs on the CPU, as {@code auto} does, where
-         * otherwise it is refused — and {@link #close()} leaves it open. Null returns to choosing a backend.
+         * otherwise it is refused — and {@link #close()} leaves it open; with {@code backend("cpu")} {@link #build()}
+         * refuses it. Null returns to choosing a backend.
          */
         public Builder gpu(GpuDevice device) {
             this.gpu = device;
@@ -1142,6 +1143,10 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         DiffusionSpectralEntropy build(Map<String, String> properties, Map<String, String> env, GpuProbe probe) {
             int threadCount = resolveThreads(properties);
             if (gpu != null) {
+                if (backend == BackendKind.CPU) {
+                    throw new InvalidInputException("gpu", "a GpuDevice was given with backend cpu; give the device "
+                            + "(it computes there) or the CPU backend, not both");
+                }
                 EigenBackend shared = gpu.backend();
                 BackendKind requested = backend == BackendKind.AUTO ? BackendKind.AUTO : BackendKind.GPU;
                 return new DiffusionSpectralEntropy(this, threadCount, new BackendSelection(requested,

@@ -80,6 +80,8 @@ public final class Tracker implements AutoCloseable {
             entropy.threads(b.threads);
             information.threads(b.threads);
         }
+        entropy.device(b.device);
+        information.device(b.device);
         int n = labels != null ? labels.length : b.inputs != null ? b.inputs.rows() : -1;
         if (labels != null && b.inputs != null && b.inputs.rows() != labels.length) {
             throw new InvalidInputException("inputs", "X has " + b.inputs.rows() + " rows but there are "
@@ -320,6 +322,7 @@ public final class Tracker implements AutoCloseable {
         private long seed = DiffusionSpectralEntropy.DEFAULT_SEED;
         private int repetitions = 5;
         private int clusters = 10;
+        private int device;
         private String backend;
         private Precision precision = Precision.F64;
         private int threads;
@@ -376,6 +379,13 @@ public final class Tracker implements AutoCloseable {
         public Builder backend(String backend) {
             DiffusionSpectralEntropy.builder().backend(backend);
             this.backend = backend;
+            return this;
+        }
+
+        /** The CUDA device the GPU backend opens (see {@link DiffusionSpectralEntropy.Builder#device}). */
+        public Builder device(int ordinal) {
+            DiffusionSpectralEntropy.builder().device(ordinal);
+            this.device = ordinal;
             return this;
         }
 

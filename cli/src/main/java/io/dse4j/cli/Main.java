@@ -184,6 +184,9 @@ public final class Main {
         @Option(names = "--backend", paramLabel = "B",
                 description = "auto | cpu | gpu (default: -Ddse4j.backend, else DSE4J_BACKEND, else auto)")
         String backend;
+        @Option(names = "--device", paramLabel = "K", description = "the CUDA device the GPU backend uses: 0, 1, … "
+                + "(default 0; counted among the devices CUDA_VISIBLE_DEVICES leaves visible)")
+        String device;
         @Option(names = "--precision", paramLabel = "P",
                 description = "f64 (or double, float64) | f32 (or float, float32) (default f64)")
         String precision;

@@ -117,6 +117,9 @@ final class MiCommand implements Callable<Integer> {
         if (o.has("--backend")) {
             builder.backend(o.string("--backend", null));
         }
+        if (o.has("--device")) {
+            builder.device(o.intValue("--device", 0, 0, Integer.MAX_VALUE));
+        }
         if (o.has("--threads")) {
             builder.threads(o.intValue("--threads", 0, 1, EntropyCommand.MAX_THREADS));
         }

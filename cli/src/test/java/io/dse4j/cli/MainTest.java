@@ -158,6 +158,11 @@ class MainTest {
                 "--threads must be between 1 and 32767, got 100000");
         assertBad(run("entropy", "--example", "blobs", "--threads", "0"),
                 "--threads must be between 1 and 32767, got 0");
+        assertBad(run("entropy", "--example", "blobs", "--device", "-1"),
+                "--device must be between 0 and 2147483647, got -1");
+        // A device for the GPU backend: the CPU backend ignores it.
+        CommandRun onCpu = run("entropy", "--example", "blobs", "--n", "200", "--backend", "cpu", "--device", "3");
+        assertEquals(0, onCpu.code(), onCpu.err());
         assertBad(run("entropy", "--example", "blobs", "--measure", "cse", "--bins", "0"),
                 "--bins must be between 1 and 2147483647, got 0");
         assertBad(run("mi", "--input", "z.csv", "--clusters-in", "c.npy", "--threads", "100000"),

@@ -157,6 +157,9 @@ class DeviceSelectionStandInTest {
                 assertEquals(1, mi.device());
                 assertTrue(mi.compute(x, labels).selection().chosen().startsWith("gpu"));
             }
+            InvalidInputException both = assertThrows(InvalidInputException.class,
+                    () -> DiffusionSpectralEntropy.builder().backend("cpu").gpu(device).build());
+            assertTrue(both.getMessage().startsWith("gpu: a GpuDevice was given with backend cpu"), both.getMessage());
             DiffusionSpectralEntropy afterClose = DiffusionSpectralEntropy.builder().gpu(device).build();
             device.close();
             assertThrows(IllegalStateException.class, () -> afterClose.compute(x));
