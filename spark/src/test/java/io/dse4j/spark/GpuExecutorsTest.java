@@ -33,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * GPUs on executors, on the CUDA stand-in: a local cluster of one executor JVM with 2 cores and 2 GPUs (a fake
  * discovery script reports addresses 0 and 1), one GPU per task. Tasks run on the device Spark assigned them —
- * both devices used, each group's row naming its device — and the executor opens one GPU backend per device, not
- * one per task (the stand-in counts the cuBLAS handles it created and the allocations on each device); the values
+ * both devices used, each group's row naming its device; two tasks running at once see different addresses and get
+ * those devices' backends — and the executor opens one GPU backend per device, not one per task (the stand-in counts the cuBLAS handles it created and the allocations on each device); the values
  * equal the CPU's.
  */
 class GpuExecutorsTest {
@@ -111,6 +111,19 @@ class GpuExecutorsTest {
                 assertEquals("gpu (stand-in)", r.getString(r.fieldIndex("backend")), r.toString());
             }
 
+            // Two tasks that provably run at the same time (each waits until both have started) see different GPU
+            // addresses, and the backend each is given is that device's.
+            Path rendezvous = Files.createDirectories(dir.resolve("rendezvous"));
+            String meeting = rendezvous.toString();
+            List<int[]> seen = new JavaSparkContext(spark.sparkContext()).parallelize(List.of(0, 1), 2)
+                    .map(i -> concurrentChoice(meeting, i)).collect();
+            assertEquals(2, seen.size());
+            assertTrue(seen.get(0)[0] != seen.get(1)[0], "concurrent tasks got GPUs " + seen.get(0)[0] + " and "
+                    + seen.get(1)[0]);
+            for (int[] s : seen) {
+                assertEquals(s[0], s[1], "the backend opened the assigned device");
+            }
+
             // In the executor JVM: one backend per device (two cuBLAS handles for six tasks), allocations on both.
             String standIn = STANDIN;
             List<long[]> ledgers = new JavaSparkContext(spark.sparkContext()).parallelize(List.of(0), 1)
@@ -123,6 +136,30 @@ class GpuExecutorsTest {
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * In a task: announces itself in {@code meeting}, waits (up to 60 s) until the other task has too — so both are
+     * running at once — then returns {the GPU address Spark assigned, the device of the backend TaskBackend gives}.
+     */
+    private static int[] concurrentChoice(String meeting, int index) throws Exception {
+        Path dir = Path.of(meeting);
+        Files.createFile(dir.resolve("task-" + index));
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            try (var entries = Files.list(dir)) {
+                if (entries.count() >= 2) {
+                    break;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the other task never started: the two did not run at once");
+            }
+            Thread.sleep(20);
+        }
+        int address = Integer.parseInt(TaskContext.get().resourcesJMap().get("gpu").addresses()[0]);
+        TaskBackend backend = TaskBackend.choose(io.dse4j.BackendKind.GPU);
+        return new int[] {address, backend.device().ordinal()};
     }
 
     /** The executor's open devices, cuBLAS handles created, and allocations on devices 0 and 1 (the stand-in's). */
