@@ -342,6 +342,8 @@ EXPORT int cudaGetDeviceCount(int *count)
     return *count > 0 ? cudaSuccess : cudaErrorNoDevice;
 }
 
+void dse4j_standin_runtime_device_set(int device);   /* driver_api.cpp: that device's primary context current */
+
 EXPORT int cudaSetDevice(int device)
 {
     ENTER("cudaSetDevice");
@@ -349,7 +351,15 @@ EXPORT int cudaSetDevice(int device)
         return cudaErrorInvalidDevice;
     }
     current_device = device;
+    /* As the runtime does: the device's primary context becomes the thread's current context. */
+    dse4j_standin_runtime_device_set(device);
     return cudaSuccess;
+}
+
+/* For driver_api.cpp: cuCtxSetCurrent(a device's context) makes that device the runtime's current one, as on CUDA. */
+void dse4j_standin_driver_context_set(int device)
+{
+    current_device = device;
 }
 
 EXPORT int cudaGetDevice(int *device)

@@ -41,6 +41,7 @@ int dse4j_standin_drop_handle(void *handle, const char *kind);
 int dse4j_standin_is_handle(const void *handle, const char *kind);
 int dse4j_standin_enter(const char *name);
 int dse4j_standin_device_count(void);
+void dse4j_standin_driver_context_set(int device);
 }
 
 /* The entry points of src/dse4j_device.cu, as compiled into emulated_kernels.cpp. */
@@ -404,7 +405,24 @@ extern "C" DSE4J_EXPORT int cuCtxSetCurrent(void *context)
         return CUDA_ERROR_INVALID_CONTEXT;
     }
     current_context = context;
+    // The runtime follows the thread's current context (CUDA ≥ 4): its device becomes the runtime's current device.
+    for (int device = 0; context != nullptr && device < MAX_DEVICES; device++) {
+        std::lock_guard<std::mutex> guard(contexts_lock);
+        if (primary_contexts[device] == context) {
+            dse4j_standin_driver_context_set(device);
+        }
+    }
     return CUDA_SUCCESS;
+}
+
+/* cudaSetDevice's side: the device's primary context current on the thread when it is retained (the runtime would
+   retain it itself; dse4j retains it first, in DeviceKernels.load). */
+extern "C" void dse4j_standin_runtime_device_set(int device)
+{
+    std::lock_guard<std::mutex> guard(contexts_lock);
+    if (device >= 0 && device < MAX_DEVICES && primary_contexts[device] != nullptr) {
+        current_context = primary_contexts[device];
+    }
 }
 
 extern "C" DSE4J_EXPORT int cuCtxGetCurrent(void **context)

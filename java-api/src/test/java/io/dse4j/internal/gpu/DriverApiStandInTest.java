@@ -217,4 +217,35 @@ class DriverApiStandInTest {
         StandIn.setDevices(0);
         assertEquals(java.util.Optional.empty(), DriverApi.firstDevice(), "no device: nothing to name");
     }
+
+    /**
+     * The runtime follows the thread's current context and the other way round, as on CUDA: with device 1's primary
+     * context made current an allocation lands on device 1; cudaSetDevice(0) makes device 0's context current.
+     */
+    @Test
+    void theRuntimesDeviceAndTheDriversContextFollowEachOther() throws Throwable {
+        StandIn.setDevices(2);
+        MethodHandle retain = function("cuDevicePrimaryCtxRetain", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        MethodHandle malloc = function("cudaMalloc", FunctionDescriptor.of(JAVA_INT, ADDRESS, ValueLayout.JAVA_LONG));
+        MethodHandle free = function("cudaFree", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            assertEquals(0, (int) function("cuCtxGetCurrent", FunctionDescriptor.of(JAVA_INT, ADDRESS))
+                    .invokeExact(out));
+            MemorySegment zero = out.get(ADDRESS, 0);
+            assertEquals(0, (int) retain.invokeExact(out, 1));
+            MemorySegment one = out.get(ADDRESS, 0);
+            assertEquals(0, setCurrent(one));
+            long before = StandIn.allocationsOn(1);
+            assertEquals(0, (int) malloc.invokeExact(out, 64L));
+            assertEquals(before + 1, StandIn.allocationsOn(1), "allocated on the current context's device");
+            assertEquals(0, (int) free.invokeExact(out.get(ADDRESS, 0)));
+            assertEquals(0, (int) function("cudaSetDevice", FunctionDescriptor.of(JAVA_INT, JAVA_INT)).invokeExact(0));
+            assertEquals(0, (int) function("cuCtxGetCurrent", FunctionDescriptor.of(JAVA_INT, ADDRESS))
+                    .invokeExact(out));
+            assertEquals(zero, out.get(ADDRESS, 0), "cudaSetDevice(0) made device 0's context current");
+            assertEquals(0, (int) function("cuDevicePrimaryCtxRelease_v2", FunctionDescriptor.of(JAVA_INT, JAVA_INT))
+                    .invokeExact(1));
+        }
+    }
 }
