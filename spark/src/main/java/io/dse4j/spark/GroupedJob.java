@@ -187,7 +187,14 @@ abstract class GroupedJob<J extends GroupedJob<J>> {
                 return Collections.emptyIterator();
             }
             TaskBackend on = TaskBackend.choose(backend);
-            Computed computed = compute(group, on, threads > 0 ? threads : TaskBackend.taskThreads());
+            Computed computed;
+            try {
+                computed = compute(group, on, threads > 0 ? threads : TaskBackend.taskThreads());
+            } catch (InvalidInputException e) {
+                // The library names the row and the column of the group's points; the caller needs the group too.
+                String problem = e.getMessage().substring(e.argument().length() + 2);
+                throw new InvalidInputException(e.argument(), group.name() + ": " + problem);
+            }
             List<Object> values = new ArrayList<>(group.key());
             Collections.addAll(values, computed.values());
             BackendSelection selection = computed.selection();

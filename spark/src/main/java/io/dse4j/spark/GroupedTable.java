@@ -247,14 +247,19 @@ final class GroupedTable implements AutoCloseable {
             Column same = held.col("`" + groups[i].replace("`", "``") + "`").eqNullSafe(groupTable.col(KEY + i));
             on = on == null ? same : on.and(same);
         }
-        // The bean's columns: the vector under the name of its kind (a null element cannot pass into a primitive
-        // array: such a vector goes on as null and the task, seeing a null where the driver saw none, says where).
+        // The bean's columns: the vector under the name of its kind. A null element cannot pass into a primitive
+        // array, so such a vector goes on as null and the task, seeing a null where the driver saw none, says where.
+        // Found without a higher-order function (exists(v, x -> x IS NULL) is interpreted per element: 1.3 s of a
+        // 12 s job): array_contains(v, NaN) is null exactly when v holds a null and no NaN — and a NaN the library
+        // refuses anyway.
         DataType vectorType = table.schema().apply(vectors).dataType();
         String vectorField = kind == VectorKind.NPY_FILE ? "content"
                 : ((ArrayType) vectorType).elementType().equals(DataTypes.FloatType) ? "floats" : "doubles";
         Column vector = column(vectors);
         if (kind == VectorKind.POINTS) {
-            vector = functions.when(functions.exists(vector, Column::isNull), functions.lit(null)).otherwise(vector);
+            DataType element = ((ArrayType) vectorType).elementType();
+            vector = functions.when(functions.array_contains(vector, functions.lit(Double.NaN).cast(element)).isNull(),
+                    functions.lit(null)).otherwise(vector);
         }
         List<Column> picked = new ArrayList<>(List.of(groupTable.col(GROUP).as("group"),
                 held.col(POSITION).as("position"), vector.as(vectorField)));

@@ -183,6 +183,12 @@ class EntropyJobTest {
         InvalidInputException hole = assertThrows(InvalidInputException.class, () -> Dse4jSpark.entropy(
                 spark.createDataFrame(holes, schema)).groupBy("run.id", "tag").vectors("v").backend("cpu").run());
         assertTrue(hole.getMessage().contains("has a null inside 'v'"), hole.getMessage());
+        List<Row> notANumber = new ArrayList<>(rows);
+        notANumber.add(RowFactory.create(0.0, new byte[] {1}, java.util.Arrays.asList(1.0, Double.NaN, 2.0)));
+        InvalidInputException nan = assertThrows(InvalidInputException.class, () -> Dse4jSpark.entropy(
+                spark.createDataFrame(notANumber, schema)).groupBy("run.id", "tag").vectors("v").backend("cpu").run());
+        assertTrue(nan.getMessage().startsWith("matrix: group (run.id = 0.0, tag = ") && nan.getMessage()
+                .contains("is NaN; every value must be finite"), nan.getMessage());
     }
 
     static double[][] groupPoints(List<Row> ordered, String model, int layer) {

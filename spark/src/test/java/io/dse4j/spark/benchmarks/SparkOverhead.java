@@ -59,14 +59,18 @@ public final class SparkOverhead {
             List<double[][]> data = write(spark, table, groups, n, d);
             System.out.printf(Locale.ROOT, "# %d groups of %d × %d, local[%d], %s, Java %s%n", groups, n, d, cores,
                     System.getProperty("os.arch"), Runtime.version());
+            StageTimes stages = new StageTimes();
+            spark.sparkContext().addSparkListener(stages);
             double[] expected = loop(data, cores);
             check(expected, sparkRun(spark, table));    // warm-up of both, and the equality check
             parallelLoop(data, cores);
             double[] overheads = new double[rounds];
             for (int r = 0; r < rounds; r++) {
+                stages.clear();
                 long t0 = System.nanoTime();
                 double[] fromSpark = sparkRun(spark, table);
                 long t1 = System.nanoTime();
+                String stageLine = stages.describe();
                 loop(data, cores);
                 long t2 = System.nanoTime();
                 parallelLoop(data, cores);
@@ -80,6 +84,7 @@ public final class SparkOverhead {
                         + "slots), loop %.2f s, parallel loop %.2f s, overhead %.1f %% of the job against the faster "
                         + "loop, %.1f %% against the plain loop%n", r + 1, s, taskSeconds / cores, cores, l, p,
                         100 * overheads[r], 100 * (s - l) / s);
+                System.out.println("  stages: " + stageLine);
             }
             Arrays.sort(overheads);
             System.out.printf(Locale.ROOT, "median overhead %.1f %% (of the Spark job's time; against the faster "
@@ -132,6 +137,31 @@ public final class SparkOverhead {
             taskSeconds += r.getDouble(r.fieldIndex("seconds"));
         }
         return out;
+    }
+
+    /** Each completed stage's wall time (submission to completion), in the order they completed. */
+    private static final class StageTimes extends org.apache.spark.scheduler.SparkListener {
+        private final List<String> done = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted completed) {
+            var info = completed.stageInfo();
+            long start = info.submissionTime().isDefined() ? (Long) info.submissionTime().get() : 0;
+            long end = info.completionTime().isDefined() ? (Long) info.completionTime().get() : 0;
+            String name = info.name();
+            name = name.contains(" at ") ? name.substring(0, name.indexOf(" at ")) : name;
+            done.add(String.format(Locale.ROOT, "%s %d tasks %.2f s", name, info.numTasks(), (end - start) / 1e3));
+        }
+
+        void clear() {
+            done.clear();
+        }
+
+        String describe() {
+            synchronized (done) {
+                return String.join("; ", done);
+            }
+        }
     }
 
     private static double[] loop(List<double[][]> data, int threads) {
