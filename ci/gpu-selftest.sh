@@ -11,7 +11,8 @@
 #       gpu-selftest.json into $OUT (default: .gpu-selftest/out) — the probe's line names the CUDA family, the driver,
 #       the GPU and which kernel image ran. Then once more with the kernels compiled by NVRTC for this GPU
 #       (-Ddse4j.cuda.kernelImage=nvrtc; N = 1000 only, gpu-selftest-nvrtc.json), so both load paths run on a real
-#       GPU whichever the driver picks (NVRTC=0 skips it). Then the JMH GPU benchmarks if RUN_JMH=1.
+#       GPU whichever the driver picks (NVRTC=0 skips it). Then the JMH GPU benchmarks if RUN_JMH=1. DEVICE=K tests
+#       CUDA device K (default 0).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bundle="$root/.gpu-selftest"
@@ -44,10 +45,11 @@ case "${1:-}" in
     selftest=("$bundle/jdk/bin/java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx16g
               -Ddse4j.cuda.kernelCache="$out/kernel-cache")
     "${selftest[@]}" -cp "$bundle/dse4j-cli.jar" io.dse4j.cli.GpuSelfTest --reference "$bundle/reference" \
-        --sizes "${SIZES:-1000,4000,10000}" --json "$out/gpu-selftest.json" || status=$?
+        --sizes "${SIZES:-1000,4000,10000}" --device "${DEVICE:-0}" --json "$out/gpu-selftest.json" || status=$?
     if [[ "${NVRTC:-1}" == 1 ]]; then
       "${selftest[@]}" -Ddse4j.cuda.kernelImage=nvrtc -cp "$bundle/dse4j-cli.jar" io.dse4j.cli.GpuSelfTest \
-          --reference "$bundle/reference" --sizes 1000 --json "$out/gpu-selftest-nvrtc.json" || status=$?
+          --reference "$bundle/reference" --sizes 1000 --device "${DEVICE:-0}" --json "$out/gpu-selftest-nvrtc.json" \
+          || status=$?
     fi
     if [[ "${RUN_JMH:-0}" == 1 ]]; then
       jmh=("$bundle/jdk/bin/java" -jar "$bundle/benchmarks.jar" -jvm "$bundle/jdk/bin/java")

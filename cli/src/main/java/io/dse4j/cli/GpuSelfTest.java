@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * stage, as a table on stdout and one JSON document.
  *
  * <pre>java -cp dse4j-cli.jar io.dse4j.cli.GpuSelfTest [--reference DIR] [--sizes 1000,4000,10000] [--json FILE]
- *      [--cpu-up-to N]</pre>
+ *      [--cpu-up-to N] [--device K]</pre>
  * Exit code 0 when every comparison is within tolerance (f64: DSE 1e-9, eigenvalues 1e-10·N; f32: DSE 1e-4), 1 when
  * one is not, 2 when the GPU cannot be used.
  */
@@ -42,6 +42,9 @@ public final class GpuSelfTest implements java.util.concurrent.Callable<Integer>
     String sizes;
     @picocli.CommandLine.Option(names = "--json", paramLabel = "FILE", description = "also write the report here")
     String json;
+    @picocli.CommandLine.Option(names = "--device", paramLabel = "K",
+            description = "the CUDA device to test (default 0)")
+    String device;
     @picocli.CommandLine.Option(names = "--cpu-up-to", paramLabel = "N",
             description = "compare with the CPU up to this size (default 10000)")
     String cpuUpTo;
@@ -65,12 +68,20 @@ public final class GpuSelfTest implements java.util.concurrent.Callable<Integer>
         report.put("version", io.dse4j.Version.string());
         report.put("java", Runtime.version().toString());
         boolean allPass = true;
-        try (DiffusionSpectralEntropy gpuProbe = DiffusionSpectralEntropy.builder().backend(BackendKind.GPU).build()) {
+        int device = o.intValue("--device", 0, 0, Integer.MAX_VALUE);
+        report.put("device", device);
+        try (DiffusionSpectralEntropy gpuProbe = DiffusionSpectralEntropy.builder().backend(BackendKind.GPU)
+                .device(device).build()) {
             report.put("gpu", gpuProbe.describeBackend());
             out.println("probe: " + gpuProbe.describeBackend());
         } catch (BackendUnavailableException e) {
             out.println("probe: GPU unavailable: " + String.join("; ", e.reasons()));
             report.put("gpu_unavailable", e.reasons());
+            write(o, report);
+            return 2;
+        } catch (io.dse4j.InvalidInputException e) {
+            out.println("probe: " + e.getMessage());      // a device this machine does not have
+            report.put("gpu_unavailable", List.of(e.getMessage()));
             write(o, report);
             return 2;
         }
@@ -86,7 +97,7 @@ public final class GpuSelfTest implements java.util.concurrent.Callable<Integer>
                 Matrix x = MatrixFiles.read(file);
                 for (double sigma : new double[] {1, 10, 50}) {
                     for (Precision precision : Precision.values()) {
-                        allPass &= compare(file.getFileName().toString(), x, sigma, precision, true, rows, out);
+                        allPass &= compare(file.getFileName().toString(), x, sigma, precision, true, rows, out, device);
                     }
                 }
             }
@@ -96,7 +107,7 @@ public final class GpuSelfTest implements java.util.concurrent.Callable<Integer>
             int n = Integer.parseInt(size.trim());
             Matrix x = uniform(n, 256, 42);
             for (Precision precision : Precision.values()) {
-                allPass &= compare("uniform " + n + "x256", x, 10, precision, n <= cpuLimit, rows, out);
+                allPass &= compare("uniform " + n + "x256", x, 10, precision, n <= cpuLimit, rows, out, device);
             }
         }
         report.put("rows", rows);
@@ -113,9 +124,9 @@ public final class GpuSelfTest implements java.util.concurrent.Callable<Integer>
     }
 
     private static boolean compare(String name, Matrix x, double sigma, Precision precision, boolean withCpu,
-                                   List<Map<String, Object>> rows, PrintStream out) {
+                                   List<Map<String, Object>> rows, PrintStream out, int device) {
         DseResult gpu;
-        try (DiffusionSpectralEntropy dse = DiffusionSpectralEntropy.builder().backend(BackendKind.GPU)
+        try (DiffusionSpectralEntropy dse = DiffusionSpectralEntropy.builder().backend(BackendKind.GPU).device(device)
                 .sigma(sigma).precision(precision).maxN(Integer.MAX_VALUE).build()) {
             dse.compute(x);      // first call: CUDA context and module loading, not part of the timings
             gpu = dse.compute(x);
