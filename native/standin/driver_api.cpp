@@ -406,8 +406,8 @@ extern "C" DSE4J_EXPORT int cuCtxSetCurrent(void *context)
     }
     current_context = context;
     // The runtime follows the thread's current context (CUDA ≥ 4): its device becomes the runtime's current device.
+    std::lock_guard<std::mutex> guard(contexts_lock);
     for (int device = 0; context != nullptr && device < MAX_DEVICES; device++) {
-        std::lock_guard<std::mutex> guard(contexts_lock);
         if (primary_contexts[device] == context) {
             dse4j_standin_driver_context_set(device);
         }

@@ -9,6 +9,7 @@ public final class InvalidInputException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     private final String argument;
+    private final String problem;
 
     /**
      * @param argument the name of the argument or data item that was wrong
@@ -17,10 +18,16 @@ public final class InvalidInputException extends IllegalArgumentException {
     public InvalidInputException(String argument, String problem) {
         super(argument + ": " + problem);
         this.argument = argument;
+        this.problem = problem;
     }
 
     /** The name of the argument or data item that was wrong. */
     public String argument() {
         return argument;
+    }
+
+    /** What was wrong and what is allowed: the message after the argument's name (for a caller adding context). */
+    public String problem() {
+        return problem;
     }
 }

@@ -127,7 +127,7 @@ abstract class GroupedJob<J extends GroupedJob<J>> {
             GroupData.Spec spec = new GroupData.Spec(groups.clone(), vectors, labels(), grouped.kind());
             try {
                 results = grouped.partitioned().mapPartitionsWithIndex(task(spec, grouped.keys(),
-                        new ArrayList<>(grouped.sizes())), true).collect();
+                        grouped.sizes()), true).collect();
             } catch (Exception e) {
                 // A task's failure reaches the driver as a SparkException (checked, thrown through Scala undeclared).
                 throw unwrapped(e);
@@ -192,8 +192,7 @@ abstract class GroupedJob<J extends GroupedJob<J>> {
                 computed = compute(group, on, threads > 0 ? threads : TaskBackend.taskThreads());
             } catch (InvalidInputException e) {
                 // The library names the row and the column of the group's points; the caller needs the group too.
-                String problem = e.getMessage().substring(e.argument().length() + 2);
-                throw new InvalidInputException(e.argument(), group.name() + ": " + problem);
+                throw new InvalidInputException(e.argument(), group.name() + ": " + e.problem());
             }
             List<Object> values = new ArrayList<>(group.key());
             Collections.addAll(values, computed.values());

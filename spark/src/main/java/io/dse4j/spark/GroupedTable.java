@@ -188,7 +188,12 @@ final class GroupedTable implements AutoCloseable {
 
     /** A column by its name as written, dots and all (not a path into a struct). */
     static Column column(String name) {
-        return functions.col("`" + name.replace("`", "``") + "`");
+        return functions.col(quoted(name));
+    }
+
+    /** A column name in back-quotes, as Spark reads a name that is not a path. */
+    private static String quoted(String name) {
+        return "`" + name.replace("`", "``") + "`";
     }
 
     /** Releases the held rows (idempotent). */
@@ -244,7 +249,7 @@ final class GroupedTable implements AutoCloseable {
         Dataset<Row> groupTable = spark.createDataFrame(index, DataTypes.createStructType(fields));
         Column on = null;
         for (int i = 0; i < groups.length; i++) {
-            Column same = held.col("`" + groups[i].replace("`", "``") + "`").eqNullSafe(groupTable.col(KEY + i));
+            Column same = held.col(quoted(groups[i])).eqNullSafe(groupTable.col(KEY + i));
             on = on == null ? same : on.and(same);
         }
         // The bean's columns: the vector under the name of its kind. A null element cannot pass into a primitive

@@ -95,8 +95,7 @@ record TaskBackend(GpuDevice device, BackendKind kind, String note) {
         try {
             return DEVICES.computeIfAbsent(ordinal, GpuDevice::open);
         } catch (InvalidInputException e) {
-            String problem = e.getMessage().substring(e.argument().length() + 2);
-            throw new InvalidInputException(e.argument(), context + problem);
+            throw new InvalidInputException(e.argument(), context + e.problem());
         }
     }
 
