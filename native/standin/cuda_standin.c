@@ -703,20 +703,26 @@ static int symmetric_eigen(double *s, double *q, double *d, double *e, double *p
     for (int64_t k = 0; k + 2 < n; k++) {
         int64_t m = n - k - 1;          /* length of the part of column k below the diagonal */
         double *x = s + (k + 1) + k * n;
-        double norm = 0.0;
+        /* The reflector is built from x / max|x|: H = I - 2vv'/v'v does not change when v is scaled, and the
+         * scaled sums of squares can neither overflow nor underflow (the trailing columns of a reduced low-rank
+         * matrix are rounding errors of rounding errors, small enough for x[i]*x[i] to lose its digits). */
+        double largest = 0.0;
         for (int64_t i = 0; i < m; i++) {
-            norm += x[i] * x[i];
+            largest = fmax(largest, fabs(x[i]));
         }
-        norm = sqrt(norm);
-        if (norm == 0.0) {
+        if (largest == 0.0) {
             continue;
         }
-        double alpha = x[0] > 0 ? -norm : norm;
-        double *v = e;                  /* scratch: v = x - alpha e1 */
+        double *v = e;                  /* scratch: v = x / largest - alpha e1 */
+        double norm = 0.0;
         for (int64_t i = 0; i < m; i++) {
-            v[i] = x[i];
+            v[i] = x[i] / largest;
+            norm += v[i] * v[i];
         }
+        norm = sqrt(norm);
+        double alpha = v[0] > 0 ? -norm : norm;
         v[0] -= alpha;
+        alpha *= largest;
         double vv = 0.0;
         for (int64_t i = 0; i < m; i++) {
             vv += v[i] * v[i];

@@ -344,10 +344,10 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
             used = new BackendSelection(selection.requested(), selection.source(), "cpu", reasons,
                     selection.summary());
             kernelSpectrum = CpuBackends.chebyshevSpectrum(points, sigmaUsed, shape, seed, threads);
-        } else if (!shape.standard() && !backend.supports(shape)) {
+        } else if (!shape.standard() && !backend.supports(shape, points.n(), precision)) {
             used = new BackendSelection(selection.requested(), selection.source(), "cpu",
-                    List.of(shapeLabel() + " runs on the CPU: the " + backend.name() + " backend computes the "
-                            + "fixed-σ Gaussian kernel only"));
+                    List.of(shapeLabel() + " runs on the CPU: "
+                            + backend.unsupportedReason(shape, points.n(), precision)));
             kernelSpectrum = cpuFallback().kernelSpectrum(points, kernel, sigmaUsed, shape, precision, false);
         } else {
             try {

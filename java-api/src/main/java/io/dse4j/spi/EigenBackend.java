@@ -62,6 +62,20 @@ public interface EigenBackend extends AutoCloseable {
     }
 
     /**
+     * Whether this backend computes the kernel of this shape for n points in this precision: {@link #supports}
+     * unless the backend has limits of range (the GPU forms the α-normalisation's d^−α directly, which underflows
+     * for large α·log n).
+     */
+    default boolean supports(KernelShape shape, int n, Precision precision) {
+        return supports(shape);
+    }
+
+    /** Why {@link #supports(KernelShape, int, Precision)} said no, for the selection's reasons. */
+    default String unsupportedReason(KernelShape shape, int n, Precision precision) {
+        return "the " + name() + " backend computes the fixed-σ Gaussian kernel only";
+    }
+
+    /**
      * As {@link #kernelSpectrum(Points, KernelKind, double, Precision, boolean)} for a kernel of the given shape; only
      * called with shapes the backend {@link #supports}.
      */

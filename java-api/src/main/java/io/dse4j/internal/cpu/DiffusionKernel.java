@@ -179,7 +179,9 @@ final class DiffusionKernel<A> {
      * bandwidths (Gᵢⱼ = exp(−d²ᵢⱼ / 2σᵢσⱼ)), PHATE's α-decay (½·exp(−(dᵢⱼ/σᵢ)^a) + ½·exp(−(dᵢⱼ/σⱼ)^a)), then the
      * α-normalisation G ← D^−α·G·D^−α before the symmetric one (see {@link KernelShape}). Every form has Gᵢᵢ = 1.
      *
-     * @return the degrees of the matrix that was (or would be) symmetrically normalised: those of G_α
+     * @return the degrees of the matrix that was (or would be) symmetrically normalised: those of G_α — up to one
+     *         common factor when α is so large that d^−α would underflow and K is formed in logarithms
+     *         ({@link AlphaNormalisation})
      */
     double[] normalise(A a, int n, double[] norms, double sigma, KernelShape shape, boolean symmetricNormalisation) {
         double scale = -1.0 / (2.0 * sigma * sigma);
@@ -221,25 +223,36 @@ final class DiffusionKernel<A> {
             }
         });
         double[] degree = sumParts(partialDegrees, n);
+        double[] rootInverse = null;
         if (shape.alpha() != 0) {
-            degree = alphaNormalise(a, n, degree, shape.alpha(), parts, bounds);
+            if (!symmetricNormalisation || AlphaNormalisation.direct(degree, shape.alpha(), ops.precision())) {
+                degree = alphaNormalise(a, n, degree, shape.alpha(), parts, bounds);
+            } else {
+                // d^−α would underflow: K = U·G·U with U from row log-sums, degree rescaled by a common factor.
+                double[] logFactors = AlphaNormalisation.logFactors(degree, shape.alpha());
+                rootInverse = AlphaNormalisation.scaling(logFactors, logRowSums(a, n, logFactors, parts, bounds),
+                        degree);
+            }
         }
         if (!symmetricNormalisation) {
             return degree;
         }
-        double[] rootInverse = new double[n];
-        for (int i = 0; i < n; i++) {
-            rootInverse[i] = 1.0 / Math.sqrt(degree[i]);
+        if (rootInverse == null) {
+            rootInverse = new double[n];
+            for (int i = 0; i < n; i++) {
+                rootInverse[i] = 1.0 / Math.sqrt(degree[i]);
+            }
         }
+        double[] scaling = rootInverse;
         workers.run(parts, t -> {
             double[] column = new double[n];
             for (int j = bounds[t]; j < bounds[t + 1]; j++) {
                 Cancellation.checkInterrupted();
                 int m = n - j;
                 ops.load(a, j * n + j, column, m);
-                double rj = rootInverse[j];
+                double rj = scaling[j];
                 for (int r = 0; r < m; r++) {
-                    column[r] = (rootInverse[j + r] * column[r]) * rj;
+                    column[r] = (scaling[j + r] * column[r]) * rj;
                 }
                 ops.store(column, a, j * n + j, m);
             }
@@ -304,6 +317,32 @@ final class DiffusionKernel<A> {
             }
         });
         return sumParts(partialDegrees, n);
+    }
+
+    /**
+     * ln (G·f)ᵢ = LSEⱼ(ln Gᵢⱼ + ln fⱼ) for the kernel G in the lower triangle of {@code a} and ln f =
+     * {@code logFactors} ({@link AlphaNormalisation}): each part's columns feed both the rows below the diagonal
+     * and the column's own row; the parts' sums merge in part order.
+     */
+    private double[] logRowSums(A a, int n, double[] logFactors, int parts, int[] bounds) {
+        AlphaNormalisation.RowLogSums[] sums = new AlphaNormalisation.RowLogSums[parts];
+        workers.run(parts, t -> {
+            AlphaNormalisation.RowLogSums mine = new AlphaNormalisation.RowLogSums(n);
+            double[] column = new double[n];
+            for (int j = bounds[t]; j < bounds[t + 1]; j++) {
+                Cancellation.checkInterrupted();
+                int m = n - j;
+                ops.load(a, j * n + j, column, m);
+                mine.add(j, logFactors[j]);   // Gⱼⱼ = 1
+                for (int r = 1; r < m; r++) {
+                    double logG = Math.log(column[r]);
+                    mine.add(j + r, logG + logFactors[j]);
+                    mine.add(j, logG + logFactors[j + r]);
+                }
+            }
+            sums[t] = mine;
+        });
+        return AlphaNormalisation.RowLogSums.merge(sums, n);
     }
 
     /** The degrees from the workers' partial sums, added in part order (so the same bits for a thread count). */

@@ -59,18 +59,59 @@ final class TiledKernelOperator implements KernelOperator {
         double[] degrees = pass(ones, ones, 1, false, new double[n]);
         double[] normalised = degrees;
         double[] factor = ones;
-        if (shape.alpha() != 0) {
-            factor = new double[n];
-            for (int i = 0; i < n; i++) {
-                factor[i] = Math.pow(degrees[i], -shape.alpha());
+        if (shape.alpha() != 0 && !AlphaNormalisation.direct(degrees, shape.alpha(), io.dse4j.Precision.F64)) {
+            // d^−α would underflow: the scaling from row log-sums, the degrees of G_α up to a common factor.
+            double[] logFactors = AlphaNormalisation.logFactors(degrees, shape.alpha());
+            normalised = new double[n];
+            this.rowScale = AlphaNormalisation.scaling(logFactors, logRowSums(logFactors), normalised);
+        } else {
+            if (shape.alpha() != 0) {
+                factor = new double[n];
+                for (int i = 0; i < n; i++) {
+                    factor[i] = Math.pow(degrees[i], -shape.alpha());
+                }
+                normalised = pass(factor, ones, 1, false, new double[n]);
             }
-            normalised = pass(factor, ones, 1, false, new double[n]);
-        }
-        this.rowScale = new double[n];
-        for (int i = 0; i < n; i++) {
-            rowScale[i] = factor[i] / Math.sqrt(normalised[i]);
+            this.rowScale = new double[n];
+            for (int i = 0; i < n; i++) {
+                rowScale[i] = factor[i] / Math.sqrt(normalised[i]);
+            }
         }
         this.stationary = StoredKernelOperator.unitRoot(normalised);
+    }
+
+    /**
+     * ln (G·f)ᵢ = LSEⱼ(ln Gᵢⱼ + ln fⱼ) by one pass over the tiles ({@link AlphaNormalisation}); for the Gaussian
+     * ln Gᵢⱼ = −d²ᵢⱼ/2σ² exactly, with no exponential to underflow.
+     */
+    private double[] logRowSums(double[] logFactors) {
+        AlphaNormalisation.RowLogSums[] sums = new AlphaNormalisation.RowLogSums[workers.threads()];
+        double[][] columns = new double[workers.threads()][];
+        kernel.products(xt, n, dims, true, stage, from, span, (part, r0, rows, c0, width, c, ld) -> {
+            if (sums[part] == null) {
+                sums[part] = new AlphaNormalisation.RowLogSums(n);
+                columns[part] = new double[ld];
+            }
+            AlphaNormalisation.RowLogSums mine = sums[part];
+            double[] column = columns[part];
+            boolean diagonal = r0 == c0;
+            for (int jj = 0; jj < width; jj++) {
+                int j = c0 + jj;
+                int start = diagonal ? jj + 1 : 0;
+                if (diagonal) {
+                    mine.add(j, logFactors[j]);   // Gⱼⱼ = 1
+                }
+                for (int ii = start; ii < rows; ii++) {
+                    double d2 = Math.max(0.0, norms[r0 + ii] + norms[j] - 2.0 * c[jj * ld + ii]);
+                    column[ii] = inverseBandwidths == null ? d2 * scale : Math.log(entry(d2, r0 + ii, j));
+                }
+                for (int ii = start; ii < rows; ii++) {
+                    mine.add(r0 + ii, column[ii] + logFactors[j]);
+                    mine.add(j, column[ii] + logFactors[r0 + ii]);
+                }
+            }
+        });
+        return AlphaNormalisation.RowLogSums.merge(sums, n);
     }
 
     @Override

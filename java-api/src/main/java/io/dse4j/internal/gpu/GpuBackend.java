@@ -147,6 +147,24 @@ final class GpuBackend implements EigenBackend {
         return true;
     }
 
+    /**
+     * Every shape, except an α-normalisation whose d^−α could underflow: the device forms D^−α·G·D^−α directly,
+     * and a degree is at most n, so (max d)^−2α ≥ n^−2α stays in range while 2α·log₂ n is within the limit of
+     * the storage precision ({@code AlphaNormalisation.direct}'s: 900 in double, 100 in float). Beyond it the CPU,
+     * which forms the kernel in logarithms, computes it.
+     */
+    @Override
+    public boolean supports(KernelShape shape, int n, Precision precision) {
+        return shape.alpha() == 0 || 2.0 * shape.alpha() * (Math.log(Math.max(n, 1)) / Math.log(2.0))
+                <= (precision == Precision.F32 ? 100 : 900);
+    }
+
+    @Override
+    public String unsupportedReason(KernelShape shape, int n, Precision precision) {
+        return "the α-normalisation with α = " + shape.alpha() + " at N = " + n + " in " + precision.label()
+                + " could underflow on the GPU (d^−α formed directly); the CPU forms it in logarithms";
+    }
+
     @Override
     public synchronized KernelSpectrum kernelSpectrum(Points points, KernelKind kind, double sigma, KernelShape shape,
                                                       Precision precision, boolean eigenvectors) {

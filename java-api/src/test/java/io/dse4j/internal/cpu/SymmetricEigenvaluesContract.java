@@ -4,10 +4,13 @@ import io.dse4j.ReferenceData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -105,6 +108,88 @@ abstract class SymmetricEigenvaluesContract {
     void randomMatricesAgreeWithJacobi(int n) {
         double[] a = randomSymmetric(n, 1000 + n);
         assertSpectrum(Jacobi.eigenvalues(a, n), solve(a, n), tol(1e-12 * Math.max(1, norm(a))), "random " + n);
+    }
+
+    /**
+     * Sizes around every threshold of the solvers: the one-stage panel ({@link TridiagonalReduction#BLOCK} = 32) and
+     * the bands of the two-stage configurations (1, 5, 8, 32): n &lt; band, n = band, band + 1, band + 2 (the first
+     * reduced panel), 2·band + 1, and a few panels.
+     */
+    static Stream<Arguments> prescribedCases() {
+        int[] sizes = {1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 17, 18, 31, 32, 33, 34, 35, 64, 65, 66, 97, 130};
+        return Stream.of(PrescribedSpectra.Kind.values())
+                .flatMap(kind -> java.util.Arrays.stream(sizes).mapToObj(n -> Arguments.of(kind, n)));
+    }
+
+    /**
+     * LAPACK's backward-error test of a symmetric eigensolver ({@code dchkst}/{@code ddrvst}): for A = Q·Λ·Qᵀ with a
+     * prescribed spectrum, max |λᵢ − λ̂ᵢ| ≤ c·n·ε·‖A‖₂ with ε the unit roundoff of the storage precision and c = 20
+     * (the generator's own rounding included); the eigenvalues finite, ascending and n of them. Before the reflector
+     * of a tiny column was rescaled ({@code dlarfg}), low-rank and zero-padded spectra broke the two-stage path with
+     * a non-finite tridiagonal matrix.
+     */
+    @ParameterizedTest(name = "{0}, n = {1}")
+    @MethodSource("prescribedCases")
+    void prescribedSpectraAreFoundWithinTheBackwardErrorBound(PrescribedSpectra.Kind kind, int n) {
+        boolean f32 = ops().precision() == io.dse4j.Precision.F32;
+        double[] lambda = kind.eigenvalues(n, f32, 31L * n + kind.ordinal());
+        double[] a = PrescribedSpectra.matrix(lambda, 17L * n + kind.ordinal());
+        double[] actual = solve(a, n);
+        assertWithinBackwardError(lambda, actual, kind + ", n = " + n);
+    }
+
+    /**
+     * The kernels of collapsed representations — 1, 2 and 8 distinct points repeated until n, and a pair of far
+     * points (its kernel is block diagonal) — whose eigenvalues are those of the distinct points' small matrix and
+     * zeros ({@link PrescribedSpectra#collapsedEigenvalues}).
+     */
+    @ParameterizedTest(name = "{0} distinct points × {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"1, 130", "2, 65", "8, 17", "1, 33", "2, 16", "8, 4", "3, 43"})
+    void collapsedKernelsHaveTheSpectrumOfTheirDistinctPoints(int distinct, int copies) {
+        Random random = new Random(distinct * 100L + copies);
+        double[][] points = new double[distinct][3];
+        for (double[] p : points) {
+            for (int k = 0; k < 3; k++) {
+                p[k] = 2.0 * random.nextGaussian();
+            }
+        }
+        double[][] g = new double[distinct][distinct];
+        for (int i = 0; i < distinct; i++) {
+            for (int j = 0; j < distinct; j++) {
+                double d2 = 0;
+                for (int k = 0; k < 3; k++) {
+                    d2 += (points[i][k] - points[j][k]) * (points[i][k] - points[j][k]);
+                }
+                g[i][j] = Math.exp(-d2 / 8.0);
+            }
+        }
+        int n = distinct * copies;
+        double[] expected = new double[n];
+        System.arraycopy(PrescribedSpectra.collapsedEigenvalues(g, copies), 0, expected, 0, distinct);
+        assertWithinBackwardError(expected, solve(PrescribedSpectra.collapsedKernel(g, copies), n),
+                distinct + " × " + copies);
+    }
+
+    private void assertWithinBackwardError(double[] prescribed, double[] actual, String what) {
+        int n = prescribed.length;
+        double[] expected = prescribed.clone();
+        Arrays.sort(expected);
+        assertEquals(n, actual.length, what);
+        double norm = 0;
+        for (double l : expected) {
+            norm = Math.max(norm, Math.abs(l));
+        }
+        double eps = ops().precision() == io.dse4j.Precision.F32 ? 0x1p-24 : 0x1p-53;
+        double bound = 20 * Math.max(1, n) * eps * norm;
+        for (int i = 0; i < n; i++) {
+            assertTrue(Double.isFinite(actual[i]), what + ": eigenvalue " + i + " is " + actual[i]);
+            assertTrue(Math.abs(expected[i] - actual[i]) <= bound, what + ": eigenvalue " + i + " is " + actual[i]
+                    + ", prescribed " + expected[i] + ", error " + Math.abs(expected[i] - actual[i])
+                    + " > 20·n·ε·‖A‖ = " + bound);
+            if (i > 0) {
+                assertTrue(actual[i - 1] <= actual[i], what + ": not ascending at " + i);
+            }
+        }
     }
 
     @Test
