@@ -14,7 +14,8 @@ trap 'rm -rf "$work"' EXIT
 mutations=(
   's/    return shared\[0\];/    return shared[1];/'                                                     # block_sum: wrong lane
   's/        for (int64_t j = 0; j < i; j++) {/        for (int64_t j = 0; j <= i; j++) {/'            # row_parts: diagonal twice
-  's/\*entry = i == j ? (T) 1.0 :/*entry = i == j + 1 ? (T) 1.0 :/'                                        # gaussian: off-diagonal as diagonal
+  's/\*entry = i == j ? (T) 1.0 : (T) dse4j_gaussian_entry/*entry = i == j + 1 ? (T) 1.0 : (T) dse4j_gaussian_entry/'  # gaussian: off-diagonal as diagonal
+  's/double d = original\[i + k \* ldo\] - original\[j + k \* ldo\];/double d = original[i + k * ldo] - original[j + k];/'  # recomputed distance: wrong column stride
   's/i += (int64_t) gridDim.x \* blockDim.x)/i += (int64_t) blockDim.x)/'                                  # grid-stride loops: stride of one block
 )
 

@@ -21,31 +21,30 @@
 #endif
 
 /*
- * Gaussian of a squared distance formed from a Gram entry and the two squared norms:
- * d2 = |xi|^2 + |xj|^2 - 2 xi.xj, clamped at 0 (rounding can make it slightly negative);
- * scale = -1 / (2 sigma^2). Off-diagonal entries only: the diagonal is exactly 1.
+ * Whether the Gram expansion d2 = (|xi|^2 + |xj|^2) - 2 xi.xj, with sum = |xi|^2 + |xj|^2, has cancelled more than
+ * two bits (sum > 4 d2) for an entry the kernel can see (d2 - 2^-10 sum <= visible, 2^-10 bounding the expansion's
+ * error generously in float or double): such an entry is recomputed by differences of the original coordinates, as
+ * io.dse4j.internal.cpu.SquaredDistances does on the CPU.
  */
-DSE4J_HD static inline double dse4j_gaussian_entry(double gram, double norm_i, double norm_j, double scale)
+DSE4J_HD static inline int dse4j_expansion_cancels(double sum, double d2, double visible)
 {
-    double d2 = norm_i + norm_j - 2.0 * gram;
-    if (d2 < 0.0) {
-        d2 = 0.0;
-    }
+    return sum > 4.0 * d2 && d2 - 0.0009765625 * sum <= visible;
+}
+
+/* Gaussian of a squared distance, scale = -1 / (2 sigma^2). Off-diagonal entries only: the diagonal is exactly 1. */
+DSE4J_HD static inline double dse4j_gaussian_entry(double d2, double scale)
+{
     return exp(d2 * scale);
 }
 
 /*
- * The kernel with per-point bandwidths (inverse_i = 1/sigma_i) of a Gram entry, as the CPU path computes it: with
- * decay 0 the adaptive Gaussian exp(-d2 / (2 sigma_i sigma_j)) (Zelnik-Manor & Perona 2004), else PHATE's alpha-decay
- * kernel 1/2 exp(-(d/sigma_i)^decay) + 1/2 exp(-(d/sigma_j)^decay) (Moon et al. 2019). Off-diagonal entries only.
+ * The kernel with per-point bandwidths (inverse_i = 1/sigma_i) of a squared distance, as the CPU path computes it:
+ * with decay 0 the adaptive Gaussian exp(-d2 / (2 sigma_i sigma_j)) (Zelnik-Manor & Perona 2004), else PHATE's
+ * alpha-decay kernel 1/2 exp(-(d/sigma_i)^decay) + 1/2 exp(-(d/sigma_j)^decay) (Moon et al. 2019). Off-diagonal
+ * entries only.
  */
-DSE4J_HD static inline double dse4j_shaped_entry(double gram, double norm_i, double norm_j, double inverse_i,
-                                                 double inverse_j, double decay)
+DSE4J_HD static inline double dse4j_shaped_entry(double d2, double inverse_i, double inverse_j, double decay)
 {
-    double d2 = norm_i + norm_j - 2.0 * gram;
-    if (d2 < 0.0) {
-        d2 = 0.0;
-    }
     if (decay == 0.0) {
         return exp(-0.5 * d2 * (inverse_i * inverse_j));
     }

@@ -66,28 +66,53 @@ __device__ void diagonal(const T *a, int64_t n, int64_t lda, double *norms)
     }
 }
 
+/*
+ * The squared distance of points i != j from their Gram entry and squared norms, recomputed as the sum of squared
+ * differences of their original coordinates (original[i + k * ldo], column-major, in double) where the expansion has
+ * cancelled (dse4j_expansion_cancels). The threads of a warp hold consecutive rows i of one column j, so the
+ * recomputation's reads of original[i + k * ldo] are coalesced and original[j + k * ldo] is one broadcast.
+ */
+__device__ inline double squared_distance(double gram, const double *norms, const double *original, int64_t ldo,
+                                          int64_t dims, int64_t i, int64_t j, double visible)
+{
+    double sum = norms[i] + norms[j];
+    double d2 = sum - 2.0 * gram;
+    if (dse4j_expansion_cancels(sum, d2, visible)) {
+        double s = 0.0;
+        for (int64_t k = 0; k < dims; k++) {
+            double d = original[i + k * ldo] - original[j + k * ldo];
+            s += d * d;
+        }
+        return s;
+    }
+    return d2 < 0.0 ? 0.0 : d2;
+}
+
 template <typename T>
-__device__ void gaussian(T *a, int64_t n, int64_t lda, const double *norms, double scale)
+__device__ void gaussian(T *a, int64_t n, int64_t lda, const double *norms, const double *original, int64_t ldo,
+                         int64_t dims, double scale, double visible)
 {
     for (int64_t j = blockIdx.y; j < n; j += gridDim.y) {
         for (int64_t i = j + blockIdx.x * (int64_t) blockDim.x + threadIdx.x; i < n;
              i += (int64_t) gridDim.x * blockDim.x) {
             T *entry = a + i + j * lda;
-            *entry = i == j ? (T) 1.0 : (T) dse4j_gaussian_entry((double) *entry, norms[i], norms[j], scale);
+            double d2 = i == j ? 0.0 : squared_distance((double) *entry, norms, original, ldo, dims, i, j, visible);
+            *entry = i == j ? (T) 1.0 : (T) dse4j_gaussian_entry(d2, scale);
         }
     }
 }
 
 /* The kernel with per-point bandwidths (inverse[i] = 1/sigma_i) and, with decay > 0, PHATE's alpha-decay form. */
 template <typename T>
-__device__ void shaped(T *a, int64_t n, int64_t lda, const double *norms, const double *inverse, double decay)
+__device__ void shaped(T *a, int64_t n, int64_t lda, const double *norms, const double *original, int64_t ldo,
+                       int64_t dims, double visible, const double *inverse, double decay)
 {
     for (int64_t j = blockIdx.y; j < n; j += gridDim.y) {
         for (int64_t i = j + blockIdx.x * (int64_t) blockDim.x + threadIdx.x; i < n;
              i += (int64_t) gridDim.x * blockDim.x) {
             T *entry = a + i + j * lda;
-            *entry = i == j ? (T) 1.0
-                            : (T) dse4j_shaped_entry((double) *entry, norms[i], norms[j], inverse[i], inverse[j], decay);
+            double d2 = i == j ? 0.0 : squared_distance((double) *entry, norms, original, ldo, dims, i, j, visible);
+            *entry = i == j ? (T) 1.0 : (T) dse4j_shaped_entry(d2, inverse[i], inverse[j], decay);
         }
     }
 }
@@ -187,14 +212,16 @@ __device__ void normalise(T *a, int64_t n, int64_t lda, const double *degrees)
         dse4j_device::diagonal<T>(a, n, lda, norms);                                                                \
     }                                                                                                               \
     extern "C" __global__ void dse4j_k_gaussian_##SUFFIX(T *a, int64_t n, int64_t lda, const double *norms,        \
-                                                         double scale)                                              \
+                                                         const double *original, int64_t ldo, int64_t dims,         \
+                                                         double scale, double visible)                              \
     {                                                                                                               \
-        dse4j_device::gaussian<T>(a, n, lda, norms, scale);                                                         \
+        dse4j_device::gaussian<T>(a, n, lda, norms, original, ldo, dims, scale, visible);                           \
     }                                                                                                               \
     extern "C" __global__ void dse4j_k_shaped_##SUFFIX(T *a, int64_t n, int64_t lda, const double *norms,          \
-                                                       const double *inverse, double decay)                         \
+                                                       const double *original, int64_t ldo, int64_t dims,           \
+                                                       double visible, const double *inverse, double decay)         \
     {                                                                                                               \
-        dse4j_device::shaped<T>(a, n, lda, norms, inverse, decay);                                                  \
+        dse4j_device::shaped<T>(a, n, lda, norms, original, ldo, dims, visible, inverse, decay);                    \
     }                                                                                                               \
     extern "C" __global__ void dse4j_k_scale_##SUFFIX(T *a, int64_t n, int64_t lda, const double *factors)         \
     {                                                                                                               \

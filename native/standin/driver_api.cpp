@@ -48,8 +48,10 @@ void dse4j_standin_driver_context_set(int device);
 #define DSE4J_DECLARE_ENTRY_POINTS(SUFFIX, T)                                                                      \
     extern "C" void dse4j_k_gather_rows_##SUFFIX(const T *, int64_t, int64_t, const int64_t *, int64_t, T *);      \
     extern "C" void dse4j_k_diagonal_##SUFFIX(const T *, int64_t, int64_t, double *);                              \
-    extern "C" void dse4j_k_gaussian_##SUFFIX(T *, int64_t, int64_t, const double *, double);                      \
-    extern "C" void dse4j_k_shaped_##SUFFIX(T *, int64_t, int64_t, const double *, const double *, double);        \
+    extern "C" void dse4j_k_gaussian_##SUFFIX(T *, int64_t, int64_t, const double *, const double *, int64_t,       \
+                                              int64_t, double, double);                                             \
+    extern "C" void dse4j_k_shaped_##SUFFIX(T *, int64_t, int64_t, const double *, const double *, int64_t,         \
+                                            int64_t, double, const double *, double);                               \
     extern "C" void dse4j_k_scale_##SUFFIX(T *, int64_t, int64_t, const double *);                                 \
     extern "C" void dse4j_k_row_parts_##SUFFIX(const T *, int64_t, int64_t, double *);                             \
     extern "C" void dse4j_k_column_parts_##SUFFIX(const T *, int64_t, int64_t, double *);                          \
@@ -91,11 +93,14 @@ using Thunk = void (*)(void **params);
      }},                                                                                                            \
     {"dse4j_k_gaussian_" #SUFFIX, [](void **p) {                                                                  \
          dse4j_k_gaussian_##SUFFIX(arg<T *>(p, 0), arg<int64_t>(p, 1), arg<int64_t>(p, 2),                        \
-                                   arg<const double *>(p, 3), arg<double>(p, 4));                                   \
+                                   arg<const double *>(p, 3), arg<const double *>(p, 4), arg<int64_t>(p, 5),        \
+                                   arg<int64_t>(p, 6), arg<double>(p, 7), arg<double>(p, 8));                       \
      }},                                                                                                            \
     {"dse4j_k_shaped_" #SUFFIX, [](void **p) {                                                                    \
          dse4j_k_shaped_##SUFFIX(arg<T *>(p, 0), arg<int64_t>(p, 1), arg<int64_t>(p, 2),                          \
-                                 arg<const double *>(p, 3), arg<const double *>(p, 4), arg<double>(p, 5));          \
+                                 arg<const double *>(p, 3), arg<const double *>(p, 4), arg<int64_t>(p, 5),          \
+                                 arg<int64_t>(p, 6), arg<double>(p, 7), arg<const double *>(p, 8),                  \
+                                 arg<double>(p, 9));                                                                \
      }},                                                                                                            \
     {"dse4j_k_scale_" #SUFFIX, [](void **p) {                                                                     \
          dse4j_k_scale_##SUFFIX(arg<T *>(p, 0), arg<int64_t>(p, 1), arg<int64_t>(p, 2),                           \

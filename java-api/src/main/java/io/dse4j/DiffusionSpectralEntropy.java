@@ -638,7 +638,10 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
      *
      * <p>Centring does not change a distance, but it is what keeps the Gram formula ‖xᵢ‖² + ‖xⱼ‖² − 2xᵢ·xⱼ accurate:
      * for points far from the origin the three terms are huge and nearly cancel (in f32, points at 1000 with spread 1
-     * lose every digit of d²); about their mean, the terms are of the size of the distances themselves.
+     * lose every digit of d²); about their mean, the terms are of the size of the distances themselves — for points
+     * spread about it. Where they are not (a far outlier moves the mean away from every other point; two far
+     * clusters), the backends recompute the entries that cancel by differences of the original coordinates, which
+     * the returned points keep (a second copy of the N·D values).
      */
     static Points gather(Matrix x, int[] rows, Precision precision) {
         int n = rows == null ? x.rows() : rows.length;
@@ -647,6 +650,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
             throw new InvalidInputException("matrix", n + "×" + dims + " values exceed one Java array; lower maxN");
         }
         double[] values = new double[n * dims];
+        double[] original = new double[n * dims];
         for (int i = 0; i < n; i++) {
             int row = rows == null ? i : rows[i];
             for (int j = 0; j < dims; j++) {
@@ -656,6 +660,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
                             + " (0-based) is " + v + "; every value must be finite");
                 }
                 values[j * n + i] = v;
+                original[i * dims + j] = v;
             }
         }
         double[] means = checkSquaredRange(x, rows, precision,
@@ -666,7 +671,9 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
                 values[j * n + i] -= mean;
             }
         }
-        return new Points(n, dims, values);
+        // The original coordinates are kept (read here, on the caller's thread: x may be a confined segment): a
+        // distance that cancels in the centred Gram expansion is recomputed from them.
+        return new Points(n, dims, values, original);
     }
 
     /**

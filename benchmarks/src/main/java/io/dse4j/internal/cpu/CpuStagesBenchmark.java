@@ -56,7 +56,6 @@ public class CpuStagesBenchmark {
 
     private Workers workers;
     private double[] xt;
-    private double[] norms;
     /** K in the lower triangle, column-major, double precision (also the EJML input). */
     private double[] kernel;
 
@@ -70,11 +69,10 @@ public class CpuStagesBenchmark {
                 xt[k * n + i] = rows[i * d + k];
             }
         }
-        norms = DiffusionKernel.squaredNorms(xt, n, d);
         kernel = new double[n * n];
         DiffusionKernel<double[]> k = new DiffusionKernel<>(VectorOps.f64(), workers);
         k.gram(xt, n, d, kernel);
-        k.normalise(kernel, n, norms, 10.0, true);
+        k.normalise(kernel, new io.dse4j.spi.Points(n, d, xt), 10.0, true);
         for (int j = 0; j < n; j++) {
             for (int i = j + 1; i < n; i++) {
                 kernel[j + i * n] = kernel[i + j * n];
@@ -109,7 +107,7 @@ public class CpuStagesBenchmark {
 
     private <A> A kernel(VectorOps<A> ops) {
         A a = gram(ops);
-        new DiffusionKernel<>(ops, workers).normalise(a, n, norms, 10.0, true);
+        new DiffusionKernel<>(ops, workers).normalise(a, new io.dse4j.spi.Points(n, d, xt), 10.0, true);
         return a;
     }
 

@@ -48,6 +48,8 @@ public class GpuStagesBenchmark {
     private boolean f32;
     private Arena arena;
     private DeviceBuffer x;
+    /** The points' coordinates in double: what the kernel's recomputed distances read. */
+    private DeviceBuffer original;
     private DeviceBuffer a;
     private DeviceBuffer kernelCopy;
     private DeviceBuffer norms;
@@ -71,6 +73,7 @@ public class GpuStagesBenchmark {
         arena = Arena.ofShared();
         double[] points = columnMajor(Points.uniform(n, d, 42), n, d);
         x = DeviceBuffer.allocate(element * n * d);
+        original = DeviceBuffer.allocate(Double.BYTES * (long) n * d);
         a = DeviceBuffer.allocate(element * n * n);
         kernelCopy = DeviceBuffer.allocate(element * n * n);
         norms = DeviceBuffer.allocate(Double.BYTES * (long) n);
@@ -88,6 +91,7 @@ public class GpuStagesBenchmark {
             }
         }
         x.upload(host);
+        original.upload(arena.allocateFrom(ValueLayout.JAVA_DOUBLE, points));
         kernel();
         copy(a, kernelCopy);
     }
@@ -117,7 +121,8 @@ public class GpuStagesBenchmark {
     @Benchmark
     public DeviceBuffer kernel() {
         gpu.gram(f32, x.address(), n, d, a.address(), arena);
-        gpu.buildKernel(f32, a.address(), n, norms.address(), degrees.address(), 10.0, true);
+        gpu.buildKernel(f32, a.address(), n, norms.address(), original.address(), n, d, degrees.address(), 10.0,
+                true);
         gpu.synchronize();
         return a;
     }
@@ -131,7 +136,7 @@ public class GpuStagesBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        for (DeviceBuffer buffer : new DeviceBuffer[] {x, a, kernelCopy, norms, degrees, w, info, work}) {
+        for (DeviceBuffer buffer : new DeviceBuffer[] {x, original, a, kernelCopy, norms, degrees, w, info, work}) {
             if (buffer != null) {
                 buffer.close();
             }

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * The data-driven Gaussian bandwidths: the median pairwise distance, and the mean distance to the k-th nearest
- * neighbour. Both read the pairwise squared distances d²ᵢⱼ = ‖xᵢ‖² + ‖xⱼ‖² − 2xᵢ·xⱼ (clamped at 0, as the kernel
- * computes them) tile by tile from the packed dot-product pass of {@link DiffusionKernel#products}, so they need
+ * neighbour. Both read the pairwise squared distances d²ᵢⱼ = ‖xᵢ‖² + ‖xⱼ‖² − 2xᵢ·xⱼ (recomputed by differences
+ * where that cancels, {@link SquaredDistances}, as the kernel computes them) tile by tile from the packed dot-product pass of {@link DiffusionKernel#products}, so they need
  * O(N·D) memory, never an N×N matrix.
  */
 final class BandwidthRules {
@@ -27,7 +27,8 @@ final class BandwidthRules {
      * which narrows the rank's value to one bucket; once a bucket holds at most 2²² values they are gathered and
      * sorted. Concentrated distances (high dimensions) take three passes; each costs one Gram product, N²D flops.
      */
-    static double medianDistance(double[] xt, int n, int dims, Workers workers) {
+    static double medianDistance(io.dse4j.spi.Points points, Workers workers) {
+        int n = points.n();
         if (n < 2) {
             throw new IllegalArgumentException("the median distance needs at least 2 points, got " + n);
         }
@@ -35,7 +36,7 @@ final class BandwidthRules {
         Rank lower = new Rank((pairs - 1) / 2, pairs);
         Rank upper = new Rank(pairs / 2, pairs);
         DiffusionKernel<double[]> kernel = new DiffusionKernel<>(VectorOps.f64For(n), workers);
-        double[] norms = DiffusionKernel.squaredNorms(xt, n, dims);
+        SquaredDistances distances = SquaredDistances.all(points);
         int threads = workers.threads();
         while (!lower.resolved() || !upper.resolved()) {
             // The two middle ranks usually share their bucket: one histogram (or one sorted gathering) serves both.
@@ -44,12 +45,12 @@ final class BandwidthRules {
             if (!together) {
                 upper.startPass(threads);
             }
-            kernel.products(xt, n, dims, true, "bandwidth", (part, r0, rows, c0, cols, c, ld) -> {
+            kernel.products(points.values(), n, points.dims(), true, "bandwidth", (part, r0, rows, c0, cols, c, ld) -> {
                 for (int jj = 0; jj < cols; jj++) {
                     int j = c0 + jj;
                     for (int ii = Math.max(0, j + 1 - r0); ii < rows; ii++) {
                         int i = r0 + ii;
-                        double d2 = Math.max(0.0, norms[i] + norms[j] - 2 * c[ii + jj * ld]);
+                        double d2 = distances.of(c[ii + jj * ld], i, j);
                         long key = Double.doubleToRawLongBits(d2);
                         lower.offer(part, key, d2);
                         if (!together) {
@@ -72,16 +73,17 @@ final class BandwidthRules {
      * The mean over the points of the distance to their k-th nearest other point (1 ≤ k &lt; N): one pass over every
      * tile, each point keeping its k smallest squared distances in a bounded max-heap.
      */
-    static double meanKthNeighbourDistance(double[] xt, int n, int dims, int k, Workers workers) {
+    static double meanKthNeighbourDistance(io.dse4j.spi.Points points, int k, Workers workers) {
         double sum = 0;
-        for (double d : kthNeighbourDistances(xt, n, dims, k, workers)) {
+        for (double d : kthNeighbourDistances(points, k, workers)) {
             sum += d;
         }
-        return sum / n;
+        return sum / points.n();
     }
 
     /** Each point's distance to its k-th nearest other point (1 ≤ k &lt; N), as the adaptive kernels' σᵢ. */
-    static double[] kthNeighbourDistances(double[] xt, int n, int dims, int k, Workers workers) {
+    static double[] kthNeighbourDistances(io.dse4j.spi.Points points, int k, Workers workers) {
+        int n = points.n();
         if (k < 1 || k >= n) {
             throw new IllegalArgumentException("the k-th neighbour needs 1 ≤ k < N = " + n + ", got " + k);
         }
@@ -91,8 +93,9 @@ final class BandwidthRules {
         }
         double[] heaps = new double[n * k];
         int[] sizes = new int[n];
-        double[] norms = DiffusionKernel.squaredNorms(xt, n, dims);
-        new DiffusionKernel<>(VectorOps.f64For(n), workers).products(xt, n, dims, false, "bandwidth",
+        SquaredDistances distances = SquaredDistances.all(points);
+        new DiffusionKernel<>(VectorOps.f64For(n), workers).products(points.values(), n, points.dims(), false,
+                "bandwidth",
                 (part, r0, rows, c0, cols, c, ld) -> {
                     // Rows of tiles belong to one worker each, so a point's heap is touched by one thread.
                     for (int ii = 0; ii < rows; ii++) {
@@ -100,7 +103,7 @@ final class BandwidthRules {
                         for (int jj = 0; jj < cols; jj++) {
                             int j = c0 + jj;
                             if (j != i) {
-                                double d2 = Math.max(0.0, norms[i] + norms[j] - 2 * c[ii + jj * ld]);
+                                double d2 = distances.of(c[ii + jj * ld], i, j);
                                 sizes[i] = offer(heaps, i * k, sizes[i], k, d2);
                             }
                         }

@@ -129,7 +129,7 @@ final class CpuBackend implements EigenBackend {
         kernel.gram(points.values(), n, points.dims(), a);
         clock.lap("distances");
         Cancellation.checkInterrupted();
-        kernel.normalise(a, n, DiffusionKernel.squaredNorms(points.values(), n, points.dims()), sigma, shape,
+        kernel.normalise(a, points, sigma, shape,
                 kind == KernelKind.DIFFUSION);
         clock.lap("kernel");
         Cancellation.checkInterrupted();

@@ -23,7 +23,7 @@ public final class CpuBackends {
         try (Workers workers = new Workers(threads)) {
             DiffusionKernel<double[]> kernel = new DiffusionKernel<>(VectorOps.f64For(n), workers);
             kernel.gram(points.values(), n, points.dims(), a);
-            kernel.normalise(a, n, DiffusionKernel.squaredNorms(points.values(), n, points.dims()), sigma, true);
+            kernel.normalise(a, points, sigma, true);
         }
         // Row sums of the full symmetric K from its lower triangle.
         double[] rowSums = new double[n];
@@ -130,21 +130,21 @@ public final class CpuBackends {
      */
     public static double medianDistance(io.dse4j.spi.Points points, int threads) {
         try (Workers workers = new Workers(threads)) {
-            return BandwidthRules.medianDistance(points.values(), points.n(), points.dims(), workers);
+            return BandwidthRules.medianDistance(points, workers);
         }
     }
 
     /** The mean distance of the points to their k-th nearest other point, 1 ≤ k &lt; N; O(N·(D + k)) memory. */
     public static double meanKthNeighbourDistance(io.dse4j.spi.Points points, int k, int threads) {
         try (Workers workers = new Workers(threads)) {
-            return BandwidthRules.meanKthNeighbourDistance(points.values(), points.n(), points.dims(), k, workers);
+            return BandwidthRules.meanKthNeighbourDistance(points, k, workers);
         }
     }
 
     /** Each point's distance to its k-th nearest other point, 1 ≤ k &lt; N (the adaptive kernels' σᵢ). */
     public static double[] kthNeighbourDistances(io.dse4j.spi.Points points, int k, int threads) {
         try (Workers workers = new Workers(threads)) {
-            return BandwidthRules.kthNeighbourDistances(points.values(), points.n(), points.dims(), k, workers);
+            return BandwidthRules.kthNeighbourDistances(points, k, workers);
         }
     }
 
@@ -165,7 +165,7 @@ public final class CpuBackends {
             DiffusionKernel<double[]> kernel = new DiffusionKernel<>(VectorOps.f64For(n), workers);
             kernel.gram(points.values(), n, points.dims(), a);
             clock.lap("distances");
-            kernel.normalise(a, n, DiffusionKernel.squaredNorms(points.values(), n, points.dims()), sigma, shape,
+            kernel.normalise(a, points, sigma, shape,
                     true);
             clock.lap("kernel");
             double[] values = ChebyshevSpectrum.eigenvalues(a, n, seed, workers);
@@ -216,13 +216,11 @@ public final class CpuBackends {
             KernelOperator k;
             if (held) {
                 k = precision == io.dse4j.Precision.F32
-                        ? new StoredKernelOperator<>(VectorOps.f32For(n), workers, points.values(), n, points.dims(),
-                                sigma, shape)
-                        : new StoredKernelOperator<>(VectorOps.f64For(n), workers, points.values(), n, points.dims(),
-                                sigma, shape);
+                        ? new StoredKernelOperator<>(VectorOps.f32For(n), workers, points, sigma, shape)
+                        : new StoredKernelOperator<>(VectorOps.f64For(n), workers, points, sigma, shape);
                 clock.lap("kernel");
             } else {
-                k = new TiledKernelOperator(workers, points.values(), n, points.dims(), sigma, shape, "slq");
+                k = new TiledKernelOperator(workers, points, sigma, shape, "slq");
                 clock.lap("degrees");
             }
             return StochasticLanczosQuadrature.run(k, plan, seed, workers, clock);

@@ -2,6 +2,7 @@ package io.dse4j.internal.cpu;
 
 import io.dse4j.spi.Cancellation;
 import io.dse4j.spi.KernelShape;
+import io.dse4j.spi.Points;
 import io.dse4j.spi.ProgressSink;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@link #gram}: Gᵢⱼ ← xᵢ·xⱼ for i ≥ j, a packed matrix product over tiles of the lower triangle, tile
  *       rows shared among the workers. Accumulated in double whatever the
  *       working precision, so that the distances below do not lose more than the final rounding.</li>
- *   <li>{@link #normalise}: d²ᵢⱼ = ‖xᵢ‖² + ‖xⱼ‖² − 2xᵢ·xⱼ clamped at 0 with an exact 0 diagonal,
+ *   <li>{@link #normalise}: d²ᵢⱼ = ‖xᵢ‖² + ‖xⱼ‖² − 2xᵢ·xⱼ, recomputed by differences where that cancels
+ *       ({@link SquaredDistances}), with an exact 0 diagonal,
  *       Gᵢⱼ = exp(−d²ᵢⱼ / 2σ²), degrees dᵢ = Σⱼ Gᵢⱼ, then Kᵢⱼ = (dᵢ^-½·Gᵢⱼ)·dⱼ^-½ — the order the reference's
  *       diag(d)·G·diag(d) product amounts to.</li>
  * </ol>
@@ -166,16 +168,18 @@ final class DiffusionKernel<A> {
      * Turns the Gram matrix in the lower triangle of {@code a} into K (see the class comment), or into G alone when
      * {@code symmetricNormalisation} is false.
      *
-     * @param norms ‖xᵢ‖², computed in double from the points (the Gram diagonal may have been rounded)
+     * @param points the points the Gram matrix was formed from ({@link #gram} of their values); their squared norms
+     *              are computed in double from them (the Gram diagonal may have been rounded), and entries whose
+     *              Gram expansion cancels are recomputed from their original coordinates ({@link SquaredDistances})
      * @param sigma the kernel bandwidth, finite and positive
      * @return the degrees dᵢ = Σⱼ Gᵢⱼ of the matrix that was (or would be) symmetrically normalised
      */
-    double[] normalise(A a, int n, double[] norms, double sigma, boolean symmetricNormalisation) {
-        return normalise(a, n, norms, sigma, KernelShape.STANDARD, symmetricNormalisation);
+    double[] normalise(A a, Points points, double sigma, boolean symmetricNormalisation) {
+        return normalise(a, points, sigma, KernelShape.STANDARD, symmetricNormalisation);
     }
 
     /**
-     * As {@link #normalise(Object, int, double[], double, boolean)} for a kernel of the given shape: per-point
+     * As {@link #normalise(Object, Points, double, boolean)} for a kernel of the given shape: per-point
      * bandwidths (Gᵢⱼ = exp(−d²ᵢⱼ / 2σᵢσⱼ)), PHATE's α-decay (½·exp(−(dᵢⱼ/σᵢ)^a) + ½·exp(−(dᵢⱼ/σⱼ)^a)), then the
      * α-normalisation G ← D^−α·G·D^−α before the symmetric one (see {@link KernelShape}). Every form has Gᵢᵢ = 1.
      *
@@ -183,8 +187,12 @@ final class DiffusionKernel<A> {
      *         common factor when α is so large that d^−α would underflow and K is formed in logarithms
      *         ({@link AlphaNormalisation})
      */
-    double[] normalise(A a, int n, double[] norms, double sigma, KernelShape shape, boolean symmetricNormalisation) {
+    double[] normalise(A a, Points points, double sigma, KernelShape shape, boolean symmetricNormalisation) {
+        int n = points.n();
         double scale = -1.0 / (2.0 * sigma * sigma);
+        double[] norms = squaredNorms(points.values(), n, points.dims());
+        SquaredDistances distances = new SquaredDistances(points, norms,
+                shape.bandwidths() == null ? SquaredDistances.visibleFor(scale) : Double.POSITIVE_INFINITY);
         double[] inverse = null;
         if (shape.bandwidths() != null) {
             inverse = new double[n];
@@ -204,19 +212,18 @@ final class DiffusionKernel<A> {
                 Cancellation.checkInterrupted();
                 int m = n - j;
                 ops.load(a, j * n + j, column, m);
-                double nj = norms[j];
                 double columnSum = 1.0;
                 column[0] = 1.0;
                 if (inv == null) {
                     for (int r = 1; r < m; r++) {
-                        double d2 = Math.max(0.0, norms[j + r] + nj - 2.0 * column[r]);
+                        double d2 = distances.of(column[r], j + r, j);
                         double g = Math.exp(d2 * scale);
                         column[r] = g;
                         columnSum += g;
                         degrees[j + r] += g;
                     }
                 } else {
-                    columnSum = shapedColumn(column, m, j, norms, inv, decay, degrees);
+                    columnSum = shapedColumn(column, m, j, distances, inv, decay, degrees);
                 }
                 degrees[j] += columnSum;
                 ops.store(column, a, j * n + j, m);
@@ -264,13 +271,12 @@ final class DiffusionKernel<A> {
      * One column of a kernel with per-point bandwidths (the Gram column in, the kernel column out, from the diagonal
      * down); returns the column's sum and adds each entry to its row's degree.
      */
-    private static double shapedColumn(double[] column, int m, int j, double[] norms, double[] inv, double decay,
-                                       double[] degrees) {
-        double nj = norms[j];
+    private static double shapedColumn(double[] column, int m, int j, SquaredDistances distances, double[] inv,
+                                       double decay, double[] degrees) {
         double invj = inv[j];
         double sum = 1.0;
         for (int r = 1; r < m; r++) {
-            double d2 = Math.max(0.0, norms[j + r] + nj - 2.0 * column[r]);
+            double d2 = distances.of(column[r], j + r, j);
             double g;
             if (decay == 0) {
                 g = Math.exp(-0.5 * d2 * (inv[j + r] * invj));

@@ -20,15 +20,16 @@ final class StoredKernelOperator<A> implements KernelOperator {
     private final double traceOfSquare;
     private int passes;
 
-    StoredKernelOperator(VectorOps<A> ops, Workers workers, double[] xt, int n, int dims, double sigma,
+    StoredKernelOperator(VectorOps<A> ops, Workers workers, io.dse4j.spi.Points points, double sigma,
                          KernelShape shape) {
+        int n = points.n();
         this.ops = ops;
         this.n = n;
         this.product = new SymmetricProduct<>(ops, workers);
         this.a = ops.allocate(Math.multiplyExact(n, n));
         DiffusionKernel<A> kernel = new DiffusionKernel<>(ops, workers);
-        kernel.gram(xt, n, dims, a);
-        double[] degrees = kernel.normalise(a, n, DiffusionKernel.squaredNorms(xt, n, dims), sigma, shape, true);
+        kernel.gram(points.values(), n, points.dims(), a);
+        double[] degrees = kernel.normalise(a, points, sigma, shape, true);
         this.stationary = unitRoot(degrees);
         double diagonal = 0;
         double square = 0;

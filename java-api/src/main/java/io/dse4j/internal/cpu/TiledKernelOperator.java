@@ -4,7 +4,7 @@ import io.dse4j.spi.KernelShape;
 
 /**
  * K applied without being held: every product recomputes the kernel tile by tile from the points — the Gram tile
- * of the packed product ({@link DiffusionKernel#products}, lower triangle), d²ᵢⱼ, the Gaussian (or shaped) entry,
+ * of the packed product ({@link DiffusionKernel#products}, lower triangle), d²ᵢⱼ ({@link SquaredDistances}), the Gaussian (or shaped) entry,
  * the scaling Kᵢⱼ = aᵢ·Gᵢⱼ·aⱼ — and multiplies it into the block at once, both ways (Y_I += K_IJ·X_J and
  * Y_J += K_IJᵀ·X_I, packed products on the micro-kernel). Memory is O(n·(D + cols)) per worker; N is limited by
  * time, not by memory.
@@ -23,6 +23,7 @@ final class TiledKernelOperator implements KernelOperator {
     private final int dims;
     private final double[] norms;
     private final double scale;
+    private final SquaredDistances distances;
     private final double[] inverseBandwidths;
     private final double decay;
     private final double[] rowScale;
@@ -34,17 +35,19 @@ final class TiledKernelOperator implements KernelOperator {
     private double from;
     private double span;     // 0 for the degree passes of the constructor: they report the stage's start
 
-    TiledKernelOperator(Workers workers, double[] xt, int n, int dims, double sigma, KernelShape shape,
+    TiledKernelOperator(Workers workers, io.dse4j.spi.Points points, double sigma, KernelShape shape,
                         String stage) {
+        this.n = points.n();
         this.ops = VectorOps.f64For(n);
         this.kernel = new DiffusionKernel<>(ops, workers);
         this.workers = workers;
-        this.xt = xt;
-        this.n = n;
-        this.dims = dims;
+        this.xt = points.values();
+        this.dims = points.dims();
         this.stage = stage;
         this.norms = DiffusionKernel.squaredNorms(xt, n, dims);
         this.scale = -1.0 / (2.0 * sigma * sigma);
+        this.distances = new SquaredDistances(points, norms,
+                shape.bandwidths() == null ? SquaredDistances.visibleFor(scale) : Double.POSITIVE_INFINITY);
         if (shape.bandwidths() != null) {
             inverseBandwidths = new double[n];
             for (int i = 0; i < n; i++) {
@@ -102,7 +105,7 @@ final class TiledKernelOperator implements KernelOperator {
                     mine.add(j, logFactors[j]);   // Gⱼⱼ = 1
                 }
                 for (int ii = start; ii < rows; ii++) {
-                    double d2 = Math.max(0.0, norms[r0 + ii] + norms[j] - 2.0 * c[jj * ld + ii]);
+                    double d2 = distances.of(c[jj * ld + ii], r0 + ii, j);
                     column[ii] = inverseBandwidths == null ? d2 * scale : Math.log(entry(d2, r0 + ii, j));
                 }
                 for (int ii = start; ii < rows; ii++) {
@@ -199,7 +202,7 @@ final class TiledKernelOperator implements KernelOperator {
                 int j = c0 + jj;
                 double sj = s[j];
                 int start = diagonal ? jj + 1 : 0;
-                entries(column, start, rows, r0, j, norms[j], c, jj * ld);
+                entries(column, start, rows, r0, j, c, jj * ld);
                 int wo = jj * rows;
                 if (diagonal) {
                     w[wo + jj] = sj * sj;
@@ -250,9 +253,9 @@ final class TiledKernelOperator implements KernelOperator {
      * first, then the exponentials in one vector pass for the Gaussian (they dominate a pass), the shaped entries
      * one by one.
      */
-    private void entries(double[] w, int from, int to, int r0, int j, double nj, double[] c, int co) {
+    private void entries(double[] w, int from, int to, int r0, int j, double[] c, int co) {
         for (int ii = from; ii < to; ii++) {
-            w[ii] = Math.max(0.0, norms[r0 + ii] + nj - 2.0 * c[co + ii]);
+            w[ii] = distances.of(c[co + ii], r0 + ii, j);
         }
         if (inverseBandwidths == null) {
             ops.expScaled(w, from, to, scale);

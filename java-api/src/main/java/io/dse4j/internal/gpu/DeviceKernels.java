@@ -172,22 +172,44 @@ final class DeviceKernels implements AutoCloseable {
         launch("diagonal", f32, rowBlocks(n), 1, stream, a, n, lda, norms);
     }
 
-    /** Gram → Gaussian on the lower triangle: a_ij = exp(−(n_i + n_j − 2a_ij)⁺ / 2σ²), a_ii = 1. */
-    void gaussian(boolean f32, MemorySegment a, long n, long lda, MemorySegment norms, double sigma,
-                  MemorySegment stream) {
+    /**
+     * Gram → Gaussian on the lower triangle: a_ij = exp(−d²_ij / 2σ²), a_ii = 1, with d²_ij = n_i + n_j − 2a_ij, or
+     * Σ_k (o_ik − o_jk)² from the original coordinates {@code original} (double, column-major n×dims, leading
+     * dimension {@code ldo}) where that expansion cancels for an entry the kernel can see
+     * ({@code dse4j_expansion_cancels}; io.dse4j.internal.cpu.SquaredDistances on the CPU).
+     */
+    void gaussian(boolean f32, MemorySegment a, long n, long lda, MemorySegment norms, MemorySegment original,
+                  long ldo, long dims, double sigma, MemorySegment stream) {
         checkMatrix("gaussian", n, lda);
-        launch("gaussian", f32, rowBlocks(n), clamp(n, maxGridY), stream, a, n, lda, norms,
-                -1.0 / (2.0 * sigma * sigma));
+        checkOriginal("gaussian", n, ldo, dims);
+        double scale = -1.0 / (2.0 * sigma * sigma);
+        launch("gaussian", f32, rowBlocks(n), clamp(n, maxGridY), stream, a, n, lda, norms, original, ldo, dims,
+                scale, visibleFor(scale));
+    }
+
+    /** The d² beyond which exp(d²·scale) is 0 in double (746/|scale|, with a margin), as the CPU path uses. */
+    static double visibleFor(double scale) {
+        return scale == 0 ? Double.POSITIVE_INFINITY : 760.0 / Math.abs(scale);
+    }
+
+    private static void checkOriginal(String operation, long n, long ldo, long dims) {
+        if (dims < 1 || ldo < n) {
+            throw new IllegalArgumentException(operation + ": original coordinates with ldo = " + ldo + " and "
+                    + dims + " dimensions for n = " + n + " (need ldo >= n, dims >= 1)");
+        }
     }
 
     /**
      * Gram → the kernel with per-point bandwidths on the lower triangle (inverse[i] = 1/σᵢ): a_ij = exp(−d²/2σᵢσⱼ)
      * with decay 0, else ½exp(−(d/σᵢ)^decay) + ½exp(−(d/σⱼ)^decay); a_ii = 1.
      */
-    void shaped(boolean f32, MemorySegment a, long n, long lda, MemorySegment norms, MemorySegment inverse,
-                double decay, MemorySegment stream) {
+    void shaped(boolean f32, MemorySegment a, long n, long lda, MemorySegment norms, MemorySegment original,
+                long ldo, long dims, MemorySegment inverse, double decay, MemorySegment stream) {
         checkMatrix("shaped", n, lda);
-        launch("shaped", f32, rowBlocks(n), clamp(n, maxGridY), stream, a, n, lda, norms, inverse, decay);
+        checkOriginal("shaped", n, ldo, dims);
+        // Every distance may matter to a per-point bandwidth: none is invisible.
+        launch("shaped", f32, rowBlocks(n), clamp(n, maxGridY), stream, a, n, lda, norms, original, ldo, dims,
+                Double.POSITIVE_INFINITY, inverse, decay);
     }
 
     /** a_ij = (f_i a_ij) f_j on the lower triangle (the α-normalisation with f = d^−α). */

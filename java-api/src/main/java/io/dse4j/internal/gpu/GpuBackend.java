@@ -184,9 +184,11 @@ final class GpuBackend implements EigenBackend {
         StageClock clock = new StageClock();
         try (Arena arena = Arena.ofConfined()) {
             long perPoint = shape.standard() ? 0 : Double.BYTES * n;
-            long needed = plus(times(element, n * dims + n * n + n), 2L * Double.BYTES * n + perPoint + Integer.BYTES);
+            long needed = plus(times(element, n * dims + n * n + n),
+                    plus(times(Double.BYTES, n * dims), 2L * Double.BYTES * n + perPoint + Integer.BYTES));
             checkMemory(arena, needed, 0, n, precision);
             try (DeviceBuffer x = DeviceBuffer.allocate(element * n * dims);
+                 DeviceBuffer original = DeviceBuffer.allocate(Double.BYTES * n * dims);
                  DeviceBuffer a = DeviceBuffer.allocate(element * n * n);
                  DeviceBuffer norms = DeviceBuffer.allocate(Double.BYTES * n);
                  DeviceBuffer degrees = DeviceBuffer.allocate(Double.BYTES * n);
@@ -200,6 +202,7 @@ final class GpuBackend implements EigenBackend {
                 checkMemory(arena, workspace[0], needed, n, precision);
                 try (DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workspace[0]))) {
                     x.upload(hostPoints(arena, points, f32));
+                    original.upload(hostOriginals(arena, points));
                     synchronize();
                     clock.lap("upload");
                     Cancellation.checkInterrupted();
@@ -207,7 +210,7 @@ final class GpuBackend implements EigenBackend {
                     synchronize();
                     clock.lap("distances");
                     Cancellation.checkInterrupted();
-                    buildKernel(f32, a.address(), n, norms.address(), degrees, sigma,
+                    buildKernel(f32, a.address(), n, norms.address(), original.address(), n, dims, degrees, sigma,
                             kind == KernelKind.DIFFUSION, shape, scratch, arena);
                     synchronize();
                     clock.lap("kernel");
@@ -251,10 +254,13 @@ final class GpuBackend implements EigenBackend {
         java.util.List<KernelSpectrum> out = new java.util.ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             long needed = plus(times(element, n * dims + largest * dims + largest * largest + largest),
-                    2L * Double.BYTES * largest + Long.BYTES * totalRows + Integer.BYTES);
+                    plus(times(Double.BYTES, (n + largest) * dims),
+                            2L * Double.BYTES * largest + Long.BYTES * totalRows + Integer.BYTES));
             checkMemory(arena, needed, 0, largest, precision);
             try (DeviceBuffer x = DeviceBuffer.allocate(element * n * dims);
+                 DeviceBuffer original = DeviceBuffer.allocate(Double.BYTES * n * dims);
                  DeviceBuffer subset = DeviceBuffer.allocate(element * largest * dims);
+                 DeviceBuffer subsetOriginal = DeviceBuffer.allocate(Double.BYTES * largest * dims);
                  DeviceBuffer a = DeviceBuffer.allocate(element * largest * largest);
                  DeviceBuffer norms = DeviceBuffer.allocate(Double.BYTES * largest);
                  DeviceBuffer degrees = DeviceBuffer.allocate(Double.BYTES * largest);
@@ -266,6 +272,9 @@ final class GpuBackend implements EigenBackend {
                 try (DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workspace[0]))) {
                     StageClock clock = new StageClock();
                     x.upload(hostPoints(arena, points, f32));
+                    original.upload(hostOriginals(arena, points));
+                    DevicePoints all = new DevicePoints(x, original, n, dims);
+                    DevicePoints gathered = new DevicePoints(subset, subsetOriginal, largest, dims);
                     MemorySegment allRows = arena.allocate(ValueLayout.JAVA_LONG, totalRows);
                     long at = 0;
                     for (int[] rows : rowSets) {
@@ -294,8 +303,8 @@ final class GpuBackend implements EigenBackend {
                     }
                     for (java.util.List<Integer> group : bySize.values()) {
                         if (group.size() > 1 && CusolverBatched.available()
-                                && solveBatch(f32, kind, sigma, x, n, dims, indices, offsets, rowSets, group,
-                                        subset, norms, degrees, results, arena)) {
+                                && solveBatch(f32, kind, sigma, all, indices, offsets, rowSets, group,
+                                        gathered, norms, degrees, results, arena)) {
                             done += group.size();
                             progress.items(done, results.length);
                             continue;
@@ -304,7 +313,7 @@ final class GpuBackend implements EigenBackend {
                             Cancellation.checkInterrupted();
                             long m = rowSets.get(s).length;
                             StageClock setClock = new StageClock();
-                            gatherKernel(f32, kind, sigma, x, n, dims, indices, offsets[s], m, subset, a.address(),
+                            gatherKernel(f32, kind, sigma, all, indices, offsets[s], m, gathered, a.address(),
                                     norms, degrees, arena);
                             synchronize();
                             setClock.lap("kernel");
@@ -392,14 +401,29 @@ final class GpuBackend implements EigenBackend {
         return upload.timings();
     }
 
-    /** Gathers one subset of the points on the device and builds its kernel matrix into {@code a} (ld m). */
-    private void gatherKernel(boolean f32, KernelKind kind, double sigma, DeviceBuffer x, long n, long dims,
-                              DeviceBuffer indices, long offset, long m, DeviceBuffer subset, MemorySegment a,
-                              DeviceBuffer norms, DeviceBuffer degrees, Arena arena) {
+    /**
+     * Points on the device: their values in the working precision (centred) and their original coordinates in
+     * double (for the distances recomputed by differences), both column-major with leading dimension {@code ld}.
+     */
+    private record DevicePoints(DeviceBuffer values, DeviceBuffer original, long ld, long dims) {
+    }
+
+    /**
+     * Gathers one subset of the points (values and original coordinates) on the device into {@code into} and builds
+     * its kernel matrix into {@code a} (ld m).
+     */
+    private void gatherKernel(boolean f32, KernelKind kind, double sigma, DevicePoints points, DeviceBuffer indices,
+                              long offset, long m, DevicePoints into, MemorySegment a, DeviceBuffer norms,
+                              DeviceBuffer degrees, Arena arena) {
         MemorySegment setRows = MemorySegment.ofAddress(indices.address().address() + Long.BYTES * offset);
-        kernels.gatherRows(f32, x.address(), n, dims, setRows, m, subset.address(), stream);
-        gram(f32, subset.address(), m, dims, a, arena);
-        buildKernel(f32, a, m, norms.address(), degrees.address(), sigma, kind == KernelKind.DIFFUSION);
+        long dims = points.dims();
+        kernels.gatherRows(f32, points.values().address(), points.ld(), dims, setRows, m, into.values().address(),
+                stream);
+        kernels.gatherRows(false, points.original().address(), points.ld(), dims, setRows, m,
+                into.original().address(), stream);
+        gram(f32, into.values().address(), m, dims, a, arena);
+        buildKernel(f32, a, m, norms.address(), into.original().address(), m, dims, degrees.address(), sigma,
+                kind == KernelKind.DIFFUSION);
     }
 
     /**
@@ -409,15 +433,15 @@ final class GpuBackend implements EigenBackend {
      * allocated nothing that remains and solved nothing, when not even two fit one call (the caller then solves them
      * one at a time, in the buffers it already has).
      */
-    private boolean solveBatch(boolean f32, KernelKind kind, double sigma, DeviceBuffer x, long n, long dims,
+    private boolean solveBatch(boolean f32, KernelKind kind, double sigma, DevicePoints points,
                                DeviceBuffer indices, long[] offsets, java.util.List<int[]> rowSets,
-                               java.util.List<Integer> group, DeviceBuffer subset, DeviceBuffer norms,
+                               java.util.List<Integer> group, DevicePoints gathered, DeviceBuffer norms,
                                DeviceBuffer degrees, KernelSpectrum[] results, Arena arena) {
         long m = rowSets.get(group.get(0)).length;
         long perCall = Math.min(group.size(), CusolverBatched.matricesPerCall(m, m, batchedElements));
         // The fewest calls first; each step down is the next smaller even share (at most 2·√group sizes in all).
         for (long size = evenShare(group.size(), perCall); size >= 2; size = evenShare(group.size(), size - 1)) {
-            if (solveBatchInCallsOf(size, f32, kind, sigma, x, n, dims, indices, offsets, m, group, subset, norms,
+            if (solveBatchInCallsOf(size, f32, kind, sigma, points, indices, offsets, m, group, gathered, norms,
                     degrees, results, arena)) {
                 return true;
             }
@@ -441,9 +465,9 @@ final class GpuBackend implements EigenBackend {
      * The group in calls of {@code size} or {@code size - 1} matrices, with buffers for {@code size}; false, having
      * solved nothing and freed what it allocated, when those buffers or the workspace do not fit.
      */
-    private boolean solveBatchInCallsOf(long size, boolean f32, KernelKind kind, double sigma, DeviceBuffer x, long n,
-                                        long dims, DeviceBuffer indices, long[] offsets, long m,
-                                        java.util.List<Integer> group, DeviceBuffer subset, DeviceBuffer norms,
+    private boolean solveBatchInCallsOf(long size, boolean f32, KernelKind kind, double sigma, DevicePoints points,
+                                        DeviceBuffer indices, long[] offsets, long m,
+                                        java.util.List<Integer> group, DevicePoints gathered, DeviceBuffer norms,
                                         DeviceBuffer degrees, KernelSpectrum[] results, Arena arena) {
         long element = f32 ? Float.BYTES : Double.BYTES;
         int dataType = f32 ? cusolverDn_h.CUDA_R_32F() : cusolverDn_h.CUDA_R_64F();
@@ -482,7 +506,7 @@ final class GpuBackend implements EigenBackend {
                     for (int b = 0; b < batch; b++) {
                         int s = group.get(first + b);
                         MemorySegment slice = MemorySegment.ofAddress(a.address().address() + element * b * m * m);
-                        gatherKernel(f32, kind, sigma, x, n, dims, indices, offsets[s], m, subset, slice, norms,
+                        gatherKernel(f32, kind, sigma, points, indices, offsets[s], m, gathered, slice, norms,
                                 degrees, arena);
                     }
                     synchronize();
@@ -532,17 +556,21 @@ final class GpuBackend implements EigenBackend {
         boolean f32 = precision == Precision.F32;
         long element = f32 ? Float.BYTES : Double.BYTES;
         try (Arena arena = Arena.ofConfined()) {
-            long needed = plus(times(element, n * dims + n * n), 2L * Double.BYTES * n + Double.BYTES * ENTRY_BLOCKS);
+            long needed = plus(times(element, n * dims + n * n),
+                    plus(times(Double.BYTES, n * dims), 2L * Double.BYTES * n + Double.BYTES * ENTRY_BLOCKS));
             checkMemory(arena, needed, 0, n, precision);
             try (DeviceBuffer x = DeviceBuffer.allocate(element * n * dims);
+                 DeviceBuffer original = DeviceBuffer.allocate(Double.BYTES * n * dims);
                  DeviceBuffer a = DeviceBuffer.allocate(element * n * n);
                  DeviceBuffer norms = DeviceBuffer.allocate(Double.BYTES * n);
                  DeviceBuffer degrees = DeviceBuffer.allocate(Double.BYTES * n);
                  DeviceBuffer partial = DeviceBuffer.allocate(Double.BYTES * ENTRY_BLOCKS)) {
                 x.upload(hostPoints(arena, points, f32));
+                original.upload(hostOriginals(arena, points));
                 Cancellation.checkInterrupted();
                 gram(f32, x.address(), n, dims, a.address(), arena);
-                buildKernel(f32, a.address(), n, norms.address(), degrees.address(), sigma, true);
+                buildKernel(f32, a.address(), n, norms.address(), original.address(), n, dims, degrees.address(),
+                        sigma, true);
                 // The degrees kernel again, now on K: its row sums.
                 kernels.degrees(f32, a.address(), n, n, degrees.address(), stream);
                 double total = entrySums(f32, a, n, degrees, 0, partial, arena);
@@ -624,11 +652,11 @@ final class GpuBackend implements EigenBackend {
         return eigenvectors ? cusolverDn_h.CUSOLVER_EIG_MODE_VECTOR() : cusolverDn_h.CUSOLVER_EIG_MODE_NOVECTOR();
     }
 
-    void buildKernel(boolean f32, MemorySegment a, long n, MemorySegment norms, MemorySegment degrees,
-                     double sigma, boolean symmetricNormalisation) {
+    void buildKernel(boolean f32, MemorySegment a, long n, MemorySegment norms, MemorySegment original, long ldo,
+                     long dims, MemorySegment degrees, double sigma, boolean symmetricNormalisation) {
         checkOpen();
         kernels.diagonal(f32, a, n, n, norms, stream);
-        kernels.gaussian(f32, a, n, n, norms, sigma, stream);
+        kernels.gaussian(f32, a, n, n, norms, original, ldo, dims, sigma, stream);
         if (symmetricNormalisation) {
             kernels.degrees(f32, a, n, n, degrees, stream);
             kernels.normalise(f32, a, n, n, degrees, stream);
@@ -640,11 +668,11 @@ final class GpuBackend implements EigenBackend {
      * with per-point bandwidths the shaped kernel (1/σᵢ uploaded into {@code scratch}); with α ≠ 0 the degrees d,
      * downloaded, f = d^−α uploaded into {@code scratch} and G ← F·G·F; then the degrees again and K = D^−½·G·D^−½.
      */
-    private void buildKernel(boolean f32, MemorySegment a, long n, MemorySegment norms, DeviceBuffer degrees,
-                             double sigma, boolean symmetricNormalisation, KernelShape shape, DeviceBuffer scratch,
-                             Arena arena) {
+    private void buildKernel(boolean f32, MemorySegment a, long n, MemorySegment norms, MemorySegment original,
+                             long ldo, long dims, DeviceBuffer degrees, double sigma, boolean symmetricNormalisation,
+                             KernelShape shape, DeviceBuffer scratch, Arena arena) {
         if (shape.standard()) {
-            buildKernel(f32, a, n, norms, degrees.address(), sigma, symmetricNormalisation);
+            buildKernel(f32, a, n, norms, original, ldo, dims, degrees.address(), sigma, symmetricNormalisation);
             return;
         }
         checkOpen();
@@ -655,9 +683,9 @@ final class GpuBackend implements EigenBackend {
                 inverse.setAtIndex(ValueLayout.JAVA_DOUBLE, i, 1.0 / shape.bandwidths()[i]);
             }
             scratch.upload(inverse);
-            kernels.shaped(f32, a, n, n, norms, scratch.address(), shape.decay(), stream);
+            kernels.shaped(f32, a, n, n, norms, original, ldo, dims, scratch.address(), shape.decay(), stream);
         } else {
-            kernels.gaussian(f32, a, n, n, norms, sigma, stream);
+            kernels.gaussian(f32, a, n, n, norms, original, ldo, dims, sigma, stream);
         }
         if (shape.alpha() != 0) {
             kernels.degrees(f32, a, n, n, degrees.address(), stream);
@@ -726,6 +754,24 @@ final class GpuBackend implements EigenBackend {
     /** The points as a native segment of the working precision, ready to upload. */
     private static MemorySegment hostPoints(Arena arena, Points points, boolean f32) {
         return f32 ? floats(arena, points.values()) : arena.allocateFrom(ValueLayout.JAVA_DOUBLE, points.values());
+    }
+
+    /** The points' original coordinates ({@link Points#originalAt}), column-major, in double, ready to upload. */
+    private static MemorySegment hostOriginals(Arena arena, Points points) {
+        int n = points.n();
+        int dims = points.dims();
+        if (points.original() == null) {
+            return arena.allocateFrom(ValueLayout.JAVA_DOUBLE, points.values());
+        }
+        // Column-major on the device (the warp's rows of one column read consecutive addresses).
+        double[] original = points.original();
+        MemorySegment segment = arena.allocate(ValueLayout.JAVA_DOUBLE, (long) n * dims);
+        for (int k = 0; k < dims; k++) {
+            for (int i = 0; i < n; i++) {
+                segment.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) k * n + i, original[i * dims + k]);
+            }
+        }
+        return segment;
     }
 
     private static MemorySegment floats(Arena arena, double[] values) {

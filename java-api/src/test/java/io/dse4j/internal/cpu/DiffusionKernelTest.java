@@ -26,7 +26,7 @@ class DiffusionKernelTest {
         try (Workers workers = new Workers(threads, 1)) {
             DiffusionKernel<double[]> kernel = new DiffusionKernel<>(VectorOps.f64(), workers);
             kernel.gram(xt, n, dims, a);
-            kernel.normalise(a, n, DiffusionKernel.squaredNorms(xt, n, dims), sigma, true);
+            kernel.normalise(a, new io.dse4j.spi.Points(n, dims, xt), sigma, true);
         }
         return a;
     }

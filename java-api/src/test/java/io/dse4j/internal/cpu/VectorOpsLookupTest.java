@@ -69,7 +69,7 @@ class VectorOpsLookupTest {
             double[] a = new double[n * n];
             DiffusionKernel<double[]> kernel = new DiffusionKernel<>(ops, workers);
             kernel.gram(points.values(), n, points.dims(), a);
-            kernel.normalise(a, n, DiffusionKernel.squaredNorms(points.values(), n, points.dims()), 2.0, true);
+            kernel.normalise(a, points, 2.0, true);
             return new SymmetricEigenvalues<>(ops, workers).eigenvalues(a, n, new io.dse4j.spi.StageClock());
         }
     }

@@ -132,7 +132,11 @@ class DriverApiStandInTest {
             // gaussian with a double scalar among the arguments: the diagonal becomes exactly 1.
             assertEquals(0, getFunction(arena, module, "dse4j_k_gaussian_f64", function));
             MemorySegment norms = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 30, 30, 30, 30, 30);
-            assertEquals(0, launch(function[0], 1, 256, params(arena, matrix, (long) n, (long) lda, norms, -0.5)));
+            // Original coordinates (one dimension) that are never read: with visible = −1 no entry is recomputed by
+            // differences, so every entry is the expansion's exp(−0.5·(n_i + n_j − 2a_ij)).
+            MemorySegment original = arena.allocate(ValueLayout.JAVA_DOUBLE, n);
+            assertEquals(0, launch(function[0], 1, 256, params(arena, matrix, (long) n, (long) lda, norms, original,
+                    (long) n, 1L, -0.5, -1.0)));
             assertEquals(1.0, matrix.getAtIndex(ValueLayout.JAVA_DOUBLE, 3 + 3 * lda));
             assertEquals(Math.exp(-0.5 * (60 - 2 * a[4 + 2 * lda])),
                     matrix.getAtIndex(ValueLayout.JAVA_DOUBLE, 4 + 2 * lda), 1e-15);

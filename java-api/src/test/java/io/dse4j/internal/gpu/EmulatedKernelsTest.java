@@ -58,6 +58,37 @@ class EmulatedKernelsTest {
         return a;
     }
 
+    /** Original coordinates of n points in {@code dims} dimensions, column-major with leading dimension ldo. */
+    private static double[] originals(int n, int ldo, int dims, Random random) {
+        double[] o = new double[ldo * dims];
+        java.util.Arrays.fill(o, Double.NaN);   // padding rows must never be read
+        for (int k = 0; k < dims; k++) {
+            for (int i = 0; i < n; i++) {
+                o[i + k * ldo] = random.nextGaussian();
+            }
+        }
+        return o;
+    }
+
+    /**
+     * The squared distance the kernels must use for entry (i, j): the Gram expansion, or where it cancels more than
+     * two bits (norms' sum > 4·d̂²) for a visible entry, the sum of squared differences of the original coordinates.
+     */
+    private static double squaredDistance(double[] norms, double gram, double[] original, int ldo, int dims, int i,
+                                          int j, double visible) {
+        double sum = norms[i] + norms[j];
+        double d2 = sum - 2 * gram;
+        if (sum > 4 * d2 && d2 - 0x1p-10 * sum <= visible) {
+            double s = 0;
+            for (int k = 0; k < dims; k++) {
+                double d = original[i + k * ldo] - original[j + k * ldo];
+                s += d * d;
+            }
+            return s;
+        }
+        return Math.max(0, d2);
+    }
+
     private static MemorySegment device(Arena arena, double[] values, boolean f32) {
         if (!f32) {
             return arena.allocateFrom(ValueLayout.JAVA_DOUBLE, values);
@@ -103,6 +134,9 @@ class EmulatedKernelsTest {
         for (int i = 0; i < n; i++) {
             norms[i] = 0.5 + random.nextDouble();
         }
+        int dims = 3;
+        int ldo = n + padding + 1;
+        double[] original = originals(n, ldo, dims, random);
         double tolerance = f32 ? 1e-6 : 1e-13;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment a = device(arena, a0, f32);
@@ -116,13 +150,16 @@ class EmulatedKernelsTest {
                 assertEquals(a0[i + i * lda], diagonal.getAtIndex(ValueLayout.JAVA_DOUBLE, i), "diagonal " + i);
             }
 
-            // gaussian: exp(-(n_i + n_j - 2 a_ij)^+ / 2σ²) below the diagonal, 1 on it
-            kernels.gaussian(f32, a, n, lda, normsOnDevice, SIGMA, stream);
+            // gaussian: exp(-d²/2σ²) below the diagonal, 1 on it; d² by the expansion, or by differences where that
+            // cancels (these random Gram entries make most of them cancel)
+            kernels.gaussian(f32, a, n, lda, normsOnDevice, arena.allocateFrom(ValueLayout.JAVA_DOUBLE, original),
+                    ldo, dims, SIGMA, stream);
             double[] g = host(a, lda * n, f32);
             double[] expectedG = a0.clone();
+            double visible = 760.0 * 2 * SIGMA * SIGMA;
             for (int j = 0; j < n; j++) {
                 for (int i = j; i < n; i++) {
-                    double d2 = Math.max(0, norms[i] + norms[j] - 2 * a0[i + j * lda]);
+                    double d2 = squaredDistance(norms, a0[i + j * lda], original, ldo, dims, i, j, visible);
                     expectedG[i + j * lda] = i == j ? 1 : Math.exp(-d2 / (2 * SIGMA * SIGMA));
                 }
             }
@@ -202,16 +239,20 @@ class EmulatedKernelsTest {
             inverse[i] = 0.5 + 2 * random.nextDouble();
             factors[i] = 0.2 + random.nextDouble();
         }
+        int dims = 2;
+        double[] original = originals(n, n, dims, random);
         double tolerance = f32 ? 1e-6 : 1e-13;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment a = device(arena, a0, f32);
             kernels.shaped(f32, a, n, lda, arena.allocateFrom(ValueLayout.JAVA_DOUBLE, norms),
+                    arena.allocateFrom(ValueLayout.JAVA_DOUBLE, original), n, dims,
                     arena.allocateFrom(ValueLayout.JAVA_DOUBLE, inverse), decay, MemorySegment.NULL);
             double[] g = host(a, lda * n, f32);
             double[] expected = a0.clone();
             for (int j = 0; j < n; j++) {
                 for (int i = j; i < n; i++) {
-                    double d2 = Math.max(0, norms[i] + norms[j] - 2 * a0[i + j * lda]);
+                    double d2 = squaredDistance(norms, a0[i + j * lda], original, n, dims, i, j,
+                            Double.POSITIVE_INFINITY);
                     double d = Math.sqrt(d2);
                     expected[i + j * lda] = i == j ? 1 : decay == 0
                             ? Math.exp(-d2 / 2 * inverse[i] * inverse[j])

@@ -227,7 +227,7 @@ class GpuStandInTest {
             InsufficientDeviceMemoryException e = assertThrows(InsufficientDeviceMemoryException.class,
                     () -> gpu.diffusionSpectrum(randomPoints(60, 3, 6), 2, Precision.F64, false));
             assertTrue(e.getMessage().contains("of GPU memory plus a margin of"), e.getMessage());
-            assertEquals(6, StandIn.calls("cudaMalloc"), "the six matrices, not the workspace");
+            assertEquals(7, StandIn.calls("cudaMalloc"), "the seven buffers, not the workspace");
         }
     }
 
@@ -241,9 +241,9 @@ class GpuStandInTest {
     void aProblemThatFitsTheFreeMemoryButNotTheMarginFallsBackCleanly() {
         int n = 300;
         Points points = randomPoints(n, 2, 31);
-        // What the plan allocates for N = 300, D = 2 in f64: X, A, W (element-sized), norms and degrees (double),
-        // info; then the stand-in eigensolver's workspace (n² doubles + 64 bytes).
-        long matrices = 8L * (n * 2 + (long) n * n + n) + 16L * n + 4;
+        // What the plan allocates for N = 300, D = 2 in f64: X, A, W (element-sized), the original coordinates, norms
+        // and degrees (double), info; then the stand-in eigensolver's workspace (n² doubles + 64 bytes).
+        long matrices = 8L * (n * 2 + (long) n * n + n) + 8L * n * 2 + 16L * n + 4;
         long needed = matrices + 8L * n * n + 64;
         long enough = totalLeaving(needed);
         StandIn.setMemory(enough);
@@ -266,7 +266,7 @@ class GpuStandInTest {
                     + io.dse4j.spi.Bytes.format(margin) + " (for what CUDA, cuBLAS and cuSOLVER allocate themselves)"
                     + " but only " + io.dse4j.spi.Bytes.format(total) + " is free", e.getMessage());
             // The matrices were allocated, the workspace found not to fit with the margin: nothing is left.
-            assertEquals(before + 6, StandIn.calls("cudaMalloc"));
+            assertEquals(before + 7, StandIn.calls("cudaMalloc"));
         }
         double[][] x = new double[n][2];
         for (int i = 0; i < n; i++) {
@@ -339,9 +339,10 @@ class GpuStandInTest {
         try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability()); EigenBackend cpu = CpuBackends.open(2)) {
             java.util.List<KernelSpectrum> batch = gpu.kernelSpectra(points, sets, io.dse4j.spi.KernelKind.DIFFUSION,
                     4, Precision.F64);
-            // Two uploads (the points and every index set), then per subset the info word and the eigenvalues.
-            assertEquals(2 + 2 * sets.size(), StandIn.calls("cudaMemcpy"));
-            assertEquals(sets.size(), StandIn.calls("dse4j_k_gather_rows_f64"));
+            // Three uploads (the points, their original coordinates and every index set), then per subset the info
+            // word and the eigenvalues; each subset gathers its values and its original coordinates.
+            assertEquals(3 + 2 * sets.size(), StandIn.calls("cudaMemcpy"));
+            assertEquals(2 * sets.size(), StandIn.calls("dse4j_k_gather_rows_f64"));
             java.util.List<KernelSpectrum> onCpu = cpu.kernelSpectra(points, sets, io.dse4j.spi.KernelKind.DIFFUSION,
                     4, Precision.F64);
             for (int s = 0; s < sets.size(); s++) {
@@ -450,9 +451,11 @@ class GpuStandInTest {
         int m = 12;
         Points points = randomPoints(n, 2, 35);
         java.util.List<int[]> sets = equalSubsets(5, m, n, 4);
-        // kernelSpectra's own buffers (X, one subset, A, norms, degrees, W, info, the row indices) and the stand-in's
-        // Xsyevd workspace; then per batched matrix its A and W and info word, and the batch's workspace.
-        long base = 8L * (n * 2 + m * 2 + m * m + m) + 16L * m + 8L * 5 * m + 4 + (8L * m * m + 64);
+        // kernelSpectra's own buffers (X and its original coordinates, one subset of each, A, norms, degrees, W, info,
+        // the row indices) and the stand-in's Xsyevd workspace; then per batched matrix its A and W and info word,
+        // and the batch's workspace.
+        long base = 8L * (n * 2 + m * 2 + m * m + m) + 8L * (n * 2 + m * 2) + 16L * m + 8L * 5 * m + 4
+                + (8L * m * m + 64);
         long perMatrix = 8L * (m * m + m) + 4;
         long batchWorkspace = 8L * m * m + 64;
         StandIn.setMemory(totalLeaving(base + 3 * perMatrix + batchWorkspace + 100));
@@ -592,8 +595,8 @@ class GpuStandInTest {
                     () -> "expected the interruption, got " + running.thrown() + " / " + running.result());
             assertTrue(running.interruptStatus());
             assertEquals(0, StandIn.outstandingAllocations(), "device buffers left after the interruption");
-            // The upload and the info word were copied; the eigenvalues were not.
-            assertEquals(downloads + 2, StandIn.calls("cudaMemcpy"));
+            // The two uploads (values, original coordinates) and the info word were copied; the eigenvalues were not.
+            assertEquals(downloads + 3, StandIn.calls("cudaMemcpy"));
             double[] expected = cpu.diffusionSpectrum(small, 2, Precision.F64, false).ascending();
             double[] again = gpu.diffusionSpectrum(small, 2, Precision.F64, false).ascending();
             for (int i = 0; i < expected.length; i++) {
