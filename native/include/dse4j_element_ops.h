@@ -22,13 +22,13 @@
 
 /*
  * Whether the Gram expansion d2 = (|xi|^2 + |xj|^2) - 2 xi.xj, with sum = |xi|^2 + |xj|^2, has cancelled more than
- * two bits (sum > 4 d2) for an entry the kernel can see (d2 - 2^-10 sum <= visible, 2^-10 bounding the expansion's
- * error generously in float or double): such an entry is recomputed by differences of the original coordinates, as
- * io.dse4j.internal.cpu.SquaredDistances does on the CPU.
+ * two bits (sum > 4 d2) for an entry the kernel can see (d2 - error sum <= visible, error bounding the expansion's
+ * error relative to sum: (D + 4) u for a syrk of D terms in unit roundoff u): such an entry is recomputed by
+ * differences of the original coordinates, as io.dse4j.internal.cpu.SquaredDistances does on the CPU.
  */
-DSE4J_HD static inline int dse4j_expansion_cancels(double sum, double d2, double visible)
+DSE4J_HD static inline int dse4j_expansion_cancels(double sum, double d2, double visible, double error)
 {
-    return sum > 4.0 * d2 && d2 - 0.0009765625 * sum <= visible;
+    return sum > 4.0 * d2 && d2 - error * sum <= visible;
 }
 
 /* Gaussian of a squared distance, scale = -1 / (2 sigma^2). Off-diagonal entries only: the diagonal is exactly 1. */

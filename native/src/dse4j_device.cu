@@ -73,11 +73,11 @@ __device__ void diagonal(const T *a, int64_t n, int64_t lda, double *norms)
  * recomputation's reads of original[i + k * ldo] are coalesced and original[j + k * ldo] is one broadcast.
  */
 __device__ inline double squared_distance(double gram, const double *norms, const double *original, int64_t ldo,
-                                          int64_t dims, int64_t i, int64_t j, double visible)
+                                          int64_t dims, int64_t i, int64_t j, double visible, double error)
 {
     double sum = norms[i] + norms[j];
     double d2 = sum - 2.0 * gram;
-    if (dse4j_expansion_cancels(sum, d2, visible)) {
+    if (dse4j_expansion_cancels(sum, d2, visible, error)) {
         double s = 0.0;
         for (int64_t k = 0; k < dims; k++) {
             double d = original[i + k * ldo] - original[j + k * ldo];
@@ -88,15 +88,24 @@ __device__ inline double squared_distance(double gram, const double *norms, cons
     return d2 < 0.0 ? 0.0 : d2;
 }
 
+/* (D + 4) u: a bound on the Gram expansion's error relative to |xi|^2 + |xj|^2 for a syrk in T's unit roundoff u. */
+template <typename T>
+__device__ inline double expansion_error(int64_t dims)
+{
+    return (double) (dims + 4) * (sizeof(T) == sizeof(float) ? 5.9604644775390625e-08 : 1.1102230246251565e-16);
+}
+
 template <typename T>
 __device__ void gaussian(T *a, int64_t n, int64_t lda, const double *norms, const double *original, int64_t ldo,
                          int64_t dims, double scale, double visible)
 {
+    const double error = expansion_error<T>(dims);
     for (int64_t j = blockIdx.y; j < n; j += gridDim.y) {
         for (int64_t i = j + blockIdx.x * (int64_t) blockDim.x + threadIdx.x; i < n;
              i += (int64_t) gridDim.x * blockDim.x) {
             T *entry = a + i + j * lda;
-            double d2 = i == j ? 0.0 : squared_distance((double) *entry, norms, original, ldo, dims, i, j, visible);
+            double d2 = i == j ? 0.0
+                               : squared_distance((double) *entry, norms, original, ldo, dims, i, j, visible, error);
             *entry = i == j ? (T) 1.0 : (T) dse4j_gaussian_entry(d2, scale);
         }
     }
@@ -107,11 +116,13 @@ template <typename T>
 __device__ void shaped(T *a, int64_t n, int64_t lda, const double *norms, const double *original, int64_t ldo,
                        int64_t dims, double visible, const double *inverse, double decay)
 {
+    const double error = expansion_error<T>(dims);
     for (int64_t j = blockIdx.y; j < n; j += gridDim.y) {
         for (int64_t i = j + blockIdx.x * (int64_t) blockDim.x + threadIdx.x; i < n;
              i += (int64_t) gridDim.x * blockDim.x) {
             T *entry = a + i + j * lda;
-            double d2 = i == j ? 0.0 : squared_distance((double) *entry, norms, original, ldo, dims, i, j, visible);
+            double d2 = i == j ? 0.0
+                               : squared_distance((double) *entry, norms, original, ldo, dims, i, j, visible, error);
             *entry = i == j ? (T) 1.0 : (T) dse4j_shaped_entry(d2, inverse[i], inverse[j], decay);
         }
     }

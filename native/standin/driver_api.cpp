@@ -143,23 +143,51 @@ constexpr int MAX_DEVICES = 16;
 void *primary_contexts[MAX_DEVICES];
 int primary_references[MAX_DEVICES];
 std::mutex contexts_lock;
+/* Each creation of a primary context (retained from zero references) gets a new number: a context released to zero
+   references is destroyed, and a later one may be allocated at the same address, which a thread that still names the
+   old one must not take for its current context (on CUDA it would hold a destroyed context). */
+long long primary_generations[MAX_DEVICES];
+long long next_generation = 1;
 thread_local void *current_context;
+thread_local long long current_generation;
+
+/* The device whose primary context `context` is, retained now, or -1. Call with contexts_lock held. */
+int device_of_locked(const void *context)
+{
+    for (int device = 0; device < MAX_DEVICES; device++) {
+        if (primary_contexts[device] != nullptr && primary_contexts[device] == context) {
+            return device;
+        }
+    }
+    return -1;
+}
 
 /* Whether `context` is the primary context of a device, retained now. */
 bool is_live_context(const void *context)
 {
     std::lock_guard<std::mutex> guard(contexts_lock);
-    for (void *primary : primary_contexts) {
-        if (primary != nullptr && primary == context) {
-            return true;
-        }
-    }
-    return false;
+    return device_of_locked(context) >= 0;
+}
+
+/* Makes `context` (a live primary context, or null) the calling thread's current one. Call with contexts_lock held. */
+void set_current_locked(void *context)
+{
+    int device = device_of_locked(context);
+    current_context = context;
+    current_generation = device >= 0 ? primary_generations[device] : 0;
+}
+
+/* The calling thread's current context if it is still the one it made current, else null. */
+void *live_current_context()
+{
+    std::lock_guard<std::mutex> guard(contexts_lock);
+    int device = device_of_locked(current_context);
+    return device >= 0 && primary_generations[device] == current_generation ? current_context : nullptr;
 }
 
 bool context_is_current()
 {
-    return current_context != nullptr && is_live_context(current_context);
+    return current_context != nullptr && live_current_context() != nullptr;
 }
 
 bool valid_device(int device)
@@ -377,8 +405,11 @@ extern "C" DSE4J_EXPORT int cuDevicePrimaryCtxRetain(void **context, int device)
         return CUDA_ERROR_INVALID_DEVICE;
     }
     std::lock_guard<std::mutex> guard(contexts_lock);
-    if (primary_references[device] == 0 && !dse4j_standin_new_handle(&primary_contexts[device], "context")) {
-        return CUDA_ERROR_INVALID_VALUE;
+    if (primary_references[device] == 0) {
+        if (!dse4j_standin_new_handle(&primary_contexts[device], "context")) {
+            return CUDA_ERROR_INVALID_VALUE;
+        }
+        primary_generations[device] = next_generation++;
     }
     primary_references[device]++;
     *context = primary_contexts[device];
@@ -409,9 +440,9 @@ extern "C" DSE4J_EXPORT int cuCtxSetCurrent(void *context)
     if (context != nullptr && !is_live_context(context)) {
         return CUDA_ERROR_INVALID_CONTEXT;
     }
-    current_context = context;
     // The runtime follows the thread's current context (CUDA ≥ 4): its device becomes the runtime's current device.
     std::lock_guard<std::mutex> guard(contexts_lock);
+    set_current_locked(context);
     for (int device = 0; context != nullptr && device < MAX_DEVICES; device++) {
         if (primary_contexts[device] == context) {
             dse4j_standin_driver_context_set(device);
@@ -426,7 +457,7 @@ extern "C" void dse4j_standin_runtime_device_set(int device)
 {
     std::lock_guard<std::mutex> guard(contexts_lock);
     if (device >= 0 && device < MAX_DEVICES && primary_contexts[device] != nullptr) {
-        current_context = primary_contexts[device];
+        set_current_locked(primary_contexts[device]);
     }
 }
 
@@ -436,8 +467,9 @@ extern "C" DSE4J_EXPORT int cuCtxGetCurrent(void **context)
     if (context == nullptr) {
         return CUDA_ERROR_INVALID_VALUE;
     }
-    // A context released to zero references is gone: a thread that still names it has none.
-    *context = current_context != nullptr && is_live_context(current_context) ? current_context : nullptr;
+    // A context released to zero references is gone: a thread that still names it has none, even when a context
+    // created since lies at the same address.
+    *context = live_current_context();
     return CUDA_SUCCESS;
 }
 

@@ -503,9 +503,11 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     }
 
     /**
-     * Warnings for a kernel that σ made degenerate, judged from its DSE at t = 1 ({@code atOne}): DSE within 2 % of log₂ N
-     * (nearly every off-diagonal entry underflowed: K ≈ I) or below 0.02 bits (nearly all entries equal: K has rank
-     * about one). Each names the σ that {@link Bandwidth#median()} picks, computed only then.
+     * Warnings for a kernel that σ or α made degenerate, judged from its DSE at t = 1 ({@code atOne}): DSE within 2 %
+     * of log₂ N (nearly every off-diagonal entry underflowed: K ≈ I) or below 0.02 bits (nearly all entries equal: K
+     * has rank about one). With the α-normalisation, the same test on the kernel without it says which is the cause:
+     * when that kernel is not degenerate, the warning names α; else, as without α, it names σ and the σ that
+     * {@link Bandwidth#median()} picks, computed only then.
      */
     private List<String> degenerate(double atOne, Points points, double sigma) {
         int n = points.n();
@@ -513,17 +515,34 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
             return List.of();
         }
         double most = Math.log(n) / Math.log(2);
+        boolean identity = atOne > 0.98 * most;
+        if (!identity && !(atOne < 0.02)) {
+            return List.of();
+        }
+        if (alpha != 0) {
+            // D^−α·G·D^−α weighs each pair by its points' degrees to the power −α, so a large α alone can make a
+            // kernel degenerate that σ does not (measured: 100 Gaussian points in 3-D, σ = 1, α = 60: 0.002 bits,
+            // against 4.4 without α), and then no σ advice helps. One more kernel and spectrum, only when warning.
+            double withoutAlpha = entropyAtOneWithoutAlpha(points, sigma);
+            if (!(withoutAlpha > 0.98 * most) && !(withoutAlpha < 0.02)) {
+                return List.of(String.format(java.util.Locale.ROOT, "the kernel %s with α-normalisation α = %s (DSE "
+                        + "at t = 1 is %.4f bits%s), and α is the cause, not σ: without α, at the same σ = %s, DSE "
+                        + "at t = 1 is %.4f bits. D^−α·G·D^−α weighs each pair by its points' degrees to the power "
+                        + "−α, so a large α lets a few points take nearly all the weight; lower α (--alpha)",
+                        identity ? "is nearly the identity" : "has rank about one", alpha, atOne,
+                        identity ? String.format(java.util.Locale.ROOT, " of log₂ N = %.4f", most) : "", sigma,
+                        withoutAlpha));
+            }
+        }
         String problem;
-        if (atOne > 0.98 * most) {
+        if (identity) {
             problem = String.format(java.util.Locale.ROOT, "the kernel is nearly the identity at σ = %s (DSE at "
                     + "t = 1 is %.4f of log₂ N = %.4f bits): nearly every pair of points is many σ apart, so DSE "
                     + "only counts the points", sigma, atOne, most);
-        } else if (atOne < 0.02) {
+        } else {
             problem = String.format(java.util.Locale.ROOT, "the kernel has rank about one at σ = %s (DSE at t = 1 "
                     + "is %.4f bits): nearly every pair of points is within a small fraction of σ, so DSE sees one "
                     + "cluster", sigma, atOne);
-        } else {
-            return List.of();
         }
         if (bandwidth.isMedian()) {
             return List.of(problem + " even with σ = the median distance");
@@ -531,6 +550,28 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         double median = medianDistance(points);
         return List.of(String.format(java.util.Locale.ROOT, "%s; the median distance between the points is %.6g: "
                 + "try sigma = median (--sigma median)", problem, median));
+    }
+
+    /**
+     * DSE at t = 1 of the Gaussian kernel at {@code sigma} without the α-normalisation, by the same method as the
+     * result, to tell whether σ or α made the kernel degenerate.
+     */
+    private double entropyAtOneWithoutAlpha(Points points, double sigma) {
+        if (method == Method.SLQ) {
+            return new EntropyEstimate(CpuBackends.lanczosSamples(points, sigma, KernelShape.STANDARD, precision, seed,
+                    slqProbes, slqSteps, slqMatrixFree, threads)).entropy(1);
+        }
+        KernelSpectrum plain;
+        if (method == Method.CHEBYSHEV) {
+            plain = CpuBackends.chebyshevSpectrum(points, sigma, KernelShape.STANDARD, seed, threads);
+        } else {
+            try {
+                plain = backend.kernelSpectrum(points, kernel, sigma, precision, false);
+            } catch (InsufficientDeviceMemoryException tooLarge) {
+                plain = cpuFallback().kernelSpectrum(points, kernel, sigma, KernelShape.STANDARD, precision, false);
+            }
+        }
+        return Spectrum.of(plain.ascending()).entropy(1);
     }
 
     /**
@@ -665,15 +706,22 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         }
         double[] means = checkSquaredRange(x, rows, precision,
                 position -> "row " + (rows == null ? position : rows[position]) + " (0-based)");
+        boolean exact = true;
         for (int j = 0; j < dims; j++) {
-            double mean = means[j];
+            double shift = -means[j];
             for (int i = 0; i < n; i++) {
-                values[j * n + i] -= mean;
+                double x0 = values[j * n + i];
+                double centred = x0 + shift;
+                // Knuth's TwoSum: the rounding error of x0 − mean, exactly (0 when the subtraction is exact).
+                double back = centred - x0;
+                exact &= (x0 - (centred - back)) + (shift - back) == 0;
+                values[j * n + i] = centred;
             }
         }
         // The original coordinates are kept (read here, on the caller's thread: x may be a confined segment): a
-        // distance that cancels in the centred Gram expansion is recomputed from them.
-        return new Points(n, dims, values, original);
+        // distance that cancels in the centred Gram expansion is recomputed from them — unless centring rounded
+        // nothing (float inputs about a mean near them, often), when the centred values' differences are the same.
+        return new Points(n, dims, values, exact ? null : original);
     }
 
     /**

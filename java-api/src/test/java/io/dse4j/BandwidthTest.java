@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -150,6 +151,31 @@ class BandwidthTest {
             String one = huge.compute(x).warnings().get(0);
             assertTrue(one.contains("rank about one"), one);
             assertEquals(java.util.List.of(), fine.compute(x).warnings());
+        }
+    }
+
+    @Test
+    void aKernelThatAlphaCollapsesBlamesAlphaNotSigma() {
+        double[][] x = gaussian(100, 3, 1);
+        try (DiffusionSpectralEntropy plain = DiffusionSpectralEntropy.builder().backend("cpu").sigma(1).build();
+             DiffusionSpectralEntropy collapsed = DiffusionSpectralEntropy.builder().backend("cpu").sigma(1).alpha(60)
+                     .build();
+             DiffusionSpectralEntropy tiny = DiffusionSpectralEntropy.builder().backend("cpu").sigma(0.001).alpha(1)
+                     .build()) {
+            DseResult withoutAlpha = plain.compute(x);
+            assertEquals(java.util.List.of(), withoutAlpha.warnings(), "at σ = 1 the kernel is fine without α");
+            DseResult r = collapsed.compute(x);
+            assertTrue(r.entropy() < 0.02, "α = 60 collapses it: " + r.entropy());
+            assertEquals(1, r.warnings().size(), r.warnings().toString());
+            String w = r.warnings().get(0);
+            assertTrue(w.startsWith("the kernel has rank about one with α-normalisation α = 60.0"), w);
+            assertTrue(w.contains("α is the cause, not σ") && w.contains(String.format(java.util.Locale.ROOT,
+                    "DSE at t = 1 is %.4f bits", withoutAlpha.entropy())) && w.contains("lower α (--alpha)"), w);
+            assertFalse(w.contains("--sigma median"), "σ is not to change: " + w);
+            // A σ that is degenerate by itself is still named as the cause, with α or without.
+            String sigmaCaused = tiny.compute(x).warnings().get(0);
+            assertTrue(sigmaCaused.startsWith("the kernel is nearly the identity at σ = 0.001")
+                    && sigmaCaused.contains("--sigma median"), sigmaCaused);
         }
     }
 

@@ -135,22 +135,112 @@ class DegenerateRepresentationsTest {
         assertEquals(expected, result.entropy(), precision == Precision.F32 ? 1e-4 : 1e-9, "α = " + alpha);
     }
 
-    private static double bruteForceAlphaEntropy(double[][] x, double sigma, double alpha) {
+    /**
+     * Two clusters 100σ apart: their cross entries of G underflow to 0, so a row's log-sum-exp may start with a
+     * term of −∞ (which once gave exp(NaN) and a NaN kernel); f32 switches to logarithms from α = 20 already.
+     */
+    @ParameterizedTest(name = "α = {0}, {1}")
+    @CsvSource({"20, F64", "200, F64", "20, F32", "200, F32"})
+    void largeAlphaWithEntriesThatUnderflowStaysFinite(double alpha, Precision precision) {
+        Random random = new Random(12);
+        double[][] x = new double[40][2];
+        for (int i = 0; i < 40; i++) {
+            x[i][0] = random.nextGaussian() + (i < 20 ? 0 : 100);
+            x[i][1] = random.nextGaussian();
+        }
+        try (DiffusionSpectralEntropy dse = builder(precision).sigma(1).alpha(alpha).build()) {
+            DseResult result = dse.compute(x);
+            assertEquals(bruteForceAlphaEntropy(x, 1, alpha), result.entropy(), precision == Precision.F32 ? 1e-4
+                    : 1e-9);
+        }
+    }
+
+    /**
+     * SLQ with K recomputed tile by tile (matrix-free) and with K held build the same kernel for a large α: an
+     * isolated point whose entries underflow (d²/2σ² = 800) counts as 0 in the row log-sums of both, as in the
+     * products (the tiled form once used ln G = −d²/2σ² there, and its Lanczos iteration then failed).
+     */
+    @Test
+    void slqMatrixFreeAndHeldAgreeForALargeAlphaWithAnIsolatedPoint() {
+        Random random = new Random(2);
+        double[][] x = new double[51][2];
+        for (int i = 0; i < 50; i++) {
+            x[i][0] = 0.1 * random.nextGaussian();
+            x[i][1] = 0.1 * random.nextGaussian();
+        }
+        x[50][0] = 40;    // d² / 2σ² = 800 at σ = 1
+        double exact = bruteForceAlphaEntropy(x, 1, 400);
+        for (boolean matrixFree : new boolean[] {false, true}) {
+            try (DiffusionSpectralEntropy dse = DiffusionSpectralEntropy.builder().backend("cpu").sigma(1).alpha(400)
+                    .method(DiffusionSpectralEntropy.Method.SLQ).slqMatrixFree(matrixFree).build()) {
+                DseResult result = dse.compute(x);
+                assertEquals(exact, result.entropy(), Math.max(result.errorBar(), 1e-6), "matrix-free " + matrixFree);
+            }
+        }
+    }
+
+    /**
+     * The adjacency spectral entropy of G_α = F·G·F (no symmetric normalisation) at an α where d^−α underflows: the
+     * entropy of |λ| does not see a common factor of G_α, so f is rescaled to at most 1 (it used to underflow to a
+     * zero matrix and give log₂ N).
+     */
+    @Test
+    void adjacencyEntropyOfTheAlphaNormalisedGaussianAtALargeAlpha() {
+        Random random = new Random(9);
+        int n = 60;
+        double[][] x = new double[n][3];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < 3; k++) {
+                x[i][k] = random.nextGaussian();
+            }
+        }
+        double alpha = 200;
+        double[][] g = gaussian(x, 1);
+        double[] logDegree = logDegrees(g);
+        double smallest = Arrays.stream(logDegree).min().orElseThrow();
+        double[][] ga = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                ga[i][j] = Math.exp(-alpha * (logDegree[i] - smallest)) * g[i][j]
+                        * Math.exp(-alpha * (logDegree[j] - smallest));
+            }
+        }
+        double expected = Spectrum.of(JacobiEigenvalues.of(ga)).entropy(1);
+        try (AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.open(AdjacencySpectralEntropy.Variant.GAUSSIAN,
+                DiffusionSpectralEntropy.builder().backend("cpu").sigma(1).alpha(alpha))) {
+            assertEquals(expected, ase.compute(Matrix.of(x)).entropy(), 1e-9);
+        }
+    }
+
+    /** Gᵢⱼ = exp(−‖xᵢ − xⱼ‖² / 2σ²), distances by differences. */
+    private static double[][] gaussian(double[][] x, double sigma) {
         int n = x.length;
         double[][] g = new double[n][n];
-        double[] logDegree = new double[n];
         for (int i = 0; i < n; i++) {
-            double sum = 0;
             for (int j = 0; j < n; j++) {
                 double d2 = 0;
                 for (int k = 0; k < x[i].length; k++) {
                     d2 += (x[i][k] - x[j][k]) * (x[i][k] - x[j][k]);
                 }
                 g[i][j] = Math.exp(-d2 / (2 * sigma * sigma));
-                sum += g[i][j];
             }
-            logDegree[i] = Math.log(sum);
         }
+        return g;
+    }
+
+    /** ln dᵢ = ln Σⱼ Gᵢⱼ. */
+    private static double[] logDegrees(double[][] g) {
+        double[] out = new double[g.length];
+        for (int i = 0; i < g.length; i++) {
+            out[i] = Math.log(Arrays.stream(g[i]).sum());
+        }
+        return out;
+    }
+
+    private static double bruteForceAlphaEntropy(double[][] x, double sigma, double alpha) {
+        int n = x.length;
+        double[][] g = gaussian(x, sigma);
+        double[] logDegree = logDegrees(g);
         double[] u = new double[n];
         for (int i = 0; i < n; i++) {
             // ln (G·f)ᵢ with fⱼ = dⱼ^−α: the largest term first, then the others relative to it.

@@ -156,6 +156,30 @@ class FarPointsTest {
         }
     }
 
+    /**
+     * The k-NN adjacency (ASE knn) reads the original coordinates: 20 points 1e-9 apart near 1e6 and an outlier at
+     * −1e12, whose mean-centred coordinates keep only two distinct values among the 20.
+     */
+    @Test
+    void theNearestNeighboursOfCloseFarPointsAreTheirOwn() {
+        double[][] x = new double[21][1];
+        for (int i = 0; i < 20; i++) {
+            x[i][0] = 1e6 + i * 1e-9;
+        }
+        x[20][0] = -1e12;
+        int k = 4;
+        double[][] d2 = squaredDistances(x);
+        double[][] adjacency = io.dse4j.internal.cpu.CpuBackends.knnAdjacency(
+                DiffusionSpectralEntropy.gather(Matrix.of(x), null, Precision.F64), k);
+        for (int i = 0; i < x.length; i++) {
+            double[] row = d2[i].clone();
+            Arrays.sort(row);
+            for (int j = 0; j < x.length; j++) {
+                assertEquals(d2[i][j] <= row[k - 1] ? 1.0 : 0.0, adjacency[i][j], "adjacency " + i + ", " + j);
+            }
+        }
+    }
+
     @Test
     void matrixEntryEntropyReadsTheTrueDistances() {
         double[][] x = withOutlier(1e10);

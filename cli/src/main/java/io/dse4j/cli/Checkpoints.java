@@ -36,16 +36,19 @@ final class Checkpoints {
     }
 
     /**
-     * The files the arguments name, in natural order, without repeats and without {@code excluded} (the labels,
-     * inputs and table of the run, compared by real path); refuses an argument that matches none, unless
-     * {@code mayMatchNothing} (under --follow, where it may match later).
+     * The files the arguments name, in natural order, without repeats, without {@code excluded} (the labels,
+     * inputs, table, sidecar and plot of the run, compared by real path) and without lock and temporary files;
+     * refuses an argument that matches none, unless {@code mayMatchNothing} (under --follow, where it may match later).
      */
     static List<Path> expand(List<String> arguments, Set<Path> excluded, boolean mayMatchNothing) throws IOException {
         Set<Path> files = new LinkedHashSet<>();
         for (String argument : arguments) {
             List<Path> matched = new ArrayList<>();
             for (Path p : matches(argument)) {
-                if (!excluded.contains(real(p))) {
+                // dse4j's own scratch files — a table's lock, a file being replaced — are never checkpoints,
+                // whichever run they belong to ('DIR/**' matches them as well as the run's outputs).
+                if (!excluded.contains(real(p)) && !TableLock.isLockFile(p)
+                        && !io.dse4j.io.AtomicWrite.isTemporary(p)) {
                     matched.add(p);
                 }
             }

@@ -7,6 +7,7 @@ import io.dse4j.io.MatrixFiles;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,8 +76,11 @@ final class EntropyCommand implements Callable<Integer> {
     @Option(names = "--bins", paramLabel = "B", description = "bins per dimension for cse (default 2)")
     String bins;
     @Option(names = "--eigenvalues-cache", paramLabel = "FILE.npz", description = "reuse the eigenvalues saved "
-            + "there (key eigvals, any dtype), or compute them and save them there (float64) when the file does not "
-            + "exist")
+            + "there (key eigvals, any float dtype), or compute them and save them there (float64) when the file "
+            + "does not exist, with a record of what they were computed from (measure, kernel, sigma, precision, N, "
+            + "max-n, seed, a SHA-256 of the rows used): a cache whose record differs from this run is refused "
+            + "naming the field; one without a record (the reference's, a .npy) is used with a warning that it "
+            + "cannot be checked")
     String eigenvaluesCache;
 
     @Spec
@@ -94,14 +98,37 @@ final class EntropyCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Options o = Options.of(spec.commandLine().getParseResult());
         try (ProgressBar bar = ProgressBar.forTerminal(err, "entropy", o.has("--json"), o.has("--quiet"))) {
-            return run(o, out, bar);
+            return run(o, out, err, bar);
         }
     }
+
+    /** Options that a measure does not use, and what it uses instead. */
+    record Ignored(List<String> options, String why) {
+    }
+
+    /**
+     * The options of this command that each measure besides dse ignores (--knn, --bins, --method and
+     * --eigenvalues-cache are refused by their own checks), read from what each computation takes: cse bins and counts
+     * on the CPU (ClassicShannonEntropy takes the matrix and the bins); matrix-entry takes σ alone, no kernel form
+     * (MatrixEntryEntropy calls the backend's Gaussian) and no t; every ASE variant has no t (it is fixed at 1);
+     * ase-knn's 0/1 adjacency has no σ or kernel form and is computed in double whatever --precision says.
+     */
+    static final Map<String, Ignored> IGNORED = Map.of(
+            "cse", new Ignored(List.of("--sigma", "--t", "--kernel", "--alpha", "--precision", "--backend", "--device",
+                    "--threads"), "cse bins the coordinates and counts, on the CPU: no kernel, no diffusion time"),
+            "matrix-entry", new Ignored(List.of("--t", "--kernel", "--alpha"),
+                    "matrix-entry takes the entries of P = D⁻¹K of the Gaussian kernel at σ: no diffusion time, no "
+                            + "other kernel form"),
+            "ase-gaussian", new Ignored(List.of("--t"), "adjacency spectral entropy has no diffusion time"),
+            "ase-anisotropic", new Ignored(List.of("--t"), "adjacency spectral entropy has no diffusion time"),
+            "ase-knn", new Ignored(List.of("--t", "--sigma", "--kernel", "--alpha", "--precision"),
+                    "ase-knn uses the 0/1 k-NN adjacency (--knn), computed in double: no σ, no kernel form, no "
+                            + "diffusion time"));
 
     /** ForkJoinPool's limit, which the library's thread setting enforces too. */
     static final int MAX_THREADS = 32767;
 
-    private static int maxN(Options o) {
+    static int maxN(Options o) {
         return o.intValue("--max-n", DiffusionSpectralEntropy.DEFAULT_MAX_N, 2, Integer.MAX_VALUE);
     }
 
@@ -129,7 +156,7 @@ final class EntropyCommand implements Callable<Integer> {
         return builder;
     }
 
-    static int run(Options o, PrintStream out, ProgressBar bar) throws IOException {
+    static int run(Options o, PrintStream out, PrintStream err, ProgressBar bar) throws IOException {
         DiffusionSpectralEntropy.Builder builder = builder(o).progress(bar);
         DiffusionSpectralEntropy.Method method = DiffusionSpectralEntropy.Method.parse(o.string("--method", "exact"));
         builder.method(method);
@@ -171,6 +198,10 @@ final class EntropyCommand implements Callable<Integer> {
         Input x = input(o);
         String source = x.source();
         String measure = o.string("--measure", "dse").toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("dse", "cse", "matrix-entry", "ase-gaussian", "ase-anisotropic", "ase-knn").contains(measure)) {
+            throw new UsageException("--measure must be one of dse, cse, matrix-entry, ase-gaussian, "
+                    + "ase-anisotropic, ase-knn; got '" + measure + "'");
+        }
         if (o.has("--eigenvalues-cache") && !measure.equals("dse") && !measure.startsWith("ase-")) {
             throw new UsageException("--eigenvalues-cache applies to the spectral measures (dse, ase-*), not to "
                     + measure);
@@ -184,16 +215,81 @@ final class EntropyCommand implements Callable<Integer> {
         if (o.has("--bins") && !measure.equals("cse")) {
             throw new UsageException("--bins applies to --measure cse only");
         }
+        Ignored ignored = IGNORED.get(measure);
+        if (ignored != null) {
+            o.refuseIgnored(ignored.options(), measure, ignored.why());
+        }
         if (measure.equals("cse") || measure.equals("matrix-entry")) {
             return withoutEigenvalues(measure, x, source, builder, o, out);
         }
-        if (o.has("--eigenvalues-cache")) {
-            Path cache = Path.of(o.string("--eigenvalues-cache", null));
-            var cached = io.dse4j.io.EigenvalueCache.load(cache);
-            if (cached.isPresent()) {
-                return fromCache(cached.get(), cache, measure, x, source, o, out);
+        Path cache = o.has("--eigenvalues-cache") ? cacheFile(o) : null;
+        DseResult r;
+        if (cache != null) {
+            var cached = io.dse4j.io.EigenvalueCache.read(cache);
+            if (cached.isPresent() && cached.get().record() == null) {
+                // The reference's own caches carry no record: usable, but only their size can be checked.
+                String warning = cache + " holds no record of what its eigenvalues were computed from (the "
+                        + "reference's cache format, or a .npy); it cannot be checked against this run beyond its "
+                        + "size: make sure it was computed from these points with these options";
+                err.println("dse4j: warning: " + warning);
+                return fromCache(cached.get().spectrum(), cache, measure, x, source, o, out, List.of(warning));
             }
+            UsedRows rows = UsedRows.of(x, maxN(o), o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED));
+            Map<String, String> record = CacheRecord.of(o, measure, method, rows);
+            if (cached.isPresent()) {
+                List<String> differences = io.dse4j.io.EigenvalueCache.differences(cached.get().record(), record);
+                if (!differences.isEmpty()) {
+                    throw new UsageException("--eigenvalues-cache " + cache + " holds the eigenvalues of another "
+                            + "computation (" + String.join("; ", differences) + "); they would give a wrong "
+                            + "answer here: delete the file, or give another --eigenvalues-cache file");
+                }
+                return fromCache(cached.get().spectrum(), cache, measure, x, source, o, out, List.of());
+            }
+            // Computed on the very rows the digest was taken of, so the record names the data exactly.
+            r = rows.asComputedOnInput(computeSpectral(measure, rows.asInput(source), builder, o));
+            io.dse4j.io.EigenvalueCache.save(cache, r.spectrum(), record);
+        } else {
+            r = computeSpectral(measure, x, builder, o);
         }
+        if (o.has("--json")) {
+            Map<String, Object> m = json(r, measure, source, o);
+            times.addTo(m, r, measure);
+            out.println(Json.write(m));
+        } else {
+            report(r, measure, source, times, KernelOptions.note(o), out);
+        }
+        return 0;
+    }
+
+    /**
+     * The --eigenvalues-cache file, checked before any work: dse4j writes a cache only as a {@code .npz}, which can
+     * hold the record beside the eigenvalues; an existing {@code .npy} (spectrum --out) is read as it is.
+     */
+    private static Path cacheFile(Options o) {
+        Path cache = Path.of(o.string("--eigenvalues-cache", null));
+        String name = cache.getFileName() == null ? "" : cache.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (Files.isDirectory(cache)) {
+            throw new UsageException("--eigenvalues-cache " + cache + " is a folder; give a .npz file");
+        }
+        if (name.endsWith(".npy") && !Files.exists(cache)) {
+            throw new UsageException("--eigenvalues-cache " + cache + ": dse4j saves its caches as .npz, which "
+                    + "holds the record of what the eigenvalues were computed from beside them (a .npy holds one "
+                    + "array only, so a later run could not check it); give a .npz name");
+        }
+        if (!name.endsWith(".npz") && !name.endsWith(".npy")) {
+            throw new UsageException("--eigenvalues-cache " + cache + ": the file must end in .npz (or be an "
+                    + "existing .npy of eigenvalues)");
+        }
+        Path folder = cache.toAbsolutePath().getParent();
+        if (!Files.exists(cache) && (folder == null || !Files.isDirectory(folder))) {
+            throw new UsageException("--eigenvalues-cache " + cache + ": the folder " + folder + " does not exist");
+        }
+        return cache;
+    }
+
+    /** The eigenvalue measures (dse, ase-*) of the input. */
+    private static DseResult computeSpectral(String measure, Input x, DiffusionSpectralEntropy.Builder builder,
+                                             Options o) throws IOException {
         DseResult r;
         switch (measure) {
             case "dse" -> {
@@ -215,22 +311,12 @@ final class EntropyCommand implements Callable<Integer> {
             default -> throw new UsageException("--measure must be one of dse, cse, matrix-entry, ase-gaussian, "
                     + "ase-anisotropic, ase-knn; got '" + measure + "'");
         }
-        if (o.has("--eigenvalues-cache")) {
-            io.dse4j.io.EigenvalueCache.save(Path.of(o.string("--eigenvalues-cache", null)), r.spectrum());
-        }
-        if (o.has("--json")) {
-            Map<String, Object> m = json(r, measure, source, o);
-            times.addTo(m, r, measure);
-            out.println(Json.write(m));
-        } else {
-            report(r, measure, source, times, KernelOptions.note(o), out);
-        }
-        return 0;
+        return r;
     }
 
     /** The entropy from cached eigenvalues: no kernel, no decomposition (as the reference does with its cache). */
     private static int fromCache(io.dse4j.Spectrum spectrum, Path cache, String measure, Input x, String source,
-                                 Options o, PrintStream out) {
+                                 Options o, PrintStream out, List<String> warnings) {
         // A cache holds one eigenvalue per point of the kernel it came from: a different count means another input
         // (or another --max-n), whose entropy this is not.
         int points = Math.min(x.rows(), maxN(o));
@@ -259,6 +345,7 @@ final class EntropyCommand implements Callable<Integer> {
             m.put("seconds", seconds);
             m.put("stages", Map.of("entropy", seconds));
             m.put("input", source);
+            m.put("warnings", warnings);
             m.put("version", io.dse4j.Version.string());
             times.addTo(m, spectrum, measure);
             out.println(Json.write(m));

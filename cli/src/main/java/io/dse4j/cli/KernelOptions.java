@@ -25,6 +25,11 @@ final class KernelOptions {
     /** Sets the builder's kernel from --kernel and --alpha. */
     static void apply(Options o, DiffusionSpectralEntropy.Builder builder) {
         String kind = o.string("--kernel", "gaussian").trim().toLowerCase(Locale.ROOT);
+        if (!kind.equals("gaussian") && o.has("--sigma")) {
+            // The per-point kernels take each σᵢ from the K-th neighbour: a σ given beside them would change nothing.
+            throw new UsageException("--sigma has no effect with --kernel " + kind + " (each point's σᵢ is its "
+                    + "distance to the K-th neighbour); leave it out");
+        }
         if (kind.equals("gaussian")) {
             builder.gaussianKernel();
         } else if (kind.startsWith("adaptive:")) {
@@ -48,6 +53,23 @@ final class KernelOptions {
         if (o.has("--alpha")) {
             builder.alpha(o.number("--alpha", 0));
         }
+    }
+
+    /**
+     * The kernel's form as one canonical text — {@code gaussian}, {@code adaptive:K} or {@code alpha-decay:K,A} with
+     * A as Java prints a double — so that two spellings of one kernel ({@code alpha-decay:5,40} and
+     * {@code alpha-decay:5,40.0}) compare equal in an eigenvalue cache's record.
+     */
+    static String canonical(Options o) {
+        DiffusionSpectralEntropy.Builder parsed = DiffusionSpectralEntropy.builder();
+        apply(o, parsed);     // the same checks and messages as the computation's
+        String kind = o.string("--kernel", "gaussian").trim().toLowerCase(Locale.ROOT);
+        if (kind.startsWith("alpha-decay:")) {
+            String[] parts = kind.substring("alpha-decay:".length()).split(",", -1);
+            return "alpha-decay:" + whole(parts[0], kind) + "," + Double.parseDouble(parts[1]);
+        }
+        return kind.startsWith("adaptive:") ? "adaptive:" + whole(kind.substring("adaptive:".length()), kind)
+                : kind;
     }
 
     /** JSON: {@code kernel} and {@code alpha}, when not the reference's. */

@@ -10,6 +10,7 @@ import io.dse4j.io.NpyWriter;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -93,6 +94,28 @@ final class MiCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The options each measure ignores, read from what MutualInformation computes for it: --bins is csmi's, --knn
+     * asmi-knn's; csmi counts on the CPU (no σ, t, precision or backend; its subsets do use --threads); matrix-entry
+     * and the ASMI forms have no t (the ASE ones are at t = 1); asmi-knn's 0/1 adjacency has no σ and is computed in
+     * double whatever --precision says.
+     */
+    static final Map<MutualInformation.Measure, EntropyCommand.Ignored> IGNORED = Map.of(
+            MutualInformation.Measure.DSMI, new EntropyCommand.Ignored(List.of("--bins", "--knn"),
+                    "--bins is csmi's, --knn asmi-knn's"),
+            MutualInformation.Measure.CSMI, new EntropyCommand.Ignored(List.of("--sigma", "--t", "--knn",
+                    "--precision", "--backend", "--device"), "csmi bins the coordinates and counts, on the CPU: no "
+                    + "kernel, no diffusion time"),
+            MutualInformation.Measure.MATRIX_ENTRY, new EntropyCommand.Ignored(List.of("--t", "--bins", "--knn"),
+                    "matrix-entry takes the entries of P = D⁻¹K at σ: no diffusion time"),
+            MutualInformation.Measure.ASMI_GAUSSIAN, new EntropyCommand.Ignored(List.of("--t", "--bins", "--knn"),
+                    "adjacency spectral entropy has no diffusion time"),
+            MutualInformation.Measure.ASMI_ANISOTROPIC, new EntropyCommand.Ignored(List.of("--t", "--bins", "--knn"),
+                    "adjacency spectral entropy has no diffusion time (it is DSMI at t = 1)"),
+            MutualInformation.Measure.ASMI_KNN, new EntropyCommand.Ignored(List.of("--sigma", "--t", "--bins",
+                    "--precision"), "asmi-knn uses the 0/1 k-NN adjacency (--knn), computed in double: no σ, no "
+                    + "diffusion time"));
+
     private static int clusters(Options o) {
         return o.intValue("--clusters", 10, 2, Integer.MAX_VALUE);
     }
@@ -105,7 +128,10 @@ final class MiCommand implements Callable<Integer> {
         if (o.has("--reference") == o.has("--clusters-in")) {
             throw new UsageException("give exactly one of --reference Y or --clusters-in LABELS.npy");
         }
+        Path clustersOut = o.has("--clusters-out") ? clustersOut(o) : null;
         MutualInformation.Measure measure = MutualInformation.Measure.parse(o.string("--measure", "dsmi"));
+        EntropyCommand.Ignored ignored = IGNORED.get(measure);
+        o.refuseIgnored(ignored.options(), measure.label(), ignored.why());
         MutualInformation.Builder builder = MutualInformation.builder().measure(measure)
                 .repetitions(o.intValue("--repetitions", 5, 1, Integer.MAX_VALUE)).clusters(clusters(o))
                 .seed(o.integer("--seed", 0)).bins(o.intValue("--bins", 2, 1, Integer.MAX_VALUE))
@@ -144,12 +170,12 @@ final class MiCommand implements Callable<Integer> {
             labels = classes.labels();
             reference = classes.kind().label();
         }
-        if (o.has("--clusters-out")) {
+        if (clustersOut != null) {
             long[] asLongs = new long[labels.length];
             for (int i = 0; i < labels.length; i++) {
                 asLongs[i] = labels[i];
             }
-            NpyWriter.writeLongs(Path.of(o.string("--clusters-out", null)), asLongs, labels.length);
+            NpyWriter.writeLongs(clustersOut, asLongs, labels.length);
         }
         MiResult r;
         try (MutualInformation mi = builder.build()) {
@@ -170,6 +196,29 @@ final class MiCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "time %.3f s%n", r.seconds());
         }
         return 0;
+    }
+
+    /**
+     * The --clusters-out file, checked before any work: a .npy (--clusters-in reads it back by its extension) in a
+     * folder that exists, not a folder itself — whose refusal would otherwise come after the computation, naming a
+     * temporary file.
+     */
+    private static Path clustersOut(Options o) {
+        Path file = Path.of(o.string("--clusters-out", null));
+        if (Files.isDirectory(file)) {
+            throw new UsageException("--clusters-out " + file + " is a folder; give a file name ending in .npy, "
+                    + "such as " + file.resolve("clusters.npy"));
+        }
+        if (file.getFileName() == null || !file.getFileName().toString().toLowerCase(Locale.ROOT)
+                .endsWith(".npy")) {
+            throw new UsageException("--clusters-out " + file + ": the file must end in .npy (it is written as one, "
+                    + "and --clusters-in reads it back by that name)");
+        }
+        Path folder = file.toAbsolutePath().getParent();
+        if (folder == null || !Files.isDirectory(folder)) {
+            throw new UsageException("--clusters-out " + file + ": the folder " + folder + " does not exist");
+        }
+        return file;
     }
 
     /** Precomputed class labels: integers in one column, checked as discrete reference labels are. */

@@ -42,6 +42,22 @@ final class Options {
         return values.containsKey(name);
     }
 
+    /**
+     * Refuses the first of {@code ignored} that was given on the command line (a default is not given), naming it and
+     * the measure: an option a measure does not use would otherwise be accepted and change nothing, and a user who
+     * gave it believes it did.
+     *
+     * @param why what the measure uses instead, for the message
+     */
+    void refuseIgnored(List<String> ignored, String measure, String why) {
+        for (String option : ignored) {
+            if (has(option)) {
+                throw new UsageException(option + " has no effect on --measure " + measure + " (" + why + "); leave "
+                        + "it out");
+            }
+        }
+    }
+
     String string(String name, String fallback) {
         return values.getOrDefault(name, fallback);
     }

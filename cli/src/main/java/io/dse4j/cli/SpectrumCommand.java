@@ -58,7 +58,9 @@ final class SpectrumCommand implements Callable<Integer> {
             + "cumulative probability for each t, with its DSE: .png or .svg")
     String plot;
     @Option(names = "--out", paramLabel = "FILE", description = "save the eigenvalues (float64, largest first): "
-            + ".npy, or .npz under the key eigvals; entropy --eigenvalues-cache reads either")
+            + ".npy, or .npz under the key eigvals with a record of what they were computed from (as entropy "
+            + "--eigenvalues-cache writes it, which then checks it against its run; a .npy it reads with a warning "
+            + "that it cannot be checked)")
     String out;
     @Mixin
     Main.ComputeOptions compute;
@@ -108,16 +110,30 @@ final class SpectrumCommand implements Callable<Integer> {
         EntropyCommand.Input x = EntropyCommand.input(o);
         DiffusionSpectralEntropy.Builder builder = EntropyCommand.builder(o).t(times[0]);
         DseResult r;
+        // A .npz can hold the record of what the eigenvalues came from beside them, as entropy's cache does: it is
+        // then computed on the rows the record's digest was taken of.
+        boolean recorded = eigenvalues != null && eigenvalues.getFileName().toString().toLowerCase(Locale.ROOT)
+                .endsWith(".npz");
+        Map<String, String> record = null;
         try (ProgressBar bar = ProgressBar.forTerminal(err, "spectrum", o.has("--json"), o.has("--quiet"));
              DiffusionSpectralEntropy dse = builder.progress(bar).build()) {
-            r = x.file() != null ? dse.compute(x.file()) : dse.compute(x.matrix());
+            if (recorded) {
+                UsedRows rows = UsedRows.of(x, EntropyCommand.maxN(o), o.integer("--seed",
+                        DiffusionSpectralEntropy.DEFAULT_SEED));
+                record = CacheRecord.of(o, "dse", DiffusionSpectralEntropy.Method.EXACT, rows);
+                r = rows.asComputedOnInput(dse.compute(rows.matrix()));
+            } else {
+                r = x.file() != null ? dse.compute(x.file()) : dse.compute(x.matrix());
+            }
         }
         Spectrum spectrum = r.spectrum();
         double[] entropies = new double[times.length];
         for (int i = 0; i < times.length; i++) {
             entropies[i] = spectrum.entropy(times[i]);
         }
-        if (eigenvalues != null) {
+        if (record != null) {
+            EigenvalueCache.save(eigenvalues, spectrum, record);
+        } else if (eigenvalues != null) {
             EigenvalueCache.save(eigenvalues, spectrum);
         }
         String caption = String.format(Locale.ROOT, "%s: N = %d%s, D = %d, σ = %s, %s, %s · dse4j %s", x.source(),

@@ -13,11 +13,9 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,8 +56,10 @@ final class TrackCommand implements Callable<Integer> {
     @Option(names = "--inputs", paramLabel = "FILE", description = "the inputs X, one row per row of every "
             + "checkpoint: adds DSMI(Z;X) against X's spectral clusters, computed once")
     String inputs;
-    @Option(names = "--out", paramLabel = "FILE.csv", description = "the table: a rerun skips the checkpoints it "
-            + "holds (when made with the same parameters); each row is added when complete")
+    @Option(names = "--out", paramLabel = "FILE.csv", description = "the table (its first line the header; the "
+            + "parameters beside it in FILE.csv.json): a rerun keeps the rows it holds when made with the same "
+            + "parameters, and computes again the row of a checkpoint whose file changed (each row records the file's "
+            + "size, modification time and SHA-256); each row is added when complete")
     String out;
     @Option(names = "--plot", paramLabel = "FILE", description = "a line plot of the table, .png or .svg, redrawn "
             + "after each checkpoint")
@@ -69,13 +69,17 @@ final class TrackCommand implements Callable<Integer> {
     String orderBy;
     @Option(names = "--follow", description = "keep watching for new checkpoints (until Ctrl-C or --idle-timeout)")
     boolean follow;
-    @Option(names = "--poll-interval", paramLabel = "S", description = "seconds between looks for new checkpoints "
-            + "under --follow (default 2); a new file is read once its size has not changed for one interval")
+    @Option(names = "--poll-interval", paramLabel = "S", description = "seconds between looks for new or changed "
+            + "checkpoints under --follow (default 2); a file is read once its size and modification time are the "
+            + "same at two looks and it has not been written for " + FollowedFiles.QUIET_SECONDS + " s, and read again whenever it "
+            + "changes")
     String pollInterval;
     @Option(names = "--idle-timeout", paramLabel = "S", description = "under --follow, stop after S seconds without "
-            + "a new checkpoint (default: never)")
+            + "a new or changed checkpoint to measure (default: never)")
     String idleTimeout;
-    @Option(names = "--force", description = "start the --out table afresh when it was made with other parameters")
+    @Option(names = "--force", description = "start the --out table afresh when it was made with other parameters "
+            + "or cannot be read back (an earlier dse4j's format, an edited line, a checkpoint that no longer "
+            + "exists)")
     boolean force;
     @Option(names = "--sigma", paramLabel = "S", description = "Gaussian kernel bandwidth (default 10)")
     String sigma;
@@ -155,6 +159,7 @@ final class TrackCommand implements Callable<Integer> {
             Charts.check("--plot", plotFile);
         }
         Path table = out == null ? null : Path.of(out);
+        distinctFiles();
         if (table != null) {
             Path folder = table.toAbsolutePath().getParent();
             if (table.getFileName() == null || Files.isDirectory(table)) {
@@ -195,6 +200,9 @@ final class TrackCommand implements Callable<Integer> {
                 excluded.add(Checkpoints.real(Path.of(own)));
             }
         }
+        if (table != null) {
+            excluded.add(Checkpoints.real(TrackSidecar.of(table)));
+        }
         try (TrackTable rows = TrackTable.open(table, parameters, force)) {
             measureAll(rows, excluded, order, o, plotFile, caption(parameters, y != null, x != null), builder, poll,
                     idle);
@@ -202,92 +210,218 @@ final class TrackCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Measures what the table lacks (and, under --follow, what appears), with the table locked for this run. */
+    /**
+     * Refuses --out, --plot, --labels and --inputs naming one file twice: the table would be replaced by the plot,
+     * or the labels by the table.
+     */
+    private void distinctFiles() {
+        Map<Path, String> seen = new LinkedHashMap<>();
+        String[][] files = {{"--out", out}, {"--plot", plot}, {"--labels", labels}, {"--inputs", inputs}};
+        for (String[] option : files) {
+            if (option[1] == null) {
+                continue;
+            }
+            String before = seen.putIfAbsent(Checkpoints.real(Path.of(option[1])), option[0]);
+            if (before != null) {
+                throw new UsageException(before + " and " + option[0] + " name the same file (" + option[1] + "); "
+                        + (option[0].equals("--plot") || option[0].equals("--out")
+                        ? "one would overwrite the other: give two files" : "give each its own file"));
+            }
+        }
+    }
+
+    /**
+     * Measures what the table lacks or holds for a file that changed since (and, under --follow, what appears or
+     * changes), with the table locked for this run.
+     */
     private void measureAll(TrackTable rows, java.util.Set<Path> excluded, Pattern order, Options o, Path plotFile,
                             String caption, Tracker.Builder builder, double poll, double idle)
             throws IOException, InterruptedException {
-        List<Checkpoints.Checkpoint> todo = follow ? List.of()
-                : Checkpoints.ordered(Checkpoints.expand(checkpoints, excluded, false), order).stream()
-                .filter(c -> !rows.has(c.name())).toList();
         boolean json = o.has("--json");
+        List<Checkpoints.Checkpoint> found = candidates(rows, excluded, order, follow);
+        java.util.Set<String> changed = verify(rows, found);
+        List<Checkpoints.Checkpoint> todo = follow ? List.of() : found.stream()
+                .filter(c -> !rows.has(c.name()) || changed.contains(c.name())).toList();
         for (Tracker.Row done : rows.rows()) {
-            print(done, true, json);
+            if (!changed.contains(done.name())) {
+                print(done, true, json);
+            }
         }
         // Under --follow the number of checkpoints is open, so progress gives no fraction of the whole.
         try (ProgressBar progress = ProgressBar.forTerminal(err, "track", json, o.has("--quiet"));
              Tracker tracker = builder.expectedCheckpoints(follow ? 0 : todo.size()).progress(progress).build()) {
             bar = progress;
             for (Checkpoints.Checkpoint c : todo) {
-                measure(tracker, rows, c, json, plotFile, caption);
+                measure(tracker, rows, c, null, json, plotFile, caption, false);
             }
             if (plotFile != null && todo.isEmpty() && !rows.rows().isEmpty()) {
                 TrackPlot.write(plotFile, rows.rows(), xLabel(), caption);
             }
             if (follow) {
-                follow(tracker, rows, order, excluded, json, plotFile, caption, poll, idle);
+                follow(tracker, rows, order, excluded, json, plotFile, caption, poll, idle, changed);
             }
         } finally {
             bar = null;
         }
     }
 
-    private void measure(Tracker tracker, TrackTable rows, Checkpoints.Checkpoint c, boolean json, Path plotFile,
-                         String caption) throws IOException {
+    /**
+     * The checkpoints the arguments name, then those the table has rows for that they do not name (a row's file is
+     * checked, and its row recomputed when it changed, whichever run measured it).
+     */
+    private List<Checkpoints.Checkpoint> candidates(TrackTable rows, java.util.Set<Path> excluded, Pattern order,
+                                                    boolean mayMatchNothing) throws IOException {
+        List<Checkpoints.Checkpoint> found = new ArrayList<>(Checkpoints.ordered(Checkpoints.expand(checkpoints,
+                excluded, mayMatchNothing), order));
+        java.util.Set<String> named = new java.util.HashSet<>();
+        found.forEach(c -> named.add(c.name()));
+        for (Tracker.Row r : rows.rows()) {
+            if (!named.contains(r.name())) {
+                found.add(new Checkpoints.Checkpoint(r.name(), Path.of(r.name()), r.order()));
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Compares each row's recorded identity with its file as it is now: the checkpoints whose content changed
+     * (another size, or another SHA-256 — the whole file is digested, since a rewrite may keep the size and a copy
+     * the time) are returned, to be measured again; a file only touched (the same content, another time) keeps its
+     * row, with the new time recorded.
+     */
+    private java.util.Set<String> verify(TrackTable rows, List<Checkpoints.Checkpoint> found) throws IOException {
+        java.util.Set<String> changed = new java.util.LinkedHashSet<>();
+        Map<String, CheckpointIdentity> touched = new LinkedHashMap<>();
+        for (Checkpoints.Checkpoint c : found) {
+            CheckpointIdentity recorded = rows.identity(c.name());
+            CheckpointIdentity.Stat now = recorded == null ? null : CheckpointIdentity.stat(c.file());
+            if (now == null) {
+                continue;     // no row, or its file went away since the table was read
+            }
+            if (now.size() != recorded.size()) {
+                changed.add(c.name());
+                note(c, "its size went from " + recorded.size() + " to " + now.size() + " bytes");
+                continue;
+            }
+            CheckpointIdentity current = CheckpointIdentity.of(c.file());
+            if (!current.sameContent(recorded)) {
+                changed.add(c.name());
+                note(c, current.changeFrom(recorded));
+            } else if (!current.modified().equals(recorded.modified())) {
+                touched.put(c.name(), current);
+            }
+        }
+        rows.refresh(touched);
+        return changed;
+    }
+
+    private void note(Checkpoints.Checkpoint c, String change) {
+        clearBar();
+        err.println("dse4j: checkpoint " + c.name() + " has changed since its row was computed (" + change + "); "
+                + (follow ? "it is measured again once it stops changing" : "it is measured again"));
+    }
+
+    /**
+     * Measures a checkpoint and sets its row, recorded with the identity of the file as it was read.
+     *
+     * @param known     the file's identity when the caller just took it, else null
+     * @param following under --follow: a file that changes while it is read is left for a later look (false is
+     *                  returned) rather than refused
+     * @return whether a row was set
+     */
+    private boolean measure(Tracker tracker, TrackTable rows, Checkpoints.Checkpoint c, CheckpointIdentity known,
+                            boolean json, Path plotFile, String caption, boolean following) throws IOException {
+        CheckpointIdentity identity;
         Matrix z;
         try {
+            identity = known != null ? known : CheckpointIdentity.of(c.file());
             z = MatrixFiles.read(c.file(), key);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UsageException("checkpoint " + c.name() + ": no such file");
         } catch (IOException | InvalidInputException e) {
             String message = e.getMessage();
             throw new UsageException("checkpoint " + c.name() + ": "
                     + (message != null && message.startsWith(c.file().toString()) ? message.substring(
                     c.file().toString().length()).replaceFirst("^: ", "") : message));
         }
+        // The row must be of the content the identity names: a write between the digest and the end of the read
+        // shows in the size or the time.
+        if (!identity.stat().equals(CheckpointIdentity.stat(c.file()))) {
+            if (following) {
+                return false;
+            }
+            throw new UsageException("checkpoint " + c.name() + " changed while it was read (is it still being "
+                    + "written?); run again once it is complete, or use --follow, which waits until it is");
+        }
         Tracker.Row row = tracker.add(c.name(), c.order(), z);
-        rows.append(row);
+        rows.put(row, identity);
         print(row, false, json);
         if (plotFile != null) {
             TrackPlot.write(plotFile, rows.rows(), xLabel(), caption);
         }
+        return true;
     }
 
     /**
      * Watches the checkpoint paths — from the start, so a run may begin before its first checkpoint exists — for
-     * files the table lacks, measuring each once its size and modification time have not changed for one poll
-     * interval (a file still being written is left for the next look), until interrupted or, with an idle timeout,
-     * that long without a new checkpoint. A checkpoint that cannot be measured is reported on stderr and tried again
-     * once the file changes; the watch goes on.
+     * files the table lacks and files that changed since their row was computed (another size or time; a row
+     * {@code changed} already names), measuring each once it is stable ({@link FollowedFiles}): a file still being
+     * written — growing, or made at full size and filled afterwards — is left for a later look, and measured again
+     * when it changes after that. A file whose time changed but content did not keeps its row. A checkpoint that
+     * cannot be measured is reported on stderr and tried again once the file changes; the watch goes on until
+     * interrupted or, with an idle timeout, that long without a checkpoint to measure.
      */
     private void follow(Tracker tracker, TrackTable rows, Pattern order, java.util.Set<Path> excluded, boolean json,
-                        Path plotFile, String caption, double poll, double idle)
+                        Path plotFile, String caption, double poll, double idle, java.util.Set<String> changed)
             throws IOException, InterruptedException {
-        Map<Path, String> lastSeen = new HashMap<>();
-        Map<Path, String> failedAt = new HashMap<>();
+        FollowedFiles seen = new FollowedFiles();
         long idleSince = System.nanoTime();
         while (idle <= 0 || System.nanoTime() - idleSince < idle * 1e9) {
             Thread.sleep((long) (poll * 1000));
-            List<Checkpoints.Checkpoint> fresh = new ArrayList<>();
-            for (Checkpoints.Checkpoint c : Checkpoints.ordered(Checkpoints.expand(checkpoints, excluded, true),
-                    order)) {
-                if (rows.has(c.name())) {
-                    continue;
-                }
-                String state = state(c.file());
-                if (state != null && state.equals(lastSeen.put(c.file(), state))
-                        && !state.equals(failedAt.get(c.file()))) {
-                    fresh.add(c);
-                }
-            }
-            for (Checkpoints.Checkpoint c : fresh) {
+            for (Checkpoints.Checkpoint c : seen.due(candidates(rows, excluded, order, true), rows, changed,
+                    java.time.Instant.now())) {
                 try {
-                    measure(tracker, rows, c, json, plotFile, caption);
+                    if (measureChanged(tracker, rows, c, changed, json, plotFile, caption)) {
+                        idleSince = System.nanoTime();
+                    }
                 } catch (UsageException | InvalidInputException e) {
                     clearBar();
                     err.println("dse4j: " + e.getMessage() + " (skipped; tried again if the file changes)");
-                    failedAt.put(c.file(), state(c.file()));
+                    seen.failed(c.file());
+                    idleSince = System.nanoTime();
                 }
-                idleSince = System.nanoTime();
             }
         }
+    }
+
+    /**
+     * Under --follow, a stable file that is new or looks changed: measured, unless it has a row and only its time
+     * changed (then the row is kept with the new time).
+     *
+     * @return whether a row was set
+     */
+    private boolean measureChanged(Tracker tracker, TrackTable rows, Checkpoints.Checkpoint c,
+                                   java.util.Set<String> changed, boolean json, Path plotFile, String caption)
+            throws IOException {
+        CheckpointIdentity recorded = rows.identity(c.name());
+        CheckpointIdentity current;
+        try {
+            current = CheckpointIdentity.of(c.file());
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return false;
+        }
+        if (recorded != null && !changed.contains(c.name())) {
+            if (current.sameContent(recorded)) {
+                rows.refresh(Map.of(c.name(), current));
+                return false;
+            }
+            note(c, current.changeFrom(recorded));
+        }
+        if (!measure(tracker, rows, c, current, json, plotFile, caption, true)) {
+            return false;
+        }
+        changed.remove(c.name());
+        return true;
     }
 
     /** The progress bar's line cleared, so that a line printed next starts clean. */
@@ -295,16 +429,6 @@ final class TrackCommand implements Callable<Integer> {
         ProgressBar shown = bar;
         if (shown != null) {
             shown.clear();
-        }
-    }
-
-    /** Size and modification time, or null when the file has gone. */
-    private static String state(Path file) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return a.size() + "@" + a.lastModifiedTime().toMillis();
-        } catch (IOException e) {
-            return null;
         }
     }
 

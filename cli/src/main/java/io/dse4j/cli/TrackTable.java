@@ -1,186 +1,251 @@
 package io.dse4j.cli;
 
 import io.dse4j.Tracker;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
-import org.apache.commons.csv.CSVRecord;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The table of {@code dse4j track}: a CSV file whose first line records the parameters that made its numbers
- * ({@code # dse4j track: sigma=10.0 t=1.0 …}), then a header and one row per checkpoint.
+ * The table of {@code dse4j track}: a CSV file ({@link TrackTableFormat}) whose first line is the header, one row per
+ * checkpoint with the identity of the file it was computed from, and beside it the parameters that made its numbers
+ * ({@link TrackSidecar}, {@code NAME.json}).
  *
  * <p>Every change is written whole to a temporary file in the same folder, forced to disk and renamed over the
  * table ({@link io.dse4j.io.AtomicWrite}), so the table on disk is always a complete earlier or later version —
- * never half a row, whatever kills the process; a temporary file left by a kill is removed by the next run. A rerun reads it back and skips the checkpoints it holds; a table made with other parameters is refused
- * (its numbers would not be comparable) unless the caller starts it afresh.
+ * never half a row, whatever kills the process; a temporary file left by a kill is removed by the next run. A rerun
+ * reads it back and keeps the rows it holds; a table made with other parameters is refused (its numbers would not
+ * be comparable) unless the caller starts it afresh, as is one that is not what this class writes (a hand-edited
+ * cell, a cut-off line, a checkpoint twice or one that no longer exists), naming the line.
+ *
+ * <p>The table and its parameters are two files, written in an order that never lets the table hold rows of other
+ * parameters than the sidecar's: when the parameters change (a new table, or one started afresh), the table is
+ * first emptied to its header, then the sidecar written, then the rows. A table without rows is therefore new,
+ * whatever sidecar lies beside it.
+ *
+ * <p>A run holds the table's {@link TableLock} from {@link #open} to {@link #close}, so a second run on the same file
+ * is refused rather than both replacing it in turn and each losing the other's rows; the lock file is removed at
+ * the end, refused runs included.
  */
 final class TrackTable implements AutoCloseable {
 
-    static final String MARK = "# dse4j track: ";
-    static final List<String> COLUMNS = List.of("checkpoint", "order", "n", "d", "dse", "dsmi_y", "dsmi_y_sd",
-            "dsmi_x", "dsmi_x_sd", "seconds", "backend");
-    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setRecordSeparator('\n').get();
-
     private final Path file;
     private final Map<String, String> parameters;
-    private final List<Tracker.Row> rows = new ArrayList<>();
-
-    /** The lock that keeps a second writer off this table while the run lasts (null without a file). */
-    private java.nio.channels.FileChannel lockChannel;
+    private final List<TrackTableFormat.Line> lines = new ArrayList<>();
+    /** Whether the sidecar on disk holds {@link #parameters} (so rows may be written without writing it first). */
+    private boolean sidecarCurrent;
+    private TableLock lock;
 
     private TrackTable(Path file, Map<String, String> parameters) {
         this.file = file;
-        this.parameters = parameters;
-    }
-
-    /**
-     * Takes the table's lock file ({@code .NAME.lock} beside it) for this run; another run already holding it — a
-     * {@code --follow} still watching, say — makes this one refuse, rather than both replacing the file in turn and
-     * each losing the other's rows.
-     */
-    private void lock() throws IOException {
-        Path lockFile = file.toAbsolutePath().resolveSibling("." + file.getFileName() + ".lock");
-        java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-        java.nio.channels.FileLock held;
-        try {
-            held = channel.tryLock();
-        } catch (java.nio.channels.OverlappingFileLockException inThisProcess) {
-            held = null;
-        }
-        if (held == null) {
-            channel.close();
-            throw new UsageException("--out " + file + " is being written by another dse4j track run (it holds "
-                    + lockFile + "); wait for it to end, or give another --out");
-        }
-        lockChannel = channel;
-    }
-
-    /** Releases the table's lock. */
-    @Override
-    public void close() throws IOException {
-        if (lockChannel != null) {
-            lockChannel.close();     // releases the lock
-            lockChannel = null;
-        }
+        this.parameters = new LinkedHashMap<>(parameters);
     }
 
     /**
      * The table at {@code file}: the rows it holds when it exists and was made with {@code parameters}, else empty
-     * (and then written at the first {@link #append}).
+     * (and then written at the first {@link #put}); without a file ({@code file} null), a table in memory.
      *
-     * @param force start afresh when the file was made with other parameters, instead of refusing
+     * @param force start afresh when the file was made with other parameters or cannot be read back, instead of
+     *              refusing
      */
     static TrackTable open(Path file, Map<String, String> parameters, boolean force) throws IOException {
         TrackTable table = new TrackTable(file, parameters);
         if (file == null) {
             return table;
         }
-        table.lock();
+        table.lock = TableLock.take(file);
         try {
-            return load(table, file, force);
+            table.load(force);
+            return table;
         } catch (IOException | RuntimeException e) {
             table.close();
             throw e;
         }
     }
 
-    private static TrackTable load(TrackTable table, Path file, boolean force) throws IOException {
-        Map<String, String> parameters = table.parameters;
+    private void load(boolean force) throws IOException {
         removeLeftovers(file);
         if (!Files.exists(file)) {
-            return table;
+            return;
         }
-        List<String> lines;
+        List<TrackTableFormat.Line> read;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (java.nio.charset.CharacterCodingException e) {
+            read = read();
+        } catch (UsageException e) {
             if (force) {
-                return table;
+                return;
             }
-            throw new UsageException("--out " + file + " exists and is not a dse4j track table (not UTF-8 text); "
-                    + "give another file, or --force to replace it");
+            throw e;
         }
-        if (lines.isEmpty() || !lines.get(0).startsWith(MARK)) {
+        if (read.isEmpty()) {
+            return;     // only a header: a new table, whatever parameters a sidecar beside it holds
+        }
+        Map<String, String> recorded;
+        try {
+            recorded = TrackSidecar.read(file);
+        } catch (UsageException e) {
             if (force) {
-                return table;
+                return;
             }
-            throw new UsageException("--out " + file + " exists and is not a dse4j track table (its first line is "
-                    + "not '" + MARK.strip() + " …'); give another file, or --force to replace it");
+            throw e;
         }
-        Map<String, String> recorded = parseParameters(lines.get(0).substring(MARK.length()));
+        if (recorded == null) {
+            if (force) {
+                return;
+            }
+            throw new UsageException("--out " + file + " has rows but no parameters file beside it ("
+                    + TrackSidecar.of(file) + "), so what made its numbers is unknown; restore that file, give "
+                    + "another --out, or --force to start the table afresh");
+        }
         if (!recorded.equals(parameters)) {
             if (force) {
-                return table;
+                return;
             }
             throw new UsageException("--out " + file + " was made with other parameters (" + differences(recorded,
                     parameters) + "); its rows would not compare with new ones: give another --out, or --force to "
                     + "start it afresh");
         }
-        String body = String.join("\n", lines.subList(1, lines.size()));
-        try (Reader reader = new java.io.StringReader(body)) {
-            for (CSVRecord record : FORMAT.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
-                table.rows.add(row(record, file));
+        for (TrackTableFormat.Line line : read) {
+            // A row whose file is gone can no longer be checked against it, and would be kept forever.
+            if (!Files.exists(Path.of(line.row().name()))) {
+                if (force) {
+                    return;
+                }
+                throw TrackTableFormat.bad(file, line.number(), "is for checkpoint " + line.row().name()
+                        + ", which does not exist (deleted, moved, or the run started from another folder?), so "
+                        + "its numbers cannot be checked against it any more");
             }
-        } catch (UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-            throw new UsageException("--out " + file + ": not a readable track table (" + e.getMessage() + "); "
-                    + "give another file, or --force to start it afresh");
         }
-        return table;
+        lines.addAll(read);
+        sidecarCurrent = true;
     }
 
+    /** The rows of the file as it is, refused when it is not a table this class writes. */
+    private List<TrackTableFormat.Line> read() throws IOException {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new UsageException("--out " + file + " exists and is not a dse4j track table (not UTF-8 text); "
+                    + "give another file, or --force to replace it");
+        }
+        String first = text.lines().findFirst().orElse("");
+        if (first.startsWith(TrackTableFormat.OLD_MARK)) {
+            throw new UsageException("--out " + file + " was written by an earlier dse4j (its first line is the '"
+                    + TrackTableFormat.OLD_MARK.strip() + " …' comment, which most CSV readers cannot skip): its rows "
+                    + "do not record the size, time and digest of their checkpoints, so they cannot be checked "
+                    + "against the files; give another --out, or --force to start it afresh in the current format");
+        }
+        if (!first.equals(TrackTableFormat.header())) {
+            throw new UsageException("--out " + file + " exists and is not a dse4j track table (its first line is "
+                    + "not the header '" + TrackTableFormat.header() + "'); give another file, or --force to replace "
+                    + "it");
+        }
+        return TrackTableFormat.parse(text, file);
+    }
+
+    /** The rows, in the table's order. */
     List<Tracker.Row> rows() {
-        return List.copyOf(rows);
+        return lines.stream().map(TrackTableFormat.Line::row).toList();
     }
 
     boolean has(String checkpoint) {
-        return rows.stream().anyMatch(r -> r.name().equals(checkpoint));
+        return identity(checkpoint) != null;
     }
 
-    /** Adds a row and, when the table has a file, replaces the file by the table with it. */
-    void append(Tracker.Row row) throws IOException {
-        rows.add(row);
-        if (file != null) {
-            io.dse4j.io.AtomicWrite.replace(file, text().getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    /** The whole table as CSV text. */
-    String text() {
-        StringWriter out = new StringWriter();
-        out.append(MARK);
-        List<String> pairs = new ArrayList<>();
-        // Values are URL-encoded, so that a file name with spaces stays one value of the line.
-        parameters.forEach((k, v) -> pairs.add(k + "=" + java.net.URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        out.append(String.join(" ", pairs)).append('\n');
-        try (CSVPrinter printer = new CSVPrinter(out, FORMAT)) {
-            printer.printRecord(COLUMNS);
-            for (Tracker.Row r : rows) {
-                printer.printRecord(r.name(), number(r.order()), r.n(), r.d(), number(r.dse()),
-                        number(r.dsmiLabels()), number(r.dsmiLabelsSd()), number(r.dsmiInputs()),
-                        number(r.dsmiInputsSd()), String.format(Locale.ROOT, "%.3f", r.seconds()), r.backend());
+    /** The identity of the file the row of {@code checkpoint} was computed from, or null when it has no row. */
+    CheckpointIdentity identity(String checkpoint) {
+        for (TrackTableFormat.Line line : lines) {
+            if (line.row().name().equals(checkpoint)) {
+                return line.identity();
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);     // a StringWriter does not fail
         }
-        return out.toString();
+        return null;
     }
 
     /**
-     * Deletes what a run killed while replacing the table left: the temporary files beside it that
+     * Sets the row of a checkpoint, computed from the file whose identity is given — in the place of its old row,
+     * when it had one (so a recomputed checkpoint keeps its place and is never listed twice), else at the end — and,
+     * when the table has a file, replaces the file by the table with it.
+     */
+    void put(Tracker.Row row, CheckpointIdentity identity) throws IOException {
+        TrackTableFormat.Line line = new TrackTableFormat.Line(row, identity, 0);
+        int at = indexOf(row.name());
+        if (at >= 0) {
+            lines.set(at, line);
+        } else {
+            lines.add(line);
+        }
+        save();
+    }
+
+    /**
+     * Records new identities for rows whose files were found to hold the same content (only their time changed),
+     * so that later looks compare against them; one write for all.
+     */
+    void refresh(Map<String, CheckpointIdentity> identities) throws IOException {
+        if (identities.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<String, CheckpointIdentity> e : identities.entrySet()) {
+            int at = indexOf(e.getKey());
+            if (at >= 0) {
+                lines.set(at, new TrackTableFormat.Line(lines.get(at).row(), e.getValue(), 0));
+            }
+        }
+        save();
+    }
+
+    /** The files beside the table that belong to it (its sidecar), none when there is no file. */
+    Set<Path> companions() {
+        return file == null ? Set.of() : Set.of(TrackSidecar.of(file));
+    }
+
+    /** Releases the table's lock and removes the lock file. */
+    @Override
+    public void close() throws IOException {
+        if (lock != null) {
+            lock.close();
+            lock = null;
+        }
+    }
+
+    private int indexOf(String checkpoint) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).row().name().equals(checkpoint)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void save() throws IOException {
+        if (file == null) {
+            return;
+        }
+        if (!sidecarCurrent) {
+            // Rows of other parameters may still be on disk (a table started afresh): they go before the sidecar
+            // changes, so no moment pairs them with these parameters.
+            if (Files.exists(file)) {
+                io.dse4j.io.AtomicWrite.replace(file, (TrackTableFormat.header() + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            TrackSidecar.write(file, parameters, TrackTableFormat.COLUMNS);
+            sidecarCurrent = true;
+        }
+        io.dse4j.io.AtomicWrite.replace(file, TrackTableFormat.text(lines).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Deletes what a run killed while replacing the table or its sidecar left: the temporary files beside them that
      * {@link io.dse4j.io.AtomicWrite} names {@code .NAME.*.part}. The table itself is whole either way.
      */
     private static void removeLeftovers(Path file) throws IOException {
@@ -190,47 +255,11 @@ final class TrackTable implements AutoCloseable {
             return;
         }
         try (var siblings = Files.newDirectoryStream(folder, p -> p.getFileName().toString().startsWith(prefix)
-                && p.getFileName().toString().endsWith(".part"))) {
+                && io.dse4j.io.AtomicWrite.isTemporary(p))) {
             for (Path leftover : siblings) {
                 Files.deleteIfExists(leftover);
             }
         }
-    }
-
-    /** Doubles in the shortest form that reads back to the same bits; NaN (not computed) as an empty cell. */
-    private static String number(double v) {
-        if (Double.isNaN(v)) {
-            return "";
-        }
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
-    }
-
-    private static double parse(String cell) {
-        return cell.isEmpty() ? Double.NaN : Double.parseDouble(cell);
-    }
-
-    private static Tracker.Row row(CSVRecord r, Path file) {
-        try {
-            return new Tracker.Row(r.get("checkpoint"), parse(r.get("order")), Integer.parseInt(r.get("n")),
-                    Integer.parseInt(r.get("d")), parse(r.get("dse")), parse(r.get("dsmi_y")),
-                    parse(r.get("dsmi_y_sd")), parse(r.get("dsmi_x")), parse(r.get("dsmi_x_sd")),
-                    parse(r.get("seconds")), r.get("backend"));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--out " + file + ": row " + r.getRecordNumber() + " is not a track row ("
-                    + e.getMessage() + "); give another file, or --force to start it afresh");
-        }
-    }
-
-    private static Map<String, String> parseParameters(String line) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String pair : line.strip().split(" +")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                m.put(pair.substring(0, eq), java.net.URLDecoder.decode(pair.substring(eq + 1),
-                        StandardCharsets.UTF_8));
-            }
-        }
-        return m;
     }
 
     private static String differences(Map<String, String> recorded, Map<String, String> now) {

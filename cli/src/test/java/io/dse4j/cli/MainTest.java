@@ -262,6 +262,77 @@ class MainTest {
         assertBad(run("mi", "--input", z.toString()), "exactly one of --reference Y or --clusters-in");
     }
 
+    /**
+     * Every option that a measure does not use is refused when given, naming the option and the measure (it was
+     * accepted and changed nothing); the same options left out, or given to a measure that uses them, are accepted.
+     */
+    @Test
+    void anOptionAMeasureIgnoresIsRefusedNamingBoth() {
+        java.util.Map<String, String> value = java.util.Map.of("--sigma", "2", "--t", "2", "--kernel", "gaussian",
+                "--alpha", "1", "--precision", "f32", "--backend", "cpu", "--device", "0", "--threads", "1",
+                "--bins", "3", "--knn", "3");
+        String[][] entropyPairs = {
+            {"cse", "--sigma"}, {"cse", "--t"}, {"cse", "--kernel"}, {"cse", "--alpha"}, {"cse", "--precision"},
+            {"cse", "--backend"}, {"cse", "--device"}, {"cse", "--threads"},
+            {"matrix-entry", "--t"}, {"matrix-entry", "--kernel"}, {"matrix-entry", "--alpha"},
+            {"ase-gaussian", "--t"}, {"ase-anisotropic", "--t"},
+            {"ase-knn", "--t"}, {"ase-knn", "--sigma"}, {"ase-knn", "--kernel"}, {"ase-knn", "--alpha"},
+            {"ase-knn", "--precision"},
+        };
+        for (String[] pair : entropyPairs) {
+            assertBad(run("entropy", "--example", "blobs", "--n", "40", "--measure", pair[0], pair[1],
+                    value.get(pair[1])), pair[1] + " has no effect on --measure " + pair[0] + " (");
+        }
+        String[][] miPairs = {
+            {"dsmi", "--bins"}, {"dsmi", "--knn"},
+            {"csmi", "--sigma"}, {"csmi", "--t"}, {"csmi", "--knn"}, {"csmi", "--precision"}, {"csmi", "--backend"},
+            {"csmi", "--device"},
+            {"matrix-entry", "--t"}, {"matrix-entry", "--bins"}, {"matrix-entry", "--knn"},
+            {"asmi-gaussian", "--t"}, {"asmi-gaussian", "--bins"}, {"asmi-gaussian", "--knn"},
+            {"asmi-anisotropic", "--t"}, {"asmi-anisotropic", "--bins"}, {"asmi-anisotropic", "--knn"},
+            {"asmi-knn", "--sigma"}, {"asmi-knn", "--t"}, {"asmi-knn", "--bins"}, {"asmi-knn", "--precision"},
+        };
+        for (String[] pair : miPairs) {
+            assertBad(run("mi", "--input", "z.csv", "--clusters-in", "c.npy", "--measure", pair[0], pair[1],
+                    value.get(pair[1])), pair[1] + " has no effect on --measure " + pair[0] + " (");
+        }
+        // The message says what the measure uses instead and what to do.
+        assertBad(run("entropy", "--example", "blobs", "--measure", "ase-gaussian", "--t", "2"), "--t has no effect on "
+                + "--measure ase-gaussian (adjacency spectral entropy has no diffusion time); leave it out");
+        // A σ beside a per-point kernel, whose σᵢ come from the neighbours, is refused as well.
+        for (String kernel : new String[] {"adaptive:5", "alpha-decay:5,40"}) {
+            assertBad(run("entropy", "--example", "blobs", "--n", "40", "--kernel", kernel, "--sigma", "2"),
+                    "--sigma has no effect with --kernel " + kernel);
+        }
+
+        // Used options are accepted: cse's bins, seed, max-n; ase-knn's knn, backend and threads; matrix-entry's σ
+        // and precision; a measure's defaults are never "given".
+        for (String[] accepted : new String[][] {
+            {"--measure", "cse", "--bins", "3", "--seed", "1", "--max-n", "30"},
+            {"--measure", "ase-knn", "--knn", "3", "--backend", "cpu", "--threads", "1"},
+            {"--measure", "matrix-entry", "--sigma", "2", "--precision", "f32"},
+            {"--measure", "ase-gaussian", "--sigma", "2", "--alpha", "1"},
+        }) {
+            String[] args = new String[accepted.length + 5];
+            System.arraycopy(new String[] {"entropy", "--example", "blobs", "--n", "40"}, 0, args, 0, 5);
+            System.arraycopy(accepted, 0, args, 5, accepted.length);
+            CommandRun o = run(args);
+            assertEquals(0, o.code(), String.join(" ", accepted) + ": " + o.err());
+        }
+    }
+
+    @Test
+    void aSafetensorsHeaderNestedThousandsDeepIsRefusedWithExitTwoNotACrash() throws IOException {
+        // It ended in a StackOverflowError (exit 1, "internal error").
+        byte[] json = ("[".repeat(5000) + "]".repeat(5000)).getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer file = java.nio.ByteBuffer.allocate(8 + json.length)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(json.length).put(json);
+        Path deep = dir.resolve("deep.safetensors");
+        Files.write(deep, file.array());
+        assertBad(run("entropy", "--input", deep.toString()), deep + ": the .safetensors header nests arrays and "
+                + "objects more than 128 deep");
+    }
+
     @Test
     void entropyMeasureCseCountsBins() throws IOException {
         Path csv = dir.resolve("bins.csv");
@@ -289,7 +360,7 @@ class MainTest {
         assertEquals(a.get("entropy").asDouble(), b.get("entropy").asDouble(), 1e-15);
         // A cache of 150 eigenvalues is not the spectrum of 151 points: refused, not used for the wrong input.
         CommandRun other = run("entropy", "--example", "uniform", "--n", "151", "--eigenvalues-cache", cache.toString());
-        assertBad(other, "holds 150 eigenvalues, but this input's kernel has 151 points");
+        assertBad(other, "holds the eigenvalues of another computation (n: 150 in the cache, 151 now");
     }
 
     @Test

@@ -89,7 +89,7 @@ class TrackCommandTest {
 
     private static List<String> dataLines(Path table) throws IOException {
         List<String> lines = Files.readAllLines(table);
-        return lines.subList(2, lines.size());
+        return lines.subList(1, lines.size());
     }
 
     @Test
@@ -102,9 +102,14 @@ class TrackCommandTest {
         assertEquals(0, o.code(), o.err());
         List<String> rows = dataLines(table);
         assertEquals(12, rows.size(), String.join("\n", rows));
-        assertTrue(Files.readAllLines(table).get(0).startsWith(TrackTable.MARK + "sigma=4.0 t=1.0"),
-                "the first line records the parameters");
-        assertEquals(String.join(",", TrackTable.COLUMNS), Files.readAllLines(table).get(1));
+        assertEquals(String.join(",", TrackTableFormat.COLUMNS), Files.readAllLines(table).get(0),
+                "the first line is the header, as CSV readers (pandas.read_csv) expect");
+        for (String row : rows) {
+            assertEquals(TrackTableFormat.COLUMNS.size(), row.split(",", -1).length, row);
+        }
+        JsonNode sidecar = new ObjectMapper().readTree(dir.resolve("dse.csv.json").toFile());
+        assertEquals("4.0", sidecar.get("parameters").get("sigma").asText(), "the parameters lie beside the table");
+        assertEquals("2", sidecar.get("parameters").get("repetitions").asText());
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> printed = new ArrayList<>();
         for (String line : o.out().strip().split("\n")) {
@@ -165,7 +170,7 @@ class TrackCommandTest {
         List<String> kept = dataLines(table);
         assertTrue(kept.size() >= 3, "the kill came after 3 rows at least: " + kept);
         for (String line : kept) {
-            assertEquals(TrackTable.COLUMNS.size(), line.split(",", -1).length, "a whole row: " + line);
+            assertEquals(TrackTableFormat.COLUMNS.size(), line.split(",", -1).length, "a whole row: " + line);
         }
         CommandRun resumed = run("track", "--checkpoints", glob(), "--labels", labels.toString(), "--out",
                 table.toString(), "--sigma", "4", "--repetitions", "150", "--backend", "cpu");
@@ -187,7 +192,7 @@ class TrackCommandTest {
 
     /** The rows without their seconds column (the only one that differs between two runs). */
     private static List<String> numbers(List<String> rows) {
-        return rows.stream().map(r -> r.replaceAll(",[0-9.]+,cpu$", ",cpu")).toList();
+        return rows.stream().map(r -> r.replaceAll(",[0-9.]+,cpu,", ",cpu,")).toList();
     }
 
     @Test
@@ -202,7 +207,7 @@ class TrackCommandTest {
         CommandRun forced = run("track", "--checkpoints", glob(), "--out", table.toString(), "--sigma", "5",
                 "--backend", "cpu", "--force");
         assertEquals(0, forced.code(), forced.err());
-        assertTrue(Files.readAllLines(table).get(0).contains("sigma=5.0"));
+        assertTrue(Files.readString(dir.resolve("t.csv.json")).contains("\"sigma\":\"5.0\""));
         assertEquals(12, dataLines(table).size());
     }
 

@@ -20,6 +20,10 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class AtomicWrite {
 
+    /** The names of the temporary files: {@code .NAME.<16 hex digits>.part} beside the target {@code NAME}. */
+    private static final java.util.regex.Pattern TEMPORARY = java.util.regex.Pattern.compile(
+            "\\..+\\.[0-9a-f]{1,16}\\.part");
+
     /** What is written. */
     @FunctionalInterface
     public interface Content {
@@ -27,6 +31,14 @@ public final class AtomicWrite {
     }
 
     private AtomicWrite() {
+    }
+
+    /**
+     * Whether {@code file} is named as this class names its temporary files — one left by a process killed while
+     * writing, or one being written now — which is never a file a caller wrote (for listings that must skip them).
+     */
+    public static boolean isTemporary(Path file) {
+        return file.getFileName() != null && TEMPORARY.matcher(file.getFileName().toString()).matches();
     }
 
     /** Replaces {@code target} by {@code bytes}. */
@@ -40,6 +52,11 @@ public final class AtomicWrite {
      */
     public static void replace(Path target, Content content) throws IOException {
         Path absolute = target.toAbsolutePath();
+        if (Files.isDirectory(absolute)) {
+            // Checked first: the rename would fail only after the content was written, and its error would name
+            // the temporary file, which the caller never heard of.
+            throw new java.nio.file.FileSystemException(absolute.toString(), null, "is a folder; give a file name");
+        }
         Path temporary = null;
         try {
             FileChannel channel = null;
@@ -79,6 +96,13 @@ public final class AtomicWrite {
                 Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
+            } catch (java.nio.file.FileSystemException cannot) {
+                // The rename's error names the temporary file; the caller knows only the target.
+                java.nio.file.FileSystemException named = new java.nio.file.FileSystemException(absolute.toString(),
+                        null, "cannot be replaced (" + (cannot.getReason() != null ? cannot.getReason()
+                        : cannot.getClass().getSimpleName()) + ")");
+                named.initCause(cannot);
+                throw named;
             }
         } catch (IOException | RuntimeException | Error failure) {
             if (temporary != null) {

@@ -12,8 +12,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -142,25 +144,35 @@ public final class MatrixFiles {
         }
     }
 
+    /**
+     * The member of a {@code .npz} that {@code key} names, as numpy's {@code np.load(f)[key]} resolves it: the member
+     * of that exact name first, else {@code key + ".npy"}. Without a key, the archive's only {@code .npy} member; an
+     * archive that also holds a member named as that array without {@code .npy} ({@code x} beside {@code x.npy}),
+     * which numpy lists as a second {@code x}, is refused naming both.
+     */
     private static MatrixFile openNpz(Path file, String name, String key, boolean asMatrix) throws IOException {
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            List<String> keys = new ArrayList<>();
+            List<String> keys = new ArrayList<>();          // the .npy members, ".npy" removed, as numpy lists them
+            Set<String> members = new HashSet<>();          // every file member's name
             for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
                 ZipEntry entry = e.nextElement();
-                if (!entry.isDirectory() && entry.getName().endsWith(".npy")) {
-                    String member = entry.getName().substring(0, entry.getName().length() - 4);
-                    if (keys.contains(member)) {
-                        // ZipFile would silently read one of them; which one the writer meant is unknowable.
-                        throw new MatrixFileException(name + ": the .npz archive holds two members named '"
-                                + entry.getName() + "'");
-                    }
-                    keys.add(member);
+                if (entry.isDirectory()) {
+                    continue;
+                }
+                if (!members.add(entry.getName()) && entry.getName().endsWith(".npy")) {
+                    // ZipFile would silently read one of them; which one the writer meant is unknowable.
+                    throw new MatrixFileException(name + ": the .npz archive holds two members named '"
+                            + entry.getName() + "'");
+                }
+                if (entry.getName().endsWith(".npy")) {
+                    keys.add(entry.getName().substring(0, entry.getName().length() - 4));
                 }
             }
-            if (keys.isEmpty()) {
+            String chosen = key;
+            String entryName;
+            if (keys.isEmpty() && (chosen == null || !members.contains(chosen))) {
                 throw new MatrixFileException(name + ": the .npz archive holds no .npy arrays");
             }
-            String chosen = key;
             if (chosen == null) {
                 if (keys.size() != 1) {
                     throw new MatrixFileException(name + ": the .npz archive holds " + keys.size()
@@ -168,12 +180,23 @@ public final class MatrixFiles {
                             + " key))");
                 }
                 chosen = keys.get(0);
-            } else if (!keys.contains(chosen)) {
+                if (members.contains(chosen)) {
+                    throw new MatrixFileException(name + ": the .npz archive holds both '" + chosen + "' and '"
+                            + chosen + ".npy', which numpy lists as two arrays named '" + chosen + "'; choose one "
+                            + "with --key " + chosen + " (the member '" + chosen + "', which numpy's np.load(f)['"
+                            + chosen + "'] reads) or --key " + chosen + ".npy");
+                }
+                entryName = chosen + ".npy";
+            } else if (members.contains(chosen)) {
+                entryName = chosen;
+            } else if (members.contains(chosen + ".npy")) {
+                entryName = chosen + ".npy";
+            } else {
                 throw new MatrixFileException(name + ": the .npz archive has no array '" + chosen
                         + "'; it holds " + listed(keys));
             }
             String member = name + "[" + chosen + "]";
-            ZipEntry entry = zip.getEntry(chosen + ".npy");
+            ZipEntry entry = zip.getEntry(entryName);
             NpyHeader header;
             try (InputStream in = new BufferedInputStream(zip.getInputStream(entry))) {
                 header = NpyReader.readHeader(in, member);
@@ -189,6 +212,19 @@ public final class MatrixFiles {
             }
             return opened(member, header, new MatrixFile.NpzMember(file, entry.getName()), asMatrix);
         } catch (ZipException e) {
+            List<ZipMethods.Unsupported> unreadable = ZipMethods.unsupported(file);
+            if (!unreadable.isEmpty()) {
+                StringBuilder which = new StringBuilder();
+                for (ZipMethods.Unsupported u : unreadable) {
+                    which.append(which.isEmpty() ? "" : ", ").append('\'').append(u.member()).append("' (")
+                            .append(u.methodName()).append(')');
+                }
+                throw new MatrixFileException(name + ": the .npz archive has " + (unreadable.size() == 1
+                        ? "a member" : unreadable.size() + " members") + " compressed with a method dse4j does not "
+                        + "read: " + which + "; Java's zip reader takes stored and deflated members only (as "
+                        + "np.savez and np.savez_compressed write them). Re-save it with numpy: "
+                        + "np.savez_compressed('out.npz', **np.load('" + name + "'))", e);
+            }
             throw new MatrixFileException(name + ": corrupt .npz archive: " + e.getMessage(), e);
         }
     }

@@ -111,7 +111,8 @@ public final class NpyWriter {
         AtomicWrite.replace(file, npy);
     }
 
-    private static byte[] npyBytes(String descr, long[] shape, byte[] data) {
+    /** A whole {@code .npy} file's bytes: the header for {@code descr} and {@code shape}, then {@code data}. */
+    static byte[] npyBytes(String descr, long[] shape, byte[] data) {
         String dims = Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", "));
         String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims
                 + (shape.length == 1 ? "," : "") + "), }";

@@ -26,6 +26,14 @@ final class SafetensorsHeader {
     /** The most header bytes read (the format's own readers refuse headers above 100 MB). */
     static final long MAX_HEADER_BYTES = 100L << 20;
 
+    /**
+     * The deepest nesting of JSON arrays and objects read: serde_json's default limit, under which the format's own
+     * Rust reader parses. A valid header needs three levels (the header, a tensor's object, its shape); the limit
+     * keeps the recursive parser's stack bounded, so that a header of 100 MB of '[' is refused, not a
+     * StackOverflowError.
+     */
+    static final int MAX_DEPTH = 128;
+
     /** One tensor: its element type, shape and absolute byte range in the file. */
     record Tensor(String name, NpyDtype dtype, long[] shape, long begin, long end) {
         long elements() {
@@ -172,6 +180,7 @@ final class SafetensorsHeader {
         private final String text;
         private final String name;
         private int at;
+        private int depth;      // arrays and objects open around the current position
 
         Json(String text, String name) {
             this.text = text;
@@ -193,9 +202,18 @@ final class SafetensorsHeader {
                 throw error("the header ends inside a value");
             }
             char c = text.charAt(at);
+            if ((c == '{' || c == '[') && depth == MAX_DEPTH) {
+                throw new MatrixFileException(name + ": the .safetensors header nests arrays and objects more than "
+                        + MAX_DEPTH + " deep (at character " + at + "); a header needs three levels (the header, a "
+                        + "tensor's object, its shape list): the file is damaged or not a .safetensors file");
+            }
             return switch (c) {
-                case '{' -> object();
-                case '[' -> array();
+                case '{', '[' -> {
+                    depth++;
+                    Object nested = c == '{' ? object() : array();
+                    depth--;
+                    yield nested;
+                }
                 case '"' -> string();
                 case 't' -> word("true", Boolean.TRUE);
                 case 'f' -> word("false", Boolean.FALSE);

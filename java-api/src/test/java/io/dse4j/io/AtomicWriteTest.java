@@ -12,9 +12,14 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Replacing a file whole or not at all, with the permissions of an ordinary new file and no temporary left. */
+/**
+ * Replacing a file whole or not at all, with the permissions of an ordinary new file and no temporary left; a failure
+ * names the file the caller gave, never the temporary; the temporaries are recognisable by name.
+ */
 class AtomicWriteTest {
 
     @TempDir
@@ -61,5 +66,35 @@ class AtomicWriteTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(1, files.count());
         }
+    }
+
+    @Test
+    void aFolderInTheTargetsPlaceIsNamedNotTheTemporaryFile() throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("clusters"));
+        java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class,
+                () -> AtomicWrite.replace(folder, new byte[] {1}));
+        assertEquals(folder.toAbsolutePath().toString(), e.getFile());
+        assertTrue(e.getMessage().contains("is a folder"), e.getMessage());
+        assertFalse(e.getMessage().contains(".part"), "the temporary file is not the caller's business: "
+                + e.getMessage());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(1, files.count(), "nothing written beside it");
+        }
+    }
+
+    @Test
+    void theTemporaryFilesAreRecognisedByName() throws IOException {
+        Path target = dir.resolve("t.csv");
+        Path[] seen = new Path[1];
+        AtomicWrite.replace(target, out -> {
+            try (Stream<Path> files = Files.list(dir)) {
+                seen[0] = files.filter(p -> !p.equals(target)).findFirst().orElseThrow();
+            }
+            out.write(1);
+        });
+        assertTrue(AtomicWrite.isTemporary(seen[0]), "the file written meanwhile: " + seen[0]);
+        assertFalse(AtomicWrite.isTemporary(target));
+        assertFalse(AtomicWrite.isTemporary(Path.of("epoch.part")));
+        assertFalse(AtomicWrite.isTemporary(Path.of(".t.csv.lock")));
     }
 }

@@ -134,6 +134,54 @@ class CsvReaderTest {
     }
 
     @Test
+    void quotedNumbersAreNumbersOnEveryLineAsPandasReadsThem() throws IOException {
+        // Python's csv.writer(quoting=QUOTE_ALL) and many spreadsheets quote every cell; pandas reads "1" as 1.
+        Path all = write("quoted.csv", "\"1\",\"2\"\n\"3\",\"4\"\n");
+        Matrix m = MatrixFiles.read(all);
+        assertEquals(2, m.rows(), "a first line of quoted numbers is data, not a header");
+        assertArrayEquals(new double[] {1, 2, 3, 4}, values(m));
+        Path mixed = write("mixed.csv", "\"1\", 2\n3 ,\"-4.5e1\"\n");
+        assertArrayEquals(new double[] {1, 2, 3, -45}, values(MatrixFiles.read(mixed)));
+        Path spaced = write("spaced.txt", "\"1\" \"2\"\n3\t\"4\"\n");
+        assertArrayEquals(new double[] {1, 2, 3, 4}, values(MatrixFiles.read(spaced)), "whitespace-separated too");
+        // A quoted header is a header; a comma inside quotes does not split the cell.
+        Path header = write("header.csv", "\"x, first\",\"y \"\"second\"\"\"\n\"5\",6\n");
+        assertArrayEquals(new double[] {5, 6}, values(MatrixFiles.read(header)));
+        Path inside = write("inside.csv", "1,2\n\"3,5\",4\n");
+        assertEquals(inside + ": line 2, column 1: '3,5' is not a number", refusal(inside));
+    }
+
+    @Test
+    void aQuoteThatDoesNotCloseOrHasTextAfterItIsRefused() throws IOException {
+        Path open = write("open.csv", "1,2\n3,\"4\n");
+        assertEquals(open + ": line 2, column 2: the quote that opens this cell (character 3) is not closed on the "
+                + "line; a cell must close its quotes on its own line", refusal(open));
+        Path after = write("after.csv", "1,2\n\"3\"x,4\n");
+        String message = refusal(after);
+        assertTrue(message.startsWith(after + ": line 2, column 1: '\"3\"x': text follows the closing quote"),
+                message);
+    }
+
+    @Test
+    void aTrailingCommaIsDescribedAsAnEmptyLastCellNotAsAHeader() throws IOException {
+        Path trailing = write("trailing.csv", "1,2,\n3,4,\n");
+        assertEquals(trailing + ": line 1, column 3: the line ends with a comma, so its last cell is empty; every "
+                + "value must be a finite number. A comma at the end of every line (a trailing delimiter) makes one "
+                + "more column, which pandas reads as NaN ('Unnamed: 2'): remove the trailing commas",
+                refusal(trailing));
+        Path belowHeader = write("below.csv", "x,y,\n1,2,\n");
+        assertTrue(refusal(belowHeader).startsWith(belowHeader + ": line 2, column 3: the line ends with a comma"),
+                refusal(belowHeader));
+        Path later = write("later.csv", "1,2\n3,4,\n");
+        assertEquals(later + ": line 2 has 3 values but the first data row has 2 (it ends with a comma)",
+                refusal(later));
+        // An empty cell is not text: a first line of numbers and an empty cell is a data row with a missing value.
+        Path missing = write("missing.csv", "1,,3\n4,5,6\n");
+        assertEquals(missing + ": line 1, column 2: the cell is empty; every value must be a finite number",
+                refusal(missing));
+    }
+
+    @Test
     void anEmptyCellIsNamedAsSuch() throws IOException {
         // pandas writes NaN as an empty cell.
         Path f = write("empty.csv", "1,2\n3,\n");

@@ -20,6 +20,7 @@ import static io.dse4j.io.NpyFiles.doubles;
 import static io.dse4j.io.NpyFiles.npy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -199,6 +200,71 @@ class MatrixFilesTest {
         assertTrue(e.getMessage().contains("holds 2 arrays [a, b]; choose one with --key NAME"), e.getMessage());
         e = assertThrows(MatrixFileException.class, () -> MatrixFiles.read(two, "c"));
         assertTrue(e.getMessage().contains("no array 'c'"), e.getMessage());
+    }
+
+    @Test
+    void npzKeysResolveAsNumpysAndAnArrayListedTwiceIsRefusedNamingBoth() throws IOException {
+        // np.load(f).files lists both members as 'x'; np.load(f)['x'] reads the member 'x', ['x.npy'] the other.
+        Path twin = dir.resolve("twin.npz");
+        try (OutputStream out = Files.newOutputStream(twin); ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.putNextEntry(new ZipEntry("x"));
+            zip.write(npy(1, "<f8", false, "(1, 2)", doubles(ByteOrder.LITTLE_ENDIAN, 1, 2)));
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry("x.npy"));
+            zip.write(npy(1, "<f8", false, "(1, 2)", doubles(ByteOrder.LITTLE_ENDIAN, 3, 4)));
+            zip.closeEntry();
+        }
+        assertArrayEquals(new double[] {1, 2}, values(MatrixFiles.read(twin, "x")), "the exact name first");
+        assertArrayEquals(new double[] {3, 4}, values(MatrixFiles.read(twin, "x.npy")));
+        assertEquals(twin + ": the .npz archive holds both 'x' and 'x.npy', which numpy lists as two arrays named 'x'; "
+                + "choose one with --key x (the member 'x', which numpy's np.load(f)['x'] reads) or --key x.npy",
+                assertThrows(MatrixFileException.class, () -> MatrixFiles.read(twin)).getMessage());
+        // Without a twin, --key x.npy names the member as numpy's np.load(f)['x.npy'] does.
+        Path single = dir.resolve("single.npz");
+        zip(single, "x", npy(1, "<f8", false, "(1, 1)", doubles(ByteOrder.LITTLE_ENDIAN, 7)));
+        assertArrayEquals(new double[] {7}, values(MatrixFiles.read(single, "x.npy")));
+    }
+
+    @Test
+    void anNpzMemberCompressedWithBzip2OrLzmaIsNamedWithItsMethodAndTheWayToResave() throws IOException {
+        // numpy reads such archives (Python's zipfile has bzip2 and LZMA); Java's ZipFile refuses the whole archive.
+        Path bzip2 = dir.resolve("bzip2.npz");
+        zip(bzip2, "x", npy(1, "<f8", false, "(1, 1)", doubles(ByteOrder.LITTLE_ENDIAN, 1)));
+        setMethod(bzip2, 0, 12);
+        String message = assertThrows(MatrixFileException.class, () -> MatrixFiles.read(bzip2)).getMessage();
+        assertEquals(bzip2 + ": the .npz archive has a member compressed with a method dse4j does not read: 'x.npy' "
+                + "(bzip2); Java's zip reader takes stored and deflated members only (as np.savez and "
+                + "np.savez_compressed write them). Re-save it with numpy: np.savez_compressed('out.npz', "
+                + "**np.load('" + bzip2 + "'))", message);
+
+        Path lzma = dir.resolve("lzma.npz");
+        zip(lzma, "a", npy(1, "<f8", false, "(1, 1)", doubles(ByteOrder.LITTLE_ENDIAN, 1)),
+                "b", npy(1, "<f8", false, "(1, 1)", doubles(ByteOrder.LITTLE_ENDIAN, 2)));
+        setMethod(lzma, 1, 14);
+        message = assertThrows(MatrixFileException.class, () -> MatrixFiles.read(lzma, "a")).getMessage();
+        assertTrue(message.contains("has a member compressed with a method dse4j does not read: 'b.npy' (LZMA);"),
+                message);
+        assertFalse(message.contains("CEN"), "not Java's words for it: " + message);
+    }
+
+    /**
+     * Rewrites the compression method of the {@code index}-th member (in its local header and in the central
+     * directory) as another tool would have written it; the data itself stays deflated, as only the method matters.
+     */
+    private static void setMethod(Path file, int index, int method) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int local = 0;
+        int central = 0;
+        for (int i = 0; i + 4 <= bytes.length; i++) {
+            int signature = b.getInt(i);
+            if (signature == 0x04034b50 && local++ == index) {
+                b.putShort(i + 8, (short) method);
+            } else if (signature == 0x02014b50 && central++ == index) {
+                b.putShort(i + 10, (short) method);
+            }
+        }
+        Files.write(file, bytes);
     }
 
     private static void zip(Path file, Object... entries) throws IOException {

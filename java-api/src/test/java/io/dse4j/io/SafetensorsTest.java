@@ -110,6 +110,26 @@ class SafetensorsTest {
     }
 
     @Test
+    void aHeaderNestedBeyondTheLimitIsRefusedNotAStackOverflow() throws IOException {
+        byte[] data = bytes(16, b -> b.putDouble(1).putDouble(2));
+        String tensor = "\"x\":{\"dtype\":\"F64\",\"shape\":[2,1],\"data_offsets\":[0,16]}";
+        // The header object is level 1, so metadata nested k deep makes k + 1 levels.
+        java.util.function.IntFunction<String> nested = k -> "{\"__metadata__\":" + "[".repeat(k) + "]".repeat(k)
+                + "," + tensor + "}";
+        Path limit = write("limit.safetensors", nested.apply(SafetensorsHeader.MAX_DEPTH - 1), data);
+        assertEquals(2, MatrixFiles.read(limit).rows(), "128 levels are read");
+        Path deeper = write("deeper.safetensors", nested.apply(SafetensorsHeader.MAX_DEPTH), data);
+        assertEquals(deeper + ": the .safetensors header nests arrays and objects more than 128 deep (at character "
+                + (16 + 127) + "); a header needs three levels (the header, a tensor's object, its shape list): the "
+                + "file is damaged or not a .safetensors file",
+                assertThrows(MatrixFileException.class, () -> MatrixFiles.read(deeper)).getMessage());
+        // 5000 levels overflowed the recursive parser's stack (StackOverflowError) before the limit.
+        Path deep = write("deep.safetensors", "[".repeat(5000) + "]".repeat(5000), data);
+        String message = assertThrows(MatrixFileException.class, () -> MatrixFiles.read(deep)).getMessage();
+        assertTrue(message.contains("nests arrays and objects more than 128 deep"), message);
+    }
+
+    @Test
     void malformedFilesAreRefusedWithWhatIsWrong() throws IOException {
         byte[] eight = new byte[8];
         String ok = "\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8]";

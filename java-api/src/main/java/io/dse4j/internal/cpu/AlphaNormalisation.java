@@ -36,6 +36,34 @@ final class AlphaNormalisation {
         return 2.0 * alpha * (Math.log(max) / Math.log(2.0)) <= limit;
     }
 
+    /**
+     * f = d^−α scaled by (min d)^α, so that its largest factor is 1: F·G·F for a kernel that is not symmetrically
+     * normalised afterwards (whose entropy of |λ|ᵗ / Σ|λ|ᵗ does not see a common factor), formed without the
+     * underflow of d^−α itself; factors still below the double range are those of degrees whose weight is then
+     * below 2⁻¹⁰²² of the largest.
+     */
+    static double[] rescaledFactors(double[] degrees, double alpha) {
+        double smallest = Double.POSITIVE_INFINITY;
+        for (double d : degrees) {
+            smallest = Math.min(smallest, d);
+        }
+        double logSmallest = Math.log(smallest);
+        double[] out = new double[degrees.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.exp(-alpha * (Math.log(degrees[i]) - logSmallest));
+        }
+        return out;
+    }
+
+    /** f = d^−α as it is, when {@link #direct} says it stays in range. */
+    static double[] plainFactors(double[] degrees, double alpha) {
+        double[] out = new double[degrees.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.pow(degrees[i], -alpha);
+        }
+        return out;
+    }
+
     /** −α·ln dᵢ for every degree. */
     static double[] logFactors(double[] degrees, double alpha) {
         double[] out = new double[degrees.length];
@@ -79,12 +107,18 @@ final class AlphaNormalisation {
             java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
         }
 
-        /** Adds the term exp(t) to row i; t = −∞ (an entry of G that is 0) adds nothing. */
+        /**
+         * Adds the term exp(t) to row i; t = −∞ (an entry of G that is 0) adds nothing — tested first, since on a row
+         * with no term yet (max −∞) exp(t − max) would be exp(NaN).
+         */
         void add(int i, double t) {
+            if (t == Double.NEGATIVE_INFINITY) {
+                return;
+            }
             double m = max[i];
             if (t <= m) {
                 sum[i] += Math.exp(t - m);
-            } else if (t != Double.NEGATIVE_INFINITY) {
+            } else {
                 sum[i] = sum[i] * Math.exp(m - t) + 1.0;
                 max[i] = t;
             }

@@ -87,7 +87,6 @@ public final class CpuBackends {
     public static double[][] knnAdjacency(io.dse4j.spi.Points points, int k) {
         int n = points.n();
         int dims = points.dims();
-        double[] x = points.values();
         double[][] adjacency = new double[n][n];
         double[] d2 = new double[n];
         for (int i = 0; i < n; i++) {
@@ -95,7 +94,8 @@ public final class CpuBackends {
             for (int j = 0; j < n; j++) {
                 double sum = 0;
                 for (int c = 0; c < dims; c++) {
-                    double diff = x[c * n + i] - x[c * n + j];
+                    // The original coordinates: centring at an outlier-moved mean can round close points together.
+                    double diff = points.originalAt(i, c) - points.originalAt(j, c);
                     sum += diff * diff;
                 }
                 d2[j] = sum;

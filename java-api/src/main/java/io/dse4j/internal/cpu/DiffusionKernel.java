@@ -192,7 +192,8 @@ final class DiffusionKernel<A> {
         double scale = -1.0 / (2.0 * sigma * sigma);
         double[] norms = squaredNorms(points.values(), n, points.dims());
         SquaredDistances distances = new SquaredDistances(points, norms,
-                shape.bandwidths() == null ? SquaredDistances.visibleFor(scale) : Double.POSITIVE_INFINITY);
+                shape.bandwidths() == null ? SquaredDistances.visibleFor(scale, ops.precision())
+                        : Double.POSITIVE_INFINITY);
         double[] inverse = null;
         if (shape.bandwidths() != null) {
             inverse = new double[n];
@@ -232,8 +233,13 @@ final class DiffusionKernel<A> {
         double[] degree = sumParts(partialDegrees, n);
         double[] rootInverse = null;
         if (shape.alpha() != 0) {
-            if (!symmetricNormalisation || AlphaNormalisation.direct(degree, shape.alpha(), ops.precision())) {
-                degree = alphaNormalise(a, n, degree, shape.alpha(), parts, bounds);
+            if (AlphaNormalisation.direct(degree, shape.alpha(), ops.precision())) {
+                degree = alphaNormalise(a, n, degree, AlphaNormalisation.plainFactors(degree, shape.alpha()), parts,
+                        bounds);
+            } else if (!symmetricNormalisation) {
+                // G_α alone: a common factor changes nothing its entropy sees, so f is rescaled to at most 1.
+                degree = alphaNormalise(a, n, degree, AlphaNormalisation.rescaledFactors(degree, shape.alpha()),
+                        parts, bounds);
             } else {
                 // d^−α would underflow: K = U·G·U with U from row log-sums, degree rescaled by a common factor.
                 double[] logFactors = AlphaNormalisation.logFactors(degree, shape.alpha());
@@ -292,14 +298,10 @@ final class DiffusionKernel<A> {
     }
 
     /**
-     * G ← D^−α·G·D^−α in the lower triangle (D the degrees of G), returning the degrees of the result; per-worker
-     * partial sums, as the first pass.
+     * G ← F·G·F in the lower triangle (F = D^−α, D the degrees of G, or that up to a common factor), returning the
+     * degrees of the result; per-worker partial sums, as the first pass.
      */
-    private double[] alphaNormalise(A a, int n, double[] degree, double alpha, int parts, int[] bounds) {
-        double[] factor = new double[n];
-        for (int i = 0; i < n; i++) {
-            factor[i] = Math.pow(degree[i], -alpha);
-        }
+    private double[] alphaNormalise(A a, int n, double[] degree, double[] factor, int parts, int[] bounds) {
         double[][] partialDegrees = new double[parts][n];
         workers.run(parts, t -> {
             double[] degrees = partialDegrees[t];

@@ -60,11 +60,12 @@ final class SquaredDistances {
     }
 
     /**
-     * The d² beyond which a kernel entry exp(d²·{@code scale}) (scale = −1/2σ², or the smallest of a shaped
-     * kernel's) is 0 in double: 746/|scale|, with a margin.
+     * The d² beyond which a kernel entry exp(d²·{@code scale}) (scale = −1/2σ²) is 0 once stored in the given
+     * precision: in double below e^−745.1, in float below 2^−149 = e^−103.3 (760 and 110 with a margin).
      */
-    static double visibleFor(double scale) {
-        return scale == 0 ? Double.POSITIVE_INFINITY : 760.0 / Math.abs(scale);
+    static double visibleFor(double scale, io.dse4j.Precision storage) {
+        double limit = storage == io.dse4j.Precision.F32 ? 110.0 : 760.0;
+        return scale == 0 ? Double.POSITIVE_INFINITY : limit / Math.abs(scale);
     }
 
     /** d²ᵢⱼ (i ≠ j) from the dot product xᵢ·xⱼ of the Gram pass, recomputed by differences where it cancels. */

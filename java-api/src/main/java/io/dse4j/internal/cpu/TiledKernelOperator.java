@@ -47,7 +47,8 @@ final class TiledKernelOperator implements KernelOperator {
         this.norms = DiffusionKernel.squaredNorms(xt, n, dims);
         this.scale = -1.0 / (2.0 * sigma * sigma);
         this.distances = new SquaredDistances(points, norms,
-                shape.bandwidths() == null ? SquaredDistances.visibleFor(scale) : Double.POSITIVE_INFINITY);
+                shape.bandwidths() == null ? SquaredDistances.visibleFor(scale, io.dse4j.Precision.F64)
+                        : Double.POSITIVE_INFINITY);
         if (shape.bandwidths() != null) {
             inverseBandwidths = new double[n];
             for (int i = 0; i < n; i++) {
@@ -85,7 +86,8 @@ final class TiledKernelOperator implements KernelOperator {
 
     /**
      * ln (G·f)ᵢ = LSEⱼ(ln Gᵢⱼ + ln fⱼ) by one pass over the tiles ({@link AlphaNormalisation}); for the Gaussian
-     * ln Gᵢⱼ = −d²ᵢⱼ/2σ² exactly, with no exponential to underflow.
+     * ln Gᵢⱼ = −d²ᵢⱼ/2σ² directly, except that an entry whose exponential underflows counts as 0 (−∞), as it does
+     * in the products.
      */
     private double[] logRowSums(double[] logFactors) {
         AlphaNormalisation.RowLogSums[] sums = new AlphaNormalisation.RowLogSums[workers.threads()];
@@ -106,7 +108,9 @@ final class TiledKernelOperator implements KernelOperator {
                 }
                 for (int ii = start; ii < rows; ii++) {
                     double d2 = distances.of(c[jj * ld + ii], r0 + ii, j);
-                    column[ii] = inverseBandwidths == null ? d2 * scale : Math.log(entry(d2, r0 + ii, j));
+                    double t = inverseBandwidths == null ? d2 * scale : Math.log(entry(d2, r0 + ii, j));
+                    // An entry whose exponential underflows is 0 in the products too: the same kernel throughout.
+                    column[ii] = Math.exp(t) == 0 ? Double.NEGATIVE_INFINITY : t;
                 }
                 for (int ii = start; ii < rows; ii++) {
                     mine.add(r0 + ii, column[ii] + logFactors[j]);

@@ -184,12 +184,15 @@ final class DeviceKernels implements AutoCloseable {
         checkOriginal("gaussian", n, ldo, dims);
         double scale = -1.0 / (2.0 * sigma * sigma);
         launch("gaussian", f32, rowBlocks(n), clamp(n, maxGridY), stream, a, n, lda, norms, original, ldo, dims,
-                scale, visibleFor(scale));
+                scale, visibleFor(scale, f32));
     }
 
-    /** The d² beyond which exp(d²·scale) is 0 in double (746/|scale|, with a margin), as the CPU path uses. */
-    static double visibleFor(double scale) {
-        return scale == 0 ? Double.POSITIVE_INFINITY : 760.0 / Math.abs(scale);
+    /**
+     * The d² beyond which exp(d²·scale) is 0 once stored: in double below e^−745.1, in float below 2^−149 = e^−103.3
+     * (760 and 110 with a margin), as the CPU path uses.
+     */
+    static double visibleFor(double scale, boolean f32) {
+        return scale == 0 ? Double.POSITIVE_INFINITY : (f32 ? 110.0 : 760.0) / Math.abs(scale);
     }
 
     private static void checkOriginal(String operation, long n, long ldo, long dims) {

@@ -162,7 +162,8 @@ final class GpuBackend implements EigenBackend {
     @Override
     public String unsupportedReason(KernelShape shape, int n, Precision precision) {
         return "the α-normalisation with α = " + shape.alpha() + " at N = " + n + " in " + precision.label()
-                + " could underflow on the GPU (d^−α formed directly); the CPU forms it in logarithms";
+                + " could underflow on the GPU (d^−α formed directly); the CPU forms it without underflow (in "
+                + "logarithms, or rescaled)";
     }
 
     @Override

@@ -75,10 +75,11 @@ class EmulatedKernelsTest {
      * two bits (norms' sum > 4·d̂²) for a visible entry, the sum of squared differences of the original coordinates.
      */
     private static double squaredDistance(double[] norms, double gram, double[] original, int ldo, int dims, int i,
-                                          int j, double visible) {
+                                          int j, double visible, boolean f32) {
         double sum = norms[i] + norms[j];
         double d2 = sum - 2 * gram;
-        if (sum > 4 * d2 && d2 - 0x1p-10 * sum <= visible) {
+        double error = (dims + 4) * (f32 ? 0x1p-24 : 0x1p-53);
+        if (sum > 4 * d2 && d2 - error * sum <= visible) {
             double s = 0;
             for (int k = 0; k < dims; k++) {
                 double d = original[i + k * ldo] - original[j + k * ldo];
@@ -156,10 +157,10 @@ class EmulatedKernelsTest {
                     ldo, dims, SIGMA, stream);
             double[] g = host(a, lda * n, f32);
             double[] expectedG = a0.clone();
-            double visible = 760.0 * 2 * SIGMA * SIGMA;
+            double visible = (f32 ? 110.0 : 760.0) * 2 * SIGMA * SIGMA;
             for (int j = 0; j < n; j++) {
                 for (int i = j; i < n; i++) {
-                    double d2 = squaredDistance(norms, a0[i + j * lda], original, ldo, dims, i, j, visible);
+                    double d2 = squaredDistance(norms, a0[i + j * lda], original, ldo, dims, i, j, visible, f32);
                     expectedG[i + j * lda] = i == j ? 1 : Math.exp(-d2 / (2 * SIGMA * SIGMA));
                 }
             }
@@ -252,7 +253,7 @@ class EmulatedKernelsTest {
             for (int j = 0; j < n; j++) {
                 for (int i = j; i < n; i++) {
                     double d2 = squaredDistance(norms, a0[i + j * lda], original, n, dims, i, j,
-                            Double.POSITIVE_INFINITY);
+                            Double.POSITIVE_INFINITY, f32);
                     double d = Math.sqrt(d2);
                     expected[i + j * lda] = i == j ? 1 : decay == 0
                             ? Math.exp(-d2 / 2 * inverse[i] * inverse[j])

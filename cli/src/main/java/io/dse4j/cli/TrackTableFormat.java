@@ -1,0 +1,203 @@
+package io.dse4j.cli;
+
+import io.dse4j.Tracker;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The text of {@code track}'s table: RFC 4180 CSV whose first line is the header ({@link #COLUMNS}), then one row
+ * per checkpoint — its measures, then the identity of the file they were computed from ({@link CheckpointIdentity}:
+ * {@code file_size}, {@code file_mtime} as an ISO-8601 instant, {@code file_sha256}).
+ *
+ * <p>Reading is strict, since a table is read back to decide what not to compute again: every cell must be what
+ * this class writes (a finite number where a number belongs, empty only for a DSMI not asked for), each checkpoint
+ * once; anything else is refused naming the file and the line — a hand-edited {@code NaN}, a line cut off, a
+ * duplicated row.
+ */
+final class TrackTableFormat {
+
+    static final List<String> COLUMNS = List.of("checkpoint", "order", "n", "d", "dse", "dsmi_y", "dsmi_y_sd",
+            "dsmi_x", "dsmi_x_sd", "seconds", "backend", "file_size", "file_mtime", "file_sha256");
+    /** The first line of the tables of earlier dse4j versions, which kept their parameters there. */
+    static final String OLD_MARK = "# dse4j track: ";
+
+    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setRecordSeparator('\n').get();
+    /** A number as Double.toString or a whole number writes it (no NaN, no infinity, no hex, no spaces). */
+    private static final Pattern NUMBER = Pattern.compile("-?(\\d+(\\.\\d+)?)([eE]-?\\d+)?");
+    private static final Pattern WHOLE = Pattern.compile("\\d{1,18}");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    /** One row of the table and where it was read (0 for a row not read from a file). */
+    record Line(Tracker.Row row, CheckpointIdentity identity, long number) {
+    }
+
+    private TrackTableFormat() {
+    }
+
+    /** The header line, as the first line of every table. */
+    static String header() {
+        return String.join(",", COLUMNS);
+    }
+
+    /** The whole table as CSV text. */
+    static String text(List<Line> lines) {
+        StringWriter out = new StringWriter();
+        try (CSVPrinter printer = new CSVPrinter(out, FORMAT)) {
+            printer.printRecord(COLUMNS);
+            for (Line line : lines) {
+                Tracker.Row r = line.row();
+                CheckpointIdentity id = line.identity();
+                printer.printRecord(r.name(), number(r.order()), r.n(), r.d(), number(r.dse()),
+                        number(r.dsmiLabels()), number(r.dsmiLabelsSd()), number(r.dsmiInputs()),
+                        number(r.dsmiInputsSd()), String.format(Locale.ROOT, "%.3f", r.seconds()), r.backend(),
+                        id.size(), id.modified().toString(), id.sha256());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);     // a StringWriter does not fail
+        }
+        return out.toString();
+    }
+
+    /**
+     * The rows of a table's text whose first line is the header (checked by the caller).
+     *
+     * @param file the table, for messages
+     * @throws UsageException naming the file and line of the first row that is not one this class writes
+     */
+    static List<Line> parse(String text, java.nio.file.Path file) {
+        List<Line> lines = new ArrayList<>();
+        Map<String, Long> seen = new HashMap<>();
+        try (CSVParser parser = CSVParser.parse(new StringReader(text), FORMAT)) {
+            Iterator<CSVRecord> records = parser.iterator();
+            records.next();     // the header, checked by the caller
+            while (true) {
+                // A record starts on the line after the line breaks read so far (a quoted cell may hold a break).
+                long number = parser.getCurrentLineNumber() + 1;
+                CSVRecord record;
+                try {
+                    if (!records.hasNext()) {
+                        break;
+                    }
+                    record = records.next();
+                } catch (UncheckedIOException | IllegalStateException e) {
+                    throw bad(file, number, "is not valid CSV: a quoted cell is not closed, or text follows its "
+                            + "closing quote (was the line cut off?)");
+                }
+                Line line = line(record, file, number);
+                Long before = seen.putIfAbsent(line.row().name(), number);
+                if (before != null) {
+                    throw bad(file, number, "is a second row for checkpoint " + line.row().name() + " (line "
+                            + before + " is the first); each checkpoint has one row");
+                }
+                lines.add(line);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);     // a StringReader does not fail
+        }
+        return lines;
+    }
+
+    private static Line line(CSVRecord r, java.nio.file.Path file, long number) {
+        if (r.size() != COLUMNS.size()) {
+            throw bad(file, number, r.size() < COLUMNS.size()
+                    ? "is cut off: it has " + r.size() + " of the " + COLUMNS.size() + " cells (it ends after '"
+                    + COLUMNS.get(r.size() - 1) + "')"
+                    : "has " + r.size() + " cells, more than the " + COLUMNS.size() + " of the header");
+        }
+        String name = r.get(0);
+        if (name.isEmpty()) {
+            throw bad(file, number, "names no checkpoint");
+        }
+        Tracker.Row row = new Tracker.Row(name, finite(r, 1, file, number), (int) whole(r, 2, 2, file, number),
+                (int) whole(r, 3, 1, file, number), finite(r, 4, file, number), optional(r, 5, file, number),
+                spread(r, 6, file, number), optional(r, 7, file, number), spread(r, 8, file, number),
+                spread(r, 9, file, number), r.get(10));
+        if (Double.isNaN(row.seconds())) {
+            throw bad(file, number, "has no seconds");
+        }
+        if (row.backend().isEmpty()) {
+            throw bad(file, number, "names no backend");
+        }
+        Instant modified;
+        try {
+            modified = Instant.parse(r.get(12));
+        } catch (DateTimeParseException e) {
+            throw bad(file, number, "has file_mtime '" + r.get(12) + "', not an ISO-8601 instant such as "
+                    + "2025-01-31T12:00:00.123456789Z");
+        }
+        if (!SHA256.matcher(r.get(13)).matches()) {
+            throw bad(file, number, "has file_sha256 '" + r.get(13) + "', not 64 lower-case hex digits");
+        }
+        return new Line(row, new CheckpointIdentity(whole(r, 11, 0, file, number), modified, r.get(13)), number);
+    }
+
+    private static double finite(CSVRecord r, int column, java.nio.file.Path file, long number) {
+        String cell = r.get(column);
+        if (!NUMBER.matcher(cell).matches()) {
+            throw bad(file, number, "has " + COLUMNS.get(column) + " '" + cell + "', which must be a finite number");
+        }
+        return Double.parseDouble(cell);
+    }
+
+    /** A DSMI: empty when it was not asked for, else a finite number. */
+    private static double optional(CSVRecord r, int column, java.nio.file.Path file, long number) {
+        String cell = r.get(column);
+        if (cell.isEmpty()) {
+            return Double.NaN;
+        }
+        if (!NUMBER.matcher(cell).matches()) {
+            throw bad(file, number, "has " + COLUMNS.get(column) + " '" + cell + "', which must be a finite number "
+                    + "(or empty, when it was not computed)");
+        }
+        return Double.parseDouble(cell);
+    }
+
+    /** A spread or a time: empty or a finite number ≥ 0. */
+    private static double spread(CSVRecord r, int column, java.nio.file.Path file, long number) {
+        double v = optional(r, column, file, number);
+        if (v < 0) {
+            throw bad(file, number, "has " + COLUMNS.get(column) + " " + r.get(column) + ", which cannot be "
+                    + "negative");
+        }
+        return v;
+    }
+
+    private static long whole(CSVRecord r, int column, long least, java.nio.file.Path file, long number) {
+        String cell = r.get(column);
+        if (!WHOLE.matcher(cell).matches() || Long.parseLong(cell) < least
+                || (column < 11 && Long.parseLong(cell) > Integer.MAX_VALUE)) {
+            throw bad(file, number, "has " + COLUMNS.get(column) + " '" + cell + "', which must be a whole number ≥ "
+                    + least);
+        }
+        return Long.parseLong(cell);
+    }
+
+    /** Doubles in the shortest form that reads back to the same bits; NaN (not computed) as an empty cell. */
+    private static String number(double v) {
+        if (Double.isNaN(v)) {
+            return "";
+        }
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    static UsageException bad(java.nio.file.Path file, long number, String what) {
+        return new UsageException("--out " + file + ": line " + number + " " + what + "; correct or delete the "
+                + "line, or give --force to start the table afresh");
+    }
+}
