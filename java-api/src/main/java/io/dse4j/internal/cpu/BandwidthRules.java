@@ -36,7 +36,7 @@ final class BandwidthRules {
         Rank lower = new Rank((pairs - 1) / 2, pairs);
         Rank upper = new Rank(pairs / 2, pairs);
         DiffusionKernel<double[]> kernel = new DiffusionKernel<>(VectorOps.f64For(n), workers);
-        SquaredDistances distances = SquaredDistances.all(points);
+        SquaredDistances distances = SquaredDistances.all(VectorOps.f64For(n), points);
         int threads = workers.threads();
         while (!lower.resolved() || !upper.resolved()) {
             // The two middle ranks usually share their bucket: one histogram (or one sorted gathering) serves both.
@@ -93,7 +93,7 @@ final class BandwidthRules {
         }
         double[] heaps = new double[n * k];
         int[] sizes = new int[n];
-        SquaredDistances distances = SquaredDistances.all(points);
+        SquaredDistances distances = SquaredDistances.all(VectorOps.f64For(n), points);
         new DiffusionKernel<>(VectorOps.f64For(n), workers).products(points.values(), n, points.dims(), false,
                 "bandwidth",
                 (part, r0, rows, c0, cols, c, ld) -> {

@@ -191,7 +191,7 @@ final class DiffusionKernel<A> {
         int n = points.n();
         double scale = -1.0 / (2.0 * sigma * sigma);
         double[] norms = squaredNorms(points.values(), n, points.dims());
-        SquaredDistances distances = new SquaredDistances(points, norms,
+        SquaredDistances distances = new SquaredDistances(f64, points, norms,
                 shape.bandwidths() == null ? SquaredDistances.visibleFor(scale, ops.precision())
                         : Double.POSITIVE_INFINITY);
         double[] inverse = null;

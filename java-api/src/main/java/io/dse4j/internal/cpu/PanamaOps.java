@@ -45,6 +45,25 @@ final class PanamaOps extends F64Ops {
     }
 
     @Override
+    public double squaredDistance(double[] x, int xo, int yo, int m) {
+        DoubleVector acc0 = DoubleVector.zero(SPECIES), acc1 = DoubleVector.zero(SPECIES);
+        int k = 0;
+        for (; k + 2 * LANES <= m; k += 2 * LANES) {
+            DoubleVector d0 = DoubleVector.fromArray(SPECIES, x, xo + k).sub(DoubleVector.fromArray(SPECIES, x, yo + k));
+            DoubleVector d1 = DoubleVector.fromArray(SPECIES, x, xo + k + LANES)
+                    .sub(DoubleVector.fromArray(SPECIES, x, yo + k + LANES));
+            acc0 = d0.fma(d0, acc0);
+            acc1 = d1.fma(d1, acc1);
+        }
+        double tail = 0;
+        for (; k < m; k++) {
+            double d = x[xo + k] - x[yo + k];
+            tail += d * d;
+        }
+        return sumLanes(acc0.add(acc1)) + tail;
+    }
+
+    @Override
     public void expScaled(double[] v, int from, int to, double scale) {
         DoubleVector factor = DoubleVector.broadcast(SPECIES, scale);
         int r = from;

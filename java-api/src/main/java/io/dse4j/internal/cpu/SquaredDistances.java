@@ -37,26 +37,29 @@ final class SquaredDistances {
     private static final double EXPANSION_ERROR = 0x1p-20;
 
     private final io.dse4j.spi.Points points;
+    private final VectorOps<double[]> ops;
     private final double[] norms;
     private final double visible;
     private volatile double[] rows;
     private final LongAdder recomputed = new LongAdder();
 
     /**
+     * @param ops     the double operations that form a recomputed distance ({@link VectorOps#squaredDistance})
      * @param points  the points of the Gram pass, with their original coordinates ({@link io.dse4j.spi.Points})
      * @param norms   ‖xᵢ‖² of the points' (centred) values, as the Gram pass's partner
      * @param visible the largest d² whose entry the caller can see ({@link #visibleFor}), or +∞
      */
-    SquaredDistances(io.dse4j.spi.Points points, double[] norms, double visible) {
+    SquaredDistances(VectorOps<double[]> ops, io.dse4j.spi.Points points, double[] norms, double visible) {
+        this.ops = ops;
         this.points = points;
         this.norms = norms;
         this.visible = visible;
     }
 
     /** Every distance matters (σ rules, neighbour searches). */
-    static SquaredDistances all(io.dse4j.spi.Points points) {
-        return new SquaredDistances(points, DiffusionKernel.squaredNorms(points.values(), points.n(), points.dims()),
-                Double.POSITIVE_INFINITY);
+    static SquaredDistances all(VectorOps<double[]> ops, io.dse4j.spi.Points points) {
+        return new SquaredDistances(ops, points,
+                DiffusionKernel.squaredNorms(points.values(), points.n(), points.dims()), Double.POSITIVE_INFINITY);
     }
 
     /**
@@ -83,30 +86,11 @@ final class SquaredDistances {
         return recomputed.sum();
     }
 
-    /** Σₖ (xᵢₖ − xⱼₖ)², four partial sums (no cancellation: every term is non-negative). */
+    /** Σₖ (xᵢₖ − xⱼₖ)² of the original coordinates (no cancellation: every term is non-negative). */
     double byDifferences(int i, int j) {
         recomputed.increment();
-        double[] r = rowMajor();
         int dims = points.dims();
-        int a = i * dims;
-        int b = j * dims;
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int k = 0;
-        for (; k + 3 < dims; k += 4) {
-            double d0 = r[a + k] - r[b + k];
-            double d1 = r[a + k + 1] - r[b + k + 1];
-            double d2 = r[a + k + 2] - r[b + k + 2];
-            double d3 = r[a + k + 3] - r[b + k + 3];
-            s0 += d0 * d0;
-            s1 += d1 * d1;
-            s2 += d2 * d2;
-            s3 += d3 * d3;
-        }
-        for (; k < dims; k++) {
-            double d = r[a + k] - r[b + k];
-            s0 += d * d;
-        }
-        return (s0 + s1) + (s2 + s3);
+        return ops.squaredDistance(rowMajor(), i * dims, j * dims, dims);
     }
 
     /** The original coordinates, row-major (point i's at [i·D, (i+1)·D)): the points' own, or a copy of the values. */

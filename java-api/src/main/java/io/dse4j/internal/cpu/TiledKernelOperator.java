@@ -46,7 +46,7 @@ final class TiledKernelOperator implements KernelOperator {
         this.stage = stage;
         this.norms = DiffusionKernel.squaredNorms(xt, n, dims);
         this.scale = -1.0 / (2.0 * sigma * sigma);
-        this.distances = new SquaredDistances(points, norms,
+        this.distances = new SquaredDistances(ops, points, norms,
                 shape.bandwidths() == null ? SquaredDistances.visibleFor(scale, io.dse4j.Precision.F64)
                         : Double.POSITIVE_INFINITY);
         if (shape.bandwidths() != null) {

@@ -62,6 +62,31 @@ interface VectorOps<A> {
     void load(A a, int ao, double[] dst, int m);
 
     /**
+     * Σₖ (x[xo+k] − x[yo+k])² for k in [0, m), in double: the squared distance of two points held row-major in one
+     * array, by differences ({@link SquaredDistances}: where the Gram expansion cancels).
+     */
+    default double squaredDistance(double[] x, int xo, int yo, int m) {
+        // Four partial sums hide the add latency; no cancellation: every term is non-negative.
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int k = 0;
+        for (; k + 3 < m; k += 4) {
+            double d0 = x[xo + k] - x[yo + k];
+            double d1 = x[xo + k + 1] - x[yo + k + 1];
+            double d2 = x[xo + k + 2] - x[yo + k + 2];
+            double d3 = x[xo + k + 3] - x[yo + k + 3];
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        for (; k < m; k++) {
+            double d = x[xo + k] - x[yo + k];
+            s0 += d * d;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
      * v[r] ← exp(scale·v[r]) for r in [from, to), in double: correctly rounded to 1 ulp (Math.exp here, the Vector
      * API's EXP where it is used, which is documented within 1 ulp). For the matrix-free kernel's tiles, whose
      * exponentials dominate a pass; the exact path keeps Math.exp, so its results stay the reference's bit for bit.

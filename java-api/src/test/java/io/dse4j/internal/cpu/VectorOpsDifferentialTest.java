@@ -48,6 +48,27 @@ class VectorOpsDifferentialTest {
         }
     }
 
+    /**
+     * The squared distance by differences agrees between the two, and with the plain sum on points far from the
+     * origin (offset 1e9), where it must not cancel.
+     */
+    @Test
+    void squaredDistancesByDifferencesAgree() {
+        for (int m : LENGTHS) {
+            double[] x = random(2 * m + 9, m + 2);
+            for (int i = 0; i < x.length; i++) {
+                x[i] += 1e9;
+            }
+            double plain = 0;
+            for (int k = 0; k < m; k++) {
+                double d = x[4 + k] - x[m + 6 + k];
+                plain += d * d;
+            }
+            assertEquals(plain, SCALAR.squaredDistance(x, 4, m + 6, m), 1e-14 * (m + 1), "scalar " + m);
+            assertEquals(plain, SIMD.squaredDistance(x, 4, m + 6, m), 1e-14 * (m + 1), "SIMD " + m);
+        }
+    }
+
     @Test
     void fourColumnKernelsAgree() {
         for (int m : LENGTHS) {
