@@ -10,6 +10,10 @@
 #                                                      installed), packed into the library jar by java-api
 #   target/classes-native/io/dse4j/native/source/      the kernels' device source, for NVRTC at run time (always)
 # Without nvcc the fatbin is skipped with a message and the build succeeds.
+#
+# Each product is rebuilt only when what it is made from changed: a stamp beside it holds the SHA-256 of its sources,
+# of this script and of the compiler's version, so an unchanged tree builds in well under a second (set
+# DSE4J_NATIVE_REBUILD=1 to rebuild everything).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="$here/target"
@@ -40,9 +44,49 @@ if ! command -v "$cxx" >/dev/null 2>&1; then
     exit 1
   fi
 fi
+# The SHA-256 of the given files' contents and of the extra words (compiler versions, flags), as one line.
+fingerprint() {
+  local files=() words=()
+  local arg
+  for arg in "$@"; do
+    if [[ -f "$arg" ]]; then files+=("$arg"); else words+=("$arg"); fi
+  done
+  files+=("$here/build.sh")
+  # Each file by its path under native/ and its contents, so that the same tree gives the same print from anywhere.
+  {
+    local file
+    for file in "${files[@]}"; do
+      printf '%s %s\n' "${file#"$here"/}" "$(sha256sum < "$file" | cut -d' ' -f1)"
+    done
+    printf '%s\n' "${words[@]}"
+  } | sha256sum | cut -d' ' -f1
+}
+
+# up_to_date STAMP PRODUCT FINGERPRINT: whether PRODUCT exists and STAMP records FINGERPRINT.
+up_to_date() {
+  [[ -z "${DSE4J_NATIVE_REBUILD:-}" && -e "$2" && -f "$1" && "$(cat "$1")" == "$3" ]]
+}
+
+standin_sources=("$here"/standin/*.c "$here"/standin/*.cpp "$here"/standin/*.h "$here"/include/*.h "$here"/src/*.cu)
+compilers="$("$cc" --version | head -n 1) / $("$cxx" --version | head -n 1)"
+
 # The stand-in: the CUDA runtime/cuBLAS/cuSOLVER stand-ins in C, and the kernels' own device source compiled for the
-# host over the emulation header (standin/device_emulation.h) in C++. build_standin DIR FLAGS... builds it into DIR.
+# host over the emulation header (standin/device_emulation.h) in C++. build_standin DIR FLAGS... builds it into DIR,
+# unless its stamp says the same sources, compilers and flags built what is there.
 build_standin() {
+  local stamp="$1/.built-from"
+  local print
+  print="$(fingerprint "${standin_sources[@]}" "$compilers" "$@")"
+  if up_to_date "$stamp" "$1/libdse4j_cuda_standin.so" "$print"; then
+    echo "native/build.sh: $1/libdse4j_cuda_standin.so is up to date"
+    return
+  fi
+  rm -f "$stamp"
+  compile_standin "$@"
+  echo "$print" > "$stamp"
+}
+
+compile_standin() {
   local dir="$1"
   shift
   "$cc" "$@" -Wall -Wextra -Werror -std=c11 -fPIC -fvisibility=hidden -c \
@@ -64,16 +108,17 @@ build_standin "$out/standin" -O2
 # the POM. `-print-file-name` answers the bare name when the compiler has no such file: then skip, saying so (the
 # test run then skips its tests with a message).
 sanitized="$out/standin-sanitized"
-rm -rf "$sanitized"
 asan_runtime="$("$cxx" -print-file-name=libasan.so)"
 ubsan_runtime="$("$cxx" -print-file-name=libubsan.so)"
 if [[ "$asan_runtime" == /* && -e "$asan_runtime" && "$ubsan_runtime" == /* && -e "$ubsan_runtime" ]]; then
+  rm -rf "$sanitized/preload" "$sanitized/no-sanitizer-runtime.so"
   mkdir -p "$sanitized/preload"
   build_standin "$sanitized" -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
       -fno-sanitize-recover=undefined
   ln -s "$(readlink -f "$asan_runtime")" "$sanitized/preload/libasan.so"
   ln -s "$(readlink -f "$ubsan_runtime")" "$sanitized/preload/libubsan.so"
 else
+  rm -rf "$sanitized"
   echo "native/build.sh: $cxx has no AddressSanitizer/UndefinedBehaviorSanitizer runtime (libasan.so: $asan_runtime," \
        "libubsan.so: $ubsan_runtime); the sanitized stand-in is not built and its test run is skipped" \
        "(Debian/Ubuntu: apt-get install libasan8 libubsan1, or the versions that match gcc)"
@@ -114,6 +159,15 @@ for sm in 75 80 86 89 90 100 120; do
   gencode+=(-gencode "arch=compute_$sm,code=sm_$sm")
 done
 gencode+=(-gencode arch=compute_75,code=compute_75)
+nvcc_version="$("$nvcc" --version | tail -n 2 | head -n 1)"
+fatbin_stamp="$out/fatbin.built-from"
+fatbin_print="$(fingerprint "$here"/src/*.cu "$here"/include/*.h "$nvcc_version" "${gencode[@]}")"
+if up_to_date "$fatbin_stamp" "$resources/dse4j_kernels.fatbin" "$fatbin_print"; then
+  echo "native/build.sh: $resources/dse4j_kernels.fatbin is up to date"
+  exit 0
+fi
+rm -f "$fatbin_stamp"
 "$nvcc" -O3 -std=c++17 -fatbin -I"$here/include" "${gencode[@]}" -o "$resources/dse4j_kernels.fatbin" \
     "$here/src/dse4j_device.cu"
-echo "native/build.sh: built $resources/dse4j_kernels.fatbin with $("$nvcc" --version | tail -n 2 | head -n 1)"
+echo "$fatbin_print" > "$fatbin_stamp"
+echo "native/build.sh: built $resources/dse4j_kernels.fatbin with $nvcc_version"
