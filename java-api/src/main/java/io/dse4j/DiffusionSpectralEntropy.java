@@ -691,7 +691,6 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
             throw new InvalidInputException("matrix", n + "×" + dims + " values exceed one Java array; lower maxN");
         }
         double[] values = new double[n * dims];
-        double[] original = new double[n * dims];
         for (int i = 0; i < n; i++) {
             int row = rows == null ? i : rows[i];
             for (int j = 0; j < dims; j++) {
@@ -701,27 +700,48 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
                             + " (0-based) is " + v + "; every value must be finite");
                 }
                 values[j * n + i] = v;
-                original[i * dims + j] = v;
             }
         }
         double[] means = checkSquaredRange(x, rows, precision,
                 position -> "row " + (rows == null ? position : rows[position]) + " (0-based)");
-        boolean exact = true;
+        // The original coordinates are kept, row-major, for the distances that cancel in the centred Gram expansion
+        // — unless centring rounds nothing (float inputs about a mean near them, often): then the centred values'
+        // differences are the originals' and no copy is made.
+        double[] original = centringRounds(values, n, dims, means) ? rowMajor(values, n, dims) : null;
+        for (int j = 0; j < dims; j++) {
+            double mean = means[j];
+            for (int i = 0; i < n; i++) {
+                values[j * n + i] -= mean;
+            }
+        }
+        return new Points(n, dims, values, original);
+    }
+
+    /** Whether some x − mean of the column-major values rounds (Knuth's TwoSum: its error is exactly 0 otherwise). */
+    private static boolean centringRounds(double[] values, int n, int dims, double[] means) {
         for (int j = 0; j < dims; j++) {
             double shift = -means[j];
             for (int i = 0; i < n; i++) {
                 double x0 = values[j * n + i];
                 double centred = x0 + shift;
-                // Knuth's TwoSum: the rounding error of x0 − mean, exactly (0 when the subtraction is exact).
                 double back = centred - x0;
-                exact &= (x0 - (centred - back)) + (shift - back) == 0;
-                values[j * n + i] = centred;
+                if ((x0 - (centred - back)) + (shift - back) != 0) {
+                    return true;
+                }
             }
         }
-        // The original coordinates are kept (read here, on the caller's thread: x may be a confined segment): a
-        // distance that cancels in the centred Gram expansion is recomputed from them — unless centring rounded
-        // nothing (float inputs about a mean near them, often), when the centred values' differences are the same.
-        return new Points(n, dims, values, exact ? null : original);
+        return false;
+    }
+
+    /** The column-major n×dims values, row-major. */
+    private static double[] rowMajor(double[] values, int n, int dims) {
+        double[] out = new double[values.length];
+        for (int j = 0; j < dims; j++) {
+            for (int i = 0; i < n; i++) {
+                out[i * dims + j] = values[j * n + i];
+            }
+        }
+        return out;
     }
 
     /**

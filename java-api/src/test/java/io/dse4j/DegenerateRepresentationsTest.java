@@ -47,15 +47,10 @@ class DegenerateRepresentationsTest {
      */
     private static double exactEntropy(double[][] x, int distinct, double sigma) {
         int copies = x.length / distinct;
-        double[][] g = new double[distinct][distinct];
+        double[][] g = BruteForce.gaussian(Arrays.copyOf(x, distinct), sigma);
         double[] degree = new double[distinct];
         for (int a = 0; a < distinct; a++) {
             for (int b = 0; b < distinct; b++) {
-                double d2 = 0;
-                for (int k = 0; k < x[a].length; k++) {
-                    d2 += (x[a][k] - x[b][k]) * (x[a][k] - x[b][k]);
-                }
-                g[a][b] = Math.exp(-d2 / (2 * sigma * sigma));
                 degree[a] += copies * g[a][b];
             }
         }
@@ -66,7 +61,7 @@ class DegenerateRepresentationsTest {
             }
         }
         double[] eigenvalues = new double[x.length];
-        System.arraycopy(JacobiEigenvalues.of(m), 0, eigenvalues, 0, distinct);
+        System.arraycopy(BruteForce.eigenvalues(m), 0, eigenvalues, 0, distinct);
         return Spectrum.of(eigenvalues).entropy(1);
     }
 
@@ -195,7 +190,7 @@ class DegenerateRepresentationsTest {
             }
         }
         double alpha = 200;
-        double[][] g = gaussian(x, 1);
+        double[][] g = BruteForce.gaussian(x, 1);
         double[] logDegree = logDegrees(g);
         double smallest = Arrays.stream(logDegree).min().orElseThrow();
         double[][] ga = new double[n][n];
@@ -205,27 +200,11 @@ class DegenerateRepresentationsTest {
                         * Math.exp(-alpha * (logDegree[j] - smallest));
             }
         }
-        double expected = Spectrum.of(JacobiEigenvalues.of(ga)).entropy(1);
+        double expected = Spectrum.of(BruteForce.eigenvalues(ga)).entropy(1);
         try (AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.open(AdjacencySpectralEntropy.Variant.GAUSSIAN,
                 DiffusionSpectralEntropy.builder().backend("cpu").sigma(1).alpha(alpha))) {
             assertEquals(expected, ase.compute(Matrix.of(x)).entropy(), 1e-9);
         }
-    }
-
-    /** Gᵢⱼ = exp(−‖xᵢ − xⱼ‖² / 2σ²), distances by differences. */
-    private static double[][] gaussian(double[][] x, double sigma) {
-        int n = x.length;
-        double[][] g = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                double d2 = 0;
-                for (int k = 0; k < x[i].length; k++) {
-                    d2 += (x[i][k] - x[j][k]) * (x[i][k] - x[j][k]);
-                }
-                g[i][j] = Math.exp(-d2 / (2 * sigma * sigma));
-            }
-        }
-        return g;
     }
 
     /** ln dᵢ = ln Σⱼ Gᵢⱼ. */
@@ -239,7 +218,7 @@ class DegenerateRepresentationsTest {
 
     private static double bruteForceAlphaEntropy(double[][] x, double sigma, double alpha) {
         int n = x.length;
-        double[][] g = gaussian(x, sigma);
+        double[][] g = BruteForce.gaussian(x, sigma);
         double[] logDegree = logDegrees(g);
         double[] u = new double[n];
         for (int i = 0; i < n; i++) {
@@ -260,61 +239,6 @@ class DegenerateRepresentationsTest {
                 k[i][j] = u[i] * g[i][j] * u[j];
             }
         }
-        return Spectrum.of(JacobiEigenvalues.of(k)).entropy(1);
-    }
-
-    /** Cyclic Jacobi (Golub &amp; Van Loan, 4th ed., §8.5.3) on a small dense symmetric matrix: the brute force. */
-    static final class JacobiEigenvalues {
-        private JacobiEigenvalues() {
-        }
-
-        static double[] of(double[][] matrix) {
-            int n = matrix.length;
-            double[][] a = new double[n][];
-            for (int i = 0; i < n; i++) {
-                a[i] = matrix[i].clone();
-            }
-            for (int sweep = 0; sweep < 100; sweep++) {
-                double off = 0;
-                for (int p = 0; p < n; p++) {
-                    for (int q = p + 1; q < n; q++) {
-                        off += a[p][q] * a[p][q];
-                    }
-                }
-                if (off == 0) {
-                    break;
-                }
-                for (int p = 0; p < n; p++) {
-                    for (int q = p + 1; q < n; q++) {
-                        if (a[p][q] == 0) {
-                            continue;
-                        }
-                        double theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
-                        double t = Math.signum(theta == 0 ? 1 : theta)
-                                / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-                        double c = 1 / Math.sqrt(t * t + 1);
-                        double s = t * c;
-                        for (int r = 0; r < n; r++) {
-                            double arp = a[r][p];
-                            double arq = a[r][q];
-                            a[r][p] = c * arp - s * arq;
-                            a[r][q] = s * arp + c * arq;
-                        }
-                        for (int r = 0; r < n; r++) {
-                            double apr = a[p][r];
-                            double aqr = a[q][r];
-                            a[p][r] = c * apr - s * aqr;
-                            a[q][r] = s * apr + c * aqr;
-                        }
-                    }
-                }
-            }
-            double[] out = new double[n];
-            for (int i = 0; i < n; i++) {
-                out[i] = a[i][i];
-            }
-            Arrays.sort(out);
-            return out;
-        }
+        return Spectrum.of(BruteForce.eigenvalues(k)).entropy(1);
     }
 }

@@ -47,44 +47,8 @@ class FarPointsTest {
         return x;
     }
 
-    static double[][] squaredDistances(double[][] x) {
-        int n = x.length;
-        double[][] d2 = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                double s = 0;
-                for (int k = 0; k < x[i].length; k++) {
-                    double d = x[i][k] - x[j][k];
-                    s += d * d;
-                }
-                d2[i][j] = s;
-            }
-        }
-        return d2;
-    }
-
-    /** K = D^−½·G·D^−½ from distances by differences. */
-    static double[][] kernel(double[][] x, double sigma) {
-        double[][] d2 = squaredDistances(x);
-        int n = x.length;
-        double[][] g = new double[n][n];
-        double[] degree = new double[n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                g[i][j] = Math.exp(-d2[i][j] / (2 * sigma * sigma));
-                degree[i] += g[i][j];
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                g[i][j] /= Math.sqrt(degree[i] * degree[j]);
-            }
-        }
-        return g;
-    }
-
     static double bruteForceEntropy(double[][] x, double sigma) {
-        return Spectrum.of(DegenerateRepresentationsTest.JacobiEigenvalues.of(kernel(x, sigma))).entropy(1);
+        return Spectrum.of(BruteForce.eigenvalues(BruteForce.diffusionKernel(x, sigma))).entropy(1);
     }
 
     @ParameterizedTest(name = "outlier at {0}")
@@ -127,7 +91,7 @@ class FarPointsTest {
     @ValueSource(doubles = {1e5, 1e9, 1e12})
     void bandwidthRulesReadTheTrueDistances(double far) {
         double[][] x = withOutlier(far);
-        double[][] d2 = squaredDistances(x);
+        double[][] d2 = BruteForce.squaredDistances(x);
         int n = x.length;
         double[] pairs = new double[n * (n - 1) / 2];
         int at = 0;
@@ -168,7 +132,7 @@ class FarPointsTest {
         }
         x[20][0] = -1e12;
         int k = 4;
-        double[][] d2 = squaredDistances(x);
+        double[][] d2 = BruteForce.squaredDistances(x);
         double[][] adjacency = io.dse4j.internal.cpu.CpuBackends.knnAdjacency(
                 DiffusionSpectralEntropy.gather(Matrix.of(x), null, Precision.F64), k);
         for (int i = 0; i < x.length; i++) {
@@ -183,7 +147,7 @@ class FarPointsTest {
     @Test
     void matrixEntryEntropyReadsTheTrueDistances() {
         double[][] x = withOutlier(1e10);
-        double[][] k = kernel(x, 10);
+        double[][] k = BruteForce.diffusionKernel(x, 10);
         int n = x.length;
         double[] rowSums = new double[n];
         double total = 0;

@@ -250,13 +250,7 @@ final class DiffusionKernel<A> {
         if (!symmetricNormalisation) {
             return degree;
         }
-        if (rootInverse == null) {
-            rootInverse = new double[n];
-            for (int i = 0; i < n; i++) {
-                rootInverse[i] = 1.0 / Math.sqrt(degree[i]);
-            }
-        }
-        double[] scaling = rootInverse;
+        double[] scaling = rootInverse != null ? rootInverse : rootInverses(degree);
         workers.run(parts, t -> {
             double[] column = new double[n];
             for (int j = bounds[t]; j < bounds[t + 1]; j++) {
@@ -351,6 +345,15 @@ final class DiffusionKernel<A> {
             sums[t] = mine;
         });
         return AlphaNormalisation.RowLogSums.merge(sums, n);
+    }
+
+    /** dᵢ^−½ for every degree. */
+    private static double[] rootInverses(double[] degree) {
+        double[] out = new double[degree.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = 1.0 / Math.sqrt(degree[i]);
+        }
+        return out;
     }
 
     /** The degrees from the workers' partial sums, added in part order (so the same bits for a thread count). */

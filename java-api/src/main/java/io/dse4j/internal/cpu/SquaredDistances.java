@@ -1,7 +1,5 @@
 package io.dse4j.internal.cpu;
 
-import java.util.concurrent.atomic.LongAdder;
-
 /**
  * Squared distances d²ᵢⱼ = ‖xᵢ − xⱼ‖² from the dot products of the packed Gram pass, exact to the rounding of the
  * working precision whatever the layout of the points.
@@ -41,7 +39,6 @@ final class SquaredDistances {
     private final double[] norms;
     private final double visible;
     private volatile double[] rows;
-    private final LongAdder recomputed = new LongAdder();
 
     /**
      * @param ops     the double operations that form a recomputed distance ({@link VectorOps#squaredDistance})
@@ -81,14 +78,8 @@ final class SquaredDistances {
         return d2;   // here d2 ≥ sum/4 ≥ 0
     }
 
-    /** How many entries were recomputed by differences so far. */
-    long recomputed() {
-        return recomputed.sum();
-    }
-
     /** Σₖ (xᵢₖ − xⱼₖ)² of the original coordinates (no cancellation: every term is non-negative). */
     double byDifferences(int i, int j) {
-        recomputed.increment();
         int dims = points.dims();
         return ops.squaredDistance(rowMajor(), i * dims, j * dims, dims);
     }

@@ -4,10 +4,10 @@ import io.dse4j.spi.KernelShape;
 
 /**
  * K applied without being held: every product recomputes the kernel tile by tile from the points — the Gram tile
- * of the packed product ({@link DiffusionKernel#products}, lower triangle), d²ᵢⱼ ({@link SquaredDistances}), the Gaussian (or shaped) entry,
- * the scaling Kᵢⱼ = aᵢ·Gᵢⱼ·aⱼ — and multiplies it into the block at once, both ways (Y_I += K_IJ·X_J and
- * Y_J += K_IJᵀ·X_I, packed products on the micro-kernel). Memory is O(n·(D + cols)) per worker; N is limited by
- * time, not by memory.
+ * of the packed product ({@link DiffusionKernel#products}, lower triangle), d²ᵢⱼ ({@link SquaredDistances}), the
+ * Gaussian (or shaped) entry, the scaling Kᵢⱼ = aᵢ·Gᵢⱼ·aⱼ — and multiplies it into the block at once, both ways
+ * (Y_I += K_IJ·X_J and Y_J += K_IJᵀ·X_I, packed products on the micro-kernel). Memory is O(n·(D + cols)) per
+ * worker; N is limited by time, not by memory.
  *
  * <p>The scaling is found by passes of the same kind before the first product: the degrees d = G·1; with the
  * α-normalisation also d' = D^−α·G·D^−α·1; then aᵢ = dᵢ^−α·d'ᵢ^−½ (aᵢ = dᵢ^−½ for α = 0), so that K is the matrix
@@ -21,7 +21,6 @@ final class TiledKernelOperator implements KernelOperator {
     private final double[] xt;
     private final int n;
     private final int dims;
-    private final double[] norms;
     private final double scale;
     private final SquaredDistances distances;
     private final double[] inverseBandwidths;
@@ -44,9 +43,8 @@ final class TiledKernelOperator implements KernelOperator {
         this.xt = points.values();
         this.dims = points.dims();
         this.stage = stage;
-        this.norms = DiffusionKernel.squaredNorms(xt, n, dims);
         this.scale = -1.0 / (2.0 * sigma * sigma);
-        this.distances = new SquaredDistances(ops, points, norms,
+        this.distances = new SquaredDistances(ops, points, DiffusionKernel.squaredNorms(xt, n, dims),
                 shape.bandwidths() == null ? SquaredDistances.visibleFor(scale, io.dse4j.Precision.F64)
                         : Double.POSITIVE_INFINITY);
         if (shape.bandwidths() != null) {

@@ -6,13 +6,13 @@ import java.util.Arrays;
  * Brute-force reference: the cyclic Jacobi eigenvalue method (Golub &amp; Van Loan, 4th ed., §8.5.3), slow but
  * simple and accurate to a few ulps of the matrix norm; the tests compare the production solver against it.
  */
-final class Jacobi {
+public final class Jacobi {
 
     private Jacobi() {
     }
 
     /** Eigenvalues, ascending, of the full symmetric n×n matrix {@code a} (row-major or column-major; copied). */
-    static double[] eigenvalues(double[] full, int n) {
+    public static double[] eigenvalues(double[] full, int n) {
         double[] a = full.clone();
         for (int sweep = 0; sweep < 100; sweep++) {
             double off = 0;

@@ -34,10 +34,7 @@ class GpuStandInTest {
 
     @BeforeEach
     void resetStandIn() {
-        CudaLibraries.Availability availability = CudaLibraries.availability();
-        assertTrue(availability.usable(), "the CUDA stand-in must be loadable here: " + availability.reasons());
-        assertTrue(availability.standIn(), "these tests must run on the stand-in, not on " + availability);
-        StandIn.reset();
+        StandIn.requireLoadedAndReset();
     }
 
     @AfterEach

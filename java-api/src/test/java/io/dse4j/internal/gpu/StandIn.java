@@ -28,6 +28,19 @@ final class StandIn {
         return LINKER.downcallHandle(symbol, descriptor);
     }
 
+    /**
+     * Fails unless the loader found the stand-in (not a real CUDA, and not nothing), then resets it: the start of
+     * every test that drives the GPU backend over it.
+     */
+    static void requireLoadedAndReset() {
+        CudaLibraries.Availability availability = CudaLibraries.availability();
+        org.junit.jupiter.api.Assertions.assertTrue(availability.usable(),
+                "the CUDA stand-in must be loadable here: " + availability.reasons());
+        org.junit.jupiter.api.Assertions.assertTrue(availability.standIn(),
+                "these tests must run on the stand-in, not on " + availability);
+        reset();
+    }
+
     static void reset() {
         try {
             handle("dse4j_standin_reset", FunctionDescriptor.ofVoid()).invokeExact();
