@@ -1,9 +1,11 @@
 package io.dse4j;
 
+import io.dse4j.internal.BackendRouter;
 import io.dse4j.io.MatrixFile;
 import io.dse4j.spi.KernelKind;
 
 import java.io.IOException;
+import java.util.Set;
 
 /**
  * Adjacency spectral entropy (ASE), the reference's comparison measure: the entropy of the spectrum of an adjacency
@@ -29,7 +31,12 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
     }
 
     /** The reference's default neighbour count for the k-NN adjacency. */
-    public static final int DEFAULT_KNN = 10;
+    public static final int DEFAULT_KNN = MeasureOptions.DEFAULT_KNN;
+
+    /** What ASE reads of {@link MeasureOptions}: not the mutual information's, nor t (ASE is at t = 1). */
+    private static final Set<MeasureOptions.Option> USES = MeasureOptions.Option.allBut(MeasureOptions.Option.T,
+            MeasureOptions.Option.MEASURE, MeasureOptions.Option.REPETITIONS, MeasureOptions.Option.CLUSTERS,
+            MeasureOptions.Option.BINS, MeasureOptions.Option.REFERENCE_KIND);
 
     private final DiffusionSpectralEntropy engine;
     private final Variant variant;
@@ -39,35 +46,28 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
     private final double sigma;
     private volatile boolean closed;
 
-    private AdjacencySpectralEntropy(DiffusionSpectralEntropy engine, Variant variant, int knn, int maxN, long seed,
-                                     double sigma) {
+    private AdjacencySpectralEntropy(DiffusionSpectralEntropy engine, Variant variant, MeasureOptions options) {
         this.engine = engine;
         this.variant = variant;
-        this.knn = knn;
-        this.maxN = maxN;
-        this.seed = seed;
-        this.sigma = sigma;
+        this.knn = options.knn();
+        this.maxN = options.maxN();
+        this.seed = options.seed();
+        this.sigma = options.sigma();
     }
 
-    /**
-     * Opens an ASE computation of the given variant; {@code options} carries σ, maxN, seed, backend, precision and
-     * threads (its t is ignored: ASE has no diffusion time). {@code options} itself is not changed.
-     */
-    public static AdjacencySpectralEntropy open(Variant variant, DiffusionSpectralEntropy.Builder options) {
-        return open(variant, options, DEFAULT_KNN);
-    }
-
-    /** As {@link #open(Variant, DiffusionSpectralEntropy.Builder)}, with k neighbours for {@link Variant#KNN}. */
-    public static AdjacencySpectralEntropy open(Variant variant, DiffusionSpectralEntropy.Builder options, int knn) {
+    /** A builder of an ASE computation of the given variant, with the reference's defaults otherwise. */
+    public static Builder builder(Variant variant) {
         if (variant == null) {
             throw new InvalidInputException("variant", "must be gaussian, anisotropic or knn");
         }
-        if (knn < 1) {
-            throw new InvalidInputException("knn", "must be at least 1, got " + knn);
-        }
-        DiffusionSpectralEntropy.Builder ase = options.copy().t(1)
-                .kernel(variant == Variant.GAUSSIAN ? KernelKind.GAUSSIAN : KernelKind.DIFFUSION);
-        return new AdjacencySpectralEntropy(ase.build(), variant, knn, ase.maxN(), ase.seed(), ase.sigma());
+        return new Builder(variant);
+    }
+
+    /** Opens an ASE computation of {@code variant} with these options (t unused: ASE is at t = 1); no option refused. */
+    static AdjacencySpectralEntropy open(Variant variant, MeasureOptions options) {
+        MeasureOptions atOne = options.toBuilder().t(1).build();
+        return new AdjacencySpectralEntropy(DiffusionSpectralEntropy.open(atOne,
+                variant == Variant.GAUSSIAN ? KernelKind.GAUSSIAN : KernelKind.DIFFUSION), variant, atOne);
     }
 
     /** ASE of the rows of {@code x} (subsampled beyond maxN); the result's entropy is at t = 1 by definition. */
@@ -76,8 +76,7 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
         if (x == null || x.rows() < 2 || x.cols() < 1) {
             throw new InvalidInputException("matrix", "needs at least 2 rows and 1 column");
         }
-        return computeRows(x, x.rows() > maxN ? DiffusionSpectralEntropy.subsample(x.rows(), maxN, seed) : null,
-                x.rows());
+        return computeRows(x, Subsampling.usedRows(x.rows(), maxN, seed), x.rows());
     }
 
     /**
@@ -87,7 +86,7 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
     public DseResult compute(MatrixFile file) throws IOException {
         checkOpen();
         // The k-NN variant works in double whatever the precision asked for.
-        Matrix x = engine.readUsedRows(file, variant == Variant.KNN ? Precision.F64 : engine.precision());
+        Matrix x = engine.readUsedRows(file, variant == Variant.KNN ? Precision.F64 : engine.options().precision());
         if (x.rows() < 2 || x.cols() < 1) {
             throw new InvalidInputException("matrix", "needs at least 2 rows and 1 column");
         }
@@ -120,13 +119,13 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
         }
         long start = System.nanoTime();
         io.dse4j.spi.StageClock clock = new io.dse4j.spi.StageClock();
-        io.dse4j.spi.Points points = DiffusionSpectralEntropy.gather(x, rows, Precision.F64);
+        io.dse4j.spi.Points points = PreparedPoints.gather(x, rows, Precision.F64);
         if (knn >= points.n()) {
             throw new InvalidInputException("knn", "must be smaller than N = " + points.n() + ", got " + knn);
         }
         clock.lap("prepare");
-        DiffusionSpectralEntropy.Moduli solved = engine.knnModuli(points, knn);
-        double[] moduli = solved.values();
+        BackendRouter.Routed<double[]> solved = engine.knnModuli(points, knn);
+        double[] moduli = solved.value();
         BackendSelection selection = solved.selection();
         clock.lap("eigenvalues");
         Spectrum spectrum = Spectrum.of(moduli);
@@ -151,5 +150,25 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
     public void close() {
         closed = true;
         engine.close();
+    }
+
+    /** Options of an {@link AdjacencySpectralEntropy} (every setter checks its argument at once), and its opening. */
+    public static final class Builder extends MeasureOptions.Setters<Builder> {
+        private final Variant variant;
+
+        private Builder(Variant variant) {
+            this.variant = variant;
+        }
+
+        /**
+         * Opens the computation on the backend chosen as {@link DiffusionSpectralEntropy.Builder#build()} chooses it.
+         *
+         * @throws InvalidInputException when an option ASE does not use was given (t, or a mutual information's)
+         */
+        public AdjacencySpectralEntropy build() {
+            MeasureOptions options = options();
+            options.refuseUnused("AdjacencySpectralEntropy", USES);
+            return open(variant, options);
+        }
     }
 }

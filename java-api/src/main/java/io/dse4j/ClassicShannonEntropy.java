@@ -64,11 +64,6 @@ public final class ClassicShannonEntropy {
         return entropy / Math.log(2);
     }
 
-    /** The same seeded subsample of {@code k} of {@code n} rows that DSE takes beyond maxN (sorted row indices). */
-    public static int[] subsample(int n, int k, long seed) {
-        return DiffusionSpectralEntropy.subsample(n, k, seed);
-    }
-
     /**
      * The bin (1..bins) of {@code v} after min–max scaling: the number of left edges that are ≤ the scaled value.
      * The edges are numpy's {@code linspace(0, 1, bins+1)[:-1]}, computed as numpy does — k·(1/bins), which is not

@@ -1,10 +1,13 @@
 package io.dse4j;
 
-import io.dse4j.internal.cpu.CpuBackends;
+import io.dse4j.internal.BackendRouter;
 import io.dse4j.io.MatrixFile;
+import io.dse4j.spi.KernelKind;
 import io.dse4j.spi.Points;
 
 import java.io.IOException;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * The reference's matrix-entry entropy: the Shannon entropy (bits) of the entries of the diffusion matrix
@@ -18,6 +21,12 @@ import java.io.IOException;
  */
 public final class MatrixEntryEntropy implements AutoCloseable {
 
+    /** What the matrix-entry entropy reads of {@link MeasureOptions}: σ, the rows, the backend. */
+    private static final Set<MeasureOptions.Option> USES = EnumSet.of(MeasureOptions.Option.SIGMA,
+            MeasureOptions.Option.MAX_N, MeasureOptions.Option.SEED, MeasureOptions.Option.BACKEND,
+            MeasureOptions.Option.DEVICE, MeasureOptions.Option.GPU, MeasureOptions.Option.PRECISION,
+            MeasureOptions.Option.THREADS, MeasureOptions.Option.PROGRESS);
+
     private final DiffusionSpectralEntropy engine;
     private volatile boolean closed;
 
@@ -25,9 +34,9 @@ public final class MatrixEntryEntropy implements AutoCloseable {
         this.engine = engine;
     }
 
-    /** Opens a computation with σ, maxN, seed, backend, precision and threads from {@code options} (t unused). */
-    public static MatrixEntryEntropy open(DiffusionSpectralEntropy.Builder options) {
-        return new MatrixEntryEntropy(options.copy().build());
+    /** A builder with the reference's defaults: σ = 10, maxN = 10000, seed 0, backend auto, f64. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** The matrix-entry entropy of the rows of {@code x} (subsampled beyond maxN), in bits. */
@@ -42,7 +51,7 @@ public final class MatrixEntryEntropy implements AutoCloseable {
      */
     public double compute(MatrixFile file) throws IOException {
         checkOpen();
-        return engine.matrixEntryEntropy(engine.readUsedRows(file, engine.precision()), null);
+        return engine.matrixEntryEntropy(engine.readUsedRows(file, engine.options().precision()), null);
     }
 
     /** The backend selection. */
@@ -64,23 +73,36 @@ public final class MatrixEntryEntropy implements AutoCloseable {
     }
 
     /**
+     * The matrix-entry entropy on the CPU, with no backend to open or close.
+     *
      * @param sigma   the Gaussian kernel bandwidth (finite, &gt; 0)
      * @param maxN    at most this many rows enter (≥ 2), subsampled with {@code seed} as DSE does
      * @param threads CPU worker threads (≥ 1)
      * @return the entropy, computed on the CPU
      */
     public static double entropy(Matrix x, double sigma, int maxN, long seed, int threads) {
-        DiffusionSpectralEntropy.builder().sigma(sigma).maxN(maxN).threads(threads);   // argument checks
+        MeasureOptions.builder().sigma(sigma).maxN(maxN).threads(threads);   // argument checks
         if (x == null || x.rows() < 2 || x.cols() < 1) {
             throw new InvalidInputException("matrix", "needs at least 2 rows and 1 column");
         }
-        int[] rows = x.rows() > maxN ? DiffusionSpectralEntropy.subsample(x.rows(), maxN, seed) : null;
-        return ofRows(x, rows, sigma, threads);
+        Points points = PreparedPoints.gather(x, Subsampling.usedRows(x.rows(), maxN, seed), Precision.F64);
+        return BackendRouter.matrixEntryEntropyOnCpu(points, sigma, threads);
     }
 
-    /** The matrix-entry entropy of the given rows of {@code x} (all rows when null), with no subsampling. */
-    static double ofRows(Matrix x, int[] rows, double sigma, int threads) {
-        Points points = DiffusionSpectralEntropy.gather(x, rows, Precision.F64);
-        return CpuBackends.matrixEntryEntropy(points, sigma, threads);
+    /** Options of a {@link MatrixEntryEntropy} (every setter checks its argument at once), and its opening. */
+    public static final class Builder extends MeasureOptions.Setters<Builder> {
+        private Builder() {
+        }
+
+        /**
+         * Opens the computation on the backend chosen as {@link DiffusionSpectralEntropy.Builder#build()} chooses it.
+         *
+         * @throws InvalidInputException when an option the matrix-entry entropy does not use was given
+         */
+        public MatrixEntryEntropy build() {
+            MeasureOptions options = options();
+            options.refuseUnused("MatrixEntryEntropy", USES);
+            return new MatrixEntryEntropy(DiffusionSpectralEntropy.open(options, KernelKind.DIFFUSION));
+        }
     }
 }

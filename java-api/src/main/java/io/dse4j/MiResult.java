@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The outcome of one mutual-information computation, MI(Z; Y) = Σ_b p(b)·[mean_r H(Z*_r) − H(Z | Y = b)].
  *
- * @param measure   {@code dsmi} or {@code csmi}
+ * @param measure   which entropy the mutual information is built from
  * @param mi        the mutual information in bits
  * @param n         the number of rows of Z
  * @param d         the number of columns of Z
@@ -15,7 +15,7 @@ import java.util.List;
  * @param selection the backend selection of the DSE computations (CSMI runs on the CPU)
  * @param seconds   wall-clock seconds of the whole computation
  */
-public record MiResult(String measure, double mi, int n, int d, String reference, List<ClassTerm> classes,
+public record MiResult(MutualInformation.Measure measure, double mi, int n, int d, String reference, List<ClassTerm> classes,
                        List<String> warnings, BackendSelection selection, double seconds) {
 
     public MiResult {

@@ -1,12 +1,15 @@
 package io.dse4j;
 
+import io.dse4j.spi.KernelKind;
 import io.dse4j.spi.ProgressSink;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
@@ -74,35 +77,42 @@ public final class MutualInformation implements AutoCloseable {
         }
     }
 
+    /** What a mutual information reads of {@link MeasureOptions}: neither maxN (every row counts) nor the DSE forms. */
+    private static final Set<MeasureOptions.Option> USES = EnumSet.of(MeasureOptions.Option.SIGMA,
+            MeasureOptions.Option.T, MeasureOptions.Option.SEED, MeasureOptions.Option.BACKEND,
+            MeasureOptions.Option.DEVICE, MeasureOptions.Option.GPU, MeasureOptions.Option.PRECISION,
+            MeasureOptions.Option.THREADS, MeasureOptions.Option.PROGRESS, MeasureOptions.Option.MEASURE,
+            MeasureOptions.Option.REPETITIONS, MeasureOptions.Option.CLUSTERS, MeasureOptions.Option.BINS,
+            MeasureOptions.Option.REFERENCE_KIND, MeasureOptions.Option.KNN);
+
+    private final MeasureOptions options;
     private final Measure measure;
-    private final int repetitions;
-    private final int clusters;
-    private final long seed;
-    private final int bins;
-    private final ReferenceKind referenceKind;
-    private final int knn;
     private final int threads;
-    private final ProgressListener progress;
     private final DiffusionSpectralEntropy dse;
     private final AdjacencySpectralEntropy ase;
     private volatile boolean closed;
 
-    private MutualInformation(Builder b) {
-        this.measure = b.measure;
-        this.knn = b.knn;
-        this.threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
-        this.repetitions = b.repetitions;
-        this.clusters = b.clusters;
-        this.seed = b.seed;
-        this.bins = b.bins;
-        this.referenceKind = b.referenceKind;
-        this.progress = b.progress;
-        this.dse = b.dse.maxN(Integer.MAX_VALUE).build();
-        this.ase = switch (measure) {
-            case ASMI_GAUSSIAN -> AdjacencySpectralEntropy.open(AdjacencySpectralEntropy.Variant.GAUSSIAN, b.dse, knn);
-            case ASMI_KNN -> AdjacencySpectralEntropy.open(AdjacencySpectralEntropy.Variant.KNN, b.dse, knn);
-            default -> null;
-        };
+    /** A mutual information with these options; none refused (the {@link Builder} refuses those it does not use). */
+    MutualInformation(MeasureOptions options) {
+        this.options = options;
+        this.measure = options.measure();
+        this.threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
+        // Every row of Z counts: no maxN subsampling. The entropies report to the batch's sink (see run), not on
+        // their own: each would otherwise say "done" in the middle of the batch.
+        MeasureOptions allRows = options.toBuilder().maxN(Integer.MAX_VALUE).progress(null).build();
+        this.dse = DiffusionSpectralEntropy.open(allRows, KernelKind.DIFFUSION);
+        AdjacencySpectralEntropy adjacency;
+        try {
+            adjacency = switch (measure) {
+                case ASMI_GAUSSIAN -> AdjacencySpectralEntropy.open(AdjacencySpectralEntropy.Variant.GAUSSIAN, allRows);
+                case ASMI_KNN -> AdjacencySpectralEntropy.open(AdjacencySpectralEntropy.Variant.KNN, allRows);
+                default -> null;
+            };
+        } catch (RuntimeException e) {
+            dse.close();
+            throw e;
+        }
+        this.ase = adjacency;
     }
 
     public static Builder builder() {
@@ -122,7 +132,7 @@ public final class MutualInformation implements AutoCloseable {
             throw new InvalidInputException("reference", "Z has " + z.rows() + " rows but the reference has "
                     + (y == null ? "none" : y.rows()) + "; they must describe the same N inputs");
         }
-        ReferenceClasses classes = ReferenceClasses.of(y, referenceKind, clusters);
+        ReferenceClasses classes = ReferenceClasses.of(y, options.referenceKind(), options.clusters());
         return run(z, classes.labels(), null, classes.kind().label());
     }
 
@@ -172,10 +182,10 @@ public final class MutualInformation implements AutoCloseable {
      * caller's sink (a {@link Tracker}'s).
      */
     private MiResult run(Matrix z, int[] labels, int[][][] subsets, String reference) {
-        if (progress == null) {
+        if (options.progress() == null) {
             return batch(z, labels, subsets, reference);
         }
-        ProgressSink sink = ProgressSink.to(progress);
+        ProgressSink sink = ProgressSink.to(options.progress());
         try (ProgressSink.Scope installed = sink.install()) {
             MiResult result = batch(z, labels, subsets, reference);
             sink.complete();
@@ -196,7 +206,7 @@ public final class MutualInformation implements AutoCloseable {
         }
         // Draw every subset first (in class order, so the draws do not depend on scheduling), then compute all
         // classes × (1 + R) entropies as one batch.
-        SplittableRandom random = new SplittableRandom(seed);
+        SplittableRandom random = new SplittableRandom(options.seed());
         List<String> warnings = new ArrayList<>();
         List<Integer> labelsKept = new ArrayList<>();
         List<int[][]> problems = new ArrayList<>();      // per class: {rows, subset_1, ..., subset_R}
@@ -210,12 +220,12 @@ public final class MutualInformation implements AutoCloseable {
                 warnings.add("class " + entry.getKey() + " has a single row and was skipped (its term is 0)");
                 continue;
             }
-            int reps = draws != null ? draws.length : repetitions;
+            int reps = draws != null ? draws.length : options.repetitions();
             int[][] problem = new int[1 + reps][];
             problem[0] = rows;
             for (int r = 0; r < reps; r++) {
                 problem[1 + r] = draws != null ? checkedSubset(draws[r], count, n, entry.getKey(), r)
-                        : DiffusionSpectralEntropy.sample(random, n, count);
+                        : Subsampling.sample(random, n, count);
             }
             labelsKept.add(entry.getKey());
             problems.add(problem);
@@ -228,25 +238,15 @@ public final class MutualInformation implements AutoCloseable {
             int count = problems.get(c)[0].length;
             double conditional = entropies[c][0];
             double[] values = Arrays.copyOfRange(entropies[c], 1, entropies[c].length);
-            int reps = values.length;
-            double mean = Arrays.stream(values).sum() / reps;
-            double sd = Double.NaN;
-            if (reps > 1) {
-                double squares = 0;
-                for (double v : values) {
-                    squares += (v - mean) * (v - mean);
-                }
-                sd = Math.sqrt(squares / (reps - 1));
-            }
             double p = (double) count / n;
-            MiResult.ClassTerm term = new MiResult.ClassTerm(labelsKept.get(c), count, p, conditional, mean, sd,
-                    values);
+            MiResult.ClassTerm term = new MiResult.ClassTerm(labelsKept.get(c), count, p, conditional,
+                    SampleStatistics.mean(values), SampleStatistics.standardDeviation(values), values);
             mi += term.contribution();
             terms.add(term);
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
         boolean onTheCpu = measure == Measure.CSMI || measure == Measure.ASMI_KNN;
-        return new MiResult(measure.label(), mi, n, z.cols(), reference, terms, warnings,
+        return new MiResult(measure, mi, n, z.cols(), reference, terms, warnings,
                 onTheCpu ? new BackendSelection(selection.requested(), selection.source(), "cpu",
                         List.of(measure.label() + " is computed on the CPU")) : selection, seconds);
     }
@@ -264,7 +264,7 @@ public final class MutualInformation implements AutoCloseable {
                 sets.addAll(Arrays.asList(problem));
             }
             double[] flat = measure == Measure.ASMI_GAUSSIAN ? ase.entropiesOfRows(z, sets)
-                    : dse.entropiesOfRows(z, sets, measure == Measure.DSMI ? dse.diffusionTime() : 1.0);
+                    : dse.entropiesOfRows(z, sets, measure == Measure.DSMI ? options.t() : 1.0);
             double[][] out = new double[problems.size()][];
             int at = 0;
             for (int c = 0; c < problems.size(); c++) {
@@ -336,12 +336,12 @@ public final class MutualInformation implements AutoCloseable {
         return switch (measure) {
             case DSMI -> dse.computeRows(z, rows).entropy();
             case ASMI_ANISOTROPIC -> dse.computeRows(z, rows).spectrum().entropy(1);
-            case CSMI -> ClassicShannonEntropy.entropy(z, rows, bins);
+            case CSMI -> ClassicShannonEntropy.entropy(z, rows, options.bins());
             case MATRIX_ENTRY -> dse.matrixEntryEntropy(z, rows);
             case ASMI_GAUSSIAN, ASMI_KNN -> {
-                if (measure == Measure.ASMI_KNN && knn >= rows.length) {
+                if (measure == Measure.ASMI_KNN && options.knn() >= rows.length) {
                     throw new InvalidInputException("knn", "must be smaller than every class (a class has "
-                            + rows.length + " rows), got " + knn);
+                            + rows.length + " rows), got " + options.knn());
                 }
                 yield ase.computeRows(z, rows, z.rows()).entropy();
             }
@@ -374,135 +374,22 @@ public final class MutualInformation implements AutoCloseable {
         }
     }
 
-    /** Options; every setter checks its argument at once. */
-    public static final class Builder {
-        private Measure measure = Measure.DSMI;
-        private int repetitions = 5;
-        private int clusters = 10;
-        private long seed;
-        private int bins = 2;
-        private ReferenceKind referenceKind = ReferenceKind.AUTO;
-        private int knn = AdjacencySpectralEntropy.DEFAULT_KNN;
-        private int threads;
-        private ProgressListener progress;
-        private final DiffusionSpectralEntropy.Builder dse = DiffusionSpectralEntropy.builder();
-
+    /** Options of a {@link MutualInformation} (every setter checks its argument at once), and its opening. */
+    public static final class Builder extends MeasureOptions.Setters<Builder> {
         private Builder() {
         }
 
-        public Builder measure(Measure measure) {
-            if (measure == null) {
-                throw new InvalidInputException("measure", "must be dsmi or csmi, got nothing");
-            }
-            this.measure = measure;
-            return this;
-        }
-
-        /** R, the random subsets per class (≥ 1; default 5). */
-        public Builder repetitions(int repetitions) {
-            if (repetitions < 1) {
-                throw new InvalidInputException("repetitions", "must be at least 1, got " + repetitions);
-            }
-            this.repetitions = repetitions;
-            return this;
-        }
-
-        /** Bins for a scalar reference (2 ≤ clusters ≤ N, checked against N when used; default 10). */
-        public Builder clusters(int clusters) {
-            if (clusters < 2) {
-                throw new InvalidInputException("clusters", "must be at least 2, got " + clusters);
-            }
-            this.clusters = clusters;
-            return this;
-        }
-
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /** Bins per dimension for CSMI (≥ 1; default 2). */
-        public Builder bins(int bins) {
-            if (bins < 1) {
-                throw new InvalidInputException("bins", "must be at least 1, got " + bins);
-            }
-            this.bins = bins;
-            return this;
-        }
-
-        public Builder referenceKind(ReferenceKind kind) {
-            if (kind == null) {
-                throw new InvalidInputException("reference kind", "must be one of auto, discrete, scalar, vector");
-            }
-            this.referenceKind = kind;
-            return this;
-        }
-
-        public Builder sigma(double sigma) {
-            dse.sigma(sigma);
-            return this;
-        }
-
-        public Builder t(double t) {
-            dse.t(t);
-            return this;
-        }
-
-        public Builder backend(String backend) {
-            dse.backend(backend);
-            return this;
-        }
-
-        public Builder backend(BackendKind backend) {
-            dse.backend(backend);
-            return this;
-        }
-
-        /** The CUDA device the GPU backend opens (see {@link DiffusionSpectralEntropy.Builder#device}). */
-        public Builder device(int ordinal) {
-            dse.device(ordinal);
-            return this;
-        }
-
-        /** Computes on a shared, already open GPU backend (see {@link DiffusionSpectralEntropy.Builder#gpu}). */
-        public Builder gpu(GpuDevice device) {
-            dse.gpu(device);
-            return this;
-        }
-
-        public Builder precision(Precision precision) {
-            dse.precision(precision);
-            return this;
-        }
-
-        /** CPU worker threads, 1 to 32767, checked as {@link DiffusionSpectralEntropy.Builder#threads} does. */
         /**
-         * Reports the progress of each computation to {@code listener} (see {@link ProgressListener}): the batch's
-         * entropies as items; null, the default, reports nothing.
+         * Opens the backend of the entropy computations, chosen as {@link DiffusionSpectralEntropy.Builder#build()}
+         * chooses it.
+         *
+         * @throws InvalidInputException when an option the mutual information does not use was given (maxN, the
+         *                               kernel's form, the method)
          */
-        public Builder progress(ProgressListener listener) {
-            this.progress = listener;
-            return this;
-        }
-
-        public Builder threads(int threads) {
-            dse.threads(threads);
-            this.threads = threads;
-            return this;
-        }
-
-        /** Neighbours per point for ASMI on the k-NN adjacency (≥ 1, smaller than every class; default 10). */
-        public Builder knn(int knn) {
-            if (knn < 1) {
-                throw new InvalidInputException("knn", "must be at least 1, got " + knn);
-            }
-            this.knn = knn;
-            return this;
-        }
-
-        /** Opens the backend of the DSE computations. */
         public MutualInformation build() {
-            return new MutualInformation(this);
+            MeasureOptions options = options();
+            options.refuseUnused("MutualInformation", USES);
+            return new MutualInformation(options);
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.dse4j;
 
-import io.dse4j.internal.cpu.CpuBackends;
+import io.dse4j.internal.BackendRouter;
 
 import java.util.Arrays;
 
@@ -59,7 +59,7 @@ public final class SpectralClustering {
                 laplacian[i + j * n] = i == j ? (degree[i] == 0 ? 0 : 1) : -w[i][j] / (rootDegree[i] * rootDegree[j]);
             }
         }
-        double[][] eigen = CpuBackends.symmetricEigenvectors(laplacian, n, threads);
+        double[][] eigen = BackendRouter.symmetricEigenvectors(laplacian, n, threads);
         double[][] embedding = new double[n][k];
         for (int c = 0; c < k; c++) {
             for (int i = 0; i < n; i++) {
@@ -197,7 +197,7 @@ public final class SpectralClustering {
                 mtm[i + j * k] = s;
             }
         }
-        double[][] eigen = CpuBackends.symmetricEigenvectors(mtm, k, 1);
+        double[][] eigen = BackendRouter.symmetricEigenvectors(mtm, k, 1);
         double[][] rotation = new double[k][k];
         for (int c = 0; c < k; c++) {
             double sigma = Math.sqrt(Math.max(eigen[0][c], 0));

@@ -1,11 +1,15 @@
 package io.dse4j;
 
+import io.dse4j.spi.KernelKind;
+
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * DSE and DSMI of a training run, checkpoint by checkpoint, as the paper watches them evolve (Liao, Liu et al.,
@@ -39,49 +43,44 @@ public final class Tracker implements AutoCloseable {
                       double dsmiInputs, double dsmiInputsSd, double seconds, String backend) {
     }
 
+    /** What a tracker reads of {@link MeasureOptions}: DSE's fixed-σ Gaussian kernel and DSMI's subsets. */
+    private static final Set<MeasureOptions.Option> USES = EnumSet.of(MeasureOptions.Option.SIGMA,
+            MeasureOptions.Option.T, MeasureOptions.Option.MAX_N, MeasureOptions.Option.SEED,
+            MeasureOptions.Option.BACKEND, MeasureOptions.Option.DEVICE, MeasureOptions.Option.PRECISION,
+            MeasureOptions.Option.THREADS, MeasureOptions.Option.PROGRESS, MeasureOptions.Option.REPETITIONS,
+            MeasureOptions.Option.CLUSTERS);
+
     private final int maxN;
     private final long seed;
     private final int[] labels;
     private final int[] inputClasses;
     private final int expected;
     /** The eigenproblems per class of a DSMI: its own and one per random subset. */
-    private final int repetitions1;
+    private final int problemsPerClass;
     private final ProgressListener listener;
     private final Relay relay = new Relay();
     private final DiffusionSpectralEntropy dse;
     private final MutualInformation mi;
     private final List<Row> rows = new ArrayList<>();
-    private final Map<String, String> parameters = new LinkedHashMap<>();
+    private final Map<String, String> parameters;
     private final long start = System.nanoTime();
     /** The rows every checkpoint is measured on (null: all), fixed by the first checkpoint's row count. */
     private int[] used;
     private int inputRows = -1;
     private boolean closed;
 
-    private Tracker(Builder b) {
-        this.maxN = b.maxN;
-        this.seed = b.seed;
+    private Tracker(Builder b, MeasureOptions options) {
+        this.maxN = options.maxN();
+        this.seed = options.seed();
         this.labels = b.labels;
         this.expected = b.expected;
-        this.repetitions1 = 1 + b.repetitions;
-        this.listener = b.progress;
-        parameters.putAll(b.parameters());
-        ProgressListener inner = listener == null ? null : relay;
-        DiffusionSpectralEntropy.Builder entropy = DiffusionSpectralEntropy.builder().sigma(b.sigma).t(b.t)
-                .maxN(Integer.MAX_VALUE).precision(b.precision).progress(inner);
-        MutualInformation.Builder information = MutualInformation.builder().measure(MutualInformation.Measure.DSMI)
-                .sigma(b.sigma).t(b.t).repetitions(b.repetitions).seed(b.seed).precision(b.precision)
-                .progress(inner);
-        if (b.backend != null) {
-            entropy.backend(b.backend);
-            information.backend(b.backend);
-        }
-        if (b.threads > 0) {
-            entropy.threads(b.threads);
-            information.threads(b.threads);
-        }
-        entropy.device(b.device);
-        information.device(b.device);
+        this.problemsPerClass = 1 + options.repetitions();
+        this.listener = options.progress();
+        this.parameters = parameters(options);
+        // The measures report to the relay, which places their progress within the checkpoint's; every checkpoint
+        // is subsampled here, once, so the measures take all the rows they are given.
+        MeasureOptions inner = options.toBuilder().maxN(Integer.MAX_VALUE)
+                .progress(listener == null ? null : relay).measure(MutualInformation.Measure.DSMI).build();
         int n = labels != null ? labels.length : b.inputs != null ? b.inputs.rows() : -1;
         if (labels != null && b.inputs != null && b.inputs.rows() != labels.length) {
             throw new InvalidInputException("inputs", "X has " + b.inputs.rows() + " rows but there are "
@@ -92,11 +91,11 @@ public final class Tracker implements AutoCloseable {
         }
         // The inputs' reference classes, once: the spectral clusters of X on the rows every checkpoint uses.
         this.inputClasses = b.inputs == null ? null : ReferenceClasses.of(select(b.inputs, used),
-                ReferenceKind.VECTOR, b.clusters).labels();
-        this.dse = entropy.build();
+                ReferenceKind.VECTOR, options.clusters()).labels();
+        this.dse = DiffusionSpectralEntropy.open(inner, KernelKind.DIFFUSION);
         MutualInformation built;
         try {
-            built = labels != null || inputClasses != null ? information.build() : null;
+            built = labels != null || inputClasses != null ? new MutualInformation(inner) : null;
         } catch (RuntimeException e) {
             dse.close();
             throw e;
@@ -138,8 +137,8 @@ public final class Tracker implements AutoCloseable {
         // The measures' shares of a checkpoint, by their eigenproblems' cost ∝ n³: DSE one of all rows, each DSMI
         // one per class and one per random subset of a class's size.
         double n3 = Math.pow(points.rows(), 3);
-        double[] work = {n3, onRows == null ? 0 : repetitions1 * classCubes(onRows),
-            inputClasses == null ? 0 : repetitions1 * classCubes(inputClasses)};
+        double[] work = {n3, onRows == null ? 0 : problemsPerClass * classCubes(onRows),
+            inputClasses == null ? 0 : problemsPerClass * classCubes(inputClasses)};
         relay.begin(rows.size(), work);
         DseResult entropy = dse.compute(points);
         double[] onLabels = {Double.NaN, Double.NaN};
@@ -170,7 +169,7 @@ public final class Tracker implements AutoCloseable {
      * precision): what a table of these rows must record to be extended later with the same meaning.
      */
     public Map<String, String> parameters() {
-        return java.util.Collections.unmodifiableMap(parameters);
+        return parameters;
     }
 
     @Override
@@ -203,7 +202,7 @@ public final class Tracker implements AutoCloseable {
 
     private void fixRows(int n) {
         inputRows = n;
-        used = n > maxN ? DiffusionSpectralEntropy.subsample(n, maxN, seed) : null;
+        used = Subsampling.usedRows(n, maxN, seed);
     }
 
     /** DSMI and its spread over the repetitions: the sample standard deviation of Σ_b p(b)·[H(Z*_b,r) − H(Z|b)]. */
@@ -216,16 +215,7 @@ public final class Tracker implements AutoCloseable {
                 perRepetition[k] += term.probability() * (values[k] - term.conditional());
             }
         }
-        double sd = Double.NaN;
-        if (reps > 1) {
-            double mean = Arrays.stream(perRepetition).sum() / reps;
-            double squares = 0;
-            for (double v : perRepetition) {
-                squares += (v - mean) * (v - mean);
-            }
-            sd = Math.sqrt(squares / (reps - 1));
-        }
-        return new double[] {r.mi(), sd};
+        return new double[] {r.mi(), SampleStatistics.standardDeviation(perRepetition)};
     }
 
     private static Matrix select(Matrix x, int[] rows) {
@@ -314,91 +304,26 @@ public final class Tracker implements AutoCloseable {
         }
     }
 
-    /** Options; every setter checks its argument at once. */
-    public static final class Builder {
-        private double sigma = DiffusionSpectralEntropy.DEFAULT_SIGMA;
-        private double t = DiffusionSpectralEntropy.DEFAULT_T;
-        private int maxN = DiffusionSpectralEntropy.DEFAULT_MAX_N;
-        private long seed = DiffusionSpectralEntropy.DEFAULT_SEED;
-        private int repetitions = 5;
-        private int clusters = 10;
-        private int device;
-        private String backend;
-        private Precision precision = Precision.F64;
-        private int threads;
+    /** The options that determine the numbers, by name and as text, as {@link #parameters()} gives them. */
+    private static Map<String, String> parameters(MeasureOptions options) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("sigma", Double.toString(options.sigma()));
+        m.put("t", Double.toString(options.t()));
+        m.put("max_n", Integer.toString(options.maxN()));
+        m.put("seed", Long.toString(options.seed()));
+        m.put("repetitions", Integer.toString(options.repetitions()));
+        m.put("clusters", Integer.toString(options.clusters()));
+        m.put("precision", options.precision().label());
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** Options of a {@link Tracker} (every setter checks its argument at once), its data, and its opening. */
+    public static final class Builder extends MeasureOptions.Setters<Builder> {
         private int[] labels;
         private Matrix inputs;
         private int expected;
-        private ProgressListener progress;
 
         private Builder() {
-        }
-
-        /** The Gaussian kernel bandwidth σ (default 10), for DSE and the DSMIs. */
-        public Builder sigma(double sigma) {
-            DiffusionSpectralEntropy.builder().sigma(sigma);   // the same checks
-            this.sigma = sigma;
-            return this;
-        }
-
-        /** The diffusion time t (default 1). */
-        public Builder t(double t) {
-            DiffusionSpectralEntropy.builder().t(t);
-            this.t = t;
-            return this;
-        }
-
-        /** Checkpoints with more rows are measured on a seeded subsample of this many (default 10000). */
-        public Builder maxN(int maxN) {
-            DiffusionSpectralEntropy.builder().maxN(maxN);
-            this.maxN = maxN;
-            return this;
-        }
-
-        /** The seed of that subsample and of the DSMI's random subsets (default 0). */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /** Random subsets per class in each DSMI (default 5); their spread is each DSMI's error bar. */
-        public Builder repetitions(int repetitions) {
-            MutualInformation.builder().repetitions(repetitions);
-            this.repetitions = repetitions;
-            return this;
-        }
-
-        /** Spectral clusters of the inputs X, the reference classes of DSMI(Z;X) (default 10). */
-        public Builder clusters(int clusters) {
-            MutualInformation.builder().clusters(clusters);
-            this.clusters = clusters;
-            return this;
-        }
-
-        /** auto | cpu | gpu (default: as {@link DiffusionSpectralEntropy.Builder#backend(String)}). */
-        public Builder backend(String backend) {
-            DiffusionSpectralEntropy.builder().backend(backend);
-            this.backend = backend;
-            return this;
-        }
-
-        /** The CUDA device the GPU backend opens (see {@link DiffusionSpectralEntropy.Builder#device}). */
-        public Builder device(int ordinal) {
-            DiffusionSpectralEntropy.builder().device(ordinal);
-            this.device = ordinal;
-            return this;
-        }
-
-        public Builder precision(Precision precision) {
-            DiffusionSpectralEntropy.builder().precision(precision);
-            this.precision = precision;
-            return this;
-        }
-
-        public Builder threads(int threads) {
-            DiffusionSpectralEntropy.builder().threads(threads);
-            this.threads = threads;
-            return this;
         }
 
         /** Class labels Y, one per input (row of every checkpoint): adds DSMI(Z;Y). */
@@ -433,27 +358,21 @@ public final class Tracker implements AutoCloseable {
             return this;
         }
 
-        /** Reports each checkpoint's progress, and each checkpoint done, to {@code listener}. */
-        public Builder progress(ProgressListener listener) {
-            this.progress = listener;
-            return this;
-        }
-
         /** The options that determine the numbers, as {@link Tracker#parameters()} gives them. */
         public Map<String, String> parameters() {
-            Map<String, String> m = new LinkedHashMap<>();
-            m.put("sigma", Double.toString(sigma));
-            m.put("t", Double.toString(t));
-            m.put("max_n", Integer.toString(maxN));
-            m.put("seed", Long.toString(seed));
-            m.put("repetitions", Integer.toString(repetitions));
-            m.put("clusters", Integer.toString(clusters));
-            m.put("precision", precision.label());
-            return m;
+            return Tracker.parameters(options());
         }
 
+        /**
+         * Opens the backends (and classifies the inputs, when given).
+         *
+         * @throws InvalidInputException when an option a tracker does not use was given (the DSE forms and methods
+         *                               beyond the fixed-σ Gaussian, a shared GPU device, the other MI measures)
+         */
         public Tracker build() {
-            return new Tracker(this);
+            MeasureOptions options = options();
+            options.refuseUnused("Tracker", USES);
+            return new Tracker(this, options);
         }
     }
 }

@@ -15,8 +15,8 @@ class AdjacencySpectralEntropyTest {
         JsonNode c = ReferenceData.referenceCase(name);
         Matrix x = ReferenceData.matrix(c.path("inputs").path("embedding_vectors").asText());
         double expected = ReferenceData.number(c.path("outputs").path("entropy"));
-        try (AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.open(variant, DiffusionSpectralEntropy.builder()
-                .backend(TestBackend.required()).sigma(c.path("params").path("gaussian_kernel_sigma").asDouble()))) {
+        try (AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.builder(variant)
+                .backend(TestBackend.required()).sigma(c.path("params").path("gaussian_kernel_sigma").asDouble()).build()) {
             DseResult result = ase.compute(x);
             TestBackend.assertInUse(result.selection());
             assertEquals(expected, result.entropy(), 1e-9, name);
@@ -28,9 +28,8 @@ class AdjacencySpectralEntropyTest {
         JsonNode c = ReferenceData.referenceCase("ase_knn10_adj_blobs_400x16");
         Matrix x = ReferenceData.matrix(c.path("inputs").path("embedding_vectors").asText());
         double expected = ReferenceData.number(c.path("outputs").path("entropy"));
-        try (AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.open(AdjacencySpectralEntropy.Variant.KNN,
-                DiffusionSpectralEntropy.builder().backend(TestBackend.required()),
-                c.path("params").path("knn").asInt())) {
+        try (AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.builder(AdjacencySpectralEntropy.Variant.KNN)
+                .backend(TestBackend.required()).knn(c.path("params").path("knn").asInt()).build()) {
             DseResult result = ase.compute(x);
             TestBackend.assertInUse(result.selection());
             assertEquals(expected, result.entropy(), 1e-9);

@@ -83,7 +83,7 @@ class ClosedInstanceTest {
         // The package-private entry points the other measures use.
         assertClosed(what, () -> dse.entropiesOfRows(POINTS, List.of(new int[] {0, 1, 2}), 1));
         assertClosed(what, () -> dse.matrixEntryEntropy(POINTS, null));
-        assertClosed(what, () -> dse.knnModuli(DiffusionSpectralEntropy.gather(POINTS, null, Precision.F64), 3));
+        assertClosed(what, () -> dse.knnModuli(PreparedPoints.gather(POINTS, null, Precision.F64), 3));
         // Before any validation: a closed instance says so even for bad input.
         assertClosed(what, () -> dse.compute((Matrix) null));
         // What does not compute still answers.
@@ -109,7 +109,7 @@ class ClosedInstanceTest {
     @ParameterizedTest
     @EnumSource(AdjacencySpectralEntropy.Variant.class)
     void adjacencySpectralEntropy(AdjacencySpectralEntropy.Variant variant) {
-        AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.open(variant, options(), 3);
+        AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.builder(variant).options(options().options()).knn(3).build();
         ase.compute(POINTS);
         ase.close();
         String what = "AdjacencySpectralEntropy";
@@ -122,7 +122,7 @@ class ClosedInstanceTest {
 
     @Test
     void matrixEntryEntropy() {
-        MatrixEntryEntropy entry = MatrixEntryEntropy.open(options());
+        MatrixEntryEntropy entry = MatrixEntryEntropy.builder().options(options().options()).build();
         entry.compute(POINTS);
         entry.close();
         assertClosed("MatrixEntryEntropy", () -> entry.compute(POINTS));

@@ -201,8 +201,8 @@ class DegenerateRepresentationsTest {
             }
         }
         double expected = Spectrum.of(BruteForce.eigenvalues(ga)).entropy(1);
-        try (AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.open(AdjacencySpectralEntropy.Variant.GAUSSIAN,
-                DiffusionSpectralEntropy.builder().backend("cpu").sigma(1).alpha(alpha))) {
+        try (AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.builder(AdjacencySpectralEntropy.Variant.GAUSSIAN)
+                .backend("cpu").sigma(1).alpha(alpha).build()) {
             assertEquals(expected, ase.compute(Matrix.of(x)).entropy(), 1e-9);
         }
     }

@@ -107,11 +107,11 @@ class DiffusionSpectralEntropyTest {
             assertEquals(300, a.inputRows());
             assertEquals(a.entropy(), b.entropy(), 0.0);
         }
-        int[] rows = DiffusionSpectralEntropy.subsample(300, 100, 7);
+        int[] rows = Subsampling.subsample(300, 100, 7);
         assertEquals(100, java.util.Arrays.stream(rows).distinct().count());
         assertTrue(java.util.Arrays.stream(rows).allMatch(i -> i >= 0 && i < 300));
         assertNotEquals(java.util.Arrays.toString(rows),
-                java.util.Arrays.toString(DiffusionSpectralEntropy.subsample(300, 100, 8)));
+                java.util.Arrays.toString(Subsampling.subsample(300, 100, 8)));
     }
 
     @Test

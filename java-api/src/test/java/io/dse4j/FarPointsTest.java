@@ -134,7 +134,7 @@ class FarPointsTest {
         int k = 4;
         double[][] d2 = BruteForce.squaredDistances(x);
         double[][] adjacency = io.dse4j.internal.cpu.CpuBackends.knnAdjacency(
-                DiffusionSpectralEntropy.gather(Matrix.of(x), null, Precision.F64), k);
+                PreparedPoints.gather(Matrix.of(x), null, Precision.F64), k);
         for (int i = 0; i < x.length; i++) {
             double[] row = d2[i].clone();
             Arrays.sort(row);
@@ -168,7 +168,7 @@ class FarPointsTest {
                 expected -= p * Math.log(p) / Math.log(2);
             }
         }
-        try (MatrixEntryEntropy entropy = MatrixEntryEntropy.open(builder())) {
+        try (MatrixEntryEntropy entropy = MatrixEntryEntropy.builder().options(builder().options()).build()) {
             assertEquals(expected, entropy.compute(Matrix.of(x)), 1e-10);
         }
     }

@@ -80,14 +80,14 @@ class FileInputTest {
         DiffusionSpectralEntropy.Builder options = DiffusionSpectralEntropy.builder()
                 .backend(TestBackend.required()).maxN(120).seed(3);
         for (AdjacencySpectralEntropy.Variant variant : AdjacencySpectralEntropy.Variant.values()) {
-            try (AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.open(variant, options)) {
+            try (AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.builder(variant).options(options.options()).build()) {
                 DseResult fromFile = ase.compute(opened);
                 assertEquals(ase.compute(whole).entropy(), fromFile.entropy(), 0.0, variant.toString());
                 assertEquals(300, fromFile.inputRows(), variant.toString());
                 assertEquals(120, fromFile.n(), variant.toString());
             }
         }
-        try (MatrixEntryEntropy mee = MatrixEntryEntropy.open(options)) {
+        try (MatrixEntryEntropy mee = MatrixEntryEntropy.builder().options(options.options()).build()) {
             assertEquals(mee.compute(whole), mee.compute(opened), 0.0);
         }
     }
@@ -113,14 +113,14 @@ class FileInputTest {
             int k = 1 + sizes.nextInt(Math.min(n, trial % 3 == 0 ? n : 40));
             long seed = sizes.nextLong();
             assertArrayEquals(arraySample(new SplittableRandom(seed), n, k),
-                    DiffusionSpectralEntropy.sample(new SplittableRandom(seed), n, k), "n=" + n + " k=" + k);
+                    Subsampling.sample(new SplittableRandom(seed), n, k), "n=" + n + " k=" + k);
         }
     }
 
     @Test
     void aSubsampleOfHundredsOfMillionsOfRowsNeedsMemoryForTheSubsampleOnly() {
         // An array of 2^31 − 1 positions would be 8 GiB; the draw keeps only the positions it has touched.
-        int[] rows = DiffusionSpectralEntropy.subsample(Integer.MAX_VALUE, 1000, 0);
+        int[] rows = Subsampling.subsample(Integer.MAX_VALUE, 1000, 0);
         assertEquals(1000, rows.length);
         assertEquals(1000, Arrays.stream(rows).distinct().count());
         assertTrue(rows[0] >= 0 && rows[999] < Integer.MAX_VALUE);
@@ -157,7 +157,7 @@ class FileInputTest {
         // A NaN in the last rows, found while only the subsample (150 of 200) is read: the file's row is named,
         // not its position in the subsample.
         double[] x = gaussian(200, 2, 9);
-        int[] used = DiffusionSpectralEntropy.subsample(200, 150, 7);
+        int[] used = Subsampling.subsample(200, 150, 7);
         int last = used[used.length - 1];
         x[last * 2 + 1] = Double.NaN;
         Path nan = dir.resolve("nan.npy");

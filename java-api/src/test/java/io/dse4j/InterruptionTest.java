@@ -110,10 +110,10 @@ class InterruptionTest {
         Matrix x = gaussian(800, 5, 6);
         Matrix small = gaussian(100, 3, 7);
         DiffusionSpectralEntropy.Builder options = DiffusionSpectralEntropy.builder().backend("cpu").threads(1);
-        try (AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.open(AdjacencySpectralEntropy.Variant.KNN,
-                options, 5);
-             AdjacencySpectralEntropy fresh = AdjacencySpectralEntropy.open(AdjacencySpectralEntropy.Variant.KNN,
-                options, 5)) {
+        try (AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.builder(AdjacencySpectralEntropy.Variant.KNN)
+                .options(options.options()).knn(5).build();
+             AdjacencySpectralEntropy fresh = AdjacencySpectralEntropy.builder(AdjacencySpectralEntropy.Variant.KNN)
+                .options(options.options()).knn(5).build()) {
             assertStoppedByTheInterrupt(interruptWhileRunning(GENERAL_EIGENSOLVER, () -> ase.compute(x)));
             assertEquals(fresh.compute(small).entropy(), ase.compute(small).entropy(), 0.0);
         }

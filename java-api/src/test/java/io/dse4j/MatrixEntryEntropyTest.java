@@ -17,8 +17,8 @@ class MatrixEntryEntropyTest {
         double expected = ReferenceData.number(c.path("outputs").path("entropy"));
         double sigma = c.path("params").path("gaussian_kernel_sigma").asDouble();
         assertEquals(expected, MatrixEntryEntropy.entropy(x, sigma, 10_000, 0, 2), 1e-9, name);
-        try (MatrixEntryEntropy mee = MatrixEntryEntropy.open(DiffusionSpectralEntropy.builder()
-                .backend(TestBackend.required()).sigma(sigma))) {
+        try (MatrixEntryEntropy mee = MatrixEntryEntropy.builder()
+                .backend(TestBackend.required()).sigma(sigma).build()) {
             TestBackend.assertInUse(mee.selection());
             assertEquals(expected, mee.compute(x), 1e-9, name + " on " + mee.selection().chosen());
         }

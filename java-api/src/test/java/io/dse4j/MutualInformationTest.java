@@ -130,7 +130,7 @@ class MutualInformationTest {
         }
         try (MutualInformation mi = builder().measure(MutualInformation.Measure.CSMI).build()) {
             MiResult result = mi.compute(Matrix.of(z), labels);
-            assertEquals("csmi", result.measure());
+            assertEquals("csmi", result.measure().label());
             assertTrue(result.mi() > 0.95 && result.mi() <= 1.0, "CSMI " + result.mi());
             assertEquals(0.0, result.classes().get(0).conditional(), 1e-12);
         }
@@ -165,7 +165,7 @@ class MutualInformationTest {
         try (MutualInformation mi = builder().measure(MutualInformation.Measure.parse(measure)).sigma(5).build()) {
             MiResult informative = mi.compute(Matrix.of(z), labels);
             MiResult uninformative = mi.compute(Matrix.of(z), unrelated);
-            assertEquals(measure, informative.measure());
+            assertEquals(measure, informative.measure().label());
             // The unrelated labels give ~0; the informative ones move the measure well away from 0. The direction
             // depends on the measure: the Gaussian adjacency's spectrum has one dominant eigenvalue per cluster, so
             // a class (one cluster) has a lower entropy than a mixed subset (three); the matrix-entry entropy goes

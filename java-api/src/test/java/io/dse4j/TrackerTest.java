@@ -95,7 +95,7 @@ class TrackerTest {
     void beyondMaxNEveryCheckpointIsMeasuredOnTheSameSubsample() {
         int n = 300;
         int[] y = labels(n);
-        int[] rows = DiffusionSpectralEntropy.subsample(n, 200, 5);
+        int[] rows = Subsampling.subsample(n, 200, 5);
         try (Tracker tracker = Tracker.builder().labels(y).maxN(200).seed(5).repetitions(2).backend("cpu").build();
              DiffusionSpectralEntropy dse = DiffusionSpectralEntropy.builder().backend("cpu").build();
              MutualInformation mi = MutualInformation.builder().repetitions(2).seed(5).backend("cpu").build()) {

@@ -34,14 +34,14 @@ final class CacheRecord {
         } else {
             m.put("kernel", KernelOptions.canonical(o));
             m.put("alpha", Double.toString(o.number("--alpha", 0)));
-            m.put("sigma", o.bandwidth("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA).label());
+            m.put("sigma", o.bandwidth("--sigma", io.dse4j.MeasureOptions.DEFAULT_SIGMA).label());
             m.put("precision", io.dse4j.Precision.parse(o.string("--precision", "f64")).label());
         }
         m.put("n", Integer.toString(rows.matrix().rows()));
         m.put("d", Integer.toString(rows.matrix().cols()));
-        m.put("max_n", Integer.toString(o.intValue("--max-n", DiffusionSpectralEntropy.DEFAULT_MAX_N, 2,
+        m.put("max_n", Integer.toString(o.intValue("--max-n", io.dse4j.MeasureOptions.DEFAULT_MAX_N, 2,
                 Integer.MAX_VALUE)));
-        m.put("seed", Long.toString(o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED)));
+        m.put("seed", Long.toString(o.integer("--seed", io.dse4j.MeasureOptions.DEFAULT_SEED)));
         m.put("rows_sha256", rows.digest());
         return m;
     }

@@ -129,7 +129,7 @@ final class EntropyCommand implements Callable<Integer> {
     static final int MAX_THREADS = 32767;
 
     static int maxN(Options o) {
-        return o.intValue("--max-n", DiffusionSpectralEntropy.DEFAULT_MAX_N, 2, Integer.MAX_VALUE);
+        return o.intValue("--max-n", io.dse4j.MeasureOptions.DEFAULT_MAX_N, 2, Integer.MAX_VALUE);
     }
 
     /** @param bar the progress bar to report to, or null */
@@ -139,9 +139,9 @@ final class EntropyCommand implements Callable<Integer> {
      */
     static DiffusionSpectralEntropy.Builder builder(Options o) {
         DiffusionSpectralEntropy.Builder builder = DiffusionSpectralEntropy.builder()
-                .bandwidth(o.bandwidth("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA))
+                .bandwidth(o.bandwidth("--sigma", io.dse4j.MeasureOptions.DEFAULT_SIGMA))
                 .maxN(maxN(o))
-                .seed(o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED))
+                .seed(o.integer("--seed", io.dse4j.MeasureOptions.DEFAULT_SEED))
                 .precision(o.string("--precision", "f64"));
         if (o.has("--backend")) {
             builder.backend(o.string("--backend", null));
@@ -166,10 +166,10 @@ final class EntropyCommand implements Callable<Integer> {
             }
         }
         if (o.has("--probes")) {
-            builder.slqProbes(o.intValue("--probes", DiffusionSpectralEntropy.DEFAULT_SLQ_PROBES, 4, 4096));
+            builder.slqProbes(o.intValue("--probes", io.dse4j.MeasureOptions.DEFAULT_SLQ_PROBES, 4, 4096));
         }
         if (o.has("--lanczos-steps")) {
-            builder.slqSteps(o.intValue("--lanczos-steps", DiffusionSpectralEntropy.DEFAULT_SLQ_STEPS, 2, 1000));
+            builder.slqSteps(o.intValue("--lanczos-steps", io.dse4j.MeasureOptions.DEFAULT_SLQ_STEPS, 2, 1000));
         }
         builder.slqMatrixFree(o.has("--matrix-free"));
         Times times = Times.of(o);
@@ -178,7 +178,7 @@ final class EntropyCommand implements Callable<Integer> {
                     + "compute; give t as a number or a list");
         }
         if (method == DiffusionSpectralEntropy.Method.SLQ && !times.auto()) {
-            int steps = o.intValue("--lanczos-steps", DiffusionSpectralEntropy.DEFAULT_SLQ_STEPS, 2, 1000);
+            int steps = o.intValue("--lanczos-steps", io.dse4j.MeasureOptions.DEFAULT_SLQ_STEPS, 2, 1000);
             for (double time : times.values()) {
                 if (time > 2.0 * steps) {
                     throw new UsageException("--t " + trim(time) + " is beyond what --method slq with " + steps
@@ -234,7 +234,7 @@ final class EntropyCommand implements Callable<Integer> {
                 err.println("dse4j: warning: " + warning);
                 return fromCache(cached.get().spectrum(), cache, measure, x, source, o, out, List.of(warning));
             }
-            UsedRows rows = UsedRows.of(x, maxN(o), o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED));
+            UsedRows rows = UsedRows.of(x, maxN(o), o.integer("--seed", io.dse4j.MeasureOptions.DEFAULT_SEED));
             Map<String, String> record = CacheRecord.of(o, measure, method, rows);
             if (cached.isPresent()) {
                 List<String> differences = io.dse4j.io.EigenvalueCache.differences(cached.get().record(), record);
@@ -303,8 +303,9 @@ final class EntropyCommand implements Callable<Integer> {
                     case "ase-anisotropic" -> io.dse4j.AdjacencySpectralEntropy.Variant.ANISOTROPIC;
                     default -> io.dse4j.AdjacencySpectralEntropy.Variant.KNN;
                 };
-                try (var ase = io.dse4j.AdjacencySpectralEntropy.open(variant, builder,
-                        o.intValue("--knn", io.dse4j.AdjacencySpectralEntropy.DEFAULT_KNN, 1, Integer.MAX_VALUE))) {
+                try (var ase = io.dse4j.AdjacencySpectralEntropy.builder(variant).options(builder.options())
+                        .knn(o.intValue("--knn", io.dse4j.AdjacencySpectralEntropy.DEFAULT_KNN, 1, Integer.MAX_VALUE))
+                        .build()) {
                     r = x.file() != null ? ase.compute(x.file()) : ase.compute(x.matrix());
                 }
             }
@@ -367,9 +368,9 @@ final class EntropyCommand implements Callable<Integer> {
             throws IOException {
         int bins = o.intValue("--bins", 2, 1, Integer.MAX_VALUE);
         int maxN = maxN(o);
-        long seed = o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED);
+        long seed = o.integer("--seed", io.dse4j.MeasureOptions.DEFAULT_SEED);
         long start = System.nanoTime();
-        int[] rows = x.rows() > maxN ? io.dse4j.ClassicShannonEntropy.subsample(x.rows(), maxN, seed) : null;
+        int[] rows = x.rows() > maxN ? DiffusionSpectralEntropy.subsampleRows(x.rows(), maxN, seed) : null;
         double entropy;
         io.dse4j.BackendSelection selection;
         if (measure.equals("cse")) {
@@ -384,7 +385,7 @@ final class EntropyCommand implements Callable<Integer> {
             selection = new io.dse4j.BackendSelection(io.dse4j.BackendKind.CPU,
                     io.dse4j.BackendSelection.Source.DEFAULT, "cpu", List.of("cse is counting; it runs on the CPU"));
         } else {
-            try (var mee = io.dse4j.MatrixEntryEntropy.open(builder)) {
+            try (var mee = io.dse4j.MatrixEntryEntropy.builder().options(builder.options()).build()) {
                 entropy = x.file() != null ? mee.compute(x.file()) : mee.compute(x.matrix());
                 selection = mee.selection();
             }
@@ -425,8 +426,8 @@ final class EntropyCommand implements Callable<Integer> {
         m.put("d", r.d());
         m.put("input_rows", r.inputRows());
         m.put("sigma", r.sigma());
-        String rule = o.bandwidth("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA).isFixed() ? null
-                : o.bandwidth("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA).label();
+        String rule = o.bandwidth("--sigma", io.dse4j.MeasureOptions.DEFAULT_SIGMA).isFixed() ? null
+                : o.bandwidth("--sigma", io.dse4j.MeasureOptions.DEFAULT_SIGMA).label();
         if (rule != null) {
             m.put("sigma_rule", rule);
         }
@@ -447,7 +448,7 @@ final class EntropyCommand implements Callable<Integer> {
         }
         m.put("t", r.t());
         m.put("max_n", maxN(o));
-        m.put("seed", o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED));
+        m.put("seed", o.integer("--seed", io.dse4j.MeasureOptions.DEFAULT_SEED));
         m.put("precision", r.precision().label());
         m.put("backend", r.backend());
         m.put("selection", Json.selection(r.selection()));
@@ -489,7 +490,7 @@ final class EntropyCommand implements Callable<Integer> {
             if ("auto".equalsIgnoreCase(o.string("--t", "").trim())) {
                 return new Times(true, null);
             }
-            double[] values = o.numbers("--t", DiffusionSpectralEntropy.DEFAULT_T);
+            double[] values = o.numbers("--t", io.dse4j.MeasureOptions.DEFAULT_T);
             for (double time : values) {
                 if (!(time >= 0)) {
                     // Checked before any work, so that a bad time late in a list leaves nothing printed.

@@ -89,7 +89,7 @@ final class KernelOptions {
      */
     static String note(Options o) {
         String kind = o.string("--kernel", "gaussian").trim().toLowerCase(Locale.ROOT);
-        io.dse4j.Bandwidth bandwidth = o.bandwidth("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA);
+        io.dse4j.Bandwidth bandwidth = o.bandwidth("--sigma", io.dse4j.MeasureOptions.DEFAULT_SIGMA);
         String note = !kind.equals("gaussian") ? " (the mean σᵢ of " + kind + ")"
                 : bandwidth.isFixed() ? "" : " (" + bandwidth.label() + ")";
         return o.has("--alpha") ? note + ", α = " + o.string("--alpha", "0").trim() : note;

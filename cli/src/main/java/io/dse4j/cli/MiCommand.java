@@ -186,7 +186,7 @@ final class MiCommand implements Callable<Integer> {
         } else {
             out.println(r.selection().describeBriefly());
             out.printf(Locale.ROOT, "%s = %.15g bits (N = %d, D = %d, reference %s, %d classes)%n",
-                    r.measure().toUpperCase(Locale.ROOT), r.mi(), r.n(), r.d(), reference, r.classes().size());
+                    r.measure().label().toUpperCase(Locale.ROOT), r.mi(), r.n(), r.d(), reference, r.classes().size());
             for (MiResult.ClassTerm term : r.classes()) {
                 out.printf(Locale.ROOT, "  class %-6d n = %-6d p = %.4f  H(Z|Y) = %.6f  H(Z*) = %.6f ± %.6f%n",
                         term.label(), term.count(), term.probability(), term.conditional(), term.subsetMean(),
@@ -233,7 +233,7 @@ final class MiCommand implements Callable<Integer> {
 
     private static Map<String, Object> json(MiResult r, String reference) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("measure", r.measure());
+        m.put("measure", r.measure().label());
         m.put("mi", r.mi());
         m.put("n", r.n());
         m.put("d", r.d());

@@ -79,7 +79,7 @@ final class SpectrumCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Options o = Options.of(spec.commandLine().getParseResult());
-        double[] times = o.numbers("--t", DiffusionSpectralEntropy.DEFAULT_T);
+        double[] times = o.numbers("--t", io.dse4j.MeasureOptions.DEFAULT_T);
         java.util.Set<Double> seen = new java.util.HashSet<>();
         for (double time : times) {
             if (time < 0) {
@@ -119,7 +119,7 @@ final class SpectrumCommand implements Callable<Integer> {
              DiffusionSpectralEntropy dse = builder.progress(bar).build()) {
             if (recorded) {
                 UsedRows rows = UsedRows.of(x, EntropyCommand.maxN(o), o.integer("--seed",
-                        DiffusionSpectralEntropy.DEFAULT_SEED));
+                        io.dse4j.MeasureOptions.DEFAULT_SEED));
                 record = CacheRecord.of(o, "dse", DiffusionSpectralEntropy.Method.EXACT, rows);
                 r = rows.asComputedOnInput(dse.compute(rows.matrix()));
             } else {
@@ -151,8 +151,8 @@ final class SpectrumCommand implements Callable<Integer> {
             m.put("input_rows", r.inputRows());
             m.put("sigma", r.sigma());
             KernelOptions.describe(o, m);
-            if (!o.bandwidth("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA).isFixed()) {
-                m.put("sigma_rule", o.bandwidth("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA).label());
+            if (!o.bandwidth("--sigma", io.dse4j.MeasureOptions.DEFAULT_SIGMA).isFixed()) {
+                m.put("sigma_rule", o.bandwidth("--sigma", io.dse4j.MeasureOptions.DEFAULT_SIGMA).label());
             }
             List<Map<String, Object>> perT = new ArrayList<>();
             for (int i = 0; i < times.length; i++) {

@@ -119,10 +119,10 @@ final class TrackCommand implements Callable<Integer> {
             throw new UsageException("--checkpoints PATH... is required");
         }
         Tracker.Builder builder = Tracker.builder()
-                .sigma(o.fixedSigma("--sigma", DiffusionSpectralEntropy.DEFAULT_SIGMA))
-                .t(o.number("--t", DiffusionSpectralEntropy.DEFAULT_T))
-                .maxN(o.intValue("--max-n", DiffusionSpectralEntropy.DEFAULT_MAX_N, 2, Integer.MAX_VALUE))
-                .seed(o.integer("--seed", DiffusionSpectralEntropy.DEFAULT_SEED))
+                .sigma(o.fixedSigma("--sigma", io.dse4j.MeasureOptions.DEFAULT_SIGMA))
+                .t(o.number("--t", io.dse4j.MeasureOptions.DEFAULT_T))
+                .maxN(o.intValue("--max-n", io.dse4j.MeasureOptions.DEFAULT_MAX_N, 2, Integer.MAX_VALUE))
+                .seed(o.integer("--seed", io.dse4j.MeasureOptions.DEFAULT_SEED))
                 .repetitions(o.intValue("--repetitions", 5, 1, Integer.MAX_VALUE))
                 .clusters(o.intValue("--clusters", 10, 2, Integer.MAX_VALUE))
                 .precision(io.dse4j.Precision.parse(o.string("--precision", "f64")));

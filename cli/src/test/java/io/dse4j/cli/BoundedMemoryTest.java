@@ -2,7 +2,6 @@ package io.dse4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dse4j.ClassicShannonEntropy;
 import io.dse4j.DiffusionSpectralEntropy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,7 +122,7 @@ class BoundedMemoryTest {
     @Test
     void aFourGibibyteNpyRunsInA64MebibyteHeap() throws Exception {
         int n = 1 << 25;   // × 16 f8 = 4 GiB
-        int[] rows = ClassicShannonEntropy.subsample(n, MAX_N, 0);
+        int[] rows = io.dse4j.DiffusionSpectralEntropy.subsampleRows(n, MAX_N, 0);
         Path file = sparseNpy("big.npy", "(" + n + ", " + D + ")", n, D, rows);
         Outcome o = runWithSmallHeap("entropy", "--input", file.toString(), "--max-n", Integer.toString(MAX_N),
                 "--backend", "cpu", "--threads", "1", "--json");
@@ -133,7 +132,7 @@ class BoundedMemoryTest {
     @Test
     void aOneDimensionalArrayOfTwoGibibytesRunsInA64MebibyteHeap() throws Exception {
         int n = 268_435_457;   // shape (268435457,): the old reader failed with NegativeArraySizeException
-        int[] rows = ClassicShannonEntropy.subsample(n, MAX_N, 0);
+        int[] rows = io.dse4j.DiffusionSpectralEntropy.subsampleRows(n, MAX_N, 0);
         Path file = sparseNpy("long.npy", "(" + n + ",)", n, 1, rows);
         Outcome o = runWithSmallHeap("entropy", "--input", file.toString(), "--max-n", Integer.toString(MAX_N),
                 "--backend", "cpu", "--threads", "1", "--json");
@@ -143,7 +142,7 @@ class BoundedMemoryTest {
     @Test
     void anNpzWhoseMemberInflatesToAGibibyteRunsInA64MebibyteHeap() throws Exception {
         int n = 1 << 23;   // × 16 f8 = 1 GiB inflated
-        int[] rows = ClassicShannonEntropy.subsample(n, MAX_N, 0);
+        int[] rows = io.dse4j.DiffusionSpectralEntropy.subsampleRows(n, MAX_N, 0);
         Path file = dir.resolve("bomb.npz");
         try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
             zip.setLevel(1);

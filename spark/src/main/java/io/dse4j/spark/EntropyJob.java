@@ -20,8 +20,8 @@ import java.util.List;
  */
 public final class EntropyJob extends GroupedJob<EntropyJob> {
 
-    private int maxN = DiffusionSpectralEntropy.DEFAULT_MAX_N;
-    private long seed = DiffusionSpectralEntropy.DEFAULT_SEED;
+    private int maxN = io.dse4j.MeasureOptions.DEFAULT_MAX_N;
+    private long seed = io.dse4j.MeasureOptions.DEFAULT_SEED;
     private boolean spectrum;
 
     EntropyJob(Dataset<Row> table) {

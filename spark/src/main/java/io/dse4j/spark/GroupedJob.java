@@ -32,8 +32,8 @@ abstract class GroupedJob<J extends GroupedJob<J>> {
     final Dataset<Row> table;
     String[] groups = new String[0];
     String vectors;
-    double sigma = DiffusionSpectralEntropy.DEFAULT_SIGMA;
-    double t = DiffusionSpectralEntropy.DEFAULT_T;
+    double sigma = io.dse4j.MeasureOptions.DEFAULT_SIGMA;
+    double t = io.dse4j.MeasureOptions.DEFAULT_T;
     BackendKind backend = BackendKind.AUTO;
     int threads;
 
