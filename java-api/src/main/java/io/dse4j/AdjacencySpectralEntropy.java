@@ -114,8 +114,7 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
         checkOpen();
         if (variant != Variant.KNN) {
             DseResult r = rows == null ? engine.compute(x) : engine.computeRows(x, rows);
-            return inputRows == r.inputRows() ? r : new DseResult(r.entropy(), r.n(), inputRows, r.d(), r.sigma(),
-                    r.t(), r.precision(), r.selection(), r.stages(), r.seconds(), r.spectrum());
+            return r.withInputRows(inputRows);
         }
         long start = System.nanoTime();
         io.dse4j.spi.StageClock clock = new io.dse4j.spi.StageClock();
@@ -153,7 +152,7 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
     }
 
     /** Options of an {@link AdjacencySpectralEntropy} (every setter checks its argument at once), and its opening. */
-    public static final class Builder extends MeasureOptions.Setters<Builder> {
+    public static final class Builder extends OptionSetters<Builder> {
         private final Variant variant;
 
         private Builder(Variant variant) {

@@ -2,8 +2,6 @@ package io.dse4j;
 
 import io.dse4j.internal.BackendRouter;
 import io.dse4j.io.MatrixFile;
-import io.dse4j.spi.BackendResolver;
-import io.dse4j.spi.EigenBackend;
 import io.dse4j.spi.GpuProbe;
 import io.dse4j.spi.KernelKind;
 import io.dse4j.spi.KernelShape;
@@ -14,7 +12,6 @@ import io.dse4j.spi.StageClock;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -359,70 +356,21 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
     }
 
     /**
-     * Opens a computation of {@code kernel}'s spectrum with these options, choosing the backend as
-     * {@link Builder#build()} describes: the engine of the other spectral measures (ASE takes G's).
+     * Opens a computation of {@code kernel}'s spectrum with these options, on the backend {@link BackendOpening}
+     * chooses: the engine of the other spectral measures (ASE takes G's).
      */
     static DiffusionSpectralEntropy open(MeasureOptions options, KernelKind kernel, Map<String, String> properties,
                                          Map<String, String> env, GpuProbe probe) {
-        int threads = resolveThreads(options.threads(), properties);
-        GpuDevice gpu = options.gpu();
-        BackendKind backend = options.backend();
-        if (gpu != null) {
-            if (backend == BackendKind.CPU) {
-                throw new InvalidInputException("gpu", "a GpuDevice was given with backend cpu; give the device "
-                        + "(it computes there) or the CPU backend, not both");
-            }
-            EigenBackend shared = gpu.backend();
-            BackendKind requested = backend == BackendKind.AUTO ? BackendKind.AUTO : BackendKind.GPU;
-            return new DiffusionSpectralEntropy(options, kernel, new BackendRouter(new BackendSelection(requested,
-                    BackendSelection.Source.ARGUMENT, shared.name(), List.of()), shared, false, threads));
-        }
-        BackendResolver.Resolution resolution = BackendResolver.resolve(backend, properties, env, probe);
-        EigenBackend opened = resolution.usesGpu() ? resolution.gpu().open(options.device())
-                : BackendRouter.openCpu(threads);
-        BackendSelection selection = resolution.selection();
-        if (!opened.name().equals(selection.chosen())) {
-            selection = new BackendSelection(selection.requested(), selection.source(), opened.name(),
-                    selection.reasons(), selection.summary());
-        }
-        SelectionLog.JVM.announce(resolution, selection);
-        return new DiffusionSpectralEntropy(options, kernel, new BackendRouter(selection, opened, true, threads));
+        return new DiffusionSpectralEntropy(options, kernel, BackendOpening.open(options, properties, env, probe));
     }
 
     /** As {@link #open(MeasureOptions, KernelKind, Map, Map, GpuProbe)} with this JVM's properties, environment and GPU. */
     static DiffusionSpectralEntropy open(MeasureOptions options, KernelKind kernel) {
-        return open(options, kernel, systemProperties(), System.getenv(), GpuProbe.ofThisBuild());
-    }
-
-    /** The threads given, else {@code -Ddse4j.threads}, else every available processor. */
-    static int resolveThreads(int given, Map<String, String> properties) {
-        if (given > 0) {
-            return given;
-        }
-        String property = properties.get(THREADS_PROPERTY);
-        if (property == null || property.isBlank()) {
-            return Runtime.getRuntime().availableProcessors();
-        }
-        try {
-            int parsed = Integer.parseInt(property.trim());
-            if (parsed >= 1 && parsed <= MeasureOptions.MAX_THREADS) {
-                return parsed;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new InvalidInputException("system property " + THREADS_PROPERTY,
-                "must be an integer between 1 and " + MeasureOptions.MAX_THREADS + ", got '" + property + "'");
-    }
-
-    private static Map<String, String> systemProperties() {
-        Map<String, String> copy = new HashMap<>();
-        System.getProperties().forEach((k, v) -> copy.put(String.valueOf(k), String.valueOf(v)));
-        return copy;
+        return open(options, kernel, BackendOpening.systemProperties(), System.getenv(), GpuProbe.ofThisBuild());
     }
 
     /** Options of a {@link DiffusionSpectralEntropy} (every setter checks its argument at once), and its opening. */
-    public static final class Builder extends MeasureOptions.Setters<Builder> {
+    public static final class Builder extends OptionSetters<Builder> {
 
         private Builder() {
         }
@@ -439,7 +387,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
          *                                     was given
          */
         public DiffusionSpectralEntropy build() {
-            return build(systemProperties(), System.getenv(), GpuProbe.ofThisBuild());
+            return build(BackendOpening.systemProperties(), System.getenv(), GpuProbe.ofThisBuild());
         }
 
         DiffusionSpectralEntropy build(Map<String, String> properties, Map<String, String> env, GpuProbe probe) {

@@ -1,7 +1,11 @@
 package io.dse4j;
 
+import java.util.List;
+
 /**
  * The outcome of one Diffusion Spectral Entropy computation.
+ *
+ * <p>Made by the measures; {@link #withInputRows} derives one for another input row count.
  *
  * @param entropy     DSE in bits at diffusion time {@code t}
  * @param n           the number of points the kernel was built on (after any subsampling)
@@ -19,21 +23,117 @@ package io.dse4j;
  * @param estimate    for {@link DiffusionSpectralEntropy.Method#SLQ}, the estimate with its error bar at any t (then
  *                    {@code spectrum} is null: no eigenvalues were computed); null otherwise
  */
-public record DseResult(double entropy, int n, int inputRows, int d, double sigma, double t, Precision precision,
-                        BackendSelection selection, StageTimings stages, double seconds,
-                        Spectrum spectrum, java.util.List<String> warnings, DiffusionSpectralEntropy.Method method,
-                        EntropyEstimate estimate) {
+public final class DseResult {
 
-    public DseResult {
-        warnings = java.util.List.copyOf(warnings);
+    private final double entropy;
+    private final int n;
+    private final int inputRows;
+    private final int d;
+    private final double sigma;
+    private final double t;
+    private final Precision precision;
+    private final BackendSelection selection;
+    private final StageTimings stages;
+    private final double seconds;
+    private final Spectrum spectrum;
+    private final List<String> warnings;
+    private final DiffusionSpectralEntropy.Method method;
+    private final EntropyEstimate estimate;
+
+    DseResult(double entropy, int n, int inputRows, int d, double sigma, double t, Precision precision, BackendSelection selection, StageTimings stages, double seconds, Spectrum spectrum, List<String> warnings, DiffusionSpectralEntropy.Method method, EntropyEstimate estimate) {
+        this.entropy = entropy;
+        this.n = n;
+        this.inputRows = inputRows;
+        this.d = d;
+        this.sigma = sigma;
+        this.t = t;
+        this.precision = precision;
+        this.selection = selection;
+        this.stages = stages;
+        this.seconds = seconds;
+        this.spectrum = spectrum;
+        this.method = method;
+        this.estimate = estimate;
+        this.warnings = List.copyOf(warnings);
     }
 
     /** A result of the exact eigenvalues (or the Chebyshev approximation's), with warnings. */
-    public DseResult(double entropy, int n, int inputRows, int d, double sigma, double t, Precision precision,
-                     BackendSelection selection, StageTimings stages, double seconds, Spectrum spectrum,
-                     java.util.List<String> warnings) {
+    DseResult(double entropy, int n, int inputRows, int d, double sigma, double t, Precision precision,
+              BackendSelection selection, StageTimings stages, double seconds, Spectrum spectrum,
+              List<String> warnings) {
         this(entropy, n, inputRows, d, sigma, t, precision, selection, stages, seconds, spectrum, warnings,
                 DiffusionSpectralEntropy.Method.EXACT, null);
+    }
+
+    /** A result without warnings. */
+    DseResult(double entropy, int n, int inputRows, int d, double sigma, double t, Precision precision,
+              BackendSelection selection, StageTimings stages, double seconds, Spectrum spectrum) {
+        this(entropy, n, inputRows, d, sigma, t, precision, selection, stages, seconds, spectrum, List.of());
+    }
+
+    /**
+     * This result, reporting {@code inputRows} as its input's row count: for a computation on rows read apart from
+     * their input (a file's used rows), reporting as a run on the whole input would.
+     */
+    public DseResult withInputRows(int inputRows) {
+        return inputRows == this.inputRows ? this : new DseResult(entropy, n, inputRows, d, sigma, t, precision,
+                selection, stages, seconds, spectrum, warnings, method, estimate);
+    }
+
+    public double entropy() {
+        return entropy;
+    }
+
+    public int n() {
+        return n;
+    }
+
+    public int inputRows() {
+        return inputRows;
+    }
+
+    public int d() {
+        return d;
+    }
+
+    public double sigma() {
+        return sigma;
+    }
+
+    public double t() {
+        return t;
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    public BackendSelection selection() {
+        return selection;
+    }
+
+    public StageTimings stages() {
+        return stages;
+    }
+
+    public double seconds() {
+        return seconds;
+    }
+
+    public Spectrum spectrum() {
+        return spectrum;
+    }
+
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    public DiffusionSpectralEntropy.Method method() {
+        return method;
+    }
+
+    public EntropyEstimate estimate() {
+        return estimate;
     }
 
     /**
@@ -45,15 +145,15 @@ public record DseResult(double entropy, int n, int inputRows, int d, double sigm
         return estimate == null ? 0 : estimate.errorBar(t);
     }
 
-    /** A result without warnings. */
-    public DseResult(double entropy, int n, int inputRows, int d, double sigma, double t, Precision precision,
-                     BackendSelection selection, StageTimings stages, double seconds, Spectrum spectrum) {
-        this(entropy, n, inputRows, d, sigma, t, precision, selection, stages, seconds, spectrum,
-                java.util.List.of());
-    }
-
     /** The backend that ran ({@code cpu}, {@code gpu}, …); shorthand for {@code selection().chosen()}. */
     public String backend() {
         return selection.chosen();
+    }
+
+    @Override
+    public String toString() {
+        return "DseResult[entropy=" + entropy + ", n=" + n + ", inputRows=" + inputRows + ", d=" + d + ", sigma="
+                + sigma + ", t=" + t + ", precision=" + precision + ", backend=" + backend() + ", method=" + method
+                + ", warnings=" + warnings + "]";
     }
 }

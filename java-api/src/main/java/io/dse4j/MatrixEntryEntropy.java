@@ -90,7 +90,7 @@ public final class MatrixEntryEntropy implements AutoCloseable {
     }
 
     /** Options of a {@link MatrixEntryEntropy} (every setter checks its argument at once), and its opening. */
-    public static final class Builder extends MeasureOptions.Setters<Builder> {
+    public static final class Builder extends OptionSetters<Builder> {
         private Builder() {
         }
 

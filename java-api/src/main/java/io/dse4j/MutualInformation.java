@@ -1,5 +1,6 @@
 package io.dse4j;
 
+import io.dse4j.internal.BackendRouter;
 import io.dse4j.spi.KernelKind;
 import io.dse4j.spi.ProgressSink;
 
@@ -7,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -274,61 +274,24 @@ public final class MutualInformation implements AutoCloseable {
             return out;
         }
         double[][] out = new double[problems.size()][];
-        List<java.util.concurrent.Callable<Void>> tasks = new ArrayList<>();
+        List<int[]> slots = new ArrayList<>();      // {class, slot} of each entropy
         for (int c = 0; c < problems.size(); c++) {
-            int[][] problem = problems.get(c);
-            out[c] = new double[problem.length];
-            for (int r = 0; r < problem.length; r++) {
-                int classIndex = c;
-                int slot = r;
-                tasks.add(() -> {
-                    out[classIndex][slot] = entropy(z, problem[slot]);
-                    return null;
-                });
+            out[c] = new double[problems.get(c).length];
+            for (int r = 0; r < problems.get(c).length; r++) {
+                slots.add(new int[] {c, r});
             }
         }
         ProgressSink sink = ProgressSink.current();
         java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
-        int total = tasks.size();
+        int total = slots.size();
         sink.items(0, total);
-        tasks.replaceAll(task -> () -> {
-            task.call();
+        // On the CPU backend's workers, which stop the parts when this thread is interrupted and return only when
+        // every part has stopped: no task outlives this call.
+        BackendRouter.runSideBySide(threads, total, task -> {
+            int[] slot = slots.get(task);
+            out[slot[0]][slot[1]] = entropy(z, problems.get(slot[0])[slot[1]]);
             sink.items(done.incrementAndGet(), total);
-            return null;
         });
-        boolean parallel = threads > 1;
-        if (!parallel) {
-            for (var task : tasks) {
-                io.dse4j.spi.Cancellation.checkInterrupted();
-                try {
-                    task.call();
-                } catch (RuntimeException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new ComputationException("entropy of a subset failed", e);
-                }
-            }
-            return out;
-        }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
-        try {
-            for (var future : pool.invokeAll(tasks)) {
-                try {
-                    future.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException runtime) {
-                        throw runtime;
-                    }
-                    throw new ComputationException("entropy of a subset failed", e.getCause());
-                }
-            }
-        } catch (InterruptedException e) {
-            throw io.dse4j.spi.Cancellation.interrupted(e);
-        } finally {
-            // Interrupts what still runs (after a failure or an interrupt) and waits for it: no task outlives this.
-            pool.shutdownNow();
-            pool.close();
-        }
         return out;
     }
 
@@ -375,7 +338,7 @@ public final class MutualInformation implements AutoCloseable {
     }
 
     /** Options of a {@link MutualInformation} (every setter checks its argument at once), and its opening. */
-    public static final class Builder extends MeasureOptions.Setters<Builder> {
+    public static final class Builder extends OptionSetters<Builder> {
         private Builder() {
         }
 

@@ -5,7 +5,6 @@ import io.dse4j.spi.KernelKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -318,7 +317,7 @@ public final class Tracker implements AutoCloseable {
     }
 
     /** Options of a {@link Tracker} (every setter checks its argument at once), its data, and its opening. */
-    public static final class Builder extends MeasureOptions.Setters<Builder> {
+    public static final class Builder extends OptionSetters<Builder> {
         private int[] labels;
         private Matrix inputs;
         private int expected;

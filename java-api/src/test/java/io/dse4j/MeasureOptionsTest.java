@@ -95,11 +95,11 @@ class MeasureOptionsTest {
 
     @Test
     void aSetterChecksItsArgumentTheSameWayOnEveryBuilder() {
-        List<Supplier<MeasureOptions.Setters<?>>> builders = List.of(MeasureOptions::builder,
+        List<Supplier<OptionSetters<?>>> builders = List.of(MeasureOptions::builder,
                 DiffusionSpectralEntropy::builder, MutualInformation::builder, Tracker::builder,
                 MatrixEntryEntropy::builder,
                 () -> AdjacencySpectralEntropy.builder(AdjacencySpectralEntropy.Variant.KNN));
-        for (Supplier<MeasureOptions.Setters<?>> builder : builders) {
+        for (Supplier<OptionSetters<?>> builder : builders) {
             InvalidInputException sigma = assertThrows(InvalidInputException.class, () -> builder.get().sigma(-1));
             assertEquals("sigma: must be a finite number > 0, got -1.0", sigma.getMessage());
             InvalidInputException threads = assertThrows(InvalidInputException.class, () -> builder.get().threads(0));

@@ -39,8 +39,7 @@ record UsedRows(Matrix matrix, int inputRows, String digest) {
 
     /** A result computed on {@link #matrix()}, reporting the input's row count as a run on the whole input would. */
     DseResult asComputedOnInput(DseResult r) {
-        return new DseResult(r.entropy(), r.n(), inputRows, r.d(), r.sigma(), r.t(), r.precision(), r.selection(),
-                r.stages(), r.seconds(), r.spectrum(), r.warnings(), r.method(), r.estimate());
+        return r.withInputRows(inputRows);
     }
 
     private static Matrix select(Matrix x, int[] rows) {

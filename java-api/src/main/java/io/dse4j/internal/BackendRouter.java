@@ -159,6 +159,15 @@ public final class BackendRouter implements AutoCloseable {
         return CpuBackends.symmetricEigenvectors(a, n, threads);
     }
 
+    /**
+     * Runs {@code task.accept(i)} for i in [0, tasks) side by side on {@code threads} CPU worker threads (the calling
+     * thread among them) — independent problems, each on one thread — and returns when all are done; rethrows the
+     * first failure. An interrupt of the calling thread stops the tasks at their next check.
+     */
+    public static void runSideBySide(int threads, int tasks, java.util.function.IntConsumer task) {
+        CpuBackends.runSideBySide(threads, tasks, task);
+    }
+
     /** Closes the backend when this router owns it, and the CPU backend if it was opened. Idempotent. */
     @Override
     public void close() {

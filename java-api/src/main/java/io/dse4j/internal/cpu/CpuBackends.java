@@ -229,6 +229,13 @@ public final class CpuBackends {
         }
     }
 
+    /** Runs independent tasks side by side on a pool of {@code threads} workers opened for the call (see Workers#run). */
+    public static void runSideBySide(int threads, int tasks, java.util.function.IntConsumer task) {
+        try (Workers workers = new Workers(threads)) {
+            workers.run(tasks, task);
+        }
+    }
+
     /** A CPU backend with {@code threads} worker threads and the fastest kernels this JVM allows. */
     public static EigenBackend open(int threads) {
         return new CpuBackend(threads);
