@@ -2,13 +2,25 @@ package io.dse4j.internal.cpu;
 
 import io.dse4j.Precision;
 
+//#f64
+// The f32 twin of this class, F32Ops, is generated from it at build time by
+// java-api/src/main/codegen/GenerateF32Twins.java (its javadoc gives the rules and the //# directives below):
+// change the f32 loops here.
+//#end
 /** Element access for {@code double[]}; the loops are in {@link ScalarOps} and {@link PanamaOps}. */
 abstract sealed class F64Ops implements VectorOps<double[]> permits ScalarOps, PanamaOps {
 
+    /** {@code x} rounded to the element type: {@code x} itself in f64, {@code (float) x} in f32. */
+    static double narrow(double x) { //#f32 static float narrow(double x) {
+        return x; //#f32 return (float) x;
+    }
+
+    //#f64 the f32 loops' f64 companion is the f64 loops of their kind, named in each f32 class
     @Override
     public final VectorOps<double[]> f64Companion() {
         return this;
     }
+    //#end
 
     @Override
     public final Precision precision() {
@@ -27,17 +39,29 @@ abstract sealed class F64Ops implements VectorOps<double[]> permits ScalarOps, P
 
     @Override
     public final void set(double[] a, int i, double value) {
-        a[i] = value;
+        a[i] = narrow(value);
     }
 
     @Override
-    public final void load(double[] a, int ao, double[] dst, int m) {
+    public final void load(double[] a, int ao, double[] dst, int m) { //#double dst
+        //#f64
         System.arraycopy(a, ao, dst, 0, m);
+        //#f32
+        // for (int r = 0; r < m; r++) {
+        //     dst[r] = a[ao + r];
+        // }
+        //#end
     }
 
     @Override
-    public final void store(double[] src, int so, double[] a, int ao, int m) {
+    public final void store(double[] src, int so, double[] a, int ao, int m) { //#double src
+        //#f64
         System.arraycopy(src, so, a, ao, m);
+        //#f32
+        // for (int r = 0; r < m; r++) {
+        //     a[ao + r] = narrow(src[so + r]);
+        // }
+        //#end
     }
 
     @Override
@@ -47,8 +71,9 @@ abstract sealed class F64Ops implements VectorOps<double[]> permits ScalarOps, P
 
     @Override
     public final void scale(double alpha, double[] x, int xo, int m) {
+        var f = narrow(alpha);
         for (int r = 0; r < m; r++) {
-            x[xo + r] *= alpha;
+            x[xo + r] *= f;
         }
     }
 
@@ -159,13 +184,14 @@ abstract sealed class F64Ops implements VectorOps<double[]> permits ScalarOps, P
                                              double[] dst, int dsto, int depth) {
         int nr = gemmCols();
         int panels = (nc + nr - 1) / nr;
+        var f = narrow(scale);
         for (int q = 0; q < panels; q++) {
             int cols = Math.min(nr, nc - q * nr);
             for (int k = 0; k < kc; k++) {
                 int at = dsto + q * nr * depth + k * nr;
                 int from = (c0 + k) * lda + r0 + q * nr;
                 for (int j = 0; j < cols; j++) {
-                    dst[at + j] = scale * a[from + j];
+                    dst[at + j] = f * a[from + j];
                 }
                 for (int j = cols; j < nr; j++) {
                     dst[at + j] = 0;

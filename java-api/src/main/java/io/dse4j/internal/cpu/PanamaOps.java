@@ -3,6 +3,11 @@ package io.dse4j.internal.cpu;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
+//#f64
+// The f32 twin of this class, PanamaFloatOps, is generated from it at build time by
+// java-api/src/main/codegen/GenerateF32Twins.java (its javadoc gives the rules and the //# directives below):
+// change the f32 loops here.
+//#end
 /**
  * {@link VectorOps} with the incubating Vector API. This class is loaded only after {@link VectorOpsLookup} has
  * checked that the module {@code jdk.incubator.vector} is in the boot layer, so its absence can never surface as a
@@ -32,18 +37,26 @@ final class PanamaOps extends F64Ops {
     }
 
     private static DoubleVector splat(double x) {
-        return DoubleVector.broadcast(SPECIES, x);
+        return DoubleVector.broadcast(SPECIES, narrow(x));
     }
 
     static int lanes() {
         return LANES;
     }
 
+    //#f32 the f32 loops' f64 companion: the Vector API f64 loops
+    // @Override
+    // public VectorOps<double[]> f64Companion() {
+    //     return PanamaOps.INSTANCE;
+    // }
+    //#end
+
     @Override
     public String describe() {
-        return "Vector API, " + SPECIES.vectorBitSize() + "-bit (" + LANES + " doubles)";
+        return "Vector API, " + SPECIES.vectorBitSize() + "-bit (" + LANES + " " + SPECIES.elementType() + "s)";
     }
 
+    //#f64 squaredDistance and expScaled are on double[] in both precisions, called only on the f64 loops
     @Override
     public double squaredDistance(double[] x, int xo, int yo, int m) {
         DoubleVector acc0 = DoubleVector.zero(SPECIES), acc1 = DoubleVector.zero(SPECIES);
@@ -75,6 +88,7 @@ final class PanamaOps extends F64Ops {
             v[r] = Math.exp(scale * v[r]);
         }
     }
+    //#end
 
     @Override
     public double dot(double[] x, int xo, double[] y, int yo, int m) {
@@ -116,7 +130,7 @@ final class PanamaOps extends F64Ops {
 
     @Override
     public void symvColumns4(double[] a, int ao, int lda, double vc0, double vc1, double vc2, double vc3,
-                             double[] v, int vo, double[] y, int yo, int m, double[] dots) {
+                             double[] v, int vo, double[] y, int yo, int m, double[] dots) { //#double dots
         int a0 = ao, a1 = ao + lda, a2 = ao + 2 * lda, a3 = ao + 3 * lda;
         DoubleVector b0 = splat(vc0), b1 = splat(vc1), b2 = splat(vc2), b3 = splat(vc3);
         DoubleVector acc0 = DoubleVector.zero(SPECIES), acc1 = DoubleVector.zero(SPECIES);

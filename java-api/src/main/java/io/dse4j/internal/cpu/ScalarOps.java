@@ -1,6 +1,14 @@
 package io.dse4j.internal.cpu;
 
-/** {@link VectorOps} over {@code double[]} in plain Java: the fallback when the Vector API is not available. */
+//#f64
+// The f32 twin of this class, ScalarFloatOps, is generated from it at build time by
+// java-api/src/main/codegen/GenerateF32Twins.java (its javadoc gives the rules and the //# directives below):
+// change the f32 loops here.
+//#end
+/**
+ * {@link VectorOps} over {@code double[]} in plain Java: the fallback when the Vector API is not available. Dot
+ * products and matrix-vector sums accumulate in double, the matrix-product micro-kernel in the element type.
+ */
 final class ScalarOps extends F64Ops {
 
     static final ScalarOps INSTANCE = new ScalarOps();
@@ -8,9 +16,16 @@ final class ScalarOps extends F64Ops {
     private ScalarOps() {
     }
 
+    //#f32 the f32 loops' f64 companion: the scalar f64 loops
+    // @Override
+    // public VectorOps<double[]> f64Companion() {
+    //     return ScalarOps.INSTANCE;
+    // }
+    //#end
+
     @Override
     public String describe() {
-        return "scalar Java loops";
+        return "scalar Java loops"; //#f32 return "scalar Java loops (f32)";
     }
 
     @Override
@@ -58,7 +73,7 @@ final class ScalarOps extends F64Ops {
 
     @Override
     public void symvColumns4(double[] a, int ao, int lda, double vc0, double vc1, double vc2, double vc3,
-                             double[] v, int vo, double[] y, int yo, int m, double[] dots) {
+                             double[] v, int vo, double[] y, int yo, int m, double[] dots) { //#double dots
         int a0 = ao, a1 = ao + lda, a2 = ao + 2 * lda, a3 = ao + 3 * lda;
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         for (int r = 0; r < m; r++) {
@@ -76,6 +91,7 @@ final class ScalarOps extends F64Ops {
         dots[3] = s3;
     }
 
+    //#float to //#end: the micro-kernel accumulates in the element type (float in f32, as sgemm does)
     @Override
     public int gemmRows() {
         return 4;
@@ -129,4 +145,5 @@ final class ScalarOps extends F64Ops {
         c[at + 2] += x2;
         c[at + 3] += x3;
     }
+    //#end
 }
