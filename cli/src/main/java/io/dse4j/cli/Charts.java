@@ -60,6 +60,6 @@ final class Charts {
             ChartUtils.writeChartAsPNG(png, chart, width, height);
             bytes = png.toByteArray();
         }
-        io.dse4j.io.AtomicWrite.replace(file, bytes);
+        io.dse4j.internal.io.AtomicWrite.replace(file, bytes);
     }
 }

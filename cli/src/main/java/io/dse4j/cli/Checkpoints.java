@@ -48,7 +48,7 @@ final class Checkpoints {
                 // dse4j's own scratch files — a table's lock, a file being replaced — are never checkpoints,
                 // whichever run they belong to ('DIR/**' matches them as well as the run's outputs).
                 if (!excluded.contains(real(p)) && !TableLock.isLockFile(p)
-                        && !io.dse4j.io.AtomicWrite.isTemporary(p)) {
+                        && !io.dse4j.internal.io.AtomicWrite.isTemporary(p)) {
                     matched.add(p);
                 }
             }

@@ -10,10 +10,8 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code dse4j example-run DIR}: a synthetic training run to try {@code track} on — checkpoints whose representations
@@ -27,19 +25,19 @@ final class ExampleRunCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DIR", description = "the folder to write (created; its files are replaced)")
     Path folder;
-    @Option(names = "--checkpoints", paramLabel = "K", description = "checkpoints, 2 or more (default 12)")
-    String checkpoints;
-    @Option(names = "--n", paramLabel = "N", description = "inputs (rows of every checkpoint; default 500)")
-    String n;
-    @Option(names = "--d", paramLabel = "D", description = "dimensions of the representations (default 32)")
-    String d;
+    @Option(names = "--checkpoints", paramLabel = "K", converter = CheckpointCount.class,
+            description = "checkpoints, 2 or more (default 12)")
+    Integer checkpoints;
+    @Option(names = "--n", paramLabel = "N", converter = InputCount.class,
+            description = "inputs (rows of every checkpoint; default 500)")
+    Integer n;
+    @Option(names = "--d", paramLabel = "D", converter = Dimensions.class,
+            description = "dimensions of the representations (default 32)")
+    Integer d;
     @Option(names = "--classes", paramLabel = "C", description = "classes, 2 or more (default 4)")
     String classes;
-    @Option(names = "--seed", paramLabel = "S", description = "seed (default 0)")
-    String seed;
-
-    @Spec
-    CommandSpec spec;
+    @Option(names = "--seed", paramLabel = "S", converter = Converters.Seed.class, description = "seed (default 0)")
+    Long seed;
 
     private final PrintStream out;
 
@@ -49,12 +47,12 @@ final class ExampleRunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Options o = Options.of(spec.commandLine().getParseResult());
-        int k = o.intValue("--checkpoints", 12, 2, 100_000);
-        int rows = o.intValue("--n", 500, 2, 1_000_000);
-        int dims = o.intValue("--d", 32, 1, 100_000);
-        int c = o.intValue("--classes", 4, 2, rows);
-        long s = o.integer("--seed", 0);
+        int k = checkpoints != null ? checkpoints : 12;
+        int rows = n != null ? n : 500;
+        int dims = d != null ? d : 32;
+        // At most one class per input: a range known only once --n is.
+        int c = classes != null ? (int) Converters.integer("--classes", classes, 2, rows) : 4;
+        long s = seed != null ? seed : 0;
         if ((long) rows * dims > 100_000_000L) {
             throw new UsageException("--n × --d must be at most 100000000 values per checkpoint, got "
                     + (long) rows * dims);
@@ -95,5 +93,23 @@ final class ExampleRunCommand implements Callable<Integer> {
                 + "/labels.npy --inputs " + folder + "/inputs.npy --out " + folder + "/dse.csv --plot " + folder
                 + "/dse.png");
         return 0;
+    }
+
+    static final class CheckpointCount extends Converters.Whole {
+        CheckpointCount() {
+            super(2, 100_000);
+        }
+    }
+
+    static final class InputCount extends Converters.Whole {
+        InputCount() {
+            super(2, 1_000_000);
+        }
+    }
+
+    static final class Dimensions extends Converters.Whole {
+        Dimensions() {
+            super(1, 100_000);
+        }
     }
 }

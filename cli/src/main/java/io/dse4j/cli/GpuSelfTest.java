@@ -36,21 +36,18 @@ public final class GpuSelfTest implements java.util.concurrent.Callable<Integer>
 
     @picocli.CommandLine.Option(names = "--reference", paramLabel = "DIR",
             description = "the reference datasets (default java-api/src/test/resources/reference)")
-    String reference;
+    Path reference = Path.of("java-api/src/test/resources/reference");
     @picocli.CommandLine.Option(names = "--sizes", paramLabel = "N,...",
             description = "sizes of the random inputs (default 1000,4000,10000)")
-    String sizes;
+    String sizes = "1000,4000,10000";
     @picocli.CommandLine.Option(names = "--json", paramLabel = "FILE", description = "also write the report here")
-    String json;
-    @picocli.CommandLine.Option(names = "--device", paramLabel = "K",
+    Path json;
+    @picocli.CommandLine.Option(names = "--device", paramLabel = "K", converter = Converters.AtLeast0.class,
             description = "the CUDA device to test (default 0)")
-    String device;
-    @picocli.CommandLine.Option(names = "--cpu-up-to", paramLabel = "N",
+    int device;
+    @picocli.CommandLine.Option(names = "--cpu-up-to", paramLabel = "N", converter = Converters.AtLeast0.class,
             description = "compare with the CPU up to this size (default 10000)")
-    String cpuUpTo;
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    int cpuUpTo = 10_000;
 
     GpuSelfTest() {
     }
@@ -61,14 +58,12 @@ public final class GpuSelfTest implements java.util.concurrent.Callable<Integer>
 
     @Override
     public Integer call() throws IOException {
-        Options o = Options.of(spec.commandLine().getParseResult());
         PrintStream out = System.out;
         Map<String, Object> report = new LinkedHashMap<>();
         List<Map<String, Object>> rows = new ArrayList<>();
         report.put("version", io.dse4j.Version.string());
         report.put("java", Runtime.version().toString());
         boolean allPass = true;
-        int device = o.intValue("--device", 0, 0, Integer.MAX_VALUE);
         report.put("device", device);
         try (DiffusionSpectralEntropy gpuProbe = DiffusionSpectralEntropy.builder().backend(BackendKind.GPU)
                 .device(device).build()) {
@@ -77,17 +72,16 @@ public final class GpuSelfTest implements java.util.concurrent.Callable<Integer>
         } catch (BackendUnavailableException e) {
             out.println("probe: GPU unavailable: " + String.join("; ", e.reasons()));
             report.put("gpu_unavailable", e.reasons());
-            write(o, report);
+            write(report);
             return 2;
         } catch (io.dse4j.InvalidInputException e) {
             out.println("probe: " + e.getMessage());      // a device this machine does not have
             report.put("gpu_unavailable", List.of(e.getMessage()));
-            write(o, report);
+            write(report);
             return 2;
         }
         out.printf(Locale.ROOT, "%-34s %-4s %6s %8s %10s %10s %10s %10s %10s %10s %9s %9s %s%n", "case", "prec", "N",
                 "sigma", "upload", "gram", "kernel", "eigen", "download", "gpu total", "cpu total", "|ΔDSE|", "ok");
-        Path reference = Path.of(o.string("--reference", "java-api/src/test/resources/reference"));
         if (Files.isDirectory(reference)) {
             List<Path> files;
             try (Stream<Path> list = Files.list(reference)) {
@@ -102,17 +96,16 @@ public final class GpuSelfTest implements java.util.concurrent.Callable<Integer>
                 }
             }
         }
-        int cpuLimit = o.intValue("--cpu-up-to", 10_000, 0, Integer.MAX_VALUE);
-        for (String size : o.string("--sizes", "1000,4000,10000").split(",")) {
+        for (String size : sizes.split(",")) {
             int n = Integer.parseInt(size.trim());
             Matrix x = uniform(n, 256, 42);
             for (Precision precision : Precision.values()) {
-                allPass &= compare("uniform " + n + "x256", x, 10, precision, n <= cpuLimit, rows, out, device);
+                allPass &= compare("uniform " + n + "x256", x, 10, precision, n <= cpuUpTo, rows, out, device);
             }
         }
         report.put("rows", rows);
         report.put("all_within_tolerance", allPass);
-        write(o, report);
+        write(report);
         out.println(allPass ? "GPU self-test: every comparison within tolerance" : "GPU self-test: FAILED");
         return allPass ? 0 : 1;
     }
@@ -184,10 +177,9 @@ public final class GpuSelfTest implements java.util.concurrent.Callable<Integer>
         return Matrix.ofRowMajor(x, n, d);
     }
 
-    private static void write(Options o, Map<String, Object> report) throws IOException {
-        String file = o.string("--json", null);
-        if (file != null) {
-            Files.writeString(Path.of(file), Json.write(report) + "\n");
+    private void write(Map<String, Object> report) throws IOException {
+        if (json != null) {
+            Files.writeString(json, Json.write(report) + "\n");
         }
     }
 }

@@ -16,7 +16,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -109,6 +108,13 @@ public final class Main {
     /** picocli's parse errors in the words of the command-line contract. */
     private static String describe(ParameterException e) {
         CommandSpec command = e.getCommandLine().getCommandSpec();
+        // A value its option's converter refused: the converter's words, or the library's for what it parses.
+        if (e.getCause() instanceof Converters.BadValue bad && e.getArgSpec() instanceof OptionSpec option) {
+            return bad.messageFor(option.longestName());
+        }
+        if (e.getCause() instanceof InvalidInputException || e.getCause() instanceof UsageException) {
+            return e.getCause().getMessage();
+        }
         if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
             String arg = unmatched.getUnmatched().get(0);
             if (command.parent() == null && !arg.startsWith("-")) {
@@ -177,26 +183,5 @@ public final class Main {
         public String[] getVersion() {
             return new String[] {"dse4j " + Version.string()};
         }
-    }
-
-    /** The options every computing command shares: where it runs, in which precision, and what it prints. */
-    static final class ComputeOptions {
-        @Option(names = "--backend", paramLabel = "B",
-                description = "auto | cpu | gpu (default: -Ddse4j.backend, else DSE4J_BACKEND, else auto)")
-        String backend;
-        @Option(names = "--device", paramLabel = "K", description = "the CUDA device the GPU backend uses: 0, 1, … "
-                + "(default 0; counted among the devices CUDA_VISIBLE_DEVICES leaves visible)")
-        String device;
-        @Option(names = "--precision", paramLabel = "P",
-                description = "f64 (or double, float64) | f32 (or float, float32) (default f64)")
-        String precision;
-        @Option(names = "--threads", paramLabel = "P", description = "CPU worker threads, 1 to 32767 "
-                + "(default: every core)")
-        String threads;
-        @Option(names = "--json", description = "print one JSON object instead of the report (and no progress bar)")
-        boolean json;
-        @Option(names = "--quiet", description = "no progress bar (one is drawn on stderr, when it is a terminal, "
-                + "for work longer than a second)")
-        boolean quiet;
     }
 }

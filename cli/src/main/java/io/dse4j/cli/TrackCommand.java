@@ -1,6 +1,5 @@
 package io.dse4j.cli;
 
-import io.dse4j.DiffusionSpectralEntropy;
 import io.dse4j.InvalidInputException;
 import io.dse4j.Matrix;
 import io.dse4j.ReferenceClasses;
@@ -26,16 +25,11 @@ import java.util.regex.PatternSyntaxException;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code dse4j track}: DSE, DSMI(Z;Y) and DSMI(Z;X) of every checkpoint of a training run, as a table (CSV, JSON
  * lines) and a plot, resumable ({@link TrackTable}) and, with {@code --follow}, growing while training runs.
- *
- * <p>The annotated fields declare the options to picocli; the command reads single values by name through
- * {@link Options}, which checks each against its allowed range.
  */
 @Command(name = "track", mixinStandardHelpOptions = true, versionProvider = Main.VersionText.class,
         sortOptions = false,
@@ -69,43 +63,34 @@ final class TrackCommand implements Callable<Integer> {
     String orderBy;
     @Option(names = "--follow", description = "keep watching for new checkpoints (until Ctrl-C or --idle-timeout)")
     boolean follow;
-    @Option(names = "--poll-interval", paramLabel = "S", description = "seconds between looks for new or changed "
-            + "checkpoints under --follow (default 2); a file is read once its size and modification time are the "
-            + "same at two looks and it has not been written for " + FollowedFiles.QUIET_SECONDS + " s, and read again whenever it "
-            + "changes")
-    String pollInterval;
-    @Option(names = "--idle-timeout", paramLabel = "S", description = "under --follow, stop after S seconds without "
-            + "a new or changed checkpoint to measure (default: never)")
-    String idleTimeout;
+    @Option(names = "--poll-interval", paramLabel = "S", converter = Converters.Decimal.class,
+            description = "seconds between looks for new or changed checkpoints under --follow (default 2); a file "
+                    + "is read once its size and modification time are the same at two looks and it has not been "
+                    + "written for " + FollowedFiles.QUIET_SECONDS + " s, and read again whenever it changes")
+    Double pollInterval;
+    @Option(names = "--idle-timeout", paramLabel = "S", converter = Converters.Decimal.class,
+            description = "under --follow, stop after S seconds without a new or changed checkpoint to measure "
+                    + "(default: never)")
+    Double idleTimeout;
     @Option(names = "--force", description = "start the --out table afresh when it was made with other parameters "
             + "or cannot be read back (an earlier dse4j's format, an edited line, a checkpoint that no longer "
             + "exists)")
     boolean force;
-    @Option(names = "--sigma", paramLabel = "S", description = "Gaussian kernel bandwidth (default 10)")
-    String sigma;
-    @Option(names = "--t", paramLabel = "T", description = "diffusion time (default 1)")
-    String t;
-    @Option(names = "--max-n", paramLabel = "M", description = "checkpoints with more rows are measured on the same "
-            + "seeded subsample of M rows (default 10000)")
-    String maxN;
-    @Option(names = "--seed", paramLabel = "K", description = "seed of that subsample and of the DSMI subsets "
-            + "(default 0)")
-    String seed;
-    @Option(names = "--repetitions", paramLabel = "R", description = "random subsets per class; their spread gives "
-            + "the DSMIs' error bars (default 5)")
-    String repetitions;
-    @Option(names = "--clusters", paramLabel = "C", description = "spectral clusters of X for DSMI(Z;X) (default 10)")
-    String clusters;
     @Mixin
-    Main.ComputeOptions compute;
-
-    @Spec
-    CommandSpec spec;
+    DsmiOptions dsmi;
+    @Mixin
+    SamplingOptions sampling;
+    @Mixin
+    ComputeOptions compute;
+    @Mixin
+    ReportOptions report;
 
     private final PrintStream stdout;
     private final PrintStream err;
     /** The progress bar of the run in progress, if one is drawn. */
     private ProgressBar bar;
+    /** The rows' reporter of the run in progress. */
+    private Reporter reporter;
 
     TrackCommand(PrintStream out, PrintStream err) {
         this.stdout = out;
@@ -114,34 +99,17 @@ final class TrackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        Options o = Options.of(spec.commandLine().getParseResult());
         if (checkpoints == null || checkpoints.isEmpty()) {
             throw new UsageException("--checkpoints PATH... is required");
         }
-        Tracker.Builder builder = Tracker.builder()
-                .sigma(o.fixedSigma("--sigma", io.dse4j.MeasureOptions.DEFAULT_SIGMA))
-                .t(o.number("--t", io.dse4j.MeasureOptions.DEFAULT_T))
-                .maxN(o.intValue("--max-n", io.dse4j.MeasureOptions.DEFAULT_MAX_N, 2, Integer.MAX_VALUE))
-                .seed(o.integer("--seed", io.dse4j.MeasureOptions.DEFAULT_SEED))
-                .repetitions(o.intValue("--repetitions", 5, 1, Integer.MAX_VALUE))
-                .clusters(o.intValue("--clusters", 10, 2, Integer.MAX_VALUE))
-                .precision(io.dse4j.Precision.parse(o.string("--precision", "f64")));
-        if (o.has("--backend")) {
-            builder.backend(o.string("--backend", null));
-        }
-        if (o.has("--device")) {
-            builder.device(o.intValue("--device", 0, 0, Integer.MAX_VALUE));
-        }
-        if (o.has("--threads")) {
-            builder.threads(o.intValue("--threads", 0, 1, EntropyCommand.MAX_THREADS));
-        }
-        double poll = o.number("--poll-interval", 2);
-        double idle = o.number("--idle-timeout", 0);
+        Tracker.Builder builder = compute.applyTo(sampling.applyTo(dsmi.applyTo(Tracker.builder())));
+        double poll = pollInterval != null ? pollInterval : 2;
+        double idle = idleTimeout != null ? idleTimeout : 0;
         if (!(poll >= 0.01) || !(idle >= 0)) {
             throw new UsageException("--poll-interval must be at least 0.01 and --idle-timeout ≥ 0 seconds, got "
                     + poll + " and " + idle);
         }
-        if ((o.has("--poll-interval") || o.has("--idle-timeout")) && !follow) {
+        if ((pollInterval != null || idleTimeout != null) && !follow) {
             throw new UsageException("--poll-interval and --idle-timeout apply to --follow only");
         }
         Pattern order = null;
@@ -204,8 +172,7 @@ final class TrackCommand implements Callable<Integer> {
             excluded.add(Checkpoints.real(TrackSidecar.of(table)));
         }
         try (TrackTable rows = TrackTable.open(table, parameters, force)) {
-            measureAll(rows, excluded, order, o, plotFile, caption(parameters, y != null, x != null), builder, poll,
-                    idle);
+            measureAll(rows, excluded, order, plotFile, caption(parameters, y != null, x != null), builder, poll, idle);
         }
         return 0;
     }
@@ -234,31 +201,31 @@ final class TrackCommand implements Callable<Integer> {
      * Measures what the table lacks or holds for a file that changed since (and, under --follow, what appears or
      * changes), with the table locked for this run.
      */
-    private void measureAll(TrackTable rows, java.util.Set<Path> excluded, Pattern order, Options o, Path plotFile,
+    private void measureAll(TrackTable rows, java.util.Set<Path> excluded, Pattern order, Path plotFile,
                             String caption, Tracker.Builder builder, double poll, double idle)
             throws IOException, InterruptedException {
-        boolean json = o.has("--json");
+        reporter = report.reporter(stdout);
         List<Checkpoints.Checkpoint> found = candidates(rows, excluded, order, follow);
         java.util.Set<String> changed = verify(rows, found);
         List<Checkpoints.Checkpoint> todo = follow ? List.of() : found.stream()
                 .filter(c -> !rows.has(c.name()) || changed.contains(c.name())).toList();
         for (Tracker.Row done : rows.rows()) {
             if (!changed.contains(done.name())) {
-                print(done, true, json);
+                print(done, true);
             }
         }
         // Under --follow the number of checkpoints is open, so progress gives no fraction of the whole.
-        try (ProgressBar progress = ProgressBar.forTerminal(err, "track", json, o.has("--quiet"));
+        try (ProgressBar progress = report.progressBar(err, "track");
              Tracker tracker = builder.expectedCheckpoints(follow ? 0 : todo.size()).progress(progress).build()) {
             bar = progress;
             for (Checkpoints.Checkpoint c : todo) {
-                measure(tracker, rows, c, null, json, plotFile, caption, false);
+                measure(tracker, rows, c, null, plotFile, caption, false);
             }
             if (plotFile != null && todo.isEmpty() && !rows.rows().isEmpty()) {
                 TrackPlot.write(plotFile, rows.rows(), xLabel(), caption);
             }
             if (follow) {
-                follow(tracker, rows, order, excluded, json, plotFile, caption, poll, idle, changed);
+                follow(tracker, rows, order, excluded, plotFile, caption, poll, idle, changed);
             }
         } finally {
             bar = null;
@@ -330,7 +297,7 @@ final class TrackCommand implements Callable<Integer> {
      * @return whether a row was set
      */
     private boolean measure(Tracker tracker, TrackTable rows, Checkpoints.Checkpoint c, CheckpointIdentity known,
-                            boolean json, Path plotFile, String caption, boolean following) throws IOException {
+                            Path plotFile, String caption, boolean following) throws IOException {
         CheckpointIdentity identity;
         Matrix z;
         try {
@@ -355,7 +322,7 @@ final class TrackCommand implements Callable<Integer> {
         }
         Tracker.Row row = tracker.add(c.name(), c.order(), z);
         rows.put(row, identity);
-        print(row, false, json);
+        print(row, false);
         if (plotFile != null) {
             TrackPlot.write(plotFile, rows.rows(), xLabel(), caption);
         }
@@ -371,8 +338,8 @@ final class TrackCommand implements Callable<Integer> {
      * cannot be measured is reported on stderr and tried again once the file changes; the watch goes on until
      * interrupted or, with an idle timeout, that long without a checkpoint to measure.
      */
-    private void follow(Tracker tracker, TrackTable rows, Pattern order, java.util.Set<Path> excluded, boolean json,
-                        Path plotFile, String caption, double poll, double idle, java.util.Set<String> changed)
+    private void follow(Tracker tracker, TrackTable rows, Pattern order, java.util.Set<Path> excluded, Path plotFile,
+                        String caption, double poll, double idle, java.util.Set<String> changed)
             throws IOException, InterruptedException {
         FollowedFiles seen = new FollowedFiles();
         long idleSince = System.nanoTime();
@@ -381,7 +348,7 @@ final class TrackCommand implements Callable<Integer> {
             for (Checkpoints.Checkpoint c : seen.due(candidates(rows, excluded, order, true), rows, changed,
                     java.time.Instant.now())) {
                 try {
-                    if (measureChanged(tracker, rows, c, changed, json, plotFile, caption)) {
+                    if (measureChanged(tracker, rows, c, changed, plotFile, caption)) {
                         idleSince = System.nanoTime();
                     }
                 } catch (UsageException | InvalidInputException e) {
@@ -401,7 +368,7 @@ final class TrackCommand implements Callable<Integer> {
      * @return whether a row was set
      */
     private boolean measureChanged(Tracker tracker, TrackTable rows, Checkpoints.Checkpoint c,
-                                   java.util.Set<String> changed, boolean json, Path plotFile, String caption)
+                                   java.util.Set<String> changed, Path plotFile, String caption)
             throws IOException {
         CheckpointIdentity recorded = rows.identity(c.name());
         CheckpointIdentity current;
@@ -417,7 +384,7 @@ final class TrackCommand implements Callable<Integer> {
             }
             note(c, current.changeFrom(recorded));
         }
-        if (!measure(tracker, rows, c, current, json, plotFile, caption, true)) {
+        if (!measure(tracker, rows, c, current, plotFile, caption, true)) {
             return false;
         }
         changed.remove(c.name());
@@ -432,37 +399,9 @@ final class TrackCommand implements Callable<Integer> {
         }
     }
 
-    private void print(Tracker.Row r, boolean fromTable, boolean json) {
+    private void print(Tracker.Row r, boolean fromTable) {
         clearBar();
-        if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("checkpoint", r.name());
-            m.put("order", r.order());
-            m.put("n", r.n());
-            m.put("d", r.d());
-            m.put("dse", r.dse());
-            m.put("dsmi_y", r.dsmiLabels());
-            m.put("dsmi_y_sd", r.dsmiLabelsSd());
-            m.put("dsmi_x", r.dsmiInputs());
-            m.put("dsmi_x_sd", r.dsmiInputsSd());
-            m.put("seconds", r.seconds());
-            m.put("backend", r.backend());
-            m.put("from_table", fromTable);
-            stdout.println(Json.write(m));
-        } else {
-            StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-32s order %-8s N = %-6d DSE = %.6f",
-                    r.name(), trim(r.order()), r.n(), r.dse()));
-            if (!Double.isNaN(r.dsmiLabels())) {
-                s.append(String.format(Locale.ROOT, "  DSMI(Z;Y) = %.6f ± %.6f", r.dsmiLabels(), r.dsmiLabelsSd()));
-            }
-            if (!Double.isNaN(r.dsmiInputs())) {
-                s.append(String.format(Locale.ROOT, "  DSMI(Z;X) = %.6f ± %.6f", r.dsmiInputs(), r.dsmiInputsSd()));
-            }
-            s.append(fromTable ? "  (from the table)" : String.format(Locale.ROOT, "  %.2f s %s", r.seconds(),
-                    r.backend()));
-            stdout.println(s);
-        }
-        stdout.flush();
+        reporter.trackRow(r, fromTable);
     }
 
     private String xLabel() {
@@ -473,7 +412,8 @@ final class TrackCommand implements Callable<Integer> {
         String reference = withInputs ? ", X in " + p.get("clusters") + " clusters" : "";
         String spread = withLabels || withInputs ? ", " + p.get("repetitions") + " repetitions (bars ±1 sd)" : "";
         return String.format(Locale.ROOT, "σ = %s, t = %s, N ≤ %s, seed %s%s%s, %s · dse4j %s",
-                trim(Double.parseDouble(p.get("sigma"))), trim(Double.parseDouble(p.get("t"))), p.get("max_n"),
+                Reporter.trim(Double.parseDouble(p.get("sigma"))), Reporter.trim(Double.parseDouble(p.get("t"))),
+                p.get("max_n"),
                 p.get("seed"), spread, reference, p.get("precision"), io.dse4j.Version.string());
     }
 
@@ -499,9 +439,5 @@ final class TrackCommand implements Callable<Integer> {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
-    }
-
-    private static String trim(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 }

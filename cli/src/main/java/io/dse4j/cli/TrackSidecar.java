@@ -22,7 +22,7 @@ import java.util.Map;
  * <pre>{@code {"dse4j_track_table":1,"table":"dse.csv","columns":["checkpoint",…],
  *  "parameters":{"sigma":"10.0","t":"1.0",…},"written_by":"dse4j 0.1.0"}}</pre>
  *
- * <p>Written whole or not at all ({@link io.dse4j.io.AtomicWrite}); {@link TrackTable} orders its writes so that the
+ * <p>Written whole or not at all ({@link io.dse4j.internal.io.AtomicWrite}); {@link TrackTable} orders its writes so that the
  * table never holds rows of other parameters than these.
  */
 final class TrackSidecar {
@@ -46,7 +46,7 @@ final class TrackSidecar {
         m.put("columns", columns);
         m.put("parameters", parameters);
         m.put("written_by", "dse4j " + io.dse4j.Version.string());
-        io.dse4j.io.AtomicWrite.replace(of(table), (Json.write(m) + "\n").getBytes(StandardCharsets.UTF_8));
+        io.dse4j.internal.io.AtomicWrite.replace(of(table), (Json.write(m) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /**

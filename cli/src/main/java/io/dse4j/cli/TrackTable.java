@@ -19,7 +19,7 @@ import java.util.Set;
  * ({@link TrackSidecar}, {@code NAME.json}).
  *
  * <p>Every change is written whole to a temporary file in the same folder, forced to disk and renamed over the
- * table ({@link io.dse4j.io.AtomicWrite}), so the table on disk is always a complete earlier or later version —
+ * table ({@link io.dse4j.internal.io.AtomicWrite}), so the table on disk is always a complete earlier or later version —
  * never half a row, whatever kills the process; a temporary file left by a kill is removed by the next run. A rerun
  * reads it back and keeps the rows it holds; a table made with other parameters is refused (its numbers would not
  * be comparable) unless the caller starts it afresh, as is one that is not what this class writes (a hand-edited
@@ -235,18 +235,18 @@ final class TrackTable implements AutoCloseable {
             // Rows of other parameters may still be on disk (a table started afresh): they go before the sidecar
             // changes, so no moment pairs them with these parameters.
             if (Files.exists(file)) {
-                io.dse4j.io.AtomicWrite.replace(file, (TrackTableFormat.header() + "\n")
+                io.dse4j.internal.io.AtomicWrite.replace(file, (TrackTableFormat.header() + "\n")
                         .getBytes(StandardCharsets.UTF_8));
             }
             TrackSidecar.write(file, parameters, TrackTableFormat.COLUMNS);
             sidecarCurrent = true;
         }
-        io.dse4j.io.AtomicWrite.replace(file, TrackTableFormat.text(lines).getBytes(StandardCharsets.UTF_8));
+        io.dse4j.internal.io.AtomicWrite.replace(file, TrackTableFormat.text(lines).getBytes(StandardCharsets.UTF_8));
     }
 
     /**
      * Deletes what a run killed while replacing the table or its sidecar left: the temporary files beside them that
-     * {@link io.dse4j.io.AtomicWrite} names {@code .NAME.*.part}. The table itself is whole either way.
+     * {@link io.dse4j.internal.io.AtomicWrite} names {@code .NAME.*.part}. The table itself is whole either way.
      */
     private static void removeLeftovers(Path file) throws IOException {
         Path folder = file.toAbsolutePath().getParent();
@@ -255,7 +255,7 @@ final class TrackTable implements AutoCloseable {
             return;
         }
         try (var siblings = Files.newDirectoryStream(folder, p -> p.getFileName().toString().startsWith(prefix)
-                && io.dse4j.io.AtomicWrite.isTemporary(p))) {
+                && io.dse4j.internal.io.AtomicWrite.isTemporary(p))) {
             for (Path leftover : siblings) {
                 Files.deleteIfExists(leftover);
             }

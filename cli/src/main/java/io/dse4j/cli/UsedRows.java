@@ -3,7 +3,6 @@ package io.dse4j.cli;
 import io.dse4j.DiffusionSpectralEntropy;
 import io.dse4j.DseResult;
 import io.dse4j.Matrix;
-import io.dse4j.io.EigenvalueCache;
 
 import java.io.IOException;
 
@@ -20,7 +19,7 @@ import java.io.IOException;
  */
 record UsedRows(Matrix matrix, int inputRows, String digest) {
 
-    static UsedRows of(EntropyCommand.Input x, int maxN, long seed) throws IOException {
+    static UsedRows of(PointsOptions.Input x, int maxN, long seed) throws IOException {
         int n = x.rows();
         int[] rows = n > maxN ? DiffusionSpectralEntropy.subsampleRows(n, maxN, seed) : null;
         Matrix used;
@@ -33,8 +32,8 @@ record UsedRows(Matrix matrix, int inputRows, String digest) {
     }
 
     /** The input as the command's code takes it: these rows in memory, under the input's name. */
-    EntropyCommand.Input asInput(String source) {
-        return new EntropyCommand.Input(source, null, matrix);
+    PointsOptions.Input asInput(String source) {
+        return new PointsOptions.Input(source, null, matrix);
     }
 
     /** A result computed on {@link #matrix()}, reporting the input's row count as a run on the whole input would. */

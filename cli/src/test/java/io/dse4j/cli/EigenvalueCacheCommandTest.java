@@ -2,7 +2,6 @@ package io.dse4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dse4j.io.EigenvalueCache;
 import io.dse4j.io.NpyWriter;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

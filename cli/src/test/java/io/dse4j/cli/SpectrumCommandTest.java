@@ -3,7 +3,6 @@ package io.dse4j.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dse4j.Spectrum;
-import io.dse4j.io.EigenvalueCache;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,12 +1,13 @@
 package io.dse4j.io;
 
+import io.dse4j.internal.io.AtomicWrite;
+import io.dse4j.internal.io.NpyEncoding;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.stream.Collectors;
 
 /**
  * Writes NumPy {@code .npy} files and single-array {@code .npz} archives that {@code numpy.load} and
@@ -14,8 +15,8 @@ import java.util.stream.Collectors;
  * ({@code <i8}) or doubles ({@code <f8}), the header padded to a multiple of 64 bytes as NumPy writes it.
  *
  * <p>The command line's {@code mi --clusters-out FILE.npy} writes the class labels it used with
- * {@link #writeLongs}, to be read again with {@code --clusters-in}; the eigenvalue cache ({@code --eigenvalues-cache},
- * key {@code eigvals}) is written with {@link #writeNpz}.
+ * {@link #writeLongs}, to be read again with {@code --clusters-in}; {@code spectrum --out FILE.npz} writes the
+ * eigenvalues with {@link #writeNpz} (key {@code eigvals}, the reference's eigenvalue cache).
  *
  * <pre>{@code
  * NpyWriter.writeDoubles(Path.of("x.npy"), new double[] {1, 2, 3, 4, 5, 6}, 2, 3);   // a 2×3 matrix
@@ -96,7 +97,7 @@ public final class NpyWriter {
         for (double v : values) {
             data.putDouble(v);
         }
-        byte[] npy = npyBytes("<f8", new long[] {values.length}, data.array());
+        byte[] npy = NpyEncoding.npy("<f8", new long[] {values.length}, data.array());
         AtomicWrite.replace(file, out -> {
             try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
                 zip.putNextEntry(new java.util.zip.ZipEntry(key + ".npy"));
@@ -107,25 +108,6 @@ public final class NpyWriter {
     }
 
     private static void write(Path file, String descr, long[] shape, byte[] data) throws IOException {
-        byte[] npy = npyBytes(descr, shape, data);
-        AtomicWrite.replace(file, npy);
-    }
-
-    /** A whole {@code .npy} file's bytes: the header for {@code descr} and {@code shape}, then {@code data}. */
-    static byte[] npyBytes(String descr, long[] shape, byte[] data) {
-        String dims = Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", "));
-        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims
-                + (shape.length == 1 ? "," : "") + "), }";
-        // The header (magic, version, length, dict, padding, newline) is padded to a multiple of 64 bytes.
-        int unpadded = 10 + dict.length() + 1;
-        String header = dict + " ".repeat((64 - unpadded % 64) % 64) + "\n";
-        byte[] headerBytes = header.getBytes(StandardCharsets.ISO_8859_1);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
-        out.write(headerBytes.length & 0xff);
-        out.write(headerBytes.length >>> 8);
-        out.writeBytes(headerBytes);
-        out.writeBytes(data);
-        return out.toByteArray();
+        AtomicWrite.replace(file, NpyEncoding.npy(descr, shape, data));
     }
 }

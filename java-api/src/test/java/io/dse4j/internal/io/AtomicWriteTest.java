@@ -1,5 +1,6 @@
-package io.dse4j.io;
+package io.dse4j.internal.io;
 
+import io.dse4j.io.NpyWriter;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

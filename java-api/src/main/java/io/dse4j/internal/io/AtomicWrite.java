@@ -1,4 +1,4 @@
-package io.dse4j.io;
+package io.dse4j.internal.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,6 +17,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * renamed over the target, so a reader — or a rerun after a crash — sees the old file or the new one, never a part.
  * The new file gets the permissions any file created there gets (the process's umask), not a temporary file's
  * owner-only ones.
+ *
+ * <p>Not API: {@link io.dse4j.io.NpyWriter} writes through it, and the command line of the same build (its tables,
+ * plots and eigenvalue caches).
  */
 public final class AtomicWrite {
 

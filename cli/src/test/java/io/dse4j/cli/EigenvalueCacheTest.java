@@ -1,6 +1,11 @@
-package io.dse4j.io;
+package io.dse4j.cli;
 
 import io.dse4j.Spectrum;
+import io.dse4j.internal.io.NpyEncoding;
+import io.dse4j.io.MatrixFileException;
+import io.dse4j.io.MatrixFiles;
+import io.dse4j.io.NpyArray;
+import io.dse4j.io.NpyWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,11 +57,7 @@ class EigenvalueCacheTest {
         for (float v : new float[] {1f, 0.5f, 0.25f}) {
             data.putShort(Float.floatToFloat16(v));
         }
-        try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
-            zip.putNextEntry(new ZipEntry("eigvals.npy"));
-            zip.write(NpyFiles.npy(1, "<f2", false, "(3,)", data.array()));
-            zip.closeEntry();
-        }
+        npz(file, "eigvals", NpyEncoding.npy("<f2", new long[] {3}, data.array()));
         assertArrayEquals(new double[] {1, 0.5, 0.25}, EigenvalueCache.load(file).orElseThrow().eigenvalues(), 0.0);
     }
 
@@ -136,7 +137,7 @@ class EigenvalueCacheTest {
     @Test
     void arraysThatCannotBeASpectrumAreRefused() throws IOException {
         Path matrix = dir.resolve("matrix.npz");
-        NpyWriterTestSupport.npz(matrix, "eigvals", NpyFiles.npy(1, "<f8", false, "(5, 8)", new byte[8 * 40]));
+        npz(matrix, "eigvals", NpyEncoding.npy("<f8", new long[] {5, 8}, new byte[8 * 40]));
         assertRefused(matrix, "shape (5, 8); eigenvalues are one dimension");
         Path zeros = dir.resolve("zeros.npz");
         NpyWriter.writeNpz(zeros, "eigvals", new double[40]);
@@ -157,12 +158,23 @@ class EigenvalueCacheTest {
         Path twice = dir.resolve("twice.npz");
         byte[] text = "n=2\nn=3\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         ByteBuffer data = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putDouble(1).putDouble(0.5);
-        NpyWriterTestSupport.npz(twice, "eigvals", NpyFiles.npy(1, "<f8", false, "(2,)", data.array()),
-                EigenvalueCache.RECORD_KEY, NpyFiles.npy(1, "|u1", false, "(" + text.length + ",)", text));
+        npz(twice, "eigvals", NpyEncoding.npy("<f8", new long[] {2}, data.array()),
+                EigenvalueCache.RECORD_KEY, NpyEncoding.npy("|u1", new long[] {text.length}, text));
         assertRefused(twice, "the record gives 'n' twice");
         Path miscounted = dir.resolve("miscounted.npz");
         EigenvalueCache.save(miscounted, Spectrum.of(new double[] {1, 0.5}), Map.of("n", "3"));
         assertRefused(miscounted, "its record says n = 3 but it holds 2 eigenvalues");
+    }
+
+    /** An archive of the members given as (key, .npy bytes) pairs, in that order. */
+    private static void npz(Path file, Object... keysAndBytes) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (int i = 0; i < keysAndBytes.length; i += 2) {
+                zip.putNextEntry(new ZipEntry(keysAndBytes[i] + ".npy"));
+                zip.write((byte[]) keysAndBytes[i + 1]);
+                zip.closeEntry();
+            }
+        }
     }
 
     private static void assertRefused(Path file, String message) {

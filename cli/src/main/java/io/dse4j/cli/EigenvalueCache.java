@@ -1,7 +1,13 @@
-package io.dse4j.io;
+package io.dse4j.cli;
 
 import io.dse4j.Matrix;
 import io.dse4j.Spectrum;
+import io.dse4j.internal.io.AtomicWrite;
+import io.dse4j.internal.io.NpyEncoding;
+import io.dse4j.io.MatrixFileException;
+import io.dse4j.io.MatrixFiles;
+import io.dse4j.io.NpyArray;
+import io.dse4j.io.NpyWriter;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -37,16 +43,16 @@ import java.util.Set;
  * <p>Whatever its origin, a cache whose eigenvalues are not a non-empty 1-D array of finite floating-point numbers,
  * not all zero, is refused as malformed: a 5 × 8 array is not 40 eigenvalues, and all zeros is no kernel's spectrum.
  */
-public final class EigenvalueCache {
+final class EigenvalueCache {
 
-    public static final String KEY = "eigvals";
+    static final String KEY = "eigvals";
     /** The member of a {@code .npz} cache that records what its eigenvalues were computed from. */
-    public static final String RECORD_KEY = "dse4j_provenance";
+    static final String RECORD_KEY = "dse4j_provenance";
     /**
      * The field {@link #save(Path, Spectrum, Map)} adds to every record: the dse4j version that wrote it. It is for
      * people; {@link #differences} does not compare it (another version's eigenvalues differ only by rounding).
      */
-    public static final String WRITTEN_BY = "written_by";
+    static final String WRITTEN_BY = "written_by";
 
     /** A record's keys: lower-case words, so that a line splits at its first '=' without doubt. */
     private static final java.util.regex.Pattern FIELD = java.util.regex.Pattern.compile("[a-z][a-z0-9_]*");
@@ -61,14 +67,14 @@ public final class EigenvalueCache {
      * @param record   what they were computed from, in the order written; null when the file carries no record (the
      *                 reference's caches, a {@code .npy})
      */
-    public record Contents(Spectrum spectrum, Map<String, String> record) {
+    record Contents(Spectrum spectrum, Map<String, String> record) {
         public Contents {
             record = record == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(record));
         }
     }
 
     /** The cached spectrum, or empty when the file does not exist; the record, if any, is not looked at. */
-    public static Optional<Spectrum> load(Path file) throws IOException {
+    static Optional<Spectrum> load(Path file) throws IOException {
         return read(file).map(Contents::spectrum);
     }
 
@@ -77,7 +83,7 @@ public final class EigenvalueCache {
      *
      * @throws MatrixFileException when the eigenvalues or the record are malformed, naming the file and what is wrong
      */
-    public static Optional<Contents> read(Path file) throws IOException {
+    static Optional<Contents> read(Path file) throws IOException {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
@@ -93,7 +99,7 @@ public final class EigenvalueCache {
     }
 
     /** Saves the spectrum's eigenvalues (float64, descending): a {@code .npy} of them, else under {@code eigvals}. */
-    public static void save(Path file, Spectrum spectrum) throws IOException {
+    static void save(Path file, Spectrum spectrum) throws IOException {
         double[] values = spectrum.eigenvalues();
         if (isNpy(file)) {
             NpyWriter.writeDoubles(file, values, values.length);
@@ -111,7 +117,7 @@ public final class EigenvalueCache {
      * @throws IllegalArgumentException when the file is not a {@code .npz} (a {@code .npy} holds one array only) or
      *                                  a field cannot be written as a line
      */
-    public static void save(Path file, Spectrum spectrum, Map<String, String> record) throws IOException {
+    static void save(Path file, Spectrum spectrum, Map<String, String> record) throws IOException {
         if (isNpy(file) || !file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npz")) {
             throw new IllegalArgumentException(file + ": a cache with a record must be a .npz (a .npy holds one "
                     + "array only)");
@@ -132,9 +138,9 @@ public final class EigenvalueCache {
         for (double v : values) {
             data.putDouble(v);
         }
-        byte[] eigenvalues = NpyWriter.npyBytes("<f8", new long[] {values.length}, data.array());
+        byte[] eigenvalues = NpyEncoding.npy("<f8", new long[] {values.length}, data.array());
         byte[] utf8 = text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        byte[] recordNpy = NpyWriter.npyBytes("|u1", new long[] {utf8.length}, utf8);
+        byte[] recordNpy = NpyEncoding.npy("|u1", new long[] {utf8.length}, utf8);
         AtomicWrite.replace(file, out -> {
             try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
                 zip.putNextEntry(new java.util.zip.ZipEntry(KEY + ".npy"));
@@ -152,7 +158,7 @@ public final class EigenvalueCache {
      * {@code sigma: 10.0 in the cache, 3.0 now}: every field of either map but {@value #WRITTEN_BY}, a field
      * missing on one side shown as {@code (none)}. Empty when they agree.
      */
-    public static List<String> differences(Map<String, String> recorded, Map<String, String> expected) {
+    static List<String> differences(Map<String, String> recorded, Map<String, String> expected) {
         Set<String> fields = new LinkedHashSet<>(expected.keySet());
         fields.addAll(recorded.keySet());
         fields.remove(WRITTEN_BY);
@@ -173,7 +179,7 @@ public final class EigenvalueCache {
      * (after any subsampling) identifies exactly the data its eigenvalues came from. A float32 matrix is digested
      * as the doubles its values widen to.
      */
-    public static String digest(Matrix rows) {
+    static String digest(Matrix rows) {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -208,7 +214,7 @@ public final class EigenvalueCache {
             throw new MatrixFileException(name + ": the eigenvalue cache holds integers (dtype " + array.dtype()
                     + "); eigenvalues are stored as floating-point numbers: this is not an eigenvalue cache");
         }
-        double[] values = array.rawValues();
+        double[] values = array.values();
         boolean allZero = true;
         for (int i = 0; i < values.length; i++) {
             if (!Double.isFinite(values[i])) {
@@ -223,7 +229,7 @@ public final class EigenvalueCache {
             throw new MatrixFileException(name + ": every one of its " + values.length + " eigenvalues is 0, which "
                     + "is no kernel's spectrum (the largest is 1): the file is damaged or was never filled");
         }
-        return values.clone();
+        return values;     // NpyArray.values() is a copy already
     }
 
     private static boolean hasMember(Path file, String key) throws IOException {
@@ -243,7 +249,7 @@ public final class EigenvalueCache {
                     + array.dtype() + " of shape " + java.util.Arrays.toString(array.shape())
                     + ": the file is damaged");
         }
-        double[] values = array.rawValues();
+        double[] values = array.values();
         byte[] utf8 = new byte[values.length];
         for (int i = 0; i < values.length; i++) {
             utf8[i] = (byte) values[i];
