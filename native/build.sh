@@ -70,9 +70,10 @@ up_to_date() {
 standin_sources=("$here"/standin/*.c "$here"/standin/*.cpp "$here"/standin/*.h "$here"/include/*.h "$here"/src/*.cu)
 compilers="$("$cc" --version | head -n 1) / $("$cxx" --version | head -n 1)"
 
-# The stand-in: the CUDA runtime/cuBLAS/cuSOLVER stand-ins in C, and the kernels' own device source compiled for the
-# host over the emulation header (standin/device_emulation.h) in C++. build_standin DIR FLAGS... builds it into DIR,
-# unless its stamp says the same sources, compilers and flags built what is there.
+# The stand-in: the CUDA runtime, cuBLAS and cuSOLVER stand-ins and their ledger in C (standin/standin_*.c, sharing
+# standin_internal.h), and in C++ the driver API and the kernels' own device source compiled for the host over the
+# emulation header (standin/device_emulation.h). build_standin DIR FLAGS... builds it into DIR, unless its stamp
+# says the same sources, compilers and flags built what is there.
 build_standin() {
   local stamp="$1/.built-from"
   local print
@@ -86,18 +87,24 @@ build_standin() {
   echo "$print" > "$stamp"
 }
 
+# Every C and C++ source of standin/ goes into the library, as every one is in its fingerprint (standin_sources):
+# a part added there is built, and rebuilds the library when it changes, with no list to keep. Old objects go first,
+# so that none of a part since removed or renamed lingers.
 compile_standin() {
   local dir="$1"
   shift
-  "$cc" "$@" -Wall -Wextra -Werror -std=c11 -fPIC -fvisibility=hidden -c \
-      -o "$dir/cuda_standin.o" "$here/standin/cuda_standin.c"
-  local part
-  for part in emulated_kernels driver_api; do
-    "$cxx" "$@" -Wall -Wextra -Werror -std=c++17 -fPIC -fvisibility=hidden -I"$here/include" -I"$here/src" -c \
-        -o "$dir/$part.o" "$here/standin/$part.cpp"
+  rm -f "$dir"/*.o
+  local source objects=()
+  for source in "$here"/standin/*.c; do
+    objects+=("$dir/$(basename "$source" .c).o")
+    "$cc" "$@" -Wall -Wextra -Werror -std=c11 -fPIC -fvisibility=hidden -c -o "${objects[-1]}" "$source"
   done
-  "$cxx" "$@" -shared -o "$dir/libdse4j_cuda_standin.so" "$dir/cuda_standin.o" "$dir/emulated_kernels.o" \
-      "$dir/driver_api.o" -lm
+  for source in "$here"/standin/*.cpp; do
+    objects+=("$dir/$(basename "$source" .cpp).o")
+    "$cxx" "$@" -Wall -Wextra -Werror -std=c++17 -fPIC -fvisibility=hidden -I"$here/include" -I"$here/src" -c \
+        -o "${objects[-1]}" "$source"
+  done
+  "$cxx" "$@" -shared -o "$dir/libdse4j_cuda_standin.so" "${objects[@]}" -lm
   echo "native/build.sh: built $dir/libdse4j_cuda_standin.so"
 }
 build_standin "$out/standin" -O2

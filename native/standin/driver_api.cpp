@@ -24,6 +24,7 @@
  * looked up by its extern "C" name.
  */
 #include "device_emulation.h"
+#include "standin_internal.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -33,16 +34,6 @@
 #include <mutex>
 #include <string>
 #include <vector>
-
-extern "C" {
-/* In cuda_standin.c: the handle ledger and fault injection. */
-int dse4j_standin_new_handle(void **handle, const char *kind);
-int dse4j_standin_drop_handle(void *handle, const char *kind);
-int dse4j_standin_is_handle(const void *handle, const char *kind);
-int dse4j_standin_enter(const char *name);
-int dse4j_standin_device_count(void);
-void dse4j_standin_driver_context_set(int device);
-}
 
 /* The entry points of src/dse4j_device.cu, as compiled into emulated_kernels.cpp. */
 #define DSE4J_DECLARE_ENTRY_POINTS(SUFFIX, T)                                                                      \
@@ -230,17 +221,10 @@ struct Function {
 } // namespace
 
 #define DSE4J_EXPORT __attribute__((visibility("default")))
-#define DRIVER_ENTER(name)                            \
-    do {                                              \
-        int injected_ = dse4j_standin_enter(name);    \
-        if (injected_ != 0) {                         \
-            return injected_;                         \
-        }                                             \
-    } while (0)
 
 extern "C" DSE4J_EXPORT int cuModuleLoadData(void **module, const void *image)
 {
-    DRIVER_ENTER("cuModuleLoadData");
+    ENTER("cuModuleLoadData");
     if (module == nullptr || image == nullptr) {
         return CUDA_ERROR_INVALID_VALUE;
     }
@@ -264,7 +248,7 @@ extern "C" DSE4J_EXPORT int cuModuleLoadData(void **module, const void *image)
 
 extern "C" DSE4J_EXPORT int cuModuleUnload(void *module)
 {
-    DRIVER_ENTER("cuModuleUnload");
+    ENTER("cuModuleUnload");
     if (!context_is_current()) {
         return CUDA_ERROR_INVALID_CONTEXT;
     }
@@ -273,7 +257,7 @@ extern "C" DSE4J_EXPORT int cuModuleUnload(void *module)
 
 extern "C" DSE4J_EXPORT int cuModuleGetFunction(void **function, void *module, const char *name)
 {
-    DRIVER_ENTER("cuModuleGetFunction");
+    ENTER("cuModuleGetFunction");
     if (function == nullptr || name == nullptr) {
         return CUDA_ERROR_INVALID_VALUE;
     }
@@ -300,13 +284,13 @@ extern "C" DSE4J_EXPORT int cuLaunchKernel(void *function, unsigned grid_x, unsi
                                            unsigned block_x, unsigned block_y, unsigned block_z,
                                            unsigned shared_bytes, void *stream, void **params, void **extra)
 {
-    DRIVER_ENTER("cuLaunchKernel");
+    ENTER("cuLaunchKernel");
     const Function *f = static_cast<const Function *>(function);
     if (f == nullptr || strncmp(f->kind, "function", sizeof f->kind) != 0) {
         return CUDA_ERROR_INVALID_HANDLE;
     }
     // Counted under the kernel's own name too, so a test can make one kernel's launch fail.
-    DRIVER_ENTER(f->name);
+    ENTER(f->name);
     if (!context_is_current()) {
         return CUDA_ERROR_INVALID_CONTEXT;
     }
@@ -329,7 +313,7 @@ extern "C" DSE4J_EXPORT int cuLaunchKernel(void *function, unsigned grid_x, unsi
 
 extern "C" DSE4J_EXPORT int cuDriverGetVersion(int *version)
 {
-    DRIVER_ENTER("cuDriverGetVersion");
+    ENTER("cuDriverGetVersion");
     if (version == nullptr) {
         return CUDA_ERROR_INVALID_VALUE;
     }
@@ -339,13 +323,13 @@ extern "C" DSE4J_EXPORT int cuDriverGetVersion(int *version)
 
 extern "C" DSE4J_EXPORT int cuInit(unsigned flags)
 {
-    DRIVER_ENTER("cuInit");
+    ENTER("cuInit");
     return flags == 0 ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
 }
 
 extern "C" DSE4J_EXPORT int cuDeviceGet(int *device, int ordinal)
 {
-    DRIVER_ENTER("cuDeviceGet");
+    ENTER("cuDeviceGet");
     if (device == nullptr) {
         return CUDA_ERROR_INVALID_VALUE;
     }
@@ -358,7 +342,7 @@ extern "C" DSE4J_EXPORT int cuDeviceGet(int *device, int ordinal)
 
 extern "C" DSE4J_EXPORT int cuDeviceGetName(char *name, int length, int device)
 {
-    DRIVER_ENTER("cuDeviceGetName");
+    ENTER("cuDeviceGetName");
     if (name == nullptr || length < 1) {
         return CUDA_ERROR_INVALID_VALUE;
     }
@@ -372,7 +356,7 @@ extern "C" DSE4J_EXPORT int cuDeviceGetName(char *name, int length, int device)
 /* The compute capability (9.0, as an H100/H200, unless a test sets another) and the grid limits; others are refused. */
 extern "C" DSE4J_EXPORT int cuDeviceGetAttribute(int *value, int attribute, int device)
 {
-    DRIVER_ENTER("cuDeviceGetAttribute");
+    ENTER("cuDeviceGetAttribute");
     if (value == nullptr) {
         return CUDA_ERROR_INVALID_VALUE;
     }
@@ -397,7 +381,7 @@ extern "C" DSE4J_EXPORT int cuDeviceGetAttribute(int *value, int attribute, int 
 
 extern "C" DSE4J_EXPORT int cuDevicePrimaryCtxRetain(void **context, int device)
 {
-    DRIVER_ENTER("cuDevicePrimaryCtxRetain");
+    ENTER("cuDevicePrimaryCtxRetain");
     if (context == nullptr) {
         return CUDA_ERROR_INVALID_VALUE;
     }
@@ -418,7 +402,7 @@ extern "C" DSE4J_EXPORT int cuDevicePrimaryCtxRetain(void **context, int device)
 
 extern "C" DSE4J_EXPORT int cuDevicePrimaryCtxRelease_v2(int device)
 {
-    DRIVER_ENTER("cuDevicePrimaryCtxRelease_v2");
+    ENTER("cuDevicePrimaryCtxRelease_v2");
     // A context retained can always be released, even after a test has since simulated fewer devices.
     if (device < 0 || device >= MAX_DEVICES) {
         return CUDA_ERROR_INVALID_DEVICE;
@@ -436,7 +420,7 @@ extern "C" DSE4J_EXPORT int cuDevicePrimaryCtxRelease_v2(int device)
 
 extern "C" DSE4J_EXPORT int cuCtxSetCurrent(void *context)
 {
-    DRIVER_ENTER("cuCtxSetCurrent");
+    ENTER("cuCtxSetCurrent");
     if (context != nullptr && !is_live_context(context)) {
         return CUDA_ERROR_INVALID_CONTEXT;
     }
@@ -463,7 +447,7 @@ extern "C" void dse4j_standin_runtime_device_set(int device)
 
 extern "C" DSE4J_EXPORT int cuCtxGetCurrent(void **context)
 {
-    DRIVER_ENTER("cuCtxGetCurrent");
+    ENTER("cuCtxGetCurrent");
     if (context == nullptr) {
         return CUDA_ERROR_INVALID_VALUE;
     }
@@ -561,7 +545,7 @@ uint64_t fnv1a(const std::string &text)
 
 extern "C" DSE4J_EXPORT int nvrtcVersion(int *major, int *minor)
 {
-    DRIVER_ENTER("nvrtcVersion");
+    ENTER("nvrtcVersion");
     if (major == nullptr || minor == nullptr) {
         return NVRTC_ERROR_INVALID_INPUT;
     }
@@ -585,7 +569,7 @@ extern "C" DSE4J_EXPORT const char *nvrtcGetErrorString(int result)
 extern "C" DSE4J_EXPORT int nvrtcCreateProgram(void **program, const char *source, const char *name, int header_count,
                                                const char *const *headers, const char *const *include_names)
 {
-    DRIVER_ENTER("nvrtcCreateProgram");
+    ENTER("nvrtcCreateProgram");
     if (program == nullptr || source == nullptr || header_count < 0
         || (header_count > 0 && (headers == nullptr || include_names == nullptr))) {
         return NVRTC_ERROR_INVALID_INPUT;
@@ -606,7 +590,7 @@ extern "C" DSE4J_EXPORT int nvrtcCreateProgram(void **program, const char *sourc
 
 extern "C" DSE4J_EXPORT int nvrtcDestroyProgram(void **program)
 {
-    DRIVER_ENTER("nvrtcDestroyProgram");
+    ENTER("nvrtcDestroyProgram");
     if (program == nullptr || program_of(*program) == nullptr) {
         return NVRTC_ERROR_INVALID_PROGRAM;
     }
@@ -618,7 +602,7 @@ extern "C" DSE4J_EXPORT int nvrtcDestroyProgram(void **program)
 
 extern "C" DSE4J_EXPORT int nvrtcCompileProgram(void *program, int option_count, const char *const *options)
 {
-    DRIVER_ENTER("nvrtcCompileProgram");
+    ENTER("nvrtcCompileProgram");
     Program *p = program_of(program);
     if (p == nullptr) {
         return NVRTC_ERROR_INVALID_PROGRAM;
@@ -661,7 +645,7 @@ extern "C" DSE4J_EXPORT int nvrtcCompileProgram(void *program, int option_count,
 
 extern "C" DSE4J_EXPORT int nvrtcGetCUBINSize(void *program, size_t *size)
 {
-    DRIVER_ENTER("nvrtcGetCUBINSize");
+    ENTER("nvrtcGetCUBINSize");
     Program *p;
     int status = program_and_output(program, size, &p);
     if (status != NVRTC_SUCCESS) {
@@ -676,7 +660,7 @@ extern "C" DSE4J_EXPORT int nvrtcGetCUBINSize(void *program, size_t *size)
 
 extern "C" DSE4J_EXPORT int nvrtcGetCUBIN(void *program, char *cubin)
 {
-    DRIVER_ENTER("nvrtcGetCUBIN");
+    ENTER("nvrtcGetCUBIN");
     Program *p;
     int status = program_and_output(program, cubin, &p);
     if (status != NVRTC_SUCCESS) {
@@ -691,7 +675,7 @@ extern "C" DSE4J_EXPORT int nvrtcGetCUBIN(void *program, char *cubin)
 
 extern "C" DSE4J_EXPORT int nvrtcGetProgramLogSize(void *program, size_t *size)
 {
-    DRIVER_ENTER("nvrtcGetProgramLogSize");
+    ENTER("nvrtcGetProgramLogSize");
     Program *p;
     int status = program_and_output(program, size, &p);
     if (status != NVRTC_SUCCESS) {
@@ -703,7 +687,7 @@ extern "C" DSE4J_EXPORT int nvrtcGetProgramLogSize(void *program, size_t *size)
 
 extern "C" DSE4J_EXPORT int nvrtcGetProgramLog(void *program, char *log)
 {
-    DRIVER_ENTER("nvrtcGetProgramLog");
+    ENTER("nvrtcGetProgramLog");
     Program *p;
     int status = program_and_output(program, log, &p);
     if (status != NVRTC_SUCCESS) {

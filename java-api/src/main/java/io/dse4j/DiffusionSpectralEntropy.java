@@ -295,13 +295,12 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
      */
     BackendRouter.Routed<double[]> knnModuli(Points points, int k) {
         checkOpen();
-        BackendRouter.Routed<double[]> solved = router.onBackend("lower maxN or use the CPU backend",
-                "the k-NN adjacency's eigenvalues on the CPU", backend -> backend.knnAdjacencyEigenvalueModuli(points, k));
-        if (solved.value() != null) {
-            return solved;
+        if (!router.backend().solvesGeneralEigenproblems()) {
+            return new BackendRouter.Routed<>(router.cpu().knnAdjacencyEigenvalueModuli(points, k), router.onTheCpu(
+                    "this cuSOLVER has no Xgeev; the k-NN adjacency's general eigenproblem ran on the CPU"));
         }
-        return new BackendRouter.Routed<>(router.cpu().knnAdjacencyEigenvalueModuli(points, k), router.onTheCpu(
-                "this cuSOLVER has no Xgeev; the k-NN adjacency's general eigenproblem ran on the CPU"));
+        return router.onBackend("lower maxN or use the CPU backend", "the k-NN adjacency's eigenvalues on the CPU",
+                backend -> backend.knnAdjacencyEigenvalueModuli(points, k));
     }
 
     /**

@@ -133,7 +133,7 @@ class FarPointsTest {
         x[20][0] = -1e12;
         int k = 4;
         double[][] d2 = BruteForce.squaredDistances(x);
-        double[][] adjacency = io.dse4j.internal.cpu.CpuBackends.knnAdjacency(
+        double[][] adjacency = io.dse4j.spi.KnnAdjacency.of(
                 PreparedPoints.gather(Matrix.of(x), null, Precision.F64), k);
         for (int i = 0; i < x.length; i++) {
             double[] row = d2[i].clone();

@@ -88,9 +88,17 @@ public interface EigenBackend extends AutoCloseable {
     }
 
     /**
-     * The moduli |λ| of the eigenvalues of the binary k-NN adjacency of the points (not symmetric: a general
-     * eigenproblem), or null when this backend cannot solve it here (a cuSOLVER without {@code Xgeev}); the caller
-     * then uses the CPU and says so.
+     * Whether {@link #knnAdjacencyEigenvalueModuli} runs on this backend: the CPU's always; the GPU's only where its
+     * cuSOLVER has {@code Xgeev} (CUDA ≥ 12.6). When not, the caller solves the problem on the CPU and says so. Fixed
+     * for the backend's lifetime.
+     */
+    boolean solvesGeneralEigenproblems();
+
+    /**
+     * The moduli |λ| of the eigenvalues of the binary k-NN adjacency of the points ({@link KnnAdjacency}; not
+     * symmetric: a general eigenproblem). Only for a backend that {@link #solvesGeneralEigenproblems()}.
+     *
+     * @throws UnsupportedOperationException when this backend does not solve general eigenproblems
      */
     double[] knnAdjacencyEigenvalueModuli(Points points, int k);
 

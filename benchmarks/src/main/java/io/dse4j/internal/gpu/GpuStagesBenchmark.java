@@ -17,7 +17,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 
@@ -45,7 +44,7 @@ public class GpuStagesBenchmark {
     public String precision;
 
     private GpuBackend gpu;
-    private boolean f32;
+    private DeviceElement element;
     private Arena arena;
     private DeviceBuffer x;
     /** The points' coordinates in double: what the kernel's recomputed distances read. */
@@ -68,29 +67,21 @@ public class GpuStagesBenchmark {
                     + String.join("; ", availability.reasons()) + "; benchmarks/run.sh skips the GPU benchmarks");
         }
         gpu = new GpuBackend(availability);
-        f32 = precision.equals("f32");
-        long element = f32 ? Float.BYTES : Double.BYTES;
+        element = DeviceElement.valueOf(precision.toUpperCase(java.util.Locale.ROOT));
+        long bytes = element.bytes();
         arena = Arena.ofShared();
         double[] points = columnMajor(Points.uniform(n, d, 42), n, d);
-        x = DeviceBuffer.allocate(element * n * d);
+        x = DeviceBuffer.allocate(bytes * n * d);
         original = DeviceBuffer.allocate(Double.BYTES * (long) n * d);
-        a = DeviceBuffer.allocate(element * n * n);
-        kernelCopy = DeviceBuffer.allocate(element * n * n);
+        a = DeviceBuffer.allocate(bytes * n * n);
+        kernelCopy = DeviceBuffer.allocate(bytes * n * n);
         norms = DeviceBuffer.allocate(Double.BYTES * (long) n);
         degrees = DeviceBuffer.allocate(Double.BYTES * (long) n);
-        w = DeviceBuffer.allocate(element * n);
+        w = DeviceBuffer.allocate(bytes * n);
         info = DeviceBuffer.allocate(Integer.BYTES);
-        workspace = gpu.eigensolverWorkspace(f32, n, false, a, w, arena);
+        workspace = gpu.solvers().syevdWorkspace(element, n, false, a, w, arena);
         work = DeviceBuffer.allocate(Math.max(1, workspace[0]));
-        MemorySegment host = arena.allocate(element * n * d);
-        for (int i = 0; i < points.length; i++) {
-            if (f32) {
-                host.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) points[i]);
-            } else {
-                host.setAtIndex(ValueLayout.JAVA_DOUBLE, i, points[i]);
-            }
-        }
-        x.upload(host);
+        x.upload(element.host(arena, points));
         original.upload(arena.allocateFrom(ValueLayout.JAVA_DOUBLE, points));
         kernel();
         copy(a, kernelCopy);
@@ -113,24 +104,24 @@ public class GpuStagesBenchmark {
 
     @Benchmark
     public DeviceBuffer distances() {
-        gpu.gram(f32, x.address(), n, d, a.address(), arena);
-        gpu.synchronize();
+        gpu.assembly().gram(element, x.address(), n, d, a.address(), arena);
+        gpu.context().synchronize();
         return a;
     }
 
     @Benchmark
     public DeviceBuffer kernel() {
-        gpu.gram(f32, x.address(), n, d, a.address(), arena);
-        gpu.buildKernel(f32, a.address(), n, norms.address(), original.address(), n, d, degrees.address(), 10.0,
-                true);
-        gpu.synchronize();
+        gpu.assembly().gram(element, x.address(), n, d, a.address(), arena);
+        gpu.assembly().kernel(element, a.address(), n, norms.address(), original.address(), n, d, degrees.address(),
+                10.0, true);
+        gpu.context().synchronize();
         return a;
     }
 
     @Benchmark
     public DeviceBuffer eigensolverAlone() {
         copy(kernelCopy, a);
-        gpu.eigensolve(f32, n, false, a, w, work, workspace, info, arena);
+        gpu.solvers().syevd(element, n, false, a, w, work, workspace, info, arena);
         return w;
     }
 

@@ -211,6 +211,12 @@ final class CpuBackend implements EigenBackend {
         }
     }
 
+    /** Always: {@link GeneralEigenvalues} (Hessenberg reduction and Francis's QR iteration). */
+    @Override
+    public boolean solvesGeneralEigenproblems() {
+        return true;
+    }
+
     @Override
     public double[] knnAdjacencyEigenvalueModuli(Points points, int k) {
         begin();

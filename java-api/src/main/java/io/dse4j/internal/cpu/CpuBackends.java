@@ -69,45 +69,18 @@ public final class CpuBackends {
     }
 
     /**
-     * The moduli of the eigenvalues of the binary k-NN adjacency of the points, as the reference builds it:
-     * Aᵢⱼ = 1 when dᵢⱼ ≤ the k-th smallest distance in row i (the point itself, at distance 0, included), else 0.
-     * A is not symmetric, so its eigenvalues come from {@link GeneralEigenvalues} and may be complex.
+     * The moduli of the eigenvalues of the binary k-NN adjacency of the points ({@link io.dse4j.spi.KnnAdjacency}, as
+     * the reference builds it). A is not symmetric, so its eigenvalues come from {@link GeneralEigenvalues} and may be
+     * complex.
      *
      * @param k neighbours per row, 1 ≤ k &lt; N
      */
     public static double[] knnAdjacencyEigenvalueModuli(io.dse4j.spi.Points points, int k) {
         try {
-            return GeneralEigenvalues.moduli(knnAdjacency(points, k));
+            return GeneralEigenvalues.moduli(io.dse4j.spi.KnnAdjacency.of(points, k));
         } catch (ArithmeticException e) {
             throw new io.dse4j.ComputationException("k-NN adjacency eigenvalues: " + e.getMessage(), e);
         }
-    }
-
-    /** The binary k-NN adjacency of the points (row-major: {@code a[i][j]}), as the reference builds it. */
-    public static double[][] knnAdjacency(io.dse4j.spi.Points points, int k) {
-        int n = points.n();
-        int dims = points.dims();
-        double[][] adjacency = new double[n][n];
-        double[] d2 = new double[n];
-        for (int i = 0; i < n; i++) {
-            Cancellation.checkInterrupted();
-            for (int j = 0; j < n; j++) {
-                double sum = 0;
-                for (int c = 0; c < dims; c++) {
-                    // The original coordinates: centring at an outlier-moved mean can round close points together.
-                    double diff = points.originalAt(i, c) - points.originalAt(j, c);
-                    sum += diff * diff;
-                }
-                d2[j] = sum;
-            }
-            double[] sorted = d2.clone();
-            java.util.Arrays.sort(sorted);
-            double kth = sorted[k - 1];
-            for (int j = 0; j < n; j++) {
-                adjacency[i][j] = d2[j] <= kth ? 1.0 : 0.0;
-            }
-        }
-        return adjacency;
     }
 
     /**

@@ -28,7 +28,7 @@ import java.util.Map;
  * configuration, no image for the GPU), or an error of earlier asynchronous work that the driver reports there (its
  * documentation says launches may return those too) — without clearing anything, as {@code cudaGetLastError} would;
  * the stream's status at the next synchronisation reports what failed while a kernel ran. Not thread-safe: its owner
- * ({@link GpuBackend}) serialises the calls.
+ * ({@link DeviceContext}, within {@link GpuBackend}) serialises the calls.
  */
 final class DeviceKernels implements AutoCloseable {
 
@@ -93,8 +93,8 @@ final class DeviceKernels implements AutoCloseable {
             CudaStatus.driver("cuModuleLoadData (" + image.description() + ")", cuda_h.cuModuleLoadData(out, bytes));
             kernels.module = out.get(ValueLayout.ADDRESS, 0);
             for (String kernel : KERNELS) {
-                for (String suffix : List.of("f64", "f32")) {
-                    String name = "dse4j_k_" + kernel + "_" + suffix;
+                for (DeviceElement element : DeviceElement.values()) {
+                    String name = entryPoint(kernel, element);
                     CudaStatus.driver("cuModuleGetFunction(" + name + ")",
                             cuda_h.cuModuleGetFunction(out, kernels.module, arena.allocateFrom(name)));
                     kernels.functions.put(name, out.get(ValueLayout.ADDRESS, 0));
@@ -157,19 +157,19 @@ final class DeviceKernels implements AutoCloseable {
     }
 
     /** out (m×d, column-major) = the rows {@code rows[0..m)} of x (n×d, column-major), on the device. */
-    void gatherRows(boolean f32, MemorySegment x, long n, long d, MemorySegment rows, long m, MemorySegment out,
-                    MemorySegment stream) {
+    void gatherRows(DeviceElement element, MemorySegment x, long n, long d, MemorySegment rows, long m,
+                    MemorySegment out, MemorySegment stream) {
         if (n < 0 || d < 0 || m < 0) {
             throw new IllegalArgumentException("gather_rows: n = " + n + ", d = " + d + ", m = " + m
                     + " (none may be negative)");
         }
-        launch("gather_rows", f32, rowBlocks(m), clamp(d, maxGridY), stream, x, n, d, rows, m, out);
+        launch("gather_rows", element, rowBlocks(m), clamp(d, maxGridY), stream, x, n, d, rows, m, out);
     }
 
     /** norms[i] = a[i + i·lda]: the squared norms are the Gram matrix's diagonal. */
-    void diagonal(boolean f32, MemorySegment a, long n, long lda, MemorySegment norms, MemorySegment stream) {
+    void diagonal(DeviceElement element, MemorySegment a, long n, long lda, MemorySegment norms, MemorySegment stream) {
         checkMatrix("diagonal", n, lda);
-        launch("diagonal", f32, rowBlocks(n), 1, stream, a, n, lda, norms);
+        launch("diagonal", element, rowBlocks(n), 1, stream, a, n, lda, norms);
     }
 
     /**
@@ -178,21 +178,18 @@ final class DeviceKernels implements AutoCloseable {
      * dimension {@code ldo}) where that expansion cancels for an entry the kernel can see
      * ({@code dse4j_expansion_cancels}; io.dse4j.internal.cpu.SquaredDistances on the CPU).
      */
-    void gaussian(boolean f32, MemorySegment a, long n, long lda, MemorySegment norms, MemorySegment original,
-                  long ldo, long dims, double sigma, MemorySegment stream) {
+    void gaussian(DeviceElement element, MemorySegment a, long n, long lda, MemorySegment norms,
+                  MemorySegment original, long ldo, long dims, double sigma, MemorySegment stream) {
         checkMatrix("gaussian", n, lda);
         checkOriginal("gaussian", n, ldo, dims);
         double scale = -1.0 / (2.0 * sigma * sigma);
-        launch("gaussian", f32, rowBlocks(n), clamp(n, maxGridY), stream, a, n, lda, norms, original, ldo, dims,
-                scale, visibleFor(scale, f32));
+        launch("gaussian", element, rowBlocks(n), clamp(n, maxGridY), stream, a, n, lda, norms, original, ldo, dims,
+                scale, visibleFor(scale, element));
     }
 
-    /**
-     * The d² beyond which exp(d²·scale) is 0 once stored: in double below e^−745.1, in float below 2^−149 = e^−103.3
-     * (760 and 110 with a margin), as the CPU path uses.
-     */
-    static double visibleFor(double scale, boolean f32) {
-        return scale == 0 ? Double.POSITIVE_INFINITY : (f32 ? 110.0 : 760.0) / Math.abs(scale);
+    /** The d² beyond which exp(d²·scale) is 0 once stored ({@link DeviceElement#underflowExponent()}). */
+    static double visibleFor(double scale, DeviceElement element) {
+        return scale == 0 ? Double.POSITIVE_INFINITY : element.underflowExponent() / Math.abs(scale);
     }
 
     private static void checkOriginal(String operation, long n, long ldo, long dims) {
@@ -206,32 +203,34 @@ final class DeviceKernels implements AutoCloseable {
      * Gram → the kernel with per-point bandwidths on the lower triangle (inverse[i] = 1/σᵢ): a_ij = exp(−d²/2σᵢσⱼ)
      * with decay 0, else ½exp(−(d/σᵢ)^decay) + ½exp(−(d/σⱼ)^decay); a_ii = 1.
      */
-    void shaped(boolean f32, MemorySegment a, long n, long lda, MemorySegment norms, MemorySegment original,
+    void shaped(DeviceElement element, MemorySegment a, long n, long lda, MemorySegment norms, MemorySegment original,
                 long ldo, long dims, MemorySegment inverse, double decay, MemorySegment stream) {
         checkMatrix("shaped", n, lda);
         checkOriginal("shaped", n, ldo, dims);
         // Every distance may matter to a per-point bandwidth: none is invisible.
-        launch("shaped", f32, rowBlocks(n), clamp(n, maxGridY), stream, a, n, lda, norms, original, ldo, dims,
+        launch("shaped", element, rowBlocks(n), clamp(n, maxGridY), stream, a, n, lda, norms, original, ldo, dims,
                 Double.POSITIVE_INFINITY, inverse, decay);
     }
 
     /** a_ij = (f_i a_ij) f_j on the lower triangle (the α-normalisation with f = d^−α). */
-    void scale(boolean f32, MemorySegment a, long n, long lda, MemorySegment factors, MemorySegment stream) {
+    void scale(DeviceElement element, MemorySegment a, long n, long lda, MemorySegment factors, MemorySegment stream) {
         checkMatrix("scale", n, lda);
-        launch("scale", f32, rowBlocks(n), clamp(n, maxGridY), stream, a, n, lda, factors);
+        launch("scale", element, rowBlocks(n), clamp(n, maxGridY), stream, a, n, lda, factors);
     }
 
     /** degrees[i] = Σ_j G_ij of the symmetric matrix held in the lower triangle: row parts, then column parts. */
-    void degrees(boolean f32, MemorySegment a, long n, long lda, MemorySegment degrees, MemorySegment stream) {
+    void degrees(DeviceElement element, MemorySegment a, long n, long lda, MemorySegment degrees,
+                 MemorySegment stream) {
         checkMatrix("degrees", n, lda);
-        launch("row_parts", f32, rowBlocks(n), 1, stream, a, n, lda, degrees);
-        launch("column_parts", f32, clamp(n, maxGridX), 1, stream, a, n, lda, degrees);
+        launch("row_parts", element, rowBlocks(n), 1, stream, a, n, lda, degrees);
+        launch("column_parts", element, clamp(n, maxGridX), 1, stream, a, n, lda, degrees);
     }
 
     /** a_ij = (d_i^−½ a_ij) d_j^−½ on the lower triangle. */
-    void normalise(boolean f32, MemorySegment a, long n, long lda, MemorySegment degrees, MemorySegment stream) {
+    void normalise(DeviceElement element, MemorySegment a, long n, long lda, MemorySegment degrees,
+                   MemorySegment stream) {
         checkMatrix("normalise", n, lda);
-        launch("normalise", f32, rowBlocks(n), clamp(n, maxGridY), stream, a, n, lda, degrees);
+        launch("normalise", element, rowBlocks(n), clamp(n, maxGridY), stream, a, n, lda, degrees);
     }
 
     /**
@@ -246,23 +245,29 @@ final class DeviceKernels implements AutoCloseable {
      * Block b of {@code blocks} writes partial[b]: with total ≤ 0, Σ p_ij = |K_ij| / row_sums[i]; with total > 0,
      * Σ (p_ij/total + eps) ln(p_ij/total + eps), over the full symmetric K held in the lower triangle.
      */
-    void entrySums(boolean f32, MemorySegment a, long n, long lda, MemorySegment rowSums, double total, double eps,
-                   MemorySegment partial, int blocks, MemorySegment stream) {
+    void entrySums(DeviceElement element, MemorySegment a, long n, long lda, MemorySegment rowSums, double total,
+                   double eps, MemorySegment partial, int blocks, MemorySegment stream) {
         checkMatrix("entry_sums", n, lda);
         if (blocks < 1 || blocks > maxGridX) {
             // Every one of the partial sums the caller adds must be written: one block each, within the grid.
             throw new IllegalArgumentException("entry_sums: blocks = " + blocks + " (need 1.." + maxGridX + ")");
         }
-        launch("entry_sums", f32, blocks, 1, stream, a, n, lda, rowSums, total, eps, partial);
+        launch("entry_sums", element, blocks, 1, stream, a, n, lda, rowSums, total, eps, partial);
+    }
+
+    /** The entry point of {@code kernel} for {@code element}: {@code dse4j_k_<kernel>_<f64|f32>}. */
+    private static String entryPoint(String kernel, DeviceElement element) {
+        return "dse4j_k_" + kernel + "_" + element.suffix();
     }
 
     /**
-     * Enqueues kernel {@code dse4j_k_<kernel>_<f32|f64>} on {@code stream}; each argument is a device pointer
+     * Enqueues kernel {@code dse4j_k_<kernel>_<f64|f32>} on {@code stream}; each argument is a device pointer
      * ({@link MemorySegment}), an int64_t ({@link Long}) or a double ({@link Double}), in the entry point's order.
      */
-    private void launch(String kernel, boolean f32, int gridX, int gridY, MemorySegment stream, Object... arguments) {
+    private void launch(String kernel, DeviceElement element, int gridX, int gridY, MemorySegment stream,
+                        Object... arguments) {
         checkLoaded();
-        String name = "dse4j_k_" + kernel + (f32 ? "_f32" : "_f64");
+        String name = entryPoint(kernel, element);
         makeCurrent();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment params = arena.allocate(ValueLayout.ADDRESS, arguments.length);

@@ -28,7 +28,7 @@ final class KernelCheck {
              DeviceBuffer norms = DeviceBuffer.allocate(2 * Double.BYTES);
              DeviceKernels kernels = DeviceKernels.load(0, image)) {
             a.upload(arena.allocateFrom(ValueLayout.JAVA_DOUBLE, MATRIX));
-            kernels.diagonal(false, a.address(), 2, 2, norms.address(), MemorySegment.NULL);
+            kernels.diagonal(DeviceElement.F64, a.address(), 2, 2, norms.address(), MemorySegment.NULL);
             CudaStatus.runtime("cudaStreamSynchronize", cuda_runtime_api_h.cudaStreamSynchronize(MemorySegment.NULL));
             MemorySegment result = arena.allocate(ValueLayout.JAVA_DOUBLE, 2);
             norms.download(result);

@@ -90,6 +90,10 @@ class EmulatedKernelsTest {
         return Math.max(0, d2);
     }
 
+    private static DeviceElement elementOf(boolean f32) {
+        return f32 ? DeviceElement.F32 : DeviceElement.F64;
+    }
+
     private static MemorySegment device(Arena arena, double[] values, boolean f32) {
         if (!f32) {
             return arena.allocateFrom(ValueLayout.JAVA_DOUBLE, values);
@@ -128,6 +132,7 @@ class EmulatedKernelsTest {
     @CsvSource({"1,0,false", "2,0,false", "31,0,false", "255,0,false", "256,0,false", "257,3,false", "1000,0,false",
             "1,2,true", "2,0,true", "31,1,true", "255,0,true", "256,5,true", "257,0,true", "1000,7,true"})
     void everyKernelMatchesItsBruteForceLoop(int n, int padding, boolean f32) {
+        DeviceElement element = elementOf(f32);
         int lda = n + padding;
         Random random = new Random(31L * n + padding);
         double[] a0 = rounded(lowerTriangle(n, lda, random), f32);
@@ -146,14 +151,14 @@ class EmulatedKernelsTest {
 
             // diagonal: norms[i] = a_ii
             MemorySegment diagonal = arena.allocate(ValueLayout.JAVA_DOUBLE, n);
-            kernels.diagonal(f32, a, n, lda, diagonal, stream);
+            kernels.diagonal(element, a, n, lda, diagonal, stream);
             for (int i = 0; i < n; i++) {
                 assertEquals(a0[i + i * lda], diagonal.getAtIndex(ValueLayout.JAVA_DOUBLE, i), "diagonal " + i);
             }
 
             // gaussian: exp(-d²/2σ²) below the diagonal, 1 on it; d² by the expansion, or by differences where that
             // cancels (these random Gram entries make most of them cancel)
-            kernels.gaussian(f32, a, n, lda, normsOnDevice, arena.allocateFrom(ValueLayout.JAVA_DOUBLE, original),
+            kernels.gaussian(element, a, n, lda, normsOnDevice, arena.allocateFrom(ValueLayout.JAVA_DOUBLE, original),
                     ldo, dims, SIGMA, stream);
             double[] g = host(a, lda * n, f32);
             double[] expectedG = a0.clone();
@@ -168,7 +173,7 @@ class EmulatedKernelsTest {
 
             // degrees: row sums of the symmetric matrix held in the lower triangle
             MemorySegment degrees = arena.allocate(ValueLayout.JAVA_DOUBLE, n);
-            kernels.degrees(f32, a, n, lda, degrees, stream);
+            kernels.degrees(element, a, n, lda, degrees, stream);
             double[] expectedDegrees = new double[n];
             for (int j = 0; j < n; j++) {
                 for (int i = j; i < n; i++) {
@@ -185,7 +190,7 @@ class EmulatedKernelsTest {
             // entry sums over P = D⁻¹K of the full matrix: Σ p_ij with total ≤ 0, spread over 7 blocks
             int blocks = kernels.entrySumBlocks(n, 7);
             MemorySegment partial = arena.allocate(ValueLayout.JAVA_DOUBLE, blocks);
-            kernels.entrySums(f32, a, n, lda, degrees, 0, 0, partial, blocks, stream);
+            kernels.entrySums(element, a, n, lda, degrees, 0, 0, partial, blocks, stream);
             double sum = 0;
             for (int b = 0; b < blocks; b++) {
                 sum += partial.getAtIndex(ValueLayout.JAVA_DOUBLE, b);
@@ -193,7 +198,7 @@ class EmulatedKernelsTest {
             assertClose(n, sum, 1e-12, "Σ p over the rows of a row-stochastic P is N");
 
             // normalise: (d_i^-½ a_ij) d_j^-½
-            kernels.normalise(f32, a, n, lda, degrees, stream);
+            kernels.normalise(element, a, n, lda, degrees, stream);
             double[] k = host(a, lda * n, f32);
             double[] expectedK = g.clone();
             for (int j = 0; j < n; j++) {
@@ -229,6 +234,7 @@ class EmulatedKernelsTest {
     @CsvSource({"1,0,false,0", "31,2,false,0", "257,0,false,40", "1000,3,false,2", "2,1,true,0", "256,0,true,40",
             "257,5,true,0"})
     void theShapedAndScalingKernelsMatchTheirFormulas(int n, int padding, boolean f32, double decay) {
+        DeviceElement element = elementOf(f32);
         int lda = n + padding;
         Random random = new Random(17L * n + padding);
         double[] a0 = rounded(lowerTriangle(n, lda, random), f32);
@@ -245,7 +251,7 @@ class EmulatedKernelsTest {
         double tolerance = f32 ? 1e-6 : 1e-13;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment a = device(arena, a0, f32);
-            kernels.shaped(f32, a, n, lda, arena.allocateFrom(ValueLayout.JAVA_DOUBLE, norms),
+            kernels.shaped(element, a, n, lda, arena.allocateFrom(ValueLayout.JAVA_DOUBLE, norms),
                     arena.allocateFrom(ValueLayout.JAVA_DOUBLE, original), n, dims,
                     arena.allocateFrom(ValueLayout.JAVA_DOUBLE, inverse), decay, MemorySegment.NULL);
             double[] g = host(a, lda * n, f32);
@@ -262,7 +268,7 @@ class EmulatedKernelsTest {
                 }
             }
             assertTriangle(expected, g, n, lda, tolerance, "shaped");
-            kernels.scale(f32, a, n, lda, arena.allocateFrom(ValueLayout.JAVA_DOUBLE, factors), MemorySegment.NULL);
+            kernels.scale(element, a, n, lda, arena.allocateFrom(ValueLayout.JAVA_DOUBLE, factors), MemorySegment.NULL);
             double[] scaled = host(a, lda * n, f32);
             for (int j = 0; j < n; j++) {
                 for (int i = j; i < n; i++) {
@@ -276,6 +282,7 @@ class EmulatedKernelsTest {
     @ParameterizedTest(name = "m = {0} of n = {1}, f32 = {2}")
     @CsvSource({"1,1,false", "5,31,true", "300,257,false", "4100,1000,true"})
     void gatherCopiesTheChosenRowsOfEveryColumn(int m, int n, boolean f32) {
+        DeviceElement element = elementOf(f32);
         int d = 19;   // more columns than the stand-in's 16 grid rows: the column loop wraps
         Random random = new Random(m);
         double[] x = rounded(new double[n * d], f32);
@@ -289,7 +296,7 @@ class EmulatedKernelsTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = device(arena, new double[m * d], f32);
             MemorySegment rowsOnDevice = arena.allocateFrom(ValueLayout.JAVA_LONG, rows);
-            kernels.gatherRows(f32, device(arena, x, f32), n, d, rowsOnDevice, m, out, MemorySegment.NULL);
+            kernels.gatherRows(element, device(arena, x, f32), n, d, rowsOnDevice, m, out, MemorySegment.NULL);
             double[] got = host(out, m * d, f32);
             for (int k = 0; k < d; k++) {
                 for (int i = 0; i < m; i++) {
@@ -306,12 +313,12 @@ class EmulatedKernelsTest {
             MemorySegment a = arena.allocate(ValueLayout.JAVA_DOUBLE, 16);
             MemorySegment out = arena.allocate(ValueLayout.JAVA_DOUBLE, 4);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> kernels.diagonal(false, a, 4, 3, out, MemorySegment.NULL));
+                    () -> kernels.diagonal(DeviceElement.F64, a, 4, 3, out, MemorySegment.NULL));
             assertEquals("diagonal: n = 4 and lda = 3 (need 0 <= n <= lda)", e.getMessage());
             assertThrows(IllegalArgumentException.class,
-                    () -> kernels.gatherRows(true, a, 4, -1, a, 2, out, MemorySegment.NULL));
+                    () -> kernels.gatherRows(DeviceElement.F32, a, 4, -1, a, 2, out, MemorySegment.NULL));
             assertThrows(IllegalArgumentException.class,
-                    () -> kernels.entrySums(false, a, 4, 4, out, 0, 0, out, 17, MemorySegment.NULL),
+                    () -> kernels.entrySums(DeviceElement.F64, a, 4, 4, out, 0, 0, out, 17, MemorySegment.NULL),
                     "more partial sums than the device's 16-block grid can write");
             assertEquals(0, StandIn.calls("cuLaunchKernel"));
         }
@@ -336,7 +343,7 @@ class EmulatedKernelsTest {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment a = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 1, 3, 2, 4);
                 MemorySegment norms = arena.allocate(ValueLayout.JAVA_DOUBLE, 2);
-                kernels.diagonal(false, a, 2, 2, norms, MemorySegment.NULL);
+                kernels.diagonal(DeviceElement.F64, a, 2, 2, norms, MemorySegment.NULL);
                 result[0] = norms.getAtIndex(ValueLayout.JAVA_DOUBLE, 0);
                 result[1] = norms.getAtIndex(ValueLayout.JAVA_DOUBLE, 1);
             }

@@ -303,7 +303,7 @@ class GpuStandInTest {
              DeviceBuffer points = DeviceBuffer.allocate(4L * n * dims);
              DeviceBuffer gram = DeviceBuffer.allocate(4L * n * n)) {
             points.upload(arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_FLOAT, x));
-            gpu.gram(true, points.address(), n, dims, gram.address(), arena);
+            gpu.assembly().gram(DeviceElement.F32, points.address(), n, dims, gram.address(), arena);
             java.lang.foreign.MemorySegment host = arena.allocate(java.lang.foreign.ValueLayout.JAVA_FLOAT,
                     (long) n * n);
             gram.download(host);
@@ -479,13 +479,13 @@ class GpuStandInTest {
         assertEquals(1, CusolverBatched.matricesPerCall(46340, 46340, max));
         assertEquals(0, CusolverBatched.matricesPerCall(46341, 46341, max), "one 46341² matrix is over the limit");
         assertEquals(0, CusolverBatched.matricesPerCall(3_000_000_000L, 3_000_000_000L, max), "no overflow");
-        assertEquals(0, GpuBackend.evenShare(7, 0));
-        assertEquals(7, GpuBackend.evenShare(7, 7));
-        assertEquals(7, GpuBackend.evenShare(7, 100));
-        assertEquals(4, GpuBackend.evenShare(7, 6), "4 + 3, not 6 + 1");
-        assertEquals(3, GpuBackend.evenShare(7, 3), "3 + 2 + 2");
-        assertEquals(1, GpuBackend.evenShare(7, 1));
-        assertEquals(2000, GpuBackend.evenShare(10_000, 2147), "five calls of 2000, not 4 × 2147 + 1412");
+        assertEquals(0, SubsetSpectra.evenShare(7, 0));
+        assertEquals(7, SubsetSpectra.evenShare(7, 7));
+        assertEquals(7, SubsetSpectra.evenShare(7, 100));
+        assertEquals(4, SubsetSpectra.evenShare(7, 6), "4 + 3, not 6 + 1");
+        assertEquals(3, SubsetSpectra.evenShare(7, 3), "3 + 2 + 2");
+        assertEquals(1, SubsetSpectra.evenShare(7, 1));
+        assertEquals(2000, SubsetSpectra.evenShare(10_000, 2147), "five calls of 2000, not 4 × 2147 + 1412");
     }
 
     @Test
@@ -537,7 +537,7 @@ class GpuStandInTest {
                         1, Precision.F64),
                 () -> gpu.knnAdjacencyEigenvalueModuli(points, 2),
                 () -> gpu.matrixEntryEntropy(points, 1, Precision.F64),
-                gpu::synchronize)) {
+                gpu.context()::synchronize)) {
             IllegalStateException e = assertThrows(IllegalStateException.class, call);
             assertEquals("this GPU backend is closed", e.getMessage());
         }

@@ -41,7 +41,8 @@ class PrescribedSpectraStandInTest {
     void prescribedSpectraAreFoundWithinTheBackwardErrorBound(PrescribedSpectra.Kind kind, int n, boolean f32) {
         double[] lambda = kind.eigenvalues(n, f32, 31L * n + kind.ordinal());
         double[] a = PrescribedSpectra.matrix(lambda, 17L * n + kind.ordinal());
-        long element = f32 ? Float.BYTES : Double.BYTES;
+        DeviceElement type = f32 ? DeviceElement.F32 : DeviceElement.F64;
+        long element = type.bytes();
         double[] actual = new double[n];
         try (GpuBackend gpu = new GpuBackend(CudaLibraries.availability());
              Arena arena = Arena.ofConfined();
@@ -57,9 +58,9 @@ class PrescribedSpectraStandInTest {
                 }
             }
             matrix.upload(host);
-            long[] workspace = gpu.eigensolverWorkspace(f32, n, false, matrix, w, arena);
+            long[] workspace = gpu.solvers().syevdWorkspace(type, n, false, matrix, w, arena);
             try (DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workspace[0]))) {
-                gpu.eigensolve(f32, n, false, matrix, w, work, workspace, info, arena);
+                gpu.solvers().syevd(type, n, false, matrix, w, work, workspace, info, arena);
             }
             MemorySegment values = arena.allocate(element * n);
             w.download(values);

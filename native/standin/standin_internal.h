@@ -1,0 +1,121 @@
+/*
+ * dse4j CUDA stand-in, private to its sources (tests use dse4j_standin.h): what its parts share. The parts —
+ *   standin_ledger.c    the ledger of live device memory and handles, call counting and fault injection, and the
+ *                       control API of dse4j_standin.h;
+ *   standin_runtime.c   the CUDA runtime: devices, memory, copies, streams;
+ *   standin_cublas.c    cuBLAS: handles and syrk;
+ *   standin_cusolver.c  cuSOLVER's entry points: handles, params, Xsyevd, XsyevBatched, Xgeev;
+ *   standin_eigen.c     the host eigen-solvers behind them;
+ *   emulated_kernels.cpp, driver_api.cpp (C++): dse4j's device source on the host, the driver API and NVRTC.
+ * Every entry point goes through the ledger (ENTER), so that tests can count its calls and make one fail.
+ *
+ * The values below mirror the CUDA 11.8/13.0 headers' ABI (enums are int, handles are opaque pointers), so no CUDA
+ * header is needed to build the stand-in. C and C++: driver_api.cpp takes the ledger from here too.
+ */
+#ifndef DSE4J_STANDIN_INTERNAL_H
+#define DSE4J_STANDIN_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What the library exports; everything else is hidden (-fvisibility=hidden). */
+#define EXPORT __attribute__((visibility("default")))
+
+/* ---- status codes and argument values (from the CUDA 11.8/13.0 headers) ---- */
+enum {
+    cudaSuccess = 0, cudaErrorInvalidValue = 1, cudaErrorMemoryAllocation = 2, cudaErrorInvalidDevice = 101,
+    cudaErrorNoDevice = 100, cudaErrorInvalidResourceHandle = 400
+};
+enum {
+    CUBLAS_STATUS_SUCCESS = 0, CUBLAS_STATUS_NOT_INITIALIZED = 1, CUBLAS_STATUS_INVALID_VALUE = 7
+};
+enum {
+    CUSOLVER_STATUS_SUCCESS = 0, CUSOLVER_STATUS_NOT_INITIALIZED = 1, CUSOLVER_STATUS_INVALID_VALUE = 3
+};
+enum { CUDA_R_32F = 0, CUDA_R_64F = 1 };
+enum { CUBLAS_FILL_MODE_LOWER = 0, CUBLAS_FILL_MODE_UPPER = 1 };
+enum { CUBLAS_OP_N = 0, CUBLAS_OP_T = 1 };
+enum { CUSOLVER_EIG_MODE_NOVECTOR = 0, CUSOLVER_EIG_MODE_VECTOR = 1 };
+enum { cudaMemcpyHostToHost = 0, cudaMemcpyHostToDevice = 1, cudaMemcpyDeviceToHost = 2,
+       cudaMemcpyDeviceToDevice = 3, cudaMemcpyDefault = 4 };
+
+/* ---- the ledger (standin_ledger.c) ---- */
+
+/* Counts a call of `name`; returns the status injected for this call (dse4j_standin_fail), else 0. */
+int dse4j_standin_enter(const char *name);
+
+/* Starts an entry point: counts the call, and returns the injected status when this call must fail. */
+#define ENTER(name)                                  \
+    do {                                             \
+        int injected_ = dse4j_standin_enter(name);   \
+        if (injected_ != 0) {                        \
+            return injected_;                        \
+        }                                            \
+    } while (0)
+
+/* A new live handle of `kind` (at most 15 characters: "stream", "cublas", "module", ...) into *handle; 0 when out of
+ * memory. */
+int dse4j_standin_new_handle(void **handle, const char *kind);
+
+/* Whether `handle` is a live handle of `kind`. */
+int dse4j_standin_is_handle(const void *handle, const char *kind);
+
+/* Whether `handle` is a live handle of any kind. */
+int dse4j_standin_is_any_handle(const void *handle);
+
+/* Checks and removes in one step (of two concurrent destroys of one handle, one succeeds and one is refused):
+ * whether `handle` was a live handle of `kind`, now freed. */
+int dse4j_standin_drop_handle(void *handle, const char *kind);
+
+/* The simulated devices cudaGetDeviceCount reports. */
+int dse4j_standin_device_count(void);
+
+/* The calling thread's current device (0 until it sets one, as in the runtime), and setting it. */
+int dse4j_standin_current_device(void);
+void dse4j_standin_set_current_device(int device);
+
+/* Device memory on the calling thread's current device: cudaMalloc's and cudaFree's work and statuses (a block
+ * beyond the device's free memory is refused with cudaErrorMemoryAllocation, one that is not live is not freed),
+ * and cudaMemGetInfo's figures. */
+int dse4j_standin_device_allocate(void **pointer, size_t bytes);
+int dse4j_standin_device_free(void *pointer);
+void dse4j_standin_memory_info(size_t *free_bytes, size_t *total_bytes);
+
+/* The info the next cusolverDnXsyevd reports (dse4j_standin_fail_info), 0 for none; taking it clears it. */
+int dse4j_standin_take_pending_info(void);
+
+/* The most matrix elements one cusolverDnXsyevBatched(_bufferSize) call accepts (dse4j_standin_set_batched_limit). */
+int64_t dse4j_standin_batched_limit(void);
+
+/* ---- the runtime's current device and the driver's current context, kept in step ---- */
+
+/* standin_runtime.c: cuCtxSetCurrent(a device's context) makes that device the runtime's current one, as on CUDA. */
+void dse4j_standin_driver_context_set(int device);
+
+/* driver_api.cpp: cudaSetDevice's side, that device's primary context current on the thread. */
+void dse4j_standin_runtime_device_set(int device);
+
+/* ---- host eigen-solvers (standin_eigen.c) ---- */
+
+/*
+ * Symmetric eigen-decomposition of the full n x n column-major s (destroyed), eigenvectors accumulated into q when it
+ * is not NULL; eigenvalues in d (unsorted); e and p are scratch of n. Returns 0, or 1 if the iteration did not
+ * converge.
+ */
+int dse4j_standin_symmetric_eigen(double *s, double *q, double *d, double *e, double *p, int64_t n);
+
+/*
+ * Eigenvalues of a real non-symmetric n x n column-major h (destroyed): real parts in re, imaginary parts in im; v is
+ * scratch of n. Returns 0, or 1 when an eigenvalue takes more than 100 iterations.
+ */
+int dse4j_standin_general_eigenvalues(double *h, int64_t n, double *re, double *im, double *v);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,176 @@
+/*
+ * dse4j CUDA stand-in: the CUDA runtime calls the GPU backend makes — error names, versions, devices, device memory,
+ * copies and streams — with the runtime's semantics on the host. Streams are accepted and ignored: everything is
+ * synchronous. Device memory and handles are kept by the ledger (standin_ledger.c), which counts each allocation
+ * against the calling thread's current device.
+ */
+#include <string.h>
+
+#include "standin_internal.h"
+
+EXPORT const char *cudaGetErrorName(int error)
+{
+    switch (error) {
+        case cudaSuccess: return "cudaSuccess";
+        case cudaErrorInvalidValue: return "cudaErrorInvalidValue";
+        case cudaErrorMemoryAllocation: return "cudaErrorMemoryAllocation";
+        case 35: return "cudaErrorInsufficientDriver";
+        case cudaErrorNoDevice: return "cudaErrorNoDevice";
+        case cudaErrorInvalidDevice: return "cudaErrorInvalidDevice";
+        case cudaErrorInvalidResourceHandle: return "cudaErrorInvalidResourceHandle";
+        default: return "cudaErrorUnknown";
+    }
+}
+
+EXPORT const char *cudaGetErrorString(int error)
+{
+    switch (error) {
+        case cudaSuccess: return "no error";
+        case cudaErrorInvalidValue: return "invalid argument";
+        case cudaErrorMemoryAllocation: return "out of memory";
+        case 35: return "CUDA driver version is insufficient for CUDA runtime version";
+        case cudaErrorNoDevice: return "no CUDA-capable device is detected";
+        case cudaErrorInvalidDevice: return "invalid device ordinal";
+        case cudaErrorInvalidResourceHandle: return "invalid resource handle";
+        default: return "unknown error";
+    }
+}
+
+EXPORT int cudaGetLastError(void)
+{
+    return cudaSuccess;
+}
+
+EXPORT int cudaRuntimeGetVersion(int *version)
+{
+    ENTER("cudaRuntimeGetVersion");
+    if (version == NULL) {
+        return cudaErrorInvalidValue;
+    }
+    *version = 13000;
+    return cudaSuccess;
+}
+
+EXPORT int cudaDriverGetVersion(int *version)
+{
+    ENTER("cudaDriverGetVersion");
+    if (version == NULL) {
+        return cudaErrorInvalidValue;
+    }
+    *version = 13000;
+    return cudaSuccess;
+}
+
+EXPORT int cudaGetDeviceCount(int *count)
+{
+    ENTER("cudaGetDeviceCount");
+    if (count == NULL) {
+        return cudaErrorInvalidValue;
+    }
+    *count = dse4j_standin_device_count();
+    return *count > 0 ? cudaSuccess : cudaErrorNoDevice;
+}
+
+EXPORT int cudaSetDevice(int device)
+{
+    ENTER("cudaSetDevice");
+    if (device < 0 || device >= dse4j_standin_device_count()) {
+        return cudaErrorInvalidDevice;
+    }
+    dse4j_standin_set_current_device(device);
+    /* As the runtime does: the device's primary context becomes the thread's current context. */
+    dse4j_standin_runtime_device_set(device);
+    return cudaSuccess;
+}
+
+void dse4j_standin_driver_context_set(int device)
+{
+    dse4j_standin_set_current_device(device);
+}
+
+EXPORT int cudaGetDevice(int *device)
+{
+    ENTER("cudaGetDevice");
+    if (device == NULL) {
+        return cudaErrorInvalidValue;
+    }
+    *device = dse4j_standin_current_device();
+    return cudaSuccess;
+}
+
+EXPORT int cudaMemGetInfo(size_t *free_bytes, size_t *total_bytes)
+{
+    ENTER("cudaMemGetInfo");
+    if (free_bytes == NULL || total_bytes == NULL) {
+        return cudaErrorInvalidValue;
+    }
+    dse4j_standin_memory_info(free_bytes, total_bytes);
+    return cudaSuccess;
+}
+
+EXPORT int cudaMalloc(void **pointer, size_t bytes)
+{
+    ENTER("cudaMalloc");
+    if (pointer == NULL) {
+        return cudaErrorInvalidValue;
+    }
+    return dse4j_standin_device_allocate(pointer, bytes);
+}
+
+EXPORT int cudaFree(void *pointer)
+{
+    ENTER("cudaFree");
+    if (pointer == NULL) {
+        return cudaSuccess;
+    }
+    return dse4j_standin_device_free(pointer);
+}
+
+/* The copy of cudaMemcpy and cudaMemcpyAsync (all memory is the host's, every copy synchronous), or why not. */
+static int copy(void *dst, const void *src, size_t bytes, int kind)
+{
+    if ((dst == NULL || src == NULL) && bytes > 0) {
+        return cudaErrorInvalidValue;
+    }
+    if (kind < cudaMemcpyHostToHost || kind > cudaMemcpyDefault) {
+        return cudaErrorInvalidValue;
+    }
+    memmove(dst, src, bytes);
+    return cudaSuccess;
+}
+
+EXPORT int cudaMemcpy(void *dst, const void *src, size_t bytes, int kind)
+{
+    ENTER("cudaMemcpy");
+    return copy(dst, src, bytes, kind);
+}
+
+EXPORT int cudaMemcpyAsync(void *dst, const void *src, size_t bytes, int kind, void *stream)
+{
+    ENTER("cudaMemcpyAsync");
+    if (stream != NULL && !dse4j_standin_is_any_handle(stream)) {
+        return cudaErrorInvalidResourceHandle;
+    }
+    return copy(dst, src, bytes, kind);
+}
+
+EXPORT int cudaStreamCreate(void **stream)
+{
+    ENTER("cudaStreamCreate");
+    if (stream == NULL) {
+        return cudaErrorInvalidValue;
+    }
+    return dse4j_standin_new_handle(stream, "stream") ? cudaSuccess : cudaErrorMemoryAllocation;
+}
+
+EXPORT int cudaStreamDestroy(void *stream)
+{
+    ENTER("cudaStreamDestroy");
+    return dse4j_standin_drop_handle(stream, "stream") ? cudaSuccess : cudaErrorInvalidResourceHandle;
+}
+
+EXPORT int cudaStreamSynchronize(void *stream)
+{
+    ENTER("cudaStreamSynchronize");
+    return stream == NULL || dse4j_standin_is_handle(stream, "stream") ? cudaSuccess : cudaErrorInvalidResourceHandle;
+}
