@@ -67,7 +67,7 @@ static int check_syevd(void *handle, void *params, int jobz, int uplo, int64_t n
     return CUSOLVER_STATUS_SUCCESS;
 }
 
-/* The stand-in asks for an n x n double scratch matrix (plus slack): its Jacobi sweeps work there. */
+/* The stand-in asks for an n x n double scratch matrix (plus slack): its Householder reduction and QL iteration work there. */
 static size_t device_workspace(int64_t n)
 {
     return (size_t) (n * n) * sizeof(double) + 64;

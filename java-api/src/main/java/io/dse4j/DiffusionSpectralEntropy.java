@@ -2,6 +2,7 @@ package io.dse4j;
 
 import io.dse4j.internal.BackendRouter;
 import io.dse4j.io.MatrixFile;
+import io.dse4j.spi.Cancellation;
 import io.dse4j.spi.GpuProbe;
 import io.dse4j.spi.KernelKind;
 import io.dse4j.spi.KernelShape;
@@ -249,6 +250,9 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
             clock.lap("bandwidth");
         }
         SpectrumEstimator.Outcome outcome = estimator.estimate(points, shape, sigma);
+        // The backends check for an interrupt at block boundaries; one that came after their last check (the
+        // tridiagonal QL has none) still stops the computation instead of letting it return as if none had come.
+        Cancellation.checkInterrupted();
         clock.addAll(outcome.stages());
         double time = options.autoTime() ? outcome.spectrum().autoTime() : options.t();
         double entropy = outcome.entropy(time);

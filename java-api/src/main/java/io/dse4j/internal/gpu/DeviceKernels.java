@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * dse4j's kernels (native/src/dse4j_device.cu) loaded as one CUDA module into device 0's primary context — the
- * context the CUDA runtime, cuBLAS and cuSOLVER use — and launched through the driver API, so that nothing of dse4j
+ * dse4j's kernels (native/src/dse4j_device.cu) loaded as one CUDA module into the chosen device's primary
+ * context — the context the CUDA runtime, cuBLAS and cuSOLVER use — and launched through the driver API, so that nothing of dse4j
  * links a CUDA runtime: {@code cuModuleLoadData} takes the {@link KernelImage} (nvcc's fatbin or NVRTC's cubin),
  * {@code cuLaunchKernel} each launch with its arguments in a {@code kernelParams} array (a pointer to each argument).
  *
