@@ -24,7 +24,7 @@ if [[ -z "$java_bin" ]]; then
   exit 2
 fi
 if [[ ! -f "$here/target/benchmarks.jar" ]]; then
-  (cd "$root" && mvn -q -B -DskipTests package -pl benchmarks -am)
+  (cd "$root" && mvn -q -B -DskipTests -Pbenchmarks package -pl benchmarks -am)
 fi
 
 if [[ -z "${SKIP_JMH:-}" ]]; then

@@ -34,7 +34,7 @@ fi
 if [[ -n "$reason" ]]; then
   echo "benchmarks/run.sh: ${reason}..." >&2
   # shellcheck disable=SC2086
-  (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
+  (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests -Pbenchmarks \
       ${DSE4J_MAVEN_OPTS:-} package -pl benchmarks -am) >&2
   touch "$jar"
 fi

@@ -17,7 +17,7 @@ if [[ -z "$java_bin" ]]; then
 fi
 if [[ ! -f "$jar" ]] || [[ -n "$("$root/ci/newer-source.sh" "$jar" benchmarks java-api bindings)" ]]; then
   echo "benchmarks/slq-accuracy.sh: building the benchmarks jar..." >&2
-  (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
+  (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests -Pbenchmarks \
       package -pl benchmarks -am) >&2
   touch "$jar"
 fi

@@ -15,7 +15,7 @@ if [[ -z "$java_bin" ]]; then
 fi
 classpath="$root/spark/target/spark-overhead.classpath"
 echo "benchmarks/spark-overhead.sh: building the spark module's test classes..." >&2
-(cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
+(cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests -Dspotless.check.skip=true \
     install -pl java-api -am && mvn -q -B -Dstyle.color=never test-compile dependency:build-classpath -pl spark \
     -Dmdep.outputFile="$classpath" -Dmdep.includeScope=test) >&2
 args=("$@")

@@ -21,7 +21,7 @@ case "${1:-}" in
   prepare)
     java_bin="$("$root/ci/find-jdk.sh" 22)" || { echo "gpu-selftest: no JDK >= 22 found" >&2; exit 2; }
     jdk_home="$(dirname "$(dirname "$java_bin")")"
-    (cd "$root" && mvn -q -B -DskipTests package)
+    (cd "$root" && mvn -q -B -DskipTests -Pbenchmarks package)
     rm -rf "$bundle"
     mkdir -p "$bundle/reference"
     "$jdk_home/bin/jlink" --add-modules java.base,java.logging,jdk.incubator.vector --strip-debug --no-header-files \

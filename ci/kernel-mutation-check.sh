@@ -27,7 +27,7 @@ sanitizer_mutation='/^__device__ void normalise(/,/rsqrt(degrees\[j\])/ s/j < n;
 run_kernel_tests() {
   local execution="${2:-gpu-stand-in}" tests=EmulatedKernelsTest
   [[ "$execution" == gpu-stand-in-sanitized ]] && tests=SanitizersInUseTest,EmulatedKernelsTest
-  (cd "$1" && mvn -B -q -Dstyle.color=never -pl java-api -am -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
+  (cd "$1" && mvn -B -q -Dstyle.color=never -pl java-api -am \
        -Dtest="$tests" -Dsurefire.failIfNoSpecifiedTests=false \
        test-compile "surefire:test@$execution") > "$1.log" 2>&1
 }

@@ -18,7 +18,7 @@ jar="$(ls "$here"/target/dse4j-spark-*-all.jar 2>/dev/null | head -1 || true)"
 classpath="$here/target/spark.classpath"
 if [[ -z "$jar" || ! -f "$classpath" ]] || [[ -n "$("$root/ci/newer-source.sh" "$jar" spark java-api bindings)" ]]; then
   echo "spark/submit.sh: building dse4j-spark (mvn install -pl spark -am, no tests)..." >&2
-  (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
+  (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests -Dspotless.check.skip=true \
       install -pl spark -am && mvn -q -B -Dstyle.color=never dependency:build-classpath -pl spark \
       -Dmdep.outputFile="$classpath" -Dmdep.includeScope=provided) >&2
 fi

@@ -338,7 +338,6 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         return Subsampling.subsample(n, maxN, seed);
     }
 
-
     /**
      * Releases the backend (worker threads; device handles and memory for the GPU). Idempotent. Afterwards every
      * compute method throws {@link IllegalStateException}. A computation running meanwhile on another thread is not

@@ -40,7 +40,9 @@ public final class DseResult {
     private final DiffusionSpectralEntropy.Method method;
     private final EntropyEstimate estimate;
 
-    DseResult(double entropy, int n, int inputRows, int d, double sigma, double t, Precision precision, BackendSelection selection, StageTimings stages, double seconds, Spectrum spectrum, List<String> warnings, DiffusionSpectralEntropy.Method method, EntropyEstimate estimate) {
+    DseResult(double entropy, int n, int inputRows, int d, double sigma, double t, Precision precision,
+              BackendSelection selection, StageTimings stages, double seconds, Spectrum spectrum, List<String> warnings,
+              DiffusionSpectralEntropy.Method method, EntropyEstimate estimate) {
         this.entropy = entropy;
         this.n = n;
         this.inputRows = inputRows;

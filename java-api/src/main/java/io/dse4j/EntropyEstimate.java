@@ -28,7 +28,7 @@ public final class EntropyEstimate {
     private static final double LOG2 = Math.log(2);
     /** Two-sided 95 % quantiles of Student's t for 1 … 4 degrees of freedom (beyond, the expansion below). */
     private static final double[] T_QUANTILES = {Double.NaN, 12.706204736174694, 4.302652729749462,
-            3.1824463052837078, 2.7764451051977934};
+        3.1824463052837078, 2.7764451051977934};
 
     private final LanczosSamples samples;
 

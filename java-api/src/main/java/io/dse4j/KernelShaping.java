@@ -57,7 +57,7 @@ final class KernelShaping {
         double decay = options.decayExponent();
         String form = adaptiveK == 0 ? "the Gaussian kernel" : decay == 0 ? "the adaptive kernel (σᵢ = distance to "
                 + "neighbour " + adaptiveK + ")" : "the α-decay kernel (σᵢ = distance to neighbour " + adaptiveK
-                + ", exponent " + decay + ")";
+                        + ", exponent " + decay + ")";
         return options.alpha() == 0 ? form : form + " with α-normalisation α = " + options.alpha();
     }
 

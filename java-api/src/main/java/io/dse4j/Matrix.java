@@ -65,15 +65,15 @@ public final class Matrix {
      * at {@code segment.getAtIndex(layout, i·cols + j)}, with the layout's byte order. Not copied: the segment must
      * stay alive and unchanged while a computation runs (the computations copy the rows they use).
      */
-    public static Matrix ofRowMajor(java.lang.foreign.MemorySegment segment, java.lang.foreign.ValueLayout.OfFloat
-            layout, int rows, int cols) {
+    public static Matrix ofRowMajor(java.lang.foreign.MemorySegment segment,
+                                    java.lang.foreign.ValueLayout.OfFloat layout, int rows, int cols) {
         checkSegment(segment, layout, rows, cols);
         return new Matrix(rows, cols, (i, j) -> segment.getAtIndex(layout, (long) i * cols + j));
     }
 
     /** As {@link #ofRowMajor(java.lang.foreign.MemorySegment, java.lang.foreign.ValueLayout.OfFloat, int, int)}. */
-    public static Matrix ofRowMajor(java.lang.foreign.MemorySegment segment, java.lang.foreign.ValueLayout.OfDouble
-            layout, int rows, int cols) {
+    public static Matrix ofRowMajor(java.lang.foreign.MemorySegment segment,
+                                    java.lang.foreign.ValueLayout.OfDouble layout, int rows, int cols) {
         checkSegment(segment, layout, rows, cols);
         return new Matrix(rows, cols, (i, j) -> segment.getAtIndex(layout, (long) i * cols + j));
     }

@@ -15,7 +15,8 @@ import java.util.List;
  * @param selection the backend selection of the DSE computations (CSMI runs on the CPU)
  * @param seconds   wall-clock seconds of the whole computation
  */
-public record MiResult(MutualInformation.Measure measure, double mi, int n, int d, String reference, List<ClassTerm> classes,
+public record MiResult(MutualInformation.Measure measure, double mi, int n, int d, String reference,
+                       List<ClassTerm> classes,
                        List<String> warnings, BackendSelection selection, double seconds) {
 
     public MiResult {

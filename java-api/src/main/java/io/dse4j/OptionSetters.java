@@ -92,7 +92,8 @@ public abstract sealed class OptionSetters<B extends OptionSetters<B>> permits M
                 given.add(option);
             }
         }
-        @SuppressWarnings("unchecked") B self = (B) this;
+        @SuppressWarnings("unchecked")
+        B self = (B) this;
         return self;
     }
 

@@ -48,7 +48,8 @@ public record ReferenceClasses(int[] labels, ReferenceKind kind) {
 
     private static int[] discrete(Matrix y) {
         if (y.cols() != 1) {
-            throw new InvalidInputException("reference", "discrete labels must be N×1, got " + y.rows() + "×" + y.cols());
+            throw new InvalidInputException("reference", "discrete labels must be N×1, got " + y.rows() + "×" + y
+                    .cols());
         }
         int[] labels = new int[y.rows()];
         for (int i = 0; i < labels.length; i++) {

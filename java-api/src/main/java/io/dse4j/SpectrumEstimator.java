@@ -44,7 +44,8 @@ sealed interface SpectrumEstimator {
 
     /** The full symmetric eigen-decomposition on the chosen backend. */
     record Exact(MeasureOptions options, KernelKind kernel, KernelShaping shaping, BackendRouter router)
-            implements SpectrumEstimator {
+            implements
+                SpectrumEstimator {
 
         @Override
         public Outcome estimate(Points points, KernelShape shape, double sigma) {
@@ -53,7 +54,7 @@ sealed interface SpectrumEstimator {
             if (!shape.standard() && !router.backend().supports(shape, points.n(), precision)) {
                 solved = new BackendRouter.Routed<>(router.cpu().kernelSpectrum(points, kernel, sigma, shape,
                         precision, false), router.onTheCpu(shaping.label() + " runs on the CPU: "
-                        + router.backend().unsupportedReason(shape, points.n(), precision)));
+                                + router.backend().unsupportedReason(shape, points.n(), precision)));
             } else {
                 solved = router.onBackend("lower maxN or use the CPU backend", null, backend -> shape.standard()
                         ? backend.kernelSpectrum(points, kernel, sigma, precision, false)
@@ -94,7 +95,8 @@ sealed interface SpectrumEstimator {
 
     /** The stochastic Lanczos quadrature estimate of the entropy ({@link EntropyEstimate}), on the CPU. */
     record Slq(MeasureOptions options, KernelKind kernel, KernelShaping shaping, BackendRouter router)
-            implements SpectrumEstimator {
+            implements
+                SpectrumEstimator {
 
         @Override
         public Outcome estimate(Points points, KernelShape shape, double sigma) {
@@ -124,9 +126,10 @@ sealed interface SpectrumEstimator {
             BackendSelection used = router.cpuAfter("DSE estimated by stochastic Lanczos quadrature ("
                     + options.slqProbes() + " probes, " + steps + " Lanczos steps, seed " + options.seed()
                     + ") on the CPU, " + (samples.matrixFree()
-                    ? "K recomputed tile by tile from the points for every product"
-                    + (options.precision() == Precision.F32 ? " (in f64: the tiles are computed in double)" : "")
-                    : "K held in memory"));
+                            ? "K recomputed tile by tile from the points for every product"
+                                    + (options.precision() == Precision.F32
+                                            ? " (in f64: the tiles are computed in double)" : "")
+                            : "K held in memory"));
             return new Outcome(null, new EntropyEstimate(samples), used, samples.stages());
         }
 

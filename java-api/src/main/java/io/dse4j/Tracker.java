@@ -128,7 +128,8 @@ public final class Tracker implements AutoCloseable {
         } else if (z.rows() != inputRows) {
             throw new InvalidInputException("matrix", "checkpoint " + name + " has " + z.rows() + " rows but "
                     + (labels != null ? "the labels have " : inputClasses != null ? "the inputs have "
-                    : "the first checkpoint has ") + inputRows + "; every checkpoint must describe the same inputs");
+                            : "the first checkpoint has ") + inputRows
+                    + "; every checkpoint must describe the same inputs");
         }
         long begin = System.nanoTime();
         Matrix points = select(z, used);
@@ -277,7 +278,8 @@ public final class Tracker implements AutoCloseable {
             }
             boolean all = expected > 0 && done >= expected;
             synchronized (this) {
-                listener.onProgress(new Progress(all ? "done" : "checkpoint", 1, overall(done, 0), elapsed(), done, expected,
+                listener.onProgress(new Progress(all ? "done" : "checkpoint", 1, overall(done, 0), elapsed(), done,
+                        expected,
                         Thread.currentThread()));
             }
         }
@@ -287,7 +289,8 @@ public final class Tracker implements AutoCloseable {
             if (p.stage().equals("done")) {
                 return;     // a measure's end; the checkpoint's is reported once all its measures are done
             }
-            listener.onProgress(new Progress(p.stage(), p.stageFraction(), overall(checkpoint, before + share * p.fraction()),
+            listener.onProgress(new Progress(p.stage(), p.stageFraction(), overall(checkpoint, before + share * p
+                    .fraction()),
                     elapsed(), checkpoint, expected, caller));
         }
 

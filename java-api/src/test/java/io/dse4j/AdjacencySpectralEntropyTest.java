@@ -16,7 +16,8 @@ class AdjacencySpectralEntropyTest {
         Matrix x = ReferenceData.matrix(c.path("inputs").path("embedding_vectors").asText());
         double expected = ReferenceData.number(c.path("outputs").path("entropy"));
         try (AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.builder(variant)
-                .backend(TestBackend.required()).sigma(c.path("params").path("gaussian_kernel_sigma").asDouble()).build()) {
+                .backend(TestBackend.required()).sigma(c.path("params").path("gaussian_kernel_sigma").asDouble())
+                .build()) {
             DseResult result = ase.compute(x);
             TestBackend.assertInUse(result.selection());
             assertEquals(expected, result.entropy(), 1e-9, name);

@@ -25,7 +25,7 @@ class AutoTimeTest {
             ones += Math.abs(v) / max >= 1 ? 1 : 0;
         }
         int allowed = Math.max((lambda.length + 99) / 100, ones);
-        for (int t = 1; ; t++) {
+        for (int t = 1;; t++) {
             int above = 0;
             for (double v : lambda) {
                 above += Math.pow(Math.abs(v) / max, t) > 0.01 ? 1 : 0;

@@ -116,7 +116,7 @@ class BandwidthTest {
         try (DiffusionSpectralEntropy byMedian = DiffusionSpectralEntropy.builder().backend("cpu")
                 .bandwidth(Bandwidth.median()).build();
              DiffusionSpectralEntropy byKnn = DiffusionSpectralEntropy.builder().backend("cpu")
-                .bandwidth(Bandwidth.knn(5)).build()) {
+                     .bandwidth(Bandwidth.knn(5)).build()) {
             DseResult r = byMedian.compute(x);
             assertEquals(median, r.sigma(), 1e-12 * median);
             try (DiffusionSpectralEntropy fixed = DiffusionSpectralEntropy.builder().backend("cpu").sigma(r.sigma())

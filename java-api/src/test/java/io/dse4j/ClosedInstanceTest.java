@@ -109,7 +109,8 @@ class ClosedInstanceTest {
     @ParameterizedTest
     @EnumSource(AdjacencySpectralEntropy.Variant.class)
     void adjacencySpectralEntropy(AdjacencySpectralEntropy.Variant variant) {
-        AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.builder(variant).options(options().options()).knn(3).build();
+        AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.builder(variant).options(options().options()).knn(3)
+                .build();
         ase.compute(POINTS);
         ase.close();
         String what = "AdjacencySpectralEntropy";

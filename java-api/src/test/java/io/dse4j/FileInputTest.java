@@ -80,7 +80,8 @@ class FileInputTest {
         DiffusionSpectralEntropy.Builder options = DiffusionSpectralEntropy.builder()
                 .backend(TestBackend.required()).maxN(120).seed(3);
         for (AdjacencySpectralEntropy.Variant variant : AdjacencySpectralEntropy.Variant.values()) {
-            try (AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.builder(variant).options(options.options()).build()) {
+            try (AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.builder(variant).options(options.options())
+                    .build()) {
                 DseResult fromFile = ase.compute(opened);
                 assertEquals(ase.compute(whole).entropy(), fromFile.entropy(), 0.0, variant.toString());
                 assertEquals(300, fromFile.inputRows(), variant.toString());
@@ -152,7 +153,8 @@ class FileInputTest {
         NpyWriter.writeDoubles(empty, new double[0], 0, 2);
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> dse.compute(MatrixFiles.open(empty, null)));
-        assertTrue(e.getMessage().contains(empty + ": needs at least 2 rows (points) and 1 column (dimension); its shape"
+        assertTrue(e.getMessage().contains(empty
+                + ": needs at least 2 rows (points) and 1 column (dimension); its shape"
                 + " [0, 2] gives N = 0, D = 2"), e.getMessage());
         // A NaN in the last rows, found while only the subsample (150 of 200) is read: the file's row is named,
         // not its position in the subsample.

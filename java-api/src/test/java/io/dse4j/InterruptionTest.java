@@ -68,7 +68,7 @@ class InterruptionTest {
         try (DiffusionSpectralEntropy dse = DiffusionSpectralEntropy.builder().backend("cpu").threads(threads)
                 .sigma(3).build();
              DiffusionSpectralEntropy fresh = DiffusionSpectralEntropy.builder().backend("cpu").threads(threads)
-                .sigma(3).build()) {
+                     .sigma(3).build()) {
             // N = 3000: the two-stage reduction, interrupted in its first stage.
             assertStoppedByTheInterrupt(interruptWhileRunning(TO_BAND, () -> dse.compute(large)));
             assertEquals(fresh.compute(small).entropy(), dse.compute(small).entropy(), 0.0);
@@ -113,7 +113,7 @@ class InterruptionTest {
         try (AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.builder(AdjacencySpectralEntropy.Variant.KNN)
                 .options(options.options()).knn(5).build();
              AdjacencySpectralEntropy fresh = AdjacencySpectralEntropy.builder(AdjacencySpectralEntropy.Variant.KNN)
-                .options(options.options()).knn(5).build()) {
+                     .options(options.options()).knn(5).build()) {
             assertStoppedByTheInterrupt(interruptWhileRunning(GENERAL_EIGENSOLVER, () -> ase.compute(x)));
             assertEquals(fresh.compute(small).entropy(), ase.compute(small).entropy(), 0.0);
         }

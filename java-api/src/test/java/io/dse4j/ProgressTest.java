@@ -140,7 +140,8 @@ class ProgressTest {
                 .progress(p -> {
                     throw boom;
                 }).build()) {
-            RuntimeException thrown = assertThrows(RuntimeException.class, () -> dse.compute(InterruptionTest.gaussian(100, 3, 7)));
+            RuntimeException thrown = assertThrows(RuntimeException.class, () -> dse.compute(InterruptionTest.gaussian(
+                    100, 3, 7)));
             assertEquals(boom, thrown);
         }
     }

@@ -114,8 +114,8 @@ class ReferenceCasesTest {
 
     @TestFactory
     Stream<DynamicTest> kernelEigenvaluesMatchTheOfficialOnes() {
-        return Stream.of("eigvals_uniform_500x64_sigma10", "eigvals_swissroll_700x3_sigma10").map(name ->
-                DynamicTest.dynamicTest(name, () -> {
+        return Stream.of("eigvals_uniform_500x64_sigma10", "eigvals_swissroll_700x3_sigma10").map(name -> DynamicTest
+                .dynamicTest(name, () -> {
                     JsonNode c = ReferenceData.referenceCase(name);
                     Matrix x = ReferenceData.matrix(c.path("inputs").path("embedding_vectors").asText());
                     double[] expected = ReferenceData.array(c.path("outputs").path("eigenvalues_file").asText())

@@ -235,7 +235,7 @@ class SlqEstimateTest {
     @Test
     void studentQuantilesMatchTheTables() {
         double[][] table = {{1, 12.7062}, {2, 4.3027}, {3, 3.1824}, {4, 2.7764}, {5, 2.5706}, {9, 2.2622},
-                {11, 2.2010}, {23, 2.0687}, {100, 1.9840}};
+            {11, 2.2010}, {23, 2.0687}, {100, 1.9840}};
         for (double[] row : table) {
             assertEquals(row[1], EntropyEstimate.studentQuantile((int) row[0]), 5e-4, "ν = " + row[0]);
         }

@@ -44,7 +44,8 @@ class TrackerTest {
         double[] z = new double[n * D];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < D; j++) {
-                z[i * D + j] = (1 - a) * 4 * random.nextGaussian() + a * (centre[i % CLASSES][j] + random.nextGaussian());
+                z[i * D + j] = (1 - a) * 4 * random.nextGaussian() + a * (centre[i % CLASSES][j] + random
+                        .nextGaussian());
             }
         }
         return Matrix.ofRowMajor(z, n, D);

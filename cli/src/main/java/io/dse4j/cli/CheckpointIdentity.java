@@ -66,7 +66,7 @@ record CheckpointIdentity(long size, Instant modified, String sha256) {
         }
         byte[] buffer = new byte[1 << 20];
         try (InputStream in = Files.newInputStream(file)) {
-            for (int read; (read = in.read(buffer)) > 0; ) {
+            for (int read; (read = in.read(buffer)) > 0;) {
                 sha.update(buffer, 0, read);
             }
         }
@@ -82,6 +82,6 @@ record CheckpointIdentity(long size, Instant modified, String sha256) {
     String changeFrom(CheckpointIdentity before) {
         return size != before.size ? "its size went from " + before.size + " to " + size + " bytes"
                 : "its content changed: SHA-256 " + before.sha256.substring(0, 12) + "… → " + sha256.substring(0, 12)
-                + "…";
+                        + "…";
     }
 }

@@ -55,7 +55,7 @@ final class Checkpoints {
             if (matched.isEmpty() && !mayMatchNothing) {
                 throw new UsageException("--checkpoints " + argument + ": " + (GLOB.matcher(argument).find()
                         ? "the pattern matches no file" : Files.isDirectory(Path.of(argument))
-                        ? "the folder holds no .npy, .npz, .csv, .tsv or .txt file" : "no such file"));
+                                ? "the folder holds no .npy, .npz, .csv, .tsv or .txt file" : "no such file"));
             }
             files.addAll(matched);
         }
@@ -111,7 +111,8 @@ final class Checkpoints {
         Files.walkFileTree(start, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), depth,
                 new java.nio.file.SimpleFileVisitor<>() {
                     @Override
-                    public java.nio.file.FileVisitResult visitFile(Path p, java.nio.file.attribute.BasicFileAttributes a) {
+                    public java.nio.file.FileVisitResult visitFile(Path p,
+                                                                   java.nio.file.attribute.BasicFileAttributes a) {
                         Path shown = base.toString().isEmpty() ? Path.of(".").relativize(p) : p;
                         // Files.isRegularFile follows a symbolic link (a checkpoint linked into the run's folder).
                         if (matcher.matches(shown) && Files.isRegularFile(p)) {

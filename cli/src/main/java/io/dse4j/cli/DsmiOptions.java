@@ -2,7 +2,6 @@ package io.dse4j.cli;
 
 import io.dse4j.OptionSetters;
 
-
 import picocli.CommandLine.Option;
 
 /**

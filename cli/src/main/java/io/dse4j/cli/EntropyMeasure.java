@@ -29,7 +29,7 @@ enum EntropyMeasure {
     /** ase-knn's 0/1 adjacency has no σ or kernel form and is computed in double whatever --precision says. */
     ASE_KNN("ase-knn", AdjacencySpectralEntropy.Variant.KNN, new Ignored(List.of("--t", "--sigma", "--kernel",
             "--alpha", "--precision"), "ase-knn uses the 0/1 k-NN adjacency (--knn), computed in double: no σ, no "
-            + "kernel form, no diffusion time"));
+                    + "kernel form, no diffusion time"));
 
     private final String label;
     private final AdjacencySpectralEntropy.Variant variant;

@@ -85,7 +85,8 @@ public final class GpuSelfTest implements java.util.concurrent.Callable<Integer>
         if (Files.isDirectory(reference)) {
             List<Path> files;
             try (Stream<Path> list = Files.list(reference)) {
-                files = list.filter(p -> p.toString().endsWith(".npy")).filter(GpuSelfTest::isDataset).sorted().toList();
+                files = list.filter(p -> p.toString().endsWith(".npy")).filter(GpuSelfTest::isDataset).sorted()
+                        .toList();
             }
             for (Path file : files) {
                 Matrix x = MatrixFiles.read(file);
@@ -162,7 +163,8 @@ public final class GpuSelfTest implements java.util.concurrent.Callable<Integer>
         rows.add(row);
         Map<String, Double> s = gpu.stages().seconds();
         out.printf(Locale.ROOT, "%-34s %-4s %6d %8.3g %10.4f %10.4f %10.4f %10.4f %10.4f %10.4f %9.3f %9.2e %s%n",
-                name, precision.label(), gpu.n(), sigma, s.getOrDefault("upload", 0.0), s.getOrDefault("distances", 0.0),
+                name, precision.label(), gpu.n(), sigma, s.getOrDefault("upload", 0.0), s.getOrDefault("distances",
+                        0.0),
                 s.getOrDefault("kernel", 0.0), s.getOrDefault("eigenvalues", 0.0), s.getOrDefault("download", 0.0),
                 gpu.seconds(), cpuSeconds, entropyDifference, withCpu ? (ok ? "yes" : "NO") : "-");
         return ok;

@@ -33,7 +33,8 @@ final class MiCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "FILE",
             description = "the representation Z, one row per input (.npy, .npz, .csv)")
     Path input;
-    @Option(names = "--key", paramLabel = "NAME", description = "the array of an .npz or the tensor of a .safetensors input to read")
+    @Option(names = "--key", paramLabel = "NAME",
+            description = "the array of an .npz or the tensor of a .safetensors input to read")
     String key;
     @Option(names = "--reference", paramLabel = "FILE",
             description = "the reference Y: integer labels (N×1), a real scalar (N×1) or vectors (N×D′)")
@@ -88,7 +89,7 @@ final class MiCommand implements Callable<Integer> {
                     "--bins is csmi's, --knn asmi-knn's"),
             MutualInformation.Measure.CSMI, new Ignored(List.of("--sigma", "--t", "--knn", "--precision",
                     "--backend", "--device"), "csmi bins the coordinates and counts, on the CPU: no kernel, no "
-                    + "diffusion time"),
+                            + "diffusion time"),
             MutualInformation.Measure.MATRIX_ENTRY, new Ignored(List.of("--t", "--bins", "--knn"),
                     "matrix-entry takes the entries of P = D⁻¹K at σ: no diffusion time"),
             MutualInformation.Measure.ASMI_GAUSSIAN, new Ignored(List.of("--t", "--bins", "--knn"),

@@ -91,7 +91,7 @@ final class Reporter {
         if (e != null) {
             int deflated = e.deflatedEigenvalues().length;
             out.printf(Locale.ROOT, "%s = %.6f ± %.2g bits (95 %%; SLQ estimate: %d probes × %d Lanczos steps, %d "
-                            + "%s deflated, %s)%n", name, r.entropy(), r.errorBar(), e.probes(), e.lanczosSteps(),
+                    + "%s deflated, %s)%n", name, r.entropy(), r.errorBar(), e.probes(), e.lanczosSteps(),
                     deflated, deflated == 1 ? "eigenvalue" : "eigenvalues",
                     e.matrixFree() ? "K recomputed for each of " + e.passes() + " products" : "K held in memory");
             if (measure == EntropyMeasure.DSE) {

@@ -1,6 +1,5 @@
 package io.dse4j.cli;
 
-
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 

@@ -1,6 +1,5 @@
 package io.dse4j.cli;
 
-
 import picocli.CommandLine.Option;
 
 /** {@code --seed}: the seed of every random draw a command makes. */

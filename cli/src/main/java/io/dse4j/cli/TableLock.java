@@ -56,7 +56,7 @@ final class TableLock implements AutoCloseable {
         Path file = of(table);
         byte[] token = ("pid " + ProcessHandle.current().pid() + " "
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "\n").getBytes(StandardCharsets.UTF_8);
-        for (int attempt = 0; ; attempt++) {
+        for (int attempt = 0;; attempt++) {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             FileLock held;

@@ -192,7 +192,7 @@ final class TrackCommand implements Callable<Integer> {
             if (before != null) {
                 throw new UsageException(before + " and " + option[0] + " name the same file (" + option[1] + "); "
                         + (option[0].equals("--plot") || option[0].equals("--out")
-                        ? "one would overwrite the other: give two files" : "give each its own file"));
+                                ? "one would overwrite the other: give two files" : "give each its own file"));
             }
         }
     }
@@ -309,7 +309,7 @@ final class TrackCommand implements Callable<Integer> {
             String message = e.getMessage();
             throw new UsageException("checkpoint " + c.name() + ": "
                     + (message != null && message.startsWith(c.file().toString()) ? message.substring(
-                    c.file().toString().length()).replaceFirst("^: ", "") : message));
+                            c.file().toString().length()).replaceFirst("^: ", "") : message));
         }
         // The row must be of the content the identity names: a write between the digest and the end of the read
         // shows in the size or the time.
@@ -432,7 +432,7 @@ final class TrackCommand implements Callable<Integer> {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             byte[] buffer = new byte[1 << 16];
-            for (int read; (read = in.read(buffer)) > 0; ) {
+            for (int read; (read = in.read(buffer)) > 0;) {
                 sha.update(buffer, 0, read);
             }
             return file.getFileName() + "@sha256:" + java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 16);

@@ -117,7 +117,7 @@ final class TrackTableFormat {
         if (r.size() != COLUMNS.size()) {
             throw bad(file, number, r.size() < COLUMNS.size()
                     ? "is cut off: it has " + r.size() + " of the " + COLUMNS.size() + " cells (it ends after '"
-                    + COLUMNS.get(r.size() - 1) + "')"
+                            + COLUMNS.get(r.size() - 1) + "')"
                     : "has " + r.size() + " cells, more than the " + COLUMNS.size() + " of the header");
         }
         String name = r.get(0);

@@ -87,7 +87,8 @@ class LauncherTest {
         executable(mvn);
         // The tools the scripts use, without the machine's mvn and java.
         tools = Files.createDirectories(repo.resolve("fake-tools"));
-        for (String tool : List.of("bash", "dirname", "find", "grep", "sed", "head", "touch", "mkdir", "cat", "readlink",
+        for (String tool : List.of("bash", "dirname", "find", "grep", "sed", "head", "touch", "mkdir", "cat",
+                "readlink",
                 "sort")) {
             for (String folder : List.of("/usr/bin/", "/bin/")) {
                 if (Files.isExecutable(Path.of(folder + tool))) {

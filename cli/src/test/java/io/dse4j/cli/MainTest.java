@@ -68,7 +68,8 @@ class MainTest {
         assertTrue(first.length() < 160, first);
         JsonNode selection;
         try {
-            selection = new ObjectMapper().readTree(run("entropy", "--example", "uniform", "--n", "100", "--json").out())
+            selection = new ObjectMapper().readTree(run("entropy", "--example", "uniform", "--n", "100", "--json")
+                    .out())
                     .get("selection");
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -205,8 +206,9 @@ class MainTest {
     @Test
     void precisionAliasesAreAcceptedAndListed() throws IOException {
         for (String[] alias : new String[][] {{"double", "f64"}, {"float64", "f64"}, {"float", "f32"},
-                {"float32", "f32"}}) {
-            CommandRun o = run("entropy", "--example", "blobs", "--n", "40", "--precision", alias[0], "--backend", "cpu",
+            {"float32", "f32"}}) {
+            CommandRun o = run("entropy", "--example", "blobs", "--n", "40", "--precision", alias[0], "--backend",
+                    "cpu",
                     "--json");
             assertEquals(0, o.code(), o.err());
             assertEquals(alias[1], new ObjectMapper().readTree(o.out()).get("precision").asText(), alias[0]);
@@ -351,7 +353,8 @@ class MainTest {
                 "--json");
         assertEquals(0, first.code(), first.err());
         assertTrue(Files.exists(cache));
-        CommandRun second = run("entropy", "--example", "uniform", "--n", "150", "--eigenvalues-cache", cache.toString(),
+        CommandRun second = run("entropy", "--example", "uniform", "--n", "150", "--eigenvalues-cache", cache
+                .toString(),
                 "--t", "1", "--json");
         assertEquals(0, second.code(), second.err());
         JsonNode a = new ObjectMapper().readTree(first.out());
@@ -359,7 +362,8 @@ class MainTest {
         assertEquals("cache", b.get("backend").asText());
         assertEquals(a.get("entropy").asDouble(), b.get("entropy").asDouble(), 1e-15);
         // A cache of 150 eigenvalues is not the spectrum of 151 points: refused, not used for the wrong input.
-        CommandRun other = run("entropy", "--example", "uniform", "--n", "151", "--eigenvalues-cache", cache.toString());
+        CommandRun other = run("entropy", "--example", "uniform", "--n", "151", "--eigenvalues-cache", cache
+                .toString());
         assertBad(other, "holds the eigenvalues of another computation (n: 150 in the cache, 151 now");
     }
 
@@ -405,7 +409,7 @@ class MainTest {
         Path labels = dir.resolve("labels.npy");
         // 3e9 and 5e9: cast to int, both became 2147483647 and the two classes one.
         io.dse4j.io.NpyWriter.writeLongs(labels, new long[] {3_000_000_000L, 3_000_000_000L, 5_000_000_000L,
-                5_000_000_000L}, 4);
+            5_000_000_000L}, 4);
         assertBad(run("mi", "--input", z.toString(), "--clusters-in", labels.toString()),
                 labels + ": class labels (--clusters-in): discrete labels must lie in the int range");
         Path fractional = dir.resolve("fractional.npy");
@@ -437,8 +441,9 @@ class MainTest {
         assertEquals("", picocliWarnings.toString(StandardCharsets.UTF_8), "every description formats");
         assertTrue(entropy.out().contains("1 % of the powered"), "a literal per cent sign: " + entropy.out());
         assertTrue(entropy.out().startsWith("usage: dse4j entropy"), entropy.out());
-        for (String expected : new String[] {"--sigma=S", "(default 10)", "--example=NAME", "swiss-roll, blobs, uniform",
-                "auto | cpu | gpu", "--json"}) {
+        for (String expected : new String[] {"--sigma=S", "(default 10)", "--example=NAME",
+            "swiss-roll, blobs, uniform",
+            "auto | cpu | gpu", "--json"}) {
             assertTrue(entropy.out().contains(expected), "entropy --help shows " + expected + ": " + entropy.out());
         }
         CommandRun mi = run("mi", "--help");
@@ -459,7 +464,7 @@ class MainTest {
         assertEquals(0, o.code(), o.err());
         assertTrue(o.out().startsWith("#!/usr/bin/env bash"), o.out());
         for (String expected : new String[] {"complete -F", "entropy", "mi", "--sigma", "--reference-kind",
-                "swiss-roll"}) {
+            "swiss-roll"}) {
             assertTrue(o.out().contains(expected), "completion script mentions " + expected);
         }
     }

@@ -96,7 +96,8 @@ class TrackCommandTest {
     void theTableAndPlotHoldEveryCheckpointInNaturalOrderWithTheNumbersOfSeparateRuns() throws IOException {
         Path table = dir.resolve("dse.csv");
         Path plot = dir.resolve("dse.png");
-        CommandRun o = run("track", "--checkpoints", glob(), "--labels", labels.toString(), "--inputs", inputs.toString(),
+        CommandRun o = run("track", "--checkpoints", glob(), "--labels", labels.toString(), "--inputs", inputs
+                .toString(),
                 "--out", table.toString(), "--plot", plot.toString(), "--sigma", "4", "--repetitions", "2",
                 "--clusters", "3", "--backend", "cpu", "--json");
         assertEquals(0, o.code(), o.err());

@@ -154,7 +154,7 @@ public final class MatrixFiles {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             List<String> keys = new ArrayList<>();          // the .npy members, ".npy" removed, as numpy lists them
             Set<String> members = new HashSet<>();          // every file member's name
-            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements();) {
                 ZipEntry entry = e.nextElement();
                 if (entry.isDirectory()) {
                     continue;
@@ -243,8 +243,9 @@ public final class MatrixFiles {
             }
             chosen = tensors.get(0);
         } else {
-            chosen = tensors.stream().filter(t -> t.name().equals(key)).findFirst().orElseThrow(() ->
-                    new MatrixFileException(name + ": the .safetensors file has no tensor '" + key + "'; it holds "
+            chosen = tensors.stream().filter(t -> t.name().equals(key)).findFirst().orElseThrow(
+                    () -> new MatrixFileException(name + ": the .safetensors file has no tensor '" + key
+                            + "'; it holds "
                             + listed(names)));
         }
         String member = name + "[" + chosen.name() + "]";

@@ -32,7 +32,7 @@ record NpyDtype(String code, int size, ByteOrder order) {
         String code = descr.substring(1);
         return switch (code) {
             case "f8", "f4", "f2", "i8", "i4", "i2", "i1", "u8", "u4", "u2", "u1", "b1" ->
-                    new NpyDtype(code, code.charAt(1) - '0', order);
+                new NpyDtype(code, code.charAt(1) - '0', order);
             default -> throw unsupported(descr, name);
         };
     }
@@ -48,15 +48,18 @@ record NpyDtype(String code, int size, ByteOrder order) {
 
     // Layouts per byte order, made once: a layout made per element (withOrder) costs an allocation and a lookup of
     // its access handle each time until the JIT has compiled the read loop, ~90 ms per million elements cold.
-    private static final ValueLayout.OfDouble F8_LE = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfDouble F8_LE = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(
+            ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfDouble F8_BE = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfFloat F4_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat F4_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(
+            ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat F4_BE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfLong I8_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong I8_BE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt I4_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt I4_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfShort I2_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort I2_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(
+            ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort I2_BE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     /** The element at {@code offset} (bytes) of {@code data}, widened to double. */

@@ -63,9 +63,9 @@ final class SafetensorsHeader {
             if (headerLength < 2 || headerLength > MAX_HEADER_BYTES || headerLength > size - 8) {
                 throw new MatrixFileException(name + ": the .safetensors header length is " + Long.toUnsignedString(
                         headerLength) + " bytes, but " + (headerLength > size - 8 || headerLength < 0
-                        ? "the file holds only " + (size - 8) + " bytes after it"
-                        : headerLength < 2 ? "a header is a JSON object of at least 2 bytes"
-                        : "at most " + MAX_HEADER_BYTES + " are read"));
+                                ? "the file holds only " + (size - 8) + " bytes after it"
+                                : headerLength < 2 ? "a header is a JSON object of at least 2 bytes"
+                                : "at most " + MAX_HEADER_BYTES + " are read"));
             }
             json = in.readNBytes((int) headerLength);
         }

@@ -22,7 +22,8 @@ public final class BackendResolver {
     public static final String ENVIRONMENT = "DSE4J_BACKEND";
 
     /** What {@code auto} says when it falls back, after the probe's summary. */
-    public static final String FALLBACK = "; using the CPU backend (--backend gpu, or -Ddse4j.backend=gpu, for details)";
+    public static final String FALLBACK =
+            "; using the CPU backend (--backend gpu, or -Ddse4j.backend=gpu, for details)";
 
     /**
      * A decision: the selection to report and, when the GPU was chosen, the probe result that opens it.

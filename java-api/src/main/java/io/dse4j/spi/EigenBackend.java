@@ -116,7 +116,7 @@ public interface EigenBackend extends AutoCloseable {
      * @param rowSets each set's rows of {@code points}, every set with at least one row
      */
     default java.util.List<KernelSpectrum> kernelSpectra(Points points, java.util.List<int[]> rowSets, KernelKind kind,
-                                                        double sigma, Precision precision) {
+                                                         double sigma, Precision precision) {
         java.util.List<KernelSpectrum> out = new java.util.ArrayList<>();
         for (int[] rows : rowSets) {
             out.add(kernelSpectrum(points.subset(rows), kind, sigma, precision, false));

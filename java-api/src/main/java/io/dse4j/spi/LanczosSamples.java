@@ -27,7 +27,8 @@ package io.dse4j.spi;
  * @param matrixFree      whether K was recomputed from the points for every product instead of held
  * @param stages          seconds per stage
  */
-public record LanczosSamples(int n, double[] deflated, double[] residuals, double[] gaps, double restTrace, double restSquareTrace,
+public record LanczosSamples(int n, double[] deflated, double[] residuals, double[] gaps, double restTrace,
+                             double restSquareTrace,
                              double[][] gaussNodes, double[][] gaussWeights, double[][] radauNodes,
                              double[][] radauWeights, double[] linear, double[] quadratic, int steps, int passes,
                              boolean matrixFree, io.dse4j.StageTimings stages) {

@@ -43,8 +43,8 @@ final class ThisBuildProbe implements GpuProbe {
     private static GpuProbe lookUp() {
         try {
             ServiceLoader<GpuProbe> loader = ServiceLoader.load(GpuProbe.class, GpuProbe.class.getClassLoader());
-            for (ServiceLoader.Provider<GpuProbe> candidate : (Iterable<ServiceLoader.Provider<GpuProbe>>)
-                    loader.stream()::iterator) {
+            for (ServiceLoader.Provider<GpuProbe> candidate : (Iterable<ServiceLoader.Provider<GpuProbe>>) loader
+                    .stream()::iterator) {
                 if (fromThisBuild(candidate.type())) {
                     return candidate.get();
                 }

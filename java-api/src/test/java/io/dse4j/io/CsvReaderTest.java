@@ -118,7 +118,7 @@ class CsvReaderTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"0x1p3", "0x10", "1d", "2f", "2F", "1L", "1_000", "1e", "e5", ".", "+", "-", "1..2",
-            "1e5.5", "5e3x", " 1 2", "--1", "½"})
+        "1e5.5", "5e3x", " 1 2", "--1", "½"})
     void onlyDecimalSyntaxIsAccepted(String cell) throws IOException {
         Path f = write("syntax.csv", "1,2\n" + cell + ",4\n");
         String message = refusal(f);

@@ -67,7 +67,8 @@ class MatrixFilesTest {
         assertArrayEquals(values(MatrixFiles.read(file)), values(fromBytes));
         assertEquals(3, fromBytes.rows());
         byte[] cut = java.util.Arrays.copyOf(content, content.length - 3);
-        MatrixFileException truncated = assertThrows(MatrixFileException.class, () -> MatrixFiles.readNpy(cut, "a.npy"));
+        MatrixFileException truncated = assertThrows(MatrixFileException.class, () -> MatrixFiles.readNpy(cut,
+                "a.npy"));
         assertTrue(truncated.getMessage().startsWith("a.npy: the header promises") && truncated.getMessage()
                 .contains("(truncated)"), truncated.getMessage());
         byte[] longer = java.util.Arrays.copyOf(content, content.length + 8);
@@ -121,21 +122,30 @@ class MatrixFilesTest {
     void everyDtypeDecodes() throws IOException {
         ByteBuffer b;
         b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(1.5f).putFloat(-2f);
-        assertArrayEquals(new double[] {1.5, -2}, values(MatrixFiles.read(write("f4.npy", npy(1, "<f4", false, "(2,)", b.array())))));
+        assertArrayEquals(new double[] {1.5, -2}, values(MatrixFiles.read(write("f4.npy", npy(1, "<f4", false, "(2,)", b
+                .array())))));
         b = ByteBuffer.allocate(4).order(ByteOrder.BIG_ENDIAN)
                 .putShort(Float.floatToFloat16(0.5f)).putShort(Float.floatToFloat16(-3f));
-        assertArrayEquals(new double[] {0.5, -3}, values(MatrixFiles.read(write("f2.npy", npy(1, ">f2", false, "(2,)", b.array())))));
+        assertArrayEquals(new double[] {0.5, -3}, values(MatrixFiles.read(write("f2.npy", npy(1, ">f2", false, "(2,)", b
+                .array())))));
         b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(-7).putLong(9);
-        assertArrayEquals(new double[] {-7, 9}, values(MatrixFiles.read(write("i8.npy", npy(1, "<i8", false, "(2,)", b.array())))));
+        assertArrayEquals(new double[] {-7, 9}, values(MatrixFiles.read(write("i8.npy", npy(1, "<i8", false, "(2,)", b
+                .array())))));
         b = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putInt(-70000).putInt(5);
-        assertArrayEquals(new double[] {-70000, 5}, values(MatrixFiles.read(write("i4.npy", npy(1, ">i4", false, "(2,)", b.array())))));
+        assertArrayEquals(new double[] {-70000, 5}, values(MatrixFiles.read(write("i4.npy", npy(1, ">i4", false, "(2,)",
+                b.array())))));
         b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putShort((short) -300).putShort((short) 2);
-        assertArrayEquals(new double[] {-300, 2}, values(MatrixFiles.read(write("i2.npy", npy(1, "<i2", false, "(2,)", b.array())))));
-        assertArrayEquals(new double[] {-1, 127}, values(MatrixFiles.read(write("i1.npy", npy(1, "|i1", false, "(2,)", new byte[] {-1, 127})))));
-        assertArrayEquals(new double[] {255, 1}, values(MatrixFiles.read(write("u1.npy", npy(1, "|u1", false, "(2,)", new byte[] {-1, 1})))));
+        assertArrayEquals(new double[] {-300, 2}, values(MatrixFiles.read(write("i2.npy", npy(1, "<i2", false, "(2,)", b
+                .array())))));
+        assertArrayEquals(new double[] {-1, 127}, values(MatrixFiles.read(write("i1.npy", npy(1, "|i1", false, "(2,)",
+                new byte[] {-1, 127})))));
+        assertArrayEquals(new double[] {255, 1}, values(MatrixFiles.read(write("u1.npy", npy(1, "|u1", false, "(2,)",
+                new byte[] {-1, 1})))));
         b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putShort((short) -1).putShort((short) 3);
-        assertArrayEquals(new double[] {65535, 3}, values(MatrixFiles.read(write("u2.npy", npy(1, "<u2", false, "(2,)", b.array())))));
-        assertArrayEquals(new double[] {1, 0, 1}, values(MatrixFiles.read(write("b1.npy", npy(1, "|b1", false, "(3,)", new byte[] {1, 0, 1})))));
+        assertArrayEquals(new double[] {65535, 3}, values(MatrixFiles.read(write("u2.npy", npy(1, "<u2", false, "(2,)",
+                b.array())))));
+        assertArrayEquals(new double[] {1, 0, 1}, values(MatrixFiles.read(write("b1.npy", npy(1, "|b1", false, "(3,)",
+                new byte[] {1, 0, 1})))));
     }
 
     @Test

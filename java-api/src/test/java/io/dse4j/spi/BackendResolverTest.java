@@ -25,7 +25,8 @@ class BackendResolverTest {
     void argumentBeatsPropertyBeatsEnvironmentBeatsDefault() {
         Map<String, String> props = Map.of("dse4j.backend", "cpu");
         Map<String, String> env = Map.of("DSE4J_BACKEND", "gpu");
-        assertEquals(Source.ARGUMENT, BackendResolver.resolve(BackendKind.CPU, props, env, NO_GPU).selection().source());
+        assertEquals(Source.ARGUMENT, BackendResolver.resolve(BackendKind.CPU, props, env, NO_GPU).selection()
+                .source());
         assertEquals(Source.SYSTEM_PROPERTY, BackendResolver.resolve(null, props, env, NO_GPU).selection().source());
         assertEquals(Source.ENVIRONMENT, BackendResolver.resolve(null, Map.of(), Map.of("DSE4J_BACKEND", "CPU"),
                 NO_GPU).selection().source());
@@ -111,7 +112,8 @@ class BackendResolverTest {
     void anAutoFallbackCarriesAShortSummaryBesideEveryReason() {
         List<String> reasons = List.of("cuBLAS not found: libcublas.so.13: cannot open shared object file; "
                 + "libcublas.so.12: cannot open shared object file", "cudaGetDeviceCount: cudaErrorInsufficientDriver");
-        GpuProbe runtimeOnly = () -> new GpuProbe.Result(false, reasons, "found the CUDA runtime 13 but no NVIDIA driver",
+        GpuProbe runtimeOnly = () -> new GpuProbe.Result(false, reasons,
+                "found the CUDA runtime 13 but no NVIDIA driver",
                 () -> null);
         BackendSelection selection = BackendResolver.resolve(null, Map.of(), Map.of(), runtimeOnly).selection();
         assertEquals("found the CUDA runtime 13 but no NVIDIA driver", selection.summary());

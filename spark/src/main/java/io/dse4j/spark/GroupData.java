@@ -97,6 +97,7 @@ record GroupData(List<Object> key, String name, Matrix points, int[] labels, int
 
     /** What a task needs to know of the table's columns. */
     record Spec(String[] groups, String vectors, String labels, GroupedTable.VectorKind kind)
-            implements java.io.Serializable {
+            implements
+                java.io.Serializable {
     }
 }

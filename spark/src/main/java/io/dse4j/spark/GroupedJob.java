@@ -154,8 +154,9 @@ abstract class GroupedJob<J extends GroupedJob<J>> {
     }
 
     /** One group's computation, on an executor: the group's data, the task's backend, the job's values. */
-    abstract static class GroupTask implements Function2<Integer, Iterator<Tuple2<GroupedTable.GroupPosition,
-            ShuffledRow>>, Iterator<Row>> {
+    abstract static class GroupTask
+            implements
+                Function2<Integer, Iterator<Tuple2<GroupedTable.GroupPosition, ShuffledRow>>, Iterator<Row>> {
         private static final long serialVersionUID = 1L;
         private final GroupData.Spec spec;
         private final List<List<Object>> keys;

@@ -42,7 +42,9 @@ final class GroupedTable implements AutoCloseable {
     private static final String KEY = "__dse4j_key_";
 
     /** What the vector column holds: one point per row, or a whole .npy file (a group) per row. */
-    enum VectorKind { POINTS, NPY_FILE }
+    enum VectorKind {
+        POINTS, NPY_FILE
+    }
 
     private final Dataset<Row> table;
     private final String[] groups;
@@ -271,7 +273,8 @@ final class GroupedTable implements AutoCloseable {
         for (String field : List.of("floats", "doubles", "content")) {
             if (!field.equals(vectorField)) {
                 DataType type = field.equals("content") ? DataTypes.BinaryType
-                        : DataTypes.createArrayType(field.equals("floats") ? DataTypes.FloatType : DataTypes.DoubleType);
+                        : DataTypes.createArrayType(field.equals("floats") ? DataTypes.FloatType
+                                : DataTypes.DoubleType);
                 picked.add(functions.lit(null).cast(type).as(field));
             }
         }

@@ -152,7 +152,7 @@ final class BandToTridiagonal {
         int len = ed - st + 1;
         awaitPredecessor(i, 0);
         double tau = reflector(i * ld + 1, len, v);
-        for (int step = 0; ; step++) {
+        for (int step = 0;; step++) {
             if (step > 0) {
                 finished(i, step);
                 awaitPredecessor(i, step);

@@ -155,7 +155,7 @@ final class CpuBackend implements EigenBackend {
      */
     @Override
     public java.util.List<KernelSpectrum> kernelSpectra(Points points, java.util.List<int[]> rowSets, KernelKind kind,
-                                                       double sigma, Precision precision) {
+                                                        double sigma, Precision precision) {
         begin();
         try {
             return spectra(points, rowSets, kind, sigma, precision);
@@ -261,9 +261,11 @@ final class CpuBackend implements EigenBackend {
         long available = Memory.availableHeap(needed);
         if (needed > available) {
             throw new InvalidInputException("n", "N = " + n + " in " + precision.label() + " needs about "
-                    + Memory.format(needed) + " of heap for the N×N kernel matrix" + (eigenvectors ? ", the eigenvectors" : "")
+                    + Memory.format(needed) + " of heap for the N×N kernel matrix" + (eigenvectors
+                            ? ", the eigenvectors" : "")
                     + " and the workspace, but only "
-                    + Memory.format(available) + " is available (max heap " + Memory.format(Runtime.getRuntime().maxMemory())
+                    + Memory.format(available) + " is available (max heap " + Memory.format(Runtime.getRuntime()
+                            .maxMemory())
                     + "); raise -Xmx (DSE4J_JAVA_OPTS for the command line) or lower --max-n");
         }
     }

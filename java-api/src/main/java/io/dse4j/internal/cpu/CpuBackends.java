@@ -90,7 +90,8 @@ public final class CpuBackends {
      */
     public static double[][] symmetricEigenvectors(double[] a, int n, int threads) {
         try (Workers workers = new Workers(threads)) {
-            SymmetricEigenvectors.Decomposition d = new SymmetricEigenvectors<>(VectorOps.f64For(n), workers).decompose(a, n);
+            SymmetricEigenvectors.Decomposition d = new SymmetricEigenvectors<>(VectorOps.f64For(n), workers).decompose(
+                    a, n);
             return new double[][] {d.values(), d.vectors()};
         } catch (ArithmeticException e) {
             throw new io.dse4j.ComputationException("symmetric eigenvectors: " + e.getMessage(), e);

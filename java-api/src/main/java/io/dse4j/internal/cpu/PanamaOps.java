@@ -62,7 +62,8 @@ final class PanamaOps extends F64Ops {
         DoubleVector acc0 = DoubleVector.zero(SPECIES), acc1 = DoubleVector.zero(SPECIES);
         int k = 0;
         for (; k + 2 * LANES <= m; k += 2 * LANES) {
-            DoubleVector d0 = DoubleVector.fromArray(SPECIES, x, xo + k).sub(DoubleVector.fromArray(SPECIES, x, yo + k));
+            DoubleVector d0 = DoubleVector.fromArray(SPECIES, x, xo + k).sub(DoubleVector.fromArray(SPECIES, x, yo
+                    + k));
             DoubleVector d1 = DoubleVector.fromArray(SPECIES, x, xo + k + LANES)
                     .sub(DoubleVector.fromArray(SPECIES, x, yo + k + LANES));
             acc0 = d0.fma(d0, acc0);
@@ -177,7 +178,8 @@ final class PanamaOps extends F64Ops {
     }
 
     @Override
-    public void gemmBlockStridedA(int kc, double[] a, int ao, int lda, double[] pb, int pbo, double[] c, int co, int ldc) {
+    public void gemmBlockStridedA(int kc, double[] a, int ao, int lda, double[] pb, int pbo, double[] c, int co,
+                                  int ldc) {
         DoubleVector z = DoubleVector.zero(SPECIES);
         DoubleVector c00 = z, c10 = z, c01 = z, c11 = z, c02 = z, c12 = z, c03 = z, c13 = z;
         // Both operands walked by running offsets rather than ao + k·lda: measured 2.3× faster here (the loop that
@@ -205,7 +207,8 @@ final class PanamaOps extends F64Ops {
     }
 
     @Override
-    public void gemmBlockStridedB(int kc, double[] pa, int pao, double[] b, int bo, int ldb, double[] c, int co, int ldc) {
+    public void gemmBlockStridedB(int kc, double[] pa, int pao, double[] b, int bo, int ldb, double[] c, int co,
+                                  int ldc) {
         DoubleVector z = DoubleVector.zero(SPECIES);
         DoubleVector c00 = z, c10 = z, c01 = z, c11 = z, c02 = z, c12 = z, c03 = z, c13 = z;
         int b1o = bo + ldb, b2o = bo + 2 * ldb, b3o = bo + 3 * ldb;

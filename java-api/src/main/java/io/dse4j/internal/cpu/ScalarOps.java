@@ -103,16 +103,19 @@ final class ScalarOps extends F64Ops {
     }
 
     @Override
-    public void gemmBlockStridedA(int kc, double[] a, int ao, int lda, double[] pb, int pbo, double[] c, int co, int ldc) {
+    public void gemmBlockStridedA(int kc, double[] a, int ao, int lda, double[] pb, int pbo, double[] c, int co,
+                                  int ldc) {
         double c00 = 0, c10 = 0, c20 = 0, c30 = 0, c01 = 0, c11 = 0, c21 = 0, c31 = 0;
         double c02 = 0, c12 = 0, c22 = 0, c32 = 0, c03 = 0, c13 = 0, c23 = 0, c33 = 0;
         for (int k = 0, ak = ao, bk = pbo; k < kc; k++, ak += lda, bk += 4) {
             double a0 = a[ak], a1 = a[ak + 1], a2 = a[ak + 2], a3 = a[ak + 3];
             double b0 = pb[bk], b1 = pb[bk + 1], b2 = pb[bk + 2], b3 = pb[bk + 3];
+            // spotless:off — the 4 × 4 accumulators laid out as the block they are
             c00 += a0 * b0; c10 += a1 * b0; c20 += a2 * b0; c30 += a3 * b0;
             c01 += a0 * b1; c11 += a1 * b1; c21 += a2 * b1; c31 += a3 * b1;
             c02 += a0 * b2; c12 += a1 * b2; c22 += a2 * b2; c32 += a3 * b2;
             c03 += a0 * b3; c13 += a1 * b3; c23 += a2 * b3; c33 += a3 * b3;
+            // spotless:on
         }
         addColumn(c, co, c00, c10, c20, c30);
         addColumn(c, co + ldc, c01, c11, c21, c31);
@@ -121,17 +124,20 @@ final class ScalarOps extends F64Ops {
     }
 
     @Override
-    public void gemmBlockStridedB(int kc, double[] pa, int pao, double[] b, int bo, int ldb, double[] c, int co, int ldc) {
+    public void gemmBlockStridedB(int kc, double[] pa, int pao, double[] b, int bo, int ldb, double[] c, int co,
+                                  int ldc) {
         double c00 = 0, c10 = 0, c20 = 0, c30 = 0, c01 = 0, c11 = 0, c21 = 0, c31 = 0;
         double c02 = 0, c12 = 0, c22 = 0, c32 = 0, c03 = 0, c13 = 0, c23 = 0, c33 = 0;
         int b1o = bo + ldb, b2o = bo + 2 * ldb, b3o = bo + 3 * ldb;
         for (int k = 0, ak = pao; k < kc; k++, ak += 4) {
             double a0 = pa[ak], a1 = pa[ak + 1], a2 = pa[ak + 2], a3 = pa[ak + 3];
             double b0 = b[bo + k], b1 = b[b1o + k], b2 = b[b2o + k], b3 = b[b3o + k];
+            // spotless:off — the 4 × 4 accumulators laid out as the block they are
             c00 += a0 * b0; c10 += a1 * b0; c20 += a2 * b0; c30 += a3 * b0;
             c01 += a0 * b1; c11 += a1 * b1; c21 += a2 * b1; c31 += a3 * b1;
             c02 += a0 * b2; c12 += a1 * b2; c22 += a2 * b2; c32 += a3 * b2;
             c03 += a0 * b3; c13 += a1 * b3; c23 += a2 * b3; c33 += a3 * b3;
+            // spotless:on
         }
         addColumn(c, co, c00, c10, c20, c30);
         addColumn(c, co + ldc, c01, c11, c21, c31);

@@ -182,8 +182,10 @@ final class StochasticLanczosQuadrature {
         clock.lap("quadrature");
         double[] gaps = gaps(deflated, gaussNodes);
         progress.finished("slq");
-        return new LanczosSamples(n, deflated.values, deflated.residuals, gaps, restTrace, restSquareTrace, gaussNodes, gaussWeights,
-                radauNodes, radauWeights, linear, quadratic, used > 0 ? m : 0, k.passes(), k.matrixFree(), clock.timings());
+        return new LanczosSamples(n, deflated.values, deflated.residuals, gaps, restTrace, restSquareTrace, gaussNodes,
+                gaussWeights,
+                radauNodes, radauWeights, linear, quadratic, used > 0 ? m : 0, k.passes(), k.matrixFree(), clock
+                        .timings());
     }
 
     /**

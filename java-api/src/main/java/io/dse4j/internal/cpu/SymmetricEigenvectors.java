@@ -112,7 +112,8 @@ final class SymmetricEigenvectors<A> {
                     break;
                 }
                 if (iterations++ == 60) {
-                    throw new ArithmeticException("tridiagonal QL with eigenvectors did not converge for eigenvalue " + l);
+                    throw new ArithmeticException("tridiagonal QL with eigenvectors did not converge for eigenvalue "
+                            + l);
                 }
                 double g = (d[l + 1] - d[l]) / (2.0 * e[l]);
                 double r = Math.hypot(g, 1.0);

@@ -84,7 +84,8 @@ record CudaFamily(int major, String runtime, String cublas, String cusolver, Str
             search.find(family.nvrtc).ifPresent(path -> libraries.put(family.nvrtc, path));
             return new Choice(family, libraries, null);
         }
-        String driver = driverVersion > 0 ? "the driver supports CUDA " + driverMajor + "." + (driverVersion % 1000) / 10
+        String driver = driverVersion > 0 ? "the driver supports CUDA " + driverMajor + "." + (driverVersion % 1000)
+                / 10
                 : "no driver version is known";
         String reason;
         if (tooNew != null && incomplete.isEmpty()) {
@@ -95,7 +96,7 @@ record CudaFamily(int major, String runtime, String cublas, String cusolver, Str
         } else if (!incomplete.isEmpty()) {
             reason = "no complete set of CUDA libraries of one major release (dse4j never mixes them): "
                     + String.join("; ", incomplete) + (tooNew != null ? "; CUDA " + tooNew.major
-                    + " is complete but newer than the driver (" + driver + ")" : "");
+                            + " is complete but newer than the driver (" + driver + ")" : "");
         } else {
             reason = "no CUDA runtime, cuBLAS or cuSOLVER found (looked for " + String.join(", ", sonames())
                     + " in CUDA_HOME, CUDA_PATH, the dynamic linker's folders, /usr/local/cuda*, /opt/cuda and the"

@@ -49,7 +49,8 @@ final class CudaStatus {
     static String driverName(int status) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment name = arena.allocate(ValueLayout.ADDRESS);
-            if (cuda_h.cuGetErrorName(status, name) != 0 || name.get(ValueLayout.ADDRESS, 0).equals(MemorySegment.NULL)) {
+            if (cuda_h.cuGetErrorName(status, name) != 0 || name.get(ValueLayout.ADDRESS, 0).equals(
+                    MemorySegment.NULL)) {
                 return "CUresult " + status;
             }
             return name.get(ValueLayout.ADDRESS, 0).reinterpret(256).getString(0);

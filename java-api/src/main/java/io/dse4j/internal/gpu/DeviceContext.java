@@ -71,7 +71,8 @@ final class DeviceContext implements AutoCloseable {
         if (device < 0 || device >= devices) {
             throw new io.dse4j.InvalidInputException("device", "CUDA device " + device + " does not exist: the "
                     + "runtime sees " + devices + (devices == 1 ? " device (ordinal 0)" : " devices (ordinals 0 to "
-                    + (devices - 1) + ")") + " — with CUDA_VISIBLE_DEVICES set, ordinals count the visible ones");
+                            + (devices - 1) + ")")
+                    + " — with CUDA_VISIBLE_DEVICES set, ordinals count the visible ones");
         }
     }
 

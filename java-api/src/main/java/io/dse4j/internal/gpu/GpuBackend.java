@@ -136,8 +136,8 @@ final class GpuBackend implements EigenBackend {
      */
     @Override
     public boolean supports(KernelShape shape, int n, Precision precision) {
-        return shape.alpha() == 0 || 2.0 * shape.alpha() * (Math.log(Math.max(n, 1)) / Math.log(2.0))
-                <= (precision == Precision.F32 ? 100 : 900);
+        return shape.alpha() == 0 || 2.0 * shape.alpha() * (Math.log(Math.max(n, 1)) / Math.log(
+                2.0)) <= (precision == Precision.F32 ? 100 : 900);
     }
 
     @Override
@@ -208,8 +208,8 @@ final class GpuBackend implements EigenBackend {
     /** The batch with the points uploaded once ({@link SubsetSpectra}). */
     @Override
     public synchronized java.util.List<KernelSpectrum> kernelSpectra(Points points, java.util.List<int[]> rowSets,
-                                                                    KernelKind kind, double sigma,
-                                                                    Precision precision) {
+                                                                     KernelKind kind, double sigma,
+                                                                     Precision precision) {
         context.enter();
         Cancellation.checkInterrupted();
         return subsets.compute(points, rowSets, kind, sigma, precision);

@@ -155,7 +155,8 @@ final class KernelImages {
         List<String> options = List.of("--gpu-architecture=" + architecture, "-std=c++17");
         // The key covers everything the cubin depends on: the source, its header and the options.
         byte[] optionBytes = String.join("\n", options).getBytes(StandardCharsets.UTF_8);
-        byte[] key = java.nio.ByteBuffer.allocate(source.get().length + 1 + header.get().length + 1 + optionBytes.length)
+        byte[] key = java.nio.ByteBuffer.allocate(source.get().length + 1 + header.get().length + 1
+                + optionBytes.length)
                 .put(source.get()).put((byte) 0).put(header.get()).put((byte) 0).put(optionBytes).array();
         Path entry = cache.entry(architecture, version, key);
         String what = "cubin for " + architecture + " compiled by NVRTC " + version;

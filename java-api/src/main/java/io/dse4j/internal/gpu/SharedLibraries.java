@@ -65,7 +65,8 @@ final class SharedLibraries {
                     return soname + ": dlinfo failed";
                 }
                 MemorySegment map = mapOut.get(ValueLayout.ADDRESS, 0).reinterpret(2L * ValueLayout.ADDRESS.byteSize());
-                String path = map.get(ValueLayout.ADDRESS, ValueLayout.ADDRESS.byteSize()).reinterpret(4096).getString(0);
+                String path = map.get(ValueLayout.ADDRESS, ValueLayout.ADDRESS.byteSize()).reinterpret(4096).getString(
+                        0);
                 return loadPath(Path.of(path));
             }
         } catch (Throwable e) {

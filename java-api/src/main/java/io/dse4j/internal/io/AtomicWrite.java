@@ -103,7 +103,7 @@ public final class AtomicWrite {
                 // The rename's error names the temporary file; the caller knows only the target.
                 java.nio.file.FileSystemException named = new java.nio.file.FileSystemException(absolute.toString(),
                         null, "cannot be replaced (" + (cannot.getReason() != null ? cannot.getReason()
-                        : cannot.getClass().getSimpleName()) + ")");
+                                : cannot.getClass().getSimpleName()) + ")");
                 named.initCause(cannot);
                 throw named;
             }

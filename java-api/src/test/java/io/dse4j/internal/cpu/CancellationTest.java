@@ -55,12 +55,13 @@ class CancellationTest {
         try (Workers workers = new Workers(2, 1)) {
             DiffusionKernel<double[]> kernel = new DiffusionKernel<>(VectorOps.f64(), workers);
             assertStopsWhenInterrupted(() -> kernel.gram(xt, n, 3, new double[n * n]));
-            assertStopsWhenInterrupted(() -> kernel.normalise(symmetric(n, 1), new io.dse4j.spi.Points(n, 3, xt), 1, true));
+            assertStopsWhenInterrupted(() -> kernel.normalise(symmetric(n, 1), new io.dse4j.spi.Points(n, 3, xt), 1,
+                    true));
             assertStopsWhenInterrupted(() -> new TridiagonalReduction<>(VectorOps.f64(), workers)
                     .reduce(symmetric(n, 2), n, new double[n], new double[n], new double[n]));
             assertStopsWhenInterrupted(() -> new SymmetricEigenvectors<>(VectorOps.f64(), workers)
                     .decompose(symmetric(n, 3), n));
-            assertStopsWhenInterrupted(() -> workers.run(2, part -> { }));
+            assertStopsWhenInterrupted(() -> workers.run(2, part -> {}));
         }
         double[] d = new Random(4).doubles(n).toArray();
         double[] e = new Random(5).doubles(n - 1).toArray();

@@ -145,14 +145,16 @@ class KernelOperatorsTest {
                     + shape.alpha();
             for (int threads : new int[] {1, 3}) {
                 try (Workers workers = new Workers(threads, 1)) {
-                    TiledKernelOperator tiled = new TiledKernelOperator(workers, new Points(N, D, xt), sigma, shape, "slq");
+                    TiledKernelOperator tiled = new TiledKernelOperator(workers, new Points(N, D, xt), sigma, shape,
+                            "slq");
                     assertTrue(tiled.matrixFree());
                     check(tiled, k, 1e-12, "tiled, " + threads + " threads, " + label);
                     StoredKernelOperator<double[]> held = new StoredKernelOperator<>(VectorOps.f64For(N), workers,
                             new Points(N, D, xt), sigma, shape);
                     assertFalse(held.matrixFree());
                     check(held, k, 1e-12, "held f64, " + threads + " threads, " + label);
-                    check(new StoredKernelOperator<>(VectorOps.f32For(N), workers, new Points(N, D, xt), sigma, shape), k, 2e-5,
+                    check(new StoredKernelOperator<>(VectorOps.f32For(N), workers, new Points(N, D, xt), sigma, shape),
+                            k, 2e-5,
                             "held f32, " + threads + " threads, " + label);
                 }
             }
@@ -180,7 +182,8 @@ class KernelOperatorsTest {
         for (KernelShape shape : List.of(KernelShape.STANDARD, new KernelShape(null, 0, 1))) {
             try (Workers workers = new Workers(2, 1)) {
                 KernelOperator tiled = new TiledKernelOperator(workers, new Points(n, d, xt), 1.3, shape, "slq");
-                KernelOperator held = new StoredKernelOperator<>(VectorOps.f64For(n), workers, new Points(n, d, xt), 1.3,
+                KernelOperator held = new StoredKernelOperator<>(VectorOps.f64For(n), workers, new Points(n, d, xt),
+                        1.3,
                         shape);
                 double[] a = new double[n * cols];
                 double[] b = new double[n * cols];

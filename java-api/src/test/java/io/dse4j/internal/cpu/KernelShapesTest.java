@@ -69,7 +69,7 @@ class KernelShapesTest {
             for (int j = 0; j < n; j++) {
                 g[i][j] = decay == 0 ? Math.exp(-d2[i][j] / (2 * sigmas[i] * sigmas[j]))
                         : 0.5 * Math.exp(-Math.pow(Math.sqrt(d2[i][j]) / sigmas[i], decay))
-                        + 0.5 * Math.exp(-Math.pow(Math.sqrt(d2[i][j]) / sigmas[j], decay));
+                                + 0.5 * Math.exp(-Math.pow(Math.sqrt(d2[i][j]) / sigmas[j], decay));
             }
         }
         double[] degree = rowSums(g);

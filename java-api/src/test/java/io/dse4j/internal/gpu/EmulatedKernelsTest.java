@@ -108,7 +108,8 @@ class EmulatedKernelsTest {
     private static double[] host(MemorySegment segment, int length, boolean f32) {
         double[] out = new double[length];
         for (int i = 0; i < length; i++) {
-            out[i] = f32 ? segment.getAtIndex(ValueLayout.JAVA_FLOAT, i) : segment.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
+            out[i] = f32 ? segment.getAtIndex(ValueLayout.JAVA_FLOAT, i) : segment.getAtIndex(ValueLayout.JAVA_DOUBLE,
+                    i);
         }
         return out;
     }
@@ -130,7 +131,7 @@ class EmulatedKernelsTest {
 
     @ParameterizedTest(name = "n = {0}, lda = n + {1}, f32 = {2}")
     @CsvSource({"1,0,false", "2,0,false", "31,0,false", "255,0,false", "256,0,false", "257,3,false", "1000,0,false",
-            "1,2,true", "2,0,true", "31,1,true", "255,0,true", "256,5,true", "257,0,true", "1000,7,true"})
+        "1,2,true", "2,0,true", "31,1,true", "255,0,true", "256,5,true", "257,0,true", "1000,7,true"})
     void everyKernelMatchesItsBruteForceLoop(int n, int padding, boolean f32) {
         DeviceElement element = elementOf(f32);
         int lda = n + padding;
@@ -232,7 +233,7 @@ class EmulatedKernelsTest {
      */
     @ParameterizedTest(name = "n = {0}, lda = n + {1}, f32 = {2}, decay = {3}")
     @CsvSource({"1,0,false,0", "31,2,false,0", "257,0,false,40", "1000,3,false,2", "2,1,true,0", "256,0,true,40",
-            "257,5,true,0"})
+        "257,5,true,0"})
     void theShapedAndScalingKernelsMatchTheirFormulas(int n, int padding, boolean f32, double decay) {
         DeviceElement element = elementOf(f32);
         int lda = n + padding;

@@ -259,7 +259,8 @@ class GpuStandInTest {
             assertEquals(total, e.freeBytes());
             assertEquals(margin, e.marginBytes());
             assertTrue(e.neededBytes() < e.freeBytes() && e.neededBytes() + e.marginBytes() > e.freeBytes());
-            assertEquals("N = 300 in f64 needs " + io.dse4j.spi.Bytes.format(needed) + " of GPU memory plus a margin of "
+            assertEquals("N = 300 in f64 needs " + io.dse4j.spi.Bytes.format(needed)
+                    + " of GPU memory plus a margin of "
                     + io.dse4j.spi.Bytes.format(margin) + " (for what CUDA, cuBLAS and cuSOLVER allocate themselves)"
                     + " but only " + io.dse4j.spi.Bytes.format(total) + " is free", e.getMessage());
             // The matrices were allocated, the workspace found not to fit with the margin: nothing is left.
@@ -396,7 +397,8 @@ class GpuStandInTest {
         return sets;
     }
 
-    private static void assertSameSpectra(java.util.List<KernelSpectrum> expected, java.util.List<KernelSpectrum> actual) {
+    private static void assertSameSpectra(java.util.List<KernelSpectrum> expected,
+                                          java.util.List<KernelSpectrum> actual) {
         assertEquals(expected.size(), actual.size());
         for (int s = 0; s < expected.size(); s++) {
             org.junit.jupiter.api.Assertions.assertArrayEquals(expected.get(s).ascending(), actual.get(s).ascending(),
@@ -525,7 +527,8 @@ class GpuStandInTest {
     @Test
     void closeReleasesEveryHandleAndIsIdempotent() {
         GpuBackend gpu = new GpuBackend(CudaLibraries.availability());
-        assertEquals(6, StandIn.outstandingHandles(), "stream, cuBLAS, cuSOLVER, params, the kernels' module, the primary context");
+        assertEquals(6, StandIn.outstandingHandles(),
+                "stream, cuBLAS, cuSOLVER, params, the kernels' module, the primary context");
         gpu.close();
         gpu.close();
         assertEquals(0, StandIn.outstandingHandles());
@@ -549,8 +552,7 @@ class GpuStandInTest {
     void anInterruptedCallerStopsBeforeAllocatingAndKeepsItsInterruptStatus() {
         Points points = randomPoints(40, 3, 21);
         try (GpuBackend gpu = new GpuBackend(CudaLibraries.availability())) {
-            for (org.junit.jupiter.api.function.Executable call
-                    : java.util.List.<org.junit.jupiter.api.function.Executable>of(
+            for (org.junit.jupiter.api.function.Executable call : java.util.List.<org.junit.jupiter.api.function.Executable>of(
                     () -> gpu.diffusionSpectrum(points, 2, Precision.F64, false),
                     () -> gpu.kernelSpectra(points, java.util.List.of(new int[] {0, 1, 2}, new int[] {3, 4, 5}),
                             io.dse4j.spi.KernelKind.DIFFUSION, 2, Precision.F64),
@@ -584,7 +586,8 @@ class GpuStandInTest {
         try (GpuBackend gpu = new GpuBackend(CudaLibraries.availability()); EigenBackend cpu = CpuBackends.open(1)) {
             gpu.diffusionSpectrum(small, 2, Precision.F64, false);
             long downloads = StandIn.calls("cudaMemcpy");
-            BackgroundComputation running = BackgroundComputation.start(() -> gpu.diffusionSpectrum(large, 2, Precision.F64, false), "gpu computation");
+            BackgroundComputation running = BackgroundComputation.start(() -> gpu.diffusionSpectrum(large, 2,
+                    Precision.F64, false), "gpu computation");
             awaitEigensolverCall(2, running);
             running.thread().interrupt();
             running.await(20_000);
@@ -607,7 +610,8 @@ class GpuStandInTest {
         Points large = randomPoints(600, 3, 24);
         GpuBackend gpu = new GpuBackend(CudaLibraries.availability());
         gpu.diffusionSpectrum(randomPoints(30, 2, 25), 2, Precision.F64, false);
-        BackgroundComputation running = BackgroundComputation.start(() -> gpu.diffusionSpectrum(large, 2, Precision.F64, false), "gpu computation");
+        BackgroundComputation running = BackgroundComputation.start(() -> gpu.diffusionSpectrum(large, 2, Precision.F64,
+                false), "gpu computation");
         awaitEigensolverCall(2, running);
         gpu.close();
         running.await(20_000);

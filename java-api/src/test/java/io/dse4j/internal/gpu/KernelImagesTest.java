@@ -182,7 +182,7 @@ class KernelImagesTest {
         assertNull(none.image());
         assertTrue(none.reason().startsWith(HAS_FATBIN
                 ? "the NVIDIA driver supports CUDA 12.4, which cannot load the kernels nvcc 13 built, so they are"
-                + " compiled at run time, but NVRTC is not usable: NVRTC 12 (libnvrtc.so.12) was not found"
+                        + " compiled at run time, but NVRTC is not usable: NVRTC 12 (libnvrtc.so.12) was not found"
                 : "this dse4j was built without nvcc"), none.reason());
         KernelImages.Prepared forced = prepare(KernelImages.Mode.FATBIN, 12040, "sm_86");
         assertNull(forced.image());

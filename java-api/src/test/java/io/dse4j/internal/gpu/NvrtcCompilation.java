@@ -51,7 +51,7 @@ class NvrtcCompilation {
         // NVRTC opens its builtins library by name when it compiles: loaded first, by path, it is found.
         String builtins = null;
         try (var jar = new java.util.jar.JarFile(jarOf(loader.getResource(LIBRARIES + "libnvrtc.so.12")))) {
-            for (var entries = jar.entries(); entries.hasMoreElements(); ) {
+            for (var entries = jar.entries(); entries.hasMoreElements();) {
                 String name = entries.nextElement().getName();
                 if (name.startsWith(LIBRARIES + "libnvrtc-builtins.so.")) {
                     builtins = name;

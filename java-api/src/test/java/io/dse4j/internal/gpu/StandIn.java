@@ -62,7 +62,8 @@ final class StandIn {
     /** The status of an emulated launch whose barrier half the threads of a block never reach. */
     static int launchDivergentBarrier() {
         try {
-            return (int) handle("dse4j_standin_launch_divergent_barrier", FunctionDescriptor.of(JAVA_INT)).invokeExact();
+            return (int) handle("dse4j_standin_launch_divergent_barrier", FunctionDescriptor.of(JAVA_INT))
+                    .invokeExact();
         } catch (Throwable e) {
             throw new AssertionError(e);
         }
@@ -70,7 +71,8 @@ final class StandIn {
 
     static long outstandingAllocations() {
         try {
-            return (long) handle("dse4j_standin_outstanding_allocations", FunctionDescriptor.of(JAVA_LONG)).invokeExact();
+            return (long) handle("dse4j_standin_outstanding_allocations", FunctionDescriptor.of(JAVA_LONG))
+                    .invokeExact();
         } catch (Throwable e) {
             throw new AssertionError(e);
         }
