@@ -6,22 +6,6 @@ import java.util.List;
  * The outcome of one Diffusion Spectral Entropy computation.
  *
  * <p>Made by the measures; {@link #withInputRows} derives one for another input row count.
- *
- * @param entropy     DSE in bits at diffusion time {@code t}
- * @param n           the number of points the kernel was built on (after any subsampling)
- * @param inputRows   the number of rows of the input (larger than n when it was subsampled to maxN)
- * @param d           the number of dimensions
- * @param sigma       the Gaussian kernel bandwidth used (a data-driven {@link Bandwidth}'s value)
- * @param t           the diffusion time
- * @param precision   the working precision of the N×N matrix
- * @param selection   how the backend was chosen, and which one ran
- * @param stages      seconds per stage
- * @param seconds     wall-clock seconds from the data in memory to the entropy (no file reading, no JVM start)
- * @param spectrum    the kernel's eigenvalues, from which {@link Spectrum#entropy(double)} gives DSE at any t
- * @param warnings    what the caller should know about this result (a degenerate kernel for this σ), one sentence each
- * @param method      how the eigenvalues, or the entropy, were obtained
- * @param estimate    for {@link DiffusionSpectralEntropy.Method#SLQ}, the estimate with its error bar at any t (then
- *                    {@code spectrum} is null: no eigenvalues were computed); null otherwise
  */
 public final class DseResult {
 
@@ -82,58 +66,75 @@ public final class DseResult {
                 selection, stages, seconds, spectrum, warnings, method, estimate);
     }
 
+    /** DSE in bits at diffusion time {@code t}. */
     public double entropy() {
         return entropy;
     }
 
+    /** The number of points the kernel was built on (after any subsampling). */
     public int n() {
         return n;
     }
 
+    /** The number of rows of the input (larger than n when it was subsampled to maxN). */
     public int inputRows() {
         return inputRows;
     }
 
+    /** The number of dimensions. */
     public int d() {
         return d;
     }
 
+    /** The Gaussian kernel bandwidth used (a data-driven {@link Bandwidth}'s value). */
     public double sigma() {
         return sigma;
     }
 
+    /** The diffusion time. */
     public double t() {
         return t;
     }
 
+    /** The working precision of the N×N matrix. */
     public Precision precision() {
         return precision;
     }
 
+    /** How the backend was chosen, and which one ran. */
     public BackendSelection selection() {
         return selection;
     }
 
+    /** Seconds per stage. */
     public StageTimings stages() {
         return stages;
     }
 
+    /** Wall-clock seconds from the data in memory to the entropy (no file reading, no JVM start). */
     public double seconds() {
         return seconds;
     }
 
+    /** The kernel's eigenvalues, from which {@link Spectrum#entropy(double)} gives DSE at any t. */
     public Spectrum spectrum() {
         return spectrum;
     }
 
+    /** What the caller should know about this result (a degenerate kernel for this σ), one sentence each. */
     public List<String> warnings() {
         return warnings;
     }
 
+    /** How the eigenvalues, or the entropy, were obtained. */
     public DiffusionSpectralEntropy.Method method() {
         return method;
     }
 
+    /**
+     * For {@link DiffusionSpectralEntropy.Method#SLQ}, the estimate with its error bar at any t (then {@code
+     * spectrum} is null: no eigenvalues were computed); null otherwise.
+     */
     public EntropyEstimate estimate() {
         return estimate;
     }
