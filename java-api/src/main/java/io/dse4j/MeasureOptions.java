@@ -265,6 +265,23 @@ public final class MeasureOptions {
         }
     }
 
+    /**
+     * Refuses what a measure that compares several entropies cannot honour: t chosen per spectrum, or σ chosen from
+     * each computation's points — its terms would then differ in t or σ.
+     *
+     * @param measure what is being built, for the message ("MutualInformation")
+     */
+    void requireOneTimeAndSigma(String measure) {
+        if (autoTime) {
+            throw new InvalidInputException("t", "auto chooses t per spectrum, and " + measure + " compares its "
+                    + "entropies at one t: give t as a number");
+        }
+        if (!bandwidth.isFixed()) {
+            throw new InvalidInputException("sigma", bandwidth.label() + " applies to one DSE at a time; " + measure
+                    + " compares its entropies at one σ: give it as a number");
+        }
+    }
+
     /** The options' text, for logs and messages. */
     @Override
     public String toString() {

@@ -352,6 +352,7 @@ public final class MutualInformation implements AutoCloseable {
         public MutualInformation build() {
             MeasureOptions options = options();
             options.refuseUnused("MutualInformation", USES);
+            options.requireOneTimeAndSigma("MutualInformation");
             return new MutualInformation(options);
         }
     }

@@ -374,6 +374,7 @@ public final class Tracker implements AutoCloseable {
         public Tracker build() {
             MeasureOptions options = options();
             options.refuseUnused("Tracker", USES);
+            options.requireOneTimeAndSigma("Tracker");
             return new Tracker(this, options);
         }
     }

@@ -40,6 +40,17 @@ class MeasureOptionsTest {
     }
 
     @Test
+    void measuresThatCompareEntropiesRefuseAPerSpectrumTOrSigma() {
+        InvalidInputException t = assertThrows(InvalidInputException.class,
+                () -> MutualInformation.builder().backend("cpu").autoTime().build());
+        assertEquals("t", t.argument());
+        InvalidInputException sigma = assertThrows(InvalidInputException.class,
+                () -> Tracker.builder().backend("cpu").bandwidth(Bandwidth.median()).build());
+        assertEquals("sigma", sigma.argument());
+        assertTrue(sigma.getMessage().contains("median"), sigma.getMessage());
+    }
+
+    @Test
     void sharedOptionsCountOnlyTheirNonDefaultValues() {
         MeasureOptions common = MeasureOptions.builder().sigma(3).t(2).seed(4).backend("cpu").threads(1).build();
         // DSE, MI and the tracker use all of these; the defaults that the record also carries count for nothing.
