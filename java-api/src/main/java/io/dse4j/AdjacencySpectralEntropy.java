@@ -33,10 +33,21 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
     /** The reference's default neighbour count for the k-NN adjacency. */
     public static final int DEFAULT_KNN = MeasureOptions.DEFAULT_KNN;
 
-    /** What ASE reads of {@link MeasureOptions}: not the mutual information's, nor t (ASE is at t = 1). */
+    /**
+     * What ASE of G or K reads of {@link MeasureOptions}: as DSE, but not t (ASE is at t = 1), the neighbours, nor the
+     * mutual information's options.
+     */
     private static final Set<MeasureOptions.Option> USES = MeasureOptions.Option.allBut(MeasureOptions.Option.T,
-            MeasureOptions.Option.MEASURE, MeasureOptions.Option.REPETITIONS, MeasureOptions.Option.CLUSTERS,
-            MeasureOptions.Option.BINS, MeasureOptions.Option.REFERENCE_KIND);
+            MeasureOptions.Option.KNN, MeasureOptions.Option.MEASURE, MeasureOptions.Option.REPETITIONS,
+            MeasureOptions.Option.CLUSTERS, MeasureOptions.Option.BINS, MeasureOptions.Option.REFERENCE_KIND);
+    /**
+     * What ASE of the k-NN adjacency reads: the rows, the neighbours and where it runs — its 0/1 matrix has no σ,
+     * no kernel form, and is solved in double whatever the precision.
+     */
+    private static final Set<MeasureOptions.Option> USES_KNN = java.util.EnumSet.of(MeasureOptions.Option.MAX_N,
+            MeasureOptions.Option.SEED, MeasureOptions.Option.BACKEND, MeasureOptions.Option.DEVICE,
+            MeasureOptions.Option.GPU, MeasureOptions.Option.THREADS, MeasureOptions.Option.PROGRESS,
+            MeasureOptions.Option.KNN);
 
     private final DiffusionSpectralEntropy engine;
     private final Variant variant;
@@ -166,7 +177,7 @@ public final class AdjacencySpectralEntropy implements AutoCloseable {
          */
         public AdjacencySpectralEntropy build() {
             MeasureOptions options = options();
-            options.refuseUnused("AdjacencySpectralEntropy", USES);
+            options.refuseUnused("AdjacencySpectralEntropy of " + variant, variant == Variant.KNN ? USES_KNN : USES);
             return open(variant, options);
         }
     }

@@ -289,9 +289,13 @@ public final class MutualInformation implements AutoCloseable {
         // every part has stopped: no task outlives this call.
         BackendRouter.runSideBySide(threads, total, task -> {
             int[] slot = slots.get(task);
-            out[slot[0]][slot[1]] = entropy(z, problems.get(slot[0])[slot[1]]);
+            // The batch reports its items; an entropy's own stages, on whichever thread runs it, stay silent.
+            try (ProgressSink.Scope quiet = ProgressSink.to(null).install()) {
+                out[slot[0]][slot[1]] = entropy(z, problems.get(slot[0])[slot[1]]);
+            }
             sink.items(done.incrementAndGet(), total);
         });
+        io.dse4j.spi.Cancellation.checkInterrupted();      // an interrupt after the last task's checks still stops it
         return out;
     }
 

@@ -109,8 +109,9 @@ class ClosedInstanceTest {
     @ParameterizedTest
     @EnumSource(AdjacencySpectralEntropy.Variant.class)
     void adjacencySpectralEntropy(AdjacencySpectralEntropy.Variant variant) {
-        AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.builder(variant).options(options().options()).knn(3)
-                .build();
+        AdjacencySpectralEntropy ase = variant == AdjacencySpectralEntropy.Variant.KNN
+                ? AdjacencySpectralEntropy.builder(variant).backend(TestBackend.required()).knn(3).build()
+                : AdjacencySpectralEntropy.builder(variant).options(options().options()).build();
         ase.compute(POINTS);
         ase.close();
         String what = "AdjacencySpectralEntropy";

@@ -105,6 +105,33 @@ class InterruptionTest {
         }
     }
 
+    /**
+     * CSMI's tasks (counting bins) check for nothing themselves: the interrupt must still stop the batch between
+     * tasks, on one thread and on several, instead of the batch running to its end and returning a number.
+     */
+    @ParameterizedTest(name = "{0} thread(s)")
+    @ValueSource(ints = {1, 2})
+    void aCsmiBatchOfTasksWithoutChecksOfTheirOwnStops(int threads) {
+        Matrix z = gaussian(20_000, 4, 12);
+        int[] labels = new int[z.rows()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = i % 2;
+        }
+        Thread caller = Thread.currentThread();
+        try (MutualInformation mi = MutualInformation.builder().measure(MutualInformation.Measure.CSMI)
+                .backend("cpu").threads(threads).repetitions(40).progress(p -> {
+                    if (p.item() >= 1) {
+                        caller.interrupt();
+                    }
+                }).build()) {
+            ComputationInterruptedException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    ComputationInterruptedException.class, () -> mi.compute(z, labels),
+                    "the batch ran to its end despite the interrupt");
+            assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+            assertTrue(Thread.interrupted(), "the interrupt status is set when the exception comes");
+        }
+    }
+
     @Test
     void theGeneralEigensolverOfTheKnnAdjacencyStops() throws InterruptedException {
         Matrix x = gaussian(800, 5, 6);

@@ -32,6 +32,10 @@ class MeasureOptionsTest {
         assertRefused("t", () -> AdjacencySpectralEntropy.builder(AdjacencySpectralEntropy.Variant.GAUSSIAN)
                 .backend("cpu").t(2).build());
         assertRefused("alpha", () -> MatrixEntryEntropy.builder().backend("cpu").alpha(1).build());
+        assertRefused("sigma", () -> AdjacencySpectralEntropy.builder(AdjacencySpectralEntropy.Variant.KNN)
+                .backend("cpu").sigma(2).build());
+        assertRefused("knn", () -> AdjacencySpectralEntropy.builder(AdjacencySpectralEntropy.Variant.ANISOTROPIC)
+                .backend("cpu").knn(4).build());
         assertRefused("maxN", () -> MutualInformation.builder().backend("cpu").maxN(100).build());
         assertRefused("method", () -> MutualInformation.builder().backend("cpu")
                 .method(DiffusionSpectralEntropy.Method.SLQ).build());

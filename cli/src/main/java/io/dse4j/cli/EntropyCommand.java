@@ -236,8 +236,12 @@ final class EntropyCommand implements Callable<Integer> {
                 return x.file() != null ? dse.compute(x.file()) : dse.compute(x.matrix());
             }
         }
-        try (AdjacencySpectralEntropy ase = AdjacencySpectralEntropy.builder(measure.variant())
-                .options(builder.options()).knn(knn()).build()) {
+        AdjacencySpectralEntropy.Builder adjacency = AdjacencySpectralEntropy.builder(measure.variant())
+                .options(builder.options());
+        if (measure.variant() == AdjacencySpectralEntropy.Variant.KNN) {
+            adjacency.knn(knn());     // the neighbours are an option of the k-NN adjacency alone
+        }
+        try (AdjacencySpectralEntropy ase = adjacency.build()) {
             return x.file() != null ? ase.compute(x.file()) : ase.compute(x.matrix());
         }
     }

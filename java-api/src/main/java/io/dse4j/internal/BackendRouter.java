@@ -33,8 +33,9 @@ public final class BackendRouter implements AutoCloseable {
     /** Whether {@link #close()} closes {@link #backend}: not a shared GPU device's, which its owner closes. */
     private final boolean ownsBackend;
     private final int threads;
-    /** The CPU backend of fallbacks and CPU-only work; opened on need. */
+    /** The CPU backend of fallbacks and CPU-only work; opened on need, never after {@link #close()}. */
     private EigenBackend cpu;
+    private boolean closed;
 
     /**
      * @param selection   how {@code backend} was chosen
@@ -117,6 +118,11 @@ public final class BackendRouter implements AutoCloseable {
 
     /** The CPU backend, opened on first use. */
     public synchronized EigenBackend cpu() {
+        if (closed) {
+            // A computation that reaches a fallback after its measure was closed on another thread: no backend is
+            // opened that nothing would close.
+            throw new IllegalStateException("this DiffusionSpectralEntropy is closed");
+        }
         if (cpu == null) {
             cpu = CpuBackends.open(threads);
         }
@@ -177,6 +183,7 @@ public final class BackendRouter implements AutoCloseable {
             }
         } finally {
             synchronized (this) {
+                closed = true;
                 if (cpu != null) {
                     cpu.close();
                 }

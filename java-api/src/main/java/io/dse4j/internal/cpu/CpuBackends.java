@@ -206,7 +206,13 @@ public final class CpuBackends {
     /** Runs independent tasks side by side on a pool of {@code threads} workers opened for the call (see Workers#run). */
     public static void runSideBySide(int threads, int tasks, java.util.function.IntConsumer task) {
         try (Workers workers = new Workers(threads)) {
-            workers.run(tasks, task);
+            // Each task first checks for an interrupt of the caller (a part on a worker checks on its behalf): the
+            // run's own checks are at its start and between the parts' blocks, which a task without checks of its
+            // own (the classic entropy's counting) would never reach.
+            workers.run(tasks, i -> {
+                io.dse4j.spi.Cancellation.checkInterrupted();
+                task.accept(i);
+            });
         }
     }
 
