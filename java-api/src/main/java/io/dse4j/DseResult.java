@@ -43,18 +43,11 @@ public final class DseResult {
         this.warnings = List.copyOf(warnings);
     }
 
-    /** A result of the exact eigenvalues (or the Chebyshev approximation's), with warnings. */
-    DseResult(double entropy, int n, int inputRows, int d, double sigma, double t, Precision precision,
-              BackendSelection selection, StageTimings stages, double seconds, Spectrum spectrum,
-              List<String> warnings) {
-        this(entropy, n, inputRows, d, sigma, t, precision, selection, stages, seconds, spectrum, warnings,
-                DiffusionSpectralEntropy.Method.EXACT, null);
-    }
-
-    /** A result without warnings. */
+    /** A result of exact eigenvalues without warnings (ASE of the k-NN adjacency). */
     DseResult(double entropy, int n, int inputRows, int d, double sigma, double t, Precision precision,
               BackendSelection selection, StageTimings stages, double seconds, Spectrum spectrum) {
-        this(entropy, n, inputRows, d, sigma, t, precision, selection, stages, seconds, spectrum, List.of());
+        this(entropy, n, inputRows, d, sigma, t, precision, selection, stages, seconds, spectrum, List.of(),
+                DiffusionSpectralEntropy.Method.EXACT, null);
     }
 
     /**

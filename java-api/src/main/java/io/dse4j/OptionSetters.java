@@ -41,9 +41,14 @@ public abstract sealed class OptionSetters<B extends OptionSetters<B>> permits M
     OptionSetters() {
     }
 
-    @SuppressWarnings("unchecked")
     private B given(MeasureOptions.Option option) {
         given.add(option);
+        return self();
+    }
+
+    /** This builder as its own type, for chaining. */
+    @SuppressWarnings("unchecked")
+    private B self() {
         return (B) this;
     }
 
@@ -92,9 +97,7 @@ public abstract sealed class OptionSetters<B extends OptionSetters<B>> permits M
                 given.add(option);
             }
         }
-        @SuppressWarnings("unchecked")
-        B self = (B) this;
-        return self;
+        return self();
     }
 
     private static boolean sameValue(MeasureOptions.Option option, MeasureOptions a, MeasureOptions b) {

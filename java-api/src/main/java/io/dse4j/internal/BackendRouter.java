@@ -68,10 +68,6 @@ public final class BackendRouter implements AutoCloseable {
         return backend;
     }
 
-    public int threads() {
-        return threads;
-    }
-
     /**
      * Runs {@code call} on the chosen backend; when the GPU has too little memory for it, runs it on the CPU if the
      * backend was chosen automatically, else refuses it.
