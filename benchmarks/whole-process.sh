@@ -7,8 +7,9 @@
 #
 #   DSE_DSMI_SOURCE=/path/to/DiffusionSpectralEntropy benchmarks/whole-process.sh [CASE ...]
 #
-# CASE is entropy:N (D = 256) or mi:N (D = 256, 10 labels); default: entropy:1000 entropy:2000 mi:4000
-# entropy:10000. PAIRS (default 5) sets the pairs per case, PYTHON the interpreter (default /usr/bin/python3: it needs
+# CASE is entropy:N (D = 256), mi:N (D = 256, 10 labels) or mivec:N (DSMI of the points against themselves as a
+# vector reference: spectral clustering of X into 10 clusters, then the DSMI; D = 256); default: entropy:1000
+# entropy:2000 mi:4000 entropy:10000 mivec:2000. PAIRS (default 5) sets the pairs per case, PYTHON the interpreter (default /usr/bin/python3: it needs
 # numpy, scipy, scikit-learn and matplotlib, e.g. Debian's python3-sklearn python3-matplotlib), DSE4J_JAVA_OPTS
 # passes through to the launcher. The inputs are written once to benchmarks/results/whole-process/ by
 # python/make_inputs.py (uniform in [0, 1]^256, seed 42). The command-line jar is built first, outside the timing.
@@ -21,7 +22,7 @@ pairs="${PAIRS:-5}"
 data="$here/results/whole-process"
 cases=("$@")
 if [[ ${#cases[@]} -eq 0 ]]; then
-  cases=(entropy:1000 entropy:2000 mi:4000 entropy:10000)
+  cases=(entropy:1000 entropy:2000 mi:4000 entropy:10000 mivec:2000)
 fi
 if [[ -z "${DSE_DSMI_SOURCE:-}" || ! -d "$DSE_DSMI_SOURCE/dse_dsmi" ]]; then
   echo "whole-process.sh: set DSE_DSMI_SOURCE to a checkout of github.com/ChenLiu-1996/DiffusionSpectralEntropy" >&2
@@ -60,7 +61,9 @@ for c in "${cases[@]}"; do
              theirs=("$python" "$here/python/official_run.py" entropy "$x") ;;
     mi)      ours=("$root/dse4j" mi --input "$x" --reference "$labels")
              theirs=("$python" "$here/python/official_run.py" mi "$x" "$labels") ;;
-    *) echo "whole-process.sh: unknown case '$c' (entropy:N or mi:N)" >&2; exit 2 ;;
+    mivec)   ours=("$root/dse4j" mi --input "$x" --reference "$x")
+             theirs=("$python" "$here/python/official_run.py" mivec "$x" "$x") ;;
+    *) echo "whole-process.sh: unknown case '$c' (entropy:N, mi:N or mivec:N)" >&2; exit 2 ;;
   esac
   ratios=()
   for ((p = 1; p <= pairs; p++)); do

@@ -156,6 +156,11 @@ public final class BackendRouter implements AutoCloseable {
         return CpuBackends.matrixEntryEntropy(points, sigma, threads);
     }
 
+    /** The spectral embedding of the points' k-NN graph, on the CPU (spectral clustering). */
+    public static double[][] spectralEmbeddingOnCpu(Points points, int k, int neighbours, int threads) {
+        return CpuBackends.spectralEmbedding(points, k, neighbours, threads);
+    }
+
     /** The eigenvectors of a symmetric n×n matrix, on the CPU (spectral clustering). */
     public static double[][] symmetricEigenvectors(double[] a, int n, int threads) {
         return CpuBackends.symmetricEigenvectors(a, n, threads);

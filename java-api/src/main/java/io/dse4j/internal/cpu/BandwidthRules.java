@@ -83,78 +83,12 @@ final class BandwidthRules {
 
     /** Each point's distance to its k-th nearest other point (1 ≤ k &lt; N), as the adaptive kernels' σᵢ. */
     static double[] kthNeighbourDistances(io.dse4j.spi.Points points, int k, Workers workers) {
-        int n = points.n();
-        if (k < 1 || k >= n) {
-            throw new IllegalArgumentException("the k-th neighbour needs 1 ≤ k < N = " + n + ", got " + k);
-        }
-        if ((long) n * k > Integer.MAX_VALUE - 8) {
-            throw new io.dse4j.InvalidInputException("k", "N·K = " + (long) n * k + " neighbour distances do not fit "
-                    + "one Java array; lower K (" + k + ")");
-        }
-        double[] heaps = new double[n * k];
-        int[] sizes = new int[n];
-        SquaredDistances distances = SquaredDistances.all(VectorOps.f64For(n), points);
-        new DiffusionKernel<>(VectorOps.f64For(n), workers).products(points.values(), n, points.dims(), false,
-                "bandwidth",
-                (part, r0, rows, c0, cols, c, ld) -> {
-                    // Rows of tiles belong to one worker each, so a point's heap is touched by one thread.
-                    for (int ii = 0; ii < rows; ii++) {
-                        int i = r0 + ii;
-                        for (int jj = 0; jj < cols; jj++) {
-                            int j = c0 + jj;
-                            if (j != i) {
-                                double d2 = distances.of(c[ii + jj * ld], i, j);
-                                sizes[i] = offer(heaps, i * k, sizes[i], k, d2);
-                            }
-                        }
-                    }
-                });
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = Math.sqrt(heaps[i * k]);    // the heap's root: the k-th smallest
+        NearestNeighbours nearest = NearestNeighbours.of(points, k, workers);
+        double[] out = new double[points.n()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = nearest.kthDistance(i);
         }
         return out;
-    }
-
-    /** Offers d2 to the max-heap of at most k values at heap[at…]; returns its new size. */
-    private static int offer(double[] heap, int at, int size, int k, double d2) {
-        if (size < k) {
-            int child = size;
-            heap[at + child] = d2;
-            while (child > 0) {
-                int parent = (child - 1) / 2;
-                if (heap[at + parent] >= heap[at + child]) {
-                    break;
-                }
-                swap(heap, at + parent, at + child);
-                child = parent;
-            }
-            return size + 1;
-        }
-        if (d2 >= heap[at]) {
-            return size;
-        }
-        heap[at] = d2;
-        int parent = 0;
-        while (true) {
-            int left = 2 * parent + 1;
-            if (left >= k) {
-                break;
-            }
-            int largest = left + 1 < k && heap[at + left + 1] > heap[at + left] ? left + 1 : left;
-            if (heap[at + parent] >= heap[at + largest]) {
-                break;
-            }
-            swap(heap, at + parent, at + largest);
-            parent = largest;
-        }
-        return size;
-    }
-
-    private static void swap(double[] a, int i, int j) {
-        double t = a[i];
-        a[i] = a[j];
-        a[j] = t;
     }
 
     /**

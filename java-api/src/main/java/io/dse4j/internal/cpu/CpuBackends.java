@@ -84,6 +84,18 @@ public final class CpuBackends {
     }
 
     /**
+     * The spectral embedding of the points through their k-NN graph ({@link SpectralEmbedding}), row-major n×k.
+     * Interrupting the calling thread stops it.
+     */
+    public static double[][] spectralEmbedding(io.dse4j.spi.Points points, int k, int neighbours, int threads) {
+        try (Workers workers = new Workers(threads)) {
+            return SpectralEmbedding.of(points, k, neighbours, workers);
+        } catch (ArithmeticException e) {
+            throw new io.dse4j.ComputationException("spectral embedding: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Eigenvalues (ascending) and unit eigenvectors of the symmetric matrix in the lower triangle of {@code a}
      * (column-major n×n; destroyed): {@code result[0]} the values, {@code result[1]} the vectors, column j for
      * eigenvalue j.

@@ -1,0 +1,154 @@
+package io.dse4j.internal.cpu;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The sparse iteration's embedding spans the same space as the dense decomposition's (the partition depends on that
+ * span only) on points with and without structure: uniform points (a connected graph, no gap to speak of), clusters
+ * joined by a few links (eigenvalues close to 1, distinct), clusters in separate components, fewer than k (an
+ * eigenvalue 1 repeated, known exactly) and at least k (the components are the embedding). The result does not
+ * depend on the number of threads.
+ */
+class SpectralEmbeddingTest {
+
+    @Test
+    void uniformPointsGiveTheDenseSpan() {
+        Random random = new Random(21);
+        double[][] x = new double[800][6];
+        for (double[] row : x) {
+            for (int d = 0; d < row.length; d++) {
+                row[d] = random.nextDouble();
+            }
+        }
+        assertSameSpan(x, 8);
+    }
+
+    @Test
+    void clustersJoinedByAFewLinksGiveTheDenseSpan() {
+        double[][] x = blobs(900, 5, 3.0, 22);
+        assertEquals(1, components(x));
+        assertSameSpan(x, 5);
+    }
+
+    @Test
+    void componentsFewerThanKGiveTheDenseSpan() {
+        double[][] x = blobs(900, 3, 1e3, 23);
+        assertEquals(3, components(x));
+        assertSameSpan(x, 6);
+    }
+
+    @Test
+    void componentsAtLeastKAreTheEmbedding() {
+        double[][] x = blobs(700, 5, 1e3, 24);
+        assertEquals(5, components(x));
+        double[][] e;
+        try (Workers workers = new Workers(2)) {
+            e = SpectralEmbedding.of(NearestNeighboursTest.points(x), 3, 10, workers);
+        }
+        // Each row is constant (1/√Σd, the D^-½ scaling of D^½·1_C) on the 3 largest components, zero elsewhere.
+        for (int i = 0; i < x.length; i++) {
+            int nonZero = 0;
+            for (double v : e[i]) {
+                nonZero += v != 0 ? 1 : 0;
+            }
+            assertTrue(nonZero <= 1, "row " + i);
+        }
+    }
+
+    @Test
+    void theThreadCountDoesNotChangeABit() {
+        double[][] x = blobs(900, 4, 6.0, 25);
+        double[][] one;
+        double[][] three;
+        try (Workers workers = new Workers(1)) {
+            one = SpectralEmbedding.of(NearestNeighboursTest.points(x), 4, 10, workers);
+        }
+        try (Workers workers = new Workers(3)) {
+            three = SpectralEmbedding.of(NearestNeighboursTest.points(x), 4, 10, workers);
+        }
+        for (int i = 0; i < x.length; i++) {
+            assertArrayEquals(one[i], three[i], 0.0);
+        }
+    }
+
+    /** Clusters of Gaussian points (σ = 1) whose centres lie {@code spread} apart along the axes. */
+    private static double[][] blobs(int n, int clusters, double spread, long seed) {
+        Random random = new Random(seed);
+        double[][] x = new double[n][4];
+        for (int i = 0; i < n; i++) {
+            int c = i % clusters;
+            for (int d = 0; d < 4; d++) {
+                x[i][d] = (d == c % 4 ? spread * (1 + c / 4) : 0) + random.nextGaussian();
+            }
+        }
+        return x;
+    }
+
+    private static int components(double[][] x) {
+        try (Workers workers = new Workers(2)) {
+            int[] component = SpectralEmbedding.graph(NearestNeighboursTest.points(x), 10, workers).components();
+            return java.util.Arrays.stream(component).max().orElse(-1) + 1;
+        }
+    }
+
+    /** Every column of the dense embedding lies in the span of the iteration's, to within 1e-8. */
+    private static void assertSameSpan(double[][] x, int k) {
+        double[][] iterative;
+        double[][] dense;
+        try (Workers workers = new Workers(2)) {
+            iterative = SpectralEmbedding.of(NearestNeighboursTest.points(x), k, 10, workers, true);
+            dense = SpectralEmbedding.of(NearestNeighboursTest.points(x), k, 10, workers, false);
+        }
+        double[][] basis = orthonormalColumns(iterative);
+        double[][] other = orthonormalColumns(dense);
+        int n = x.length;
+        for (int c = 0; c < k; c++) {
+            double inside = 0;
+            for (int d = 0; d < k; d++) {
+                double dot = 0;
+                for (int i = 0; i < n; i++) {
+                    dot += other[c][i] * basis[d][i];
+                }
+                inside += dot * dot;
+            }
+            assertEquals(1.0, inside, 1e-8, "dense column " + c + " outside the iteration's span");
+        }
+    }
+
+    /** The columns of e (n×k), orthonormalised (modified Gram–Schmidt, twice), as k arrays. */
+    private static double[][] orthonormalColumns(double[][] e) {
+        int n = e.length;
+        int k = e[0].length;
+        double[][] q = new double[k][n];
+        for (int c = 0; c < k; c++) {
+            for (int i = 0; i < n; i++) {
+                q[c][i] = e[i][c];
+            }
+            for (int pass = 0; pass < 2; pass++) {
+                for (int d = 0; d < c; d++) {
+                    double dot = 0;
+                    for (int i = 0; i < n; i++) {
+                        dot += q[c][i] * q[d][i];
+                    }
+                    for (int i = 0; i < n; i++) {
+                        q[c][i] -= dot * q[d][i];
+                    }
+                }
+            }
+            double norm = 0;
+            for (double v : q[c]) {
+                norm += v * v;
+            }
+            for (int i = 0; i < n; i++) {
+                q[c][i] /= Math.sqrt(norm);
+            }
+        }
+        return q;
+    }
+}
