@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.Callable;
 
 import picocli.AutoComplete;
@@ -45,7 +48,7 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        CommandLine line = commandLine(out, err);
+        CommandLine line = commandLine(out, err, args.length > 0 ? args[0] : null);
         try {
             return line.execute(args);
         } catch (OutOfMemoryError e) {
@@ -55,21 +58,42 @@ public final class Main {
         }
     }
 
-    /** The command tree, writing to {@code out} and {@code err}, with the contract's messages and exit codes. */
+    /** The whole command tree, writing to {@code out} and {@code err}, with the contract's messages and exit codes. */
     static CommandLine commandLine(PrintStream out, PrintStream err) {
+        return commandLine(out, err, null);
+    }
+
+    /**
+     * The command tree for a command line whose first word is {@code first}: when that names a subcommand that runs
+     * something, the tree holds only that one. picocli reads every subcommand's annotations by reflection when it is
+     * added — about 0.3–0.4 s of a cold start for the five of them on two cores, more than a small computation — and
+     * only the top-level help, {@code help} and {@code completion} need the others.
+     */
+    static CommandLine commandLine(PrintStream out, PrintStream err, String first) {
         CommandLine line = new CommandLine(new Top(err));
-        line.addSubcommand("entropy", new EntropyCommand(out, err));
-        line.addSubcommand("mi", new MiCommand(out, err));
-        line.addSubcommand("spectrum", new SpectrumCommand(out, err));
-        line.addSubcommand("track", new TrackCommand(out, err));
-        line.addSubcommand("example-run", new ExampleRunCommand(out));
-        // --checkpoints takes several values: a mistyped option after it must be refused, not read as a path.
-        line.getSubcommands().get("track").setUnmatchedOptionsAllowedAsOptionParameters(false);
-        line.addSubcommand("version", new VersionCommand(out));
-        line.addSubcommand("help", new CommandLine.HelpCommand());
-        line.addSubcommand("completion", new AutoComplete.GenerateCompletion());
-        line.getSubcommands().get("completion").getCommandSpec().usageMessage()
-                .description("Print a bash completion script for dse4j: source <(./dse4j completion)");
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("entropy", () -> new EntropyCommand(out, err));
+        commands.put("mi", () -> new MiCommand(out, err));
+        commands.put("spectrum", () -> new SpectrumCommand(out, err));
+        commands.put("track", () -> new TrackCommand(out, err));
+        commands.put("example-run", () -> new ExampleRunCommand(out));
+        commands.put("version", () -> new VersionCommand(out));
+        boolean onlyFirst = first != null && commands.containsKey(first);
+        commands.forEach((name, command) -> {
+            if (!onlyFirst || name.equals(first)) {
+                line.addSubcommand(name, command.get());
+            }
+        });
+        if (line.getSubcommands().containsKey("track")) {
+            // --checkpoints takes several values: a mistyped option after it must be refused, not read as a path.
+            line.getSubcommands().get("track").setUnmatchedOptionsAllowedAsOptionParameters(false);
+        }
+        if (!onlyFirst) {
+            line.addSubcommand("help", new CommandLine.HelpCommand());
+            line.addSubcommand("completion", new AutoComplete.GenerateCompletion());
+            line.getSubcommands().get("completion").getCommandSpec().usageMessage()
+                    .description("Print a bash completion script for dse4j: source <(./dse4j completion)");
+        }
         line.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         line.setUsageHelpWidth(100);

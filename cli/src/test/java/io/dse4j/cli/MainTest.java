@@ -49,6 +49,23 @@ class MainTest {
     }
 
     @Test
+    void aCommandLineNamingASubcommandBuildsThatOneOnlyAndTheTopLevelHelpListsThemAll() {
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        assertEquals(java.util.Set.of("entropy"), Main.commandLine(sink, sink, "entropy").getSubcommands().keySet());
+        assertEquals(java.util.Set.of("track"), Main.commandLine(sink, sink, "track").getSubcommands().keySet());
+        assertEquals(java.util.Set.of("entropy", "mi", "spectrum", "track", "example-run", "version", "help",
+                "completion"), Main.commandLine(sink, sink, "--help").getSubcommands().keySet());
+        CommandRun help = run("--help");
+        assertEquals(0, help.code(), help.err());
+        for (String command : new String[] {"entropy", "mi", "spectrum", "track", "example-run", "completion"}) {
+            assertTrue(help.out().contains(command), command + " missing from the help:\n" + help.out());
+        }
+        CommandRun unknown = run("entropi", "--input", "x.npy");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("unknown command 'entropi'"), unknown.err());
+    }
+
+    @Test
     void jsonEntropyHasFullPrecisionAndMatchesTheReference() throws IOException {
         Path input = Path.of(getClass().getResource("/swissroll_700x3.npy").getPath());
         CommandRun o = run("entropy", "--input", input.toString(), "--backend", "cpu", "--json");
