@@ -30,24 +30,54 @@ public final class SpectralClustering {
     private SpectralClustering() {
     }
 
-    /** Labels 0..k-1 for the rows of {@code y}, with {@code neighbours} per point (itself included). */
+    /**
+     * Labels 0..k-1 for the rows of {@code y}, with {@code neighbours} per point (itself included, 2 ≤ neighbours ≤
+     * N).
+     */
     public static int[] labels(Matrix y, int k, int neighbours, int threads) {
         int n = y.rows();
         if (k < 2 || k > n) {
             throw new InvalidInputException("clusters", "must be between 2 and N = " + n + ", got " + k);
         }
-        if (neighbours < 2 || neighbours >= n) {
-            throw new InvalidInputException("neighbours", "must be between 2 and N − 1 = " + (n - 1) + ", got "
-                    + neighbours);
+        if (neighbours < 2 || neighbours > n) {
+            throw new InvalidInputException("neighbours", "must be between 2 and N = " + n + ", got " + neighbours);
         }
         io.dse4j.spi.Points points;
         try {
-            points = PreparedPoints.gather(y, null, Precision.F64);
+            points = PreparedPoints.gather(scaledToUnity(y), null, Precision.F64);
         } catch (InvalidInputException e) {
             throw new InvalidInputException("reference", "vectors to cluster: " + e.problem());
         }
         double[][] embedding = BackendRouter.spectralEmbeddingOnCpu(points, k, neighbours, threads);
         return clusterQr(embedding);
+    }
+
+    /**
+     * Y scaled by a power of two (exactly, short of the subnormals) so that its largest |value| is about 1 when it
+     * lies outside [2⁻⁶⁰, 2⁶⁰]: the neighbours do not depend on the scale, but squared distances of points at 1e-160
+     * underflow to 0 and those of points at 1e160 overflow. Y itself when no scaling is needed.
+     */
+    private static Matrix scaledToUnity(Matrix y) {
+        double largest = 0;
+        for (int i = 0; i < y.rows(); i++) {
+            for (int j = 0; j < y.cols(); j++) {
+                double v = Math.abs(y.at(i, j));
+                if (v > largest && v < Double.POSITIVE_INFINITY) {
+                    largest = v;
+                }
+            }
+        }
+        if (largest == 0 || (largest >= 0x1p-60 && largest <= 0x1p60)) {
+            return y;
+        }
+        double scale = Math.scalb(1.0, -Math.getExponent(largest));
+        double[] values = new double[Math.multiplyExact(y.rows(), y.cols())];
+        for (int i = 0; i < y.rows(); i++) {
+            for (int j = 0; j < y.cols(); j++) {
+                values[i * y.cols() + j] = y.at(i, j) * scale;
+            }
+        }
+        return Matrix.ofRowMajor(values, y.rows(), y.cols());
     }
 
     /** cluster_qr: QR with column pivoting of Eᵀ picks k rows of E; their SVD gives the rotation; argmax |E·U·Vᵀ|. */

@@ -44,6 +44,47 @@ class SpectralClusteringTest {
         }
     }
 
+    @Test
+    void theScaleOfTheVectorsDoesNotMatter() throws java.io.IOException {
+        // Squared distances of points at 1e-300 underflow and those of points at 1e200 overflow; the neighbours are
+        // those of the points at scale 1, and so is the partition.
+        Matrix y = io.dse4j.io.MatrixFiles.read(scikitLearn("spectral_uniform_400x64.npy"));
+        int[] expected = SpectralClustering.labels(y, 6, 10, 2);
+        for (double scale : new double[] {1e-300, 3e-200, 1e200, 1e300}) {
+            double[][] scaled = new double[y.rows()][y.cols()];
+            for (int i = 0; i < y.rows(); i++) {
+                for (int j = 0; j < y.cols(); j++) {
+                    scaled[i][j] = y.at(i, j) * scale;
+                }
+            }
+            assertEquals(1.0, adjustedRandIndex(expected, SpectralClustering.labels(Matrix.of(scaled), 6, 10, 2)),
+                    1e-12, "scale " + scale);
+        }
+    }
+
+    @Test
+    void asManyNeighboursAsPointsAreAllowedAsInScikitLearn() {
+        double[][] y = {{0, 0}, {0, 1}, {5, 5}, {5, 6}, {9, 0}};
+        assertEquals(5, SpectralClustering.labels(Matrix.of(y), 2, 5, 1).length);
+        InvalidInputException tooMany = org.junit.jupiter.api.Assertions.assertThrows(InvalidInputException.class,
+                () -> SpectralClustering.labels(Matrix.of(y), 2, 6, 1));
+        assertEquals("neighbours", tooMany.argument());
+    }
+
+    @Test
+    void moreClustersThanTheIterationHasRoomForAreRefusedBeyondTheDenseSize() {
+        java.util.Random random = new java.util.Random(5);
+        double[][] y = new double[4100][2];
+        for (double[] row : y) {
+            row[0] = random.nextDouble();
+            row[1] = random.nextDouble();
+        }
+        InvalidInputException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidInputException.class,
+                () -> SpectralClustering.labels(Matrix.of(y), 2000, 10, 2));
+        assertEquals("clusters", e.argument());
+        assertTrue(e.getMessage().contains("at most 1025 clusters here"), e.getMessage());
+    }
+
     private static java.nio.file.Path scikitLearn(String file) {
         try {
             return java.nio.file.Path.of(SpectralClusteringTest.class.getResource("/scikit-learn/" + file).toURI());

@@ -34,7 +34,24 @@ final class LeadingEigenvectors {
      * The result: {@code values} descending, {@code vectors} column-major n×k (column j for value j), the largest
      * residual norm among them, and the products of M spent.
      */
-    record Result(double[] values, double[] vectors, double residual, int products, boolean converged) {
+    record Result(double[] values, double[] vectors, double residual, int products, boolean converged,
+                  double nextValue) {
+
+        /**
+         * The most values among the k found and the next Ritz value ({@code nextValue}, the (k+1)-th) that agree to
+         * within {@code spread}: how often the iteration found the most repeated eigenvalue.
+         */
+        int largestRepetition(double spread) {
+            double[] all = java.util.Arrays.copyOf(values, values.length + 1);
+            all[values.length] = nextValue;
+            int most = 1;
+            int run = 1;
+            for (int i = 1; i < all.length; i++) {
+                run = all[i - 1] - all[i] <= spread ? run + 1 : 1;
+                most = Math.max(most, run);
+            }
+            return most;
+        }
     }
 
     /** Below this fraction of its norm before orthogonalisation, a new column is taken to lie in the basis. */
@@ -80,6 +97,41 @@ final class LeadingEigenvectors {
         }
         return new LeadingEigenvectors(operator, n, capacity, seed).run(k, known, knownCount, block, keep, tolerance,
                 maxProducts);
+    }
+
+    /** Ritz vectors kept at a restart beyond the k wanted (at least), and columns added between restarts. */
+    static final int KEEP_EXTRA = 4;
+    static final int GROWTH = 30;
+    /** Eigenvalues that agree to within this (relative to ‖M‖) count as one repeated eigenvalue. */
+    static final double REPEATED = 1e-8;
+
+    /** The basis' largest size for k pairs with a block of b columns: at least 4k. */
+    static int capacityFor(int k, int block) {
+        return Math.max(4 * k, k + Math.max(KEEP_EXTRA, block) + Math.max(GROWTH, 4 * block));
+    }
+
+    /**
+     * The k largest eigenpairs of M (‖M‖ ≤ 1), the block widened until it is wider than any eigenvalue is found
+     * repeated: a block of b columns finds at most b copies of a repeated eigenvalue (its Krylov space holds only
+     * the start block's b components in that eigenspace, and the residuals cannot tell a missing copy), so when the
+     * k values and the next Ritz value hold some value b times (to {@link #REPEATED}), the run is repeated with a
+     * block one wider than that — the 4-fold eigenvalue of a k-NN graph on a grid of a torus needs 5. Starts at
+     * {@code block}; sizes from {@link #capacityFor}, which must not exceed n.
+     */
+    static Result largest(Operator operator, int n, int k, double[] known, int knownCount, int block,
+                          double tolerance, long seed, int maxProducts) {
+        int b = block;
+        int spent = 0;
+        while (true) {
+            Result r = of(operator, n, k, known, knownCount, b, Math.min(n, capacityFor(k, b)),
+                    k + Math.max(KEEP_EXTRA, b), tolerance, seed, maxProducts);
+            spent += r.products();
+            int repeated = r.largestRepetition(REPEATED);
+            if (!r.converged() || repeated < b || b > k || capacityFor(k, repeated + 1) > n) {
+                return new Result(r.values(), r.vectors(), r.residual(), spent, r.converged(), r.nextValue());
+            }
+            b = repeated + 1;
+        }
     }
 
     private Result run(int k, double[] known, int knownCount, int block, int keep, double tolerance,
@@ -133,7 +185,8 @@ final class LeadingEigenvectors {
             if (converged || productCount >= maxProducts) {
                 double[] values = java.util.Arrays.copyOf(theta, k);
                 double[] vectors = java.util.Arrays.copyOf(u, n * k);
-                return new Result(values, vectors, worst, productCount, converged);
+                return new Result(values, vectors, worst, productCount, converged, k < wanted ? theta[k]
+                        : Double.NEGATIVE_INFINITY);
             }
             // Thick restart: the block that comes next (orthogonal to all of V) after the kept Ritz vectors.
             System.arraycopy(products, (columns - block) * n, next, 0, block * n);

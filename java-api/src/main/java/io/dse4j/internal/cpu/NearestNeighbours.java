@@ -8,9 +8,18 @@ package io.dse4j.internal.cpu;
  * <p>Each point keeps a bounded max-heap of its k best (d², j) pairs, ordered by d² and then by the index j, so that
  * equal distances go to the lower index whatever order the tiles arrive in: the neighbours do not depend on the
  * thread count. The pass covers the lower triangle only (each distance is offered to both of its points), every
- * worker into heaps of its own, merged at the end.
+ * worker into heaps of its own, merged at the end — unless those would take more than {@link
+ * #SEPARATE_HEAPS_UP_TO} bytes: then every tile, into one set.
  */
 final class NearestNeighbours {
+
+    /**
+     * The bytes of heaps (12 per neighbour) beyond which the workers share one set of heaps instead of one each: the
+     * pass over the lower triangle offers a distance to the heaps of both its points, which only separate sets allow,
+     * and it halves the products; a large k with many threads (the adaptive kernels' k can be N − 1) would multiply
+     * the memory instead.
+     */
+    static final double SEPARATE_HEAPS_UP_TO = 64 << 20;
 
     /** The squared distances, row i's k at [i·k, (i+1)·k), in heap order (its root, the k-th smallest, first). */
     final double[] squaredDistances;
@@ -26,6 +35,11 @@ final class NearestNeighbours {
 
     /** The k nearest other points of each point (1 ≤ k &lt; N); interrupting the calling thread stops it. */
     static NearestNeighbours of(io.dse4j.spi.Points points, int k, Workers workers) {
+        return of(points, k, workers, SEPARATE_HEAPS_UP_TO);
+    }
+
+    /** As {@link #of(io.dse4j.spi.Points, int, Workers)}, with separate heaps up to the given bytes. */
+    static NearestNeighbours of(io.dse4j.spi.Points points, int k, Workers workers, double separateHeapsUpTo) {
         int n = points.n();
         if (k < 1 || k >= n) {
             throw new IllegalArgumentException("the k nearest neighbours need 1 ≤ k < N = " + n + ", got " + k);
@@ -34,29 +48,49 @@ final class NearestNeighbours {
             throw new io.dse4j.InvalidInputException("k", "N·K = " + (long) n * k + " neighbours do not fit one Java "
                     + "array; lower K (" + k + ")");
         }
+        int parts = Math.max(1, workers.threads());
+        SquaredDistances distances = SquaredDistances.all(VectorOps.f64For(n), points);
+        DiffusionKernel<double[]> kernel = new DiffusionKernel<>(VectorOps.f64For(n), workers);
+        if ((double) parts * n * k * 12 > separateHeapsUpTo) {
+            // Every tile (both triangles), each row of tiles on one worker, one set of heaps: twice the products,
+            // memory for one set.
+            double[] heap = new double[n * k];
+            int[] index = new int[n * k];
+            int[] size = new int[n];
+            kernel.products(points.values(), n, points.dims(), false, "neighbours", (part, r0, rows, c0, cols, c,
+                                                                                     ld) -> {
+                for (int jj = 0; jj < cols; jj++) {
+                    int j = c0 + jj;
+                    for (int ii = 0; ii < rows; ii++) {
+                        int i = r0 + ii;
+                        if (i != j) {
+                            size[i] = offer(heap, index, i * k, size[i], k, distances.of(c[ii + jj * ld], i, j), j);
+                        }
+                    }
+                }
+            });
+            return new NearestNeighbours(heap, index, k);
+        }
         // One set of heaps per part of the lower-triangle pass: a tile (I, J) offers each distance to the heaps of
         // both of its points, and the parts are merged afterwards; the order (d², j) makes the result independent of
         // which part saw which tile.
-        int parts = Math.max(1, workers.threads());
         double[][] heaps = new double[parts][n * k];
         int[][] indices = new int[parts][n * k];
         int[][] sizes = new int[parts][n];
-        SquaredDistances distances = SquaredDistances.all(VectorOps.f64For(n), points);
-        new DiffusionKernel<>(VectorOps.f64For(n), workers).products(points.values(), n, points.dims(), true,
-                "neighbours", (part, r0, rows, c0, cols, c, ld) -> {
-                    double[] heap = heaps[part];
-                    int[] index = indices[part];
-                    int[] size = sizes[part];
-                    for (int jj = 0; jj < cols; jj++) {
-                        int j = c0 + jj;
-                        for (int ii = Math.max(0, j + 1 - r0); ii < rows; ii++) {
-                            int i = r0 + ii;
-                            double d2 = distances.of(c[ii + jj * ld], i, j);
-                            size[i] = offer(heap, index, i * k, size[i], k, d2, j);
-                            size[j] = offer(heap, index, j * k, size[j], k, d2, i);
-                        }
-                    }
-                });
+        kernel.products(points.values(), n, points.dims(), true, "neighbours", (part, r0, rows, c0, cols, c, ld) -> {
+            double[] heap = heaps[part];
+            int[] index = indices[part];
+            int[] size = sizes[part];
+            for (int jj = 0; jj < cols; jj++) {
+                int j = c0 + jj;
+                for (int ii = Math.max(0, j + 1 - r0); ii < rows; ii++) {
+                    int i = r0 + ii;
+                    double d2 = distances.of(c[ii + jj * ld], i, j);
+                    size[i] = offer(heap, index, i * k, size[i], k, d2, j);
+                    size[j] = offer(heap, index, j * k, size[j], k, d2, i);
+                }
+            }
+        });
         for (int part = 1; part < parts; part++) {
             for (int i = 0; i < n; i++) {
                 for (int r = 0; r < sizes[part][i]; r++) {

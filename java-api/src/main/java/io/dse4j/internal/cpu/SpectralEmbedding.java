@@ -12,14 +12,15 @@ import java.util.Arrays;
  *
  * <p>W′ is sparse — at most 2(n − 1) entries a row — so the eigenvectors come from {@link LeadingEigenvectors} on
  * M = I − L = D^-½·W′·D^-½ (+1 on an isolated point's diagonal), whose largest eigenvalues are L's smallest: O(N·n)
- * per product instead of the O(N³) of a dense decomposition, which is kept for small N and as the fallback when the
- * iteration does not converge (up to {@value #DENSE_FALLBACK_UP_TO} points; beyond, a {@link
- * io.dse4j.ComputationException} says so). Repeated eigenvalues: a graph with several connected components has the
- * eigenvalue 1 once per component, with eigenvectors known exactly ({@link #componentVectors}) — the iteration starts
- * from them, so a single-vector Krylov space never has to find a repeated eigenvalue's copies; a block of
- * {@value #BLOCK} columns covers eigenvalues that coincide by accident; eigenvalues that are merely close
- * (well-separated clusters joined by a few links) are distinct and converge like any other, and the partition
- * depends on the span of the k vectors only, which is determined by the gap after the k-th.
+ * per product instead of the O(N³) of a dense decomposition, which is kept for small N, for k beyond what the
+ * iteration's basis (about 4k columns) leaves room for, and as the fallback when the iteration does not converge —
+ * each up to {@value #DENSE_FALLBACK_UP_TO} points (minutes there on two cores); beyond, an exception says so.
+ * Repeated eigenvalues: a graph with several connected components has the eigenvalue 1 once per component, with
+ * eigenvectors known exactly ({@link #componentVectors}) — the iteration starts from them; any other eigenvalue found
+ * repeated as often as the block is wide (a k-NN graph on a grid of a torus has 4-fold ones) has the iteration run
+ * again with a wider block ({@link LeadingEigenvectors#largest}); eigenvalues that are merely close (well-separated
+ * clusters joined by a few links) are distinct and converge like any other, and the partition depends on the span of
+ * the k vectors only, which is determined by the gap after the k-th.
  */
 final class SpectralEmbedding {
 
@@ -27,17 +28,14 @@ final class SpectralEmbedding {
     static final double TOLERANCE = 1e-10;
     /** At most this many points, the dense decomposition (milliseconds there). */
     static final int DENSE_UP_TO = 300;
-    /** At most this many points, the dense decomposition when the iteration has not converged (about a minute). */
+    /** At most this many points, the dense decomposition where the iteration cannot serve (minutes at 4000). */
     static final int DENSE_FALLBACK_UP_TO = 4000;
     /**
-     * The iteration's block: two columns, so that an eigenvalue repeated twice by accident is resolved (the exact
-     * repetitions of a disconnected graph are known beforehand); at N = 2000 (uniform points, k = 10) 493
-     * products against 284 with one column and 2180 with k, in about the time of one column.
+     * The iteration's first block: two columns (widened where an eigenvalue turns out repeated); at N = 2000
+     * (uniform points, k = 10) 493 products against 284 with one column and 2180 with k, in about the time of one
+     * column.
      */
     static final int BLOCK = 2;
-    /** Ritz vectors kept at a restart beyond the k wanted, and columns added between restarts (at least). */
-    static final int KEEP_EXTRA = 4;
-    static final int GROWTH = 30;
 
     private SpectralEmbedding() {
     }
@@ -45,13 +43,32 @@ final class SpectralEmbedding {
     /**
      * The embedding, row-major n×k ({@code embedding[i][c]}).
      *
-     * @param neighbours n of the k-NN graph, the point itself included; 2 ≤ n &lt; N
+     * @param neighbours n of the k-NN graph, the point itself included; 2 ≤ n ≤ N
      * @param k          the eigenvectors, 1 ≤ k ≤ N
-     * @throws io.dse4j.ComputationException when the iteration does not converge and N is too large for the dense
-     *                                       decomposition
+     * @throws io.dse4j.InvalidInputException when k is too large for the iteration's basis and N for the dense
+     *                                        decomposition
+     * @throws io.dse4j.ComputationException  when the iteration does not converge and N is too large for the dense
+     *                                        decomposition
      */
     static double[][] of(io.dse4j.spi.Points points, int k, int neighbours, Workers workers) {
-        return of(points, k, neighbours, workers, points.n() > Math.max(DENSE_UP_TO, 8 * k));
+        int n = points.n();
+        boolean roomForBasis = LeadingEigenvectors.capacityFor(k, BLOCK) <= n;
+        if (n > DENSE_FALLBACK_UP_TO && !roomForBasis) {
+            throw new io.dse4j.InvalidInputException("clusters", k + " spectral clusters of N = " + n + " points: the "
+                    + "iteration needs a basis of " + LeadingEigenvectors.capacityFor(k, BLOCK) + " columns, more than "
+                    + "N, and the dense decomposition serves at most " + DENSE_FALLBACK_UP_TO + " points; at most "
+                    + maxClustersFor(n) + " clusters here");
+        }
+        return of(points, k, neighbours, workers, n > DENSE_UP_TO && roomForBasis);
+    }
+
+    /** The most clusters that the iteration's basis has room for among n points. */
+    static int maxClustersFor(int n) {
+        int k = 1;
+        while (LeadingEigenvectors.capacityFor(k + 1, BLOCK) <= n) {
+            k++;
+        }
+        return k;
     }
 
     /** As {@link #of(io.dse4j.spi.Points, int, int, Workers)}, by the iteration or by the dense decomposition. */
@@ -66,11 +83,9 @@ final class SpectralEmbedding {
         } else if (iterative) {
             // The components' eigenvectors (all of them, fewer than k) begin the basis; only the rest is searched.
             double[] known = componentVectors(graph, component, components, components);
-            int keep = k + KEEP_EXTRA;
-            int capacity = Math.min(n, Math.max(4 * k, keep + GROWTH));
-            int maxProducts = 200 * capacity + 10 * n;
-            LeadingEigenvectors.Result result = LeadingEigenvectors.of(graph::apply, n, k, known, components, BLOCK,
-                    capacity, keep, TOLERANCE, 0, maxProducts);
+            int maxProducts = 200 * LeadingEigenvectors.capacityFor(k, BLOCK) + 10 * n;
+            LeadingEigenvectors.Result result = LeadingEigenvectors.largest(graph::apply, n, k, known, components,
+                    BLOCK, TOLERANCE, 0, maxProducts);
             if (result.converged()) {
                 eigenvectors = result.vectors();
             } else if (n <= DENSE_FALLBACK_UP_TO) {
@@ -79,8 +94,8 @@ final class SpectralEmbedding {
                 throw new io.dse4j.ComputationException("spectral clustering: the leading " + k + " eigenvectors of "
                         + "the k-NN graph's Laplacian did not converge in " + result.products() + " products (residual "
                         + result.residual() + ", wanted ≤ " + TOLERANCE + "): its eigenvalues around the " + k
-                        + "-th are too close to tell the " + k + " classes apart; use fewer clusters, or classes of "
-                        + "your own (--clusters-in)");
+                        + "-th are too close to tell the " + k + " classes apart; use fewer clusters, or precomputed "
+                        + "classes");
             }
         } else {
             eigenvectors = dense(graph, n, k, workers);
@@ -100,11 +115,12 @@ final class SpectralEmbedding {
     }
 
     /**
-     * The unit eigenvectors D^½·1_C of M for the eigenvalue 1, one per connected component C (M·D^½·1_C =
-     * D^-½·W′·1_C = D^½·1_C), the largest {@code count} components first (ties: the one with the lower first point),
-     * column-major n×count. With k or more components they are the whole embedding: L's k smallest eigenvalues are
-     * all 0, any basis of their space is as good, and this one keeps the largest components apart (the smaller ones
-     * fall to the rows of zeros of the first class).
+     * Unit eigenvectors of M for the eigenvalue 1, {@code count} of them, column-major n×count: for each connected
+     * component C, D^½·1_C is one (M·D^½·1_C = D^-½·W′·1_C = D^½·1_C), and so is any sum of them over disjoint
+     * components. With {@code count} = the number of components, one per component. With fewer (k or more components:
+     * L's k smallest eigenvalues are all 0 and any basis of their space is as good), the components are dealt out,
+     * largest first (ties: the lower first point), each to the column with the fewest points so far, so that the
+     * classes come out as even as the components allow rather than one class taking every small component.
      */
     private static double[] componentVectors(Graph graph, int[] component, int components, int count) {
         int n = component.length;
@@ -120,16 +136,23 @@ final class SpectralEmbedding {
         }
         Arrays.sort(order, (a, b) -> sizes[a] != sizes[b] ? Long.compare(sizes[b], sizes[a]) : Integer.compare(a, b));
         int[] column = new int[components];
-        Arrays.fill(column, -1);
-        for (int r = 0; r < count; r++) {
-            column[order[r]] = r;
+        long[] points = new long[count];
+        double[] columnNorms = new double[count];
+        for (int r = 0; r < components; r++) {
+            int c = 0;
+            for (int d = 1; d < count; d++) {
+                if (points[d] < points[c]) {
+                    c = d;
+                }
+            }
+            column[order[r]] = c;
+            points[c] += sizes[order[r]];
+            columnNorms[c] += squaredNorms[order[r]];
         }
         double[] vectors = new double[Math.multiplyExact(n, count)];
         for (int i = 0; i < n; i++) {
             int c = column[component[i]];
-            if (c >= 0) {
-                vectors[c * n + i] = graph.rootDegree[i] / Math.sqrt(squaredNorms[component[i]]);
-            }
+            vectors[c * n + i] = graph.rootDegree[i] / Math.sqrt(columnNorms[c]);
         }
         return vectors;
     }

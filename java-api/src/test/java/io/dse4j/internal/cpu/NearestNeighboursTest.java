@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The k nearest other points of each point equal a brute-force sort of the exact distances by (d², index) — with
  * duplicated points (distance exactly 0) and points on a grid (many equal distances, so the index decides) — and
- * do not depend on the number of threads.
+ * do not depend on the number of threads, nor on whether the workers keep heaps of their own.
  */
 class NearestNeighboursTest {
 
@@ -30,10 +30,12 @@ class NearestNeighboursTest {
             }
         }
         for (int k : new int[] {1, 9, 40}) {
-            for (int threads : new int[] {1, 3}) {
+            for (int threads : new int[] {1, 3, -3}) {
+                // -3: three threads sharing one set of heaps (the pass over every tile, for large k).
                 NearestNeighbours found;
-                try (Workers workers = new Workers(threads)) {
-                    found = NearestNeighbours.of(points(x), k, workers);
+                try (Workers workers = new Workers(Math.abs(threads))) {
+                    found = NearestNeighbours.of(points(x), k, workers, threads < 0 ? 0
+                            : NearestNeighbours.SEPARATE_HEAPS_UP_TO);
                 }
                 for (int i = 0; i < n; i++) {
                     int[] expected = bruteForce(x, i, k);

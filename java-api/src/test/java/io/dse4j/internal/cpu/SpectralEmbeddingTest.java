@@ -44,6 +44,56 @@ class SpectralEmbeddingTest {
     }
 
     @Test
+    void aGridOnATorusWithItsFourFoldEigenvaluesGivesTheDenseSpan() {
+        // The 5-NN graph of a 20×20 grid on a torus is the product of two 20-cycles: M's eigenvalues after 1 come
+        // four at a time, which a block of two alone would not resolve.
+        double[][] x = new double[400][];
+        for (int i = 0; i < 20; i++) {
+            for (int j = 0; j < 20; j++) {
+                double a = 2 * Math.PI * i / 20;
+                double b = 2 * Math.PI * j / 20;
+                x[i * 20 + j] = new double[] {Math.cos(a), Math.sin(a), Math.cos(b), Math.sin(b)};
+            }
+        }
+        assertSameSpan(x, 5, 5);
+        assertSameSpan(x, 9, 5);
+    }
+
+    @Test
+    void componentsBeyondKAreDealtOutEvenly() {
+        // 12 well-separated blobs of 20 to 75 points, 4 classes: each column holds whole components, and the classes'
+        // sizes differ by at most the largest component.
+        Random random = new Random(26);
+        java.util.List<double[]> rows = new java.util.ArrayList<>();
+        int[] sizes = {75, 20, 30, 60, 25, 40, 55, 35, 45, 50, 65, 70};
+        for (int c = 0; c < sizes.length; c++) {
+            for (int p = 0; p < sizes[c]; p++) {
+                rows.add(new double[] {1e3 * c + random.nextGaussian(), random.nextGaussian()});
+            }
+        }
+        double[][] x = rows.toArray(new double[0][]);
+        assertEquals(12, components(x));
+        double[][] e;
+        try (Workers workers = new Workers(2)) {
+            e = SpectralEmbedding.of(NearestNeighboursTest.points(x), 4, 10, workers);
+        }
+        int[] perColumn = new int[4];
+        for (double[] row : e) {
+            int nonZero = 0;
+            for (int c = 0; c < 4; c++) {
+                if (row[c] != 0) {
+                    perColumn[c]++;
+                    nonZero++;
+                }
+            }
+            assertEquals(1, nonZero);
+        }
+        int most = java.util.Arrays.stream(perColumn).max().getAsInt();
+        int least = java.util.Arrays.stream(perColumn).min().getAsInt();
+        assertTrue(most - least <= 75, java.util.Arrays.toString(perColumn));
+    }
+
+    @Test
     void componentsAtLeastKAreTheEmbedding() {
         double[][] x = blobs(700, 5, 1e3, 24);
         assertEquals(5, components(x));
@@ -99,11 +149,15 @@ class SpectralEmbeddingTest {
 
     /** Every column of the dense embedding lies in the span of the iteration's, to within 1e-8. */
     private static void assertSameSpan(double[][] x, int k) {
+        assertSameSpan(x, k, 10);
+    }
+
+    private static void assertSameSpan(double[][] x, int k, int neighbours) {
         double[][] iterative;
         double[][] dense;
         try (Workers workers = new Workers(2)) {
-            iterative = SpectralEmbedding.of(NearestNeighboursTest.points(x), k, 10, workers, true);
-            dense = SpectralEmbedding.of(NearestNeighboursTest.points(x), k, 10, workers, false);
+            iterative = SpectralEmbedding.of(NearestNeighboursTest.points(x), k, neighbours, workers, true);
+            dense = SpectralEmbedding.of(NearestNeighboursTest.points(x), k, neighbours, workers, false);
         }
         double[][] basis = orthonormalColumns(iterative);
         double[][] other = orthonormalColumns(dense);
