@@ -40,17 +40,14 @@ final class SymmetricProduct<A> {
     private final Object[] transposedTSums = new Object[PARTS];
     private final int[] transposedTCapacity = new int[PARTS];
 
-    /** Part t's buffer of at least {@code length} elements, its first {@code length} zeroed. */
+    /** Part t's buffer of at least {@code length} elements (not zeroed). */
     @SuppressWarnings("unchecked")
     private A partBuffer(Object[] buffers, int[] capacity, int t, int length) {
         if (buffers[t] == null || capacity[t] < length) {
             buffers[t] = ops.allocate(length);
             capacity[t] = length;
-            return (A) buffers[t];
         }
-        A buffer = (A) buffers[t];
-        ops.zero(buffer, 0, length);
-        return buffer;
+        return (A) buffers[t];
     }
 
     private final VectorOps<A> ops;
@@ -66,6 +63,24 @@ final class SymmetricProduct<A> {
      * whose lower triangle is rows and columns [s, s+m) of {@code a} (leading dimension lda). Y is overwritten.
      */
     void multiply(A a, int lda, int s, int m, A x, int xo, int ldx, int nx, A y, int yo, int ldy) {
+        multiply(a, lda, s, m, x, xo, ldx, nx, y, yo, ldy, null);
+    }
+
+    /**
+     * Work done on a tile of S just before the product reads it, by the thread that reads it: rows [s+r0, s+r0+rows)
+     * by columns [s+c0, s+c0+cols) of {@code a}; it may change only that tile.
+     */
+    interface TileUpdate<A> {
+        void apply(int r0, int rows, int c0, int cols, A edge);
+    }
+
+    /**
+     * {@link #multiply} with {@code before} applied to every tile of S's lower triangle just before the product reads
+     * it (null: none). The band reduction passes the previous panel's rank-2k update here, so that each tile is
+     * updated and then multiplied while it is in cache — read from memory once per panel instead of twice.
+     */
+    void multiply(A a, int lda, int s, int m, A x, int xo, int ldx, int nx, A y, int yo, int ldy,
+                  TileUpdate<A> before) {
         if (m == 0 || nx == 0) {
             return;
         }
@@ -96,11 +111,21 @@ final class SymmetricProduct<A> {
         A[] transposedT = (A[]) new Object[parts];
         int mineLength = Math.multiplyExact(m, nx);
         int mineTLength = Math.multiplyExact(m, ldT);
+        // A part's transposed sums land in the rows of the tile columns left of its last tile row only: the buffers
+        // are zeroed, and added, that far (part 0's, which the others are added into, whole).
+        int[] reach = new int[parts];
+        for (int t = 0; t < parts; t++) {
+            reach[t] = t == 0 ? m : (int) Math.min(m, (long) bounds[t + 1] * tile);
+        }
         workers.run(parts, t -> {
             A packedS = ops.allocate(tile * tile);
             A edge = ops.allocate(mr * nr);
             A mine = partBuffer(transposedSums, transposedCapacity, t, mineLength);
             A mineT = partBuffer(transposedTSums, transposedTCapacity, t, mineTLength);
+            for (int j = 0; j < nx; j++) {
+                ops.zero(mine, j * m, reach[t]);
+            }
+            ops.zero(mineT, 0, reach[t] * ldT);
             transposed[t] = mine;
             transposedT[t] = mineT;
             for (int row = bounds[t]; row < bounds[t + 1]; row++) {
@@ -110,6 +135,9 @@ final class SymmetricProduct<A> {
                 for (int column = 0; column <= row; column++) {
                     int c0 = column * tile;
                     int cols = Math.min(tile, m - c0);
+                    if (before != null) {
+                        before.apply(r0, rows, c0, cols, edge);
+                    }
                     if (column < row && rows == tile) {
                         inPlace(a, lda, (s + c0) * lda + s + r0, tile, packedX, c0 * packedWidth, widthPanels, nx,
                                 y, yo + r0, ldy, packedXT, r0, m, ldT, mineT, c0, edge);
@@ -126,24 +154,39 @@ final class SymmetricProduct<A> {
                 }
             }
         });
-        // The parts' transposed sums added into part 0's, in part order (vector adds over whole buffers), then
-        // into Y once.
-        for (int t = 1; t < parts; t++) {
-            ops.axpy(1.0, transposed[t], 0, transposed[0], 0, m * nx);
-            ops.axpy(1.0, transposedT[t], 0, transposedT[0], 0, m * ldT);
-        }
-        for (int j = 0; j < nx; j++) {
-            ops.axpy(1.0, transposed[0], j * m, y, yo + j * ldy, m);
-        }
-        // (Y_Jᵀ) rows of the in-place tiles: column i of mineT is row i of Y.
-        A mineT = transposedT[0];
-        double[] row = new double[nx];
-        for (int i = 0; i < m; i++) {
-            ops.load(mineT, i * ldT, row, nx);
+        // The parts' transposed sums added into part 0's in part order, then into Y: by rows, on the workers (each
+        // element's sum runs in part order whatever the split, so the bits do not depend on it). Serial, this held one
+        // core for a few percent of the band reduction while the other waited.
+        int shares = workers.partsFor(2.0 * parts * m * (nx + ldT));
+        workers.run(shares, share -> {
+            int i0 = (int) ((long) m * share / shares);
+            int i1 = (int) ((long) m * (share + 1) / shares);
+            int rows = i1 - i0;
             for (int j = 0; j < nx; j++) {
-                ops.set(y, yo + j * ldy + i, ops.get(y, yo + j * ldy + i) + row[j]);
+                for (int t = 1; t < parts; t++) {
+                    int reached = Math.min(i1, reach[t]) - i0;
+                    if (reached > 0) {
+                        ops.axpy(1.0, transposed[t], j * m + i0, transposed[0], j * m + i0, reached);
+                    }
+                }
+                ops.axpy(1.0, transposed[0], j * m + i0, y, yo + j * ldy + i0, rows);
             }
-        }
+            // (Y_Jᵀ) rows of the in-place tiles: column i of mineT is row i of Y.
+            for (int t = 1; t < parts; t++) {
+                int reached = Math.min(i1, reach[t]) - i0;
+                if (reached > 0) {
+                    ops.axpy(1.0, transposedT[t], i0 * ldT, transposedT[0], i0 * ldT, reached * ldT);
+                }
+            }
+            A mineT = transposedT[0];
+            double[] row = new double[nx];
+            for (int i = i0; i < i1; i++) {
+                ops.load(mineT, i * ldT, row, nx);
+                for (int j = 0; j < nx; j++) {
+                    ops.set(y, yo + j * ldy + i, ops.get(y, yo + j * ldy + i) + row[j]);
+                }
+            }
+        });
     }
 
     /**
