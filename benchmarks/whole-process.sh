@@ -65,8 +65,8 @@ for c in "${cases[@]}"; do
              theirs=("$python" "$here/python/official_run.py" mivec "$x" "$x") ;;
     *) echo "whole-process.sh: unknown case '$c' (entropy:N, mi:N or mivec:N)" >&2; exit 2 ;;
   esac
-  # One untimed run of each first: the launcher's class-data archive for the subcommand is written then (once per
-  # jar), and both sides find their files in the page cache.
+  # One untimed run of each first, so that both sides find their files (inputs, jar, Python modules) in the page
+  # cache.
   "${ours[@]}" >/dev/null 2>&1
   "${theirs[@]}" >/dev/null 2>&1
   ratios=()

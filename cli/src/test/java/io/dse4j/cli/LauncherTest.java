@@ -100,19 +100,7 @@ class LauncherTest {
     }
 
     private Run run(String mavenOptions, boolean withMaven) throws IOException, InterruptedException {
-        return run(mavenOptions, withMaven, null, "--version");
-    }
-
-    private Run run(String mavenOptions, boolean withMaven, String cds, String... args) throws IOException,
-            InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of("/bin/bash", repo.resolve("dse4j").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        if (cds != null) {
-            builder.environment().put("DSE4J_CDS", cds);
-        } else {
-            builder.environment().remove("DSE4J_CDS");
-        }
+        ProcessBuilder builder = new ProcessBuilder("/bin/bash", repo.resolve("dse4j").toString(), "--version");
         builder.environment().put("JAVA_HOME", repo.resolve("fake-jdk").toString());
         builder.environment().put("PATH", (withMaven ? bin + ":" : "") + tools);
         builder.environment().put("DSE4J_VECTOR", "off");
@@ -170,22 +158,6 @@ class LauncherTest {
         assertEquals(2, mavenCalls().size());
         assertEquals("", run(null, true).err(), "rebuilt once, then up to date");
         assertEquals(2, mavenCalls().size());
-    }
-
-    @Test
-    void eachSubcommandRunsWithAClassDataArchiveOfItsOwnUnlessTurnedOff() throws IOException, InterruptedException {
-        String archives = "-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=" + repo.resolve("cli/target") + "/";
-        Run entropy = run(null, true, null, "entropy", "--example", "blobs");
-        assertTrue(entropy.out().contains(archives + "dse4j-cli-entropy-fake-jdk.jsa "), entropy.out());
-        Run mi = run(null, true, null, "mi", "--help");
-        assertTrue(mi.out().contains(archives + "dse4j-cli-mi-fake-jdk.jsa "), mi.out());
-        Run version = run(null, true, null, "--version");
-        assertTrue(version.out().contains(archives + "dse4j-cli-other-fake-jdk.jsa "), version.out());
-        // The JVM's messages about the archive must not reach stdout (a --json reader's) or stderr.
-        assertTrue(entropy.out().contains("-Xlog:disable -Xlog:all=warning,cds=off,cds+dynamic=off,aot=off:stderr"),
-                entropy.out());
-        Run off = run(null, true, "off", "entropy", "--example", "blobs");
-        assertFalse(off.out().contains("SharedArchiveFile"), off.out());
     }
 
     @Test
