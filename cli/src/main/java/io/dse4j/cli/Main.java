@@ -32,6 +32,11 @@ public final class Main {
     static {
         // Plots are drawn off-screen: no display is needed or used, whatever DISPLAY says.
         System.setProperty("java.awt.headless", "true");
+        // No option takes a date, a time or a JDBC type: picocli need not register its converters for java.time and
+        // java.sql, which loads some 80 classes by reflection at every start (its documented switch).
+        if (System.getProperty("picocli.converters.excludes") == null) {
+            System.setProperty("picocli.converters.excludes", "java\\.sql\\..*,java\\.time\\..*");
+        }
     }
 
     private Main() {
