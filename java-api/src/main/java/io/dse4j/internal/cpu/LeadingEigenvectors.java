@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
  *
  * <p>A block of b ≥ the multiplicity of a wanted eigenvalue finds all of its eigenvectors (a single Krylov vector
  * holds only its own component in a repeated eigenspace — the k-NN graph of well-separated clusters has one
- * eigenvalue 1 per connected component): the caller picks b. A column that falls into the span of the basis
+ * eigenvalue 1 per connected component): the caller picks b, or {@link #largest} widens it while some eigenvalue
+ * comes out repeated as often as the block is wide. A column that falls into the span of the basis
  * (an invariant subspace was reached) is replaced by a random one, orthogonalised in turn. Everything runs on the
  * calling thread in a fixed order, so the result depends only on M, the sizes and the seed.
  */

@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The sparse iteration's embedding spans the same space as the dense decomposition's (the partition depends on that
  * span only) on points with and without structure: uniform points (a connected graph, no gap to speak of), clusters
  * joined by a few links (eigenvalues close to 1, distinct), clusters in separate components, fewer than k (an
- * eigenvalue 1 repeated, known exactly) and at least k (the components are the embedding). The result does not
- * depend on the number of threads.
+ * eigenvalue 1 repeated, known exactly) and at least k (the components are the embedding), duplicated points with a
+ * far outlier, and a size just above the dense path's. The result does not depend on the number of threads.
  */
 class SpectralEmbeddingTest {
 
@@ -27,6 +27,34 @@ class SpectralEmbeddingTest {
             }
         }
         assertSameSpan(x, 8);
+    }
+
+    @Test
+    void duplicatedPointsAndAFarOutlierGiveTheDenseSpan() {
+        // Every point of the first 300 repeated three times (distances exactly 0: neighbourhoods of copies, and
+        // equal rows of M), plus one point a million away, whose neighbours are simply the nearest of the rest.
+        Random random = new Random(27);
+        double[][] x = new double[901][];
+        for (int i = 0; i < 300; i++) {
+            double[] p = {random.nextDouble(), random.nextDouble(), random.nextDouble()};
+            x[3 * i] = p;
+            x[3 * i + 1] = p.clone();
+            x[3 * i + 2] = p.clone();
+        }
+        x[900] = new double[] {1e6, -1e6, 1e6};
+        assertSameSpan(x, 6);
+    }
+
+    @Test
+    void justAboveTheDenseSizeTheIterationGivesTheDenseSpan() {
+        Random random = new Random(28);
+        double[][] x = new double[SpectralEmbedding.DENSE_UP_TO + 1][4];
+        for (double[] row : x) {
+            for (int d = 0; d < row.length; d++) {
+                row[d] = random.nextDouble();
+            }
+        }
+        assertSameSpan(x, 7);
     }
 
     @Test
