@@ -22,25 +22,38 @@ public final class Matrix {
     /** A view of {@code data[i][j]} = row i, column j. Every row must have the same length. */
     public static Matrix of(double[][] data) {
         int cols = checkRows(data, data == null ? 0 : data.length, i -> data[i] == null ? -1 : data[i].length);
-        return new Matrix(data.length, cols, (i, j) -> data[i][j]);
+        return new Matrix(data.length, cols, new Storage((row, col) -> data[row][col],
+                (row, dest, offset, count) -> System.arraycopy(data[row], 0, dest, offset, count)));
     }
 
     /** A view of {@code data[i][j]} = row i, column j, in single precision. Every row must have the same length. */
     public static Matrix of(float[][] data) {
         int cols = checkRows(data, data == null ? 0 : data.length, i -> data[i] == null ? -1 : data[i].length);
-        return new Matrix(data.length, cols, (i, j) -> data[i][j]);
+        return new Matrix(data.length, cols, new Storage((row, col) -> data[row][col],
+                (row, dest, offset, count) -> {
+                    float[] values = data[row];
+                    for (int j = 0; j < count; j++) {
+                        dest[offset + j] = values[j];
+                    }
+                }));
     }
 
     /** A view of a row-major array: element (i, j) is {@code data[i·cols + j]}; the length must be rows·cols. */
     public static Matrix ofRowMajor(double[] data, int rows, int cols) {
         checkFlat(data == null ? -1 : data.length, rows, cols);
-        return new Matrix(rows, cols, (i, j) -> data[i * cols + j]);
+        return new Matrix(rows, cols, new Storage((row, col) -> data[row * cols + col],
+                (row, dest, offset, count) -> System.arraycopy(data, row * cols, dest, offset, count)));
     }
 
     /** A view of a row-major array in single precision: element (i, j) is {@code data[i·cols + j]}. */
     public static Matrix ofRowMajor(float[] data, int rows, int cols) {
         checkFlat(data == null ? -1 : data.length, rows, cols);
-        return new Matrix(rows, cols, (i, j) -> data[i * cols + j]);
+        return new Matrix(rows, cols, new Storage((row, col) -> data[row * cols + col],
+                (row, dest, offset, count) -> {
+                    for (int j = 0, from = row * cols; j < count; j++) {
+                        dest[offset + j] = data[from + j];
+                    }
+                }));
     }
 
     /**
@@ -50,14 +63,15 @@ public final class Matrix {
     public static Matrix ofRowMajor(java.nio.FloatBuffer buffer, int rows, int cols) {
         checkFlat(buffer == null ? -1 : buffer.remaining(), rows, cols);
         java.nio.FloatBuffer view = buffer.slice();
-        return new Matrix(rows, cols, (i, j) -> view.get(i * cols + j));
+        return new Matrix(rows, cols, Storage.valueByValue((i, j) -> view.get(i * cols + j)));
     }
 
     /** As {@link #ofRowMajor(java.nio.FloatBuffer, int, int)} for doubles. */
     public static Matrix ofRowMajor(java.nio.DoubleBuffer buffer, int rows, int cols) {
         checkFlat(buffer == null ? -1 : buffer.remaining(), rows, cols);
         java.nio.DoubleBuffer view = buffer.slice();
-        return new Matrix(rows, cols, (i, j) -> view.get(i * cols + j));
+        return new Matrix(rows, cols, new Storage((row, col) -> view.get(row * cols + col),
+                (row, dest, offset, count) -> view.get(row * cols, dest, offset, count)));
     }
 
     /**
@@ -68,14 +82,17 @@ public final class Matrix {
     public static Matrix ofRowMajor(java.lang.foreign.MemorySegment segment,
                                     java.lang.foreign.ValueLayout.OfFloat layout, int rows, int cols) {
         checkSegment(segment, layout, rows, cols);
-        return new Matrix(rows, cols, (i, j) -> segment.getAtIndex(layout, (long) i * cols + j));
+        return new Matrix(rows, cols,
+                Storage.valueByValue((i, j) -> segment.getAtIndex(layout, (long) i * cols + j)));
     }
 
     /** As {@link #ofRowMajor(java.lang.foreign.MemorySegment, java.lang.foreign.ValueLayout.OfFloat, int, int)}. */
     public static Matrix ofRowMajor(java.lang.foreign.MemorySegment segment,
                                     java.lang.foreign.ValueLayout.OfDouble layout, int rows, int cols) {
         checkSegment(segment, layout, rows, cols);
-        return new Matrix(rows, cols, (i, j) -> segment.getAtIndex(layout, (long) i * cols + j));
+        return new Matrix(rows, cols, new Storage((row, col) -> segment.getAtIndex(layout, (long) row * cols + col),
+                (row, dest, offset, count) -> java.lang.foreign.MemorySegment.copy(segment, layout,
+                        (long) row * cols * layout.byteSize(), dest, offset, count)));
     }
 
     private static void checkSegment(java.lang.foreign.MemorySegment segment, java.lang.foreign.ValueLayout layout,
@@ -115,9 +132,7 @@ public final class Matrix {
     public double[] row(int row) {
         Objects.checkIndex(row, rows);
         double[] copy = new double[cols];
-        for (int j = 0; j < cols; j++) {
-            copy[j] = storage.get(row, j);
-        }
+        storage.copyRow(row, copy, 0, cols);
         return copy;
     }
 
@@ -131,9 +146,43 @@ public final class Matrix {
         return storage.get(row, col);
     }
 
+    /**
+     * Row {@code row} widened to double into {@code dest[offset … offset + cols)}: one call per row, so that the
+     * computations' copies run as a bulk copy or one tight loop per storage instead of a call per value (at N·D in
+     * the hundreds of thousands, most of a cold run's preparation otherwise).
+     */
+    void copyRow(int row, double[] dest, int offset) {
+        storage.copyRow(row, dest, offset, cols);
+    }
+
+    /** Where the values live: each value, and each row in bulk (an array copy, or one tight loop of its own). */
+    private record Storage(Values values, Rows rows) {
+        /** A storage whose rows are copied value by value. */
+        static Storage valueByValue(Values values) {
+            return new Storage(values, (row, dest, offset, count) -> {
+                for (int j = 0; j < count; j++) {
+                    dest[offset + j] = values.get(row, j);
+                }
+            });
+        }
+
+        double get(int row, int col) {
+            return values.get(row, col);
+        }
+
+        void copyRow(int row, double[] dest, int offset, int count) {
+            rows.copy(row, dest, offset, count);
+        }
+    }
+
     @FunctionalInterface
-    private interface Storage {
+    private interface Values {
         double get(int row, int col);
+    }
+
+    @FunctionalInterface
+    private interface Rows {
+        void copy(int row, double[] dest, int offset, int count);
     }
 
     private static int checkRows(Object data, int length, java.util.function.IntUnaryOperator rowLength) {

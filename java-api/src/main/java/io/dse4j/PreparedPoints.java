@@ -46,22 +46,8 @@ final class PreparedPoints {
     static Points gather(Matrix x, int[] rows, Precision precision) {
         int n = rows == null ? x.rows() : rows.length;
         int dims = x.cols();
-        if ((long) n * dims > Integer.MAX_VALUE - 8) {
-            throw new InvalidInputException("matrix", n + "×" + dims + " values exceed one Java array; lower maxN");
-        }
-        double[] values = new double[n * dims];
-        for (int i = 0; i < n; i++) {
-            int row = rows == null ? i : rows[i];
-            for (int j = 0; j < dims; j++) {
-                double v = x.at(row, j);
-                if (!Double.isFinite(v)) {
-                    throw new InvalidInputException("matrix", "the value at row " + row + ", column " + j
-                            + " (0-based) is " + v + "; every value must be finite");
-                }
-                values[j * n + i] = v;
-            }
-        }
-        double[] means = checkSquaredRange(x, rows, precision,
+        double[] values = columnMajor(x, rows, "", null);
+        double[] means = checkSquaredRange(values, n, dims, precision,
                 position -> "row " + (rows == null ? position : rows[position]) + " (0-based)");
         // The original coordinates are kept, row-major, for the distances that cancel in the centred Gram expansion
         // — unless centring rounds nothing (float inputs about a mean near them, often): then the centred values'
@@ -74,6 +60,36 @@ final class PreparedPoints {
             }
         }
         return new Points(n, dims, values, original);
+    }
+
+    /**
+     * The chosen rows of {@code x} (all when {@code rows} is null), column-major (value (i, j) at j·n + i), each row
+     * read with one {@link Matrix#copyRow} call; NaN and infinities refused, named by {@code source} (a file's name
+     * and a colon, or nothing) and the row's number: in {@code x}, or {@code numbers[row]} when those are given (the
+     * rows of a file that a subsample holds).
+     */
+    private static double[] columnMajor(Matrix x, int[] rows, String source, int[] numbers) {
+        int n = rows == null ? x.rows() : rows.length;
+        int dims = x.cols();
+        if ((long) n * dims > Integer.MAX_VALUE - 8) {
+            throw new InvalidInputException("matrix", n + "×" + dims + " values exceed one Java array; lower maxN");
+        }
+        double[] values = new double[n * dims];
+        double[] row = new double[dims];
+        for (int i = 0; i < n; i++) {
+            int at = rows == null ? i : rows[i];
+            x.copyRow(at, row, 0);
+            for (int j = 0; j < dims; j++) {
+                double v = row[j];
+                if (!Double.isFinite(v)) {
+                    throw new InvalidInputException("matrix", source + "the value at row "
+                            + (numbers == null ? at : numbers[at]) + ", column " + j
+                            + " (0-based) is " + v + "; every value must be finite");
+                }
+                values[j * n + i] = v;
+            }
+        }
+        return values;
     }
 
     /** Whether some x − mean of the column-major values rounds (Knuth's TwoSum: its error is exactly 0 otherwise). */
@@ -110,43 +126,50 @@ final class PreparedPoints {
      * inside the kernel. Rescaling the data is not done silently: it changes the kernel unless σ is scaled with it,
      * which is the user's choice.
      *
-     * @param rows    the rows used (all when null)
-     * @param rowName how a message names the row at a position of {@code rows}
+     * @param values  the n points, column-major (value (i, j) at j·n + i), finite
+     * @param rowName how a message names the row at position i of {@code values}
      * @return the column means x̄, each taken as x₀ + Σ (xᵢ − x₀)/n about the first row x₀: no sum overflows, and
      *         points that are all equal (or nearly) far from the origin centre to exactly zero (or nearly) — a plain
      *         Σ xᵢ/n would leave residues of the size of the mean's rounding, which at 1e200 square to ∞
      */
-    static double[] checkSquaredRange(Matrix x, int[] rows, Precision precision, IntFunction<String> rowName) {
-        int n = rows == null ? x.rows() : rows.length;
-        int dims = x.cols();
-        int first = rows == null ? 0 : rows[0];
+    static double[] checkSquaredRange(double[] values, int n, int dims, Precision precision,
+                                      IntFunction<String> rowName) {
         double[] means = new double[dims];
         for (int j = 0; j < dims; j++) {
-            double origin = x.at(first, j);
+            double origin = values[j * n];
             double shift = 0;
             for (int i = 0; i < n; i++) {
-                shift += (x.at(rows == null ? i : rows[i], j) - origin) / n;
+                shift += (values[j * n + i] - origin) / n;
             }
             means[j] = origin + shift;
         }
         // The farthest row by its distance from the mean, scaled by its largest component (as hypot does) so the
-        // comparison itself cannot overflow; NaN (a difference that overflowed) counts as farthest.
+        // comparison itself cannot overflow; NaN (a difference that overflowed) counts as farthest. Walked column by
+        // column (contiguous in this layout) with a scale and a sum per row; each row's sum still adds its
+        // components in column order.
+        double[] scales = new double[n];
+        for (int j = 0; j < dims; j++) {
+            double mean = means[j];
+            for (int i = 0; i < n; i++) {
+                scales[i] = Math.max(scales[i], Math.abs(values[j * n + i] - mean));
+            }
+        }
+        double[] sums = new double[n];
+        for (int j = 0; j < dims; j++) {
+            double mean = means[j];
+            for (int i = 0; i < n; i++) {
+                double scale = scales[i];
+                if (scale > 0 && Double.isFinite(scale)) {
+                    double ratio = (values[j * n + i] - mean) / scale;
+                    sums[i] += ratio * ratio;
+                }
+            }
+        }
         double largest = 0;
         int farthest = 0;
         for (int i = 0; i < n; i++) {
-            int row = rows == null ? i : rows[i];
-            double scale = 0;
-            for (int j = 0; j < dims; j++) {
-                scale = Math.max(scale, Math.abs(x.at(row, j) - means[j]));
-            }
-            double sum = 0;
-            if (scale > 0 && Double.isFinite(scale)) {
-                for (int j = 0; j < dims; j++) {
-                    double ratio = (x.at(row, j) - means[j]) / scale;
-                    sum += ratio * ratio;
-                }
-            }
-            double distance = Double.isFinite(scale) ? scale * Math.sqrt(sum) : Double.POSITIVE_INFINITY;
+            double scale = scales[i];
+            double distance = Double.isFinite(scale) ? scale * Math.sqrt(sums[i]) : Double.POSITIVE_INFINITY;
             if (!(distance <= largest)) {
                 largest = distance;
                 farthest = i;
@@ -200,17 +223,7 @@ final class PreparedPoints {
         checkFits.accept(used);
         int[] rows = Subsampling.usedRows(file.rows(), maxN, seed);
         Matrix x = rows == null ? file.read() : file.readRows(rows);
-        for (int p = 0; p < x.rows(); p++) {
-            for (int j = 0; j < x.cols(); j++) {
-                double v = x.at(p, j);
-                if (!Double.isFinite(v)) {
-                    throw new InvalidInputException("matrix", file.name() + ": the value at row "
-                            + (rows == null ? p : rows[p]) + ", column " + j + " (0-based) is " + v
-                            + "; every value must be finite");
-                }
-            }
-        }
-        checkSquaredRange(x, null, precision,
+        checkSquaredRange(columnMajor(x, null, file.name() + ": ", rows), x.rows(), x.cols(), precision,
                 position -> file.name() + ": row " + (rows == null ? position : rows[position]) + " (0-based)");
         return x;
     }

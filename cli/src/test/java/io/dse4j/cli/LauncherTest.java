@@ -88,8 +88,7 @@ class LauncherTest {
         // The tools the scripts use, without the machine's mvn and java.
         tools = Files.createDirectories(repo.resolve("fake-tools"));
         for (String tool : List.of("bash", "dirname", "find", "grep", "sed", "head", "touch", "mkdir", "cat",
-                "readlink",
-                "sort")) {
+                "readlink", "sort", "mv", "rm")) {
             for (String folder : List.of("/usr/bin/", "/bin/")) {
                 if (Files.isExecutable(Path.of(folder + tool))) {
                     executable(write("fake-tools/" + tool, "#!/bin/bash\nexec " + folder + tool + " \"$@\"\n", OLD));
@@ -211,8 +210,56 @@ class LauncherTest {
         assertFalse(chosen.equals(java.toString()), chosen);
     }
 
+    /**
+     * With a cache file (the launcher's {@code cli/target/.java-binary}) the answer is found once and then given
+     * without starting any java, until what it was found from changes: JAVA_HOME, the version asked for, or the
+     * cached java itself no longer executable.
+     */
+    @Test
+    void findJdkRemembersItsAnswerUntilWhatItWasFoundFromChanges() throws IOException, InterruptedException {
+        Path calls = repo.resolve("java-calls.log");
+        String script = """
+                #!/bin/bash
+                echo "$0 $*" >> "%s"
+                exit 0
+                """.formatted(calls);
+        Path java23 = write("jdk-23/bin/java", script, OLD);
+        executable(java23);
+        write("jdk-23/release", "JAVA_VERSION=\"23.0.2\"\n", OLD);
+        Path java24 = write("jdk-24/bin/java", script, OLD);
+        executable(java24);
+        write("jdk-24/release", "JAVA_VERSION=\"24.0.1\"\n", OLD);
+        Path cache = repo.resolve("cli/target/.java-binary");
+
+        assertEquals(java23.toString(), findJdk("jdk-23", "22", cache));
+        assertEquals(1, Files.readAllLines(calls).size(), "the first answer is checked by starting it once");
+        assertTrue(Files.isRegularFile(cache), "and kept");
+        assertEquals(java23.toString(), findJdk("jdk-23", "22", cache));
+        assertEquals(java23.toString(), findJdk("jdk-23", "22", cache));
+        assertEquals(1, Files.readAllLines(calls).size(), "later answers start no java");
+
+        assertEquals(java24.toString(), findJdk("jdk-24", "22", cache), "another JAVA_HOME is looked at");
+        assertEquals(2, Files.readAllLines(calls).size());
+        assertEquals(java24.toString(), findJdk("jdk-24", "22", cache));
+        assertEquals(2, Files.readAllLines(calls).size());
+
+        assertFalse(findJdk("jdk-24", "25", cache).equals(java24.toString()),
+                "a higher version asked for is not answered from the cache");
+        Files.delete(java24);
+        assertFalse(findJdk("jdk-24", "22", cache).equals(java24.toString()), "a java that is gone is not given");
+    }
+
     private String findJdk(String javaHome, String required) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("/bin/bash", repo.resolve("ci/find-jdk.sh").toString(), required);
+        return findJdk(javaHome, required, null);
+    }
+
+    private String findJdk(String javaHome, String required, Path cache) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("/bin/bash", repo.resolve("ci/find-jdk.sh")
+                .toString(), required));
+        if (cache != null) {
+            command.add(cache.toString());
+        }
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("JAVA_HOME", repo.resolve(javaHome).toString());
         builder.environment().put("PATH", tools.toString());
         builder.redirectErrorStream(true);
