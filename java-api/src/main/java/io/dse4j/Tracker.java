@@ -37,9 +37,17 @@ import java.util.Set;
  */
 public final class Tracker implements AutoCloseable {
 
-    /** One checkpoint's measures. DSMIs that were not asked for, and the spreads of a single repetition, are NaN. */
-    public record Row(String name, double order, int n, int d, double dse, double dsmiLabels, double dsmiLabelsSd,
-                      double dsmiInputs, double dsmiInputsSd, double seconds, String backend) {
+    /**
+     * One checkpoint's measures — of one of its layers, when it has several ({@code layer} names it; empty for a
+     * checkpoint of one representation). DSMIs that were not asked for, and the spreads of a single repetition, are
+     * NaN.
+     */
+    public record Row(String name, String layer, double order, int n, int d, double dse, double dsmiLabels,
+                      double dsmiLabelsSd, double dsmiInputs, double dsmiInputsSd, double seconds, String backend) {
+        /** The checkpoint's name, and its layer's after a colon when it has one: what messages call it. */
+        public String label() {
+            return layer.isEmpty() ? name : name + ":" + layer;
+        }
     }
 
     /** What a tracker reads of {@link MeasureOptions}: DSE's fixed-σ Gaussian kernel and DSMI's subsets. */
@@ -114,22 +122,43 @@ public final class Tracker implements AutoCloseable {
      * @param z     its representation, one row per input
      */
     public Row add(String name, double order, Matrix z) {
+        return add(name, "", order, z);
+    }
+
+    /**
+     * Measures one layer of a checkpoint and appends its row: a network's layers are tracked as one curve each,
+     * {@code add(checkpoint, layer, order, z)} for each layer of each checkpoint. Every layer describes the same
+     * inputs, so every layer of every checkpoint must have the same number of rows (their widths may differ), and
+     * each is measured on the same rows.
+     *
+     * @param name  what the checkpoint is called (a file name, "epoch 3")
+     * @param layer which of its representations {@code z} is ("block3", "encoder.layer.5"); empty for a checkpoint
+     *              of one representation
+     * @param order its place on the curve's axis (the epoch or step)
+     * @param z     the layer's representation, one row per input
+     */
+    public Row add(String name, String layer, double order, Matrix z) {
         if (closed) {
             throw new IllegalStateException("this Tracker is closed");
         }
         if (name == null) {
             throw new InvalidInputException("name", "must not be null");
         }
+        if (layer == null) {
+            throw new InvalidInputException("layer", "must not be null (empty for a checkpoint of one "
+                    + "representation)");
+        }
+        String what = layer.isEmpty() ? "checkpoint " + name : "checkpoint " + name + " (layer " + layer + ")";
         if (z == null) {
-            throw new InvalidInputException("matrix", "checkpoint " + name + ": no representation (null)");
+            throw new InvalidInputException("matrix", what + ": no representation (null)");
         }
         if (inputRows < 0) {
             fixRows(z.rows());
         } else if (z.rows() != inputRows) {
-            throw new InvalidInputException("matrix", "checkpoint " + name + " has " + z.rows() + " rows but "
+            throw new InvalidInputException("matrix", what + " has " + z.rows() + " rows but "
                     + (labels != null ? "the labels have " : inputClasses != null ? "the inputs have "
                             : "the first checkpoint has ") + inputRows
-                    + "; every checkpoint must describe the same inputs");
+                    + "; every checkpoint" + (layer.isEmpty() ? "" : " and layer") + " must describe the same inputs");
         }
         long begin = System.nanoTime();
         Matrix points = select(z, used);
@@ -152,7 +181,7 @@ public final class Tracker implements AutoCloseable {
             relay.next(2);
             onInputs = dsmi(mi.compute(points, inputClasses));
         }
-        Row row = new Row(name, order, points.rows(), z.cols(), entropy.entropy(), onLabels[0], onLabels[1],
+        Row row = new Row(name, layer, order, points.rows(), z.cols(), entropy.entropy(), onLabels[0], onLabels[1],
                 onInputs[0], onInputs[1], (System.nanoTime() - begin) * 1e-9, backend);
         rows.add(row);
         relay.checkpointDone(rows.size());
@@ -348,9 +377,9 @@ public final class Tracker implements AutoCloseable {
         }
 
         /**
-         * How many checkpoints will be added, for the progress reports' "checkpoint k of n" and their fraction
-         * (optional: without it the fraction stays 0, as the whole is unknown, and {@code item} counts the
-         * checkpoints done).
+         * How many rows will be added — checkpoints, or checkpoints × layers — for the progress reports' "k of n"
+         * and their fraction (optional: without it the fraction stays 0, as the whole is unknown, and {@code item}
+         * counts the rows done).
          */
         public Builder expectedCheckpoints(int checkpoints) {
             if (checkpoints < 0) {

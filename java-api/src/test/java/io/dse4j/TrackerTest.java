@@ -118,6 +118,52 @@ class TrackerTest {
         }
     }
 
+    /**
+     * Layers: each (checkpoint, layer) is a row of its own whose measures equal those computed directly on that
+     * layer's array — layers of other widths, on the same rows — and a layer whose row count differs is refused
+     * naming the checkpoint and the layer.
+     */
+    @Test
+    void eachLayerOfACheckpointIsARowMeasuredOnItsOwnArray() {
+        int[] y = labels(N);
+        try (Tracker tracker = Tracker.builder().labels(y).sigma(4).repetitions(2).backend("cpu").build();
+             DiffusionSpectralEntropy dse = DiffusionSpectralEntropy.builder().sigma(4).backend("cpu").build();
+             MutualInformation mi = MutualInformation.builder().sigma(4).repetitions(2).backend("cpu").build()) {
+            for (int k : new int[] {1, 10}) {
+                Matrix early = checkpoint(k, N);
+                Matrix late = widened(checkpoint(k + 1, N), 3);
+                Tracker.Row first = tracker.add("epoch_" + k, "block1", k, early);
+                Tracker.Row second = tracker.add("epoch_" + k, "block2", k, late);
+                assertEquals("block1", first.layer());
+                assertEquals("epoch_" + k + ":block2", second.label());
+                assertEquals(D + 3, second.d());
+                assertEquals(dse.compute(early).entropy(), first.dse(), 0.0);
+                assertEquals(dse.compute(late).entropy(), second.dse(), 0.0);
+                assertEquals(mi.compute(late, y).mi(), second.dsmiLabels(), 0.0);
+            }
+            assertEquals(4, tracker.rows().size());
+            assertEquals("", tracker.add("plain", 3, checkpoint(3, N)).layer(), "no layer: an empty name");
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> tracker.add("epoch_11", "head", 11, checkpoint(11, N - 2)));
+            assertTrue(e.getMessage().contains("checkpoint epoch_11 (layer head) has 238 rows but the labels have "
+                    + "240"), e.getMessage());
+            assertThrows(InvalidInputException.class, () -> tracker.add("epoch_11", null, 11, checkpoint(11, N)));
+        }
+    }
+
+    /** {@code z} with {@code extra} more columns of noise. */
+    private static Matrix widened(Matrix z, int extra) {
+        Random random = new Random(5);
+        int d = z.cols() + extra;
+        double[] values = new double[z.rows() * d];
+        for (int i = 0; i < z.rows(); i++) {
+            for (int j = 0; j < d; j++) {
+                values[i * d + j] = j < z.cols() ? z.get(i, j) : random.nextGaussian();
+            }
+        }
+        return Matrix.ofRowMajor(values, z.rows(), d);
+    }
+
     @Test
     void aCheckpointWithOtherRowsIsRefusedByName() {
         try (Tracker tracker = Tracker.builder().labels(labels(N)).backend("cpu").build()) {

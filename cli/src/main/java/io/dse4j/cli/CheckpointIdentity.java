@@ -8,11 +8,16 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.stream.Stream;
 import java.time.Instant;
 
 /**
  * Which content a checkpoint file had when its row was computed: its size, its modification time and the SHA-256 of
- * all its bytes, recorded with the row in {@code track}'s table.
+ * all its bytes, recorded with the row in {@code track}'s table. A checkpoint that is a folder of layer files
+ * ({@code track --layers}) is identified by its files together: the sum of their sizes, the latest of their times
+ * and the folder's own (which changes when a file is added or removed), and the SHA-256 of the list of the files'
+ * names and digests.
  *
  * <p>The digest is of the whole file, not of a sample of it: a training script may rewrite a checkpoint in place
  * with the same size, and a copy may keep the old modification time ({@code cp -p}, {@code rsync -t}), so only the
@@ -43,9 +48,32 @@ record CheckpointIdentity(long size, Instant modified, String sha256) {
     static Stat stat(Path file) throws IOException {
         try {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return new Stat(a.size(), a.lastModifiedTime().toInstant());
+            if (!a.isDirectory()) {
+                return new Stat(a.size(), a.lastModifiedTime().toInstant());
+            }
+            long size = 0;
+            Instant latest = a.lastModifiedTime().toInstant();
+            for (Path layer : layerFiles(file)) {
+                BasicFileAttributes b = Files.readAttributes(layer, BasicFileAttributes.class);
+                size += b.size();
+                latest = b.lastModifiedTime().toInstant().isAfter(latest) ? b.lastModifiedTime().toInstant() : latest;
+            }
+            return new Stat(size, latest);
         } catch (NoSuchFileException gone) {
             return null;
+        }
+    }
+
+    /** A folder checkpoint's layer files, by name. */
+    private static List<Path> layerFiles(Path folder) throws IOException {
+        try (Stream<Path> listed = Files.list(folder)) {
+            return listed.filter(p -> {
+                String name = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+                int dot = name.lastIndexOf('.');
+                return Files.isRegularFile(p) && dot >= 0
+                        && CheckpointLayers.LAYER_EXTENSIONS.contains(name.substring(dot))
+                        && !TableLock.isLockFile(p) && !io.dse4j.internal.io.AtomicWrite.isTemporary(p);
+            }).sorted().toList();
         }
     }
 
@@ -64,10 +92,17 @@ record CheckpointIdentity(long size, Instant modified, String sha256) {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
-        byte[] buffer = new byte[1 << 20];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int read; (read = in.read(buffer)) > 0;) {
-                sha.update(buffer, 0, read);
+        if (Files.isDirectory(file)) {
+            for (Path layer : layerFiles(file)) {
+                String line = layer.getFileName() + "\0" + of(layer).sha256() + "\n";
+                sha.update(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } else {
+            byte[] buffer = new byte[1 << 20];
+            try (InputStream in = Files.newInputStream(file)) {
+                for (int read; (read = in.read(buffer)) > 0;) {
+                    sha.update(buffer, 0, read);
+                }
             }
         }
         return new CheckpointIdentity(stat.size(), stat.modified(), java.util.HexFormat.of().formatHex(sha.digest()));

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
 final class Checkpoints {
 
     /** The extensions a directory's matrix files have (those {@link io.dse4j.io.MatrixFiles} reads). */
-    private static final Set<String> MATRIX_EXTENSIONS = Set.of(".npy", ".npz", ".csv", ".tsv", ".txt");
+    private static final Set<String> MATRIX_EXTENSIONS = Set.of(".npy", ".npz", ".safetensors", ".csv", ".tsv",
+            ".txt");
     private static final Pattern DIGITS = Pattern.compile("\\d+");
     private static final Pattern GLOB = Pattern.compile("[*?\\[{]");
 
@@ -41,10 +42,20 @@ final class Checkpoints {
      * refuses an argument that matches none, unless {@code mayMatchNothing} (under --follow, where it may match later).
      */
     static List<Path> expand(List<String> arguments, Set<Path> excluded, boolean mayMatchNothing) throws IOException {
+        return expand(arguments, excluded, mayMatchNothing, false);
+    }
+
+    /**
+     * As {@link #expand(List, Set, boolean)}; with {@code layered} (track --layers) the checkpoints are the files of
+     * several arrays and the folders of one file per layer ({@link CheckpointLayers}): a folder argument gives its
+     * subfolders and .npz/.safetensors files, or — when it has none — itself, and a glob matches folders too.
+     */
+    static List<Path> expand(List<String> arguments, Set<Path> excluded, boolean mayMatchNothing, boolean layered)
+            throws IOException {
         Set<Path> files = new LinkedHashSet<>();
         for (String argument : arguments) {
             List<Path> matched = new ArrayList<>();
-            for (Path p : matches(argument)) {
+            for (Path p : matches(argument, layered)) {
                 // dse4j's own scratch files — a table's lock, a file being replaced — are never checkpoints,
                 // whichever run they belong to ('DIR/**' matches them as well as the run's outputs).
                 if (!excluded.contains(real(p)) && !TableLock.isLockFile(p)
@@ -55,7 +66,8 @@ final class Checkpoints {
             if (matched.isEmpty() && !mayMatchNothing) {
                 throw new UsageException("--checkpoints " + argument + ": " + (GLOB.matcher(argument).find()
                         ? "the pattern matches no file" : Files.isDirectory(Path.of(argument))
-                                ? "the folder holds no .npy, .npz, .csv, .tsv or .txt file" : "no such file"));
+                                ? "the folder holds no .npy, .npz, .safetensors, .csv, .tsv or .txt file"
+                        : "no such file"));
             }
             files.addAll(matched);
         }
@@ -83,15 +95,23 @@ final class Checkpoints {
         return (absolute.startsWith(here) ? here.relativize(absolute) : absolute).toString();
     }
 
-    private static List<Path> matches(String argument) throws IOException {
+    private static List<Path> matches(String argument, boolean layered) throws IOException {
         Matcher glob = GLOB.matcher(argument);
         if (!glob.find()) {
             Path path = Path.of(argument);
             if (Files.isDirectory(path)) {
-                try (Stream<Path> listed = Files.list(path)) {
-                    return listed.filter(p -> Files.isRegularFile(p) && MATRIX_EXTENSIONS.contains(extension(p)))
-                            .toList();
+                List<Path> listed;
+                try (Stream<Path> children = Files.list(path)) {
+                    listed = children.toList();
                 }
+                if (layered) {
+                    List<Path> checkpoints = listed.stream().filter(p -> Files.isDirectory(p)
+                            || Files.isRegularFile(p) && CheckpointLayers.holdsLayers(p)).toList();
+                    return !checkpoints.isEmpty() ? checkpoints : listed.stream().anyMatch(p -> Files.isRegularFile(p)
+                            && CheckpointLayers.LAYER_EXTENSIONS.contains(extension(p))) ? List.of(path) : List.of();
+                }
+                return listed.stream().filter(p -> Files.isRegularFile(p) && MATRIX_EXTENSIONS.contains(extension(p)))
+                        .toList();
             }
             return Files.isRegularFile(path) ? List.of(path) : List.of();
         }
@@ -111,11 +131,22 @@ final class Checkpoints {
         Files.walkFileTree(start, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), depth,
                 new java.nio.file.SimpleFileVisitor<>() {
                     @Override
+                    public java.nio.file.FileVisitResult preVisitDirectory(Path p,
+                                                                           java.nio.file.attribute.BasicFileAttributes a) {
+                        Path shown = base.toString().isEmpty() ? Path.of(".").relativize(p) : p;
+                        if (layered && !shown.toString().isEmpty() && matcher.matches(shown)) {
+                            found.add(shown);
+                        }
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
                     public java.nio.file.FileVisitResult visitFile(Path p,
                                                                    java.nio.file.attribute.BasicFileAttributes a) {
                         Path shown = base.toString().isEmpty() ? Path.of(".").relativize(p) : p;
                         // Files.isRegularFile follows a symbolic link (a checkpoint linked into the run's folder).
-                        if (matcher.matches(shown) && Files.isRegularFile(p)) {
+                        // A folder at the walk's depth limit comes here too: a layered checkpoint may be one.
+                        if (matcher.matches(shown) && (Files.isRegularFile(p) || layered && Files.isDirectory(p))) {
                             found.add(shown);
                         }
                         return java.nio.file.FileVisitResult.CONTINUE;

@@ -285,6 +285,7 @@ final class Reporter {
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("checkpoint", r.name());
+            m.put("layer", r.layer());
             m.put("order", r.order());
             m.put("n", r.n());
             m.put("d", r.d());
@@ -299,7 +300,7 @@ final class Reporter {
             out.println(Json.write(m));
         } else {
             StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-32s order %-8s N = %-6d DSE = %.6f",
-                    r.name(), trim(r.order()), r.n(), r.dse()));
+                    r.label(), trim(r.order()), r.n(), r.dse()));
             if (!Double.isNaN(r.dsmiLabels())) {
                 s.append(String.format(Locale.ROOT, "  DSMI(Z;Y) = %.6f ± %.6f", r.dsmiLabels(), r.dsmiLabelsSd()));
             }

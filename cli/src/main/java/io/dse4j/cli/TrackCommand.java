@@ -42,8 +42,14 @@ final class TrackCommand implements Callable<Integer> {
             + "file per checkpoint (.npy, .npz, .csv): files, folders, or globs such as 'runs/exp1/epoch_*.npy' "
             + "(quoted; ** crosses folders); in natural order (epoch_2 before epoch_10)")
     List<String> checkpoints;
-    @Option(names = "--key", paramLabel = "NAME", description = "the array of .npz checkpoints to read")
+    @Option(names = "--key", paramLabel = "NAME", description = "the array of .npz or .safetensors checkpoints to "
+            + "read (one; --layers for several)")
     String key;
+    @Option(names = "--layers", paramLabel = "GLOB", description = "measure several arrays of each checkpoint, a row "
+            + "(and a curve) each: globs over their names, comma-separated ('block*', 'encoder.layer.*,head'; * "
+            + "any characters, ? one), or all. A checkpoint is then a .npz or .safetensors file (its arrays) or a "
+            + "folder of .npy/.csv files (one per layer, named by the file without its extension)")
+    String layers;
     @Option(names = "--labels", paramLabel = "FILE", description = "class labels Y, one integer per row of every "
             + "checkpoint: adds DSMI(Z;Y)")
     String labels;
@@ -102,6 +108,13 @@ final class TrackCommand implements Callable<Integer> {
         if (checkpoints == null || checkpoints.isEmpty()) {
             throw new UsageException("--checkpoints PATH... is required");
         }
+        if (key != null && layers != null) {
+            throw new UsageException("--key and --layers are exclusive: --key NAME reads one array of each checkpoint, "
+                    + "--layers GLOB several (--layers NAME for one, as a layer)");
+        }
+        if (layers != null) {
+            CheckpointLayers.pattern(layers);     // refuses an empty glob before anything is read
+        }
         Tracker.Builder builder = compute.applyTo(sampling.applyTo(dsmi.applyTo(Tracker.builder())));
         double poll = pollInterval != null ? pollInterval : 2;
         double idle = idleTimeout != null ? idleTimeout : 0;
@@ -158,6 +171,9 @@ final class TrackCommand implements Callable<Integer> {
         if (key != null) {
             parameters.put("key", key);
         }
+        if (layers != null) {
+            parameters.put("layers", layers);
+        }
         if (orderBy != null) {
             parameters.put("order_by", orderBy);
         }
@@ -207,8 +223,20 @@ final class TrackCommand implements Callable<Integer> {
         reporter = report.reporter(stdout);
         List<Checkpoints.Checkpoint> found = candidates(rows, excluded, order, follow);
         java.util.Set<String> changed = verify(rows, found);
-        List<Checkpoints.Checkpoint> todo = follow ? List.of() : found.stream()
-                .filter(c -> !rows.has(c.name()) || changed.contains(c.name())).toList();
+        // What each checkpoint lacks: all its layers when it has no rows or changed, else the layers chosen now that
+        // it has no row for (a run stopped between two layers of a checkpoint).
+        Map<Checkpoints.Checkpoint, Integer> pending = new LinkedHashMap<>();
+        if (!follow) {
+            for (Checkpoints.Checkpoint c : found) {
+                List<CheckpointLayers.Layer> chosen = chosenLayers(c);
+                java.util.Set<String> have = changed.contains(c.name()) ? java.util.Set.of() : rows.layers(c.name());
+                int missing = (int) chosen.stream().filter(l -> !have.contains(l.name())).count();
+                if (missing > 0) {
+                    pending.put(c, missing);
+                }
+            }
+        }
+        List<Checkpoints.Checkpoint> todo = List.copyOf(pending.keySet());
         for (Tracker.Row done : rows.rows()) {
             if (!changed.contains(done.name())) {
                 print(done, true);
@@ -216,7 +244,8 @@ final class TrackCommand implements Callable<Integer> {
         }
         // Under --follow the number of checkpoints is open, so progress gives no fraction of the whole.
         try (ProgressBar progress = report.progressBar(err, "track");
-             Tracker tracker = builder.expectedCheckpoints(follow ? 0 : todo.size()).progress(progress).build()) {
+             Tracker tracker = builder.expectedCheckpoints(follow ? 0 : pending.values().stream()
+                     .mapToInt(Integer::intValue).sum()).progress(progress).build()) {
             bar = progress;
             for (Checkpoints.Checkpoint c : todo) {
                 measure(tracker, rows, c, null, plotFile, caption, false);
@@ -239,11 +268,11 @@ final class TrackCommand implements Callable<Integer> {
     private List<Checkpoints.Checkpoint> candidates(TrackTable rows, java.util.Set<Path> excluded, Pattern order,
                                                     boolean mayMatchNothing) throws IOException {
         List<Checkpoints.Checkpoint> found = new ArrayList<>(Checkpoints.ordered(Checkpoints.expand(checkpoints,
-                excluded, mayMatchNothing), order));
+                excluded, mayMatchNothing, layers != null), order));
         java.util.Set<String> named = new java.util.HashSet<>();
         found.forEach(c -> named.add(c.name()));
         for (Tracker.Row r : rows.rows()) {
-            if (!named.contains(r.name())) {
+            if (named.add(r.name())) {
                 found.add(new Checkpoints.Checkpoint(r.name(), Path.of(r.name()), r.order()));
             }
         }
@@ -299,34 +328,60 @@ final class TrackCommand implements Callable<Integer> {
     private boolean measure(Tracker tracker, TrackTable rows, Checkpoints.Checkpoint c, CheckpointIdentity known,
                             Path plotFile, String caption, boolean following) throws IOException {
         CheckpointIdentity identity;
-        Matrix z;
+        List<CheckpointLayers.Layer> chosen;
         try {
             identity = known != null ? known : CheckpointIdentity.of(c.file());
-            z = MatrixFiles.read(c.file(), key);
+            chosen = chosenLayers(c);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new UsageException("checkpoint " + c.name() + ": no such file");
-        } catch (IOException | InvalidInputException e) {
-            String message = e.getMessage();
-            throw new UsageException("checkpoint " + c.name() + ": "
-                    + (message != null && message.startsWith(c.file().toString()) ? message.substring(
-                            c.file().toString().length()).replaceFirst("^: ", "") : message));
         }
-        // The row must be of the content the identity names: a write between the digest and the end of the read
-        // shows in the size or the time.
-        if (!identity.stat().equals(CheckpointIdentity.stat(c.file()))) {
-            if (following) {
-                return false;
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        chosen.forEach(l -> names.add(l.name()));
+        // Layers whose rows were computed from this content stay (a run stopped between two layers of a checkpoint).
+        CheckpointIdentity recorded = rows.identity(c.name());
+        java.util.Set<String> done = recorded != null && recorded.sameContent(identity) ? rows.layers(c.name())
+                : java.util.Set.of();
+        for (CheckpointLayers.Layer layer : chosen) {
+            if (done.contains(layer.name())) {
+                continue;
             }
-            throw new UsageException("checkpoint " + c.name() + " changed while it was read (is it still being "
-                    + "written?); run again once it is complete, or use --follow, which waits until it is");
-        }
-        Tracker.Row row = tracker.add(c.name(), c.order(), z);
-        rows.put(row, identity);
-        print(row, false);
-        if (plotFile != null) {
-            TrackPlot.write(plotFile, rows.rows(), xLabel(), caption);
+            String shown = layer.name().isEmpty() ? c.name() : c.name() + " (layer " + layer.name() + ")";
+            Matrix z;
+            try {
+                z = layer.read();
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new UsageException("checkpoint " + shown + ": no such file");
+            } catch (IOException | InvalidInputException e) {
+                String message = e.getMessage();
+                throw new UsageException("checkpoint " + shown + ": "
+                        + (message != null && message.startsWith(c.file().toString()) ? message.substring(
+                                c.file().toString().length()).replaceFirst("^: ", "") : message));
+            }
+            // The row must be of the content the identity names: a write between the digest and the end of the
+            // read shows in the size or the time.
+            if (!identity.stat().equals(CheckpointIdentity.stat(c.file()))) {
+                if (following) {
+                    return false;
+                }
+                throw new UsageException("checkpoint " + c.name() + " changed while it was read (is it still being "
+                        + "written?); run again once it is complete, or use --follow, which waits until it is");
+            }
+            Tracker.Row row = tracker.add(c.name(), layer.name(), c.order(), z);
+            rows.put(row, identity, names);
+            print(row, false);
+            if (plotFile != null) {
+                TrackPlot.write(plotFile, rows.rows(), xLabel(), caption);
+            }
         }
         return true;
+    }
+
+    /** The arrays of a checkpoint this run measures: those --layers chooses, or the one --key names (or the only). */
+    private List<CheckpointLayers.Layer> chosenLayers(Checkpoints.Checkpoint c) throws IOException {
+        if (layers == null) {
+            return List.of(new CheckpointLayers.Layer("", c.file(), key));
+        }
+        return CheckpointLayers.chosen(c.file(), layers, c.name());
     }
 
     /**

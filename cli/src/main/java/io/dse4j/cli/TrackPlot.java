@@ -42,6 +42,9 @@ final class TrackPlot {
     }
 
     static JFreeChart chart(List<Tracker.Row> rows, String xLabel, String caption) {
+        if (rows.stream().anyMatch(r -> !r.layer().isEmpty())) {
+            return layered(rows, xLabel, caption);
+        }
         YIntervalSeries dse = new YIntervalSeries("DSE(Z)");
         YIntervalSeries onLabels = new YIntervalSeries("DSMI(Z; Y)");
         YIntervalSeries onInputs = new YIntervalSeries("DSMI(Z; X)");
@@ -76,6 +79,105 @@ final class TrackPlot {
         line.setPosition(RectangleEdge.BOTTOM);
         chart.addSubtitle(line);
         return chart;
+    }
+
+    /**
+     * The picture of a run with layers: a panel per measure (DSE, and the DSMIs computed), a line per layer in it,
+     * coloured along one sequential scale from the first layer to the last (dark blue to yellow, as matplotlib's
+     * viridis runs), so that depth reads as colour however many layers there are; the legend, on the right, lists
+     * them in order. The DSMIs' bars are drawn for up to {@value #BARS_UP_TO} layers (more would hide the lines).
+     */
+    private static JFreeChart layered(List<Tracker.Row> rows, String xLabel, String caption) {
+        java.util.List<String> layers = rows.stream().map(Tracker.Row::layer).distinct()
+                .sorted(Checkpoints::compareNaturally).toList();
+        boolean bars = layers.size() <= BARS_UP_TO;
+        java.util.Map<String, YIntervalSeries> dse = new java.util.LinkedHashMap<>();
+        java.util.Map<String, YIntervalSeries> onLabels = new java.util.LinkedHashMap<>();
+        java.util.Map<String, YIntervalSeries> onInputs = new java.util.LinkedHashMap<>();
+        for (String layer : layers) {
+            String shown = layer.isEmpty() ? "(the checkpoint's array)" : layer;
+            dse.put(layer, new YIntervalSeries(shown));
+            onLabels.put(layer, new YIntervalSeries(shown));
+            onInputs.put(layer, new YIntervalSeries(shown));
+        }
+        for (Tracker.Row r : rows) {
+            dse.get(r.layer()).add(r.order(), r.dse(), r.dse(), r.dse());
+            add(onLabels.get(r.layer()), r.order(), r.dsmiLabels(), bars ? r.dsmiLabelsSd() : 0);
+            add(onInputs.get(r.layer()), r.order(), r.dsmiInputs(), bars ? r.dsmiInputsSd() : 0);
+        }
+        NumberAxis x = new NumberAxis(xLabel);
+        x.setAutoRangeIncludesZero(false);
+        if (rows.stream().allMatch(r -> r.order() == Math.rint(r.order()))) {
+            x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        }
+        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(x);
+        plot.setGap(12);
+        plot.add(layerPanel(dse, "DSE (bits)", true), 1);
+        if (onLabels.values().stream().anyMatch(series -> series.getItemCount() > 0)) {
+            plot.add(layerPanel(onLabels, "DSMI(Z; Y) (bits)", false), 1);
+        }
+        if (onInputs.values().stream().anyMatch(series -> series.getItemCount() > 0)) {
+            plot.add(layerPanel(onInputs, "DSMI(Z; X) (bits)", false), 1);
+        }
+        JFreeChart chart = new JFreeChart("Diffusion spectral entropy and mutual information per layer",
+                new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, false);
+        chart.setBackgroundPaint(Color.WHITE);
+        // One legend for all panels (their layers are the same), beside them: a long list stays readable there.
+        org.jfree.chart.title.LegendTitle legend = new org.jfree.chart.title.LegendTitle(plot.getSubplots().get(0));
+        legend.setPosition(RectangleEdge.RIGHT);
+        legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, layers.size() > 16 ? 10 : 12));
+        legend.setBackgroundPaint(Color.WHITE);
+        chart.addSubtitle(legend);
+        TextTitle line = new TextTitle(caption, new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        line.setPosition(RectangleEdge.BOTTOM);
+        chart.addSubtitle(line);
+        return chart;
+    }
+
+    /** Layers beyond this many are drawn without the DSMIs' error bars. */
+    static final int BARS_UP_TO = 6;
+
+    /** One measure's panel of a layered run: a line per layer, coloured by its place in the layers' order. */
+    private static XYPlot layerPanel(java.util.Map<String, YIntervalSeries> series, String yLabel, boolean legend) {
+        YIntervalSeriesCollection data = new YIntervalSeriesCollection();
+        series.values().forEach(data::addSeries);
+        NumberAxis y = new NumberAxis(yLabel);
+        y.setAutoRangeIncludesZero(false);
+        XYErrorRenderer renderer = new XYErrorRenderer();
+        renderer.setDrawXError(false);
+        renderer.setDefaultLinesVisible(true);
+        renderer.setDefaultShapesVisible(series.size() <= 12);
+        // One marker for every layer, in every panel: the colour tells the layers apart, and the legend (drawn from
+        // the first panel) matches the others.
+        renderer.setAutoPopulateSeriesShape(false);
+        renderer.setDefaultShape(new java.awt.geom.Ellipse2D.Double(-3, -3, 6, 6));
+        renderer.setErrorStroke(new BasicStroke(1f));
+        renderer.setCapLength(4);
+        int count = series.size();
+        for (int s = 0; s < count; s++) {
+            renderer.setSeriesPaint(s, sequential(count == 1 ? 0 : (double) s / (count - 1)));
+            renderer.setSeriesStroke(s, new BasicStroke(2f));
+            renderer.setSeriesVisibleInLegend(s, legend);
+        }
+        return Charts.panel(data, y, renderer);
+    }
+
+    /**
+     * A colour at {@code f} ∈ [0, 1] along a sequential scale through five anchors of matplotlib's viridis (dark
+     * blue, blue, teal, green, yellow), linearly between them: distinct steps for neighbouring layers, readable in
+     * grey, monotone in lightness.
+     */
+    static Color sequential(double f) {
+        int[][] anchors = {{0x44, 0x01, 0x54}, {0x3b, 0x52, 0x8b}, {0x21, 0x91, 0x8c}, {0x5e, 0xc9, 0x62},
+            {0xfd, 0xe7, 0x25}};
+        double at = Math.max(0, Math.min(1, f)) * (anchors.length - 1);
+        int i = Math.min(anchors.length - 2, (int) at);
+        double w = at - i;
+        int[] rgb = new int[3];
+        for (int c = 0; c < 3; c++) {
+            rgb[c] = (int) Math.round(anchors[i][c] * (1 - w) + anchors[i + 1][c] * w);
+        }
+        return new Color(rgb[0], rgb[1], rgb[2]);
     }
 
     private static void add(YIntervalSeries series, double x, double value, double sd) {

@@ -15,8 +15,8 @@ import java.util.Set;
 
 /**
  * The table of {@code dse4j track}: a CSV file ({@link TrackTableFormat}) whose first line is the header, one row per
- * checkpoint with the identity of the file it was computed from, and beside it the parameters that made its numbers
- * ({@link TrackSidecar}, {@code NAME.json}).
+ * checkpoint and layer with the identity of the checkpoint's file it was computed from (the same for every layer of
+ * a checkpoint), and beside it the parameters that made its numbers ({@link TrackSidecar}, {@code NAME.json}).
  *
  * <p>Every change is written whole to a temporary file in the same folder, forced to disk and renamed over the
  * table ({@link io.dse4j.internal.io.AtomicWrite}), so the table on disk is always a complete earlier or later version —
@@ -144,7 +144,7 @@ final class TrackTable implements AutoCloseable {
                     + "do not record the size, time and digest of their checkpoints, so they cannot be checked "
                     + "against the files; give another --out, or --force to start it afresh in the current format");
         }
-        if (!first.equals(TrackTableFormat.header())) {
+        if (!TrackTableFormat.isHeader(first)) {
             throw new UsageException("--out " + file + " exists and is not a dse4j track table (its first line is "
                     + "not the header '" + TrackTableFormat.header() + "'); give another file, or --force to replace "
                     + "it");
@@ -161,6 +161,17 @@ final class TrackTable implements AutoCloseable {
         return identity(checkpoint) != null;
     }
 
+    /** The layers of {@code checkpoint} the table has rows for (the empty name for a checkpoint of one array). */
+    Set<String> layers(String checkpoint) {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        for (TrackTableFormat.Line line : lines) {
+            if (line.row().name().equals(checkpoint)) {
+                out.add(line.row().layer());
+            }
+        }
+        return out;
+    }
+
     /** The identity of the file the row of {@code checkpoint} was computed from, or null when it has no row. */
     CheckpointIdentity identity(String checkpoint) {
         for (TrackTableFormat.Line line : lines) {
@@ -172,17 +183,33 @@ final class TrackTable implements AutoCloseable {
     }
 
     /**
-     * Sets the row of a checkpoint, computed from the file whose identity is given — in the place of its old row,
-     * when it had one (so a recomputed checkpoint keeps its place and is never listed twice), else at the end — and,
-     * when the table has a file, replaces the file by the table with it.
+     * Sets the row of a checkpoint's layer, computed from the file whose identity is given — in the place of its old
+     * row, when it had one (so a recomputed checkpoint keeps its place and is never listed twice), else after the
+     * checkpoint's other layers, else at the end — and, when the table has a file, replaces the file by the table
+     * with it. The checkpoint's rows of layers not in {@code layers} (the layers its file holds now) go; so do rows
+     * of its other layers recorded from other content, whose numbers no longer describe the file.
      */
-    void put(Tracker.Row row, CheckpointIdentity identity) throws IOException {
+    void put(Tracker.Row row, CheckpointIdentity identity, Set<String> layers) throws IOException {
+        lines.removeIf(l -> l.row().name().equals(row.name()) && !l.row().layer().equals(row.layer())
+                && (!layers.contains(l.row().layer()) || !l.identity().sameContent(identity)));
         TrackTableFormat.Line line = new TrackTableFormat.Line(row, identity, 0);
-        int at = indexOf(row.name());
-        if (at >= 0) {
-            lines.set(at, line);
+        int at = indexOf(row.name(), row.layer());
+        if (at < 0) {
+            int last = -1;
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).row().name().equals(row.name())) {
+                    last = i;
+                }
+            }
+            lines.add(last + 1 > 0 ? last + 1 : lines.size(), line);
         } else {
-            lines.add(line);
+            lines.set(at, line);
+        }
+        // Every layer of the checkpoint carries the identity last seen (the same content: only its time may differ).
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).row().name().equals(row.name())) {
+                lines.set(i, new TrackTableFormat.Line(lines.get(i).row(), identity, 0));
+            }
         }
         save();
     }
@@ -195,10 +222,10 @@ final class TrackTable implements AutoCloseable {
         if (identities.isEmpty()) {
             return;
         }
-        for (Map.Entry<String, CheckpointIdentity> e : identities.entrySet()) {
-            int at = indexOf(e.getKey());
-            if (at >= 0) {
-                lines.set(at, new TrackTableFormat.Line(lines.get(at).row(), e.getValue(), 0));
+        for (int i = 0; i < lines.size(); i++) {
+            CheckpointIdentity now = identities.get(lines.get(i).row().name());
+            if (now != null) {
+                lines.set(i, new TrackTableFormat.Line(lines.get(i).row(), now, 0));
             }
         }
         save();
@@ -218,9 +245,9 @@ final class TrackTable implements AutoCloseable {
         }
     }
 
-    private int indexOf(String checkpoint) {
+    private int indexOf(String checkpoint, String layer) {
         for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).row().name().equals(checkpoint)) {
+            if (lines.get(i).row().name().equals(checkpoint) && lines.get(i).row().layer().equals(layer)) {
                 return i;
             }
         }

@@ -22,18 +22,22 @@ import java.util.regex.Pattern;
 
 /**
  * The text of {@code track}'s table: RFC 4180 CSV whose first line is the header ({@link #COLUMNS}), then one row
- * per checkpoint — its measures, then the identity of the file they were computed from ({@link CheckpointIdentity}:
- * {@code file_size}, {@code file_mtime} as an ISO-8601 instant, {@code file_sha256}).
+ * per checkpoint and layer (the layer empty for a checkpoint of one array) — its measures, then the identity of the
+ * checkpoint's file they were computed from ({@link CheckpointIdentity}: {@code file_size}, {@code file_mtime} as an
+ * ISO-8601 instant, {@code file_sha256}).
  *
  * <p>Reading is strict, since a table is read back to decide what not to compute again: every cell must be what
  * this class writes (a finite number where a number belongs, empty only for a DSMI not asked for), each checkpoint
- * once; anything else is refused naming the file and the line — a hand-edited {@code NaN}, a line cut off, a
- * duplicated row.
+ * and layer once; anything else is refused naming the file and the line — a hand-edited {@code NaN}, a line cut off,
+ * a duplicated row. A table of the format before layers ({@link #COLUMNS_BEFORE_LAYERS}) is read as rows without a
+ * layer, and written back in the current one.
  */
 final class TrackTableFormat {
 
-    static final List<String> COLUMNS = List.of("checkpoint", "order", "n", "d", "dse", "dsmi_y", "dsmi_y_sd",
-            "dsmi_x", "dsmi_x_sd", "seconds", "backend", "file_size", "file_mtime", "file_sha256");
+    static final List<String> COLUMNS = List.of("checkpoint", "layer", "order", "n", "d", "dse", "dsmi_y",
+            "dsmi_y_sd", "dsmi_x", "dsmi_x_sd", "seconds", "backend", "file_size", "file_mtime", "file_sha256");
+    /** The columns of dse4j's tables before layers: {@link #COLUMNS} without {@code layer}. */
+    static final List<String> COLUMNS_BEFORE_LAYERS = COLUMNS.stream().filter(c -> !c.equals("layer")).toList();
     /** The first line of the tables of earlier dse4j versions, which kept their parameters there. */
     static final String OLD_MARK = "# dse4j track: ";
 
@@ -55,6 +59,11 @@ final class TrackTableFormat {
         return String.join(",", COLUMNS);
     }
 
+    /** Whether {@code line} is the header of a table this class reads: the current one or the one before layers. */
+    static boolean isHeader(String line) {
+        return line.equals(header()) || line.equals(String.join(",", COLUMNS_BEFORE_LAYERS));
+    }
+
     /** The whole table as CSV text. */
     static String text(List<Line> lines) {
         StringWriter out = new StringWriter();
@@ -63,7 +72,7 @@ final class TrackTableFormat {
             for (Line line : lines) {
                 Tracker.Row r = line.row();
                 CheckpointIdentity id = line.identity();
-                printer.printRecord(r.name(), number(r.order()), r.n(), r.d(), number(r.dse()),
+                printer.printRecord(r.name(), r.layer(), number(r.order()), r.n(), r.d(), number(r.dse()),
                         number(r.dsmiLabels()), number(r.dsmiLabelsSd()), number(r.dsmiInputs()),
                         number(r.dsmiInputsSd()), String.format(Locale.ROOT, "%.3f", r.seconds()), r.backend(),
                         id.size(), id.modified().toString(), id.sha256());
@@ -82,10 +91,10 @@ final class TrackTableFormat {
      */
     static List<Line> parse(String text, java.nio.file.Path file) {
         List<Line> lines = new ArrayList<>();
-        Map<String, Long> seen = new HashMap<>();
+        Map<List<String>, Long> seen = new HashMap<>();
         try (CSVParser parser = CSVParser.parse(new StringReader(text), FORMAT)) {
             Iterator<CSVRecord> records = parser.iterator();
-            records.next();     // the header, checked by the caller
+            boolean layered = records.next().size() == COLUMNS.size();     // the header, checked by the caller
             while (true) {
                 // A record starts on the line after the line breaks read so far (a quoted cell may hold a break).
                 long number = parser.getCurrentLineNumber() + 1;
@@ -99,11 +108,12 @@ final class TrackTableFormat {
                     throw bad(file, number, "is not valid CSV: a quoted cell is not closed, or text follows its "
                             + "closing quote (was the line cut off?)");
                 }
-                Line line = line(record, file, number);
-                Long before = seen.putIfAbsent(line.row().name(), number);
+                Line line = line(record, layered, file, number);
+                Long before = seen.putIfAbsent(List.of(line.row().name(), line.row().layer()), number);
                 if (before != null) {
-                    throw bad(file, number, "is a second row for checkpoint " + line.row().name() + " (line "
-                            + before + " is the first); each checkpoint has one row");
+                    throw bad(file, number, "is a second row for checkpoint " + line.row().label() + " (line "
+                            + before + " is the first); each checkpoint" + (line.row().layer().isEmpty() ? ""
+                                    : " and layer") + " has one row");
                 }
                 lines.add(line);
             }
@@ -113,21 +123,28 @@ final class TrackTableFormat {
         return lines;
     }
 
-    private static Line line(CSVRecord r, java.nio.file.Path file, long number) {
-        if (r.size() != COLUMNS.size()) {
-            throw bad(file, number, r.size() < COLUMNS.size()
-                    ? "is cut off: it has " + r.size() + " of the " + COLUMNS.size() + " cells (it ends after '"
-                            + COLUMNS.get(r.size() - 1) + "')"
-                    : "has " + r.size() + " cells, more than the " + COLUMNS.size() + " of the header");
+    private static Line line(CSVRecord record, boolean layered, java.nio.file.Path file, long number) {
+        List<String> columns = layered ? COLUMNS : COLUMNS_BEFORE_LAYERS;
+        if (record.size() != columns.size()) {
+            throw bad(file, number, record.size() < columns.size()
+                    ? "is cut off: it has " + record.size() + " of the " + columns.size() + " cells (it ends after '"
+                            + columns.get(record.size() - 1) + "')"
+                    : "has " + record.size() + " cells, more than the " + columns.size() + " of the header");
         }
-        String name = r.get(0);
+        // Cells by the current columns' positions: a table before layers has no layer cell.
+        List<String> cells = new ArrayList<>(record.toList());
+        if (!layered) {
+            cells.add(1, "");
+        }
+        String name = cells.get(0);
         if (name.isEmpty()) {
             throw bad(file, number, "names no checkpoint");
         }
-        Tracker.Row row = new Tracker.Row(name, finite(r, 1, file, number), (int) whole(r, 2, 2, file, number),
-                (int) whole(r, 3, 1, file, number), finite(r, 4, file, number), optional(r, 5, file, number),
-                spread(r, 6, file, number), optional(r, 7, file, number), spread(r, 8, file, number),
-                spread(r, 9, file, number), r.get(10));
+        Tracker.Row row = new Tracker.Row(name, cells.get(1), finite(cells, 2, file, number),
+                (int) whole(cells, 3, 2, file, number), (int) whole(cells, 4, 1, file, number),
+                finite(cells, 5, file, number), optional(cells, 6, file, number), spread(cells, 7, file, number),
+                optional(cells, 8, file, number), spread(cells, 9, file, number), spread(cells, 10, file, number),
+                cells.get(11));
         if (Double.isNaN(row.seconds())) {
             throw bad(file, number, "has no seconds");
         }
@@ -136,18 +153,19 @@ final class TrackTableFormat {
         }
         Instant modified;
         try {
-            modified = Instant.parse(r.get(12));
+            modified = Instant.parse(cells.get(13));
         } catch (DateTimeParseException e) {
-            throw bad(file, number, "has file_mtime '" + r.get(12) + "', not an ISO-8601 instant such as "
+            throw bad(file, number, "has file_mtime '" + cells.get(13) + "', not an ISO-8601 instant such as "
                     + "2025-01-31T12:00:00.123456789Z");
         }
-        if (!SHA256.matcher(r.get(13)).matches()) {
-            throw bad(file, number, "has file_sha256 '" + r.get(13) + "', not 64 lower-case hex digits");
+        if (!SHA256.matcher(cells.get(14)).matches()) {
+            throw bad(file, number, "has file_sha256 '" + cells.get(14) + "', not 64 lower-case hex digits");
         }
-        return new Line(row, new CheckpointIdentity(whole(r, 11, 0, file, number), modified, r.get(13)), number);
+        return new Line(row, new CheckpointIdentity(whole(cells, 12, 0, file, number), modified, cells.get(14)),
+                number);
     }
 
-    private static double finite(CSVRecord r, int column, java.nio.file.Path file, long number) {
+    private static double finite(List<String> r, int column, java.nio.file.Path file, long number) {
         String cell = r.get(column);
         if (!NUMBER.matcher(cell).matches()) {
             throw bad(file, number, "has " + COLUMNS.get(column) + " '" + cell + "', which must be a finite number");
@@ -156,7 +174,7 @@ final class TrackTableFormat {
     }
 
     /** A DSMI: empty when it was not asked for, else a finite number. */
-    private static double optional(CSVRecord r, int column, java.nio.file.Path file, long number) {
+    private static double optional(List<String> r, int column, java.nio.file.Path file, long number) {
         String cell = r.get(column);
         if (cell.isEmpty()) {
             return Double.NaN;
@@ -169,7 +187,7 @@ final class TrackTableFormat {
     }
 
     /** A spread or a time: empty or a finite number ≥ 0. */
-    private static double spread(CSVRecord r, int column, java.nio.file.Path file, long number) {
+    private static double spread(List<String> r, int column, java.nio.file.Path file, long number) {
         double v = optional(r, column, file, number);
         if (v < 0) {
             throw bad(file, number, "has " + COLUMNS.get(column) + " " + r.get(column) + ", which cannot be "
@@ -178,10 +196,10 @@ final class TrackTableFormat {
         return v;
     }
 
-    private static long whole(CSVRecord r, int column, long least, java.nio.file.Path file, long number) {
+    private static long whole(List<String> r, int column, long least, java.nio.file.Path file, long number) {
         String cell = r.get(column);
         if (!WHOLE.matcher(cell).matches() || Long.parseLong(cell) < least
-                || (column < 11 && Long.parseLong(cell) > Integer.MAX_VALUE)) {
+                || (column < 12 && Long.parseLong(cell) > Integer.MAX_VALUE)) {
             throw bad(file, number, "has " + COLUMNS.get(column) + " '" + cell + "', which must be a whole number ≥ "
                     + least);
         }

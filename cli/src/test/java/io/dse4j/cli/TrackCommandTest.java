@@ -122,7 +122,7 @@ class TrackCommandTest {
             String file = runs.resolve("epoch_" + k + ".npy").toString();
             assertEquals(file, row.get("checkpoint").asText(), "natural order: epoch_2 before epoch_10");
             assertEquals(k, row.get("order").asDouble(), "the order key is the name's number");
-            assertTrue(rows.get(k - 1).startsWith(file + "," + k + "," + N + "," + D + ","), rows.get(k - 1));
+            assertTrue(rows.get(k - 1).startsWith(file + ",," + k + "," + N + "," + D + ","), rows.get(k - 1));
             JsonNode entropy = json.readTree(run("entropy", "--input", file, "--sigma", "4", "--backend", "cpu",
                     "--json").out());
             assertEquals(entropy.get("entropy").asDouble(), row.get("dse").asDouble(), 0.0, "DSE of epoch " + k);
@@ -229,7 +229,7 @@ class TrackCommandTest {
         assertEquals(0, outcome[0].code(), outcome[0].err());
         List<String> rows = dataLines(table);
         assertEquals(13, rows.size(), String.join("\n", rows));
-        assertTrue(rows.get(12).startsWith(runs.resolve("epoch_13.npy") + ",13,"), rows.get(12));
+        assertTrue(rows.get(12).startsWith(runs.resolve("epoch_13.npy") + ",,13,"), rows.get(12));
     }
 
     @Test
@@ -274,8 +274,8 @@ class TrackCommandTest {
         assertEquals(0, tracked.code(), tracked.err());
         List<String> rows = dataLines(table);
         assertEquals(4, rows.size());
-        double first = Double.parseDouble(rows.get(0).split(",")[5]);
-        double last = Double.parseDouble(rows.get(3).split(",")[5]);
+        double first = Double.parseDouble(rows.get(0).split(",")[6]);
+        double last = Double.parseDouble(rows.get(3).split(",")[6]);
         assertTrue(last > first + 0.5, "DSMI(Z;Y) from " + first + " to " + last);
         assertBad(run("example-run", demo.toString(), "--checkpoints", "1"), "--checkpoints must be between 2");
     }
@@ -342,6 +342,125 @@ class TrackCommandTest {
         names.sort(Checkpoints::compareNaturally);
         assertEquals(List.of("a9", "a10b2", "a10b10", "b.npy", "epoch_1.npy", "epoch_02.npy", "epoch_2.npy",
                 "epoch_10.npy"), names);
+    }
+
+    /**
+     * --layers: every chosen array of a checkpoint is a row of its own (folders of one file per layer, .npz
+     * archives), in natural order, equal to {@code entropy} on that array; a run stopped between two layers resumes
+     * with the missing layer only; a changed layer file recomputes its checkpoint's layers and nothing else; a table
+     * of the format before layers is read back and kept.
+     */
+    @Test
+    void eachChosenLayerIsARowAndResumingAndChangesHoldPerLayer() throws IOException {
+        Path layered = Files.createDirectory(dir.resolve("layered"));
+        for (int k = 1; k <= 3; k++) {
+            Path epoch = Files.createDirectory(layered.resolve("epoch_" + k));
+            writeCheckpoint(epoch.resolve("block1.npy"), k, N);
+            writeCheckpoint(epoch.resolve("block10.npy"), k + 6, N);
+            writeCheckpoint(epoch.resolve("block2.npy"), k + 3, N);
+        }
+        Path table = dir.resolve("layers.csv");
+        Path plot = dir.resolve("layers.png");
+        String[] command = {"track", "--checkpoints", layered.toString(), "--layers", "block1*", "--labels",
+            labels.toString(), "--out", table.toString(), "--plot", plot.toString(), "--sigma", "4",
+            "--repetitions", "2", "--backend", "cpu"};
+        CommandRun first = run(command);
+        assertEquals(0, first.code(), first.err());
+        List<String> rows = dataLines(table);
+        assertEquals(6, rows.size(), String.join("\n", rows));
+        ObjectMapper json = new ObjectMapper();
+        for (int k = 1; k <= 3; k++) {
+            String checkpoint = layered.resolve("epoch_" + k).toString();
+            for (int l = 0; l < 2; l++) {
+                String layer = l == 0 ? "block1" : "block10";
+                String row = rows.get(2 * (k - 1) + l);
+                assertTrue(row.startsWith(checkpoint + "," + layer + "," + k + "," + N + ","), "natural order of "
+                        + "checkpoints, then of layers (block1 before block10; block2 not chosen): " + row);
+                JsonNode entropy = json.readTree(run("entropy", "--input", checkpoint + "/" + layer + ".npy",
+                        "--sigma", "4", "--backend", "cpu", "--json").out());
+                assertEquals(entropy.get("entropy").asDouble(), Double.parseDouble(row.split(",")[5]), 0.0, row);
+            }
+        }
+        BufferedImage image = ImageIO.read(plot.toFile());
+        assertEquals(TrackPlot.WIDTH, image.getWidth());
+
+        // A run stopped after epoch_3's first layer: only its second is computed again, with the same numbers.
+        List<String> lines = Files.readAllLines(table);
+        Files.write(table, lines.subList(0, lines.size() - 1));
+        CommandRun resumed = run(command);
+        assertEquals(0, resumed.code(), resumed.err());
+        assertEquals(5, resumed.out().lines().filter(l -> l.endsWith("(from the table)")).count(), resumed.out());
+        assertEquals(numbers(rows), numbers(dataLines(table)));
+
+        // One layer file of epoch_2 rewritten: both of epoch_2's layers are measured again, nothing else.
+        writeCheckpoint(layered.resolve("epoch_2").resolve("block10.npy"), 12, N);
+        CommandRun changed = run(command);
+        assertEquals(0, changed.code(), changed.err());
+        assertTrue(changed.err().contains("checkpoint " + layered.resolve("epoch_2") + " has changed"), changed.err());
+        assertEquals(4, changed.out().lines().filter(l -> l.endsWith("(from the table)")).count(), changed.out());
+        List<String> after = dataLines(table);
+        assertEquals(6, after.size());
+        assertEquals(measures(rows.get(2)), measures(after.get(2)), "epoch_2's unchanged layer: the same numbers");
+        assertFalse(measures(rows.get(3)).equals(measures(after.get(3))), "epoch_2's rewritten layer: new numbers");
+        assertFalse(rows.get(3).endsWith(after.get(3).substring(after.get(3).lastIndexOf(','))),
+                "the folder's new identity recorded");
+
+        // An archive's arrays as layers.
+        Path npz = dir.resolve("model_7.npz");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(npz))) {
+            for (String key : List.of("head", "encoder.layer.0")) {
+                Path member = dir.resolve(key + ".npy");
+                writeCheckpoint(member, key.length(), N);
+                zip.putNextEntry(new java.util.zip.ZipEntry(key + ".npy"));
+                zip.write(Files.readAllBytes(member));
+                zip.closeEntry();
+            }
+        }
+        CommandRun archive = run("track", "--checkpoints", npz.toString(), "--layers", "all", "--sigma", "4",
+                "--backend", "cpu", "--json");
+        assertEquals(0, archive.code(), archive.err());
+        List<String> layers = archive.out().lines().map(l -> {
+            try {
+                return json.readTree(l).get("layer").asText();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).toList();
+        assertEquals(List.of("encoder.layer.0", "head"), layers);
+        assertBad(run("track", "--checkpoints", npz.toString(), "--layers", "block*"),
+                "--layers block* matches none of the 2 arrays of checkpoint " + npz + " (encoder.layer.0, head)");
+        assertBad(run("track", "--checkpoints", glob(), "--layers", "all"), "holds one array");
+        assertBad(run("track", "--checkpoints", npz.toString(), "--layers", "all", "--key", "head"),
+                "--key and --layers are exclusive");
+    }
+
+    /** A table written before layers existed (no layer column) is read back, kept, and rewritten with the column. */
+    @Test
+    void aTableOfTheFormatBeforeLayersIsReadBack() throws IOException {
+        Path table = dir.resolve("old.csv");
+        String[] command = {"track", "--checkpoints", glob(), "--out", table.toString(), "--sigma", "4",
+            "--backend", "cpu"};
+        assertEquals(0, run(command).code());
+        List<String> current = Files.readAllLines(table);
+        List<String> old = current.stream().map(l -> l.replaceFirst("^([^,]*),[^,]*,", "$1,")).toList();
+        assertEquals(String.join(",", TrackTableFormat.COLUMNS_BEFORE_LAYERS), old.get(0));
+        Files.write(table, old);
+        CommandRun again = run(command);
+        assertEquals(0, again.code(), again.err());
+        assertEquals(12, again.out().lines().filter(l -> l.endsWith("(from the table)")).count(), again.out());
+        assertEquals(old, Files.readAllLines(table), "kept as it was while nothing is recorded");
+        writeCheckpoint(runs.resolve("epoch_13.npy"), 13, N);
+        CommandRun more = run(command);
+        assertEquals(0, more.code(), more.err());
+        List<String> rewritten = Files.readAllLines(table);
+        assertEquals(current.get(0), rewritten.get(0), "written back with the layer column");
+        assertEquals(current.subList(1, 13), rewritten.subList(1, 13), "the old rows, the same");
+        assertEquals(14, rewritten.size());
+    }
+
+    /** A row's measures: the cells before its seconds (checkpoint, layer, order, n, d, the DSE and DSMIs). */
+    private static List<String> measures(String row) {
+        return List.of(row.split(",", -1)).subList(0, 10);
     }
 
     private static void assertBad(CommandRun o, String message) {

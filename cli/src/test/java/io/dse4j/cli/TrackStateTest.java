@@ -104,12 +104,12 @@ class TrackStateTest {
         List<String> after = dataLines(table);
         assertEquals(4, after.size(), "no row twice: the plot is drawn from these rows");
         assertEquals(before.get(0), after.get(0));
-        assertTrue(after.get(1).startsWith(rewritten + ",2,"), "in its place: " + after.get(1));
+        assertTrue(after.get(1).startsWith(rewritten + ",,2,"), "in its place: " + after.get(1));
         assertFalse(after.get(1).equals(before.get(1)));
         assertEquals(before.get(3), after.get(3));
         assertTrue(after.get(2).contains(Files.getLastModifiedTime(touched).toInstant().toString()),
                 "the touched file's new time is recorded, its numbers kept: " + after.get(2));
-        assertEquals(before.get(2).split(",")[4], after.get(2).split(",")[4]);
+        assertEquals(before.get(2).split(",")[5], after.get(2).split(",")[5]);
         CommandRun third = CommandRun.of("track", "--checkpoints", glob(), "--out", table.toString(), "--backend",
                 "cpu");
         assertEquals(4, fromTable(third), "then nothing changed: " + third.out() + third.err());
@@ -130,7 +130,7 @@ class TrackStateTest {
                 again.err());
         assertEquals(3, fromTable(again));
         List<String> rows = dataLines(table);
-        assertTrue(rows.get(3).startsWith(grown + ",4," + (N + 30) + ","), "the row of the file as it is: "
+        assertTrue(rows.get(3).startsWith(grown + ",,4," + (N + 30) + ","), "the row of the file as it is: "
                 + rows.get(3));
     }
 
@@ -168,7 +168,7 @@ class TrackStateTest {
         assertEquals(0, outcome[0].code(), outcome[0].err());
         List<String> rows = dataLines(table);
         assertEquals(1, rows.size(), "one row for the checkpoint: " + rows);
-        double dse = Double.parseDouble(rows.get(0).split(",")[4]);
+        double dse = Double.parseDouble(rows.get(0).split(",")[5]);
         assertEquals(dseOf(step), dse, 0.0, "the row is of the filled file, not of its zeros");
         assertTrue(dse > 0.01, "the filled file's DSE, not the zeros' ~0: " + dse);
         assertEquals(2, outcome[0].out().strip().split("\n").length, "measured twice: " + outcome[0].out());
@@ -182,7 +182,7 @@ class TrackStateTest {
         List<String> good = Files.readAllLines(table);
         String header = good.get(0);
         String[] third = good.get(3).split(",", -1);
-        third[4] = "NaN";
+        third[5] = "NaN";
         assertRefused(table, List.of(header, good.get(1), good.get(2), String.join(",", third), good.get(4)),
                 "line 4 has dse 'NaN', which must be a finite number");
         assertRefused(table, List.of(header, good.get(1), good.get(2), good.get(3), good.get(4), good.get(2)),
@@ -191,17 +191,17 @@ class TrackStateTest {
                 "line 2 is for checkpoint " + runs.resolve("epoch_99.npy") + ", which does not exist");
         String cut = good.get(4).substring(0, good.get(4).indexOf(",", good.get(4).indexOf(",") + 1) + 4);
         CommandRun o = assertRefused(table, List.of(header, good.get(1), good.get(2), good.get(3), cut),
-                "line 5 is cut off: it has 3 of the 14 cells (it ends after 'n')");
+                "line 5 is cut off: it has 4 of the 15 cells (it ends after 'n')");
         assertFalse(o.err().contains("CSVRecord") || o.err().contains("Index for header"), o.err());
         assertRefused(table, List.of(header, good.get(1), "\"" + good.get(2)), "line 3 is not valid CSV");
         assertRefused(table, List.of(header, good.get(1).replace(",cpu,", ",cpu,-3,")),
-                "line 2 has 15 cells, more than the 14 of the header");
+                "line 2 has 16 cells, more than the 15 of the header");
         Files.write(table, List.of(header, good.get(1).replace(",cpu,", ",cpu,12x,")));
         CommandRun forced = CommandRun.of("track", "--checkpoints", glob(), "--out", table.toString(), "--backend",
                 "cpu", "--force");
         assertEquals(0, forced.code(), forced.err());
-        assertEquals(good.subList(1, 5).stream().map(l -> l.split(",")[4]).toList(),
-                dataLines(table).stream().map(l -> l.split(",")[4]).toList(), "--force starts it afresh");
+        assertEquals(good.subList(1, 5).stream().map(l -> l.split(",")[5]).toList(),
+                dataLines(table).stream().map(l -> l.split(",")[5]).toList(), "--force starts it afresh");
     }
 
     /** Writes the lines as the table, runs track on it, and checks the refusal and that the file is unchanged. */

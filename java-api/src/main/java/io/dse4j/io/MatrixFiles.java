@@ -77,6 +77,37 @@ public final class MatrixFiles {
         return open(file, npzKey, false).readArray();
     }
 
+    /**
+     * The names of the arrays a file holds, as {@link #open(Path, String)} takes them as keys: a {@code .npz}'s
+     * {@code .npy} members without ".npy" (as numpy lists them), in the archive's order; a {@code .safetensors}
+     * file's tensors, in its header's order. Empty for the formats of one array ({@code .npy}, text).
+     */
+    public static List<String> keys(Path file) throws IOException {
+        String name = file.toString();
+        String lower = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new MatrixFileException(name + (Files.exists(file) ? ": not a readable file" : ": no such file"));
+        }
+        if (lower.endsWith(".safetensors")) {
+            return SafetensorsHeader.read(file, name).stream().map(SafetensorsHeader.Tensor::name).toList();
+        }
+        if (!lower.endsWith(".npz")) {
+            return List.of();
+        }
+        List<String> keys = new ArrayList<>();
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements();) {
+                ZipEntry entry = e.nextElement();
+                if (!entry.isDirectory() && entry.getName().endsWith(".npy")) {
+                    keys.add(entry.getName().substring(0, entry.getName().length() - 4));
+                }
+            }
+        } catch (ZipException e) {
+            throw new MatrixFileException(name + ": corrupt .npz archive: " + e.getMessage(), e);
+        }
+        return keys;
+    }
+
     private static MatrixFile open(Path file, String npzKey, boolean asMatrix) throws IOException {
         String name = file.toString();
         String lower = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
