@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "example-run", mixinStandardHelpOptions = true, versionProvider = Main.VersionText.class,
         sortOptions = false,
-        description = "Write a synthetic training run to DIR (epoch_1.npy …, labels.npy, inputs.npy) to try track on.")
+        description = "Write a synthetic training run to DIR (epoch_1.npy …, or epoch_1.npz … of several layers; "
+                + "labels.npy, inputs.npy) to try track on.")
 final class ExampleRunCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DIR", description = "the folder to write (created; its files are replaced)")
@@ -38,6 +39,10 @@ final class ExampleRunCommand implements Callable<Integer> {
     String classes;
     @Option(names = "--seed", paramLabel = "S", converter = Converters.Seed.class, description = "seed (default 0)")
     Long seed;
+    @Option(names = "--layers", paramLabel = "L", converter = LayerCount.class, description = "layers per checkpoint "
+            + "(default 1: epoch_K.npy; 2 or more: epoch_K.npz holding block1 … blockL, deeper blocks separating the "
+            + "classes sooner)")
+    Integer layers;
 
     private final PrintStream out;
 
@@ -75,24 +80,44 @@ final class ExampleRunCommand implements Callable<Integer> {
         }
         NpyWriter.writeLongs(folder.resolve("labels.npy"), labels, rows);
         NpyWriter.writeDoubles(folder.resolve("inputs.npy"), inputs, rows, 3);
+        int blocks = layers != null ? layers : 1;
         for (int epoch = 1; epoch <= k; epoch++) {
-            // Checkpoint e lies a share (e − 1)/(K − 1) of the way from noise (scale 4) to the class centres.
+            // Checkpoint e lies a share (e − 1)/(K − 1) of the way from noise (scale 4) to the class centres; with
+            // layers, block l of L goes min(1, share · 2l/L) of the way: the deeper half of the network separates the
+            // classes sooner, the first blocks stay closer to noise.
             double a = (epoch - 1) / (double) (k - 1);
-            double[] z = new double[rows * dims];
-            for (int i = 0; i < rows; i++) {
-                for (int j = 0; j < dims; j++) {
-                    z[i * dims + j] = (1 - a) * 4 * random.nextGaussian()
-                            + a * (centre[i % c][j] + random.nextGaussian());
+            java.util.LinkedHashMap<String, double[]> arrays = new java.util.LinkedHashMap<>();
+            for (int l = 1; l <= blocks; l++) {
+                double share = blocks == 1 ? a : Math.min(1, a * 2.0 * l / blocks);
+                double[] z = new double[rows * dims];
+                for (int i = 0; i < rows; i++) {
+                    for (int j = 0; j < dims; j++) {
+                        z[i * dims + j] = (1 - share) * 4 * random.nextGaussian()
+                                + share * (centre[i % c][j] + random.nextGaussian());
+                    }
                 }
+                arrays.put("block" + l, z);
             }
-            NpyWriter.writeDoubles(folder.resolve("epoch_" + epoch + ".npy"), z, rows, dims);
+            if (blocks == 1) {
+                NpyWriter.writeDoubles(folder.resolve("epoch_" + epoch + ".npy"), arrays.get("block1"), rows, dims);
+            } else {
+                NpyWriter.writeNpz(folder.resolve("epoch_" + epoch + ".npz"), arrays, rows, dims);
+            }
         }
-        out.println("wrote " + k + " checkpoints (epoch_1.npy … epoch_" + k + ".npy, " + rows + " × " + dims
-                + "), labels.npy (" + c + " classes) and inputs.npy (" + rows + " × 3) to " + folder);
-        out.println("try: ./dse4j track --checkpoints '" + folder + "/epoch_*.npy' --labels " + folder
-                + "/labels.npy --inputs " + folder + "/inputs.npy --out " + folder + "/dse.csv --plot " + folder
-                + "/dse.png");
+        String ext = blocks == 1 ? ".npy" : ".npz";
+        out.println("wrote " + k + " checkpoints (epoch_1" + ext + " … epoch_" + k + ext + ", " + (blocks == 1 ? ""
+                : blocks + " layers block1 … block" + blocks + " of ") + rows + " × " + dims + "), labels.npy ("
+                + c + " classes) and inputs.npy (" + rows + " × 3) to " + folder);
+        out.println("try: ./dse4j track --checkpoints '" + folder + "/epoch_*" + ext + "'" + (blocks == 1 ? ""
+                : " --layers all") + " --labels " + folder + "/labels.npy --inputs " + folder + "/inputs.npy --out "
+                + folder + "/dse.csv --plot " + folder + "/dse.png");
         return 0;
+    }
+
+    static final class LayerCount extends Converters.Whole {
+        LayerCount() {
+            super(1, 1000);
+        }
     }
 
     static final class CheckpointCount extends Converters.Whole {

@@ -278,6 +278,25 @@ class TrackCommandTest {
         double last = Double.parseDouble(rows.get(3).split(",")[6]);
         assertTrue(last > first + 0.5, "DSMI(Z;Y) from " + first + " to " + last);
         assertBad(run("example-run", demo.toString(), "--checkpoints", "1"), "--checkpoints must be between 2");
+
+        // With layers: one .npz per checkpoint holding block1 … blockL; the deepest block separates first.
+        Path deep = dir.resolve("deep");
+        CommandRun layered = run("example-run", deep.toString(), "--checkpoints", "3", "--n", "90", "--d", "5",
+                "--layers", "3");
+        assertEquals(0, layered.code(), layered.err());
+        assertTrue(layered.out().contains("--checkpoints '" + deep + "/epoch_*.npz' --layers all"), layered.out());
+        Path layersTable = dir.resolve("deep.csv");
+        CommandRun perLayer = run("track", "--checkpoints", deep + "/epoch_*.npz", "--layers", "all", "--labels",
+                deep.resolve("labels.npy").toString(), "--out", layersTable.toString(), "--backend", "cpu");
+        assertEquals(0, perLayer.code(), perLayer.err());
+        List<String> layerRows = dataLines(layersTable);
+        assertEquals(9, layerRows.size());
+        assertEquals(List.of("block1", "block2", "block3"), layerRows.subList(6, 9).stream()
+                .map(r -> r.split(",")[1]).toList());
+        double shallow = Double.parseDouble(layerRows.get(3).split(",")[6]);
+        double deepest = Double.parseDouble(layerRows.get(5).split(",")[6]);
+        assertTrue(deepest > shallow + 0.3, "halfway, DSMI(Z;Y) of block3 " + deepest + " above block1's "
+                + shallow);
     }
 
     @Test

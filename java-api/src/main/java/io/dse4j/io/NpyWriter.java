@@ -107,6 +107,38 @@ public final class NpyWriter {
         });
     }
 
+    /**
+     * Writes a {@code .npz} archive of float64 matrices, one zip entry {@code key.npy} each, in the map's order,
+     * deflated as {@code numpy.savez_compressed} writes them: {@code numpy.load(file)[key]} reads each.
+     *
+     * @param file   the {@code .npz} file to create or replace; its folder must exist
+     * @param arrays name → the rows × cols elements, row-major
+     * @throws IllegalArgumentException when an array does not hold rows × cols elements
+     * @throws IOException              when the file cannot be written (nothing is left behind)
+     */
+    public static void writeNpz(Path file, java.util.SequencedMap<String, double[]> arrays, int rows, int cols)
+            throws IOException {
+        java.util.List<byte[]> members = new java.util.ArrayList<>();
+        for (double[] values : arrays.values()) {
+            checkShape(values.length, new long[] {rows, cols});
+            ByteBuffer data = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+            for (double v : values) {
+                data.putDouble(v);
+            }
+            members.add(NpyEncoding.npy("<f8", new long[] {rows, cols}, data.array()));
+        }
+        java.util.List<String> keys = java.util.List.copyOf(arrays.keySet());
+        AtomicWrite.replace(file, out -> {
+            try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
+                for (int m = 0; m < keys.size(); m++) {
+                    zip.putNextEntry(new java.util.zip.ZipEntry(keys.get(m) + ".npy"));
+                    zip.write(members.get(m));
+                    zip.closeEntry();
+                }
+            }
+        });
+    }
+
     private static void write(Path file, String descr, long[] shape, byte[] data) throws IOException {
         AtomicWrite.replace(file, NpyEncoding.npy(descr, shape, data));
     }
