@@ -64,6 +64,11 @@ final class TrackCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "FILE", description = "a line plot of the table, .png or .svg, redrawn "
             + "after each checkpoint")
     String plot;
+    @Option(names = "--tensorboard", paramLabel = "DIR", description = "also write the rows as TensorBoard scalars "
+            + "(dse/LAYER, dsmi_y/LAYER, dsmi_x/LAYER at step = the checkpoint's order) into DIR/NAME for --out "
+            + "NAME.csv (DIR/track without --out), as each row is recorded: tensorboard --logdir DIR shows them, "
+            + "--follow streams into it, a rerun adds only what the folder lacks")
+    String tensorboard;
     @Option(names = "--order-by", paramLabel = "REGEX", description = "the number in each file name that orders the "
             + "checkpoints (its first group, else the match), e.g. 'epoch_(\\d+)' (default: the name's last number)")
     String orderBy;
@@ -97,6 +102,8 @@ final class TrackCommand implements Callable<Integer> {
     private ProgressBar bar;
     /** The rows' reporter of the run in progress. */
     private Reporter reporter;
+    /** The TensorBoard run the rows are also written to (--tensorboard), or null. */
+    private TrackBoard board;
 
     TrackCommand(PrintStream out, PrintStream err) {
         this.stdout = out;
@@ -187,8 +194,13 @@ final class TrackCommand implements Callable<Integer> {
         if (table != null) {
             excluded.add(Checkpoints.real(TrackSidecar.of(table)));
         }
-        try (TrackTable rows = TrackTable.open(table, parameters, force)) {
+        try (TrackTable rows = TrackTable.open(table, parameters, force);
+             TrackBoard events = tensorboard == null ? null : TrackBoard.open(Path.of(tensorboard), table,
+                     rows.rows())) {
+            board = events;
             measureAll(rows, excluded, order, plotFile, caption(parameters, y != null, x != null), builder, poll, idle);
+        } finally {
+            board = null;
         }
         return 0;
     }
@@ -368,6 +380,9 @@ final class TrackCommand implements Callable<Integer> {
             }
             Tracker.Row row = tracker.add(c.name(), layer.name(), c.order(), z);
             rows.put(row, identity, names);
+            if (board != null) {
+                board.add(row, rows.rows());
+            }
             print(row, false);
             if (plotFile != null) {
                 TrackPlot.write(plotFile, rows.rows(), xLabel(), caption);

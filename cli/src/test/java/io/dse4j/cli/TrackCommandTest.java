@@ -453,6 +453,83 @@ class TrackCommandTest {
                 "--key and --layers are exclusive");
     }
 
+    /**
+     * --tensorboard: every row of the table is in the run folder's event files (decoded with the TensorBoard schema
+     * of {@link TensorBoardRunTest}) as dse/LAYER and dsmi_y/LAYER at step = order, each point once; a rerun writes
+     * nothing new; a checkpoint measured after later ones (its row lost) still ends up in step order.
+     */
+    @Test
+    void theRowsAreTensorBoardScalarsOnceEachInStepOrder() throws IOException {
+        Path layered = Files.createDirectory(dir.resolve("tb-run"));
+        for (int k = 1; k <= 4; k++) {
+            Path epoch = Files.createDirectory(layered.resolve("epoch_" + k));
+            writeCheckpoint(epoch.resolve("block1.npy"), k, N);
+            writeCheckpoint(epoch.resolve("block2.npy"), k + 4, N);
+        }
+        Path table = dir.resolve("tb.csv");
+        Path logs = dir.resolve("logs");
+        String[] command = {"track", "--checkpoints", layered + "/epoch_*", "--layers", "all", "--labels",
+            labels.toString(), "--out", table.toString(), "--tensorboard", logs.toString(), "--sigma", "4",
+            "--repetitions", "2", "--backend", "cpu"};
+        CommandRun first = run(command);
+        assertEquals(0, first.code(), first.err());
+        Path runFolder = logs.resolve("tb");
+        List<String> rows = dataLines(table);
+        assertEquals(8, rows.size());
+        assertEquals(expectedPoints(rows), shownPoints(runFolder));
+
+        CommandRun again = run(command);
+        assertEquals(0, again.code(), again.err());
+        assertEquals(expectedPoints(rows), shownPoints(runFolder), "a rerun writes no point twice");
+
+        // epoch_2's rows lost: measured again after epoch_4's are in the files, the run is written in step order.
+        List<String> lines = Files.readAllLines(table);
+        List<String> without = new ArrayList<>(lines);
+        without.removeIf(l -> l.startsWith(layered.resolve("epoch_2").toString()));
+        Files.write(table, without);
+        CommandRun late = run(command);
+        assertEquals(0, late.code(), late.err());
+        assertEquals(expectedPoints(dataLines(table)), shownPoints(runFolder));
+        assertBad(run("track", "--checkpoints", glob(), "--tensorboard", table.toString()), "is a file");
+    }
+
+    /** What the table's rows should show in TensorBoard: tag → step → value (as a float), in step order. */
+    private static java.util.Map<String, java.util.Map<Long, Float>> expectedPoints(List<String> rows) {
+        java.util.Map<String, java.util.Map<Long, Float>> out = new java.util.TreeMap<>();
+        for (String row : rows) {
+            String[] cells = row.split(",", -1);
+            long step = Long.parseLong(cells[2]);
+            out.computeIfAbsent("dse/" + cells[1], t -> new java.util.TreeMap<>())
+                    .put(step, (float) Double.parseDouble(cells[5]));
+            out.computeIfAbsent("dsmi_y/" + cells[1], t -> new java.util.TreeMap<>())
+                    .put(step, (float) Double.parseDouble(cells[6]));
+        }
+        return out;
+    }
+
+    /**
+     * What TensorBoard shows of a run folder: its event files in name order, each tag's points, a point at step s
+     * dropping those at steps ≥ s read before it; every point read once (a point written twice would show as a
+     * step out of order here).
+     */
+    private static java.util.Map<String, java.util.Map<Long, Float>> shownPoints(Path runFolder) throws IOException {
+        java.util.Map<String, java.util.Map<Long, Float>> out = new java.util.TreeMap<>();
+        List<Path> files;
+        try (var listed = Files.list(runFolder)) {
+            files = listed.sorted().toList();
+        }
+        for (Path file : files) {
+            for (TensorBoardRunTest.Read point : TensorBoardRunTest.points(file)) {
+                java.util.NavigableMap<Long, Float> series = (java.util.NavigableMap<Long, Float>) out
+                        .computeIfAbsent(point.tag(), t -> new java.util.TreeMap<>());
+                assertTrue(series.isEmpty() || series.lastKey() < point.step(), "written once, in step order: "
+                        + point + " after " + series);
+                series.put(point.step(), point.value());
+            }
+        }
+        return out;
+    }
+
     /** A table written before layers existed (no layer column) is read back, kept, and rewritten with the column. */
     @Test
     void aTableOfTheFormatBeforeLayersIsReadBack() throws IOException {
