@@ -38,9 +38,43 @@ public record MiResult(MutualInformation.Measure measure, double mi, int n, int 
     public record ClassTerm(int label, int count, double probability, double conditional, double subsetMean,
                             double subsetSd, double[] subsetValues) {
 
+        public ClassTerm {
+            subsetValues = subsetValues.clone();     // a record's state does not change under it
+        }
+
+        /** Every H(Z*_r), a copy. */
+        @Override
+        public double[] subsetValues() {
+            return subsetValues.clone();
+        }
+
         /** This class's contribution p(b)·(mean H(Z*) − H(Z | Y = b)). */
         public double contribution() {
             return probability * (subsetMean - conditional);
+        }
+
+        /** Equal when every component is, the subsets' values element by element. */
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof ClassTerm t && label == t.label && count == t.count
+                    && Double.compare(probability, t.probability) == 0 && Double.compare(conditional,
+                            t.conditional) == 0
+                    && Double.compare(subsetMean, t.subsetMean) == 0 && Double.compare(subsetSd, t.subsetSd) == 0
+                    && java.util.Arrays.equals(subsetValues, t.subsetValues);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(label, count, probability, conditional, subsetMean, subsetSd)
+                    * 31 + java.util.Arrays.hashCode(subsetValues);
+        }
+
+        /** The components with the subsets' values written out (a record prints an array's identity). */
+        @Override
+        public String toString() {
+            return "ClassTerm[label=" + label + ", count=" + count + ", probability=" + probability + ", conditional="
+                    + conditional + ", subsetMean=" + subsetMean + ", subsetSd=" + subsetSd + ", subsetValues="
+                    + java.util.Arrays.toString(subsetValues) + "]";
         }
     }
 }

@@ -214,4 +214,23 @@ class MutualInformationTest {
             assertTrue(result.warnings().get(0).contains("class 99"), result.warnings().toString());
         }
     }
+
+    /**
+     * A class term is a value: it prints its subsets' entropies (not an array's identity), equals another with the
+     * same numbers, and neither the array given nor the one returned can change it.
+     */
+    @Test
+    void aClassTermPrintsAndComparesItsValuesAndCannotBeChangedFromOutside() {
+        double[] values = {1.5, 2.25};
+        MiResult.ClassTerm term = new MiResult.ClassTerm(3, 10, 0.5, 1.0, 1.875, 0.53, values);
+        assertTrue(term.toString().contains("subsetValues=[1.5, 2.25]"), term.toString());
+        assertEquals(new MiResult.ClassTerm(3, 10, 0.5, 1.0, 1.875, 0.53, new double[] {1.5, 2.25}), term);
+        assertEquals(new MiResult.ClassTerm(3, 10, 0.5, 1.0, 1.875, 0.53, new double[] {1.5, 2.25}).hashCode(),
+                term.hashCode());
+        assertTrue(!term.equals(new MiResult.ClassTerm(3, 10, 0.5, 1.0, 1.875, 0.53, new double[] {1.5, 2.5})));
+        values[0] = 99;
+        term.subsetValues()[1] = 99;
+        assertEquals(1.5, term.subsetValues()[0]);
+        assertEquals(2.25, term.subsetValues()[1]);
+    }
 }
