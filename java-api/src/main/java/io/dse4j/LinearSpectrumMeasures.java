@@ -73,7 +73,7 @@ public final class LinearSpectrumMeasures {
 
     /** The spectrum of all rows of {@code z}, on as many threads as {@code -Ddse4j.threads}, else every processor. */
     public static LinearSpectrumMeasures of(Matrix z) {
-        return of(z, null, BackendOpening.resolveThreads(0, BackendOpening.systemProperties()));
+        return of(z, null, 0);
     }
 
     /**
@@ -82,12 +82,14 @@ public final class LinearSpectrumMeasures {
      * {@link ComputationInterruptedException}.
      *
      * @param rows    row indices of {@code z}, or null for all; not modified
-     * @param threads CPU worker threads, 1 to 32767
+     * @param threads CPU worker threads, 1 to 32767, or 0 for {@code -Ddse4j.threads}, else every processor
      * @throws InvalidInputException for no row or column, a row index out of range, NaN or infinite values, or an
      *                               all-zero Z
      */
     public static LinearSpectrumMeasures of(Matrix z, int[] rows, int threads) {
-        MeasureOptions.builder().threads(threads);   // argument check
+        if (threads != 0) {
+            MeasureOptions.builder().threads(threads);   // argument check
+        }
         if (z == null) {
             throw new InvalidInputException("matrix", "must not be null");
         }
@@ -122,9 +124,10 @@ public final class LinearSpectrumMeasures {
         }
         // Gram side: the n×n Z·Zᵀ of the rows, whose coordinates are column-major already. Covariance side: ZᵀZ is
         // the Gram matrix of Z's d columns, whose coordinates (one per row) are Z row-major.
+        int workers = BackendOpening.resolveThreads(threads, BackendOpening.systemProperties());
         double[] eigenvalues = n <= d
-                ? BackendRouter.gramEigenvaluesOnCpu(values, n, d, threads)
-                : BackendRouter.gramEigenvaluesOnCpu(PreparedPoints.rowMajor(values, n, d), d, n, threads);
+                ? BackendRouter.gramEigenvaluesOnCpu(values, n, d, workers)
+                : BackendRouter.gramEigenvaluesOnCpu(PreparedPoints.rowMajor(values, n, d), d, n, workers);
         return new LinearSpectrumMeasures(n, d, descendingAboveRounding(eigenvalues, Math.max(n, d)), scale);
     }
 

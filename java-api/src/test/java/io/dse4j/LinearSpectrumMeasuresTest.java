@@ -267,7 +267,7 @@ class LinearSpectrumMeasuresTest {
             sub[i] = z[rows[i]];
         }
         double[] sigma = jacobiSingularValues(sub);
-        for (int threads : new int[] {1, 2, 3}) {
+        for (int threads : new int[] {0, 1, 2, 3}) {
             LinearSpectrumMeasures m = LinearSpectrumMeasures.of(Matrix.of(z), rows, threads);
             assertRelative(rankMeOf(sigma), m.rankMe(), 1e-10, threads + " threads");
             assertRelative(vonNeumannOf(sigma), m.vonNeumannEntropy(), 1e-10, threads + " threads");
@@ -298,7 +298,8 @@ class LinearSpectrumMeasuresTest {
                 () -> LinearSpectrumMeasures.of(Matrix.of(zeroRows), new int[] {1, 3}, 1));
         assertRefused("rows", "index 4", () -> LinearSpectrumMeasures.of(Matrix.of(zeroRows), new int[] {0, 4}, 1));
         assertRefused("rows", "index -1", () -> LinearSpectrumMeasures.of(Matrix.of(zeroRows), new int[] {-1}, 1));
-        assertRefused("threads", "between 1 and", () -> LinearSpectrumMeasures.of(Matrix.of(zeroRows), null, 0));
+        assertRefused("threads", "between 1 and", () -> LinearSpectrumMeasures.of(Matrix.of(zeroRows), null, -1));
+        assertRefused("threads", "between 1 and", () -> LinearSpectrumMeasures.of(Matrix.of(zeroRows), null, 40000));
     }
 
     private static void assertRefused(String argument, String part, Runnable call) {
