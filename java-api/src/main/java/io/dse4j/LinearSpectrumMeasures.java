@@ -79,7 +79,7 @@ public final class LinearSpectrumMeasures {
     /**
      * The spectrum of the given rows of {@code z}, in that order (all rows when null; a row given twice counts twice),
      * on {@code threads} CPU threads. Interrupting the calling thread stops it with
-     * {@link ComputationInterruptedException}.
+     * {@link ComputationInterruptedException} (at the product's next tile, or once the eigenvalues are found).
      *
      * @param rows    row indices of {@code z}, or null for all; not modified
      * @param threads CPU worker threads, 1 to 32767, or 0 for {@code -Ddse4j.threads}, else every processor
@@ -128,6 +128,8 @@ public final class LinearSpectrumMeasures {
         double[] eigenvalues = n <= d
                 ? BackendRouter.gramEigenvaluesOnCpu(values, n, d, workers)
                 : BackendRouter.gramEigenvaluesOnCpu(PreparedPoints.rowMajor(values, n, d), d, n, workers);
+        // The tridiagonal iteration has no checks of its own: an interrupt during it stops the call here.
+        io.dse4j.spi.Cancellation.checkInterrupted();
         return new LinearSpectrumMeasures(n, d, descendingAboveRounding(eigenvalues, Math.max(n, d)), scale);
     }
 

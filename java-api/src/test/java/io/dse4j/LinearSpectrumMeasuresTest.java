@@ -302,6 +302,19 @@ class LinearSpectrumMeasuresTest {
         assertRefused("threads", "between 1 and", () -> LinearSpectrumMeasures.of(Matrix.of(zeroRows), null, 40000));
     }
 
+    @Test
+    void anInterruptedCallerStopsWithItsStatusKept() {
+        Matrix z = Matrix.of(gaussian(new Random(11), 10, 4));
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(ComputationInterruptedException.class, () -> LinearSpectrumMeasures.of(z, null, 1));
+            assertTrue(Thread.currentThread().isInterrupted());
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(4, LinearSpectrumMeasures.of(z, null, 1).rank());
+    }
+
     private static void assertRefused(String argument, String part, Runnable call) {
         InvalidInputException e = assertThrows(InvalidInputException.class, call::run);
         assertEquals(argument, e.argument(), e.getMessage());
