@@ -114,6 +114,27 @@ public final class DseResult {
         return spectrum;
     }
 
+    /**
+     * The number of the kernel's eigenvalues with |λ| &gt; {@code floor} ({@link Spectrum#countAbove}): of the
+     * diffusion kernel K, whose eigenvalues are those of P = D⁻¹G, at t = 1, for DSE; of the adjacency for ASE.
+     *
+     * @param floor finite and ≥ 0
+     * @throws InvalidInputException when {@code floor} is negative or not finite
+     * @throws IllegalStateException for a result of {@link DiffusionSpectralEntropy.Method#SLQ} (no eigenvalues were
+     *                               computed) or {@link DiffusionSpectralEntropy.Method#CHEBYSHEV} (its eigenvalues
+     *                               are rebuilt from an estimated density, not the kernel's own)
+     */
+    public int countAbove(double floor) {
+        Spectrum.checkFloor(floor);
+        if (method != DiffusionSpectralEntropy.Method.EXACT || spectrum == null) {
+            throw new IllegalStateException("countAbove needs the kernel's exact eigenvalues; this result's method is "
+                    + method.label() + (method == DiffusionSpectralEntropy.Method.SLQ ? ", which computes none"
+                            : ", whose eigenvalues are rebuilt from an estimated density")
+                    + ": compute with Method.EXACT");
+        }
+        return spectrum.countAbove(floor);
+    }
+
     /** What the caller should know about this result (a degenerate kernel for this σ), one sentence each. */
     public List<String> warnings() {
         return warnings;

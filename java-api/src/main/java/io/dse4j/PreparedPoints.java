@@ -63,6 +63,15 @@ final class PreparedPoints {
     }
 
     /**
+     * The chosen rows of {@code x} (all when {@code rows} is null), column-major and not centred, NaN and infinities
+     * refused naming the row and column: for the measures that take the values as they are (RankMe, the von Neumann
+     * entropy).
+     */
+    static double[] columnMajor(Matrix x, int[] rows) {
+        return columnMajor(x, rows, "", null);
+    }
+
+    /**
      * The chosen rows of {@code x} (all when {@code rows} is null), column-major (value (i, j) at j·n + i), each row
      * read with one {@link Matrix#copyRow} call; NaN and infinities refused, named by {@code source} (a file's name
      * and a colon, or nothing) and the row's number: in {@code x}, or {@code numbers[row]} when those are given (the
@@ -109,7 +118,7 @@ final class PreparedPoints {
     }
 
     /** The column-major n×dims values, row-major. */
-    private static double[] rowMajor(double[] values, int n, int dims) {
+    static double[] rowMajor(double[] values, int n, int dims) {
         double[] out = new double[values.length];
         for (int j = 0; j < dims; j++) {
             for (int i = 0; i < n; i++) {

@@ -93,6 +93,32 @@ public final class Spectrum {
     }
 
     /**
+     * The number of eigenvalues whose modulus exceeds {@code floor}, |λᵢ| &gt; floor: the count users of the reference
+     * take by hand from its eigenvalues as a numerical rank of the kernel. The modulus, as {@link #entropy} weighs
+     * each eigenvalue by |λ|: a negative eigenvalue (from rounding, or a kernel that is not positive semi-definite)
+     * counts by its size. The count for Kᵗ, whose eigenvalues are λᵢᵗ, is {@code countAbove(Math.pow(floor, 1 / t))}.
+     *
+     * @param floor finite and ≥ 0 (0 counts the eigenvalues that are not exactly 0)
+     */
+    public int countAbove(double floor) {
+        checkFloor(floor);
+        int count = 0;
+        for (double v : descending) {
+            if (Math.abs(v) > floor) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Refuses a floor of {@link #countAbove} that is negative or not finite. */
+    static void checkFloor(double floor) {
+        if (!(floor >= 0) || !Double.isFinite(floor)) {
+            throw new InvalidInputException("floor", "must be a finite number ≥ 0, got " + floor);
+        }
+    }
+
+    /**
      * The diffusion time chosen by the rule of thumb that {@code --t auto} names: the smallest integer t ≥ 1 at which
      * at most 1 % of the powered eigenvalues (⌈N/100⌉ of them, or as many as equal the largest modulus, if that is
      * more) stay above 0.01, measured as (|λᵢ| / max|λ|)ᵗ &gt; 0.01 — long enough for the diffusion to have

@@ -32,6 +32,11 @@ final class ComputeOptions {
         return precision != null ? precision : Precision.F64;
     }
 
+    /** The --threads given, else 0: the library's default ({@code -Ddse4j.threads}, else every core). */
+    int threads() {
+        return threads != null ? threads : 0;
+    }
+
     /** The backend asked for, as the selection names it ({@code auto} when none was given). */
     String requested() {
         return backend != null ? backend.label() : BackendKind.AUTO.label();

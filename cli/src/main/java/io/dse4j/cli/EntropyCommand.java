@@ -6,6 +6,7 @@ import io.dse4j.BackendSelection;
 import io.dse4j.ClassicShannonEntropy;
 import io.dse4j.DiffusionSpectralEntropy;
 import io.dse4j.DseResult;
+import io.dse4j.LinearSpectrumMeasures;
 import io.dse4j.Matrix;
 import io.dse4j.MatrixEntryEntropy;
 import io.dse4j.Spectrum;
@@ -46,9 +47,12 @@ final class EntropyCommand implements Callable<Integer> {
     @Mixin
     ReportOptions report;
     @Option(names = "--measure", paramLabel = "M", converter = Converters.EntropyMeasureName.class,
-            description = "dse | cse | matrix-entry | ase-gaussian | ase-anisotropic | ase-knn (default dse; cse: "
-                    + "classic Shannon entropy by binning; matrix-entry: entropy of the entries of P = D⁻¹K; ase-*: "
-                    + "adjacency spectral entropy of G, K or the binary k-NN adjacency, no t)")
+            description = "dse | cse | matrix-entry | rankme | vne | ase-gaussian | ase-anisotropic | ase-knn "
+                    + "(default dse; cse: classic Shannon entropy by binning; matrix-entry: entropy of the entries of "
+                    + "P = D⁻¹K; rankme: RankMe, exp of the entropy of Z's normalised singular values (Garrido et al. "
+                    + "2023, ε = 1e-7); vne: von Neumann entropy in bits of ZZᵀ/tr (linear kernel); rankme and vne "
+                    + "take Z as it is, not centred; ase-*: adjacency spectral entropy of G, K or the binary k-NN "
+                    + "adjacency, no t)")
     EntropyMeasure measure;
     @Option(names = "--method", paramLabel = "M", converter = Converters.MethodName.class,
             description = "exact (default) | chebyshev: the reference's Chebyshev approximation of the eigenvalues "
@@ -71,6 +75,10 @@ final class EntropyCommand implements Callable<Integer> {
     @Option(names = "--bins", paramLabel = "B", converter = Converters.AtLeast1.class,
             description = "bins per dimension for cse (default 2)")
     Integer bins;
+    @Option(names = "--count-above", paramLabel = "FLOOR", converter = Converters.Decimal.class,
+            description = "with --measure dse and --method exact: also count the diffusion matrix's eigenvalues "
+                    + "with |λ| > FLOOR (≥ 0, e.g. 1e-6), at t = 1")
+    Double countAbove;
     @Option(names = "--eigenvalues-cache", paramLabel = "FILE.npz", description = "reuse the eigenvalues saved "
             + "there (key eigvals, any float dtype), or compute them and save them there (float64) when the file "
             + "does not exist, with a record of what they were computed from (measure, kernel, sigma, precision, N, "
@@ -152,11 +160,25 @@ final class EntropyCommand implements Callable<Integer> {
         if (bins != null && measure != EntropyMeasure.CSE) {
             throw new UsageException("--bins applies to --measure cse only");
         }
+        if (countAbove != null) {
+            if (measure != EntropyMeasure.DSE) {
+                throw new UsageException("--count-above counts the diffusion matrix's eigenvalues: it applies to "
+                        + "--measure dse only");
+            }
+            if (method != DiffusionSpectralEntropy.Method.EXACT) {
+                throw new UsageException("--count-above counts the exact eigenvalues, which --method "
+                        + method.label() + (slq ? " does not compute" : " only estimates") + "; leave out --method "
+                        + "or give --method exact");
+            }
+            if (countAbove < 0) {
+                throw new UsageException("--count-above must be a number ≥ 0, got " + Reporter.trim(countAbove));
+            }
+        }
         if (measure.ignored() != null) {
             measure.ignored().refuseGiven(spec.commandLine().getParseResult(), measure.label());
         }
         Reporter reporter = report.reporter(out);
-        if (measure == EntropyMeasure.CSE || measure == EntropyMeasure.MATRIX_ENTRY) {
+        if (measure == EntropyMeasure.CSE || measure == EntropyMeasure.MATRIX_ENTRY || measure.linear()) {
             withoutEigenvalues(measure, x, builder, reporter);
             return 0;
         }
@@ -191,7 +213,7 @@ final class EntropyCommand implements Callable<Integer> {
         } else {
             r = computeSpectral(measure, x, builder);
         }
-        reporter.entropy(r, measure, x.source(), times, kernel, sampling);
+        reporter.entropy(r, measure, x.source(), times, kernel, sampling, countAbove);
         return 0;
     }
 
@@ -262,12 +284,13 @@ final class EntropyCommand implements Callable<Integer> {
         double entropy = spectrum.entropy(time);
         double seconds = (System.nanoTime() - start) * 1e-9;
         reporter.entropyFromCache(spectrum, time, entropy, seconds, "eigenvalues loaded from " + cache, measure, x,
-                times, compute.requested(), warnings);
+                times, compute.requested(), warnings, countAbove);
     }
 
     /**
-     * The measures that need no eigenvalues, of the input subsampled to --max-n rows first as the reference does:
-     * classic Shannon entropy (binning; counting, on the CPU) and the matrix-entry entropy (on the chosen backend).
+     * The measures that need no eigenvalues of a kernel, of the input subsampled to --max-n rows first as the reference
+     * does: classic Shannon entropy (binning; counting, on the CPU), the matrix-entry entropy (on the chosen backend),
+     * and RankMe and the von Neumann entropy (Z's singular values, on the CPU).
      */
     private void withoutEigenvalues(EntropyMeasure measure, PointsOptions.Input x,
                                     DiffusionSpectralEntropy.Builder builder, Reporter reporter) throws IOException {
@@ -277,15 +300,19 @@ final class EntropyCommand implements Callable<Integer> {
                 sampling.seed()) : null;
         double entropy;
         BackendSelection selection;
-        if (measure == EntropyMeasure.CSE) {
-            if (x.file() != null) {
-                // The subsample's rows alone are read; the binning then sees exactly them, as it would in memory.
-                Matrix used = rows == null ? x.file().read() : x.file().readRows(rows);
-                entropy = ClassicShannonEntropy.entropy(used, binsPerDimension);
-            } else {
-                entropy = rows == null ? ClassicShannonEntropy.entropy(x.matrix(), binsPerDimension)
-                        : ClassicShannonEntropy.entropy(x.matrix(), rows, binsPerDimension);
+        if (measure == EntropyMeasure.CSE || measure.linear()) {
+            // A file's subsample rows alone are read; the measure then sees exactly them, as it would in memory.
+            Matrix used = x.file() == null ? x.matrix() : rows == null ? x.file().read() : x.file().readRows(rows);
+            int[] usedRows = x.file() == null ? rows : null;
+            if (measure.linear()) {
+                LinearSpectrumMeasures spectrum = LinearSpectrumMeasures.of(used, usedRows, compute.threads());
+                selection = new BackendSelection(BackendKind.CPU, BackendSelection.Source.DEFAULT, "cpu",
+                        List.of(measure.label() + " takes Z's singular values from the CPU's eigensolver"));
+                reporter.linearSpectrum(measure, spectrum, x, selection, (System.nanoTime() - start) * 1e-9);
+                return;
             }
+            entropy = usedRows == null ? ClassicShannonEntropy.entropy(used, binsPerDimension)
+                    : ClassicShannonEntropy.entropy(used, usedRows, binsPerDimension);
             selection = new BackendSelection(BackendKind.CPU, BackendSelection.Source.DEFAULT, "cpu",
                     List.of("cse is counting; it runs on the CPU"));
         } else {

@@ -8,8 +8,9 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The measures of {@code entropy --measure}: DSE, and the reference's other entropies — the library's
- * {@link AdjacencySpectralEntropy.Variant}s for the ASE ones. Each names the options it does not use, read from
+ * The measures of {@code entropy --measure}: DSE, the reference's other entropies — the library's
+ * {@link AdjacencySpectralEntropy.Variant}s for the ASE ones — and the measures of Z's linear spectrum that DSE is
+ * compared with (RankMe, the von Neumann entropy: {@link io.dse4j.LinearSpectrumMeasures}). Each names the options it does not use, read from
  * what its computation takes (--knn, --bins, --method and --eigenvalues-cache are refused by their own checks).
  */
 enum EntropyMeasure {
@@ -21,6 +22,10 @@ enum EntropyMeasure {
     /** MatrixEntryEntropy takes σ alone (it calls the backend's Gaussian): no kernel form, no t. */
     MATRIX_ENTRY("matrix-entry", null, new Ignored(List.of("--t", "--kernel", "--alpha"), "matrix-entry takes the "
             + "entries of P = D⁻¹K of the Gaussian kernel at σ: no diffusion time, no other kernel form")),
+    /** RankMe takes the singular values of Z itself, in double on the CPU (LinearSpectrumMeasures). */
+    RANKME("rankme", null, linear("rankme")),
+    /** The von Neumann entropy of Z·Zᵀ / tr, from the same singular values. */
+    VNE("vne", null, linear("vne")),
     /** Every ASE variant has no t (it is fixed at 1). */
     ASE_GAUSSIAN("ase-gaussian", AdjacencySpectralEntropy.Variant.GAUSSIAN, new Ignored(List.of("--t"),
             "adjacency spectral entropy has no diffusion time")),
@@ -41,7 +46,13 @@ enum EntropyMeasure {
         this.ignored = ignored;
     }
 
-    /** A label, in any case (dse, cse, matrix-entry, ase-gaussian, ase-anisotropic, ase-knn). */
+    /** What the measures of Z's linear spectrum (rankme, vne) do not use: they take its singular values on the CPU. */
+    private static Ignored linear(String label) {
+        return new Ignored(List.of("--sigma", "--t", "--kernel", "--alpha", "--precision", "--backend", "--device"),
+                label + " takes the singular values of Z itself, in double on the CPU: no kernel, no diffusion time");
+    }
+
+    /** A label, in any case (dse, cse, matrix-entry, rankme, vne, ase-gaussian, ase-anisotropic, ase-knn). */
     static EntropyMeasure parse(String text) {
         String measure = text.toLowerCase(Locale.ROOT);
         for (EntropyMeasure m : values()) {
@@ -61,6 +72,11 @@ enum EntropyMeasure {
     /** The adjacency an ASE measure takes the spectrum of; null for the others. */
     AdjacencySpectralEntropy.Variant variant() {
         return variant;
+    }
+
+    /** Whether the measure is of Z's singular values (rankme, vne). */
+    boolean linear() {
+        return this == RANKME || this == VNE;
     }
 
     /** Whether the measure is one of eigenvalues (dse, ase-*), which an eigenvalue cache can hold. */

@@ -3,6 +3,7 @@ package io.dse4j.cli;
 import io.dse4j.BackendSelection;
 import io.dse4j.DseResult;
 import io.dse4j.EntropyEstimate;
+import io.dse4j.LinearSpectrumMeasures;
 import io.dse4j.MiResult;
 import io.dse4j.Spectrum;
 import io.dse4j.Tracker;
@@ -33,11 +34,12 @@ final class Reporter {
     /**
      * entropy: a DSE or ASE result.
      *
-     * @param kernel   the kernel options it was computed with (σ's rule, the kernel's form, α)
-     * @param sampling its --max-n and --seed
+     * @param kernel     the kernel options it was computed with (σ's rule, the kernel's form, α)
+     * @param sampling   its --max-n and --seed
+     * @param countAbove the floor of --count-above, or null
      */
     void entropy(DseResult r, EntropyMeasure measure, String source, TimesOption.Times times, KernelOptions kernel,
-                 SamplingOptions sampling) {
+                 SamplingOptions sampling, Double countAbove) {
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("measure", measure.label());
@@ -68,6 +70,9 @@ final class Reporter {
             m.put("max_n", sampling.maxN());
             m.put("seed", sampling.seed());
             m.put("precision", r.precision().label());
+            if (countAbove != null) {
+                m.put("count_above", countAboveJson(countAbove, r.countAbove(countAbove), r.spectrum().size()));
+            }
             result(m, r, source);
             if (e == null) {
                 times(m, r.spectrum(), measure, times);
@@ -104,6 +109,9 @@ final class Reporter {
         } else {
             out.printf(Locale.ROOT, "%s = %.15g bits%n", name, r.entropy());
             times(r.spectrum(), measure, times);
+            if (countAbove != null) {
+                countAboveLine(countAbove, r.countAbove(countAbove), r.spectrum().size());
+            }
         }
         input(source, r, kernel.note(), ", t = " + trim(r.t()));
         warnings(r.warnings(), "warning: ");
@@ -113,11 +121,12 @@ final class Reporter {
     /**
      * entropy from an eigenvalue cache: no kernel, no decomposition.
      *
-     * @param requested the backend asked for (the cache answers instead)
+     * @param requested  the backend asked for (the cache answers instead)
+     * @param countAbove the floor of --count-above, or null
      */
     void entropyFromCache(Spectrum spectrum, double t, double entropy, double seconds, String reason,
                           EntropyMeasure measure, PointsOptions.Input x, TimesOption.Times times, String requested,
-                          List<String> warnings) {
+                          List<String> warnings, Double countAbove) {
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("measure", measure.label());
@@ -126,6 +135,9 @@ final class Reporter {
             m.put("d", x.cols());
             m.put("input_rows", x.rows());
             m.put("t", t);
+            if (countAbove != null) {
+                m.put("count_above", countAboveJson(countAbove, spectrum.countAbove(countAbove), spectrum.size()));
+            }
             Map<String, Object> selection = new LinkedHashMap<>();
             selection.put("requested", requested);
             selection.put("source", "eigenvalue cache");
@@ -139,7 +151,61 @@ final class Reporter {
             out.printf(Locale.ROOT, "%s = %.15g bits (N = %d, t = %s)%n", measure.label().toUpperCase(Locale.ROOT),
                     entropy, spectrum.size(), trim(t));
             times(spectrum, measure, times);
+            if (countAbove != null) {
+                countAboveLine(countAbove, spectrum.countAbove(countAbove), spectrum.size());
+            }
         }
+    }
+
+    /** JSON's {@code count_above}: the floor, the count of eigenvalues with |λ| above it, and of how many. */
+    private static Map<String, Object> countAboveJson(double floor, int count, int of) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("floor", floor);
+        m.put("count", count);
+        m.put("of", of);
+        return m;
+    }
+
+    /** The report's line of --count-above. */
+    private void countAboveLine(double floor, int count, int of) {
+        out.printf(Locale.ROOT, "eigenvalues with |λ| > %s: %d of %d%n", trim(floor), count, of);
+    }
+
+    /**
+     * entropy --measure rankme or vne: the measure of Z's singular values, with what they are of.
+     *
+     * @param selection where it ran (the CPU)
+     */
+    void linearSpectrum(EntropyMeasure measure, LinearSpectrumMeasures z, PointsOptions.Input x,
+                        BackendSelection selection, double seconds) {
+        boolean rankMe = measure == EntropyMeasure.RANKME;
+        double value = rankMe ? z.rankMe() : z.vonNeumannEntropy();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("measure", measure.label());
+            m.put(rankMe ? "rankme" : "entropy", value);
+            m.put("n", z.n());
+            m.put("d", z.d());
+            m.put("input_rows", x.rows());
+            m.put("rank", z.rank());
+            m.put("centred", false);
+            if (rankMe) {
+                m.put("epsilon", LinearSpectrumMeasures.RANKME_EPSILON);
+            } else {
+                m.put("kernel", "linear");
+            }
+            tail(m, selection.chosen(), Json.selection(selection), seconds, Map.of("spectrum", seconds), x.source(),
+                    null);
+            out.println(Json.write(m));
+            return;
+        }
+        out.println(selection.describeBriefly());
+        out.printf(Locale.ROOT, "%s = %.15g%s%n", measure.label().toUpperCase(Locale.ROOT), value, rankMe
+                ? " (effective rank: exp of the entropy of Z's normalised singular values, ε = 1e-7)"
+                : " bits (von Neumann entropy of ZZᵀ / tr ZZᵀ, linear kernel)");
+        out.printf(Locale.ROOT, "input %s: N = %d%s, D = %d, numerical rank %d; Z taken as it is (not centred)%n",
+                x.source(), z.n(), x.rows() > z.n() ? " (subsampled from " + x.rows() + ")" : "", z.d(), z.rank());
+        out.printf(Locale.ROOT, "time %.3f s%n", seconds);
     }
 
     /**

@@ -294,6 +294,10 @@ class MainTest {
             {"cse", "--sigma"}, {"cse", "--t"}, {"cse", "--kernel"}, {"cse", "--alpha"}, {"cse", "--precision"},
             {"cse", "--backend"}, {"cse", "--device"}, {"cse", "--threads"},
             {"matrix-entry", "--t"}, {"matrix-entry", "--kernel"}, {"matrix-entry", "--alpha"},
+            {"rankme", "--sigma"}, {"rankme", "--t"}, {"rankme", "--kernel"}, {"rankme", "--alpha"},
+            {"rankme", "--precision"}, {"rankme", "--backend"}, {"rankme", "--device"},
+            {"vne", "--sigma"}, {"vne", "--t"}, {"vne", "--kernel"}, {"vne", "--alpha"}, {"vne", "--precision"},
+            {"vne", "--backend"}, {"vne", "--device"},
             {"ase-gaussian", "--t"}, {"ase-anisotropic", "--t"},
             {"ase-knn", "--t"}, {"ase-knn", "--sigma"}, {"ase-knn", "--kernel"}, {"ase-knn", "--alpha"},
             {"ase-knn", "--precision"},
@@ -331,6 +335,8 @@ class MainTest {
             {"--measure", "ase-knn", "--knn", "3", "--backend", "cpu", "--threads", "1"},
             {"--measure", "matrix-entry", "--sigma", "2", "--precision", "f32"},
             {"--measure", "ase-gaussian", "--sigma", "2", "--alpha", "1"},
+            {"--measure", "rankme", "--threads", "1", "--seed", "1", "--max-n", "30"},
+            {"--measure", "vne", "--threads", "2", "--max-n", "30"},
         }) {
             String[] args = new String[accepted.length + 5];
             System.arraycopy(new String[] {"entropy", "--example", "blobs", "--n", "40"}, 0, args, 0, 5);

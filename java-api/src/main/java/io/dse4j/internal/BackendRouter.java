@@ -156,6 +156,14 @@ public final class BackendRouter implements AutoCloseable {
         return CpuBackends.matrixEntryEntropy(points, sigma, threads);
     }
 
+    /**
+     * The eigenvalues, ascending, of X·Xᵀ for the n×dims column-major {@code xt}, on the CPU (RankMe, the von
+     * Neumann entropy).
+     */
+    public static double[] gramEigenvaluesOnCpu(double[] xt, int n, int dims, int threads) {
+        return CpuBackends.gramEigenvalues(xt, n, dims, threads);
+    }
+
     /** The spectral embedding of the points' k-NN graph, on the CPU (spectral clustering). */
     public static double[][] spectralEmbeddingOnCpu(Points points, int k, int neighbours, int threads) {
         return CpuBackends.spectralEmbedding(points, k, neighbours, threads);

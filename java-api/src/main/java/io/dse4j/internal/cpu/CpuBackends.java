@@ -111,6 +111,27 @@ public final class CpuBackends {
     }
 
     /**
+     * The eigenvalues, ascending, of the Gram matrix X·Xᵀ of {@code n} vectors of {@code dims} coordinates, stored
+     * column-major in {@code xt} (coordinate k of vector i at {@code xt[k·n + i]}; not modified): the lower triangle
+     * formed by the packed product that builds the diffusion kernel's ({@link DiffusionKernel#gram}), then
+     * {@link SymmetricEigenvalues}, in double. O(n²·dims + n³) work and one n×n array. Interrupting the calling thread
+     * stops it.
+     */
+    public static double[] gramEigenvalues(double[] xt, int n, int dims, int threads) {
+        if (n > CpuBackend.MAX_N) {
+            throw new io.dse4j.InvalidInputException("n", "at most " + CpuBackend.MAX_N + " vectors, got " + n);
+        }
+        double[] a = new double[n * n];
+        try (Workers workers = new Workers(threads)) {
+            VectorOps<double[]> ops = VectorOps.f64For(n);
+            new DiffusionKernel<>(ops, workers).gram(xt, n, dims, a);
+            return new SymmetricEigenvalues<>(ops, workers).eigenvalues(a, n, null);
+        } catch (ArithmeticException e) {
+            throw new io.dse4j.ComputationException("Gram eigenvalues: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * The median distance between the points, exactly (see {@link BandwidthRules#medianDistance}); O(N·D) memory.
      * Interrupting the calling thread stops it.
      */
