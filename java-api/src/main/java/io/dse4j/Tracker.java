@@ -39,11 +39,16 @@ public final class Tracker implements AutoCloseable {
 
     /**
      * One checkpoint's measures — of one of its layers, when it has several ({@code layer} names it; empty for a
-     * checkpoint of one representation). DSMIs that were not asked for, and the spreads of a single repetition, are
-     * NaN.
+     * checkpoint of one representation). DSMIs, RankMe and the von Neumann entropy that were not asked for, and the
+     * spreads of a single repetition, are NaN.
+     *
+     * @param rankMe            RankMe of the rows measured ({@link LinearSpectrumMeasures#rankMe()})
+     * @param vonNeumannEntropy the von Neumann entropy of their trace-normalised Gram matrix, in bits
+     *                          ({@link LinearSpectrumMeasures#vonNeumannEntropy()})
      */
     public record Row(String name, String layer, double order, int n, int d, double dse, double dsmiLabels,
-                      double dsmiLabelsSd, double dsmiInputs, double dsmiInputsSd, double seconds, String backend) {
+                      double dsmiLabelsSd, double dsmiInputs, double dsmiInputsSd, double rankMe,
+                      double vonNeumannEntropy, double seconds, String backend) {
         /** The checkpoint's name, and its layer's after a colon when it has one: what messages call it. */
         public String label() {
             return layer.isEmpty() ? name : name + ":" + layer;
@@ -62,6 +67,9 @@ public final class Tracker implements AutoCloseable {
     private final int[] labels;
     private final int[] inputClasses;
     private final int expected;
+    /** Whether each row also gets RankMe and the von Neumann entropy (one decomposition gives both). */
+    private final boolean linearMeasures;
+    private final int threads;
     /** The eigenproblems per class of a DSMI: its own and one per random subset. */
     private final int problemsPerClass;
     private final ProgressListener listener;
@@ -81,6 +89,8 @@ public final class Tracker implements AutoCloseable {
         this.seed = options.seed();
         this.labels = b.labels;
         this.expected = b.expected;
+        this.linearMeasures = b.linearMeasures;
+        this.threads = options.threads();
         this.problemsPerClass = 1 + options.repetitions();
         this.listener = options.progress();
         this.parameters = parameters(options);
@@ -181,8 +191,11 @@ public final class Tracker implements AutoCloseable {
             relay.next(2);
             onInputs = dsmi(mi.compute(points, inputClasses));
         }
+        LinearSpectrumMeasures linear = linearMeasures ? LinearSpectrumMeasures.of(points, null, threads) : null;
         Row row = new Row(name, layer, order, points.rows(), z.cols(), entropy.entropy(), onLabels[0], onLabels[1],
-                onInputs[0], onInputs[1], (System.nanoTime() - begin) * 1e-9, backend);
+                onInputs[0], onInputs[1], linear == null ? Double.NaN : linear.rankMe(),
+                linear == null ? Double.NaN : linear.vonNeumannEntropy(), (System.nanoTime() - begin) * 1e-9,
+                backend);
         rows.add(row);
         relay.checkpointDone(rows.size());
         return row;
@@ -353,8 +366,19 @@ public final class Tracker implements AutoCloseable {
         private int[] labels;
         private Matrix inputs;
         private int expected;
+        private boolean linearMeasures;
 
         private Builder() {
+        }
+
+        /**
+         * Whether each row also gets RankMe and the von Neumann entropy of the same rows ({@link
+         * LinearSpectrumMeasures}: the measures DSE is compared with, from one eigen-decomposition of the smaller of
+         * ZᵀZ and ZZᵀ, on the CPU).
+         */
+        public Builder linearMeasures(boolean also) {
+            this.linearMeasures = also;
+            return this;
         }
 
         /** Class labels Y, one per input (row of every checkpoint): adds DSMI(Z;Y). */

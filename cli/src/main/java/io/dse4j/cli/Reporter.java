@@ -360,6 +360,8 @@ final class Reporter {
             m.put("dsmi_y_sd", r.dsmiLabelsSd());
             m.put("dsmi_x", r.dsmiInputs());
             m.put("dsmi_x_sd", r.dsmiInputsSd());
+            m.put("rankme", r.rankMe());
+            m.put("vne", r.vonNeumannEntropy());
             m.put("seconds", r.seconds());
             m.put("backend", r.backend());
             m.put("from_table", fromTable);
@@ -372,6 +374,9 @@ final class Reporter {
             }
             if (!Double.isNaN(r.dsmiInputs())) {
                 s.append(String.format(Locale.ROOT, "  DSMI(Z;X) = %.6f ± %.6f", r.dsmiInputs(), r.dsmiInputsSd()));
+            }
+            if (!Double.isNaN(r.rankMe())) {
+                s.append(String.format(Locale.ROOT, "  RankMe = %.4f  VNE = %.6f", r.rankMe(), r.vonNeumannEntropy()));
             }
             s.append(fromTable ? "  (from the table)" : String.format(Locale.ROOT, "  %.2f s %s", r.seconds(),
                     r.backend()));

@@ -64,6 +64,10 @@ final class TrackCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "FILE", description = "a line plot of the table, .png or .svg, redrawn "
             + "after each checkpoint")
     String plot;
+    @Option(names = "--also", paramLabel = "LIST", split = ",", description = "measures to add to each row beside "
+            + "DSE and the DSMIs: rankme (RankMe, Garrido et al. 2023), vne (the von Neumann entropy of the "
+            + "trace-normalised Gram matrix, bits); both come from one decomposition, so either gives both columns")
+    List<String> also;
     @Option(names = "--tensorboard", paramLabel = "DIR", description = "also write the rows as TensorBoard scalars "
             + "(dse/LAYER, dsmi_y/LAYER, dsmi_x/LAYER at step = the checkpoint's order) into DIR/NAME for --out "
             + "NAME.csv (DIR/track without --out), as each row is recorded: tensorboard --logdir DIR shows them, "
@@ -122,7 +126,15 @@ final class TrackCommand implements Callable<Integer> {
         if (layers != null) {
             CheckpointLayers.pattern(layers);     // refuses an empty glob before anything is read
         }
-        Tracker.Builder builder = compute.applyTo(sampling.applyTo(dsmi.applyTo(Tracker.builder())));
+        if (also != null) {
+            for (String measure : also) {
+                if (!measure.equals("rankme") && !measure.equals("vne")) {
+                    throw new UsageException("--also takes rankme and vne (comma-separated), got '" + measure + "'");
+                }
+            }
+        }
+        Tracker.Builder builder = compute.applyTo(sampling.applyTo(dsmi.applyTo(Tracker.builder())))
+                .linearMeasures(also != null && !also.isEmpty());
         double poll = pollInterval != null ? pollInterval : 2;
         double idle = idleTimeout != null ? idleTimeout : 0;
         if (!(poll >= 0.01) || !(idle >= 0)) {
@@ -180,6 +192,9 @@ final class TrackCommand implements Callable<Integer> {
         }
         if (layers != null) {
             parameters.put("layers", layers);
+        }
+        if (also != null && !also.isEmpty()) {
+            parameters.put("also", "rankme,vne");
         }
         if (orderBy != null) {
             parameters.put("order_by", orderBy);

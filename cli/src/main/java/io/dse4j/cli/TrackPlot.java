@@ -32,6 +32,7 @@ final class TrackPlot {
     private static final Color DSE_COLOUR = new Color(0x1f, 0x77, 0xb4);
     private static final Color LABELS_COLOUR = new Color(0xd6, 0x27, 0x28);
     private static final Color INPUTS_COLOUR = new Color(0x2c, 0xa0, 0x2c);
+    private static final Color OTHER_COLOUR = new Color(0x94, 0x67, 0xbd);
 
     private TrackPlot() {
     }
@@ -72,6 +73,16 @@ final class TrackPlot {
         if (anyDsmi) {
             plot.add(subplot(dsmi, null, "DSMI (bits)", null), 1);
         }
+        if (rows.stream().anyMatch(r -> !Double.isNaN(r.rankMe()))) {
+            YIntervalSeries rankMe = new YIntervalSeries("RankMe(Z)");
+            YIntervalSeries vne = new YIntervalSeries("VNE(Z)");
+            for (Tracker.Row r : rows) {
+                add(rankMe, r.order(), r.rankMe(), 0);
+                add(vne, r.order(), r.vonNeumannEntropy(), 0);
+            }
+            plot.add(subplot(new YIntervalSeriesCollection(), rankMe, "RankMe", OTHER_COLOUR), 1);
+            plot.add(subplot(new YIntervalSeriesCollection(), vne, "VNE (bits)", OTHER_COLOUR), 1);
+        }
         JFreeChart chart = new JFreeChart("Diffusion spectral entropy and mutual information over training",
                 new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
@@ -94,16 +105,20 @@ final class TrackPlot {
         java.util.Map<String, YIntervalSeries> dse = new java.util.LinkedHashMap<>();
         java.util.Map<String, YIntervalSeries> onLabels = new java.util.LinkedHashMap<>();
         java.util.Map<String, YIntervalSeries> onInputs = new java.util.LinkedHashMap<>();
+        java.util.Map<String, YIntervalSeries> rankMe = new java.util.LinkedHashMap<>();
+        java.util.Map<String, YIntervalSeries> vne = new java.util.LinkedHashMap<>();
         for (String layer : layers) {
             String shown = layer.isEmpty() ? "(the checkpoint's array)" : layer;
-            dse.put(layer, new YIntervalSeries(shown));
-            onLabels.put(layer, new YIntervalSeries(shown));
-            onInputs.put(layer, new YIntervalSeries(shown));
+            for (java.util.Map<String, YIntervalSeries> m : List.of(dse, onLabels, onInputs, rankMe, vne)) {
+                m.put(layer, new YIntervalSeries(shown));
+            }
         }
         for (Tracker.Row r : rows) {
             dse.get(r.layer()).add(r.order(), r.dse(), r.dse(), r.dse());
             add(onLabels.get(r.layer()), r.order(), r.dsmiLabels(), bars ? r.dsmiLabelsSd() : 0);
             add(onInputs.get(r.layer()), r.order(), r.dsmiInputs(), bars ? r.dsmiInputsSd() : 0);
+            add(rankMe.get(r.layer()), r.order(), r.rankMe(), 0);
+            add(vne.get(r.layer()), r.order(), r.vonNeumannEntropy(), 0);
         }
         NumberAxis x = new NumberAxis(xLabel);
         x.setAutoRangeIncludesZero(false);
@@ -118,6 +133,10 @@ final class TrackPlot {
         }
         if (onInputs.values().stream().anyMatch(series -> series.getItemCount() > 0)) {
             plot.add(layerPanel(onInputs, "DSMI(Z; X) (bits)", false), 1);
+        }
+        if (rankMe.values().stream().anyMatch(series -> series.getItemCount() > 0)) {
+            plot.add(layerPanel(rankMe, "RankMe", false), 1);
+            plot.add(layerPanel(vne, "VNE (bits)", false), 1);
         }
         JFreeChart chart = new JFreeChart("Diffusion spectral entropy and mutual information per layer",
                 new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, false);

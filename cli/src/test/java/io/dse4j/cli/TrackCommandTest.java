@@ -403,6 +403,19 @@ class TrackCommandTest {
         BufferedImage image = ImageIO.read(plot.toFile());
         assertEquals(TrackPlot.WIDTH, image.getWidth());
 
+        // --also: RankMe and the von Neumann entropy of each layer, as entropy --measure gives them.
+        Path withAlso = dir.resolve("also.csv");
+        CommandRun also = run("track", "--checkpoints", layered.resolve("epoch_2").toString(), "--layers", "block1",
+                "--also", "rankme,vne", "--out", withAlso.toString(), "--backend", "cpu");
+        assertEquals(0, also.code(), also.err());
+        String[] cells = dataLines(withAlso).get(0).split(",", -1);
+        String layerFile = layered.resolve("epoch_2").resolve("block1.npy").toString();
+        assertEquals(json.readTree(run("entropy", "--input", layerFile, "--measure", "rankme", "--json").out())
+                .get("rankme").asDouble(), Double.parseDouble(cells[10]), 1e-12, "rankme column");
+        assertEquals(json.readTree(run("entropy", "--input", layerFile, "--measure", "vne", "--json").out())
+                .get("entropy").asDouble(), Double.parseDouble(cells[11]), 1e-12, "vne column");
+        assertBad(run("track", "--checkpoints", glob(), "--also", "rank"), "--also takes rankme and vne");
+
         // A run stopped after epoch_3's first layer: only its second is computed again, with the same numbers.
         List<String> lines = Files.readAllLines(table);
         Files.write(table, lines.subList(0, lines.size() - 1));
@@ -538,7 +551,14 @@ class TrackCommandTest {
             "--backend", "cpu"};
         assertEquals(0, run(command).code());
         List<String> current = Files.readAllLines(table);
-        List<String> old = current.stream().map(l -> l.replaceFirst("^([^,]*),[^,]*,", "$1,")).toList();
+        // The format before layers: without the layer, rankme and vne cells (columns 1, 10 and 11).
+        List<String> old = current.stream().map(l -> {
+            List<String> cells = new ArrayList<>(List.of(l.split(",", -1)));
+            cells.remove(11);
+            cells.remove(10);
+            cells.remove(1);
+            return String.join(",", cells);
+        }).toList();
         assertEquals(String.join(",", TrackTableFormat.COLUMNS_BEFORE_LAYERS), old.get(0));
         Files.write(table, old);
         CommandRun again = run(command);
