@@ -52,10 +52,31 @@ final class Checkpoints {
      */
     static List<Path> expand(List<String> arguments, Set<Path> excluded, boolean mayMatchNothing, boolean layered)
             throws IOException {
+        return expand(arguments, excluded, mayMatchNothing, layered, skipped -> {});
+    }
+
+    /**
+     * As {@link #expand(List, Set, boolean, boolean)}, telling {@code skipped} which files of a folder argument were
+     * not taken (see {@link #runFiles}).
+     */
+    static List<Path> expand(List<String> arguments, Set<Path> excluded, boolean mayMatchNothing, boolean layered,
+                             java.util.function.Consumer<String> skipped) throws IOException {
         Set<Path> files = new LinkedHashSet<>();
         for (String argument : arguments) {
             List<Path> matched = new ArrayList<>();
-            for (Path p : matches(argument, layered)) {
+            List<Path> found = matches(argument, layered);
+            if (!GLOB.matcher(argument).find() && Files.isDirectory(Path.of(argument))) {
+                List<Path> others = runFiles(found);
+                if (!others.isEmpty()) {
+                    found = new ArrayList<>(found);
+                    found.removeAll(others);
+                    skipped.accept("--checkpoints " + argument + ": not taken as checkpoints: " + String.join(", ",
+                            others.stream().map(p -> p.getFileName().toString()).sorted().toList())
+                            + " (a track table, or no number in the name where the checkpoints have one); name them "
+                            + "or give a glob to measure them");
+                }
+            }
+            for (Path p : found) {
                 // dse4j's own scratch files — a table's lock, a file being replaced — are never checkpoints,
                 // whichever run they belong to ('DIR/**' matches them as well as the run's outputs).
                 if (!excluded.contains(real(p)) && !TableLock.isLockFile(p)
@@ -74,6 +95,33 @@ final class Checkpoints {
         List<Path> sorted = new ArrayList<>(files);
         sorted.sort(Comparator.comparing(Path::toString, Checkpoints::compareNaturally));
         return sorted;
+    }
+
+    /**
+     * The files of a folder argument that belong to the run rather than being checkpoints: dse4j track tables (a
+     * CSV whose first line is a track header, or with a {@code NAME.json} beside it) and, when some files' names
+     * carry a number and others' do not, those without one — a run's folder holds {@code epoch_3.npy} beside
+     * {@code labels.npy}, {@code inputs.npy} and the table.
+     */
+    static List<Path> runFiles(List<Path> files) {
+        List<Path> out = new ArrayList<>();
+        boolean someNumbered = files.stream().anyMatch(f -> DIGITS.matcher(fileName(f)).find());
+        for (Path f : files) {
+            boolean table = Files.exists(TrackSidecar.of(f)) || extension(f).equals(".csv") && isTrackTable(f);
+            if (table || someNumbered && !DIGITS.matcher(fileName(f)).find()) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    private static boolean isTrackTable(Path csv) {
+        try (var reader = Files.newBufferedReader(csv, java.nio.charset.StandardCharsets.UTF_8)) {
+            String first = reader.readLine();
+            return first != null && (TrackTableFormat.isHeader(first) || first.startsWith(TrackTableFormat.OLD_MARK));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;     // unreadable or not text: a checkpoint's own problem, reported when it is read
+        }
     }
 
     /** The file's real path (links resolved), or its absolute normal form when it cannot be resolved. */

@@ -4,10 +4,11 @@ import java.io.PrintStream;
 
 import picocli.CommandLine.Option;
 
-/** How a computing command reports: {@code --json} (one JSON object, no progress bar) and {@code --quiet}. */
+/** How a computing command reports: {@code --json} (JSON — one object, or one per line for track's rows — and no progress bar) and {@code --quiet}. */
 final class ReportOptions {
 
-    @Option(names = "--json", description = "print one JSON object instead of the report (and no progress bar)")
+    @Option(names = "--json", description = "print JSON instead of the report, and no progress bar: one object "
+            + "(track: a line of one object per row, as each is computed)")
     boolean json;
     @Option(names = "--quiet", description = "no progress bar (one is drawn on stderr, when it is a terminal, "
             + "for work longer than a second)")

@@ -295,7 +295,7 @@ final class TrackCommand implements Callable<Integer> {
     private List<Checkpoints.Checkpoint> candidates(TrackTable rows, java.util.Set<Path> excluded, Pattern order,
                                                     boolean mayMatchNothing) throws IOException {
         List<Checkpoints.Checkpoint> found = new ArrayList<>(Checkpoints.ordered(Checkpoints.expand(checkpoints,
-                excluded, mayMatchNothing, layers != null), order));
+                excluded, mayMatchNothing, layers != null, this::noteSkipped), order));
         java.util.Set<String> named = new java.util.HashSet<>();
         found.forEach(c -> named.add(c.name()));
         for (Tracker.Row r : rows.rows()) {
@@ -337,6 +337,16 @@ final class TrackCommand implements Callable<Integer> {
         rows.refresh(touched);
         return changed;
     }
+
+    /** Says once per run which files of a folder argument were not taken as checkpoints. */
+    private void noteSkipped(String message) {
+        if (skippedNoted.add(message)) {
+            clearBar();
+            err.println("dse4j: " + message);
+        }
+    }
+
+    private final java.util.Set<String> skippedNoted = new java.util.HashSet<>();
 
     private void note(Checkpoints.Checkpoint c, String change) {
         clearBar();

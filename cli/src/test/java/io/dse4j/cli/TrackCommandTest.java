@@ -279,6 +279,16 @@ class TrackCommandTest {
         assertTrue(last > first + 0.5, "DSMI(Z;Y) from " + first + " to " + last);
         assertBad(run("example-run", demo.toString(), "--checkpoints", "1"), "--checkpoints must be between 2");
 
+        // The run's folder as the argument, with a table of an earlier run inside: the labels, the inputs and the
+        // table are not checkpoints (named on stderr), the four epochs are.
+        Path inside = demo.resolve("dse.csv");
+        assertEquals(0, run("track", "--checkpoints", demo + "/epoch_*.npy", "--out", inside.toString(),
+                "--backend", "cpu").code());
+        CommandRun folder = run("track", "--checkpoints", demo.toString(), "--backend", "cpu", "--json");
+        assertEquals(0, folder.code(), folder.err());
+        assertEquals(4, folder.out().lines().count(), folder.out());
+        assertTrue(folder.err().contains("not taken as checkpoints: dse.csv, inputs.npy, labels.npy"), folder.err());
+
         // With layers: one .npz per checkpoint holding block1 … blockL; the deepest block separates first.
         Path deep = dir.resolve("deep");
         CommandRun layered = run("example-run", deep.toString(), "--checkpoints", "3", "--n", "90", "--d", "5",
