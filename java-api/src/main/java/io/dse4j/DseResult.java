@@ -5,6 +5,16 @@ import java.util.List;
 /**
  * The outcome of one Diffusion Spectral Entropy computation.
  *
+ * <p>What a result carries depends on its {@link #method()}:
+ * <ul>
+ *   <li>{@code EXACT}: {@link #spectrum()} — the kernel's eigenvalues, DSE at any t without a new decomposition,
+ *       {@link #countAbove} — and no {@link #estimate()} (null); {@link #errorBar()} is 0.</li>
+ *   <li>{@code CHEBYSHEV}: {@link #spectrum()} of the eigenvalues rebuilt from the estimated density (as the
+ *       reference does); no estimate; {@link #countAbove} refused.</li>
+ *   <li>{@code SLQ}: {@link #estimate()} — the entropy with its 95 % bar at any t — and no spectrum (null: no
+ *       eigenvalues are computed); {@link #errorBar()} is the bar at the result's t.</li>
+ * </ul>
+ *
  * <p>Made by the measures; {@link #withInputRows} derives one for another input row count.
  */
 public final class DseResult {
@@ -109,7 +119,10 @@ public final class DseResult {
         return seconds;
     }
 
-    /** The kernel's eigenvalues, from which {@link Spectrum#entropy(double)} gives DSE at any t. */
+    /**
+     * The kernel's eigenvalues, from which {@link Spectrum#entropy(double)} gives DSE at any t; null for a result of
+     * {@link DiffusionSpectralEntropy.Method#SLQ}, which computes none (its {@link #estimate()} gives DSE at any t).
+     */
     public Spectrum spectrum() {
         return spectrum;
     }
