@@ -260,7 +260,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         List<String> warnings = kernel == KernelKind.DIFFUSION && options.adaptiveNeighbours() == 0
                 ? shaping.degenerate(outcome.entropy(1), points, sigma, estimator::entropyAtOneWithoutAlpha)
                 : List.of();
-        warnings.forEach(w -> LOG.log(Level.WARNING, "dse4j: " + w));
+        warnings.forEach(w -> LOG.log(Level.WARNING, w));
         double seconds = (System.nanoTime() - start) * 1e-9;
         return new DseResult(entropy, points.n(), inputRows, x.cols(), sigma, time, options.precision(),
                 outcome.selection(), clock.timings(), seconds, outcome.spectrum(), warnings, options.method(),
@@ -380,7 +380,7 @@ public final class DiffusionSpectralEntropy implements AutoCloseable {
         /**
          * Chooses and opens the backend. Under {@code auto}, the first build of the JVM logs one INFO line on
          * {@code System.Logger} "io.dse4j" saying which backend runs (and, after a fallback, what was found:
-         * "dse4j: no NVIDIA driver found; using the CPU backend (…)"); later builds log it at DEBUG, and the full
+         * "no NVIDIA driver found; using the CPU backend (…)"); later builds log it at DEBUG, and the full
          * reasons, also in {@code selection().reasons()} of every result, are logged at DEBUG.
          *
          * @throws BackendUnavailableException when gpu was requested and cannot be used

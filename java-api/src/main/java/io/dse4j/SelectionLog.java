@@ -6,10 +6,12 @@ import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The log lines of an {@code auto} selection: one short sentence at INFO for the first selection ("dse4j: no NVIDIA
+ * The log lines of an {@code auto} selection: one short sentence at INFO for the first selection ("no NVIDIA
  * driver found; using the CPU backend (…)"), at DEBUG for every later one, and the full selection with every reason
  * at DEBUG each time. Explicit {@code cpu} and {@code gpu} selections log nothing: the caller asked for them.
- * {@link #JVM} is the JVM's, on {@code System.Logger} "io.dse4j".
+ * {@link #JVM} is the JVM's, on {@code System.Logger} "io.dse4j". Messages carry no "dse4j:" of their own: the
+ * logger's name says where they come from (a log4j layout prints it, {@code WARN dse4j: …}; the command line's
+ * handler writes "dse4j: warning: …").
  */
 final class SelectionLog {
 
@@ -30,9 +32,9 @@ final class SelectionLog {
         }
         String sentence = resolution.notice() != null ? resolution.notice() : selection.describe();
         Level level = announced.compareAndSet(false, true) ? Level.INFO : Level.DEBUG;
-        log.log(level, "dse4j: " + sentence);
+        log.log(level, sentence);
         if (!selection.reasons().isEmpty()) {
-            log.log(Level.DEBUG, "dse4j: " + selection.describe());
+            log.log(Level.DEBUG, selection.describe());
         }
     }
 }

@@ -79,11 +79,11 @@ class SelectionLogTest {
         SelectionLog log = new SelectionLog(capture);
         BackendResolver.Resolution resolution = BackendResolver.resolve(null, Map.of(), Map.of(), NO_DRIVER);
         log.announce(resolution, resolution.selection());
-        String sentence = "dse4j: found the CUDA runtime 13 but no NVIDIA driver; using the CPU backend "
+        String sentence = "found the CUDA runtime 13 but no NVIDIA driver; using the CPU backend "
                 + "(--backend gpu, or -Ddse4j.backend=gpu, for details)";
         assertEquals(List.of(sentence), capture.at(System.Logger.Level.INFO));
         assertTrue(sentence.length() < 130, sentence);
-        assertEquals(List.of("dse4j: backend cpu (requested auto by default; GPU unavailable: " + REASON + ")"),
+        assertEquals(List.of("backend cpu (requested auto by default; GPU unavailable: " + REASON + ")"),
                 capture.at(System.Logger.Level.DEBUG));
         assertEquals(List.of("GPU unavailable: " + REASON), resolution.selection().reasons());
 
@@ -100,7 +100,7 @@ class SelectionLogTest {
         BackendResolver.Resolution gpu = BackendResolver.resolve(null, Map.of(), Map.of(),
                 () -> new GpuProbe.Result(true, List.of(), () -> null));
         log.announce(gpu, gpu.selection());
-        assertEquals(List.of("dse4j: backend gpu (requested auto by default)"), capture.at(System.Logger.Level.INFO));
+        assertEquals(List.of("backend gpu (requested auto by default)"), capture.at(System.Logger.Level.INFO));
 
         Capture quiet = new Capture();
         BackendResolver.Resolution cpu = BackendResolver.resolve(BackendKind.CPU, Map.of(), Map.of(), NO_DRIVER);

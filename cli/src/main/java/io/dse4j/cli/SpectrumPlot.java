@@ -63,9 +63,13 @@ final class SpectrumPlot {
         }
         XYSeriesCollection powered = new XYSeriesCollection();
         XYSeriesCollection mass = new XYSeriesCollection();
-        int hidden = 0;
         for (double t : times) {
-            String label = String.format(Locale.ROOT, "t = %s: DSE = %.4f bits", trim(t), spectrum.entropy(t));
+            int hidden = hiddenAt(lambda, t);
+            // A line stops where |λ|ᵗ leaves the axis (below SMALLEST_SHOWN: at t = 10 most of a spectrum does); its
+            // legend says how many of its values are not drawn, so a short line is not read as a short spectrum.
+            String label = String.format(Locale.ROOT, "t = %s: DSE = %.4f bits%s", trim(t), spectrum.entropy(t),
+                    hidden == 0 ? "" : String.format(Locale.ROOT, " (%d of %d values below %.0e, not drawn)", hidden,
+                            n, SMALLEST_SHOWN));
             XYSeries power = new XYSeries(label, false, true);
             XYSeries cumulative = new XYSeries(label, false, true);
             double[] weight = new double[n];
@@ -80,8 +84,6 @@ final class SpectrumPlot {
                 double value = Math.pow(Math.abs(lambda[i]), t);
                 if (value >= SMALLEST_SHOWN && Double.isFinite(value)) {
                     power.add(i + 1, value);
-                } else if (t == times[0]) {
-                    hidden++;
                 }
                 running += weight[i];
                 cumulative.add(i + 1, running / sum);
@@ -108,12 +110,22 @@ final class SpectrumPlot {
         plot.add(cumulativePanel, 2);
         JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
-        String note = hidden > 0 ? String.format(Locale.ROOT, " · %d value%s of |λ|^%s below %.0e not shown",
-                hidden, hidden == 1 ? "" : "s", trim(times[0]), SMALLEST_SHOWN) : "";
-        TextTitle line = new TextTitle(caption + note, new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        TextTitle line = new TextTitle(caption, new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         line.setPosition(RectangleEdge.BOTTOM);
         chart.addSubtitle(line);
         return chart;
+    }
+
+    /** How many of the moduli {@code lambda}, raised to t, fall off the log axis (below {@link #SMALLEST_SHOWN}). */
+    static int hiddenAt(double[] lambda, double t) {
+        int hidden = 0;
+        for (double v : lambda) {
+            double value = Math.pow(Math.abs(v), t);
+            if (!(value >= SMALLEST_SHOWN && Double.isFinite(value))) {
+                hidden++;
+            }
+        }
+        return hidden;
     }
 
     private static XYPlot panel(XYSeriesCollection data, org.jfree.chart.axis.ValueAxis y) {

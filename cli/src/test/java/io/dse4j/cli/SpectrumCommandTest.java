@@ -1,5 +1,9 @@
 package io.dse4j.cli;
 
+import java.util.List;
+
+import java.util.ArrayList;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dse4j.Spectrum;
@@ -71,6 +75,24 @@ class SpectrumCommandTest {
         assertTrue(o.out().contains("eigenvalues (200, largest first) saved to " + npz), o.out());
         assertEquals(200, EigenvalueCache.load(npz).orElseThrow().size());
         assertTrue(Files.readString(dir.resolve("s.svg")).contains("t = 3: DSE = "), "the legend gives each DSE");
+    }
+
+    /**
+     * A line of the upper panel stops where |λ|ᵗ drops below the log axis; its legend says how many of its values
+     * are not drawn — at t = 10 here 2 of 5 (0.01¹⁰ = 1e-20 is drawn; (1e-4)¹⁰ and (1e-9)¹⁰ are not), none at t = 1.
+     */
+    @Test
+    void aLineCutByTheLogAxisSaysHowManyValuesItLeavesOut() {
+        io.dse4j.Spectrum spectrum = io.dse4j.Spectrum.of(new double[] {1, 0.5, 0.01, 1e-4, -1e-9});
+        org.jfree.chart.JFreeChart chart = SpectrumPlot.chart(spectrum, new double[] {1, 10}, "title", "caption");
+        List<String> legend = new ArrayList<>();
+        org.jfree.chart.LegendItemCollection items = chart.getPlot().getLegendItems();
+        for (int i = 0; i < items.getItemCount(); i++) {
+            legend.add(items.get(i).getLabel());
+        }
+        assertEquals(2, legend.size(), legend.toString());
+        assertFalse(legend.get(0).contains("not drawn"), legend.get(0));
+        assertTrue(legend.get(1).endsWith("(2 of 5 values below 1e-30, not drawn)"), legend.get(1));
     }
 
     @Test

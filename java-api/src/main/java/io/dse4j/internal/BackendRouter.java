@@ -85,7 +85,7 @@ public final class BackendRouter implements AutoCloseable {
                 throw new InvalidInputException("n", tooLarge.getMessage() + "; " + hint);
             }
             BackendSelection used = onTheCpu("GPU memory: " + tooLarge.getMessage());
-            LOG.log(Level.WARNING, "dse4j: " + (fallingBack == null ? used.describe()
+            LOG.log(Level.WARNING, (fallingBack == null ? used.describe()
                     : fallingBack + "; GPU memory: " + tooLarge.getMessage()));
             return new Routed<>(call.apply(cpu()), used);
         }

@@ -63,7 +63,7 @@ final class VectorOpsLookup {
         System.Logger log = System.getLogger("io.dse4j");
         String mode = System.getProperty(PROPERTY, "auto");
         if (!mode.equalsIgnoreCase("auto") && !mode.equalsIgnoreCase("true") && !mode.equalsIgnoreCase("false")) {
-            log.log(Level.WARNING, "dse4j: -D" + PROPERTY + "=" + mode + " is not auto, true or false; using auto");
+            log.log(Level.WARNING, "-D" + PROPERTY + "=" + mode + " is not auto, true or false; using auto");
         }
         if ("false".equalsIgnoreCase(mode)) {
             log.log(Level.DEBUG, "dse4j CPU kernels: scalar Java loops (-D" + PROPERTY + "=false)");
