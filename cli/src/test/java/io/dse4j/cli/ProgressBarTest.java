@@ -20,15 +20,38 @@ class ProgressBarTest {
                 Thread.currentThread());
     }
 
+    private static ProgressBar bar() {
+        return ProgressBar.always(new PrintStream(new ByteArrayOutputStream()), "entropy");
+    }
+
     @Test
     void aLineShowsTheBarTheShareTheStageAndTheTimes() {
-        ProgressBar bar = ProgressBar.always(new PrintStream(new ByteArrayOutputStream()), "entropy");
         assertEquals("entropy [#######.....................]  25%  band  3.0 s, ~9.0 s left",
-                bar.line(at("band", 0.25, 3, 0, 0)));
+                bar().line(at("band", 0.25, 3, 0, 0)), "a first report: the average since the start");
         assertEquals("entropy [##############..............]  50%  30/60  1m35s, ~1m35s left",
-                bar.line(at("batch", 0.5, 95, 30, 60)));
-        assertTrue(bar.line(at("distances", 0.001, 1.5, 0, 0)).endsWith("distances  1.5 s"),
+                bar().line(at("batch", 0.5, 95, 30, 60)));
+        assertTrue(bar().line(at("distances", 0.001, 1.5, 0, 0)).endsWith("distances  1.5 s"),
                 "no estimate while too little is done");
+        assertTrue(bar().line(at("distances", 0.3, 1.5, 0, 0)).endsWith("distances  1.5 s"),
+                "nor in the first two seconds");
+    }
+
+    /**
+     * A cold start: the first 2 % took 10 s (JIT, class loading), then the run goes at 6 % a second. At 17 % after
+     * 12.5 s the time left is about 14 s; the average since the start would say 61 s.
+     */
+    @Test
+    void theTimeLeftFollowsTheRecentRateNotTheColdStart() {
+        ProgressBar bar = bar();
+        double[][] reports = {{1, 0.005}, {5, 0.01}, {10, 0.02}, {10.5, 0.05}, {11, 0.08}, {11.5, 0.11}, {12, 0.14},
+            {12.5, 0.17}};
+        Duration left = null;
+        for (double[] r : reports) {
+            left = bar.remaining(at("tridiagonal", r[1], r[0], 0, 0));
+        }
+        assertTrue(left != null && Math.abs(left.toMillis() / 1000.0 - 0.83 / 0.06) < 1, "~13.8 s left: " + left);
+        assertTrue(at("tridiagonal", 0.17, 12.5, 0, 0).remaining().toSeconds() > 55, "what the average says");
+        assertEquals(Duration.ZERO, bar.remaining(at("done", 1, 13, 0, 0)));
     }
 
     @Test
