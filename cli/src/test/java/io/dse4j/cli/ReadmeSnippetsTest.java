@@ -80,4 +80,24 @@ class ReadmeSnippetsTest {
         return imports + "class " + name + " {\n    static void run(double[][] points) throws Exception {\n" + body
                 + "    }\n}\n";
     }
+
+    /**
+     * The README's install for library users builds the core alone: its command selects java-api and what it needs
+     * ({@code -pl java-api -am}), and java-api depends on no other module than the bindings and the native
+     * libraries — so neither the command line nor the Spark module (whose first build downloads Spark) is built.
+     */
+    @Test
+    void theLibraryInstallOfTheReadmeBuildsTheCoreAlone() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        assertTrue(readme.contains("mvn -B -DskipTests install -Prelease -pl java-api -am"), "the install command");
+        String pom = Files.readString(Path.of("..", "java-api", "pom.xml"));
+        java.util.regex.Matcher artifact = java.util.regex.Pattern.compile("<artifactId>(dse4j[^<]*)</artifactId>")
+                .matcher(pom);
+        List<String> modules = new ArrayList<>();
+        while (artifact.find()) {
+            modules.add(artifact.group(1));
+        }
+        assertTrue(modules.stream().allMatch(m -> List.of("dse4j-parent", "dse4j", "dse4j-bindings", "dse4j-native")
+                .contains(m)), "java-api's dse4j modules: " + modules);
+    }
 }

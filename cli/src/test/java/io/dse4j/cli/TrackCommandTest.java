@@ -296,11 +296,15 @@ class TrackCommandTest {
         assertEquals(0, layered.code(), layered.err());
         assertTrue(layered.out().contains("--checkpoints '" + deep + "/epoch_*.npz' --layers all"), layered.out());
         Path layersTable = dir.resolve("deep.csv");
+        Path logs = dir.resolve("deep-logs");
         CommandRun perLayer = run("track", "--checkpoints", deep + "/epoch_*.npz", "--layers", "all", "--labels",
-                deep.resolve("labels.npy").toString(), "--out", layersTable.toString(), "--backend", "cpu");
+                deep.resolve("labels.npy").toString(), "--out", layersTable.toString(), "--tensorboard",
+                logs.toString(), "--backend", "cpu");
         assertEquals(0, perLayer.code(), perLayer.err());
         List<String> layerRows = dataLines(layersTable);
         assertEquals(9, layerRows.size());
+        assertEquals(expectedPoints(layerRows), shownPoints(logs.resolve("deep")),
+                "every point in TensorBoard's files");
         assertEquals(List.of("block1", "block2", "block3"), layerRows.subList(6, 9).stream()
                 .map(r -> r.split(",")[1]).toList());
         double shallow = Double.parseDouble(layerRows.get(3).split(",")[6]);
