@@ -58,6 +58,11 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
         }
     }
 
+    /** The shutdown hook that clears the line (while the bar is open). */
+    Thread exitHook() {
+        return onExit;
+    }
+
     /** At exit with the bar drawn (Ctrl-C during a run): the line cleared. Not synchronized: a hook must not wait. */
     private void clearOnExit() {
         if (drawn) {

@@ -80,4 +80,19 @@ class ProgressBarTest {
             assertNull(ProgressBar.forTerminal(err, "entropy", false, false), "tests run without a terminal");
         }
     }
+
+    /**
+     * Stopped while drawn (Ctrl-C runs the JVM's shutdown hooks): the bar's hook clears its line, so the shell's
+     * prompt does not follow a half-drawn bar; a bar closed normally takes its hook away.
+     */
+    @Test
+    void aBarDrawnWhenTheProcessStopsIsClearedByItsShutdownHook() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ProgressBar bar = ProgressBar.always(new PrintStream(err, true, StandardCharsets.UTF_8), "entropy");
+        bar.onProgress(at("tridiagonal", 0.5, 1.5, 0, 0));
+        bar.exitHook().run();
+        assertTrue(err.toString(StandardCharsets.UTF_8).endsWith("\r\033[K"), "cleared by the hook");
+        bar.close();
+        assertTrue(!Runtime.getRuntime().removeShutdownHook(bar.exitHook()), "closed: no hook left behind");
+    }
 }

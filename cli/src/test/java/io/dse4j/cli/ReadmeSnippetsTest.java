@@ -100,4 +100,11 @@ class ReadmeSnippetsTest {
         assertTrue(modules.stream().allMatch(m -> List.of("dse4j-parent", "dse4j", "dse4j-bindings", "dse4j-native")
                 .contains(m)), "java-api's dse4j modules: " + modules);
     }
+
+    /** What the README's example commands write into the clone (runs/…) is ignored by git. */
+    @Test
+    void theReadmesExampleRunsAreIgnoredByGit() throws IOException {
+        assertTrue(Files.readString(Path.of("..", "README.md")).contains("./dse4j example-run runs/demo"));
+        assertTrue(Files.readAllLines(Path.of("..", ".gitignore")).contains("/runs/"), "runs/ in .gitignore");
+    }
 }

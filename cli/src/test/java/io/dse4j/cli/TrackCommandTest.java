@@ -557,6 +557,65 @@ class TrackCommandTest {
         return out;
     }
 
+    /**
+     * A .safetensors checkpoint's tensors are its layers, in natural order of their names (encoder.layer.2 before
+     * encoder.layer.10), each equal to {@code entropy --key} of that tensor; {@code track --help} says that --json
+     * prints a line per row, and {@code mi}'s usage that --reference and --clusters-in are alternatives.
+     */
+    @Test
+    void aSafetensorsFilesTensorsAreLayersAndTheHelpTextsSayWhatHappens() throws IOException {
+        Path file = dir.resolve("step_100.safetensors");
+        List<String> names = List.of("encoder.layer.10", "encoder.layer.2");
+        StringBuilder header = new StringBuilder("{");
+        java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+        for (int t = 0; t < names.size(); t++) {
+            Path npy = dir.resolve("tensor" + t + ".npy");
+            writeCheckpoint(npy, 3 + 5 * t, N);
+            double[] values = flat(npy);
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(8 * values.length)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (double v : values) {
+                bytes.putDouble(v);
+            }
+            header.append(t == 0 ? "" : ",").append('"').append(names.get(t)).append("\":{\"dtype\":\"F64\",")
+                    .append("\"shape\":[").append(N).append(',').append(D).append("],\"data_offsets\":[")
+                    .append(data.size()).append(',').append(data.size() + bytes.capacity()).append("]}");
+            data.writeBytes(bytes.array());
+        }
+        byte[] json = header.append('}').toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer content = java.nio.ByteBuffer.allocate(8 + json.length + data.size())
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(json.length).put(json).put(data.toByteArray());
+        Files.write(file, content.array());
+        CommandRun o = run("track", "--checkpoints", file.toString(), "--layers", "encoder.layer.*", "--sigma",
+                "4", "--backend", "cpu", "--json");
+        assertEquals(0, o.code(), o.err());
+        ObjectMapper mapper = new ObjectMapper();
+        List<JsonNode> rows = new ArrayList<>();
+        for (String line : o.out().strip().split("\n")) {
+            rows.add(mapper.readTree(line));
+        }
+        assertEquals(List.of("encoder.layer.2", "encoder.layer.10"), rows.stream().map(r -> r.get("layer").asText())
+                .toList());
+        for (JsonNode row : rows) {
+            JsonNode entropy = mapper.readTree(run("entropy", "--input", file.toString(), "--key",
+                    row.get("layer").asText(), "--sigma", "4", "--backend", "cpu", "--json").out());
+            assertEquals(entropy.get("entropy").asDouble(), row.get("dse").asDouble(), 0.0, row.toString());
+        }
+        assertTrue(run("track", "--help").out().replaceAll("\\s+", " ")
+                .contains("(track: a line of one object per row, as each is computed)"));
+        assertTrue(run("mi", "--help").out().contains("usage: dse4j mi --input Z (--reference Y | --clusters-in "
+                + "LABELS.npy)"));
+    }
+
+    private static double[] flat(Path npy) throws IOException {
+        io.dse4j.Matrix m = io.dse4j.io.MatrixFiles.read(npy);
+        double[] out = new double[m.rows() * m.cols()];
+        for (int i = 0; i < m.rows(); i++) {
+            System.arraycopy(m.row(i), 0, out, i * m.cols(), m.cols());
+        }
+        return out;
+    }
+
     /** A table written before layers existed (no layer column) is read back, kept, and rewritten with the column. */
     @Test
     void aTableOfTheFormatBeforeLayersIsReadBack() throws IOException {
