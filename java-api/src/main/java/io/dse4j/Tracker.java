@@ -45,10 +45,12 @@ public final class Tracker implements AutoCloseable {
      * @param rankMe            RankMe of the rows measured ({@link LinearSpectrumMeasures#rankMe()})
      * @param vonNeumannEntropy the von Neumann entropy of their trace-normalised Gram matrix, in bits
      *                          ({@link LinearSpectrumMeasures#vonNeumannEntropy()})
+     * @param countAbove        how many of the diffusion kernel's eigenvalues have |λ| above the builder's
+     *                          {@link Builder#countAbove floor} ({@link DseResult#countAbove}); NaN when not asked
      */
     public record Row(String name, String layer, double order, int n, int d, double dse, double dsmiLabels,
                       double dsmiLabelsSd, double dsmiInputs, double dsmiInputsSd, double rankMe,
-                      double vonNeumannEntropy, double seconds, String backend) {
+                      double vonNeumannEntropy, double countAbove, double seconds, String backend) {
         /** The checkpoint's name, and its layer's after a colon when it has one: what messages call it. */
         public String label() {
             return layer.isEmpty() ? name : name + ":" + layer;
@@ -70,6 +72,8 @@ public final class Tracker implements AutoCloseable {
     /** Whether each row also gets RankMe and the von Neumann entropy (one decomposition gives both). */
     private final boolean linearMeasures;
     private final int threads;
+    /** The floor of {@link Row#countAbove}, or NaN: not counted. */
+    private final double countFloor;
     /** The eigenproblems per class of a DSMI: its own and one per random subset. */
     private final int problemsPerClass;
     private final ProgressListener listener;
@@ -90,6 +94,7 @@ public final class Tracker implements AutoCloseable {
         this.labels = b.labels;
         this.expected = b.expected;
         this.linearMeasures = b.linearMeasures;
+        this.countFloor = b.countFloor;
         this.threads = options.threads();
         this.problemsPerClass = 1 + options.repetitions();
         this.listener = options.progress();
@@ -194,8 +199,9 @@ public final class Tracker implements AutoCloseable {
         LinearSpectrumMeasures linear = linearMeasures ? LinearSpectrumMeasures.of(points, null, threads) : null;
         Row row = new Row(name, layer, order, points.rows(), z.cols(), entropy.entropy(), onLabels[0], onLabels[1],
                 onInputs[0], onInputs[1], linear == null ? Double.NaN : linear.rankMe(),
-                linear == null ? Double.NaN : linear.vonNeumannEntropy(), (System.nanoTime() - begin) * 1e-9,
-                backend);
+                linear == null ? Double.NaN : linear.vonNeumannEntropy(),
+                Double.isNaN(countFloor) ? Double.NaN : entropy.countAbove(countFloor),
+                (System.nanoTime() - begin) * 1e-9, backend);
         rows.add(row);
         relay.checkpointDone(rows.size());
         return row;
@@ -367,8 +373,24 @@ public final class Tracker implements AutoCloseable {
         private Matrix inputs;
         private int expected;
         private boolean linearMeasures;
+        private double countFloor = Double.NaN;
 
         private Builder() {
+        }
+
+        /**
+         * Each row also counts the diffusion kernel's eigenvalues with |λ| above {@code floor} (at t = 1, as
+         * {@link DseResult#countAbove} does: what users of the reference count by hand as the representation's
+         * "rank" at that floor).
+         *
+         * @param floor finite and ≥ 0
+         */
+        public Builder countAbove(double floor) {
+            if (!(floor >= 0) || !Double.isFinite(floor)) {
+                throw new InvalidInputException("countAbove", "the floor must be finite and ≥ 0, got " + floor);
+            }
+            this.countFloor = floor;
+            return this;
         }
 
         /**

@@ -362,6 +362,7 @@ final class Reporter {
             m.put("dsmi_x_sd", r.dsmiInputsSd());
             m.put("rankme", r.rankMe());
             m.put("vne", r.vonNeumannEntropy());
+            m.put("count_above", r.countAbove());
             m.put("seconds", r.seconds());
             m.put("backend", r.backend());
             m.put("from_table", fromTable);
@@ -377,6 +378,9 @@ final class Reporter {
             }
             if (!Double.isNaN(r.rankMe())) {
                 s.append(String.format(Locale.ROOT, "  RankMe = %.4f  VNE = %.6f", r.rankMe(), r.vonNeumannEntropy()));
+            }
+            if (!Double.isNaN(r.countAbove())) {
+                s.append(String.format(Locale.ROOT, "  above floor: %d", (long) r.countAbove()));
             }
             s.append(fromTable ? "  (from the table)" : String.format(Locale.ROOT, "  %.2f s %s", r.seconds(),
                     r.backend()));

@@ -15,7 +15,8 @@ import java.util.stream.Stream;
  * {@code track --tensorboard DIR}: the table's rows as TensorBoard scalars ({@link TensorBoardRun}) in one run folder
  * per table — {@code DIR/NAME} for {@code --out NAME.csv}, {@code DIR/track} without a table — tagged
  * {@code dse/LAYER}, {@code dsmi_y/LAYER}, {@code dsmi_x/LAYER}, and with {@code --also} {@code rankme/LAYER} and
- * {@code vne/LAYER} (without the layer for checkpoints of one array), at step = the checkpoint's order, each row's points written as the row is recorded.
+ * {@code vne/LAYER}, with {@code --count-above} {@code count_above/LAYER} (without the layer for checkpoints of one
+ * array), at step = the checkpoint's order, each row's points written as the row is recorded.
  *
  * <p>A resumed run writes the points of the table's rows the folder lacks, so nothing is written twice. TensorBoard
  * shows a tag's points in the order they were written and hides those at or after a step written again later, so
@@ -85,8 +86,9 @@ final class TrackBoard implements AutoCloseable {
     private boolean write(Tracker.Row row, boolean replacing) throws IOException {
         long step = step(row);
         Instant now = Instant.now();
-        String[] measures = {"dse", "dsmi_y", "dsmi_x", "rankme", "vne"};
-        double[] values = {row.dse(), row.dsmiLabels(), row.dsmiInputs(), row.rankMe(), row.vonNeumannEntropy()};
+        String[] measures = {"dse", "dsmi_y", "dsmi_x", "rankme", "vne", "count_above"};
+        double[] values = {row.dse(), row.dsmiLabels(), row.dsmiInputs(), row.rankMe(), row.vonNeumannEntropy(),
+            row.countAbove()};
         for (int m = 0; m < measures.length; m++) {
             if (Double.isNaN(values[m])) {
                 continue;

@@ -68,6 +68,10 @@ final class TrackCommand implements Callable<Integer> {
             + "DSE and the DSMIs: rankme (RankMe, Garrido et al. 2023), vne (the von Neumann entropy of the "
             + "trace-normalised Gram matrix, bits); both come from one decomposition, so either gives both columns")
     List<String> also;
+    @Option(names = "--count-above", paramLabel = "FLOOR", converter = Converters.Decimal.class,
+            description = "add to each row the count of the diffusion kernel's eigenvalues with |λ| > FLOOR (at t = 1; "
+                    + "e.g. 1e-6), as entropy --count-above gives it")
+    Double countAbove;
     @Option(names = "--tensorboard", paramLabel = "DIR", description = "also write the rows as TensorBoard scalars "
             + "(dse/LAYER, dsmi_y/LAYER, dsmi_x/LAYER at step = the checkpoint's order) into DIR/NAME for --out "
             + "NAME.csv (DIR/track without --out), as each row is recorded: tensorboard --logdir DIR shows them, "
@@ -135,6 +139,12 @@ final class TrackCommand implements Callable<Integer> {
         }
         Tracker.Builder builder = compute.applyTo(sampling.applyTo(dsmi.applyTo(Tracker.builder())))
                 .linearMeasures(also != null && !also.isEmpty());
+        if (countAbove != null) {
+            if (!(countAbove >= 0) || countAbove.isInfinite()) {
+                throw new UsageException("--count-above must be a finite number ≥ 0, got " + countAbove);
+            }
+            builder.countAbove(countAbove);
+        }
         double poll = pollInterval != null ? pollInterval : 2;
         double idle = idleTimeout != null ? idleTimeout : 0;
         if (!(poll >= 0.01) || !(idle >= 0)) {
@@ -195,6 +205,9 @@ final class TrackCommand implements Callable<Integer> {
         }
         if (also != null && !also.isEmpty()) {
             parameters.put("also", "rankme,vne");
+        }
+        if (countAbove != null) {
+            parameters.put("count_above", Double.toString(countAbove));
         }
         if (orderBy != null) {
             parameters.put("order_by", orderBy);

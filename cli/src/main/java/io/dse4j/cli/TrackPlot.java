@@ -83,6 +83,11 @@ final class TrackPlot {
             plot.add(subplot(new YIntervalSeriesCollection(), rankMe, "RankMe", OTHER_COLOUR), 1);
             plot.add(subplot(new YIntervalSeriesCollection(), vne, "VNE (bits)", OTHER_COLOUR), 1);
         }
+        if (rows.stream().anyMatch(r -> !Double.isNaN(r.countAbove()))) {
+            YIntervalSeries count = new YIntervalSeries("eigenvalues above the floor");
+            rows.forEach(r -> add(count, r.order(), r.countAbove(), 0));
+            plot.add(subplot(new YIntervalSeriesCollection(), count, "|λ| > floor", OTHER_COLOUR), 1);
+        }
         JFreeChart chart = new JFreeChart("Diffusion spectral entropy and mutual information over training",
                 new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
@@ -107,9 +112,10 @@ final class TrackPlot {
         java.util.Map<String, YIntervalSeries> onInputs = new java.util.LinkedHashMap<>();
         java.util.Map<String, YIntervalSeries> rankMe = new java.util.LinkedHashMap<>();
         java.util.Map<String, YIntervalSeries> vne = new java.util.LinkedHashMap<>();
+        java.util.Map<String, YIntervalSeries> count = new java.util.LinkedHashMap<>();
         for (String layer : layers) {
             String shown = layer.isEmpty() ? "(the checkpoint's array)" : layer;
-            for (java.util.Map<String, YIntervalSeries> m : List.of(dse, onLabels, onInputs, rankMe, vne)) {
+            for (java.util.Map<String, YIntervalSeries> m : List.of(dse, onLabels, onInputs, rankMe, vne, count)) {
                 m.put(layer, new YIntervalSeries(shown));
             }
         }
@@ -119,6 +125,7 @@ final class TrackPlot {
             add(onInputs.get(r.layer()), r.order(), r.dsmiInputs(), bars ? r.dsmiInputsSd() : 0);
             add(rankMe.get(r.layer()), r.order(), r.rankMe(), 0);
             add(vne.get(r.layer()), r.order(), r.vonNeumannEntropy(), 0);
+            add(count.get(r.layer()), r.order(), r.countAbove(), 0);
         }
         NumberAxis x = new NumberAxis(xLabel);
         x.setAutoRangeIncludesZero(false);
@@ -137,6 +144,9 @@ final class TrackPlot {
         if (rankMe.values().stream().anyMatch(series -> series.getItemCount() > 0)) {
             plot.add(layerPanel(rankMe, "RankMe", false), 1);
             plot.add(layerPanel(vne, "VNE (bits)", false), 1);
+        }
+        if (count.values().stream().anyMatch(series -> series.getItemCount() > 0)) {
+            plot.add(layerPanel(count, "|λ| > floor", false), 1);
         }
         JFreeChart chart = new JFreeChart("Diffusion spectral entropy and mutual information per layer",
                 new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, false);

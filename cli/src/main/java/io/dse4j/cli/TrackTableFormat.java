@@ -35,11 +35,11 @@ import java.util.regex.Pattern;
 final class TrackTableFormat {
 
     static final List<String> COLUMNS = List.of("checkpoint", "layer", "order", "n", "d", "dse", "dsmi_y",
-            "dsmi_y_sd", "dsmi_x", "dsmi_x_sd", "rankme", "vne", "seconds", "backend", "file_size", "file_mtime",
-            "file_sha256");
-    /** The columns of dse4j's tables before layers: {@link #COLUMNS} without {@code layer}, {@code rankme}, {@code vne}. */
+            "dsmi_y_sd", "dsmi_x", "dsmi_x_sd", "rankme", "vne", "count_above", "seconds", "backend", "file_size",
+            "file_mtime", "file_sha256");
+    /** The columns of dse4j's tables before layers: {@link #COLUMNS} without the layer and the measures beside DSE. */
     static final List<String> COLUMNS_BEFORE_LAYERS = COLUMNS.stream()
-            .filter(c -> !List.of("layer", "rankme", "vne").contains(c)).toList();
+            .filter(c -> !List.of("layer", "rankme", "vne", "count_above").contains(c)).toList();
     /** The first line of the tables of earlier dse4j versions, which kept their parameters there. */
     static final String OLD_MARK = "# dse4j track: ";
 
@@ -77,6 +77,7 @@ final class TrackTableFormat {
                 printer.printRecord(r.name(), r.layer(), number(r.order()), r.n(), r.d(), number(r.dse()),
                         number(r.dsmiLabels()), number(r.dsmiLabelsSd()), number(r.dsmiInputs()),
                         number(r.dsmiInputsSd()), number(r.rankMe()), number(r.vonNeumannEntropy()),
+                        number(r.countAbove()),
                         String.format(Locale.ROOT, "%.3f", r.seconds()), r.backend(),
                         id.size(), id.modified().toString(), id.sha256());
             }
@@ -140,6 +141,7 @@ final class TrackTableFormat {
             cells.add(1, "");
             cells.add(10, "");
             cells.add(11, "");
+            cells.add(12, "");
         }
         String name = cells.get(0);
         if (name.isEmpty()) {
@@ -149,7 +151,11 @@ final class TrackTableFormat {
                 (int) whole(cells, 3, 2, file, number), (int) whole(cells, 4, 1, file, number),
                 finite(cells, 5, file, number), optional(cells, 6, file, number), spread(cells, 7, file, number),
                 optional(cells, 8, file, number), spread(cells, 9, file, number), spread(cells, 10, file, number),
-                spread(cells, 11, file, number), spread(cells, 12, file, number), cells.get(13));
+                spread(cells, 11, file, number), spread(cells, 12, file, number), spread(cells, 13, file, number),
+                cells.get(14));
+        if (!Double.isNaN(row.countAbove()) && row.countAbove() != Math.rint(row.countAbove())) {
+            throw bad(file, number, "has count_above " + cells.get(12) + ", which must be a whole number (or empty)");
+        }
         if (Double.isNaN(row.seconds())) {
             throw bad(file, number, "has no seconds");
         }
@@ -158,15 +164,15 @@ final class TrackTableFormat {
         }
         Instant modified;
         try {
-            modified = Instant.parse(cells.get(15));
+            modified = Instant.parse(cells.get(16));
         } catch (DateTimeParseException e) {
-            throw bad(file, number, "has file_mtime '" + cells.get(15) + "', not an ISO-8601 instant such as "
+            throw bad(file, number, "has file_mtime '" + cells.get(16) + "', not an ISO-8601 instant such as "
                     + "2025-01-31T12:00:00.123456789Z");
         }
-        if (!SHA256.matcher(cells.get(16)).matches()) {
-            throw bad(file, number, "has file_sha256 '" + cells.get(16) + "', not 64 lower-case hex digits");
+        if (!SHA256.matcher(cells.get(17)).matches()) {
+            throw bad(file, number, "has file_sha256 '" + cells.get(17) + "', not 64 lower-case hex digits");
         }
-        return new Line(row, new CheckpointIdentity(whole(cells, 14, 0, file, number), modified, cells.get(16)),
+        return new Line(row, new CheckpointIdentity(whole(cells, 15, 0, file, number), modified, cells.get(17)),
                 number);
     }
 
@@ -204,7 +210,7 @@ final class TrackTableFormat {
     private static long whole(List<String> r, int column, long least, java.nio.file.Path file, long number) {
         String cell = r.get(column);
         if (!WHOLE.matcher(cell).matches() || Long.parseLong(cell) < least
-                || (column != 14 && Long.parseLong(cell) > Integer.MAX_VALUE)) {
+                || (column != 15 && Long.parseLong(cell) > Integer.MAX_VALUE)) {
             throw bad(file, number, "has " + COLUMNS.get(column) + " '" + cell + "', which must be a whole number ≥ "
                     + least);
         }

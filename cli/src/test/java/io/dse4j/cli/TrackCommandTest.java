@@ -429,6 +429,13 @@ class TrackCommandTest {
         assertEquals(json.readTree(run("entropy", "--input", layerFile, "--measure", "vne", "--json").out())
                 .get("entropy").asDouble(), Double.parseDouble(cells[11]), 1e-12, "vne column");
         assertBad(run("track", "--checkpoints", glob(), "--also", "rank"), "--also takes rankme and vne");
+        Path counted = dir.resolve("counted.csv");
+        assertEquals(0, run("track", "--checkpoints", layered.resolve("epoch_2").toString(), "--layers", "block1",
+                "--count-above", "1e-6", "--sigma", "4", "--out", counted.toString(), "--backend", "cpu").code());
+        assertEquals(json.readTree(run("entropy", "--input", layerFile, "--sigma", "4", "--count-above", "1e-6",
+                "--backend", "cpu", "--json").out()).get("count_above").get("count").asLong(),
+                Long.parseLong(dataLines(counted).get(0).split(",", -1)[12]), "count_above column");
+        assertBad(run("track", "--checkpoints", glob(), "--count-above", "-1"), "--count-above must be a finite");
 
         // A run stopped after epoch_3's first layer: only its second is computed again, with the same numbers.
         List<String> lines = Files.readAllLines(table);
@@ -624,9 +631,10 @@ class TrackCommandTest {
             "--backend", "cpu"};
         assertEquals(0, run(command).code());
         List<String> current = Files.readAllLines(table);
-        // The format before layers: without the layer, rankme and vne cells (columns 1, 10 and 11).
+        // The format before layers: without the layer, rankme, vne and count_above cells (columns 1, 10, 11, 12).
         List<String> old = current.stream().map(l -> {
             List<String> cells = new ArrayList<>(List.of(l.split(",", -1)));
+            cells.remove(12);
             cells.remove(11);
             cells.remove(10);
             cells.remove(1);

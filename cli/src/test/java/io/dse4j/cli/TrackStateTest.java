@@ -191,11 +191,11 @@ class TrackStateTest {
                 "line 2 is for checkpoint " + runs.resolve("epoch_99.npy") + ", which does not exist");
         String cut = good.get(4).substring(0, good.get(4).indexOf(",", good.get(4).indexOf(",") + 1) + 4);
         CommandRun o = assertRefused(table, List.of(header, good.get(1), good.get(2), good.get(3), cut),
-                "line 5 is cut off: it has 4 of the 17 cells (it ends after 'n')");
+                "line 5 is cut off: it has 4 of the 18 cells (it ends after 'n')");
         assertFalse(o.err().contains("CSVRecord") || o.err().contains("Index for header"), o.err());
         assertRefused(table, List.of(header, good.get(1), "\"" + good.get(2)), "line 3 is not valid CSV");
         assertRefused(table, List.of(header, good.get(1).replace(",cpu,", ",cpu,-3,")),
-                "line 2 has 18 cells, more than the 17 of the header");
+                "line 2 has 19 cells, more than the 18 of the header");
         Files.write(table, List.of(header, good.get(1).replace(",cpu,", ",cpu,12x,")));
         CommandRun forced = CommandRun.of("track", "--checkpoints", glob(), "--out", table.toString(), "--backend",
                 "cpu", "--force");
