@@ -1,5 +1,7 @@
 package io.dse4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -59,5 +61,45 @@ class LibraryLogTest {
         record.setParameters(new Object[] {7});
         assertEquals("dse4j: warning: class 7 has a single row; skipped" + System.lineSeparator(),
                 new LibraryLog.OneLine().format(record));
+    }
+
+    /**
+     * The library's own records carry no "dse4j:" of their own — the logger's name says where they come from, and a
+     * log4j layout (Spark's) prints it: with the prefix in the message too, Spark showed "WARN dse4j: dse4j: …".
+     */
+    @Test
+    void theLibrarysMessagesDoNotRepeatItsName() {
+        java.util.List<String> messages = new java.util.ArrayList<>();
+        installed = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                messages.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger("io.dse4j");
+        logger.setLevel(Level.ALL);
+        logger.addHandler(installed);
+        double[][] points = new double[60][3];
+        java.util.Random random = new java.util.Random(4);
+        for (double[] p : points) {
+            for (int j = 0; j < 3; j++) {
+                p[j] = random.nextGaussian();
+            }
+        }
+        try (io.dse4j.DiffusionSpectralEntropy tiny = io.dse4j.DiffusionSpectralEntropy.builder().sigma(0.001)
+                .build()) {
+            tiny.compute(points);
+        }
+        assertTrue(messages.stream().anyMatch(m -> m.startsWith("the kernel is nearly the identity")), messages
+                .toString());
+        assertTrue(messages.stream().noneMatch(m -> m.startsWith("dse4j")), messages.toString());
     }
 }

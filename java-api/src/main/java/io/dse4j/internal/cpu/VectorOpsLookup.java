@@ -66,25 +66,25 @@ final class VectorOpsLookup {
             log.log(Level.WARNING, "-D" + PROPERTY + "=" + mode + " is not auto, true or false; using auto");
         }
         if ("false".equalsIgnoreCase(mode)) {
-            log.log(Level.DEBUG, "dse4j CPU kernels: scalar Java loops (-D" + PROPERTY + "=false)");
+            log.log(Level.DEBUG, "CPU kernels: scalar Java loops (-D" + PROPERTY + "=false)");
             return false;
         }
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            log.log(Level.DEBUG, "dse4j CPU kernels: scalar Java loops; start the JVM with "
+            log.log(Level.DEBUG, "CPU kernels: scalar Java loops; start the JVM with "
                     + "--add-modules jdk.incubator.vector for SIMD kernels (about 3x faster eigenvalues)");
             return false;
         }
         try {
             // Only now may the Vector API classes be touched: the module is known to be resolved.
             if (PanamaOps.lanes() < 4) {
-                log.log(Level.DEBUG, "dse4j CPU kernels: scalar Java loops; the Vector API offers only "
+                log.log(Level.DEBUG, "CPU kernels: scalar Java loops; the Vector API offers only "
                         + PanamaOps.lanes() + " double lanes on this CPU");
                 return false;
             }
-            log.log(Level.DEBUG, "dse4j CPU kernels: " + PanamaOps.INSTANCE.describe());
+            log.log(Level.DEBUG, "CPU kernels: " + PanamaOps.INSTANCE.describe());
             return true;
         } catch (LinkageError e) {
-            log.log(Level.DEBUG, "dse4j CPU kernels: scalar Java loops; the Vector API failed to load: " + e);
+            log.log(Level.DEBUG, "CPU kernels: scalar Java loops; the Vector API failed to load: " + e);
             return false;
         }
     }
