@@ -21,8 +21,24 @@ final class KernelCheck {
     private KernelCheck() {
     }
 
-    /** Null when the kernel ran and gave the right answer, else why not (every device buffer freed either way). */
+    /**
+     * Null when the kernel ran on device 0 and gave the right answer, else why not (every device buffer freed either
+     * way). Device 0 is made the calling thread's current device first — as every GPU call of dse4j makes its device
+     * current before it works ({@link DeviceContext#enter}) — so that the buffers are allocated on the device the
+     * kernel runs on: on a thread where another device is current (a reused Spark executor thread) device 0's kernel
+     * would otherwise be handed another device's memory, an illegal address and a sticky error that poisons the
+     * context.
+     */
     static String run(KernelImage image) {
+        try {
+            CudaStatus.runtime("cudaSetDevice(0)", cuda_runtime_api_h.cudaSetDevice(0));
+        } catch (CudaException e) {
+            return "a test kernel (" + image.description() + ") could not run: " + e.getMessage();
+        }
+        return onDeviceZero(image);
+    }
+
+    private static String onDeviceZero(KernelImage image) {
         try (Arena arena = Arena.ofConfined();
              DeviceBuffer a = DeviceBuffer.allocate(Double.BYTES * MATRIX.length);
              DeviceBuffer norms = DeviceBuffer.allocate(2 * Double.BYTES);

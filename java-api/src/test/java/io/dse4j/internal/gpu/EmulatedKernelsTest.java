@@ -1,5 +1,7 @@
 package io.dse4j.internal.gpu;
 
+import io.dse4j.bindings.cudart.cuda_runtime_api_h;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -353,6 +355,27 @@ class EmulatedKernelsTest {
         other.join();
         assertEquals(1.0, result[0]);
         assertEquals(4.0, result[1]);
+    }
+
+    /**
+     * The probe's kernel check on a thread where another device is current (a reused executor thread): its buffers
+     * are allocated on device 0, where its kernel runs — not on the current device, whose memory the kernel would
+     * read as an illegal address on hardware.
+     */
+    @Test
+    void theKernelCheckAllocatesOnTheDeviceItRunsOn() {
+        StandIn.setDevices(2);
+        try {
+            assertEquals(0, cuda_runtime_api_h.cudaSetDevice(1));
+            long onZero = StandIn.allocationsOn(0);
+            long onOne = StandIn.allocationsOn(1);
+            assertEquals(null, KernelCheck.run(CudaLibraries.availability().kernels()));
+            assertEquals(onZero + 2, StandIn.allocationsOn(0), "the check's two buffers on device 0");
+            assertEquals(onOne, StandIn.allocationsOn(1), "nothing on the device that was current");
+        } finally {
+            cuda_runtime_api_h.cudaSetDevice(0);
+            StandIn.setDevices(1);
+        }
     }
 
     @Test
