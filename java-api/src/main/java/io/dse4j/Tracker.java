@@ -272,9 +272,7 @@ public final class Tracker implements AutoCloseable {
         }
         double[] values = new double[Math.multiplyExact(rows.length, x.cols())];
         for (int i = 0; i < rows.length; i++) {
-            for (int j = 0; j < x.cols(); j++) {
-                values[i * x.cols() + j] = x.at(rows[i], j);
-            }
+            x.copyRow(rows[i], values, i * x.cols());
         }
         return Matrix.ofRowMajor(values, rows.length, x.cols());
     }

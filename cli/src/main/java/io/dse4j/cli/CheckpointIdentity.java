@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.List;
-import java.util.stream.Stream;
 import java.time.Instant;
 
 /**
@@ -53,7 +51,7 @@ record CheckpointIdentity(long size, Instant modified, String sha256) {
             }
             long size = 0;
             Instant latest = a.lastModifiedTime().toInstant();
-            for (Path layer : layerFiles(file)) {
+            for (Path layer : CheckpointLayers.layerFiles(file)) {
                 BasicFileAttributes b = Files.readAttributes(layer, BasicFileAttributes.class);
                 size += b.size();
                 latest = b.lastModifiedTime().toInstant().isAfter(latest) ? b.lastModifiedTime().toInstant() : latest;
@@ -61,19 +59,6 @@ record CheckpointIdentity(long size, Instant modified, String sha256) {
             return new Stat(size, latest);
         } catch (NoSuchFileException gone) {
             return null;
-        }
-    }
-
-    /** A folder checkpoint's layer files, by name. */
-    private static List<Path> layerFiles(Path folder) throws IOException {
-        try (Stream<Path> listed = Files.list(folder)) {
-            return listed.filter(p -> {
-                String name = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-                int dot = name.lastIndexOf('.');
-                return Files.isRegularFile(p) && dot >= 0
-                        && CheckpointLayers.LAYER_EXTENSIONS.contains(name.substring(dot))
-                        && !TableLock.isLockFile(p) && !io.dse4j.internal.io.AtomicWrite.isTemporary(p);
-            }).sorted().toList();
         }
     }
 
@@ -93,7 +78,7 @@ record CheckpointIdentity(long size, Instant modified, String sha256) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
         if (Files.isDirectory(file)) {
-            for (Path layer : layerFiles(file)) {
+            for (Path layer : CheckpointLayers.layerFiles(file)) {
                 String line = layer.getFileName() + "\0" + of(layer).sha256() + "\n";
                 sha.update(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }

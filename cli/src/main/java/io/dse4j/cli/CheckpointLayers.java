@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -76,14 +75,9 @@ final class CheckpointLayers {
     private static Map<String, Layer> all(Path checkpoint, String shown) throws IOException {
         List<Layer> layers = new ArrayList<>();
         if (Files.isDirectory(checkpoint)) {
-            try (Stream<Path> listed = Files.list(checkpoint)) {
-                for (Path file : listed.filter(Files::isRegularFile).toList()) {
-                    if (LAYER_EXTENSIONS.contains(extension(file)) && !TableLock.isLockFile(file)
-                            && !io.dse4j.internal.io.AtomicWrite.isTemporary(file)) {
-                        String name = file.getFileName().toString();
-                        layers.add(new Layer(name.substring(0, name.lastIndexOf('.')), file, null));
-                    }
-                }
+            for (Path file : layerFiles(checkpoint)) {
+                String name = file.getFileName().toString();
+                layers.add(new Layer(name.substring(0, name.lastIndexOf('.')), file, null));
             }
         } else if (ARCHIVE_EXTENSIONS.contains(extension(checkpoint))) {
             for (String key : MatrixFiles.keys(checkpoint)) {
@@ -140,9 +134,19 @@ final class CheckpointLayers {
         return Pattern.compile(regex.toString());
     }
 
+    /**
+     * A folder checkpoint's layer files, by name: its regular files of {@link #LAYER_EXTENSIONS}, dse4j's lock and
+     * temporary files left out. What {@link CheckpointIdentity} digests for the folder and what its layers are read
+     * from.
+     */
+    static List<Path> layerFiles(Path folder) throws IOException {
+        try (Stream<Path> listed = Files.list(folder)) {
+            return listed.filter(p -> Files.isRegularFile(p) && LAYER_EXTENSIONS.contains(extension(p))
+                    && !TableLock.isLockFile(p) && !io.dse4j.internal.io.AtomicWrite.isTemporary(p)).sorted().toList();
+        }
+    }
+
     private static String extension(Path p) {
-        String name = p.getFileName() == null ? "" : p.getFileName().toString().toLowerCase(Locale.ROOT);
-        int dot = name.lastIndexOf('.');
-        return dot < 0 ? "" : name.substring(dot);
+        return p.getFileName() == null ? "" : Checkpoints.extension(p);
     }
 }

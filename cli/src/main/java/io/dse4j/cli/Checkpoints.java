@@ -296,7 +296,8 @@ final class Checkpoints {
         return p.getFileName().toString();
     }
 
-    private static String extension(Path p) {
+    /** The file name's extension, lower case with its dot ({@code .npy}), or empty. */
+    static String extension(Path p) {
         String name = fileName(p).toLowerCase(Locale.ROOT);
         int dot = name.lastIndexOf('.');
         return dot < 0 ? "" : name.substring(dot);

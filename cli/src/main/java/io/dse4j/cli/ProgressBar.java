@@ -36,7 +36,7 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
     private final String what;
     private volatile boolean drawn;
     /** The reports so far: seconds elapsed and fraction done, for the recent rate. */
-    private final java.util.List<double[]> history = new java.util.ArrayList<>();
+    private final java.util.ArrayDeque<double[]> history = new java.util.ArrayDeque<>();
     /** Clears the line if the process stops while the bar is drawn; removed when the bar closes. */
     private final Thread onExit = new Thread(this::clearOnExit, "dse4j-progress-bar-exit");
 
@@ -149,25 +149,32 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
     synchronized Duration remaining(Progress p) {
         double now = p.elapsed().toNanos() * 1e-9;
         double fraction = p.fraction();
-        history.add(new double[] {now, fraction});
+        history.addLast(new double[] {now, fraction});
+        // The window starts at the last report at or before `since`, which only moves forward as the run goes on:
+        // the reports before that one are never needed again (a --follow run reports for hours).
+        double since = now - Math.max(1, now / 8);
+        while (history.size() > 1 && nextAfterFirst()[0] <= since) {
+            history.removeFirst();
+        }
         if (fraction >= 1) {
             return Duration.ZERO;
         }
         if (fraction < ESTIMATE_FROM_FRACTION || now < ESTIMATE_FROM_SECONDS) {
             return null;
         }
-        double since = now - Math.max(1, now / 8);
-        double[] from = {0, 0};
-        for (double[] sample : history) {
-            if (sample[0] <= since) {
-                from = sample;
-            }
-        }
+        double[] from = history.getFirst()[0] <= since ? history.getFirst() : new double[] {0, 0};
         double rate = (fraction - from[1]) / (now - from[0]);
         if (!(rate > 0)) {
             return null;
         }
         return Duration.ofNanos((long) ((1 - fraction) / rate * 1e9));
+    }
+
+    /** The second-oldest report kept. */
+    private double[] nextAfterFirst() {
+        java.util.Iterator<double[]> reports = history.iterator();
+        reports.next();
+        return reports.next();
     }
 
     private static String seconds(Duration d) {

@@ -54,13 +54,7 @@ final class TrackPlot {
             add(onLabels, r.order(), r.dsmiLabels(), r.dsmiLabelsSd());
             add(onInputs, r.order(), r.dsmiInputs(), r.dsmiInputsSd());
         }
-        NumberAxis x = new NumberAxis(xLabel);
-        x.setAutoRangeIncludesZero(false);
-        if (rows.stream().allMatch(r -> r.order() == Math.rint(r.order()))) {
-            x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());   // epochs and steps: no 2.5
-        }
-        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(x);
-        plot.setGap(12);
+        CombinedDomainXYPlot plot = panels(rows, xLabel);
         plot.add(subplot(new YIntervalSeriesCollection(), dse, "DSE (bits)", DSE_COLOUR), 1);
         YIntervalSeriesCollection dsmi = new YIntervalSeriesCollection();
         boolean anyDsmi = false;
@@ -127,13 +121,7 @@ final class TrackPlot {
             add(vne.get(r.layer()), r.order(), r.vonNeumannEntropy(), 0);
             add(count.get(r.layer()), r.order(), r.countAbove(), 0);
         }
-        NumberAxis x = new NumberAxis(xLabel);
-        x.setAutoRangeIncludesZero(false);
-        if (rows.stream().allMatch(r -> r.order() == Math.rint(r.order()))) {
-            x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        }
-        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(x);
-        plot.setGap(12);
+        CombinedDomainXYPlot plot = panels(rows, xLabel);
         plot.add(layerPanel(dse, "DSE (bits)", true), 1);
         if (onLabels.values().stream().anyMatch(series -> series.getItemCount() > 0)) {
             plot.add(layerPanel(onLabels, "DSMI(Z; Y) (bits)", false), 1);
@@ -161,6 +149,18 @@ final class TrackPlot {
         line.setPosition(RectangleEdge.BOTTOM);
         chart.addSubtitle(line);
         return chart;
+    }
+
+    /** The panels' frame: the checkpoints' order on the shared axis, whole numbers only when every order is one. */
+    private static CombinedDomainXYPlot panels(List<Tracker.Row> rows, String xLabel) {
+        NumberAxis x = new NumberAxis(xLabel);
+        x.setAutoRangeIncludesZero(false);
+        if (rows.stream().allMatch(r -> r.order() == Math.rint(r.order()))) {
+            x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());   // epochs and steps: no 2.5
+        }
+        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(x);
+        plot.setGap(12);
+        return plot;
     }
 
     /** Layers beyond this many are drawn without the DSMIs' error bars. */

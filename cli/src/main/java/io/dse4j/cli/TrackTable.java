@@ -201,7 +201,7 @@ final class TrackTable implements AutoCloseable {
                     last = i;
                 }
             }
-            lines.add(last + 1 > 0 ? last + 1 : lines.size(), line);
+            lines.add(last >= 0 ? last + 1 : lines.size(), line);
         } else {
             lines.set(at, line);
         }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -385,13 +386,7 @@ class TrackCommandTest {
      */
     @Test
     void eachChosenLayerIsARowAndResumingAndChangesHoldPerLayer() throws IOException {
-        Path layered = Files.createDirectory(dir.resolve("layered"));
-        for (int k = 1; k <= 3; k++) {
-            Path epoch = Files.createDirectory(layered.resolve("epoch_" + k));
-            writeCheckpoint(epoch.resolve("block1.npy"), k, N);
-            writeCheckpoint(epoch.resolve("block10.npy"), k + 6, N);
-            writeCheckpoint(epoch.resolve("block2.npy"), k + 3, N);
-        }
+        Path layered = layerFolders("layered", 3, Map.of("block1", 0, "block10", 6, "block2", 3));
         Path table = dir.resolve("layers.csv");
         Path plot = dir.resolve("layers.png");
         String[] command = {"track", "--checkpoints", layered.toString(), "--layers", "block1*", "--labels",
@@ -494,12 +489,7 @@ class TrackCommandTest {
      */
     @Test
     void theRowsAreTensorBoardScalarsOnceEachInStepOrder() throws IOException {
-        Path layered = Files.createDirectory(dir.resolve("tb-run"));
-        for (int k = 1; k <= 4; k++) {
-            Path epoch = Files.createDirectory(layered.resolve("epoch_" + k));
-            writeCheckpoint(epoch.resolve("block1.npy"), k, N);
-            writeCheckpoint(epoch.resolve("block2.npy"), k + 4, N);
-        }
+        Path layered = layerFolders("tb-run", 4, Map.of("block1", 0, "block2", 4));
         Path table = dir.resolve("tb.csv");
         Path logs = dir.resolve("logs");
         String[] command = {"track", "--checkpoints", layered + "/epoch_*", "--layers", "all", "--labels",
@@ -525,6 +515,21 @@ class TrackCommandTest {
         assertEquals(0, late.code(), late.err());
         assertEquals(expectedPoints(dataLines(table)), shownPoints(runFolder));
         assertBad(run("track", "--checkpoints", glob(), "--tensorboard", table.toString()), "is a file");
+    }
+
+    /**
+     * Checkpoint folders {@code name/epoch_1} … {@code epoch_K}, each holding {@code LAYER.npy} = checkpoint
+     * k + shift of the training run for each layer's shift.
+     */
+    private Path layerFolders(String name, int epochs, Map<String, Integer> shifts) throws IOException {
+        Path run = Files.createDirectory(dir.resolve(name));
+        for (int k = 1; k <= epochs; k++) {
+            Path epoch = Files.createDirectory(run.resolve("epoch_" + k));
+            for (Map.Entry<String, Integer> layer : shifts.entrySet()) {
+                writeCheckpoint(epoch.resolve(layer.getKey() + ".npy"), k + layer.getValue(), N);
+            }
+        }
+        return run;
     }
 
     /** What the table's rows should show in TensorBoard: tag → step → value (as a float), in step order. */

@@ -97,14 +97,8 @@ public final class NpyWriter {
         for (double v : values) {
             data.putDouble(v);
         }
-        byte[] npy = NpyEncoding.npy("<f8", new long[] {values.length}, data.array());
-        AtomicWrite.replace(file, out -> {
-            try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
-                zip.putNextEntry(new java.util.zip.ZipEntry(key + ".npy"));
-                zip.write(npy);
-                zip.closeEntry();
-            }
-        });
+        writeNpzMembers(file, java.util.List.of(key), java.util.List.of(NpyEncoding.npy("<f8",
+                new long[] {values.length}, data.array())));
     }
 
     /**
@@ -127,7 +121,12 @@ public final class NpyWriter {
             }
             members.add(NpyEncoding.npy("<f8", new long[] {rows, cols}, data.array()));
         }
-        java.util.List<String> keys = java.util.List.copyOf(arrays.keySet());
+        writeNpzMembers(file, java.util.List.copyOf(arrays.keySet()), members);
+    }
+
+    /** The archive of {@code keys.get(m) + ".npy"} → {@code members.get(m)}, deflated, moved into place whole. */
+    private static void writeNpzMembers(Path file, java.util.List<String> keys, java.util.List<byte[]> members)
+            throws IOException {
         AtomicWrite.replace(file, out -> {
             try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
                 for (int m = 0; m < keys.size(); m++) {
