@@ -11,8 +11,10 @@
 #       gpu-selftest.json into $OUT (default: .gpu-selftest/out) — the probe's line names the CUDA family, the driver,
 #       the GPU and which kernel image ran. Then once more with the kernels compiled by NVRTC for this GPU
 #       (-Ddse4j.cuda.kernelImage=nvrtc; N = 1000 only, gpu-selftest-nvrtc.json), so both load paths run on a real
-#       GPU whichever the driver picks (NVRTC=0 skips it). Then the JMH GPU benchmarks if RUN_JMH=1. DEVICE=K tests
-#       CUDA device K (default 0).
+#       GPU whichever the driver picks (NVRTC=0 skips it). Both runs are made on every device nvidia-smi lists
+#       (a machine may mix architectures, and each device gets its own kernel image; device K's files are named
+#       gpu-selftest-deviceK*.json, device 0's as above), or only on CUDA device K with DEVICE=K. Then the JMH GPU
+#       benchmarks (on device 0) if RUN_JMH=1.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bundle="$root/.gpu-selftest"
@@ -44,13 +46,22 @@ case "${1:-}" in
     status=0
     selftest=("$bundle/jdk/bin/java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx16g
               -Ddse4j.cuda.kernelCache="$out/kernel-cache")
-    "${selftest[@]}" -cp "$bundle/dse4j-cli.jar" io.dse4j.cli.GpuSelfTest --reference "$bundle/reference" \
-        --sizes "${SIZES:-1000,4000,10000}" --device "${DEVICE:-0}" --json "$out/gpu-selftest.json" || status=$?
-    if [[ "${NVRTC:-1}" == 1 ]]; then
-      "${selftest[@]}" -Ddse4j.cuda.kernelImage=nvrtc -cp "$bundle/dse4j-cli.jar" io.dse4j.cli.GpuSelfTest \
-          --reference "$bundle/reference" --sizes 1000 --device "${DEVICE:-0}" --json "$out/gpu-selftest-nvrtc.json" \
-          || status=$?
+    if [[ -n "${DEVICE:-}" ]]; then
+      devices=("$DEVICE")
+    else
+      count="$(nvidia-smi -L 2>/dev/null | grep -c '^GPU' || true)"
+      devices=($(seq 0 $(( ${count:-0} > 1 ? count - 1 : 0 ))))
     fi
+    for device in "${devices[@]}"; do
+      name="gpu-selftest$([[ "$device" == 0 ]] || echo "-device$device")"
+      "${selftest[@]}" -cp "$bundle/dse4j-cli.jar" io.dse4j.cli.GpuSelfTest --reference "$bundle/reference" \
+          --sizes "${SIZES:-1000,4000,10000}" --device "$device" --json "$out/$name.json" || status=$?
+      if [[ "${NVRTC:-1}" == 1 ]]; then
+        "${selftest[@]}" -Ddse4j.cuda.kernelImage=nvrtc -cp "$bundle/dse4j-cli.jar" io.dse4j.cli.GpuSelfTest \
+            --reference "$bundle/reference" --sizes 1000 --device "$device" --json "$out/$name-nvrtc.json" \
+            || status=$?
+      fi
+    done
     if [[ "${RUN_JMH:-0}" == 1 ]]; then
       jmh=("$bundle/jdk/bin/java" -jar "$bundle/benchmarks.jar" -jvm "$bundle/jdk/bin/java")
       "${jmh[@]}" GpuStagesBenchmark -p n=10000 -rf json -rff "$out/jmh-gpu-stages.json" || status=$?

@@ -6,7 +6,7 @@
  *
  * Besides, what the loader asks of the driver before anything runs: cuDriverGetVersion (13.0 unless a test sets
  * another), cuInit, cuDeviceGet and, per simulated device, cuDeviceGetName ("dse4j CUDA stand-in") and
- * cuDeviceGetAttribute (compute capability 9.0 unless a test sets another; grids of at most 16 blocks a dimension, so
+ * cuDeviceGetAttribute (compute capability 9.0 unless a test sets another, for every device or for one; grids of at most 16 blocks a dimension, so
  * that every grid-stride loop of the kernels wraps in the tests). Each device's primary context is simulated as a GPU
  * has it: cuDevicePrimaryCtxRetain/Release count references (a retained context is one outstanding handle in the
  * ledger), cuCtxSetCurrent/GetCurrent keep a current context per thread, and loading, unloading and launching fail
@@ -16,8 +16,8 @@
  * And NVRTC (nvrtc.h), for the run-time compilation path of CUDA 12 drivers: the program's source and headers are
  * kept, every quoted #include must be among the headers given, the options must name a real architecture
  * (--gpu-architecture=sm_XY or -arch=sm_XY), and the "cubin" is a small ELF-tagged image naming that architecture and
- * a hash of the source, which cuModuleLoadData refuses (CUDA_ERROR_NO_BINARY_FOR_GPU) on a device of another compute
- * capability. Nothing is compiled: NVIDIA's real NVRTC compiles the same source in CI's nvrtc run.
+ * a hash of the source, which cuModuleLoadData refuses (CUDA_ERROR_NO_BINARY_FOR_GPU) on a device it cannot run on
+ * (another major compute capability, or a lower minor one), judged by the device of the current context. Nothing is compiled: NVIDIA's real NVRTC compiles the same source in CI's nvrtc run.
  *
  * A module image is accepted when it looks like one of the three things cuModuleLoadData takes: a fatbin (magic
  * 0xBA55ED50), a cubin (ELF) or PTX text (".version" within its first kilobyte); it holds every dse4j entry point,
@@ -121,16 +121,18 @@ const std::map<std::string, Thunk> &entry_points()
     return table;
 }
 
-/* The simulated driver and device (dse4j_standin_set_driver: tests of the CUDA 12 path and of other GPUs). */
+constexpr int MAX_DEVICES = 16;
+
+/* The simulated driver and each device's compute capability (dse4j_standin_set_driver for every device,
+   dse4j_standin_set_capability for one: tests of the CUDA 12 path, of other GPUs and of machines with mixed GPUs). */
 int driver_version = 13000;
-int capability_major = 9;
-int capability_minor = 0;
+int capability_major[MAX_DEVICES] = {9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9};
+int capability_minor[MAX_DEVICES];
 constexpr int GRID_LIMIT = 16;
 
 /* Each device's primary context while retained (its handle in the ledger) and its references, under one lock
    (backends of different devices retain and release theirs from threads of their own); each thread's current
    context. */
-constexpr int MAX_DEVICES = 16;
 void *primary_contexts[MAX_DEVICES];
 int primary_references[MAX_DEVICES];
 std::mutex contexts_lock;
@@ -181,6 +183,14 @@ bool context_is_current()
     return current_context != nullptr && live_current_context() != nullptr;
 }
 
+/* The device of the calling thread's current context, or -1 when it has none. */
+int current_context_device()
+{
+    std::lock_guard<std::mutex> guard(contexts_lock);
+    int device = device_of_locked(current_context);
+    return device >= 0 && primary_generations[device] == current_generation ? device : -1;
+}
+
 bool valid_device(int device)
 {
     return device >= 0 && device < MAX_DEVICES && device < dse4j_standin_device_count();
@@ -211,6 +221,23 @@ bool looks_like_module(const unsigned char *image)
     return memmem(image, strnlen((const char *) image, 1024), ".version", 8) != nullptr;
 }
 
+/*
+ * Whether a cubin for `arch` (the stand-in cubin's "sm_XY\n") runs on `device`: machine code runs on a GPU of the same
+ * major compute capability and an equal or higher minor one, never across majors nor on a lower minor (NVIDIA, CUDA
+ * C++ Programming Guide, "Binary Compatibility") — so a cubin built for device 0 of a machine with mixed GPUs is
+ * refused by another device, as on hardware.
+ */
+bool cubin_runs_on(const char *arch, int device)
+{
+    // "sm_XY": the last digit is the minor version, those before it the major (sm_86, sm_90, sm_100, sm_120).
+    int digits = 0;
+    char end = 0;
+    if (device < 0 || sscanf(arch, "sm_%d%c", &digits, &end) != 2 || end != '\n' || digits < 10) {
+        return false;
+    }
+    return digits / 10 == capability_major[device] && digits % 10 <= capability_minor[device];
+}
+
 /* A function handle: the kind tag the ledger checks, then the thunk. */
 struct Function {
     char kind[16];
@@ -235,11 +262,8 @@ extern "C" DSE4J_EXPORT int cuModuleLoadData(void **module, const void *image)
         return CUDA_ERROR_INVALID_IMAGE;
     }
     if (starts_with(static_cast<const unsigned char *>(image), CUBIN_TAG)) {
-        // A cubin holds machine code for one architecture only: another GPU cannot load it.
-        char device_arch[16];
-        snprintf(device_arch, sizeof device_arch, "sm_%d%d", capability_major, capability_minor);
         const char *arch = static_cast<const char *>(image) + sizeof CUBIN_TAG - 1;
-        if (strncmp(arch, device_arch, strlen(device_arch)) != 0 || arch[strlen(device_arch)] != '\n') {
+        if (!cubin_runs_on(arch, current_context_device())) {
             return CUDA_ERROR_NO_BINARY_FOR_GPU;
         }
     }
@@ -369,10 +393,10 @@ extern "C" DSE4J_EXPORT int cuDeviceGetAttribute(int *value, int attribute, int 
         *value = GRID_LIMIT;
         return CUDA_SUCCESS;
     case 75:  // CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR
-        *value = capability_major;
+        *value = capability_major[device];
         return CUDA_SUCCESS;
     case 76:  // CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR
-        *value = capability_minor;
+        *value = capability_minor[device];
         return CUDA_SUCCESS;
     default:
         return CUDA_ERROR_INVALID_VALUE;
@@ -481,12 +505,23 @@ extern "C" DSE4J_EXPORT int cuGetErrorName(int error, const char **name)
     return CUDA_SUCCESS;
 }
 
-/* For the tests (dse4j_standin.h): the driver's CUDA version and the device's compute capability. */
+/* For the tests (dse4j_standin.h): the driver's CUDA version and every device's compute capability. */
 extern "C" DSE4J_EXPORT void dse4j_standin_set_driver(int version, int major, int minor)
 {
     driver_version = version;
-    capability_major = major;
-    capability_minor = minor;
+    for (int device = 0; device < MAX_DEVICES; device++) {
+        capability_major[device] = major;
+        capability_minor[device] = minor;
+    }
+}
+
+/* For the tests (dse4j_standin.h): one device's compute capability (a machine with mixed GPUs). */
+extern "C" DSE4J_EXPORT void dse4j_standin_set_capability(int device, int major, int minor)
+{
+    if (device >= 0 && device < MAX_DEVICES) {
+        capability_major[device] = major;
+        capability_minor[device] = minor;
+    }
 }
 
 /* NVRTC (nvrtc.h): see the top of this file. */

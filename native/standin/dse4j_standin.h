@@ -37,8 +37,11 @@ void dse4j_standin_fail(const char *function, int64_t nth, int status);
 /* Makes the next cusolverDnXsyevd report `info` (e.g. > 0: no convergence) while returning success. */
 void dse4j_standin_fail_info(int info);
 
-/* The driver's CUDA version (cuDriverGetVersion: 12080 for a CUDA 12.8 driver) and the device's compute capability. */
+/* The driver's CUDA version (cuDriverGetVersion: 12080 for a CUDA 12.8 driver) and every device's compute capability. */
 void dse4j_standin_set_driver(int version, int major, int minor);
+
+/* One device's compute capability, until the next dse4j_standin_set_driver or reset: a machine with mixed GPUs. */
+void dse4j_standin_set_capability(int device, int major, int minor);
 
 /*
  * Simulated devices: the number cudaGetDeviceCount reports (at most 16; until a reset, which returns to

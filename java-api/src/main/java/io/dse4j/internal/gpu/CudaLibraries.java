@@ -54,10 +54,16 @@ final class CudaLibraries {
      * @param reasons     why not, when not usable
      * @param summary     when not usable, what was found and what is missing, in a few words
      * @param description the runtime, driver and device count, for reports
-     * @param kernels     the image of dse4j's kernels that the probe loaded and ran, when usable
+     * @param images      the images of dse4j's kernels for each device, when usable: the probe loaded and ran
+     *                    device 0's; another device's is prepared and checked when a backend first opens there
      */
     record Availability(boolean usable, boolean standIn, List<String> reasons, String summary, String description,
-                        KernelImage kernels) {
+                        DeviceKernelImages images) {
+
+        /** The image of dse4j's kernels that the probe loaded and ran on device 0, or null when not usable. */
+        KernelImage kernels() {
+            return images == null ? null : images.first();
+        }
     }
 
     private static Availability availability;
@@ -200,49 +206,56 @@ final class CudaLibraries {
             return unusable("found CUDA" + runtimeVersion + " and a device, but " + e.getMessage(),
                     List.of(e.getMessage()));
         }
-        KernelImages.Prepared image = kernelImage(standIn, family, mode);
+        KernelCache cache;
+        try {
+            cache = KernelCache.ofThisProcess();
+        } catch (java.nio.file.InvalidPathException e) {
+            return unusable("found CUDA" + runtimeVersion + " and a device, but no image of dse4j's kernels for it",
+                    List.of("the kernel cache folder (-D" + KernelCache.PROPERTY + " or XDG_CACHE_HOME) is not a path: "
+                            + e.getMessage()));
+        }
+        Optional<Integer> driver = DriverApi.version();
+        Optional<String> architecture = DriverApi.architecture();
+        if (driver.isEmpty() || architecture.isEmpty()) {
+            return unusable("found CUDA" + runtimeVersion + " and a device, but no image of dse4j's kernels for it",
+                    List.of("the CUDA driver did not give its version or device 0's compute capability"
+                            + " (cuDriverGetVersion, cuDeviceGetAttribute)"));
+        }
+        KernelImageSource source = new KernelImageSource(standIn, family, driver.get(), cache);
+        KernelImages.Prepared image = source.prepare(mode, architecture.get());
         if (image.image() == null) {
             return unusable("found CUDA" + runtimeVersion + " and a device, but no image of dse4j's kernels for it",
                     List.of(image.reason()));
         }
-        boolean isStandIn = standIn;
-        CudaFamily.Choice chosen = family;
         KernelImages.Checked checked = KernelImages.firstThatRuns(mode, image,
-                () -> kernelImage(isStandIn, chosen, KernelImages.Mode.NVRTC), KernelCheck::run);
+                () -> source.prepare(KernelImages.Mode.NVRTC, architecture.get()), KernelCheck::run);
         String kernelProblem = checked.problem();
         image = checked.image();
         if (kernelProblem != null) {
             return unusable("found CUDA" + runtimeVersion + " and a device, but dse4j's kernels do not run on it",
                     List.of(kernelProblem));
         }
+        DeviceKernelImages images = new DeviceKernelImages(mode, image.image(), architecture.get(),
+                other -> source.prepare(KernelImages.Mode.NVRTC, other), DriverApi::architecture);
         String description = (standIn ? "CUDA stand-in (host memory, for tests), " : "CUDA ")
                 + (family != null ? family.family().major() + " family " + family.libraries().values() + ", " : "")
                 + runtimeDescription + devices + " device" + (devices == 1 ? "" : "s")
                 + DriverApi.firstDevice().map(device -> ", the first " + device).orElse("")
                 + "; kernels: " + image.image().description();
-        return new Availability(true, standIn, List.of(), "", description, image.image());
+        return new Availability(true, standIn, List.of(), "", description, images);
     }
 
     /**
-     * The kernels' image for device 0 ({@link KernelImages}): NVRTC, where it is needed, is the chosen family's (or,
-     * for the stand-in, the loaded libraries' own).
+     * Where the kernels' images come from ({@link KernelImages}), for any architecture: NVRTC, where it is needed,
+     * is the chosen family's (or, for the stand-in, the loaded libraries' own).
      */
-    private static KernelImages.Prepared kernelImage(boolean standIn, CudaFamily.Choice family,
-                                                     KernelImages.Mode mode) {
-        KernelCache cache;
-        try {
-            cache = KernelCache.ofThisProcess();
-        } catch (java.nio.file.InvalidPathException e) {
-            return KernelImages.Prepared.failed("the kernel cache folder (-D" + KernelCache.PROPERTY
-                    + " or XDG_CACHE_HOME) is not a path: " + e.getMessage());
+    private record KernelImageSource(boolean standIn, CudaFamily.Choice family, int driverVersion, KernelCache cache) {
+
+        KernelImages.Prepared prepare(KernelImages.Mode mode, String architecture) {
+            return KernelImages.prepare(mode, driverVersion, architecture, this::nvrtc, cache);
         }
-        Optional<Integer> driver = DriverApi.version();
-        Optional<String> architecture = DriverApi.architecture();
-        if (driver.isEmpty() || architecture.isEmpty()) {
-            return KernelImages.Prepared.failed("the CUDA driver did not give its version or device 0's compute"
-                    + " capability (cuDriverGetVersion, cuDeviceGetAttribute)");
-        }
-        java.util.function.Supplier<Nvrtc> nvrtc = () -> {
+
+        private Nvrtc nvrtc() {
             if (standIn || family == null) {
                 if (SymbolLookup.loaderLookup().find("nvrtcVersion").isEmpty()) {
                     throw new IllegalStateException("no NVRTC among the loaded libraries");
@@ -258,8 +271,7 @@ final class CudaLibraries {
                         + " toolkit's NVRTC)");
             }
             return Nvrtc.load(Path.of(path));
-        };
-        return KernelImages.prepare(mode, driver.get(), architecture.get(), nvrtc, cache);
+        }
     }
 
     /**

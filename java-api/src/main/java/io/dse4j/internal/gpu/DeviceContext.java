@@ -30,17 +30,20 @@ final class DeviceContext implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * Creates the stream, the handles and the params on device {@code device} and loads {@code image} into its
-     * primary context.
+     * Creates the stream, the handles and the params on device {@code device} and loads the kernels' image for that
+     * device into its primary context.
      *
      * @throws io.dse4j.InvalidInputException when the runtime has no such device
+     * @throws io.dse4j.ComputationException  when no image of the kernels runs on the device
+     *                                        ({@link DeviceKernelImages#forDevice})
      * @throws CudaException                  naming the call that failed (everything created so far released)
      */
-    DeviceContext(KernelImage image, int device) {
+    DeviceContext(DeviceKernelImages images, int device) {
         this.device = device;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
             checkDevice(arena, device);
+            KernelImage image = images.forDevice(device);
             CudaStatus.runtime("cudaSetDevice(" + device + ")", cuda_runtime_api_h.cudaSetDevice(device));
             CudaStatus.runtime("cudaStreamCreate", cuda_runtime_api_h.cudaStreamCreate(out));
             stream = out.get(ValueLayout.ADDRESS, 0);

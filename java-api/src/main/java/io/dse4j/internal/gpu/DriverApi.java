@@ -11,8 +11,9 @@ import java.util.Optional;
 
 /**
  * What the loader asks the CUDA driver (libcuda.so.1, once loaded) before anything runs: its CUDA version, which
- * decides the library family and the kernel image, and the first device's name and architecture. Each answer is
- * empty where the driver is missing or the call fails: these questions never throw.
+ * decides the library family and the kernel image, and each device's name and architecture (a machine may mix GPUs
+ * of several architectures, and an NVRTC cubin runs only on its own). Each answer is empty where the driver is
+ * missing or the call fails: these questions never throw.
  */
 final class DriverApi {
 
@@ -41,35 +42,40 @@ final class DriverApi {
 
     /** Device 0's architecture, "sm_90" (cuInit, cuDeviceGet, its compute capability). */
     static Optional<String> architecture() {
-        return device().map(Device::architecture);
+        return architecture(0);
+    }
+
+    /** The architecture of device {@code ordinal}, "sm_86". */
+    static Optional<String> architecture(int ordinal) {
+        return device(ordinal).map(Device::architecture);
     }
 
     /** "NVIDIA H200 (sm_90)" for device 0. */
     static Optional<String> firstDevice() {
-        return device().map(d -> d.name() + " (" + d.architecture() + ")");
+        return device(0).map(d -> d.name() + " (" + d.architecture() + ")");
     }
 
     private record Device(String name, String architecture) {
     }
 
-    private static Optional<Device> device() {
+    private static Optional<Device> device(int ordinal) {
         if (!present()) {
             return Optional.empty();
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment device = arena.allocate(ValueLayout.JAVA_INT);
-            if (cuda_h.cuInit(0) != 0 || cuda_h.cuDeviceGet(device, 0) != 0) {
+            if (cuda_h.cuInit(0) != 0 || cuda_h.cuDeviceGet(device, ordinal) != 0) {
                 return Optional.empty();
             }
-            int ordinal = device.get(ValueLayout.JAVA_INT, 0);
+            int handle = device.get(ValueLayout.JAVA_INT, 0);
             MemorySegment text = arena.allocate(256);
             MemorySegment major = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment minor = arena.allocate(ValueLayout.JAVA_INT);
-            if (cuda_h.cuDeviceGetName(text, 256, ordinal) != 0
+            if (cuda_h.cuDeviceGetName(text, 256, handle) != 0
                     || cuda_h.cuDeviceGetAttribute(major, cuda_h.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR(),
-                            ordinal) != 0
+                            handle) != 0
                     || cuda_h.cuDeviceGetAttribute(minor, cuda_h.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR(),
-                            ordinal) != 0) {
+                            handle) != 0) {
                 return Optional.empty();
             }
             return Optional.of(new Device(text.getString(0),

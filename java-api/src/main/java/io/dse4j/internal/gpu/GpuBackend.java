@@ -76,7 +76,7 @@ final class GpuBackend implements EigenBackend {
         this.description = "GPU backend (cuBLAS syrk, dse4j kernels, cuSOLVER Xsyevd) on CUDA device " + device + ", "
                 + availability.description();
         this.memory = new DeviceMemoryPlan(headroom);
-        this.context = new DeviceContext(availability.kernels(), device);
+        this.context = new DeviceContext(availability.images(), device);
         this.assembly = new KernelAssembly(context);
         this.solvers = new DeviceEigensolvers(context);
         this.subsets = new SubsetSpectra(context, memory, assembly, solvers, batchedElements);

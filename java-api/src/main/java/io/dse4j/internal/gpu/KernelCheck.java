@@ -21,28 +21,33 @@ final class KernelCheck {
     private KernelCheck() {
     }
 
-    /**
-     * Null when the kernel ran on device 0 and gave the right answer, else why not (every device buffer freed either
-     * way). Device 0 is made the calling thread's current device first — as every GPU call of dse4j makes its device
-     * current before it works ({@link DeviceContext#enter}) — so that the buffers are allocated on the device the
-     * kernel runs on: on a thread where another device is current (a reused Spark executor thread) device 0's kernel
-     * would otherwise be handed another device's memory, an illegal address and a sticky error that poisons the
-     * context.
-     */
+    /** {@link #run(KernelImage, int)} on device 0: the probe's check. */
     static String run(KernelImage image) {
+        return run(image, 0);
+    }
+
+    /**
+     * Null when the kernel ran on device {@code device} and gave the right answer, else why not (every device buffer
+     * freed either way). The device is made the calling thread's current device first — as every GPU call of dse4j
+     * makes its device current before it works ({@link DeviceContext#enter}) — so that the buffers are allocated on
+     * the device the kernel runs on: on a thread where another device is current (a reused Spark executor thread) the
+     * kernel would otherwise be handed another device's memory, an illegal address and a sticky error that poisons
+     * the context.
+     */
+    static String run(KernelImage image, int device) {
         try {
-            CudaStatus.runtime("cudaSetDevice(0)", cuda_runtime_api_h.cudaSetDevice(0));
+            CudaStatus.runtime("cudaSetDevice(" + device + ")", cuda_runtime_api_h.cudaSetDevice(device));
         } catch (CudaException e) {
             return "a test kernel (" + image.description() + ") could not run: " + e.getMessage();
         }
-        return onDeviceZero(image);
+        return onDevice(image, device);
     }
 
-    private static String onDeviceZero(KernelImage image) {
+    private static String onDevice(KernelImage image, int device) {
         try (Arena arena = Arena.ofConfined();
              DeviceBuffer a = DeviceBuffer.allocate(Double.BYTES * MATRIX.length);
              DeviceBuffer norms = DeviceBuffer.allocate(2 * Double.BYTES);
-             DeviceKernels kernels = DeviceKernels.load(0, image)) {
+             DeviceKernels kernels = DeviceKernels.load(device, image)) {
             a.upload(arena.allocateFrom(ValueLayout.JAVA_DOUBLE, MATRIX));
             kernels.diagonal(DeviceElement.F64, a.address(), 2, 2, norms.address(), MemorySegment.NULL);
             CudaStatus.runtime("cudaStreamSynchronize", cuda_runtime_api_h.cudaStreamSynchronize(MemorySegment.NULL));
@@ -57,11 +62,15 @@ final class KernelCheck {
             }
             return null;
         } catch (CudaException e) {
-            return "a test kernel (" + image.description() + ") could not run: " + e.getMessage() + hint(e.status());
+            return "a test kernel (" + image.description() + ") could not run: " + e.getMessage() + hint(e.status(),
+                    image);
         }
     }
 
-    private static String hint(int status) {
+    private static String hint(int status, KernelImage image) {
+        if (status == 209 && !image.fatbin()) {
+            return " — the cubin holds machine code for another GPU architecture";
+        }
         return switch (status) {
             case 209 -> " — the image has no machine code for this GPU's architecture and no PTX it can compile"
                     + " (-D" + KernelImages.PROPERTY + "=nvrtc compiles the kernels for it with NVRTC)";

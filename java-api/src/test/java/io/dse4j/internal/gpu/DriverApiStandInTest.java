@@ -63,6 +63,11 @@ class DriverApiStandInTest {
         return LINKER.downcallHandle(SymbolLookup.loaderLookup().find(name).orElseThrow(), descriptor);
     }
 
+    private static byte[] emptyCubin(Nvrtc nvrtc, String architecture) {
+        return nvrtc.compileCubin("k.cu", "extern \"C\" __global__ void k() {}", java.util.Map.of(),
+                java.util.List.of("--gpu-architecture=" + architecture));
+    }
+
     private static MemorySegment load(Arena arena, byte[] image, int expected) throws Throwable {
         MemorySegment module = arena.allocate(ADDRESS);
         assertEquals(expected, (int) function("cuModuleLoadData", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS))
@@ -192,16 +197,27 @@ class DriverApiStandInTest {
         }
     }
 
+    /**
+     * A cubin is machine code for one architecture: it loads on a GPU of the same major compute capability and an
+     * equal or higher minor one, and nowhere else (CUDA C++ Programming Guide, "Binary Compatibility"), judged by the
+     * device of the current context — so a cubin compiled for one GPU of a machine with mixed GPUs fails on another.
+     */
     @Test
-    void aCubinLoadsOnlyOnTheArchitectureItWasCompiledFor() throws Throwable {
+    void aCubinLoadsOnlyOnItsMajorArchitectureAndAnEqualOrHigherMinor() throws Throwable {
         try (Arena arena = Arena.ofConfined()) {
             Nvrtc nvrtc = Nvrtc.of(SymbolLookup.loaderLookup());
-            byte[] sm90 = nvrtc.compileCubin("k.cu", "extern \"C\" __global__ void k() {}", java.util.Map.of(),
-                    java.util.List.of("--gpu-architecture=sm_90"));
-            byte[] sm86 = nvrtc.compileCubin("k.cu", "extern \"C\" __global__ void k() {}", java.util.Map.of(),
-                    java.util.List.of("--gpu-architecture=sm_86"));
+            byte[] sm80 = emptyCubin(nvrtc, "sm_80");
+            byte[] sm86 = emptyCubin(nvrtc, "sm_86");
+            byte[] sm89 = emptyCubin(nvrtc, "sm_89");
+            byte[] sm90 = emptyCubin(nvrtc, "sm_90");
             assertEquals(0, unload(load(arena, sm90, 0)), "the stand-in's device is sm_90");
             load(arena, sm86, 209);                                                  // CUDA_ERROR_NO_BINARY_FOR_GPU
+            load(arena, sm80, 209);                                                  // another major
+            StandIn.setCapability(0, 8, 6);
+            assertEquals(0, unload(load(arena, sm86, 0)), "its own architecture");
+            assertEquals(0, unload(load(arena, sm80, 0)), "a lower minor of the same major");
+            load(arena, sm89, 209);                                                  // a higher minor
+            load(arena, sm90, 209);
             Nvrtc.CompilationException e = org.junit.jupiter.api.Assertions.assertThrows(
                     Nvrtc.CompilationException.class, () -> nvrtc.compileCubin("k.cu", "#include \"missing.h\"\n",
                             java.util.Map.of(), java.util.List.of("--gpu-architecture=sm_90")));

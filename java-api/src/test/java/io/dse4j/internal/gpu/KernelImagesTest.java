@@ -215,7 +215,7 @@ class KernelImagesTest {
         assertTrue(prepared.compiled(), "a CUDA 12 driver: compiled by NVRTC, not the fatbin");
         CudaLibraries.Availability real = CudaLibraries.availability();
         CudaLibraries.Availability cuda12 = new CudaLibraries.Availability(true, true, List.of(), "",
-                real.description(), prepared.image());
+                real.description(), DeviceKernelImages.only(prepared.image()));
         Random random = new Random(12);
         double[] values = new double[300 * 3];
         for (int i = 0; i < values.length; i++) {
@@ -230,5 +230,61 @@ class KernelImagesTest {
             }
         }
         assertEquals(0, StandIn.outstandingHandles(), "module unloaded, context released");
+    }
+
+    /**
+     * A machine with mixed GPUs on a CUDA 12 driver (issue 24): the probe compiled its cubin for device 0 (sm_90),
+     * and a cubin runs only on its own major compute capability and an equal or higher minor, so the probe's image
+     * alone cannot serve device 1 (sm_86) — opening a backend there fails with the device, its architecture and the
+     * driver's CUDA_ERROR_NO_BINARY_FOR_GPU. With the per-device images, device 1 gets the source compiled for sm_86
+     * (once: a second backend there compiles nothing), device 2 (sm_90, as device 0) reuses device 0's cubin, and a
+     * whole computation on each agrees with the CPU.
+     */
+    @Test
+    void onMixedGpusEachArchitectureGetsACubinOfItsOwn() {
+        StandIn.setDriver(12080, 9, 0);
+        StandIn.setDevices(3);
+        StandIn.setCapability(1, 8, 6);
+        KernelImages.Prepared first = prepare(KernelImages.Mode.AUTO, 12080, "sm_90");
+        assertTrue(first.compiled(), first.reason());
+        String description = CudaLibraries.availability().description();
+        CudaLibraries.Availability probesImageOnly = new CudaLibraries.Availability(true, true, List.of(), "",
+                description, DeviceKernelImages.only(first.image()));
+        io.dse4j.ComputationException refused = assertThrows(io.dse4j.ComputationException.class,
+                () -> new GpuBackend(probesImageOnly, 1));
+        assertTrue(refused.getMessage().startsWith("dse4j's kernels do not run on CUDA device 1 (sm_86):")
+                && refused.getMessage().contains("CUDA_ERROR_NO_BINARY_FOR_GPU (209)"), refused.getMessage());
+        assertEquals(0, StandIn.outstandingAllocations(), "the refused device holds nothing");
+
+        DeviceKernelImages images = new DeviceKernelImages(KernelImages.Mode.AUTO, first.image(), "sm_90",
+                architecture -> prepare(KernelImages.Mode.NVRTC, 12080, architecture), DriverApi::architecture);
+        CudaLibraries.Availability perDevice = new CudaLibraries.Availability(true, true, List.of(), "",
+                description, images);
+        long compilations = StandIn.calls("nvrtcCompileProgram");
+        Points points = gaussianPoints(200, 3, 24);
+        try (EigenBackend cpu = CpuBackends.open(1)) {
+            double[] expected = cpu.diffusionSpectrum(points, 1.5, Precision.F64, false).ascending();
+            for (int device : new int[] {1, 2, 1}) {
+                try (EigenBackend gpu = new GpuBackend(perDevice, device)) {
+                    double[] actual = gpu.diffusionSpectrum(points, 1.5, Precision.F64, false).ascending();
+                    for (int i = 0; i < expected.length; i++) {
+                        assertEquals(expected[i], actual[i], 1e-10, "device " + device + ", eigenvalue " + i);
+                    }
+                }
+            }
+        }
+        assertEquals(compilations + 1, StandIn.calls("nvrtcCompileProgram"), "one compilation: sm_86's");
+        assertTrue(images.forDevice(1).description().startsWith("cubin for sm_86"), images.forDevice(1).description());
+        assertEquals(first.image(), images.forDevice(2), "device 2 is an sm_90 too");
+        assertEquals(0, StandIn.outstandingHandles(), "modules unloaded, contexts released");
+    }
+
+    private static Points gaussianPoints(int n, int d, long seed) {
+        Random random = new Random(seed);
+        double[] values = new double[n * d];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextGaussian();
+        }
+        return new Points(n, d, values);
     }
 }

@@ -59,6 +59,16 @@ final class StandIn {
         }
     }
 
+    /** Device {@code device}'s compute capability, until the next {@link #setDriver} or {@link #reset()}. */
+    static void setCapability(int device, int major, int minor) {
+        try {
+            handle("dse4j_standin_set_capability", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT))
+                    .invokeExact(device, major, minor);
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** The status of an emulated launch whose barrier half the threads of a block never reach. */
     static int launchDivergentBarrier() {
         try {
