@@ -107,7 +107,9 @@ compile_standin() {
   "$cxx" "$@" -shared -o "$dir/libdse4j_cuda_standin.so" "${objects[@]}" -lm
   echo "native/build.sh: built $dir/libdse4j_cuda_standin.so"
 }
-build_standin "$out/standin" -O2
+# -ffp-contract=off: no multiply-add is fused on the host, as none is on the device (nvcc and NVRTC compile the kernels
+# with --fmad=false, below and in KernelImages), so that the emulated kernels round every +, -, * and / as a GPU does.
+build_standin "$out/standin" -O2 -ffp-contract=off
 
 # The sanitized stand-in, for the gpu-stand-in-sanitized test run (java-api): every out-of-bounds access and every
 # undefined behaviour of the kernels or the stand-in aborts the test JVM with a report naming the line. Its JVM
@@ -121,7 +123,7 @@ if [[ "$asan_runtime" == /* && -e "$asan_runtime" && "$ubsan_runtime" == /* && -
   rm -rf "$sanitized/preload" "$sanitized/no-sanitizer-runtime.so"
   mkdir -p "$sanitized/preload"
   build_standin "$sanitized" -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-      -fno-sanitize-recover=undefined
+      -fno-sanitize-recover=undefined -ffp-contract=off
   ln -s "$(readlink -f "$asan_runtime")" "$sanitized/preload/libasan.so"
   ln -s "$(readlink -f "$ubsan_runtime")" "$sanitized/preload/libubsan.so"
 else
@@ -166,15 +168,20 @@ for sm in 75 80 86 89 90 100 120; do
   gencode+=(-gencode "arch=compute_$sm,code=sm_$sm")
 done
 gencode+=(-gencode arch=compute_75,code=compute_75)
+# No fused multiply-adds (nvcc fuses a*b+c by default): the kernels are memory-bound, so FMA buys no speed here, and
+# without it every +, -, *, / and sqrt of the kernels is one IEEE round-to-nearest on the GPU, on the host stand-in
+# (built with -ffp-contract=off) and in NVRTC's cubins (the same option in KernelImages), so the stand-in computes
+# what a GPU does; only exp, pow and rsqrt, which CUDA computes within 1-2 ulp, differ (ARCHITECTURE.md).
+nvcc_flags=(-O3 -std=c++17 --fmad=false)
 nvcc_version="$("$nvcc" --version | tail -n 2 | head -n 1)"
 fatbin_stamp="$out/fatbin.built-from"
-fatbin_print="$(fingerprint "$here"/src/*.cu "$here"/include/*.h "$nvcc_version" "${gencode[@]}")"
+fatbin_print="$(fingerprint "$here"/src/*.cu "$here"/include/*.h "$nvcc_version" "${nvcc_flags[@]}" "${gencode[@]}")"
 if up_to_date "$fatbin_stamp" "$resources/dse4j_kernels.fatbin" "$fatbin_print"; then
   echo "native/build.sh: $resources/dse4j_kernels.fatbin is up to date"
   exit 0
 fi
 rm -f "$fatbin_stamp"
-"$nvcc" -O3 -std=c++17 -fatbin -I"$here/include" "${gencode[@]}" -o "$resources/dse4j_kernels.fatbin" \
+"$nvcc" "${nvcc_flags[@]}" -fatbin -I"$here/include" "${gencode[@]}" -o "$resources/dse4j_kernels.fatbin" \
     "$here/src/dse4j_device.cu"
 echo "$fatbin_print" > "$fatbin_stamp"
 echo "native/build.sh: built $resources/dse4j_kernels.fatbin with $nvcc_version"

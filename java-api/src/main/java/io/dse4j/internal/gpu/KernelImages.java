@@ -138,6 +138,16 @@ final class KernelImages {
         return compile(compiler, architecture, cache);
     }
 
+    /**
+     * NVRTC's options for {@code architecture} ("sm_86", or "compute_75" for PTX): C++17, and {@code --fmad=false} as
+     * nvcc builds the fatbin (native/build.sh) — no multiply-add fused, so that every +, −, × and ÷ of the kernels is
+     * one IEEE rounding, as in the host stand-in (built with -ffp-contract=off): the kernels are memory-bound, and
+     * FMA would buy them no speed, only results the stand-in could not reproduce.
+     */
+    static List<String> options(String architecture) {
+        return List.of("--gpu-architecture=" + architecture, "-std=c++17", "--fmad=false");
+    }
+
     /** The device source compiled for {@code architecture}, from the cache when a sound entry is there. */
     static Prepared compile(Nvrtc compiler, String architecture, KernelCache cache) {
         Optional<byte[]> source = resource(SOURCE_RESOURCE);
@@ -152,7 +162,7 @@ final class KernelImages {
         } catch (RuntimeException e) {
             return Prepared.failed("NVRTC does not answer: " + e.getMessage());
         }
-        List<String> options = List.of("--gpu-architecture=" + architecture, "-std=c++17");
+        List<String> options = options(architecture);
         // The key covers everything the cubin depends on: the source, its header and the options.
         byte[] optionBytes = String.join("\n", options).getBytes(StandardCharsets.UTF_8);
         byte[] key = java.nio.ByteBuffer.allocate(source.get().length + 1 + header.get().length + 1
