@@ -3,11 +3,13 @@
  * cusolverDnXsyevd, cusolverDnXsyevBatched (CUDA >= 12.6.2) and cusolverDnXgeev (CUDA >= 12.6) with their workspace
  * queries — with cuSOLVER's calling conventions and semantics: the 64-bit API's data types, uplo and jobz, the
  * workspace sizes they ask for, the info output (a test can make the next one non-zero: dse4j_standin_fail_info).
- * The eigenproblems themselves are solved on the host by standin_eigen.c, in double whatever the data type.
+ * The eigenproblems themselves are solved on the host by standin_eigen.c, in the precision of the data type.
+ *
+ * Workspaces are held to what their query returned, as strictly as cuSOLVER documents them (each workspace's size
+ * is the one its _bufferSize returned): a device or host workspace smaller than the query's answer for the same
+ * arguments, or a NULL one where bytes are asked for, is CUSOLVER_STATUS_INVALID_VALUE. Both are really used (the solvers' scratch lives there), and
+ * the host one is never empty, so a caller that passes no host workspace fails here, not first on a GPU.
  */
-#include <stdlib.h>
-#include <string.h>
-
 #include "standin_internal.h"
 
 EXPORT int cusolverDnCreate(void **handle)
@@ -67,10 +69,38 @@ static int check_syevd(void *handle, void *params, int jobz, int uplo, int64_t n
     return CUSOLVER_STATUS_SUCCESS;
 }
 
-/* The stand-in asks for an n x n double scratch matrix (plus slack): its Householder reduction and QL iteration work there. */
-static size_t device_workspace(int64_t n)
+static size_t element_bytes(int type)
 {
-    return (size_t) (n * n) * sizeof(double) + 64;
+    return type == CUDA_R_64F ? sizeof(double) : sizeof(float);
+}
+
+/*
+ * The width of the panel a blocked tridiagonal reduction works in, which the device workspace is sized for: LAPACK's
+ * xSYTRD asks for n * nb elements (LWORK = N*NB, NB from ILAENV), and cuSOLVER's sytrd, like every blocked algorithm
+ * of it, chooses its block sizes by n without documenting how or promising that the workspace grows with n. The
+ * stand-in models that with a panel that narrows as the matrix grows: just past each step the narrower panel saves
+ * more than the larger matrix adds, so n = 60 asks for more than n = 64 (60^2 + 60*32 > 64^2 + 64*16), and a caller
+ * that sizes one workspace for its largest matrix and reuses it for smaller ones is refused, as it could be on a GPU.
+ */
+static int64_t panel_width(int64_t n)
+{
+    return n < 64 ? 32 : n < 256 ? 16 : 8;
+}
+
+/* Elements of the data type in one matrix's device workspace: the working copy (n x n), the eigenvectors (n x n, with
+ * jobz = VECTOR) and the panel, whose first n elements the solver's reflector scratch uses. */
+static int64_t syevd_device_elements(int64_t n, int jobz)
+{
+    return n * n * (jobz == CUSOLVER_EIG_MODE_VECTOR ? 2 : 1) + n * panel_width(n);
+}
+
+/* Elements of the data type in the host workspace: 2n + 1, the minimum LWORK LAPACK's xSYEVD documents for
+ * JOBZ = 'N' — the tridiagonal's diagonal and off-diagonal, which the stand-in's QL iteration keeps there. The
+ * eigenvectors stay in the device workspace, so the figure is the same with jobz = VECTOR. A real cuSOLVER may ask for
+ * less host memory (even none); asking for some here makes the caller's host-workspace path run on the stand-in. */
+static int64_t syevd_host_elements(int64_t n)
+{
+    return 2 * n + 1;
 }
 
 EXPORT int cusolverDnXsyevd_bufferSize(void *handle, void *params, int jobz, int uplo, int64_t n, int type_a,
@@ -87,110 +117,49 @@ EXPORT int cusolverDnXsyevd_bufferSize(void *handle, void *params, int jobz, int
     if (device_bytes == NULL || host_bytes == NULL) {
         return CUSOLVER_STATUS_INVALID_VALUE;
     }
-    *device_bytes = device_workspace(n);
-    *host_bytes = 0;
+    *device_bytes = (size_t) syevd_device_elements(n, jobz) * element_bytes(type_a);
+    *host_bytes = (size_t) syevd_host_elements(n) * element_bytes(type_a);
     return CUSOLVER_STATUS_SUCCESS;
 }
 
-
-/* One symmetric eigenproblem, as cusolverDnXsyevd does it: shared by the single and the batched entry points. */
-static int syevd_core(void *handle, void *params, int jobz, int uplo, int64_t n, int type_a, void *A, int64_t lda,
-                      int type_w, void *W, int compute, void *device_work, size_t device_bytes, int *info)
+/*
+ * batch symmetric eigenproblems as cusolverDnXsyevd (batch 1) and cusolverDnXsyevBatched do them: matrix b at
+ * A + b*lda*n, its eigenvalues at W + b*n, its info in info[b], its share of the device workspace (the query asks
+ * for one per matrix) at b times one matrix's; the host workspace is shared, the matrices solved one after another.
+ */
+static int syevd_solve(void *handle, void *params, int jobz, int uplo, int64_t n, int type_a, void *A, int64_t lda,
+                       int type_w, void *W, int compute, void *device_work, size_t device_bytes, void *host_work,
+                       size_t host_bytes, int *info, int64_t batch)
 {
     int status = check_syevd(handle, params, jobz, uplo, n, type_a, lda, type_w, compute);
     if (status != CUSOLVER_STATUS_SUCCESS) {
         return status;
     }
-    if (info == NULL || (n > 0 && (A == NULL || W == NULL)) || device_bytes < device_workspace(n)
-        || (device_work == NULL && n > 0)) {
+    size_t element = element_bytes(type_a);
+    size_t per_matrix = (size_t) syevd_device_elements(n, jobz) * element;
+    if (info == NULL || (n > 0 && (A == NULL || W == NULL)) || device_bytes < (size_t) batch * per_matrix
+        || (device_work == NULL && per_matrix > 0) || host_bytes < (size_t) syevd_host_elements(n) * element
+        || host_work == NULL) {
         return CUSOLVER_STATUS_INVALID_VALUE;
     }
-    int pending = dse4j_standin_take_pending_info();
-    if (pending != 0) {
-        *info = pending;
-        return CUSOLVER_STATUS_SUCCESS;
-    }
-    double *s = (double *) device_work;
-    double *v = NULL;
-    if (jobz == CUSOLVER_EIG_MODE_VECTOR) {
-        v = malloc((size_t) (n * n > 0 ? n * n : 1) * sizeof(double));
-        if (v == NULL) {
-            return 7; /* CUSOLVER_STATUS_INTERNAL_ERROR */
+    for (int64_t b = 0; b < batch; b++) {
+        int pending = dse4j_standin_take_pending_info();
+        if (pending != 0) {
+            info[b] = pending;
+            continue;
         }
-        memset(v, 0, (size_t) (n * n) * sizeof(double));
-        for (int64_t i = 0; i < n; i++) {
-            v[i + i * n] = 1.0;
-        }
+        char *a = (char *) A + (size_t) (b * lda * n) * element;
+        char *w = (char *) W + (size_t) (b * n) * element;
+        char *work = (char *) device_work + (size_t) b * per_matrix;
+        int vectors = jobz == CUSOLVER_EIG_MODE_VECTOR;
+        int lower = uplo == CUBLAS_FILL_MODE_LOWER;
+        int failed = type_a == CUDA_R_64F
+            ? dse4j_standin_syevd_f64(vectors, lower, n, (double *) a, lda, (double *) w, (double *) work,
+                                      (double *) host_work)
+            : dse4j_standin_syevd_f32(vectors, lower, n, (float *) a, lda, (float *) w, (float *) work,
+                                      (float *) host_work);
+        info[b] = failed ? (int) n : 0;     /* as LAPACK: the iteration failed to converge */
     }
-    /* Only the uplo triangle of A is read, as LAPACK does. */
-    for (int64_t j = 0; j < n; j++) {
-        for (int64_t i = j; i < n; i++) {
-            int64_t lower = i + j * lda;
-            int64_t upper = j + i * lda;
-            int64_t at = uplo == CUBLAS_FILL_MODE_LOWER ? lower : upper;
-            double x = type_a == CUDA_R_64F ? ((double *) A)[at] : (double) ((float *) A)[at];
-            s[i + j * n] = x;
-            s[j + i * n] = x;
-        }
-    }
-    double *values = malloc((size_t) (n > 0 ? n : 1) * sizeof(double));
-    double *scratch_e = malloc((size_t) (n > 0 ? n : 1) * sizeof(double));
-    double *scratch_p = malloc((size_t) (n > 0 ? n : 1) * sizeof(double));
-    int64_t *index = malloc((size_t) (n > 0 ? n : 1) * sizeof(int64_t));
-    if (values == NULL || scratch_e == NULL || scratch_p == NULL || index == NULL) {
-        free(values);
-        free(scratch_e);
-        free(scratch_p);
-        free(index);
-        free(v);
-        return 7;
-    }
-    int failed = dse4j_standin_symmetric_eigen(s, v, values, scratch_e, scratch_p, n);
-    free(scratch_e);
-    free(scratch_p);
-    if (failed) {
-        free(values);
-        free(index);
-        free(v);
-        *info = (int) n;     /* as LAPACK: the iteration failed to converge */
-        return CUSOLVER_STATUS_SUCCESS;
-    }
-    for (int64_t i = 0; i < n; i++) {
-        index[i] = i;
-    }
-    for (int64_t i = 0; i < n; i++) {
-        int64_t best = i;
-        for (int64_t k = i + 1; k < n; k++) {
-            if (values[index[k]] < values[index[best]]) {
-                best = k;
-            }
-        }
-        int64_t swap = index[i];
-        index[i] = index[best];
-        index[best] = swap;
-    }
-    for (int64_t i = 0; i < n; i++) {
-        double value = values[index[i]];
-        if (type_w == CUDA_R_64F) {
-            ((double *) W)[i] = value;
-        } else {
-            ((float *) W)[i] = (float) value;
-        }
-        if (v != NULL) {
-            for (int64_t k = 0; k < n; k++) {
-                double x = v[k + index[i] * n];
-                if (type_a == CUDA_R_64F) {
-                    ((double *) A)[k + i * lda] = x;
-                } else {
-                    ((float *) A)[k + i * lda] = (float) x;
-                }
-            }
-        }
-    }
-    free(values);
-    free(index);
-    free(v);
-    *info = 0;
     return CUSOLVER_STATUS_SUCCESS;
 }
 
@@ -199,10 +168,8 @@ EXPORT int cusolverDnXsyevd(void *handle, void *params, int jobz, int uplo, int6
                             void *host_work, size_t host_bytes, int *info)
 {
     ENTER("cusolverDnXsyevd");
-    (void) host_work;
-    (void) host_bytes;
-    return syevd_core(handle, params, jobz, uplo, n, type_a, A, lda, type_w, W, compute, device_work, device_bytes,
-                      info);
+    return syevd_solve(handle, params, jobz, uplo, n, type_a, A, lda, type_w, W, compute, device_work, device_bytes,
+                       host_work, host_bytes, info, 1);
 }
 
 /* The batched API (CUDA >= 12.6.2): batchSize matrices n x n stored one after another (stride lda*n), their
@@ -232,8 +199,8 @@ EXPORT int cusolverDnXsyevBatched_bufferSize(void *handle, void *params, int job
     if (device_bytes == NULL || host_bytes == NULL || batch < 1 || batch_too_large(n, lda, batch)) {
         return CUSOLVER_STATUS_INVALID_VALUE;
     }
-    *device_bytes = device_workspace(n);
-    *host_bytes = 0;
+    *device_bytes = (size_t) batch * (size_t) syevd_device_elements(n, jobz) * element_bytes(type_a);
+    *host_bytes = (size_t) syevd_host_elements(n) * element_bytes(type_a);
     return CUSOLVER_STATUS_SUCCESS;
 }
 
@@ -242,21 +209,11 @@ EXPORT int cusolverDnXsyevBatched(void *handle, void *params, int jobz, int uplo
                                   size_t device_bytes, void *host_work, size_t host_bytes, int *info, int64_t batch)
 {
     ENTER("cusolverDnXsyevBatched");
-    (void) host_work;
-    (void) host_bytes;
-    if (batch < 1 || info == NULL || batch_too_large(n, lda, batch)) {
+    if (batch < 1 || batch_too_large(n, lda, batch)) {
         return CUSOLVER_STATUS_INVALID_VALUE;
     }
-    size_t element = type_a == CUDA_R_64F ? sizeof(double) : sizeof(float);
-    for (int64_t b = 0; b < batch; b++) {
-        int status = syevd_core(handle, params, jobz, uplo, n, type_a, (char *) A + (size_t) (b * lda * n) * element,
-                                lda, type_w, (char *) W + (size_t) (b * n) * element, compute, device_work,
-                                device_bytes, info + b);
-        if (status != CUSOLVER_STATUS_SUCCESS) {
-            return status;
-        }
-    }
-    return CUSOLVER_STATUS_SUCCESS;
+    return syevd_solve(handle, params, jobz, uplo, n, type_a, A, lda, type_w, W, compute, device_work, device_bytes,
+                       host_work, host_bytes, info, batch);
 }
 
 static int check_geev(void *handle, void *params, int jobvl, int jobvr, int64_t n, int type_a, int64_t lda,
@@ -277,6 +234,19 @@ static int check_geev(void *handle, void *params, int jobvl, int jobvr, int64_t 
     return CUSOLVER_STATUS_SUCCESS;
 }
 
+/* Xgeev's workspaces, in doubles: on the device the Hessenberg matrix the QR iteration works on (n x n); on the host
+ * max(1, 3n), the minimum LWORK LAPACK's DGEEV documents with JOBVL = JOBVR = 'N', whose first n the stand-in's
+ * Householder reduction uses for its reflector. */
+static int64_t geev_device_elements(int64_t n)
+{
+    return n * n;
+}
+
+static int64_t geev_host_elements(int64_t n)
+{
+    return n > 0 ? 3 * n : 1;
+}
+
 /* cusolverDnXgeev (CUDA >= 12.6), real types: W holds the n real parts, then the n imaginary parts. */
 EXPORT int cusolverDnXgeev_bufferSize(void *handle, void *params, int jobvl, int jobvr, int64_t n, int type_a,
                                       const void *A, int64_t lda, int type_w, const void *W, int type_vl,
@@ -292,8 +262,8 @@ EXPORT int cusolverDnXgeev_bufferSize(void *handle, void *params, int jobvl, int
     if (device_bytes == NULL || host_bytes == NULL) {
         return CUSOLVER_STATUS_INVALID_VALUE;
     }
-    *device_bytes = (size_t) (n * n + n) * sizeof(double) + 64;
-    *host_bytes = 0;
+    *device_bytes = (size_t) geev_device_elements(n) * sizeof(double);
+    *host_bytes = (size_t) geev_host_elements(n) * sizeof(double);
     return CUSOLVER_STATUS_SUCCESS;
 }
 
@@ -303,18 +273,18 @@ EXPORT int cusolverDnXgeev(void *handle, void *params, int jobvl, int jobvr, int
                            void *host_work, size_t host_bytes, int *info)
 {
     ENTER("cusolverDnXgeev");
-    (void) type_vl; (void) VL; (void) ldvl; (void) type_vr; (void) VR; (void) ldvr; (void) host_work;
-    (void) host_bytes;
+    (void) type_vl; (void) VL; (void) ldvl; (void) type_vr; (void) VR; (void) ldvr;
     int status = check_geev(handle, params, jobvl, jobvr, n, type_a, lda, type_w, compute);
     if (status != CUSOLVER_STATUS_SUCCESS) {
         return status;
     }
     if (info == NULL || (n > 0 && (A == NULL || W == NULL || device_work == NULL))
-        || device_bytes < (size_t) (n * n + n) * sizeof(double) + 64) {
+        || device_bytes < (size_t) geev_device_elements(n) * sizeof(double)
+        || host_bytes < (size_t) geev_host_elements(n) * sizeof(double) || host_work == NULL) {
         return CUSOLVER_STATUS_INVALID_VALUE;
     }
     double *h = (double *) device_work;
-    double *v = h + n * n;
+    double *v = (double *) host_work;
     for (int64_t j = 0; j < n; j++) {
         for (int64_t i = 0; i < n; i++) {
             h[i + j * n] = ((double *) A)[i + j * lda];

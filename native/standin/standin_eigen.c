@@ -1,156 +1,34 @@
 /*
- * dse4j CUDA stand-in: the host eigen-solvers behind its cuSOLVER (standin_cusolver.c), in double. Right, not fast:
- * unblocked Householder reductions and the classical QL/QR iterations, as the textbooks write them.
+ * dse4j CUDA stand-in: the host eigen-solvers behind its cuSOLVER (standin_cusolver.c). Right, not fast: unblocked
+ * Householder reductions and the classical QL/QR iterations, as the textbooks write them. The symmetric solver
+ * (standin_eigen_symmetric.h) is built once per element type, so that a float problem is solved in float as a
+ * single-precision cuSOLVER does; the general one (Xgeev) is called in double only.
  */
-#include <math.h>
+#include <float.h>
 #include <stdint.h>
+#include <tgmath.h>
 
 #include "standin_internal.h"
 
-/*
- * Symmetric eigen-decomposition of the full n x n column-major s: Householder tridiagonalisation (Golub & Van Loan,
- * 4th ed., section 8.3.1, unblocked) with the reflectors accumulated into q when it is not NULL, then the implicit
- * QL iteration with Wilkinson's shift (EISPACK tql2) rotating q's columns along. Eigenvalues end in d (unsorted).
- * Returns 0, or 1 if the iteration did not converge.
- */
-int dse4j_standin_symmetric_eigen(double *s, double *q, double *d, double *e, double *p, int64_t n)
-{
-    for (int64_t k = 0; k + 2 < n; k++) {
-        int64_t m = n - k - 1;          /* length of the part of column k below the diagonal */
-        double *x = s + (k + 1) + k * n;
-        /* The reflector is built from x / max|x|: H = I - 2vv'/v'v does not change when v is scaled, and the
-         * scaled sums of squares can neither overflow nor underflow (the trailing columns of a reduced low-rank
-         * matrix are rounding errors of rounding errors, small enough for x[i]*x[i] to lose its digits). */
-        double largest = 0.0;
-        for (int64_t i = 0; i < m; i++) {
-            largest = fmax(largest, fabs(x[i]));
-        }
-        if (largest == 0.0) {
-            continue;
-        }
-        double *v = e;                  /* scratch: v = x / largest - alpha e1 */
-        double norm = 0.0;
-        for (int64_t i = 0; i < m; i++) {
-            v[i] = x[i] / largest;
-            norm += v[i] * v[i];
-        }
-        norm = sqrt(norm);
-        double alpha = v[0] > 0 ? -norm : norm;
-        v[0] -= alpha;
-        alpha *= largest;
-        double vv = 0.0;
-        for (int64_t i = 0; i < m; i++) {
-            vv += v[i] * v[i];
-        }
-        if (vv == 0.0) {
-            continue;
-        }
-        /* p = A22 v * (2 / vv); w = p - (v'p / vv) v; A22 -= v w' + w v'. */
-        for (int64_t i = 0; i < m; i++) {
-            double sum = 0.0;
-            for (int64_t j = 0; j < m; j++) {
-                sum += s[(k + 1 + i) + (k + 1 + j) * n] * v[j];
-            }
-            p[i] = 2.0 * sum / vv;
-        }
-        double vp = 0.0;
-        for (int64_t i = 0; i < m; i++) {
-            vp += v[i] * p[i];
-        }
-        for (int64_t i = 0; i < m; i++) {
-            p[i] -= (vp / vv) * v[i];
-        }
-        for (int64_t j = 0; j < m; j++) {
-            for (int64_t i = 0; i < m; i++) {
-                s[(k + 1 + i) + (k + 1 + j) * n] -= v[i] * p[j] + p[i] * v[j];
-            }
-        }
-        s[(k + 1) + k * n] = alpha;
-        s[k + (k + 1) * n] = alpha;
-        for (int64_t i = 1; i < m; i++) {
-            s[(k + 1 + i) + k * n] = 0.0;
-            s[k + (k + 1 + i) * n] = 0.0;
-        }
-        if (q != NULL) {
-            /* Q <- Q H on columns k+1..n-1. */
-            for (int64_t r = 0; r < n; r++) {
-                double sum = 0.0;
-                for (int64_t j = 0; j < m; j++) {
-                    sum += q[r + (k + 1 + j) * n] * v[j];
-                }
-                sum *= 2.0 / vv;
-                for (int64_t j = 0; j < m; j++) {
-                    q[r + (k + 1 + j) * n] -= sum * v[j];
-                }
-            }
-        }
-    }
-    for (int64_t i = 0; i < n; i++) {
-        d[i] = s[i + i * n];
-        e[i] = i + 1 < n ? s[(i + 1) + i * n] : 0.0;
-    }
-    /* Off-diagonal entries below eps times the matrix norm are negligible (EISPACK tql2's test): a purely relative
-     * test never deflates between two (near-)zero diagonal entries. */
-    double norm = 0.0;
-    for (int64_t i = 0; i < n; i++) {
-        double row = fabs(d[i]) + fabs(e[i]) + (i > 0 ? fabs(e[i - 1]) : 0.0);
-        norm = row > norm ? row : norm;
-    }
-    for (int64_t l = 0; l < n; l++) {
-        int iterations = 0;
-        for (;;) {
-            int64_t m = l;
-            for (; m < n - 1; m++) {
-                if (fabs(e[m]) <= 0x1p-52 * norm) {
-                    break;
-                }
-            }
-            if (m == l) {
-                break;
-            }
-            if (iterations++ == 60) {
-                return 1;
-            }
-            double g = (d[l + 1] - d[l]) / (2.0 * e[l]);
-            double r = hypot(g, 1.0);
-            g = d[m] - d[l] + e[l] / (g + copysign(r, g));
-            double sn = 1.0, c = 1.0, pp = 0.0;
-            int deflated = 0;
-            for (int64_t i = m - 1; i >= l; i--) {
-                double f = sn * e[i];
-                double b = c * e[i];
-                r = hypot(f, g);
-                e[i + 1] = r;
-                if (r == 0.0) {
-                    d[i + 1] -= pp;
-                    e[m] = 0.0;
-                    deflated = 1;
-                    break;
-                }
-                sn = f / r;
-                c = g / r;
-                g = d[i + 1] - pp;
-                r = (d[i] - g) * sn + 2.0 * c * b;
-                pp = sn * r;
-                d[i + 1] = g + pp;
-                g = c * r - b;
-                if (q != NULL) {
-                    for (int64_t k = 0; k < n; k++) {
-                        double z = q[k + (i + 1) * n];
-                        q[k + (i + 1) * n] = sn * q[k + i * n] + c * z;
-                        q[k + i * n] = c * q[k + i * n] - sn * z;
-                    }
-                }
-            }
-            if (!deflated) {
-                d[l] -= pp;
-                e[l] = g;
-                e[m] = 0.0;
-            }
-        }
-    }
-    return 0;
-}
+#define REAL double
+#define EPSILON DBL_EPSILON
+#define SYMMETRIC_EIGEN symmetric_eigen_f64
+#define SYEVD dse4j_standin_syevd_f64
+#include "standin_eigen_symmetric.h"
+#undef REAL
+#undef EPSILON
+#undef SYMMETRIC_EIGEN
+#undef SYEVD
+
+#define REAL float
+#define EPSILON FLT_EPSILON
+#define SYMMETRIC_EIGEN symmetric_eigen_f32
+#define SYEVD dse4j_standin_syevd_f32
+#include "standin_eigen_symmetric.h"
+#undef REAL
+#undef EPSILON
+#undef SYMMETRIC_EIGEN
+#undef SYEVD
 
 /*
  * Eigenvalues of a real non-symmetric n x n matrix (column-major h, destroyed): Householder reduction to upper

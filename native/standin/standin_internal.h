@@ -5,7 +5,8 @@
  *   standin_runtime.c   the CUDA runtime: devices, memory, copies, streams;
  *   standin_cublas.c    cuBLAS: handles and syrk;
  *   standin_cusolver.c  cuSOLVER's entry points: handles, params, Xsyevd, XsyevBatched, Xgeev;
- *   standin_eigen.c     the host eigen-solvers behind them;
+ *   standin_eigen.c     the host eigen-solvers behind them, the symmetric one built once per element type from
+ *                       standin_eigen_symmetric.h;
  *   emulated_kernels.cpp, driver_api.cpp (C++): dse4j's device source on the host, the driver API and NVRTC.
  * Every entry point goes through the ledger (ENTER), so that tests can count its calls and make one fail.
  *
@@ -102,11 +103,16 @@ void dse4j_standin_runtime_device_set(int device);
 /* ---- host eigen-solvers (standin_eigen.c) ---- */
 
 /*
- * Symmetric eigen-decomposition of the full n x n column-major s (destroyed), eigenvectors accumulated into q when it
- * is not NULL; eigenvalues in d (unsorted); e and p are scratch of n. Returns 0, or 1 if the iteration did not
+ * One symmetric eigenproblem as cusolverDn<t>syevd computes it, in the element type throughout: the lower (lower != 0)
+ * or upper triangle of the n x n column-major a (leading dimension lda) in, its eigenvalues ascending in w and, when
+ * vectors, its eigenvectors over a. device_work holds n*n + (vectors ? n*n : 0) + n elements and host_work 2n (the
+ * solver's scratch, which the workspace queries ask the caller for). Returns 0, or 1 if the iteration did not
  * converge.
  */
-int dse4j_standin_symmetric_eigen(double *s, double *q, double *d, double *e, double *p, int64_t n);
+int dse4j_standin_syevd_f64(int vectors, int lower, int64_t n, double *a, int64_t lda, double *w, double *device_work,
+                            double *host_work);
+int dse4j_standin_syevd_f32(int vectors, int lower, int64_t n, float *a, int64_t lda, float *w, float *device_work,
+                            float *host_work);
 
 /*
  * Eigenvalues of a real non-symmetric n x n column-major h (destroyed): real parts in re, imaginary parts in im; v is

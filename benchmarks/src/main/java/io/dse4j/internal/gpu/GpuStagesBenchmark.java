@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 
@@ -57,6 +58,7 @@ public class GpuStagesBenchmark {
     private DeviceBuffer info;
     private DeviceBuffer work;
     private long[] workspace;
+    private MemorySegment hostWork;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -81,6 +83,7 @@ public class GpuStagesBenchmark {
         info = DeviceBuffer.allocate(Integer.BYTES);
         workspace = gpu.solvers().syevdWorkspace(element, n, false, a, w, arena);
         work = DeviceBuffer.allocate(Math.max(1, workspace[0]));
+        hostWork = DeviceEigensolvers.hostWork(arena, workspace[1]);
         x.upload(element.host(arena, points));
         original.upload(arena.allocateFrom(ValueLayout.JAVA_DOUBLE, points));
         kernel();
@@ -121,7 +124,7 @@ public class GpuStagesBenchmark {
     @Benchmark
     public DeviceBuffer eigensolverAlone() {
         copy(kernelCopy, a);
-        gpu.solvers().syevd(element, n, false, a, w, work, workspace, info, arena);
+        gpu.solvers().syevd(element, n, false, a, w, work, workspace, hostWork, info, arena);
         return w;
     }
 

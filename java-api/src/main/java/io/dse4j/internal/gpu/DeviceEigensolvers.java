@@ -30,7 +30,12 @@ final class DeviceEigensolvers {
         return eigenvectors ? cusolverDn_h.CUSOLVER_EIG_MODE_VECTOR() : cusolverDn_h.CUSOLVER_EIG_MODE_NOVECTOR();
     }
 
-    /** Host workspace of {@code bytes} (a workspace query's {@code [1]}), or NULL for none. */
+    /**
+     * Host workspace of {@code bytes} (a workspace query's {@code [1]}), or NULL for none: plain memory of the
+     * caller's confined arena, which cuSOLVER documents for it (it is neither a copy's source nor its target, so it
+     * need not be pinned), freed with the arena on every path. A caller allocates it once per workspace, beside the
+     * device one, not once per solve: the arena lives for the whole computation.
+     */
     static MemorySegment hostWork(Arena arena, long bytes) {
         return bytes > 0 ? arena.allocate(bytes, 64) : MemorySegment.NULL;
     }
@@ -49,17 +54,34 @@ final class DeviceEigensolvers {
     }
 
     /**
+     * {device, host} workspace bytes of {@code cusolverDnXsyevd}, eigenvalues only, that serve an m×m matrix (ld m)
+     * in {@code a} for every m of {@code sizes}: the most that any of them asks for. Each size is queried: cuSOLVER
+     * does not document that its requirement grows with n (its blocked algorithms choose their block sizes by n),
+     * so the largest matrix's workspace may be too small for a smaller one.
+     */
+    long[] syevdWorkspace(DeviceElement element, long[] sizes, DeviceBuffer a, DeviceBuffer w, Arena arena) {
+        long[] most = {0, 0};
+        for (long m : sizes) {
+            long[] workspace = syevdWorkspace(element, m, false, a, w, arena);
+            most[0] = Math.max(most[0], workspace[0]);
+            most[1] = Math.max(most[1], workspace[1]);
+        }
+        return most;
+    }
+
+    /**
      * Eigenvalues (ascending, into {@code w}) and, on request, eigenvectors (over {@code a}) of the symmetric
      * matrix in the lower triangle of {@code a}, by {@code cusolverDnXsyevd}; waits for it and checks {@code info}.
+     * {@code work} and {@code hostWork} ({@link #hostWork}) hold {@code workspace[0]} and {@code workspace[1]}
+     * bytes, at least what {@link #syevdWorkspace} gave for this n.
      */
     void syevd(DeviceElement element, long n, boolean eigenvectors, DeviceBuffer a, DeviceBuffer w, DeviceBuffer work,
-               long[] workspace, DeviceBuffer info, Arena arena) {
+               long[] workspace, MemorySegment hostWork, DeviceBuffer info, Arena arena) {
         MemorySegment cusolver = context.cusolver();
         int dataType = element.dataType();
-        MemorySegment host = hostWork(arena, workspace[1]);
         CudaStatus.cusolver("cusolverDnXsyevd", cusolverDn_h.cusolverDnXsyevd(cusolver, context.params(),
                 jobz(eigenvectors), cusolverDn_h.CUBLAS_FILL_MODE_LOWER(), n, dataType, a.address(), n, dataType,
-                w.address(), dataType, work.address(), workspace[0], host, workspace[1], info.address()));
+                w.address(), dataType, work.address(), workspace[0], hostWork, workspace[1], info.address()));
         context.synchronize();
         int infoValue = infoWords(info, 1, arena)[0];
         if (infoValue != 0) {

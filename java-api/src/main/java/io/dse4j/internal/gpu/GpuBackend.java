@@ -193,7 +193,8 @@ final class GpuBackend implements EigenBackend {
                     context.synchronize();
                     clock.lap("kernel");
                     Cancellation.checkInterrupted();
-                    solvers.syevd(element, n, eigenvectors, a, w, work, workspace, info, arena);
+                    solvers.syevd(element, n, eigenvectors, a, w, work, workspace,
+                            DeviceEigensolvers.hostWork(arena, workspace[1]), info, arena);
                     clock.lap("eigenvalues");
                     Cancellation.checkInterrupted();
                     double[] values = element.download(arena, w, n);

@@ -21,8 +21,9 @@ import java.util.TreeMap;
  * The kernel spectra of many row subsets of one point set — a DSMI's batch, every class and every random subset —
  * with the points uploaded once: every row index set goes up in one buffer, and each subset is gathered on the device
  * (dse4j_gather_rows) into a buffer sized for the largest, then Gram, kernel and eigensolver run on it; the buffers
- * and the eigensolver workspace serve every subset. Subsets of equal size go to {@code cusolverDnXsyevBatched}
- * together when this cuSOLVER has it ({@link CusolverBatched}), in calls within its size limit and the free memory.
+ * and the eigensolver workspace (the most that any of the sizes asks for) serve every subset. Subsets of equal size
+ * go to {@code cusolverDnXsyevBatched} together when this cuSOLVER has it ({@link CusolverBatched}), in calls within
+ * its size limit and the free memory.
  */
 final class SubsetSpectra {
 
@@ -75,9 +76,13 @@ final class SubsetSpectra {
                  DeviceBuffer w = DeviceBuffer.allocate(bytes * largest);
                  DeviceBuffer info = DeviceBuffer.allocate(Integer.BYTES);
                  DeviceBuffer indices = DeviceBuffer.allocate(Long.BYTES * totalRows)) {
-                long[] workspace = solvers.syevdWorkspace(element, largest, false, a, w, arena);
+                // One workspace for every size solved one at a time, each size queried: the largest matrix's need not
+                // be enough for a smaller one.
+                long[] sizes = rowSets.stream().mapToLong(rows -> rows.length).distinct().toArray();
+                long[] workspace = solvers.syevdWorkspace(element, sizes, a, w, arena);
                 memory.require(arena, workspace[0], needed, largest, precision);
                 try (DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workspace[0]))) {
+                    MemorySegment hostWork = DeviceEigensolvers.hostWork(arena, workspace[1]);
                     StageClock clock = new StageClock();
                     DevicePoints all = new DevicePoints(x, original, n, dims);
                     all.upload(points, element, arena);
@@ -125,7 +130,7 @@ final class SubsetSpectra {
                             sets.kernel(assembly, s, m, a.address(), arena);
                             context.synchronize();
                             setClock.lap("kernel");
-                            solvers.syevd(element, m, false, a, w, work, workspace, info, arena);
+                            solvers.syevd(element, m, false, a, w, work, workspace, hostWork, info, arena);
                             setClock.lap("eigenvalues");
                             Cancellation.checkInterrupted();
                             results[s] = new KernelSpectrum(element.download(arena, w, m), setClock.timings());

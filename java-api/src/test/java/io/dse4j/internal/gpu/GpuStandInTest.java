@@ -69,6 +69,13 @@ class GpuStandInTest {
         return new Points(n, dims, values);
     }
 
+    /**
+     * The diffusion operator's eigenvalues equal the CPU backend's in f64 — within the error of forming and solving
+     * it in the working precision. f32 stores the kernel in float and the stand-in solves it in float, as a GPU does:
+     * the tolerance is the a-priori bound {@link SymmetricEigenvalueBounds#diffusionF32} (the backward-stable solver's
+     * C·n·u plus what forming the matrix in float costs), not a figure fitted to the stand-in's results. f64: the same
+     * terms in double are below 1e-12; 1e-10·n is kept.
+     */
     @ParameterizedTest(name = "n={0} d={1} {2}")
     @CsvSource({"2,1,F64", "60,3,F64", "150,10,F64", "60,3,F32", "150,10,F32"})
     void eigenvaluesEqualTheCpuBackends(int n, int dims, Precision precision) {
@@ -78,8 +85,7 @@ class GpuStandInTest {
             assertEquals("gpu (stand-in)", gpu.name());
             KernelSpectrum onGpu = gpu.diffusionSpectrum(points, sigma, precision, false);
             KernelSpectrum onCpu = cpu.diffusionSpectrum(points, sigma, Precision.F64, false);
-            // f32: K is stored in float and the stand-in's Ssyrk rounds like cuBLAS's; observed ≤ 1.4e-7.
-            double tolerance = precision == Precision.F64 ? 1e-10 * n : 1e-5;
+            double tolerance = precision == Precision.F64 ? 1e-10 * n : SymmetricEigenvalueBounds.diffusionF32(n, dims);
             for (int i = 0; i < n; i++) {
                 assertEquals(onCpu.ascending()[i], onGpu.ascending()[i], tolerance, "eigenvalue " + i);
             }
@@ -218,7 +224,7 @@ class GpuStandInTest {
 
     @Test
     void aWorkspaceThatDoesNotFitIsRefusedBeforeItIsAllocated() {
-        // 60 points: the matrices take ~30 kB; the stand-in's eigensolver asks for n² doubles more (~29 kB).
+        // 60 points: the matrices take ~30 kB; the stand-in's eigensolver asks for n² + 32·n doubles more (~44 kB).
         StandIn.setMemory(totalLeaving(40_000));
         try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability())) {
             InsufficientDeviceMemoryException e = assertThrows(InsufficientDeviceMemoryException.class,
@@ -239,9 +245,9 @@ class GpuStandInTest {
         int n = 300;
         Points points = randomPoints(n, 2, 31);
         // What the plan allocates for N = 300, D = 2 in f64: X, A, W (element-sized), the original coordinates, norms
-        // and degrees (double), info; then the stand-in eigensolver's workspace (n² doubles + 64 bytes).
+        // and degrees (double), info; then the stand-in eigensolver's workspace.
         long matrices = 8L * (n * 2 + (long) n * n + n) + 8L * n * 2 + 16L * n + 4;
-        long needed = matrices + 8L * n * n + 64;
+        long needed = matrices + StandIn.syevdDeviceBytes(n, 8, false);
         long enough = totalLeaving(needed);
         StandIn.setMemory(enough);
         try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability())) {
@@ -327,6 +333,52 @@ class GpuStandInTest {
             // Else this test could not tell float accumulation from double.
             assertTrue(differFromDouble > n, differFromDouble + " of " + n * (n + 1) / 2 + " entries differ");
         }
+    }
+
+    /**
+     * The stand-in's Ssyevd solves a float matrix in float, as a GPU does, not in double with one rounding at the end:
+     * on a matrix whose entries are floats, the double solver's eigenvalues rounded to float are within half an ulp
+     * of each double one, while the float solver's carry its own rounding errors (of order √n·u·‖A‖, bounded by
+     * {@link SymmetricEigenvalueBounds#solver}) and most of them differ from the double ones by more than an ulp.
+     */
+    @Test
+    void theStandInsSsyevdSolvesInFloat() {
+        int n = 64;
+        Random random = new Random(36);
+        double[] values = new double[n * n];
+        for (int j = 0; j < n; j++) {
+            for (int i = j; i < n; i++) {
+                values[i + j * n] = (float) random.nextGaussian();
+                values[j + i * n] = values[i + j * n];
+            }
+        }
+        double[][] spectra = new double[2][];
+        try (GpuBackend gpu = new GpuBackend(CudaLibraries.availability());
+             java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            for (DeviceElement type : new DeviceElement[] {DeviceElement.F64, DeviceElement.F32}) {
+                try (DeviceBuffer a = DeviceBuffer.allocate(type.bytes() * n * n);
+                     DeviceBuffer w = DeviceBuffer.allocate(type.bytes() * n);
+                     DeviceBuffer info = DeviceBuffer.allocate(Integer.BYTES)) {
+                    a.upload(type.host(arena, values));
+                    long[] workspace = gpu.solvers().syevdWorkspace(type, n, false, a, w, arena);
+                    try (DeviceBuffer work = DeviceBuffer.allocate(workspace[0])) {
+                        gpu.solvers().syevd(type, n, false, a, w, work, workspace,
+                                DeviceEigensolvers.hostWork(arena, workspace[1]), info, arena);
+                    }
+                    spectra[type == DeviceElement.F64 ? 0 : 1] = type.download(arena, w, n);
+                }
+            }
+        }
+        double norm = Math.max(Math.abs(spectra[0][0]), Math.abs(spectra[0][n - 1]));
+        int beyondAnUlp = 0;
+        for (int i = 0; i < n; i++) {
+            double difference = Math.abs(spectra[1][i] - spectra[0][i]);
+            assertTrue(difference <= SymmetricEigenvalueBounds.solver(n, true, norm), "eigenvalue " + i);
+            if (difference > Math.ulp((float) spectra[0][i])) {
+                beyondAnUlp++;
+            }
+        }
+        assertTrue(beyondAnUlp > n / 2, beyondAnUlp + " of " + n + " eigenvalues differ by more than an ulp");
     }
 
     @Test
@@ -452,12 +504,11 @@ class GpuStandInTest {
         java.util.List<int[]> sets = equalSubsets(5, m, n, 4);
         // kernelSpectra's own buffers (X and its original coordinates, one subset of each, A, norms, degrees, W, info,
         // the row indices) and the stand-in's Xsyevd workspace; then per batched matrix its A and W and info word,
-        // and the batch's workspace.
+        // and its share of the batch's workspace.
         long base = 8L * (n * 2 + m * 2 + m * m + m) + 8L * (n * 2 + m * 2) + 16L * m + 8L * 5 * m + 4
-                + (8L * m * m + 64);
-        long perMatrix = 8L * (m * m + m) + 4;
-        long batchWorkspace = 8L * m * m + 64;
-        StandIn.setMemory(totalLeaving(base + 3 * perMatrix + batchWorkspace + 100));
+                + StandIn.syevdDeviceBytes(m, 8, false);
+        long perMatrix = 8L * (m * m + m) + 4 + StandIn.syevdDeviceBytes(m, 8, false);
+        StandIn.setMemory(totalLeaving(base + 3 * perMatrix + 100));
         CudaLibraries.Availability availability = CudaLibraries.availability();
         try (GpuBackend gpu = new GpuBackend(availability)) {
             java.util.List<KernelSpectrum> batched = gpu.kernelSpectra(points, sets,

@@ -158,4 +158,21 @@ final class StandIn {
             throw new AssertionError(e);
         }
     }
+
+    /**
+     * The device workspace bytes the stand-in's {@code cusolverDnXsyevd_bufferSize} asks for an n×n matrix of
+     * {@code elementBytes}-byte elements (per matrix of a batch: {@code XsyevBatched}'s is {@code batch} times it),
+     * as native/standin/standin_cusolver.c models it: the working copy (n²), the eigenvectors (n², with
+     * {@code vectors}) and a panel of n × nb, whose width nb narrows as n grows (32 below 64, 16 below 256, 8 beyond)
+     * — so that the requirement is not monotonic in n, as cuSOLVER does not promise it to be.
+     */
+    static long syevdDeviceBytes(long n, long elementBytes, boolean vectors) {
+        long panel = n < 64 ? 32 : n < 256 ? 16 : 8;
+        return elementBytes * (n * n * (vectors ? 2 : 1) + n * panel);
+    }
+
+    /** The host workspace bytes the stand-in's Xsyevd and XsyevBatched ask for: LAPACK xSYEVD's 2n + 1 elements. */
+    static long syevdHostBytes(long n, long elementBytes) {
+        return elementBytes * (2 * n + 1);
+    }
 }
