@@ -33,6 +33,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 /* The entry points of src/dse4j_device.cu, as compiled into emulated_kernels.cpp. */
@@ -62,6 +63,7 @@ constexpr int CUDA_ERROR_INVALID_CONTEXT = 201;
 constexpr int CUDA_ERROR_NO_BINARY_FOR_GPU = 209;
 constexpr int CUDA_ERROR_INVALID_HANDLE = 400;
 constexpr int CUDA_ERROR_NOT_FOUND = 500;
+constexpr int CUDA_ERROR_ILLEGAL_ADDRESS = 700;
 
 /* Argument i of kernelParams, as the type the kernel declares. */
 template <typename A>
@@ -121,11 +123,40 @@ const std::map<std::string, Thunk> &entry_points()
     return table;
 }
 
-constexpr int MAX_DEVICES = 16;
+/* Bit i set: argument i of a kernel is a pointer, read off its entry point's declaration (follows the kernels). */
+template <typename... A>
+constexpr unsigned pointer_arguments(void (*)(A...))
+{
+    unsigned mask = 0;
+    unsigned bit = 1;
+    ((mask |= std::is_pointer<A>::value ? bit : 0u, bit <<= 1), ...);
+    return mask;
+}
+
+#define DSE4J_POINTER_ARGUMENTS(SUFFIX)                                                                            \
+    {"dse4j_k_gather_rows_" #SUFFIX, pointer_arguments(dse4j_k_gather_rows_##SUFFIX)},                              \
+    {"dse4j_k_diagonal_" #SUFFIX, pointer_arguments(dse4j_k_diagonal_##SUFFIX)},                                    \
+    {"dse4j_k_gaussian_" #SUFFIX, pointer_arguments(dse4j_k_gaussian_##SUFFIX)},                                    \
+    {"dse4j_k_shaped_" #SUFFIX, pointer_arguments(dse4j_k_shaped_##SUFFIX)},                                        \
+    {"dse4j_k_scale_" #SUFFIX, pointer_arguments(dse4j_k_scale_##SUFFIX)},                                          \
+    {"dse4j_k_row_parts_" #SUFFIX, pointer_arguments(dse4j_k_row_parts_##SUFFIX)},                                  \
+    {"dse4j_k_column_parts_" #SUFFIX, pointer_arguments(dse4j_k_column_parts_##SUFFIX)},                            \
+    {"dse4j_k_entry_sums_" #SUFFIX, pointer_arguments(dse4j_k_entry_sums_##SUFFIX)},                                \
+    {"dse4j_k_normalise_" #SUFFIX, pointer_arguments(dse4j_k_normalise_##SUFFIX)},
+
+/* Each entry point's pointer arguments (pointer_arguments), by name. */
+const std::map<std::string, unsigned> &pointer_table()
+{
+    static const std::map<std::string, unsigned> table = {DSE4J_POINTER_ARGUMENTS(f64) DSE4J_POINTER_ARGUMENTS(f32)};
+    return table;
+}
+
+constexpr int MAX_DEVICES = STANDIN_MAX_DEVICES;
 
 /* The simulated driver and each device's compute capability (dse4j_standin_set_driver for every device,
    dse4j_standin_set_capability for one: tests of the CUDA 12 path, of other GPUs and of machines with mixed GPUs). */
 int driver_version = 13000;
+static_assert(MAX_DEVICES == 16, "one 9 a device below");
 int capability_major[MAX_DEVICES] = {9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9};
 int capability_minor[MAX_DEVICES];
 constexpr int GRID_LIMIT = 16;
@@ -238,10 +269,11 @@ bool cubin_runs_on(const char *arch, int device)
     return digits / 10 == capability_major[device] && digits % 10 <= capability_minor[device];
 }
 
-/* A function handle: the kind tag the ledger checks, then the thunk. */
+/* A function handle: the kind tag the ledger checks, then the thunk and which arguments are pointers. */
 struct Function {
     char kind[16];
     Thunk thunk;
+    unsigned pointers;
     char name[48];
 };
 
@@ -299,6 +331,7 @@ extern "C" DSE4J_EXPORT int cuModuleGetFunction(void **function, void *module, c
     Function &f = functions[name];
     strncpy(f.kind, "function", sizeof f.kind);
     f.thunk = entry->second;
+    f.pointers = pointer_table().at(name);
     snprintf(f.name, sizeof f.name, "%s", name);
     *function = &f;
     return CUDA_SUCCESS;
@@ -326,6 +359,17 @@ extern "C" DSE4J_EXPORT int cuLaunchKernel(void *function, unsigned grid_x, unsi
         || (stream != nullptr && !dse4j_standin_is_handle(stream, "stream"))) {
         // dse4j passes its arguments through kernelParams, uses static shared memory only, and its own streams.
         return CUDA_ERROR_INVALID_VALUE;
+    }
+    // Every pointer argument must point into a live allocation of the current device. On a GPU a host pointer, or
+    // another device's memory, is an illegal address: the launch is accepted and the kernel faults, reported by the
+    // next synchronising call as CUDA_ERROR_ILLEGAL_ADDRESS (and the context is lost). Launches here are synchronous,
+    // so the fault is the launch's own status, as a GPU reports it with CUDA_LAUNCH_BLOCKING=1. How far past the
+    // pointer a kernel reaches depends on the kernel: reads and writes beyond the allocation are the sanitized
+    // build's to catch (its cudaMalloc blocks are malloc'd at their exact size, so ASan's redzone follows each).
+    for (unsigned i = 0; i < 32; i++) {
+        if ((f->pointers >> i & 1u) != 0 && !dse4j_standin_device_range(arg<const void *>(params, (int) i), 1)) {
+            return CUDA_ERROR_ILLEGAL_ADDRESS;
+        }
     }
     Thunk thunk = f->thunk;
     int status = dse4j_emulated_launch(dim3(grid_x, grid_y, grid_z), dim3(block_x, block_y, block_z),
@@ -497,6 +541,7 @@ extern "C" DSE4J_EXPORT int cuGetErrorName(int error, const char **name)
     case 222: *name = "CUDA_ERROR_UNSUPPORTED_PTX_VERSION"; break;
     case CUDA_ERROR_INVALID_HANDLE: *name = "CUDA_ERROR_INVALID_HANDLE"; break;
     case CUDA_ERROR_NOT_FOUND: *name = "CUDA_ERROR_NOT_FOUND"; break;
+    case CUDA_ERROR_ILLEGAL_ADDRESS: *name = "CUDA_ERROR_ILLEGAL_ADDRESS"; break;
     case 719: *name = "CUDA_ERROR_LAUNCH_FAILED"; break;
     default:
         *name = nullptr;

@@ -13,6 +13,10 @@ EXPORT int cublasCreate_v2(void **handle)
     if (handle == NULL) {
         return CUBLAS_STATUS_INVALID_VALUE;
     }
+    /* The context and the libraries' memory on the current device, charged with the first handle there. */
+    if (!dse4j_standin_charge_library_overhead()) {
+        return 3; /* CUBLAS_STATUS_ALLOC_FAILED */
+    }
     return dse4j_standin_new_handle(handle, "cublas") ? CUBLAS_STATUS_SUCCESS : 3 /* CUBLAS_STATUS_ALLOC_FAILED */;
 }
 
@@ -38,6 +42,7 @@ EXPORT int cublasSetStream_v2(void *handle, void *stream)
  * term), Dsyrk's double, so the stand-in's Gram matrix carries the rounding error of the precision it claims. The
  * sum runs over p in order, the longest chain a blocked GPU kernel can have (its error bound, k·u, is the worst
  * case; a GPU's tree-like partial sums are usually more accurate). C is not read when beta is 0 (BLAS semantics).
+ * A and C must lie on the current device, as large as n, k and the leading dimensions say (standin_operands.c).
  */
 #define SYRK_BODY(T, FMA)                                                                                   \
     if (!dse4j_standin_is_handle(handle, "cublas")) {                                                       \
@@ -46,7 +51,8 @@ EXPORT int cublasSetStream_v2(void *handle, void *stream)
     if ((uplo != CUBLAS_FILL_MODE_LOWER && uplo != CUBLAS_FILL_MODE_UPPER)                                  \
         || (trans != CUBLAS_OP_N && trans != CUBLAS_OP_T) || n < 0 || k < 0                                 \
         || lda < (trans == CUBLAS_OP_N ? (n > 1 ? n : 1) : (k > 1 ? k : 1)) || ldc < (n > 1 ? n : 1)        \
-        || alpha == NULL || beta == NULL) {                                                                 \
+        || alpha == NULL || beta == NULL                                                                    \
+        || !dse4j_standin_syrk_operands(trans, n, k, A, lda, C, ldc, sizeof(T))) {                          \
         return CUBLAS_STATUS_INVALID_VALUE;                                                                 \
     }                                                                                                       \
     for (int64_t j = 0; j < n; j++) {                                                                       \

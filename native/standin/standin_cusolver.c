@@ -18,6 +18,10 @@ EXPORT int cusolverDnCreate(void **handle)
     if (handle == NULL) {
         return CUSOLVER_STATUS_INVALID_VALUE;
     }
+    /* The context and the libraries' memory on the current device, charged with the first handle there. */
+    if (!dse4j_standin_charge_library_overhead()) {
+        return 2; /* CUSOLVER_STATUS_ALLOC_FAILED */
+    }
     return dse4j_standin_new_handle(handle, "cusolver") ? CUSOLVER_STATUS_SUCCESS
                                                         : 2 /* CUSOLVER_STATUS_ALLOC_FAILED */;
 }
@@ -168,6 +172,9 @@ EXPORT int cusolverDnXsyevd(void *handle, void *params, int jobz, int uplo, int6
                             void *host_work, size_t host_bytes, int *info)
 {
     ENTER("cusolverDnXsyevd");
+    if (!dse4j_standin_syevd_operands(n, type_a, A, lda, type_w, W, device_work, device_bytes, info, 1)) {
+        return CUSOLVER_STATUS_INVALID_VALUE;   /* not on the current device, or smaller than the call's reach */
+    }
     return syevd_solve(handle, params, jobz, uplo, n, type_a, A, lda, type_w, W, compute, device_work, device_bytes,
                        host_work, host_bytes, info, 1);
 }
@@ -209,6 +216,9 @@ EXPORT int cusolverDnXsyevBatched(void *handle, void *params, int jobz, int uplo
                                   size_t device_bytes, void *host_work, size_t host_bytes, int *info, int64_t batch)
 {
     ENTER("cusolverDnXsyevBatched");
+    if (!dse4j_standin_syevd_operands(n, type_a, A, lda, type_w, W, device_work, device_bytes, info, batch)) {
+        return CUSOLVER_STATUS_INVALID_VALUE;   /* not on the current device, or smaller than the call's reach */
+    }
     if (batch < 1 || batch_too_large(n, lda, batch)) {
         return CUSOLVER_STATUS_INVALID_VALUE;
     }
@@ -273,6 +283,9 @@ EXPORT int cusolverDnXgeev(void *handle, void *params, int jobvl, int jobvr, int
                            void *host_work, size_t host_bytes, int *info)
 {
     ENTER("cusolverDnXgeev");
+    if (!dse4j_standin_geev_operands(n, A, lda, W, device_work, device_bytes, info)) {
+        return CUSOLVER_STATUS_INVALID_VALUE;   /* not on the current device, or smaller than the call's reach */
+    }
     (void) type_vl; (void) VL; (void) ldvl; (void) type_vr; (void) VR; (void) ldvr;
     int status = check_geev(handle, params, jobvl, jobvr, n, type_a, lda, type_w, compute);
     if (status != CUSOLVER_STATUS_SUCCESS) {

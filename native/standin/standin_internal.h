@@ -1,7 +1,11 @@
 /*
  * dse4j CUDA stand-in, private to its sources (tests use dse4j_standin.h): what its parts share. The parts —
- *   standin_ledger.c    the ledger of live device memory and handles, call counting and fault injection, and the
- *                       control API of dse4j_standin.h;
+ *   standin_ledger.c    the ledger of live handles, call counting and fault injection, and the control API of
+ *                       dse4j_standin.h;
+ *   standin_memory.c    device memory: the live allocations as ranges, each device's total, used bytes and the
+ *                       libraries' overhead, and the memory part of the control API;
+ *   standin_operands.c  what each call's pointer arguments must be: device memory of the current device, as large as
+ *                       the call reads or writes, or host memory where the call reads the host;
  *   standin_runtime.c   the CUDA runtime: devices, memory, copies, streams;
  *   standin_cublas.c    cuBLAS: handles and syrk;
  *   standin_cusolver.c  cuSOLVER's entry points: handles, params, Xsyevd, XsyevBatched, Xgeev;
@@ -72,6 +76,9 @@ int dse4j_standin_is_any_handle(const void *handle);
  * whether `handle` was a live handle of `kind`, now freed. */
 int dse4j_standin_drop_handle(void *handle, const char *kind);
 
+/* The most simulated devices (dse4j_standin_set_devices). */
+#define STANDIN_MAX_DEVICES 16
+
 /* The simulated devices cudaGetDeviceCount reports. */
 int dse4j_standin_device_count(void);
 
@@ -79,18 +86,48 @@ int dse4j_standin_device_count(void);
 int dse4j_standin_current_device(void);
 void dse4j_standin_set_current_device(int device);
 
+/* ---- device memory (standin_memory.c) ---- */
+
 /* Device memory on the calling thread's current device: cudaMalloc's and cudaFree's work and statuses (a block
- * beyond the device's free memory is refused with cudaErrorMemoryAllocation, one that is not live is not freed),
- * and cudaMemGetInfo's figures. */
+ * beyond the device's free memory is refused with cudaErrorMemoryAllocation, one that is not live is not freed; a
+ * new block is all 0xFF bytes, NaN however it is read), and cudaMemGetInfo's figures. */
 int dse4j_standin_device_allocate(void **pointer, size_t bytes);
 int dse4j_standin_device_free(void *pointer);
 void dse4j_standin_memory_info(size_t *free_bytes, size_t *total_bytes);
+
+/* Whether [p, p + bytes) lies inside one live allocation of the calling thread's current device (an empty range:
+ * whether p lies inside one, or at its end). */
+int dse4j_standin_device_range(const void *p, size_t bytes);
+
+/* The device of the live allocation that holds the byte at p, or -1: p is host memory. */
+int dse4j_standin_device_of(const void *p);
+
+/* Charges the libraries' overhead (dse4j_standin_set_library_overhead) to the calling thread's current device if it
+ * is not charged yet: called by cublasCreate_v2 and cusolverDnCreate. 0 when it does not fit the device's free
+ * memory (the handle is then not created, as a library that cannot get its memory fails to initialise). */
+int dse4j_standin_charge_library_overhead(void);
+
+/* dse4j_standin_reset's part: every device back to its default total, no overhead charged, the default overhead,
+ * the allocation counts to zero (live allocations stay live). */
+void dse4j_standin_memory_reset(void);
 
 /* The info the next cusolverDnXsyevd reports (dse4j_standin_fail_info), 0 for none; taking it clears it. */
 int dse4j_standin_take_pending_info(void);
 
 /* The most matrix elements one cusolverDnXsyevBatched(_bufferSize) call accepts (dse4j_standin_set_batched_limit). */
 int64_t dse4j_standin_batched_limit(void);
+
+/* ---- the pointer arguments of the calls that take device memory (standin_operands.c) ---- */
+
+/* Each answers whether the call's pointers are what it needs (standin_operands.c says what each needs); the call
+ * refuses them otherwise, with the invalid-value status of its library. */
+int dse4j_standin_copy_operands(const void *dst, const void *src, size_t bytes, int kind);
+int dse4j_standin_syrk_operands(int trans, int n, int k, const void *A, int lda, const void *C, int ldc,
+                                size_t element);
+int dse4j_standin_syevd_operands(int64_t n, int type_a, const void *A, int64_t lda, int type_w, const void *W,
+                                 const void *work, size_t work_bytes, const int *info, int64_t batch);
+int dse4j_standin_geev_operands(int64_t n, const void *A, int64_t lda, const void *W, const void *work,
+                                size_t work_bytes, const int *info);
 
 /* ---- the runtime's current device and the driver's current context, kept in step ---- */
 

@@ -1,13 +1,14 @@
 /*
- * dse4j CUDA stand-in: the ledger — every live device allocation and handle, so that leaks and double frees are
- * visible — with the simulated devices it accounts them to, the call records and fault injection that every entry
- * point goes through (ENTER), and the control API of dse4j_standin.h through which tests read and steer all that.
+ * dse4j CUDA stand-in: the ledger — every live handle, so that leaks and double frees are visible — with the
+ * simulated devices, the call records and fault injection that every entry point goes through (ENTER), and the
+ * control API of dse4j_standin.h through which tests read and steer all that (device memory's part is in
+ * standin_memory.c).
  *
- * "Device memory" is host memory from malloc. Several simulated devices (dse4j_standin_set_devices, or
- * DSE4J_STANDIN_DEVICES in the environment of a process that cannot call it, such as a Spark executor): the calling
- * thread's current device is the one cudaSetDevice chose, as in the runtime, and every allocation is counted against
- * the device current when it was made (dse4j_standin_allocations_on). The ledger is guarded by one mutex, so
- * concurrent callers (one backend per device on threads of their own) are as safe as with the real libraries.
+ * Several simulated devices (dse4j_standin_set_devices, or DSE4J_STANDIN_DEVICES in the environment of a process
+ * that cannot call it, such as a Spark executor): the calling thread's current device is the one cudaSetDevice chose,
+ * as in the runtime, and every allocation is counted against the device current when it was made. The ledger is
+ * guarded by one mutex, so concurrent callers (one backend per device on threads of their own) are as safe as with
+ * the real libraries.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -17,7 +18,7 @@
 #include "dse4j_standin.h"
 #include "standin_internal.h"
 
-/* ---- ledger: every live allocation and handle, so leaks and double frees are visible ---- */
+/* ---- ledger: every live handle, so leaks and double frees are visible ---- */
 
 typedef struct {
     void **items;
@@ -25,22 +26,15 @@ typedef struct {
     int64_t capacity;
 } pointer_set;
 
-static pointer_set allocations;
 static pointer_set handles;
-/* Each simulated device has device_total bytes of memory. */
-static size_t device_total = (size_t) 80 << 30;
 /* -1: not yet read from DSE4J_STANDIN_DEVICES (default 1). */
 static int device_count = -1;
-#define MAX_DEVICES 16
-/* Per device: the allocations made on it since the last reset, and the bytes it holds now. */
-static int64_t allocations_on[MAX_DEVICES];
-static size_t allocated_bytes[MAX_DEVICES];
 /* The calling thread's current device (cudaSetDevice), 0 until it sets one, as in the runtime. */
 static __thread int current_device;
 /* Guards the ledger, the call records and the device counts: callers may be concurrent, as on CUDA. */
 static pthread_mutex_t ledger_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* The devices the environment asks for (DSE4J_STANDIN_DEVICES, 0 to MAX_DEVICES), else 1. */
+/* The devices the environment asks for (DSE4J_STANDIN_DEVICES, 0 to STANDIN_MAX_DEVICES), else 1. */
 static int configured_devices(void)
 {
     const char *text = getenv("DSE4J_STANDIN_DEVICES");
@@ -49,9 +43,9 @@ static int configured_devices(void)
     }
     char *end;
     long count = strtol(text, &end, 10);
-    if (*end != 0 || count < 0 || count > MAX_DEVICES) {
+    if (*end != 0 || count < 0 || count > STANDIN_MAX_DEVICES) {
         fprintf(stderr, "dse4j CUDA stand-in: DSE4J_STANDIN_DEVICES must be 0 to %d, got '%s'; using 1\n",
-                MAX_DEVICES, text);
+                STANDIN_MAX_DEVICES, text);
         return 1;
     }
     return (int) count;
@@ -121,65 +115,6 @@ static int set_contains(const pointer_set *set, const void *p)
     }
     pthread_mutex_unlock(&ledger_lock);
     return found;
-}
-
-/* ---- device memory ---- */
-
-int dse4j_standin_device_allocate(void **pointer, size_t bytes)
-{
-    /* A header of two size_t before the block (the bytes and the device), to account them at free time; 16
-       bytes keep the block as aligned as malloc's. */
-    size_t *block = malloc(2 * sizeof(size_t) + (bytes == 0 ? 1 : bytes));
-    if (block == NULL) {
-        return cudaErrorMemoryAllocation;
-    }
-    int device = current_device;
-    block[0] = bytes;
-    block[1] = (size_t) device;
-    void *p = block + 2;
-    pthread_mutex_lock(&ledger_lock);
-    int status = cudaSuccess;
-    size_t used = allocated_bytes[device] > device_total ? device_total : allocated_bytes[device];
-    if (bytes > device_total - used) {
-        status = cudaErrorMemoryAllocation;
-    } else if (!set_add_locked(&allocations, p)) {
-        status = cudaErrorMemoryAllocation;
-    } else {
-        allocated_bytes[device] += bytes;
-        allocations_on[device]++;
-    }
-    pthread_mutex_unlock(&ledger_lock);
-    if (status != cudaSuccess) {
-        free(block);
-        return status;
-    }
-    *pointer = p;
-    return cudaSuccess;
-}
-
-int dse4j_standin_device_free(void *pointer)
-{
-    pthread_mutex_lock(&ledger_lock);
-    int removed = set_remove_locked(&allocations, pointer);
-    size_t *block = (size_t *) pointer - 2;
-    if (removed) {
-        allocated_bytes[block[1]] -= block[0];
-    }
-    pthread_mutex_unlock(&ledger_lock);
-    if (!removed) {
-        return cudaErrorInvalidValue;
-    }
-    free(block);
-    return cudaSuccess;
-}
-
-void dse4j_standin_memory_info(size_t *free_bytes, size_t *total_bytes)
-{
-    pthread_mutex_lock(&ledger_lock);
-    size_t used = allocated_bytes[current_device];
-    pthread_mutex_unlock(&ledger_lock);
-    *total_bytes = device_total;
-    *free_bytes = used > device_total ? 0 : device_total - used;
 }
 
 /* ---- handles ---- */
@@ -309,16 +244,10 @@ EXPORT void dse4j_standin_reset(void)
     function_count = 0;
     pending_info = 0;
     device_count = configured_devices();
-    memset(allocations_on, 0, sizeof allocations_on);
     pthread_mutex_unlock(&ledger_lock);
+    dse4j_standin_memory_reset();
     current_device = 0;
-    device_total = (size_t) 80 << 30;
     batched_limit = INT32_MAX;
-}
-
-EXPORT int64_t dse4j_standin_outstanding_allocations(void)
-{
-    return allocations.count;
 }
 
 EXPORT int64_t dse4j_standin_outstanding_handles(void)
@@ -346,14 +275,6 @@ EXPORT void dse4j_standin_fail(const char *function, int64_t nth, int status)
     pthread_mutex_unlock(&ledger_lock);
 }
 
-EXPORT int64_t dse4j_standin_allocations_on(int device)
-{
-    pthread_mutex_lock(&ledger_lock);
-    int64_t count = device >= 0 && device < MAX_DEVICES ? allocations_on[device] : 0;
-    pthread_mutex_unlock(&ledger_lock);
-    return count;
-}
-
 EXPORT void dse4j_standin_fail_info(int info)
 {
     pending_info = info;
@@ -362,13 +283,8 @@ EXPORT void dse4j_standin_fail_info(int info)
 EXPORT void dse4j_standin_set_devices(int count)
 {
     pthread_mutex_lock(&ledger_lock);
-    device_count = count < 0 ? 0 : count > MAX_DEVICES ? MAX_DEVICES : count;
+    device_count = count < 0 ? 0 : count > STANDIN_MAX_DEVICES ? STANDIN_MAX_DEVICES : count;
     pthread_mutex_unlock(&ledger_lock);
-}
-
-EXPORT void dse4j_standin_set_memory(size_t total_bytes)
-{
-    device_total = total_bytes;
 }
 
 EXPORT void dse4j_standin_set_batched_limit(int64_t elements)

@@ -98,6 +98,8 @@ EXPORT int cudaGetDevice(int *device)
     return cudaSuccess;
 }
 
+/* The current device's free and total bytes: its allocations and the libraries' overhead (standin_memory.c) are
+ * not free. */
 EXPORT int cudaMemGetInfo(size_t *free_bytes, size_t *total_bytes)
 {
     ENTER("cudaMemGetInfo");
@@ -126,13 +128,16 @@ EXPORT int cudaFree(void *pointer)
     return dse4j_standin_device_free(pointer);
 }
 
-/* The copy of cudaMemcpy and cudaMemcpyAsync (all memory is the host's, every copy synchronous), or why not. */
+/* The copy of cudaMemcpy and cudaMemcpyAsync (all memory is the host's, every copy synchronous), or why not: a side
+ * that is not the memory `kind` says (device memory of the current device, as large as the copy, or host memory) is
+ * an invalid value, as the runtime answers a copy in the wrong direction. */
 static int copy(void *dst, const void *src, size_t bytes, int kind)
 {
     if ((dst == NULL || src == NULL) && bytes > 0) {
         return cudaErrorInvalidValue;
     }
-    if (kind < cudaMemcpyHostToHost || kind > cudaMemcpyDefault) {
+    if (kind < cudaMemcpyHostToHost || kind > cudaMemcpyDefault
+        || !dse4j_standin_copy_operands(dst, src, bytes, kind)) {
         return cudaErrorInvalidValue;
     }
     memmove(dst, src, bytes);

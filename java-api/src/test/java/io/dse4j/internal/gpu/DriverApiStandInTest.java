@@ -124,8 +124,8 @@ class DriverApiStandInTest {
                     a[i + j * lda] = i >= j && i < n ? 1 + i + 10 * j : Double.NaN;
                 }
             }
-            MemorySegment matrix = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, a);
-            MemorySegment degrees = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 100, 200, 300, 400, 500);
+            MemorySegment matrix = StandIn.deviceDoubles(arena, a);
+            MemorySegment degrees = StandIn.deviceDoubles(arena, 100, 200, 300, 400, 500);
             assertEquals(0, launch(function[0], 3, 256, params(arena, matrix, (long) n, (long) lda, degrees)));
             for (int j = 0; j < n; j++) {
                 double expected = 100 * (j + 1);
@@ -136,15 +136,53 @@ class DriverApiStandInTest {
             }
             // gaussian with a double scalar among the arguments: the diagonal becomes exactly 1.
             assertEquals(0, getFunction(arena, module, "dse4j_k_gaussian_f64", function));
-            MemorySegment norms = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 30, 30, 30, 30, 30);
+            MemorySegment norms = StandIn.deviceDoubles(arena, 30, 30, 30, 30, 30);
             // Original coordinates (one dimension) that are never read: with visible = −1 no entry is recomputed by
             // differences, so every entry is the expansion's exp(−0.5·(n_i + n_j − 2a_ij)).
-            MemorySegment original = arena.allocate(ValueLayout.JAVA_DOUBLE, n);
+            MemorySegment original = StandIn.deviceMemory(arena, (long) Double.BYTES * n);
             assertEquals(0, launch(function[0], 1, 256, params(arena, matrix, (long) n, (long) lda, norms, original,
                     (long) n, 1L, -0.5, -1.0)));
             assertEquals(1.0, matrix.getAtIndex(ValueLayout.JAVA_DOUBLE, 3 + 3 * lda));
             assertEquals(Math.exp(-0.5 * (60 - 2 * a[4 + 2 * lda])),
                     matrix.getAtIndex(ValueLayout.JAVA_DOUBLE, 4 + 2 * lda), 1e-15);
+            assertEquals(0, unload(module));
+        }
+    }
+
+    /**
+     * A kernel can follow only pointers into its device's memory: a host pointer, another device's memory, memory
+     * freed, or the end of an allocation given as a kernel's pointer argument is an illegal address, which a GPU
+     * reports at the next synchronisation and the stand-in, whose launches are synchronous, at the launch:
+     * CUDA_ERROR_ILLEGAL_ADDRESS (700), under that name.
+     */
+    @Test
+    void aKernelGivenMemoryItsDeviceCannotReachFaultsWithAnIllegalAddress() throws Throwable {
+        StandIn.setDevices(2);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment module = load(arena, FATBIN, 0);
+            MemorySegment[] function = new MemorySegment[1];
+            assertEquals(0, getFunction(arena, module, "dse4j_k_diagonal_f64", function));
+            MemorySegment a = StandIn.deviceDoubles(arena, 1, 3, 2, 4);
+            MemorySegment norms = StandIn.deviceMemory(arena, 2L * Double.BYTES);
+            assertEquals(0, launch(function[0], 1, 256, params(arena, a, 2L, 2L, norms)));
+            assertEquals(4.0, norms.getAtIndex(ValueLayout.JAVA_DOUBLE, 1));
+            MemorySegment host = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 1, 3, 2, 4);
+            assertEquals(700, launch(function[0], 1, 256, params(arena, host, 2L, 2L, norms)), "a host matrix");
+            assertEquals(700, launch(function[0], 1, 256, params(arena, a, 2L, 2L, arena.allocate(16))),
+                    "host memory for the output");
+            assertEquals(0, (int) function("cudaSetDevice", FunctionDescriptor.of(JAVA_INT, JAVA_INT)).invokeExact(1));
+            MemorySegment elsewhere = StandIn.deviceDoubles(arena, 1, 3, 2, 4);
+            assertEquals(0, (int) function("cudaSetDevice", FunctionDescriptor.of(JAVA_INT, JAVA_INT)).invokeExact(0));
+            assertEquals(700, launch(function[0], 1, 256, params(arena, elsewhere, 2L, 2L, norms)),
+                    "device 1's memory for a kernel on device 0");
+            MemorySegment freed;
+            try (Arena gone = Arena.ofConfined()) {
+                freed = StandIn.deviceDoubles(gone, 1, 3, 2, 4);
+            }
+            assertEquals(700, launch(function[0], 1, 256, params(arena, freed, 2L, 2L, norms)), "memory freed");
+            assertEquals(700, launch(function[0], 1, 256, params(arena, a, 2L, 2L,
+                    MemorySegment.ofAddress(norms.address() + norms.byteSize()))), "the end of an allocation");
+            assertEquals("CUDA_ERROR_ILLEGAL_ADDRESS", CudaStatus.driverName(700));
             assertEquals(0, unload(module));
         }
     }
@@ -175,8 +213,8 @@ class DriverApiStandInTest {
             MemorySegment module = load(arena, FATBIN, 0);
             MemorySegment[] function = new MemorySegment[1];
             assertEquals(0, getFunction(arena, module, "dse4j_k_diagonal_f64", function));
-            MemorySegment a = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 1, 3, 2, 4);
-            MemorySegment norms = arena.allocate(ValueLayout.JAVA_DOUBLE, 2);
+            MemorySegment a = StandIn.deviceDoubles(arena, 1, 3, 2, 4);
+            MemorySegment norms = StandIn.deviceMemory(arena, 2L * Double.BYTES);
             assertEquals(0, setCurrent(MemorySegment.NULL));
             assertEquals(201, launch(function[0], 1, 256, params(arena, a, 2L, 2L, norms)));   // INVALID_CONTEXT
             load(arena, FATBIN, 201);

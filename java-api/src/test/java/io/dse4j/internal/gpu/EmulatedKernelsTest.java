@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * loop wraps) — against
  * brute-force loops, on awkward shapes: N of 1, 2, one warp short, either side of a block of 256, 1000; leading
  * dimensions larger than N; f64 and f32. Entries outside the lower triangle, and the padding rows below it, must be
- * left as they were. A barrier that not all threads of a block reach fails the launch.
+ * left as they were. A barrier that not all threads of a block reach fails the launch. Every buffer is the stand-in's
+ * device memory (a launch refuses any other), read and written directly, as it is host memory.
  */
 @ExtendWith(SanitizedStandIn.class)
 class EmulatedKernelsTest {
@@ -96,15 +97,21 @@ class EmulatedKernelsTest {
         return f32 ? DeviceElement.F32 : DeviceElement.F64;
     }
 
+    /** {@code values} in the element type, in device memory (the stand-in's is host memory, read directly). */
     private static MemorySegment device(Arena arena, double[] values, boolean f32) {
         if (!f32) {
-            return arena.allocateFrom(ValueLayout.JAVA_DOUBLE, values);
+            return StandIn.deviceDoubles(arena, values);
         }
-        float[] floats = new float[values.length];
+        MemorySegment block = StandIn.deviceMemory(arena, (long) Float.BYTES * values.length);
         for (int i = 0; i < values.length; i++) {
-            floats[i] = (float) values[i];
+            block.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) values[i]);
         }
-        return arena.allocateFrom(ValueLayout.JAVA_FLOAT, floats);
+        return block;
+    }
+
+    /** n doubles of fresh device memory: NaN until a kernel writes them. */
+    private static MemorySegment deviceDoubles(Arena arena, long n) {
+        return StandIn.deviceMemory(arena, Double.BYTES * n);
     }
 
     private static double[] host(MemorySegment segment, int length, boolean f32) {
@@ -149,11 +156,11 @@ class EmulatedKernelsTest {
         double tolerance = f32 ? 1e-6 : 1e-13;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment a = device(arena, a0, f32);
-            MemorySegment normsOnDevice = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, norms);
+            MemorySegment normsOnDevice = StandIn.deviceDoubles(arena, norms);
             MemorySegment stream = MemorySegment.NULL;
 
             // diagonal: norms[i] = a_ii
-            MemorySegment diagonal = arena.allocate(ValueLayout.JAVA_DOUBLE, n);
+            MemorySegment diagonal = deviceDoubles(arena, n);
             kernels.diagonal(element, a, n, lda, diagonal, stream);
             for (int i = 0; i < n; i++) {
                 assertEquals(a0[i + i * lda], diagonal.getAtIndex(ValueLayout.JAVA_DOUBLE, i), "diagonal " + i);
@@ -161,8 +168,8 @@ class EmulatedKernelsTest {
 
             // gaussian: exp(-d²/2σ²) below the diagonal, 1 on it; d² by the expansion, or by differences where that
             // cancels (these random Gram entries make most of them cancel)
-            kernels.gaussian(element, a, n, lda, normsOnDevice, arena.allocateFrom(ValueLayout.JAVA_DOUBLE, original),
-                    ldo, dims, SIGMA, stream);
+            kernels.gaussian(element, a, n, lda, normsOnDevice, StandIn.deviceDoubles(arena, original), ldo, dims,
+                    SIGMA, stream);
             double[] g = host(a, lda * n, f32);
             double[] expectedG = a0.clone();
             double visible = (f32 ? 110.0 : 760.0) * 2 * SIGMA * SIGMA;
@@ -175,7 +182,7 @@ class EmulatedKernelsTest {
             assertTriangle(expectedG, g, n, lda, tolerance, "gaussian");
 
             // degrees: row sums of the symmetric matrix held in the lower triangle
-            MemorySegment degrees = arena.allocate(ValueLayout.JAVA_DOUBLE, n);
+            MemorySegment degrees = deviceDoubles(arena, n);
             kernels.degrees(element, a, n, lda, degrees, stream);
             double[] expectedDegrees = new double[n];
             for (int j = 0; j < n; j++) {
@@ -192,7 +199,7 @@ class EmulatedKernelsTest {
 
             // entry sums over P = D⁻¹K of the full matrix: Σ p_ij with total ≤ 0, spread over 7 blocks
             int blocks = kernels.entrySumBlocks(n, 7);
-            MemorySegment partial = arena.allocate(ValueLayout.JAVA_DOUBLE, blocks);
+            MemorySegment partial = deviceDoubles(arena, blocks);
             kernels.entrySums(element, a, n, lda, degrees, 0, 0, partial, blocks, stream);
             double sum = 0;
             for (int b = 0; b < blocks; b++) {
@@ -254,9 +261,9 @@ class EmulatedKernelsTest {
         double tolerance = f32 ? 1e-6 : 1e-13;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment a = device(arena, a0, f32);
-            kernels.shaped(element, a, n, lda, arena.allocateFrom(ValueLayout.JAVA_DOUBLE, norms),
-                    arena.allocateFrom(ValueLayout.JAVA_DOUBLE, original), n, dims,
-                    arena.allocateFrom(ValueLayout.JAVA_DOUBLE, inverse), decay, MemorySegment.NULL);
+            kernels.shaped(element, a, n, lda, StandIn.deviceDoubles(arena, norms),
+                    StandIn.deviceDoubles(arena, original), n, dims, StandIn.deviceDoubles(arena, inverse), decay,
+                    MemorySegment.NULL);
             double[] g = host(a, lda * n, f32);
             double[] expected = a0.clone();
             for (int j = 0; j < n; j++) {
@@ -271,7 +278,7 @@ class EmulatedKernelsTest {
                 }
             }
             assertTriangle(expected, g, n, lda, tolerance, "shaped");
-            kernels.scale(element, a, n, lda, arena.allocateFrom(ValueLayout.JAVA_DOUBLE, factors), MemorySegment.NULL);
+            kernels.scale(element, a, n, lda, StandIn.deviceDoubles(arena, factors), MemorySegment.NULL);
             double[] scaled = host(a, lda * n, f32);
             for (int j = 0; j < n; j++) {
                 for (int i = j; i < n; i++) {
@@ -301,7 +308,8 @@ class EmulatedKernelsTest {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = device(arena, new double[m * d], f32);
-            MemorySegment rowsOnDevice = arena.allocateFrom(ValueLayout.JAVA_LONG, rows);
+            MemorySegment rowsOnDevice = StandIn.deviceMemory(arena, (long) Long.BYTES * m);
+            MemorySegment.copy(rows, 0, rowsOnDevice, ValueLayout.JAVA_LONG, 0, m);
             kernels.gatherRows(element, device(arena, x, f32), n, d, rowsOnDevice, m, out, MemorySegment.NULL);
             double[] got = host(out, m * d, f32);
             for (int k = 0; k < d; k++) {
@@ -347,8 +355,8 @@ class EmulatedKernelsTest {
         double[] result = new double[2];
         Thread other = new Thread(() -> {
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment a = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 1, 3, 2, 4);
-                MemorySegment norms = arena.allocate(ValueLayout.JAVA_DOUBLE, 2);
+                MemorySegment a = StandIn.deviceDoubles(arena, 1, 3, 2, 4);
+                MemorySegment norms = deviceDoubles(arena, 2);
                 kernels.diagonal(DeviceElement.F64, a, 2, 2, norms, MemorySegment.NULL);
                 result[0] = norms.getAtIndex(ValueLayout.JAVA_DOUBLE, 0);
                 result[1] = norms.getAtIndex(ValueLayout.JAVA_DOUBLE, 1);

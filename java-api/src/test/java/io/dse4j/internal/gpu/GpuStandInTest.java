@@ -45,16 +45,22 @@ class GpuStandInTest {
     }
 
     /**
-     * The smallest simulated device whose free memory, less the backend's default {@link DeviceHeadroom}, is at
-     * least {@code usable} bytes (free = total on the stand-in before anything is allocated).
+     * The smallest simulated device whose free memory once a backend is open, less the backend's default
+     * {@link DeviceHeadroom}, is at least {@code usable} bytes: free is the total less the libraries' overhead, which
+     * the stand-in charges with the backend's first handle, before anything is allocated.
      */
     private static long totalLeaving(long usable) {
+        return totalLeaving(usable, StandIn.libraryOverhead());
+    }
+
+    /** As {@link #totalLeaving(long)} with {@code overhead} bytes taken by the libraries. */
+    private static long totalLeaving(long usable, long overhead) {
         DeviceHeadroom headroom = DeviceHeadroom.DEFAULT;
-        long total = (long) ((usable + headroom.fixedBytes()) / (1 - headroom.fractionOfTotal()));
-        while (total - headroom.bytes(total) >= usable) {
+        long total = (long) ((usable + overhead + headroom.fixedBytes()) / (1 - headroom.fractionOfTotal()));
+        while (total - overhead - headroom.bytes(total) >= usable) {
             total--;
         }
-        while (total - headroom.bytes(total) < usable) {
+        while (total - overhead - headroom.bytes(total) < usable) {
             total++;
         }
         return total;
@@ -197,7 +203,8 @@ class GpuStandInTest {
 
     @Test
     void tooLittleDeviceMemoryIsReportedBeforeAllocatingAndAutoFallsBackToTheCpu() {
-        StandIn.setMemory(1 << 20);
+        // 1 MiB free once the libraries have taken theirs.
+        StandIn.setMemory(StandIn.libraryOverhead() + (1 << 20));
         Points points = randomPoints(400, 2, 5);
         try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability())) {
             InsufficientDeviceMemoryException e = assertThrows(InsufficientDeviceMemoryException.class,
@@ -255,6 +262,7 @@ class GpuStandInTest {
         }
         long total = enough - 1;
         StandIn.setMemory(total);
+        long free = total - StandIn.libraryOverhead();
         long margin = DeviceHeadroom.DEFAULT.bytes(total);
         assertTrue(margin >= 256L << 20);
         try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability())) {
@@ -262,13 +270,13 @@ class GpuStandInTest {
             InsufficientDeviceMemoryException e = assertThrows(InsufficientDeviceMemoryException.class,
                     () -> gpu.diffusionSpectrum(points, 2, Precision.F64, false));
             assertEquals(needed, e.neededBytes());
-            assertEquals(total, e.freeBytes());
+            assertEquals(free, e.freeBytes());
             assertEquals(margin, e.marginBytes());
             assertTrue(e.neededBytes() < e.freeBytes() && e.neededBytes() + e.marginBytes() > e.freeBytes());
             assertEquals("N = 300 in f64 needs " + io.dse4j.spi.Bytes.format(needed)
                     + " of GPU memory plus a margin of "
                     + io.dse4j.spi.Bytes.format(margin) + " (for what CUDA, cuBLAS and cuSOLVER allocate themselves)"
-                    + " but only " + io.dse4j.spi.Bytes.format(total) + " is free", e.getMessage());
+                    + " but only " + io.dse4j.spi.Bytes.format(free) + " is free", e.getMessage());
             // The matrices were allocated, the workspace found not to fit with the margin: nothing is left.
             assertEquals(before + 7, StandIn.calls("cudaMalloc"));
         }
@@ -288,6 +296,49 @@ class GpuStandInTest {
             String reason = r.selection().reasons().get(0);
             assertTrue(reason.startsWith("GPU memory: N = 300 in f64 needs") && reason.contains("plus a margin of"),
                     reason);
+        }
+    }
+
+    /**
+     * The device memory CUDA's context, cuBLAS and cuSOLVER take for themselves (the stand-in charges
+     * {@link StandIn#libraryOverhead()} when the backend creates its handles, as a GPU's free memory shows it by
+     * then) is not free for a computation: on a device that leaves as much room beyond the headroom as the libraries
+     * take, the plan sees the free memory less their share and refuses the problem before it allocates — {@code auto}
+     * runs it on the CPU — while the same device with no overhead simulated runs it on the GPU.
+     */
+    @Test
+    void theLibrariesOwnMemoryIsNotFreeForAComputation() {
+        int n = 300;
+        Points points = randomPoints(n, 2, 36);
+        long overhead = StandIn.libraryOverhead();
+        long total = totalLeaving(overhead, 0);
+        StandIn.setMemory(total);
+        // X, A, W (element-sized), the original coordinates, norms and degrees (double), info.
+        long matrices = 8L * (n * 2 + (long) n * n + n) + 8L * n * 2 + 16L * n + 4;
+        try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability())) {
+            InsufficientDeviceMemoryException e = assertThrows(InsufficientDeviceMemoryException.class,
+                    () -> gpu.diffusionSpectrum(points, 2, Precision.F64, false));
+            assertEquals(matrices, e.neededBytes());
+            assertEquals(total - overhead, e.freeBytes());
+            assertEquals(DeviceHeadroom.DEFAULT.bytes(total), e.marginBytes());
+            assertEquals(0, StandIn.calls("cudaMalloc"), "refused before allocating");
+        }
+        double[][] x = new double[n][2];
+        for (int i = 0; i < n; i++) {
+            x[i][0] = points.values()[i];
+            x[i][1] = points.values()[n + i];
+        }
+        try (DiffusionSpectralEntropy auto = DiffusionSpectralEntropy.builder().backend(BackendKind.AUTO).build()) {
+            DseResult r = auto.compute(x);
+            assertEquals("cpu", r.backend());
+            assertTrue(r.selection().reasons().get(0).startsWith("GPU memory: N = 300 in f64 needs"),
+                    r.selection().reasons().toString());
+        }
+        StandIn.reset();
+        StandIn.setMemory(total);
+        StandIn.setLibraryOverhead(0);
+        try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability())) {
+            assertEquals(n, gpu.diffusionSpectrum(points, 2, Precision.F64, false).ascending().length);
         }
     }
 

@@ -151,6 +151,31 @@ final class StandIn {
         }
     }
 
+    /**
+     * {@code bytes} of device memory from {@code cudaMalloc} on the calling thread's current device, freed
+     * ({@code cudaFree}) when {@code arena} closes. The stand-in's device memory is host memory, so a test reads and
+     * writes it through the segment where on a GPU it would copy; fresh, it is NaN throughout (every byte 0xFF).
+     */
+    static MemorySegment deviceMemory(Arena arena, long bytes) {
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment out = scratch.allocate(ADDRESS);
+            int status = io.dse4j.bindings.cudart.cuda_runtime_api_h.cudaMalloc(out, bytes);
+            if (status != 0) {
+                throw new AssertionError("cudaMalloc(" + bytes + ") returned " + status);
+            }
+            return out.get(ADDRESS, 0).reinterpret(bytes, arena,
+                    block -> io.dse4j.bindings.cudart.cuda_runtime_api_h.cudaFree(block));
+        }
+    }
+
+    /** {@code values} in device memory ({@link #deviceMemory}). */
+    static MemorySegment deviceDoubles(Arena arena, double... values) {
+        MemorySegment block = deviceMemory(arena, (long) Double.BYTES * values.length);
+        MemorySegment.copy(values, 0, block, java.lang.foreign.ValueLayout.JAVA_DOUBLE, 0, values.length);
+        return block;
+    }
+
+    /** The total memory of every simulated device, until {@link #reset()} (80 GiB). */
     static void setMemory(long totalBytes) {
         try {
             handle("dse4j_standin_set_memory", FunctionDescriptor.ofVoid(JAVA_LONG)).invokeExact(totalBytes);
@@ -174,5 +199,36 @@ final class StandIn {
     /** The host workspace bytes the stand-in's Xsyevd and XsyevBatched ask for: LAPACK xSYEVD's 2n + 1 elements. */
     static long syevdHostBytes(long n, long elementBytes) {
         return elementBytes * (2 * n + 1);
+    }
+
+    /** The total memory of simulated device {@code device}, until {@link #reset()}. */
+    static void setDeviceMemory(int device, long totalBytes) {
+        try {
+            handle("dse4j_standin_set_device_memory", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_LONG))
+                    .invokeExact(device, totalBytes);
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * The device memory CUDA's context, cuBLAS and cuSOLVER take, charged to a device with its first cuBLAS or
+     * cuSOLVER handle, until {@link #reset()} (which restores the default, {@link #libraryOverhead()} then).
+     */
+    static void setLibraryOverhead(long bytes) {
+        try {
+            handle("dse4j_standin_set_library_overhead", FunctionDescriptor.ofVoid(JAVA_LONG)).invokeExact(bytes);
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The overhead the next first handle on a device charges. */
+    static long libraryOverhead() {
+        try {
+            return (long) handle("dse4j_standin_library_overhead", FunctionDescriptor.of(JAVA_LONG)).invokeExact();
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
     }
 }
