@@ -59,4 +59,8 @@ static inline double rsqrt(double x)
  */
 int dse4j_emulated_launch(dim3 grid, dim3 block, const std::function<void()> &body);
 
+/* Whether `grid` × `block` is a shape a launch takes: 0, or 9 (cudaErrorInvalidConfiguration) after writing why to
+ * stderr. dse4j_emulated_launch checks it too. */
+int dse4j_emulated_launch_check(dim3 grid, dim3 block);
+
 #endif

@@ -30,7 +30,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <functional>
 #include <map>
+#include <new>
+#include <tuple>
+#include <utility>
 #include <mutex>
 #include <string>
 #include <type_traits>
@@ -72,54 +76,40 @@ A arg(void **params, int i)
     return *static_cast<A *>(params[i]);
 }
 
-using Thunk = void (*)(void **params);
+/* The launch's work: the kernel with its arguments' values. */
+using Launch = std::function<void()>;
 
-/* One thunk per entry point: unpacks kernelParams into the call. */
-#define DSE4J_THUNKS(SUFFIX, T)                                                                                    \
-    {"dse4j_k_gather_rows_" #SUFFIX, [](void **p) {                                                               \
-         dse4j_k_gather_rows_##SUFFIX(arg<const T *>(p, 0), arg<int64_t>(p, 1), arg<int64_t>(p, 2),               \
-                                      arg<const int64_t *>(p, 3), arg<int64_t>(p, 4), arg<T *>(p, 5));            \
-     }},                                                                                                            \
-    {"dse4j_k_diagonal_" #SUFFIX, [](void **p) {                                                                  \
-         dse4j_k_diagonal_##SUFFIX(arg<const T *>(p, 0), arg<int64_t>(p, 1), arg<int64_t>(p, 2),                  \
-                                   arg<double *>(p, 3));                                                            \
-     }},                                                                                                            \
-    {"dse4j_k_gaussian_" #SUFFIX, [](void **p) {                                                                  \
-         dse4j_k_gaussian_##SUFFIX(arg<T *>(p, 0), arg<int64_t>(p, 1), arg<int64_t>(p, 2),                        \
-                                   arg<const double *>(p, 3), arg<const double *>(p, 4), arg<int64_t>(p, 5),        \
-                                   arg<int64_t>(p, 6), arg<double>(p, 7), arg<double>(p, 8));                       \
-     }},                                                                                                            \
-    {"dse4j_k_shaped_" #SUFFIX, [](void **p) {                                                                    \
-         dse4j_k_shaped_##SUFFIX(arg<T *>(p, 0), arg<int64_t>(p, 1), arg<int64_t>(p, 2),                          \
-                                 arg<const double *>(p, 3), arg<const double *>(p, 4), arg<int64_t>(p, 5),          \
-                                 arg<int64_t>(p, 6), arg<double>(p, 7), arg<const double *>(p, 8),                  \
-                                 arg<double>(p, 9));                                                                \
-     }},                                                                                                            \
-    {"dse4j_k_scale_" #SUFFIX, [](void **p) {                                                                     \
-         dse4j_k_scale_##SUFFIX(arg<T *>(p, 0), arg<int64_t>(p, 1), arg<int64_t>(p, 2),                           \
-                                arg<const double *>(p, 3));                                                         \
-     }},                                                                                                            \
-    {"dse4j_k_row_parts_" #SUFFIX, [](void **p) {                                                                 \
-         dse4j_k_row_parts_##SUFFIX(arg<const T *>(p, 0), arg<int64_t>(p, 1), arg<int64_t>(p, 2),                 \
-                                    arg<double *>(p, 3));                                                           \
-     }},                                                                                                            \
-    {"dse4j_k_column_parts_" #SUFFIX, [](void **p) {                                                              \
-         dse4j_k_column_parts_##SUFFIX(arg<const T *>(p, 0), arg<int64_t>(p, 1), arg<int64_t>(p, 2),              \
-                                       arg<double *>(p, 3));                                                        \
-     }},                                                                                                            \
-    {"dse4j_k_entry_sums_" #SUFFIX, [](void **p) {                                                                \
-         dse4j_k_entry_sums_##SUFFIX(arg<const T *>(p, 0), arg<int64_t>(p, 1), arg<int64_t>(p, 2),                \
-                                     arg<const double *>(p, 3), arg<double>(p, 4), arg<double>(p, 5),               \
-                                     arg<double *>(p, 6));                                                          \
-     }},                                                                                                            \
-    {"dse4j_k_normalise_" #SUFFIX, [](void **p) {                                                                 \
-         dse4j_k_normalise_##SUFFIX(arg<T *>(p, 0), arg<int64_t>(p, 1), arg<int64_t>(p, 2),                       \
-                                    arg<const double *>(p, 3));                                                     \
-     }},
+/*
+ * Reads every argument out of kernelParams now, typed by the kernel's own declaration, into a call to make later: as
+ * cuLaunchKernel does, which copies the arguments at the launch (the caller may reuse the array as soon as it
+ * returns), while the kernel runs after.
+ */
+template <typename... A, size_t... I>
+Launch bind_arguments(void (*kernel)(A...), void **params, std::index_sequence<I...>)
+{
+    return [kernel, values = std::make_tuple(arg<A>(params, (int) I)...)] { std::apply(kernel, values); };
+}
+
+template <typename... A>
+Launch bind_arguments(void (*kernel)(A...), void **params)
+{
+    return bind_arguments(kernel, params, std::index_sequence_for<A...>{});
+}
+
+using Thunk = Launch (*)(void **params);
+
+/* One thunk per entry point: binds kernelParams to the call. */
+#define DSE4J_THUNK(NAME) {#NAME, [](void **p) { return bind_arguments(NAME, p); }}
+#define DSE4J_THUNKS(SUFFIX)                                                                                       \
+    DSE4J_THUNK(dse4j_k_gather_rows_##SUFFIX), DSE4J_THUNK(dse4j_k_diagonal_##SUFFIX),                             \
+    DSE4J_THUNK(dse4j_k_gaussian_##SUFFIX), DSE4J_THUNK(dse4j_k_shaped_##SUFFIX),                                  \
+    DSE4J_THUNK(dse4j_k_scale_##SUFFIX), DSE4J_THUNK(dse4j_k_row_parts_##SUFFIX),                                  \
+    DSE4J_THUNK(dse4j_k_column_parts_##SUFFIX), DSE4J_THUNK(dse4j_k_entry_sums_##SUFFIX),                          \
+    DSE4J_THUNK(dse4j_k_normalise_##SUFFIX),
 
 const std::map<std::string, Thunk> &entry_points()
 {
-    static const std::map<std::string, Thunk> table = {DSE4J_THUNKS(f64, double) DSE4J_THUNKS(f32, float)};
+    static const std::map<std::string, Thunk> table = {DSE4J_THUNKS(f64) DSE4J_THUNKS(f32)};
     return table;
 }
 
@@ -269,6 +259,23 @@ bool cubin_runs_on(const char *arch, int device)
     return digits / 10 == capability_major[device] && digits % 10 <= capability_minor[device];
 }
 
+/* A launch queued on its stream (standin_streams.c): its shape and its bound call, or the fault it will report. */
+struct QueuedLaunch {
+    dim3 grid;
+    dim3 block;
+    Launch call;
+    int fault;
+};
+
+int run_launch(void *arguments, int run)
+{
+    auto *launch = static_cast<QueuedLaunch *>(arguments);
+    int status = !run ? 0 : launch->fault != 0 ? launch->fault
+                                               : dse4j_emulated_launch(launch->grid, launch->block, launch->call);
+    delete launch;
+    return status;
+}
+
 /* A function handle: the kind tag the ledger checks, then the thunk and which arguments are pointers. */
 struct Function {
     char kind[16];
@@ -360,23 +367,30 @@ extern "C" DSE4J_EXPORT int cuLaunchKernel(void *function, unsigned grid_x, unsi
         // dse4j passes its arguments through kernelParams, uses static shared memory only, and its own streams.
         return CUDA_ERROR_INVALID_VALUE;
     }
+    // The configuration is checked at the launch, as a GPU does (9, invalid configuration, is the driver's
+    // INVALID_VALUE); the kernel runs when its stream is synchronised, and a failure while it runs (719, a launch
+    // failure: the same number for the driver and the runtime) is reported there.
+    if (dse4j_emulated_launch_check(dim3(grid_x, grid_y, grid_z), dim3(block_x, block_y, block_z)) != 0) {
+        return CUDA_ERROR_INVALID_VALUE;
+    }
     // Every pointer argument must point into a live allocation of the current device. On a GPU a host pointer, or
     // another device's memory, is an illegal address: the launch is accepted and the kernel faults, reported by the
-    // next synchronising call as CUDA_ERROR_ILLEGAL_ADDRESS (and the context is lost). Launches here are synchronous,
-    // so the fault is the launch's own status, as a GPU reports it with CUDA_LAUNCH_BLOCKING=1. How far past the
-    // pointer a kernel reaches depends on the kernel: reads and writes beyond the allocation are the sanitized
-    // build's to catch (its cudaMalloc blocks are malloc'd at their exact size, so ASan's redzone follows each).
+    // next synchronisation as CUDA_ERROR_ILLEGAL_ADDRESS — so here too: the kernel is not run, and its queued place
+    // reports the fault. How far past the pointer a kernel reaches depends on the kernel: reads and writes beyond the
+    // allocation are the sanitized build's to catch (its cudaMalloc blocks are malloc'd at their exact size, so ASan's
+    // redzone follows each).
+    int fault = 0;
     for (unsigned i = 0; i < 32; i++) {
         if ((f->pointers >> i & 1u) != 0 && !dse4j_standin_device_range(arg<const void *>(params, (int) i), 1)) {
-            return CUDA_ERROR_ILLEGAL_ADDRESS;
+            fault = CUDA_ERROR_ILLEGAL_ADDRESS;
         }
     }
-    Thunk thunk = f->thunk;
-    int status = dse4j_emulated_launch(dim3(grid_x, grid_y, grid_z), dim3(block_x, block_y, block_z),
-                                       [&] { thunk(params); });
-    // The emulation answers in the runtime's codes: 9 (invalid configuration) is the driver's INVALID_VALUE; 719
-    // (launch failure) is the same number in both.
-    return status == 9 ? CUDA_ERROR_INVALID_VALUE : status;
+    auto *launch = new (std::nothrow) QueuedLaunch{dim3(grid_x, grid_y, grid_z), dim3(block_x, block_y, block_z),
+                                                   fault == 0 ? f->thunk(params) : Launch(), fault};
+    if (launch == nullptr) {
+        return 2;   // CUDA_ERROR_OUT_OF_MEMORY
+    }
+    return dse4j_standin_enqueue(run_launch, launch) == 0 ? CUDA_SUCCESS : 2;
 }
 
 extern "C" DSE4J_EXPORT int cuDriverGetVersion(int *version)

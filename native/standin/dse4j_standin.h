@@ -26,6 +26,10 @@ int64_t dse4j_standin_outstanding_allocations(void);
 /* cuBLAS/cuSOLVER handles, cuSOLVER params and streams created and not yet destroyed. */
 int64_t dse4j_standin_outstanding_handles(void);
 
+/* Work issued to streams (launches, cuBLAS and cuSOLVER computations, asynchronous copies) and not yet run: it runs
+ * at the next synchronisation point (standin_streams.c). A reset discards it. */
+int64_t dse4j_standin_queued(void);
+
 /* How many times `function` has been called since the last reset. */
 int64_t dse4j_standin_calls(const char *function);
 

@@ -220,7 +220,7 @@ void __syncthreads()
     asan_fiber_resumed(fiber);
 }
 
-int dse4j_emulated_launch(dim3 grid, dim3 block, const std::function<void()> &body)
+int dse4j_emulated_launch_check(dim3 grid, dim3 block)
 {
     uint64_t threads = (uint64_t) block.x * block.y * block.z;
     if (threads < 1 || threads > 1024 || block.z > 64 || grid.x < 1 || grid.y < 1 || grid.z < 1
@@ -229,6 +229,15 @@ int dse4j_emulated_launch(dim3 grid, dim3 block, const std::function<void()> &bo
                 grid.x, grid.y, grid.z, block.x, block.y, block.z);
         return 9;   // cudaErrorInvalidConfiguration
     }
+    return 0;
+}
+
+int dse4j_emulated_launch(dim3 grid, dim3 block, const std::function<void()> &body)
+{
+    if (dse4j_emulated_launch_check(grid, block) != 0) {
+        return 9;
+    }
+    uint64_t threads = (uint64_t) block.x * block.y * block.z;
     std::lock_guard<std::mutex> one_grid_at_a_time(launches);
     while (fibers.size() < threads) {
         fibers.emplace_back();

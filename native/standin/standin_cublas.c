@@ -1,9 +1,11 @@
 /*
  * dse4j CUDA stand-in: the cuBLAS calls the GPU backend makes — a handle on a stream, and syrk, which forms the Gram
- * matrix — with cuBLAS's semantics (column-major storage, leading dimensions, uplo and trans, the status codes) on
- * the host. Right, not fast: a naive loop, in the precision of the routine.
+ * matrix — with cuBLAS's semantics (column-major storage, leading dimensions, uplo and trans, the status codes, the
+ * work queued on the handle's stream) on the host. Right, not fast: a naive loop, in the precision of the routine.
  */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "standin_internal.h"
 
@@ -43,44 +45,69 @@ EXPORT int cublasSetStream_v2(void *handle, void *stream)
  * sum runs over p in order, the longest chain a blocked GPU kernel can have (its error bound, k·u, is the worst
  * case; a GPU's tree-like partial sums are usually more accurate). C is not read when beta is 0 (BLAS semantics).
  * A and C must lie on the current device, as large as n, k and the leading dimensions say (standin_operands.c).
+ *
+ * The arguments are checked when called, alpha and beta read then (the host pointer mode: the caller may reuse them
+ * at once), and the product itself is queued on the handle's stream: it runs at the next synchronisation
+ * (standin_streams.c), as the kernel cuBLAS launches would.
  */
-#define SYRK_BODY(T, FMA)                                                                                   \
-    if (!dse4j_standin_is_handle(handle, "cublas")) {                                                       \
-        return CUBLAS_STATUS_NOT_INITIALIZED;                                                               \
-    }                                                                                                       \
-    if ((uplo != CUBLAS_FILL_MODE_LOWER && uplo != CUBLAS_FILL_MODE_UPPER)                                  \
-        || (trans != CUBLAS_OP_N && trans != CUBLAS_OP_T) || n < 0 || k < 0                                 \
-        || lda < (trans == CUBLAS_OP_N ? (n > 1 ? n : 1) : (k > 1 ? k : 1)) || ldc < (n > 1 ? n : 1)        \
-        || alpha == NULL || beta == NULL                                                                    \
-        || !dse4j_standin_syrk_operands(trans, n, k, A, lda, C, ldc, sizeof(T))) {                          \
-        return CUBLAS_STATUS_INVALID_VALUE;                                                                 \
-    }                                                                                                       \
-    for (int64_t j = 0; j < n; j++) {                                                                       \
-        int64_t from = uplo == CUBLAS_FILL_MODE_LOWER ? j : 0;                                              \
-        int64_t to = uplo == CUBLAS_FILL_MODE_LOWER ? n : j + 1;                                            \
-        for (int64_t i = from; i < to; i++) {                                                               \
-            T sum = 0;                                                                                      \
-            for (int64_t p = 0; p < k; p++) {                                                               \
-                T aip = trans == CUBLAS_OP_N ? A[i + p * (int64_t) lda] : A[p + i * (int64_t) lda];         \
-                T ajp = trans == CUBLAS_OP_N ? A[j + p * (int64_t) lda] : A[p + j * (int64_t) lda];         \
-                sum = FMA(aip, ajp, sum);                                                                   \
+#define SYRK(NAME, T, FMA)                                                                                  \
+    typedef struct {                                                                                        \
+        int uplo, trans, n, k, lda, ldc;                                                                    \
+        T alpha, beta;                                                                                      \
+        const T *A;                                                                                         \
+        T *C;                                                                                               \
+    } NAME##_call;                                                                                          \
+                                                                                                            \
+    static int run_##NAME(void *arguments, int run)                                                         \
+    {                                                                                                       \
+        NAME##_call *c = arguments;                                                                         \
+        for (int64_t j = 0; run && j < c->n; j++) {                                                         \
+            int64_t from = c->uplo == CUBLAS_FILL_MODE_LOWER ? j : 0;                                       \
+            int64_t to = c->uplo == CUBLAS_FILL_MODE_LOWER ? c->n : j + 1;                                  \
+            for (int64_t i = from; i < to; i++) {                                                           \
+                T sum = 0;                                                                                  \
+                for (int64_t p = 0; p < c->k; p++) {                                                        \
+                    T aip = c->trans == CUBLAS_OP_N ? c->A[i + p * (int64_t) c->lda]                        \
+                                                    : c->A[p + i * (int64_t) c->lda];                       \
+                    T ajp = c->trans == CUBLAS_OP_N ? c->A[j + p * (int64_t) c->lda]                        \
+                                                    : c->A[p + j * (int64_t) c->lda];                       \
+                    sum = FMA(aip, ajp, sum);                                                               \
+                }                                                                                           \
+                T *out = c->C + i + j * (int64_t) c->ldc;                                                   \
+                *out = c->beta == 0 ? c->alpha * sum : FMA(c->beta, *out, c->alpha * sum);                  \
             }                                                                                               \
-            T *c = C + i + j * (int64_t) ldc;                                                               \
-            *c = *beta == 0 ? *alpha * sum : FMA(*beta, *c, *alpha * sum);                                  \
         }                                                                                                   \
+        free(c);                                                                                            \
+        return cudaSuccess;                                                                                 \
     }                                                                                                       \
-    return CUBLAS_STATUS_SUCCESS;
+                                                                                                            \
+    EXPORT int NAME(void *handle, int uplo, int trans, int n, int k, const T *alpha, const T *A, int lda,   \
+                    const T *beta, T *C, int ldc)                                                           \
+    {                                                                                                       \
+        ENTER(#NAME);                                                                                       \
+        if (!dse4j_standin_is_handle(handle, "cublas")) {                                                   \
+            return CUBLAS_STATUS_NOT_INITIALIZED;                                                           \
+        }                                                                                                   \
+        if ((uplo != CUBLAS_FILL_MODE_LOWER && uplo != CUBLAS_FILL_MODE_UPPER)                              \
+            || (trans != CUBLAS_OP_N && trans != CUBLAS_OP_T) || n < 0 || k < 0                             \
+            || lda < (trans == CUBLAS_OP_N ? (n > 1 ? n : 1) : (k > 1 ? k : 1)) || ldc < (n > 1 ? n : 1)    \
+            || alpha == NULL || beta == NULL                                                                \
+            || !dse4j_standin_syrk_operands(trans, n, k, A, lda, C, ldc, sizeof(T))) {                      \
+            return CUBLAS_STATUS_INVALID_VALUE;                                                             \
+        }                                                                                                   \
+        NAME##_call *c = malloc(sizeof *c);                                                                 \
+        if (c == NULL) {                                                                                    \
+            return 3; /* CUBLAS_STATUS_ALLOC_FAILED */                                                      \
+        }                                                                                                   \
+        *c = (NAME##_call) {uplo, trans, n, k, lda, ldc, *alpha, *beta, A, C};                              \
+        for (int64_t j = 0; *beta == 0 && j < n; j++) {                                                   \
+            /* C's triangle, written and not read, holds poison (NaN) until the product runs. */             \
+            int64_t from = uplo == CUBLAS_FILL_MODE_LOWER ? j : 0;                                          \
+            int64_t to = uplo == CUBLAS_FILL_MODE_LOWER ? n : j + 1;                                        \
+            memset(C + from + j * (int64_t) ldc, 0xFF, (size_t) (to - from) * sizeof(T));                   \
+        }                                                                                                   \
+        return dse4j_standin_enqueue(run_##NAME, c) == cudaSuccess ? CUBLAS_STATUS_SUCCESS : 3;             \
+    }
 
-EXPORT int cublasDsyrk_v2(void *handle, int uplo, int trans, int n, int k, const double *alpha, const double *A,
-                          int lda, const double *beta, double *C, int ldc)
-{
-    ENTER("cublasDsyrk_v2");
-    SYRK_BODY(double, fma)
-}
-
-EXPORT int cublasSsyrk_v2(void *handle, int uplo, int trans, int n, int k, const float *alpha, const float *A,
-                          int lda, const float *beta, float *C, int ldc)
-{
-    ENTER("cublasSsyrk_v2");
-    SYRK_BODY(float, fmaf)
-}
+SYRK(cublasDsyrk_v2, double, fma)
+SYRK(cublasSsyrk_v2, float, fmaf)

@@ -3,13 +3,17 @@
  * cusolverDnXsyevd, cusolverDnXsyevBatched (CUDA >= 12.6.2) and cusolverDnXgeev (CUDA >= 12.6) with their workspace
  * queries — with cuSOLVER's calling conventions and semantics: the 64-bit API's data types, uplo and jobz, the
  * workspace sizes they ask for, the info output (a test can make the next one non-zero: dse4j_standin_fail_info).
- * The eigenproblems themselves are solved on the host by standin_eigen.c, in the precision of the data type.
+ * The eigenproblems themselves are solved on the host by standin_eigen.c, in the precision of the data type, when
+ * the handle's stream is synchronised: the calls check their arguments and queue the work (standin_streams.c).
  *
  * Workspaces are held to what their query returned, as strictly as cuSOLVER documents them (each workspace's size
  * is the one its _bufferSize returned): a device or host workspace smaller than the query's answer for the same
  * arguments, or a NULL one where bytes are asked for, is CUSOLVER_STATUS_INVALID_VALUE. Both are really used (the solvers' scratch lives there), and
  * the host one is never empty, so a caller that passes no host workspace fails here, not first on a GPU.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "standin_internal.h"
 
 EXPORT int cusolverDnCreate(void **handle)
@@ -126,10 +130,47 @@ EXPORT int cusolverDnXsyevd_bufferSize(void *handle, void *params, int jobz, int
     return CUSOLVER_STATUS_SUCCESS;
 }
 
+/* An eigensolver call as queued on the handle's stream: its arguments, checked when it was issued. */
+typedef struct {
+    int vectors, lower, type_a;
+    int64_t n, lda, batch;
+    void *A, *W, *device_work, *host_work;
+    int *info;
+} solver_call;
+
+/* The queued work of syevd_solve: each matrix solved, its info written (standin_streams.c runs it). */
+static int run_syevd(void *arguments, int run)
+{
+    solver_call *c = arguments;
+    size_t element = element_bytes(c->type_a);
+    size_t per_matrix = (size_t) syevd_device_elements(c->n, c->vectors ? CUSOLVER_EIG_MODE_VECTOR
+                                                                         : CUSOLVER_EIG_MODE_NOVECTOR) * element;
+    for (int64_t b = 0; run && b < c->batch; b++) {
+        int pending = dse4j_standin_take_pending_info();
+        if (pending != 0) {
+            c->info[b] = pending;
+            continue;
+        }
+        char *a = (char *) c->A + (size_t) (b * c->lda * c->n) * element;
+        char *w = (char *) c->W + (size_t) (b * c->n) * element;
+        char *work = (char *) c->device_work + (size_t) b * per_matrix;
+        int failed = c->type_a == CUDA_R_64F
+            ? dse4j_standin_syevd_f64(c->vectors, c->lower, c->n, (double *) a, c->lda, (double *) w, (double *) work,
+                                      (double *) c->host_work)
+            : dse4j_standin_syevd_f32(c->vectors, c->lower, c->n, (float *) a, c->lda, (float *) w, (float *) work,
+                                      (float *) c->host_work);
+        c->info[b] = failed ? (int) c->n : 0;     /* as LAPACK: the iteration failed to converge */
+    }
+    free(c);
+    return cudaSuccess;
+}
+
 /*
  * batch symmetric eigenproblems as cusolverDnXsyevd (batch 1) and cusolverDnXsyevBatched do them: matrix b at
  * A + b*lda*n, its eigenvalues at W + b*n, its info in info[b], its share of the device workspace (the query asks
  * for one per matrix) at b times one matrix's; the host workspace is shared, the matrices solved one after another.
+ * The arguments are checked now; the solve is queued on the handle's stream and runs at its synchronisation, so the
+ * matrices, the workspaces (the host one too) and info must live until then, and info is written only then.
  */
 static int syevd_solve(void *handle, void *params, int jobz, int uplo, int64_t n, int type_a, void *A, int64_t lda,
                        int type_w, void *W, int compute, void *device_work, size_t device_bytes, void *host_work,
@@ -146,25 +187,19 @@ static int syevd_solve(void *handle, void *params, int jobz, int uplo, int64_t n
         || host_work == NULL) {
         return CUSOLVER_STATUS_INVALID_VALUE;
     }
-    for (int64_t b = 0; b < batch; b++) {
-        int pending = dse4j_standin_take_pending_info();
-        if (pending != 0) {
-            info[b] = pending;
-            continue;
-        }
-        char *a = (char *) A + (size_t) (b * lda * n) * element;
-        char *w = (char *) W + (size_t) (b * n) * element;
-        char *work = (char *) device_work + (size_t) b * per_matrix;
-        int vectors = jobz == CUSOLVER_EIG_MODE_VECTOR;
-        int lower = uplo == CUBLAS_FILL_MODE_LOWER;
-        int failed = type_a == CUDA_R_64F
-            ? dse4j_standin_syevd_f64(vectors, lower, n, (double *) a, lda, (double *) w, (double *) work,
-                                      (double *) host_work)
-            : dse4j_standin_syevd_f32(vectors, lower, n, (float *) a, lda, (float *) w, (float *) work,
-                                      (float *) host_work);
-        info[b] = failed ? (int) n : 0;     /* as LAPACK: the iteration failed to converge */
+    solver_call *call = malloc(sizeof *call);
+    if (call == NULL) {
+        return 2; /* CUSOLVER_STATUS_ALLOC_FAILED */
     }
-    return CUSOLVER_STATUS_SUCCESS;
+    *call = (solver_call) {jobz == CUSOLVER_EIG_MODE_VECTOR, uplo == CUBLAS_FILL_MODE_LOWER, type_a, n, lda, batch,
+                           A, W, device_work, host_work, info};
+    // The outputs hold poison until the solve runs: a read before the synchronisation sees NaN eigenvalues and an
+    // info of -1 (every byte 0xFF), never a plausible leftover of an earlier solve.
+    if (n > 0) {
+        memset(W, 0xFF, (size_t) (batch * n) * element);
+    }
+    memset(info, 0xFF, (size_t) batch * sizeof(int));
+    return dse4j_standin_enqueue(run_syevd, call) == cudaSuccess ? CUSOLVER_STATUS_SUCCESS : 2;
 }
 
 EXPORT int cusolverDnXsyevd(void *handle, void *params, int jobz, int uplo, int64_t n, int type_a, void *A,
@@ -257,7 +292,26 @@ static int64_t geev_host_elements(int64_t n)
     return n > 0 ? 3 * n : 1;
 }
 
-/* cusolverDnXgeev (CUDA >= 12.6), real types: W holds the n real parts, then the n imaginary parts. */
+/* The queued work of cusolverDnXgeev: A copied into the device workspace, its eigenvalues into W, info written. */
+static int run_geev(void *arguments, int run)
+{
+    solver_call *c = arguments;
+    if (run) {
+        double *h = (double *) c->device_work;
+        for (int64_t j = 0; j < c->n; j++) {
+            for (int64_t i = 0; i < c->n; i++) {
+                h[i + j * c->n] = ((double *) c->A)[i + j * c->lda];
+            }
+        }
+        double *w = (double *) c->W;
+        *c->info = dse4j_standin_general_eigenvalues(h, c->n, w, w + c->n, (double *) c->host_work) ? (int) c->n : 0;
+    }
+    free(c);
+    return cudaSuccess;
+}
+
+/* cusolverDnXgeev (CUDA >= 12.6), real types: W holds the n real parts, then the n imaginary parts; queued on the
+ * handle's stream as Xsyevd is. */
 EXPORT int cusolverDnXgeev_bufferSize(void *handle, void *params, int jobvl, int jobvr, int64_t n, int type_a,
                                       const void *A, int64_t lda, int type_w, const void *W, int type_vl,
                                       const void *VL, int64_t ldvl, int type_vr, const void *VR, int64_t ldvr,
@@ -296,14 +350,14 @@ EXPORT int cusolverDnXgeev(void *handle, void *params, int jobvl, int jobvr, int
         || host_bytes < (size_t) geev_host_elements(n) * sizeof(double) || host_work == NULL) {
         return CUSOLVER_STATUS_INVALID_VALUE;
     }
-    double *h = (double *) device_work;
-    double *v = (double *) host_work;
-    for (int64_t j = 0; j < n; j++) {
-        for (int64_t i = 0; i < n; i++) {
-            h[i + j * n] = ((double *) A)[i + j * lda];
-        }
+    solver_call *call = malloc(sizeof *call);
+    if (call == NULL) {
+        return 2; /* CUSOLVER_STATUS_ALLOC_FAILED */
     }
-    double *w = (double *) W;
-    *info = dse4j_standin_general_eigenvalues(h, n, w, w + n, v) ? (int) n : 0;
-    return CUSOLVER_STATUS_SUCCESS;
+    *call = (solver_call) {0, 0, type_a, n, lda, 1, A, W, device_work, host_work, info};
+    if (n > 0) {
+        memset(W, 0xFF, (size_t) (2 * n) * sizeof(double));   // poison until it runs, as Xsyevd's outputs
+    }
+    memset(info, 0xFF, sizeof(int));
+    return dse4j_standin_enqueue(run_geev, call) == cudaSuccess ? CUSOLVER_STATUS_SUCCESS : 2;
 }

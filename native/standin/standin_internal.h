@@ -7,6 +7,7 @@
  *   standin_operands.c  what each call's pointer arguments must be: device memory of the current device, as large as
  *                       the call reads or writes, or host memory where the call reads the host;
  *   standin_runtime.c   the CUDA runtime: devices, memory, copies, streams;
+ *   standin_streams.c   asynchrony: the queue of issued work, run at synchronisation points;
  *   standin_cublas.c    cuBLAS: handles and syrk;
  *   standin_cusolver.c  cuSOLVER's entry points: handles, params, Xsyevd, XsyevBatched, Xgeev;
  *   standin_eigen.c     the host eigen-solvers behind them, the symmetric one built once per element type from
@@ -128,6 +129,27 @@ int dse4j_standin_syevd_operands(int64_t n, int type_a, const void *A, int64_t l
                                  const void *work, size_t work_bytes, const int *info, int64_t batch);
 int dse4j_standin_geev_operands(int64_t n, const void *A, int64_t lda, const void *W, const void *work,
                                 size_t work_bytes, const int *info);
+
+/* ---- asynchrony (standin_streams.c) ---- */
+
+/* Queued work: runs with its arguments when `run` is non-zero and returns a cudaError_t; in every case releases its
+ * arguments (a queue discarded at a reset, or one that could not take it, calls it with run = 0). */
+typedef int (*dse4j_standin_work)(void *arguments, int run);
+
+/* Queues `work` behind everything issued before it; returns cudaSuccess, or cudaErrorMemoryAllocation (the work
+ * released unrun). */
+int dse4j_standin_enqueue(dse4j_standin_work work, void *arguments);
+
+/* Runs every queued work in issue order; returns the first failure of work run since the last synchronisation (a
+ * cudaError_t, reported once), else cudaSuccess. Every synchronisation point of the runtime calls it. */
+int dse4j_standin_synchronize(void);
+
+/* Runs every queued work in issue order, keeping a failure for the next dse4j_standin_synchronize: what a free and a
+ * stream's destruction do (they wait for the work, and report nothing of it). */
+void dse4j_standin_run_queue(void);
+
+/* Forgets the queue unrun and any unreported failure (dse4j_standin_reset). */
+void dse4j_standin_discard_queue(void);
 
 /* ---- the runtime's current device and the driver's current context, kept in step ---- */
 

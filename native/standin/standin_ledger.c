@@ -239,6 +239,7 @@ EXPORT int dse4j_standin_version(void)
 
 EXPORT void dse4j_standin_reset(void)
 {
+    dse4j_standin_discard_queue();
     dse4j_standin_set_driver(13000, 9, 0);
     pthread_mutex_lock(&ledger_lock);
     function_count = 0;

@@ -1,9 +1,12 @@
 /*
  * dse4j CUDA stand-in: the CUDA runtime calls the GPU backend makes — error names, versions, devices, device memory,
- * copies and streams — with the runtime's semantics on the host. Streams are accepted and ignored: everything is
- * synchronous. Device memory and handles are kept by the ledger (standin_ledger.c), which counts each allocation
- * against the calling thread's current device.
+ * copies and streams — with the runtime's semantics on the host. Work issued to streams is queued (standin_streams.c)
+ * and runs at the runtime's synchronisation points: cudaStreamSynchronize and the blocking cudaMemcpy, which report the
+ * failure of work that ran, and cudaFree and cudaStreamDestroy, which wait for it as on CUDA. Device memory and
+ * handles are kept by the ledger (standin_ledger.c), which counts each allocation against the calling thread's current
+ * device.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "standin_internal.h"
@@ -125,13 +128,15 @@ EXPORT int cudaFree(void *pointer)
     if (pointer == NULL) {
         return cudaSuccess;
     }
+    // cudaFree waits for the device's work (queued work may still use the block).
+    dse4j_standin_run_queue();
     return dse4j_standin_device_free(pointer);
 }
 
-/* The copy of cudaMemcpy and cudaMemcpyAsync (all memory is the host's, every copy synchronous), or why not: a side
- * that is not the memory `kind` says (device memory of the current device, as large as the copy, or host memory) is
- * an invalid value, as the runtime answers a copy in the wrong direction. */
-static int copy(void *dst, const void *src, size_t bytes, int kind)
+/* Why the copy cannot be made, or cudaSuccess: a side that is not the memory `kind` says (device memory of the
+ * current device, as large as the copy, or host memory) is an invalid value, as the runtime answers a copy in the wrong
+ * direction. */
+static int check_copy(void *dst, const void *src, size_t bytes, int kind)
 {
     if ((dst == NULL || src == NULL) && bytes > 0) {
         return cudaErrorInvalidValue;
@@ -140,23 +145,68 @@ static int copy(void *dst, const void *src, size_t bytes, int kind)
         || !dse4j_standin_copy_operands(dst, src, bytes, kind)) {
         return cudaErrorInvalidValue;
     }
-    memmove(dst, src, bytes);
     return cudaSuccess;
 }
 
 EXPORT int cudaMemcpy(void *dst, const void *src, size_t bytes, int kind)
 {
     ENTER("cudaMemcpy");
-    return copy(dst, src, bytes, kind);
+    int status = check_copy(dst, src, bytes, kind);
+    if (status != cudaSuccess) {
+        return status;
+    }
+    // The blocking copy runs in the legacy default stream, after everything issued before it, and reports a failure
+    // of that work as its own (the runtime's "may also return error codes from previous, asynchronous launches").
+    status = dse4j_standin_synchronize();
+    if (status != cudaSuccess) {
+        return status;
+    }
+    memmove(dst, src, bytes);
+    return cudaSuccess;
 }
 
+typedef struct {
+    void *dst;
+    const void *src;
+    size_t bytes;
+} queued_copy;
+
+static int run_copy(void *arguments, int run)
+{
+    queued_copy *copy = arguments;
+    if (run) {
+        memmove(copy->dst, copy->src, copy->bytes);
+    }
+    free(copy);
+    return cudaSuccess;
+}
+
+/*
+ * Queued behind the stream's work: the source is read and the destination written when it runs. A destination in host
+ * memory is poisoned now (every byte 0xFF: NaN as float or double) — what a host read before the stream's
+ * synchronisation may see on a GPU, where the copy has not happened yet — so a missing synchronisation shows.
+ */
 EXPORT int cudaMemcpyAsync(void *dst, const void *src, size_t bytes, int kind, void *stream)
 {
     ENTER("cudaMemcpyAsync");
-    if (stream != NULL && !dse4j_standin_is_any_handle(stream)) {
+    if (stream != NULL && !dse4j_standin_is_handle(stream, "stream")) {
         return cudaErrorInvalidResourceHandle;
     }
-    return copy(dst, src, bytes, kind);
+    int status = check_copy(dst, src, bytes, kind);
+    if (status != cudaSuccess) {
+        return status;
+    }
+    queued_copy *copy = malloc(sizeof *copy);
+    if (copy == NULL) {
+        return cudaErrorMemoryAllocation;
+    }
+    copy->dst = dst;
+    copy->src = src;
+    copy->bytes = bytes;
+    if (!dse4j_standin_device_range(dst, bytes)) {
+        memset(dst, 0xFF, bytes);
+    }
+    return dse4j_standin_enqueue(run_copy, copy);
 }
 
 EXPORT int cudaStreamCreate(void **stream)
@@ -171,11 +221,19 @@ EXPORT int cudaStreamCreate(void **stream)
 EXPORT int cudaStreamDestroy(void *stream)
 {
     ENTER("cudaStreamDestroy");
+    if (!dse4j_standin_is_handle(stream, "stream")) {
+        return cudaErrorInvalidResourceHandle;
+    }
+    // The stream's work completes before its resources go (CUDA returns at once and finishes it; here it runs now).
+    dse4j_standin_run_queue();
     return dse4j_standin_drop_handle(stream, "stream") ? cudaSuccess : cudaErrorInvalidResourceHandle;
 }
 
 EXPORT int cudaStreamSynchronize(void *stream)
 {
     ENTER("cudaStreamSynchronize");
-    return stream == NULL || dse4j_standin_is_handle(stream, "stream") ? cudaSuccess : cudaErrorInvalidResourceHandle;
+    if (stream != NULL && !dse4j_standin_is_handle(stream, "stream")) {
+        return cudaErrorInvalidResourceHandle;
+    }
+    return dse4j_standin_synchronize();
 }

@@ -115,6 +115,7 @@ class DeviceMemoryStandInTest {
                 MemorySegment c = StandIn.deviceMemory(arena, (long) Double.BYTES * n * n);
                 assertEquals(0, cublas_v2_h.cublasDsyrk_v2(handle, cublas_v2_h.CUBLAS_FILL_MODE_LOWER(),
                         cublas_v2_h.CUBLAS_OP_N(), n, k, one, a, n, one, c, n));
+                assertEquals(0, StandIn.synchronize());
                 for (int j = 0; j < n; j++) {
                     for (int i = j; i < n; i++) {
                         assertTrue(Double.isNaN(c.getAtIndex(ValueLayout.JAVA_DOUBLE, i + j * n)), i + ", " + j);
@@ -122,6 +123,7 @@ class DeviceMemoryStandInTest {
                 }
                 assertEquals(0, cublas_v2_h.cublasDsyrk_v2(handle, cublas_v2_h.CUBLAS_FILL_MODE_LOWER(),
                         cublas_v2_h.CUBLAS_OP_N(), n, k, one, a, n, zero, c, n));
+                assertEquals(0, StandIn.synchronize());
                 assertEquals(1 + 4 * 4, c.getAtIndex(ValueLayout.JAVA_DOUBLE, 0));
                 assertEquals(3 * 2 + 6 * 5, c.getAtIndex(ValueLayout.JAVA_DOUBLE, 2 + n));
             } finally {
@@ -133,6 +135,7 @@ class DeviceMemoryStandInTest {
                 MemorySegment norms = StandIn.deviceDoubles(arena, 7, 7, 7);
                 kernels.diagonal(DeviceElement.F64, StandIn.deviceMemory(arena, (long) Double.BYTES * n * n), n, n,
                         norms, MemorySegment.NULL);
+                assertEquals(0, StandIn.synchronize());
                 for (int i = 0; i < n; i++) {
                     assertTrue(Double.isNaN(norms.getAtIndex(ValueLayout.JAVA_DOUBLE, i)), "norm " + i);
                 }
@@ -351,6 +354,10 @@ class DeviceMemoryStandInTest {
                 Syevd syevd = (x, y, z, i) -> cusolverDn_h.cusolverDnXsyevd(handle, MemorySegment.NULL, novector,
                         lower, n, f64, x, n, f64, y, f64, z, workBytes, hostWork, hostBytes, i);
                 assertEquals(0, syevd.call(a, w, work, info));
+                // Queued, not run (standin_streams.c): the outputs hold poison until the synchronisation.
+                assertTrue(Double.isNaN(w.getAtIndex(ValueLayout.JAVA_DOUBLE, n - 1)), "W before the synchronisation");
+                assertEquals(-1, info.get(ValueLayout.JAVA_INT, 0), "info before the synchronisation");
+                assertEquals(0, StandIn.synchronize());
                 assertEquals(0, info.get(ValueLayout.JAVA_INT, 0));
                 assertEquals(4.0, w.getAtIndex(ValueLayout.JAVA_DOUBLE, n - 1));
                 assertEquals(CUSOLVER_STATUS_INVALID_VALUE, syevd.call(host, w, work, info), "A on the host");
@@ -378,6 +385,7 @@ class DeviceMemoryStandInTest {
                 Syevd batched = (x, y, z, i) -> CusolverBatched.solve(handle, MemorySegment.NULL, novector, lower, n,
                         f64, x, n, f64, y, f64, z, batchBytes, batchHostWork, batchHostBytes, i, 2);
                 assertEquals(0, batched.call(a2, w2, batchWork, info2));
+                assertEquals(0, StandIn.synchronize());
                 assertEquals(4.0, w2.getAtIndex(ValueLayout.JAVA_DOUBLE, 2 * n - 1));
                 assertEquals(CUSOLVER_STATUS_INVALID_VALUE, batched.call(a, w2, batchWork, info2), "A for one");
                 assertEquals(CUSOLVER_STATUS_INVALID_VALUE, batched.call(a2, w, batchWork, info2), "W for one");
@@ -393,6 +401,7 @@ class DeviceMemoryStandInTest {
                 Syevd geev = (x, y, z, i) -> CusolverGeev.solve(handle, MemorySegment.NULL, novector, n, f64, x, y,
                         z, geevBytes, geevHostWork, geevHostBytes, i);
                 assertEquals(0, geev.call(a2, w2, geevWork, info));
+                assertEquals(0, StandIn.synchronize());
                 assertEquals(CUSOLVER_STATUS_INVALID_VALUE, geev.call(a2, w, geevWork, info), "W of n, not 2n");
                 assertEquals(CUSOLVER_STATUS_INVALID_VALUE, geev.call(host, w2, geevWork, info), "A on the host");
                 assertEquals(CUSOLVER_STATUS_INVALID_VALUE, geev.call(a2, w2, geevWork, elsewhere),

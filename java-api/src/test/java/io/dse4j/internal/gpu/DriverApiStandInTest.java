@@ -127,6 +127,7 @@ class DriverApiStandInTest {
             MemorySegment matrix = StandIn.deviceDoubles(arena, a);
             MemorySegment degrees = StandIn.deviceDoubles(arena, 100, 200, 300, 400, 500);
             assertEquals(0, launch(function[0], 3, 256, params(arena, matrix, (long) n, (long) lda, degrees)));
+            assertEquals(0, StandIn.synchronize());
             for (int j = 0; j < n; j++) {
                 double expected = 100 * (j + 1);
                 for (int i = j; i < n; i++) {
@@ -142,6 +143,7 @@ class DriverApiStandInTest {
             MemorySegment original = StandIn.deviceMemory(arena, (long) Double.BYTES * n);
             assertEquals(0, launch(function[0], 1, 256, params(arena, matrix, (long) n, (long) lda, norms, original,
                     (long) n, 1L, -0.5, -1.0)));
+            assertEquals(0, StandIn.synchronize());
             assertEquals(1.0, matrix.getAtIndex(ValueLayout.JAVA_DOUBLE, 3 + 3 * lda));
             assertEquals(Math.exp(-0.5 * (60 - 2 * a[4 + 2 * lda])),
                     matrix.getAtIndex(ValueLayout.JAVA_DOUBLE, 4 + 2 * lda), 1e-15);
@@ -151,10 +153,16 @@ class DriverApiStandInTest {
 
     /**
      * A kernel can follow only pointers into its device's memory: a host pointer, another device's memory, memory
-     * freed, or the end of an allocation given as a kernel's pointer argument is an illegal address, which a GPU
-     * reports at the next synchronisation and the stand-in, whose launches are synchronous, at the launch:
-     * CUDA_ERROR_ILLEGAL_ADDRESS (700), under that name.
+     * freed, or the end of an allocation given as a kernel's pointer argument is an illegal address: the launch is
+     * accepted and the fault comes back from the next synchronisation, CUDA_ERROR_ILLEGAL_ADDRESS (700) under that name,
+     * as on a GPU.
      */
+    /** A launch accepted (0) whose fault the next synchronisation reports: 700. */
+    private static void assertFaults(int launched, String what) {
+        assertEquals(0, launched, what + ": the launch itself is accepted");
+        assertEquals(700, StandIn.synchronize(), what);
+    }
+
     @Test
     void aKernelGivenMemoryItsDeviceCannotReachFaultsWithAnIllegalAddress() throws Throwable {
         StandIn.setDevices(2);
@@ -165,22 +173,23 @@ class DriverApiStandInTest {
             MemorySegment a = StandIn.deviceDoubles(arena, 1, 3, 2, 4);
             MemorySegment norms = StandIn.deviceMemory(arena, 2L * Double.BYTES);
             assertEquals(0, launch(function[0], 1, 256, params(arena, a, 2L, 2L, norms)));
+            assertEquals(0, StandIn.synchronize());
             assertEquals(4.0, norms.getAtIndex(ValueLayout.JAVA_DOUBLE, 1));
             MemorySegment host = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 1, 3, 2, 4);
-            assertEquals(700, launch(function[0], 1, 256, params(arena, host, 2L, 2L, norms)), "a host matrix");
-            assertEquals(700, launch(function[0], 1, 256, params(arena, a, 2L, 2L, arena.allocate(16))),
+            assertFaults(launch(function[0], 1, 256, params(arena, host, 2L, 2L, norms)), "a host matrix");
+            assertFaults(launch(function[0], 1, 256, params(arena, a, 2L, 2L, arena.allocate(16))),
                     "host memory for the output");
             assertEquals(0, (int) function("cudaSetDevice", FunctionDescriptor.of(JAVA_INT, JAVA_INT)).invokeExact(1));
             MemorySegment elsewhere = StandIn.deviceDoubles(arena, 1, 3, 2, 4);
             assertEquals(0, (int) function("cudaSetDevice", FunctionDescriptor.of(JAVA_INT, JAVA_INT)).invokeExact(0));
-            assertEquals(700, launch(function[0], 1, 256, params(arena, elsewhere, 2L, 2L, norms)),
+            assertFaults(launch(function[0], 1, 256, params(arena, elsewhere, 2L, 2L, norms)),
                     "device 1's memory for a kernel on device 0");
             MemorySegment freed;
             try (Arena gone = Arena.ofConfined()) {
                 freed = StandIn.deviceDoubles(gone, 1, 3, 2, 4);
             }
-            assertEquals(700, launch(function[0], 1, 256, params(arena, freed, 2L, 2L, norms)), "memory freed");
-            assertEquals(700, launch(function[0], 1, 256, params(arena, a, 2L, 2L,
+            assertFaults(launch(function[0], 1, 256, params(arena, freed, 2L, 2L, norms)), "memory freed");
+            assertFaults(launch(function[0], 1, 256, params(arena, a, 2L, 2L,
                     MemorySegment.ofAddress(norms.address() + norms.byteSize()))), "the end of an allocation");
             assertEquals("CUDA_ERROR_ILLEGAL_ADDRESS", CudaStatus.driverName(700));
             assertEquals(0, unload(module));
@@ -230,6 +239,7 @@ class DriverApiStandInTest {
             assertEquals(0, release());
             assertEquals(0, setCurrent(context.get(ADDRESS, 0)));
             assertEquals(0, launch(function[0], 1, 256, params(arena, a, 2L, 2L, norms)));
+            assertEquals(0, StandIn.synchronize());
             assertEquals(4.0, norms.getAtIndex(ValueLayout.JAVA_DOUBLE, 1));
             assertEquals(0, unload(module));
         }

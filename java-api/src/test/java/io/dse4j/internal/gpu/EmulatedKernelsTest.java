@@ -162,6 +162,7 @@ class EmulatedKernelsTest {
             // diagonal: norms[i] = a_ii
             MemorySegment diagonal = deviceDoubles(arena, n);
             kernels.diagonal(element, a, n, lda, diagonal, stream);
+            assertEquals(0, StandIn.synchronize());
             for (int i = 0; i < n; i++) {
                 assertEquals(a0[i + i * lda], diagonal.getAtIndex(ValueLayout.JAVA_DOUBLE, i), "diagonal " + i);
             }
@@ -170,6 +171,7 @@ class EmulatedKernelsTest {
             // cancels (these random Gram entries make most of them cancel)
             kernels.gaussian(element, a, n, lda, normsOnDevice, StandIn.deviceDoubles(arena, original), ldo, dims,
                     SIGMA, stream);
+            assertEquals(0, StandIn.synchronize());
             double[] g = host(a, lda * n, f32);
             double[] expectedG = a0.clone();
             double visible = (f32 ? 110.0 : 760.0) * 2 * SIGMA * SIGMA;
@@ -184,6 +186,7 @@ class EmulatedKernelsTest {
             // degrees: row sums of the symmetric matrix held in the lower triangle
             MemorySegment degrees = deviceDoubles(arena, n);
             kernels.degrees(element, a, n, lda, degrees, stream);
+            assertEquals(0, StandIn.synchronize());
             double[] expectedDegrees = new double[n];
             for (int j = 0; j < n; j++) {
                 for (int i = j; i < n; i++) {
@@ -201,6 +204,7 @@ class EmulatedKernelsTest {
             int blocks = kernels.entrySumBlocks(n, 7);
             MemorySegment partial = deviceDoubles(arena, blocks);
             kernels.entrySums(element, a, n, lda, degrees, 0, 0, partial, blocks, stream);
+            assertEquals(0, StandIn.synchronize());
             double sum = 0;
             for (int b = 0; b < blocks; b++) {
                 sum += partial.getAtIndex(ValueLayout.JAVA_DOUBLE, b);
@@ -209,6 +213,7 @@ class EmulatedKernelsTest {
 
             // normalise: (d_i^-½ a_ij) d_j^-½
             kernels.normalise(element, a, n, lda, degrees, stream);
+            assertEquals(0, StandIn.synchronize());
             double[] k = host(a, lda * n, f32);
             double[] expectedK = g.clone();
             for (int j = 0; j < n; j++) {
@@ -264,6 +269,7 @@ class EmulatedKernelsTest {
             kernels.shaped(element, a, n, lda, StandIn.deviceDoubles(arena, norms),
                     StandIn.deviceDoubles(arena, original), n, dims, StandIn.deviceDoubles(arena, inverse), decay,
                     MemorySegment.NULL);
+            assertEquals(0, StandIn.synchronize());
             double[] g = host(a, lda * n, f32);
             double[] expected = a0.clone();
             for (int j = 0; j < n; j++) {
@@ -279,6 +285,7 @@ class EmulatedKernelsTest {
             }
             assertTriangle(expected, g, n, lda, tolerance, "shaped");
             kernels.scale(element, a, n, lda, StandIn.deviceDoubles(arena, factors), MemorySegment.NULL);
+            assertEquals(0, StandIn.synchronize());
             double[] scaled = host(a, lda * n, f32);
             for (int j = 0; j < n; j++) {
                 for (int i = j; i < n; i++) {
@@ -311,6 +318,7 @@ class EmulatedKernelsTest {
             MemorySegment rowsOnDevice = StandIn.deviceMemory(arena, (long) Long.BYTES * m);
             MemorySegment.copy(rows, 0, rowsOnDevice, ValueLayout.JAVA_LONG, 0, m);
             kernels.gatherRows(element, device(arena, x, f32), n, d, rowsOnDevice, m, out, MemorySegment.NULL);
+            assertEquals(0, StandIn.synchronize());
             double[] got = host(out, m * d, f32);
             for (int k = 0; k < d; k++) {
                 for (int i = 0; i < m; i++) {
@@ -358,6 +366,7 @@ class EmulatedKernelsTest {
                 MemorySegment a = StandIn.deviceDoubles(arena, 1, 3, 2, 4);
                 MemorySegment norms = deviceDoubles(arena, 2);
                 kernels.diagonal(DeviceElement.F64, a, 2, 2, norms, MemorySegment.NULL);
+                assertEquals(0, StandIn.synchronize());
                 result[0] = norms.getAtIndex(ValueLayout.JAVA_DOUBLE, 0);
                 result[1] = norms.getAtIndex(ValueLayout.JAVA_DOUBLE, 1);
             }

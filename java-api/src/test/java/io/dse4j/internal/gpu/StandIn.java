@@ -88,6 +88,24 @@ final class StandIn {
         }
     }
 
+    /**
+     * Runs the work issued to streams, as {@code cudaStreamSynchronize(NULL)} (the legacy default stream waits for
+     * every blocking stream), and returns its status: the failure of work that ran, or 0. A test reads "device"
+     * memory directly, as the host memory it is in the stand-in — after this, as a GPU's host would after a copy.
+     */
+    static int synchronize() {
+        return io.dse4j.bindings.cudart.cuda_runtime_api_h.cudaStreamSynchronize(MemorySegment.NULL);
+    }
+
+    /** Work issued to streams and not yet run (it runs at the next synchronisation point). */
+    static long queued() {
+        try {
+            return (long) handle("dse4j_standin_queued", FunctionDescriptor.of(JAVA_LONG)).invokeExact();
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
     static long outstandingHandles() {
         try {
             return (long) handle("dse4j_standin_outstanding_handles", FunctionDescriptor.of(JAVA_LONG)).invokeExact();
