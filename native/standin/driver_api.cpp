@@ -2,22 +2,21 @@
  * dse4j CUDA stand-in: the CUDA driver API calls that load and launch dse4j's kernels — cuModuleLoadData,
  * cuModuleGetFunction, cuModuleUnload, cuLaunchKernel — over the emulated kernels of emulated_kernels.cpp, so that
  * the Java side's module loading and argument marshalling (kernelParams: an array of pointers, one to each argument)
- * are tested in CI with the kernels a GPU runs.
+ * are tested in CI with the kernels a GPU runs. A launch is checked when called (its configuration, its pointers) and
+ * queued: the kernel runs at the next synchronisation (standin_streams.c), as on a GPU.
  *
  * Besides, what the loader asks of the driver before anything runs: cuDriverGetVersion (13.0 unless a test sets
  * another), cuInit, cuDeviceGet and, per simulated device, cuDeviceGetName ("dse4j CUDA stand-in") and
- * cuDeviceGetAttribute (compute capability 9.0 unless a test sets another, for every device or for one; grids of at most 16 blocks a dimension, so
- * that every grid-stride loop of the kernels wraps in the tests). Each device's primary context is simulated as a GPU
+ * cuDeviceGetAttribute (compute capability 9.0 unless a test sets another, for every device or for one; grids of at
+ * most 16 blocks a dimension, so that every grid-stride loop of the kernels wraps in the tests). Each device's primary context is simulated as a GPU
  * has it: cuDevicePrimaryCtxRetain/Release count references (a retained context is one outstanding handle in the
  * ledger), cuCtxSetCurrent/GetCurrent keep a current context per thread, and loading, unloading and launching fail
  * with CUDA_ERROR_INVALID_CONTEXT on a thread where it is not current — so a launch from a thread that never made it
  * current is caught here as on a GPU (where the runtime sets it current only on the threads that call the runtime).
  *
- * And NVRTC (nvrtc.h), for the run-time compilation path of CUDA 12 drivers: the program's source and headers are
- * kept, every quoted #include must be among the headers given, the options must name a real architecture
- * (--gpu-architecture=sm_XY or -arch=sm_XY), and the "cubin" is a small ELF-tagged image naming that architecture and
- * a hash of the source, which cuModuleLoadData refuses (CUDA_ERROR_NO_BINARY_FOR_GPU) on a device it cannot run on
- * (another major compute capability, or a lower minor one), judged by the device of the current context. Nothing is compiled: NVIDIA's real NVRTC compiles the same source in CI's nvrtc run.
+ * A cubin of the stand-in's NVRTC (standin_nvrtc.cpp) names its architecture, and cuModuleLoadData refuses it
+ * (CUDA_ERROR_NO_BINARY_FOR_GPU) on a device it cannot run on (another major compute capability, or a lower minor
+ * one), judged by the device of the current context.
  *
  * A module image is accepted when it looks like one of the three things cuModuleLoadData takes: a fatbin (magic
  * 0xBA55ED50), a cubin (ELF) or PTX text (".version" within its first kilobyte); it holds every dse4j entry point,
@@ -218,7 +217,7 @@ bool valid_device(int device)
 }
 
 /* What the stand-in's NVRTC writes as a cubin: the ELF magic, then this tag and the architecture ("sm_90"). */
-constexpr char CUBIN_TAG[] = "\x7f" "ELF dse4j-standin-cubin ";
+constexpr char CUBIN_TAG[] = DSE4J_STANDIN_CUBIN_TAG;
 
 /* Whether `image` starts with `tag`, reading it byte by byte up to the first difference: an image may be shorter. */
 bool starts_with(const unsigned char *image, const char *tag)
@@ -581,212 +580,4 @@ extern "C" DSE4J_EXPORT void dse4j_standin_set_capability(int device, int major,
         capability_major[device] = major;
         capability_minor[device] = minor;
     }
-}
-
-/* NVRTC (nvrtc.h): see the top of this file. */
-namespace {
-
-constexpr int NVRTC_SUCCESS = 0;
-constexpr int NVRTC_ERROR_INVALID_INPUT = 3;
-constexpr int NVRTC_ERROR_INVALID_PROGRAM = 4;
-constexpr int NVRTC_ERROR_INVALID_OPTION = 5;
-constexpr int NVRTC_ERROR_COMPILATION = 6;
-
-struct Program {
-    std::string source;
-    std::map<std::string, std::string> headers;
-    std::string log;
-    std::string cubin;
-};
-
-/* Programs by their ledger handle. */
-std::map<void *, Program> &programs()
-{
-    static std::map<void *, Program> table;
-    return table;
-}
-
-Program *program_of(void *handle)
-{
-    if (!dse4j_standin_is_handle(handle, "program")) {
-        return nullptr;
-    }
-    auto found = programs().find(handle);
-    return found == programs().end() ? nullptr : &found->second;
-}
-
-/* A getter's program and output pointer, checked as NVRTC checks them: NVRTC_SUCCESS with *p set, or the error. */
-int program_and_output(void *program, const void *output, Program **p)
-{
-    *p = program_of(program);
-    if (*p == nullptr) {
-        return NVRTC_ERROR_INVALID_PROGRAM;
-    }
-    return output == nullptr ? NVRTC_ERROR_INVALID_INPUT : NVRTC_SUCCESS;
-}
-
-/* FNV-1a, 64 bits: enough to tell two sources apart in a stand-in cubin. */
-uint64_t fnv1a(const std::string &text)
-{
-    uint64_t hash = 14695981039346656037ULL;
-    for (unsigned char c : text) {
-        hash = (hash ^ c) * 1099511628211ULL;
-    }
-    return hash;
-}
-
-} // namespace
-
-extern "C" DSE4J_EXPORT int nvrtcVersion(int *major, int *minor)
-{
-    ENTER("nvrtcVersion");
-    if (major == nullptr || minor == nullptr) {
-        return NVRTC_ERROR_INVALID_INPUT;
-    }
-    *major = 12;
-    *minor = 9;
-    return NVRTC_SUCCESS;
-}
-
-extern "C" DSE4J_EXPORT const char *nvrtcGetErrorString(int result)
-{
-    switch (result) {
-    case NVRTC_SUCCESS: return "NVRTC_SUCCESS";
-    case NVRTC_ERROR_INVALID_INPUT: return "NVRTC_ERROR_INVALID_INPUT";
-    case NVRTC_ERROR_INVALID_PROGRAM: return "NVRTC_ERROR_INVALID_PROGRAM";
-    case NVRTC_ERROR_INVALID_OPTION: return "NVRTC_ERROR_INVALID_OPTION";
-    case NVRTC_ERROR_COMPILATION: return "NVRTC_ERROR_COMPILATION";
-    default: return "NVRTC_ERROR unknown";
-    }
-}
-
-extern "C" DSE4J_EXPORT int nvrtcCreateProgram(void **program, const char *source, const char *name, int header_count,
-                                               const char *const *headers, const char *const *include_names)
-{
-    ENTER("nvrtcCreateProgram");
-    if (program == nullptr || source == nullptr || header_count < 0
-        || (header_count > 0 && (headers == nullptr || include_names == nullptr))) {
-        return NVRTC_ERROR_INVALID_INPUT;
-    }
-    (void) name;
-    void *handle;
-    if (!dse4j_standin_new_handle(&handle, "program")) {
-        return NVRTC_ERROR_INVALID_INPUT;
-    }
-    Program &p = programs()[handle];
-    p.source = source;
-    for (int i = 0; i < header_count; i++) {
-        p.headers[include_names[i]] = headers[i];
-    }
-    *program = handle;
-    return NVRTC_SUCCESS;
-}
-
-extern "C" DSE4J_EXPORT int nvrtcDestroyProgram(void **program)
-{
-    ENTER("nvrtcDestroyProgram");
-    if (program == nullptr || program_of(*program) == nullptr) {
-        return NVRTC_ERROR_INVALID_PROGRAM;
-    }
-    programs().erase(*program);
-    dse4j_standin_drop_handle(*program, "program");
-    *program = nullptr;
-    return NVRTC_SUCCESS;
-}
-
-extern "C" DSE4J_EXPORT int nvrtcCompileProgram(void *program, int option_count, const char *const *options)
-{
-    ENTER("nvrtcCompileProgram");
-    Program *p = program_of(program);
-    if (p == nullptr) {
-        return NVRTC_ERROR_INVALID_PROGRAM;
-    }
-    if (option_count < 0 || (option_count > 0 && options == nullptr)) {
-        return NVRTC_ERROR_INVALID_INPUT;
-    }
-    std::string arch;
-    for (int i = 0; i < option_count; i++) {
-        std::string option = options[i];
-        for (const char *prefix : {"--gpu-architecture=", "-arch="}) {
-            if (option.rfind(prefix, 0) == 0) {
-                arch = option.substr(strlen(prefix));
-            }
-        }
-    }
-    p->log.clear();
-    p->cubin.clear();
-    // Every quoted include must be a header given to nvrtcCreateProgram: NVRTC has no file system of the user's.
-    size_t at = 0;
-    while ((at = p->source.find("#include \"", at)) != std::string::npos) {
-        size_t start = at + 10;
-        size_t end = p->source.find('"', start);
-        std::string header = p->source.substr(start, end - start);
-        if (p->headers.find(header) == p->headers.end()) {
-            p->log = "dse4j_device.cu: catastrophic error: cannot open source file \"" + header + "\"\n";
-            return NVRTC_ERROR_COMPILATION;
-        }
-        at = end;
-    }
-    if (arch.rfind("sm_", 0) != 0) {
-        p->log = "the stand-in's NVRTC makes cubins only: give --gpu-architecture=sm_XY (got \"" + arch + "\")\n";
-        return arch.empty() ? NVRTC_ERROR_INVALID_OPTION : NVRTC_ERROR_COMPILATION;
-    }
-    char hash[32];
-    snprintf(hash, sizeof hash, "%016llx", (unsigned long long) fnv1a(p->source));
-    p->cubin = std::string(CUBIN_TAG) + arch + "\n" + hash + "\n";
-    return NVRTC_SUCCESS;
-}
-
-extern "C" DSE4J_EXPORT int nvrtcGetCUBINSize(void *program, size_t *size)
-{
-    ENTER("nvrtcGetCUBINSize");
-    Program *p;
-    int status = program_and_output(program, size, &p);
-    if (status != NVRTC_SUCCESS) {
-        return status;
-    }
-    if (p->cubin.empty()) {
-        return NVRTC_ERROR_INVALID_INPUT;   // not compiled, or not to a real architecture
-    }
-    *size = p->cubin.size();
-    return NVRTC_SUCCESS;
-}
-
-extern "C" DSE4J_EXPORT int nvrtcGetCUBIN(void *program, char *cubin)
-{
-    ENTER("nvrtcGetCUBIN");
-    Program *p;
-    int status = program_and_output(program, cubin, &p);
-    if (status != NVRTC_SUCCESS) {
-        return status;
-    }
-    if (p->cubin.empty()) {
-        return NVRTC_ERROR_INVALID_INPUT;
-    }
-    memcpy(cubin, p->cubin.data(), p->cubin.size());
-    return NVRTC_SUCCESS;
-}
-
-extern "C" DSE4J_EXPORT int nvrtcGetProgramLogSize(void *program, size_t *size)
-{
-    ENTER("nvrtcGetProgramLogSize");
-    Program *p;
-    int status = program_and_output(program, size, &p);
-    if (status != NVRTC_SUCCESS) {
-        return status;
-    }
-    *size = p->log.size() + 1;
-    return NVRTC_SUCCESS;
-}
-
-extern "C" DSE4J_EXPORT int nvrtcGetProgramLog(void *program, char *log)
-{
-    ENTER("nvrtcGetProgramLog");
-    Program *p;
-    int status = program_and_output(program, log, &p);
-    if (status != NVRTC_SUCCESS) {
-        return status;
-    }
-    memcpy(log, p->log.c_str(), p->log.size() + 1);
-    return NVRTC_SUCCESS;
 }

@@ -12,7 +12,8 @@
  *   standin_cusolver.c  cuSOLVER's entry points: handles, params, Xsyevd, XsyevBatched, Xgeev;
  *   standin_eigen.c     the host eigen-solvers behind them, the symmetric one built once per element type from
  *                       standin_eigen_symmetric.h;
- *   emulated_kernels.cpp, driver_api.cpp (C++): dse4j's device source on the host, the driver API and NVRTC.
+ *   emulated_kernels.cpp, driver_api.cpp, standin_nvrtc.cpp (C++): dse4j's device source on the host, the driver
+ *                       API, NVRTC.
  * Every entry point goes through the ledger (ENTER), so that tests can count its calls and make one fail.
  *
  * The values below mirror the CUDA 11.8/13.0 headers' ABI (enums are int, handles are opaque pointers), so no CUDA
@@ -27,6 +28,9 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* What the stand-in's NVRTC writes as a cubin: the ELF magic, then this tag and the architecture ("sm_90\n"). */
+#define DSE4J_STANDIN_CUBIN_TAG "\x7f" "ELF dse4j-standin-cubin "
 
 /* What the library exports; everything else is hidden (-fvisibility=hidden). */
 #define EXPORT __attribute__((visibility("default")))
