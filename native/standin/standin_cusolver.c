@@ -207,6 +207,9 @@ EXPORT int cusolverDnXsyevd(void *handle, void *params, int jobz, int uplo, int6
                             void *host_work, size_t host_bytes, int *info)
 {
     ENTER("cusolverDnXsyevd");
+    if (!dse4j_standin_is_handle(handle, "cusolver")) {
+        return CUSOLVER_STATUS_NOT_INITIALIZED;   /* before the operands: a dead handle is that, whatever else */
+    }
     if (!dse4j_standin_syevd_operands(n, type_a, A, lda, type_w, W, device_work, device_bytes, info, 1)) {
         return CUSOLVER_STATUS_INVALID_VALUE;   /* not on the current device, or smaller than the call's reach */
     }
@@ -251,6 +254,9 @@ EXPORT int cusolverDnXsyevBatched(void *handle, void *params, int jobz, int uplo
                                   size_t device_bytes, void *host_work, size_t host_bytes, int *info, int64_t batch)
 {
     ENTER("cusolverDnXsyevBatched");
+    if (!dse4j_standin_is_handle(handle, "cusolver")) {
+        return CUSOLVER_STATUS_NOT_INITIALIZED;   /* before the operands: a dead handle is that, whatever else */
+    }
     if (!dse4j_standin_syevd_operands(n, type_a, A, lda, type_w, W, device_work, device_bytes, info, batch)) {
         return CUSOLVER_STATUS_INVALID_VALUE;   /* not on the current device, or smaller than the call's reach */
     }
@@ -337,6 +343,9 @@ EXPORT int cusolverDnXgeev(void *handle, void *params, int jobvl, int jobvr, int
                            void *host_work, size_t host_bytes, int *info)
 {
     ENTER("cusolverDnXgeev");
+    if (!dse4j_standin_is_handle(handle, "cusolver")) {
+        return CUSOLVER_STATUS_NOT_INITIALIZED;   /* before the operands: a dead handle is that, whatever else */
+    }
     if (!dse4j_standin_geev_operands(n, A, lda, W, device_work, device_bytes, info)) {
         return CUSOLVER_STATUS_INVALID_VALUE;   /* not on the current device, or smaller than the call's reach */
     }
