@@ -245,7 +245,8 @@ bool looks_like_module(const unsigned char *image)
  * Whether a cubin for `arch` (the stand-in cubin's "sm_XY\n") runs on `device`: machine code runs on a GPU of the same
  * major compute capability and an equal or higher minor one, never across majors nor on a lower minor (NVIDIA, CUDA
  * C++ Programming Guide, "Binary Compatibility") — so a cubin built for device 0 of a machine with mixed GPUs is
- * refused by another device, as on hardware.
+ * refused by another device, as on hardware. That compatibility is the desktop's only: a Tegra GPU (5.3, 6.2, 7.2,
+ * 8.7, 10.1, 11.0) runs only a cubin of its own capability, and none of it runs a desktop's cubin.
  */
 bool cubin_runs_on(const char *arch, int device)
 {
@@ -254,6 +255,11 @@ bool cubin_runs_on(const char *arch, int device)
     char end = 0;
     if (device < 0 || sscanf(arch, "sm_%d%c", &digits, &end) != 2 || end != '\n' || digits < 10) {
         return false;
+    }
+    int own = capability_major[device] * 10 + capability_minor[device];
+    bool tegra = own == 53 || own == 62 || own == 72 || own == 87 || own == 101 || own == 110;
+    if (tegra || digits == 53 || digits == 62 || digits == 72 || digits == 87 || digits == 101 || digits == 110) {
+        return digits == own;
     }
     return digits / 10 == capability_major[device] && digits % 10 <= capability_minor[device];
 }

@@ -15,7 +15,7 @@
 /* Present only in the stand-in: lets the loader tell it from a real CUDA runtime. */
 int dse4j_standin_version(void);
 
-/* Forgets every injected fault and resets the call counters and the simulated device (1 device, 80 GiB each, the
+/* Forgets every injected fault and resets the call counters and the simulated device (1 device, 81559 MiB each as an H100 80GB, the
  * libraries' default overhead charged on no device yet, the batched eigensolver's documented size limit, a CUDA 13.0
  * driver, compute capability 9.0). */
 void dse4j_standin_reset(void);
@@ -50,7 +50,7 @@ void dse4j_standin_set_capability(int device, int major, int minor);
 
 /*
  * Simulated devices: the number cudaGetDeviceCount reports (at most 16; until a reset, which returns to
- * DSE4J_STANDIN_DEVICES from the environment, or 1) and the total memory cudaMemGetInfo reports for each (80 GiB
+ * DSE4J_STANDIN_DEVICES from the environment, or 1) and the total memory cudaMemGetInfo reports for each (81559 MiB
  * until a reset): for every device, or for one.
  */
 void dse4j_standin_set_devices(int count);
@@ -60,7 +60,7 @@ void dse4j_standin_set_device_memory(int device, size_t total_bytes);
 /*
  * The device memory CUDA's context, cuBLAS and cuSOLVER take for themselves: charged to a device when the first
  * cuBLAS or cuSOLVER handle is created on it (a creation it does not fit fails with the library's ALLOC_FAILED) and
- * kept until a reset. 384 MiB until a reset (standin_memory.c says where the figure comes from); 0 for none.
+ * kept until a reset. 512 MiB until a reset (standin_memory.c says where the figure comes from); 0 for none.
  */
 void dse4j_standin_set_library_overhead(size_t bytes);
 size_t dse4j_standin_library_overhead(void);

@@ -22,20 +22,24 @@
 #include "dse4j_standin.h"
 #include "standin_internal.h"
 
-/* Each simulated device's total until a test sets another: 80 GiB, as an H100. */
-#define DEFAULT_TOTAL ((size_t) 80 << 30)
+/* Each simulated device's total until a test sets another: what cudaMemGetInfo reports as the total of an H100 80GB
+ * HBM3, 81559 MiB (79.6 GiB: less than the 80 GiB of its name). */
+#define DEFAULT_TOTAL ((size_t) 81559 << 20)
 
 /*
  * What CUDA and the libraries take on a device before dse4j allocates anything, charged when the first cuBLAS or
  * cuSOLVER handle is created there (dse4j creates both when a backend opens, before it plans any computation):
- *   ~300 MiB  the primary context — the driver's own state, the local-memory reservation, and the kernel images the
- *             runtime loads — on a Hopper GPU with lazy module loading (the default since CUDA 12.2); reports of
- *             cudaMemGetInfo before and after cudaFree(0) range over 250–500 MiB, more without lazy loading;
+ *   ~450 MiB  the primary context — the driver's own state, the local-memory reservation, which grows with the
+ *             number of SMs (132 on an H100), and the kernel images the runtime loads — with lazy module loading (the
+ *             default since CUDA 12.2): PyTorch's maintainers give ~400 MB for a context with lazy loading, llama.cpp
+ *             measured a bare primary context at 555 MiB on a 188-SM Blackwell and 107 MiB on a 34-SM Ada, and more
+ *             without lazy loading;
  *    32 MiB   cuBLAS's workspace on Hopper (NVIDIA's cuBLAS documentation, cublasSetWorkspace: 32 MiB recommended
  *             for Hopper, 4 MiB before);
- *    32 MiB   the same for the cuBLAS handle that cuSOLVER keeps for itself;
- *    20 MiB   the libraries' kernels loaded on creation.
- * 384 MiB in all: an estimate from NVIDIA's documentation and public reports, not a measurement of ours. Settable
+ *    32 MiB   the same for the cuBLAS handle that cuSOLVER keeps for itself.
+ * 512 MiB in all, the libraries' kernels loaded lazily within it: an estimate from NVIDIA's documentation and
+ * public reports, not a measurement of ours (the first GPU session measures it: cudaMemGetInfo after cudaFree(0),
+ * cublasCreate and cusolverDnCreate). Settable
  * (dse4j_standin_set_library_overhead), 0 to simulate none. Charged once per device and kept until
  * dse4j_standin_reset, not given back when the handles are destroyed: most of it is the primary context, which the
  * runtime keeps for the life of the process (only cudaDeviceReset or exit frees it), with the kernels loaded into
@@ -43,7 +47,7 @@
  * its workspace with its handle: between two backends the stand-in reports up to 64 MiB less free than a GPU would,
  * the strict side.)
  */
-#define DEFAULT_OVERHEAD ((size_t) 384 << 20)
+#define DEFAULT_OVERHEAD ((size_t) 512 << 20)
 
 typedef struct {
     uintptr_t base;

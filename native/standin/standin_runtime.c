@@ -21,6 +21,8 @@ EXPORT const char *cudaGetErrorName(int error)
         case cudaErrorNoDevice: return "cudaErrorNoDevice";
         case cudaErrorInvalidDevice: return "cudaErrorInvalidDevice";
         case cudaErrorInvalidResourceHandle: return "cudaErrorInvalidResourceHandle";
+        case 700: return "cudaErrorIllegalAddress";
+        case 719: return "cudaErrorLaunchFailure";
         default: return "cudaErrorUnknown";
     }
 }
@@ -35,6 +37,8 @@ EXPORT const char *cudaGetErrorString(int error)
         case cudaErrorNoDevice: return "no CUDA-capable device is detected";
         case cudaErrorInvalidDevice: return "invalid device ordinal";
         case cudaErrorInvalidResourceHandle: return "invalid resource handle";
+        case 700: return "an illegal memory access was encountered";
+        case 719: return "unspecified launch failure";
         default: return "unknown error";
     }
 }

@@ -247,8 +247,9 @@ class DriverApiStandInTest {
 
     /**
      * A cubin is machine code for one architecture: it loads on a GPU of the same major compute capability and an
-     * equal or higher minor one, and nowhere else (CUDA C++ Programming Guide, "Binary Compatibility"), judged by the
-     * device of the current context — so a cubin compiled for one GPU of a machine with mixed GPUs fails on another.
+     * equal or higher minor one, and nowhere else, a Tegra only its own (CUDA C++ Programming Guide, "Binary
+     * Compatibility"), judged by the device of the current context — so a cubin compiled for one GPU of a machine
+     * with mixed GPUs fails on another.
      */
     @Test
     void aCubinLoadsOnlyOnItsMajorArchitectureAndAnEqualOrHigherMinor() throws Throwable {
@@ -266,6 +267,9 @@ class DriverApiStandInTest {
             assertEquals(0, unload(load(arena, sm80, 0)), "a lower minor of the same major");
             load(arena, sm89, 209);                                                  // a higher minor
             load(arena, sm90, 209);
+            StandIn.setCapability(0, 8, 7);                                          // a Tegra (Orin)
+            load(arena, sm86, 209);                                                  // not a desktop's cubin
+            assertEquals(0, unload(load(arena, emptyCubin(nvrtc, "sm_87"), 0)), "only its own");
             Nvrtc.CompilationException e = org.junit.jupiter.api.Assertions.assertThrows(
                     Nvrtc.CompilationException.class, () -> nvrtc.compileCubin("k.cu", "#include \"missing.h\"\n",
                             java.util.Map.of(), java.util.List.of("--gpu-architecture=sm_90")));

@@ -193,7 +193,7 @@ final class StandIn {
         return block;
     }
 
-    /** The total memory of every simulated device, until {@link #reset()} (80 GiB). */
+    /** The total memory of every simulated device, until {@link #reset()} (81559 MiB, an H100 80GB). */
     static void setMemory(long totalBytes) {
         try {
             handle("dse4j_standin_set_memory", FunctionDescriptor.ofVoid(JAVA_LONG)).invokeExact(totalBytes);
