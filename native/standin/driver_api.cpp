@@ -67,6 +67,7 @@ constexpr int CUDA_ERROR_NO_BINARY_FOR_GPU = 209;
 constexpr int CUDA_ERROR_INVALID_HANDLE = 400;
 constexpr int CUDA_ERROR_NOT_FOUND = 500;
 constexpr int CUDA_ERROR_ILLEGAL_ADDRESS = 700;
+constexpr int CUDA_ERROR_LAUNCH_FAILED = 719;
 
 /* Argument i of kernelParams, as the type the kernel declares. */
 template <typename A>
@@ -302,6 +303,9 @@ extern "C" DSE4J_EXPORT int cuModuleLoadData(void **module, const void *image)
     if (!context_is_current()) {
         return CUDA_ERROR_INVALID_CONTEXT;
     }
+    if (int fault = dse4j_standin_device_fault(); fault != 0) {
+        return fault;   // the context is lost: 700 and 719 are the same numbers for the driver and the runtime
+    }
     if (!looks_like_module(static_cast<const unsigned char *>(image))) {
         return CUDA_ERROR_INVALID_IMAGE;
     }
@@ -320,7 +324,10 @@ extern "C" DSE4J_EXPORT int cuModuleUnload(void *module)
     if (!context_is_current()) {
         return CUDA_ERROR_INVALID_CONTEXT;
     }
-    return dse4j_standin_drop_handle(module, "module") ? CUDA_SUCCESS : CUDA_ERROR_INVALID_HANDLE;
+    // After a sticky fault the module is still taken off the ledger (every release attempted shows), the fault answered.
+    int fault = dse4j_standin_device_fault();
+    int status = dse4j_standin_drop_handle(module, "module") ? CUDA_SUCCESS : CUDA_ERROR_INVALID_HANDLE;
+    return fault != 0 ? fault : status;
 }
 
 extern "C" DSE4J_EXPORT int cuModuleGetFunction(void **function, void *module, const char *name)
@@ -358,10 +365,18 @@ extern "C" DSE4J_EXPORT int cuLaunchKernel(void *function, unsigned grid_x, unsi
     if (f == nullptr || strncmp(f->kind, "function", sizeof f->kind) != 0) {
         return CUDA_ERROR_INVALID_HANDLE;
     }
-    // Counted under the kernel's own name too, so a test can make one kernel's launch fail.
-    ENTER(f->name);
+    // Counted under the kernel's own name too, so a test can make one kernel's launch fail: with a status of the launch
+    // (an invalid value, no image for the GPU) at once, with one that only a running kernel can meet (700, an illegal
+    // address; 719, a launch failure) when it runs — a sticky fault, reported by what waits for it.
+    int injected = dse4j_standin_enter(f->name);
+    if (injected != 0 && injected != CUDA_ERROR_ILLEGAL_ADDRESS && injected != CUDA_ERROR_LAUNCH_FAILED) {
+        return injected;
+    }
     if (!context_is_current()) {
         return CUDA_ERROR_INVALID_CONTEXT;
+    }
+    if (int fault = dse4j_standin_device_fault(); fault != 0) {
+        return fault;
     }
     if (grid_x > GRID_LIMIT || grid_y > GRID_LIMIT || grid_z > GRID_LIMIT) {
         // More than cuDeviceGetAttribute reported: what a GPU refuses too (beyond its own limits).
@@ -384,7 +399,7 @@ extern "C" DSE4J_EXPORT int cuLaunchKernel(void *function, unsigned grid_x, unsi
     // reports the fault. How far past the pointer a kernel reaches depends on the kernel: reads and writes beyond the
     // allocation are the sanitized build's to catch (its cudaMalloc blocks are malloc'd at their exact size, so ASan's
     // redzone follows each).
-    int fault = 0;
+    int fault = injected;
     for (unsigned i = 0; i < 32; i++) {
         if ((f->pointers >> i & 1u) != 0 && !dse4j_standin_device_range(arg<const void *>(params, (int) i), 1)) {
             fault = CUDA_ERROR_ILLEGAL_ADDRESS;
@@ -395,7 +410,7 @@ extern "C" DSE4J_EXPORT int cuLaunchKernel(void *function, unsigned grid_x, unsi
     if (launch == nullptr) {
         return 2;   // CUDA_ERROR_OUT_OF_MEMORY
     }
-    return dse4j_standin_enqueue(run_launch, launch) == 0 ? CUDA_SUCCESS : 2;
+    return dse4j_standin_enqueue(stream, run_launch, launch) == 0 ? CUDA_SUCCESS : 2;
 }
 
 extern "C" DSE4J_EXPORT int cuDriverGetVersion(int *version)
@@ -561,6 +576,7 @@ extern "C" DSE4J_EXPORT int cuGetErrorName(int error, const char **name)
     case CUDA_ERROR_INVALID_HANDLE: *name = "CUDA_ERROR_INVALID_HANDLE"; break;
     case CUDA_ERROR_NOT_FOUND: *name = "CUDA_ERROR_NOT_FOUND"; break;
     case CUDA_ERROR_ILLEGAL_ADDRESS: *name = "CUDA_ERROR_ILLEGAL_ADDRESS"; break;
+    case 701: *name = "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES"; break;
     case 719: *name = "CUDA_ERROR_LAUNCH_FAILED"; break;
     default:
         *name = nullptr;

@@ -27,15 +27,21 @@ int64_t dse4j_standin_outstanding_allocations(void);
 int64_t dse4j_standin_outstanding_handles(void);
 
 /* Work issued to streams (launches, cuBLAS and cuSOLVER computations, asynchronous copies) and not yet run: it runs
- * at the next synchronisation point (standin_streams.c). A reset discards it. */
+ * when something waits for it (standin_streams.c). A reset discards it. */
 int64_t dse4j_standin_queued(void);
+
+/* Forgets every device's sticky fault (a kernel's 700 or 719, which CUDA keeps until the process ends): a test's way to
+ * go on as a new process would. A reset does it too. */
+void dse4j_standin_clear_faults(void);
 
 /* How many times `function` has been called since the last reset. */
 int64_t dse4j_standin_calls(const char *function);
 
 /*
  * Makes the `nth` call (1-based, counted from now) of `function` fail with `status` (a cudaError_t,
- * cublasStatus_t or cusolverStatus_t value, as the function returns) without doing anything else.
+ * cublasStatus_t or cusolverStatus_t value, as the function returns) without doing anything else. For a kernel (its
+ * entry point's name), 700 and 719 — what only a running kernel meets — are its fault when it runs instead: the launch
+ * succeeds and the device's context is lost (a sticky fault) from then on.
  */
 void dse4j_standin_fail(const char *function, int64_t nth, int status);
 

@@ -5,7 +5,6 @@
  */
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "standin_internal.h"
 
@@ -34,8 +33,11 @@ EXPORT int cublasSetStream_v2(void *handle, void *stream)
     if (!dse4j_standin_is_handle(handle, "cublas")) {
         return CUBLAS_STATUS_NOT_INITIALIZED;
     }
-    return stream == NULL || dse4j_standin_is_handle(stream, "stream") ? CUBLAS_STATUS_SUCCESS
-                                                                       : CUBLAS_STATUS_INVALID_VALUE;
+    if (stream != NULL && !dse4j_standin_is_handle(stream, "stream")) {
+        return CUBLAS_STATUS_INVALID_VALUE;
+    }
+    *dse4j_standin_handle_stream(handle) = stream;
+    return CUBLAS_STATUS_SUCCESS;
 }
 
 /*
@@ -95,18 +97,16 @@ EXPORT int cublasSetStream_v2(void *handle, void *stream)
             || !dse4j_standin_syrk_operands(trans, n, k, A, lda, C, ldc, sizeof(T))) {                      \
             return CUBLAS_STATUS_INVALID_VALUE;                                                             \
         }                                                                                                   \
+        if (dse4j_standin_device_fault() != cudaSuccess) {                                                  \
+            return 13; /* CUBLAS_STATUS_EXECUTION_FAILED: the device's context is lost */                   \
+        }                                                                                                   \
         NAME##_call *c = malloc(sizeof *c);                                                                 \
         if (c == NULL) {                                                                                    \
             return 3; /* CUBLAS_STATUS_ALLOC_FAILED */                                                      \
         }                                                                                                   \
         *c = (NAME##_call) {uplo, trans, n, k, lda, ldc, *alpha, *beta, A, C};                              \
-        for (int64_t j = 0; *beta == 0 && j < n; j++) {                                                   \
-            /* C's triangle, written and not read, holds poison (NaN) until the product runs. */             \
-            int64_t from = uplo == CUBLAS_FILL_MODE_LOWER ? j : 0;                                          \
-            int64_t to = uplo == CUBLAS_FILL_MODE_LOWER ? n : j + 1;                                        \
-            memset(C + from + j * (int64_t) ldc, 0xFF, (size_t) (to - from) * sizeof(T));                   \
-        }                                                                                                   \
-        return dse4j_standin_enqueue(run_##NAME, c) == cudaSuccess ? CUBLAS_STATUS_SUCCESS : 3;             \
+        void *stream = *dse4j_standin_handle_stream(handle);                                                \
+        return dse4j_standin_enqueue(stream, run_##NAME, c) == cudaSuccess ? CUBLAS_STATUS_SUCCESS : 3;     \
     }
 
 SYRK(cublasDsyrk_v2, double, fma)

@@ -12,7 +12,6 @@
  * the host one is never empty, so a caller that passes no host workspace fails here, not first on a GPU.
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "standin_internal.h"
 
@@ -43,8 +42,11 @@ EXPORT int cusolverDnSetStream(void *handle, void *stream)
     if (!dse4j_standin_is_handle(handle, "cusolver")) {
         return CUSOLVER_STATUS_NOT_INITIALIZED;
     }
-    return stream == NULL || dse4j_standin_is_handle(stream, "stream") ? CUSOLVER_STATUS_SUCCESS
-                                                                       : CUSOLVER_STATUS_INVALID_VALUE;
+    if (stream != NULL && !dse4j_standin_is_handle(stream, "stream")) {
+        return CUSOLVER_STATUS_INVALID_VALUE;
+    }
+    *dse4j_standin_handle_stream(handle) = stream;
+    return CUSOLVER_STATUS_SUCCESS;
 }
 
 EXPORT int cusolverDnCreateParams(void **params)
@@ -193,13 +195,8 @@ static int syevd_solve(void *handle, void *params, int jobz, int uplo, int64_t n
     }
     *call = (solver_call) {jobz == CUSOLVER_EIG_MODE_VECTOR, uplo == CUBLAS_FILL_MODE_LOWER, type_a, n, lda, batch,
                            A, W, device_work, host_work, info};
-    // The outputs hold poison until the solve runs: a read before the synchronisation sees NaN eigenvalues and an
-    // info of -1 (every byte 0xFF), never a plausible leftover of an earlier solve.
-    if (n > 0) {
-        memset(W, 0xFF, (size_t) (batch * n) * element);
-    }
-    memset(info, 0xFF, (size_t) batch * sizeof(int));
-    return dse4j_standin_enqueue(run_syevd, call) == cudaSuccess ? CUSOLVER_STATUS_SUCCESS : 2;
+    return dse4j_standin_enqueue(*dse4j_standin_handle_stream(handle), run_syevd, call) == cudaSuccess
+        ? CUSOLVER_STATUS_SUCCESS : 2;
 }
 
 EXPORT int cusolverDnXsyevd(void *handle, void *params, int jobz, int uplo, int64_t n, int type_a, void *A,
@@ -209,6 +206,9 @@ EXPORT int cusolverDnXsyevd(void *handle, void *params, int jobz, int uplo, int6
     ENTER("cusolverDnXsyevd");
     if (!dse4j_standin_is_handle(handle, "cusolver")) {
         return CUSOLVER_STATUS_NOT_INITIALIZED;   /* before the operands: a dead handle is that, whatever else */
+    }
+    if (dse4j_standin_device_fault() != cudaSuccess) {
+        return 6; /* CUSOLVER_STATUS_EXECUTION_FAILED: the device's context is lost */
     }
     if (!dse4j_standin_syevd_operands(n, type_a, A, lda, type_w, W, device_work, device_bytes, info, 1)) {
         return CUSOLVER_STATUS_INVALID_VALUE;   /* not on the current device, or smaller than the call's reach */
@@ -256,6 +256,9 @@ EXPORT int cusolverDnXsyevBatched(void *handle, void *params, int jobz, int uplo
     ENTER("cusolverDnXsyevBatched");
     if (!dse4j_standin_is_handle(handle, "cusolver")) {
         return CUSOLVER_STATUS_NOT_INITIALIZED;   /* before the operands: a dead handle is that, whatever else */
+    }
+    if (dse4j_standin_device_fault() != cudaSuccess) {
+        return 6; /* CUSOLVER_STATUS_EXECUTION_FAILED: the device's context is lost */
     }
     if (!dse4j_standin_syevd_operands(n, type_a, A, lda, type_w, W, device_work, device_bytes, info, batch)) {
         return CUSOLVER_STATUS_INVALID_VALUE;   /* not on the current device, or smaller than the call's reach */
@@ -346,6 +349,9 @@ EXPORT int cusolverDnXgeev(void *handle, void *params, int jobvl, int jobvr, int
     if (!dse4j_standin_is_handle(handle, "cusolver")) {
         return CUSOLVER_STATUS_NOT_INITIALIZED;   /* before the operands: a dead handle is that, whatever else */
     }
+    if (dse4j_standin_device_fault() != cudaSuccess) {
+        return 6; /* CUSOLVER_STATUS_EXECUTION_FAILED: the device's context is lost */
+    }
     if (!dse4j_standin_geev_operands(n, A, lda, W, device_work, device_bytes, info)) {
         return CUSOLVER_STATUS_INVALID_VALUE;   /* not on the current device, or smaller than the call's reach */
     }
@@ -364,9 +370,6 @@ EXPORT int cusolverDnXgeev(void *handle, void *params, int jobvl, int jobvr, int
         return 2; /* CUSOLVER_STATUS_ALLOC_FAILED */
     }
     *call = (solver_call) {0, 0, type_a, n, lda, 1, A, W, device_work, host_work, info};
-    if (n > 0) {
-        memset(W, 0xFF, (size_t) (2 * n) * sizeof(double));   // poison until it runs, as Xsyevd's outputs
-    }
-    memset(info, 0xFF, sizeof(int));
-    return dse4j_standin_enqueue(run_geev, call) == cudaSuccess ? CUSOLVER_STATUS_SUCCESS : 2;
+    return dse4j_standin_enqueue(*dse4j_standin_handle_stream(handle), run_geev, call) == cudaSuccess
+        ? CUSOLVER_STATUS_SUCCESS : 2;
 }

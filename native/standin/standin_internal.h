@@ -136,24 +136,31 @@ int dse4j_standin_geev_operands(int64_t n, const void *A, int64_t lda, const voi
 
 /* ---- asynchrony (standin_streams.c) ---- */
 
-/* Queued work: runs with its arguments when `run` is non-zero and returns a cudaError_t; in every case releases its
- * arguments (a queue discarded at a reset, or one that could not take it, calls it with run = 0). */
+/* Queued work: runs with its arguments when `run` is non-zero and returns a cudaError_t (a failure becomes its
+ * device's sticky fault); in every case releases its arguments (a queue discarded at a reset, or one that could not
+ * take it, calls it with run = 0). */
 typedef int (*dse4j_standin_work)(void *arguments, int run);
 
-/* Queues `work` behind everything issued before it; returns cudaSuccess, or cudaErrorMemoryAllocation (the work
- * released unrun). */
-int dse4j_standin_enqueue(dse4j_standin_work work, void *arguments);
+/* Queues `work` on `stream` (NULL: the legacy default stream) of the current device, behind everything issued before
+ * it; returns cudaSuccess, or cudaErrorMemoryAllocation (the work released unrun). */
+int dse4j_standin_enqueue(const void *stream, dse4j_standin_work work, void *arguments);
 
-/* Runs every queued work in issue order; returns the first failure of work run since the last synchronisation (a
- * cudaError_t, reported once), else cudaSuccess. Every synchronisation point of the runtime calls it. */
-int dse4j_standin_synchronize(void);
+/* Runs the work `stream` waits for (its own, and what its device issued before the last legacy-stream work it waits
+ * for) — cudaStreamSynchronize; returns the stream's device's sticky fault, else cudaSuccess. */
+int dse4j_standin_synchronize_stream(const void *stream);
 
-/* Runs every queued work in issue order, keeping a failure for the next dse4j_standin_synchronize: what a free and a
- * stream's destruction do (they wait for the work, and report nothing of it). */
-void dse4j_standin_run_queue(void);
+/* Runs all work of the current device — the blocking cudaMemcpy, cudaFree; returns its sticky fault, else cudaSuccess. */
+int dse4j_standin_synchronize_device(void);
 
-/* Forgets the queue unrun and any unreported failure (dse4j_standin_reset). */
+/* The current device's sticky fault (700, 719: the failure of work that ran), cudaSuccess when none: every call that
+ * works on the device answers it, as CUDA does once its context is lost. */
+int dse4j_standin_device_fault(void);
+
+/* Forgets the queue unrun and every sticky fault (dse4j_standin_reset). */
 void dse4j_standin_discard_queue(void);
+
+/* The stream a cuBLAS or cuSOLVER handle works on (cublasSetStream, cusolverDnSetStream): its slot in the handle. */
+void **dse4j_standin_handle_stream(void *handle);
 
 /* ---- the runtime's current device and the driver's current context, kept in step ---- */
 

@@ -121,7 +121,8 @@ static int set_contains(const pointer_set *set, const void *p)
 
 int dse4j_standin_new_handle(void **handle, const char *kind)
 {
-    void *h = malloc(16);
+    /* The kind (16 bytes), then the stream a library handle works on (dse4j_standin_handle_stream), NULL at first. */
+    void *h = calloc(1, 16 + sizeof(void *));
     if (h == NULL) {
         return 0;
     }
@@ -143,6 +144,11 @@ static int is_handle_locked(const void *h, const char *kind)
         found = handles.items[i] == h;
     }
     return found && strncmp((const char *) h, kind, 15) == 0;
+}
+
+void **dse4j_standin_handle_stream(void *handle)
+{
+    return (void **) ((char *) handle + 16);
 }
 
 int dse4j_standin_is_handle(const void *handle, const char *kind)

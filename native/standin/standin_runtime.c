@@ -1,8 +1,9 @@
 /*
  * dse4j CUDA stand-in: the CUDA runtime calls the GPU backend makes — error names, versions, devices, device memory,
  * copies and streams — with the runtime's semantics on the host. Work issued to streams is queued (standin_streams.c)
- * and runs at the runtime's synchronisation points: cudaStreamSynchronize and the blocking cudaMemcpy, which report the
- * failure of work that ran, and cudaFree and cudaStreamDestroy, which wait for it as on CUDA. Device memory and
+ * and runs when something waits for it: cudaStreamSynchronize (the stream's work), the blocking cudaMemcpy and
+ * cudaFree (the device's); a failure of work that ran is sticky, and every call here that works on the device answers
+ * it from then on. Device memory and
  * handles are kept by the ledger (standin_ledger.c), which counts each allocation against the calling thread's current
  * device.
  */
@@ -123,6 +124,10 @@ EXPORT int cudaMalloc(void **pointer, size_t bytes)
     if (pointer == NULL) {
         return cudaErrorInvalidValue;
     }
+    int fault = dse4j_standin_device_fault();
+    if (fault != cudaSuccess) {
+        return fault;
+    }
     return dse4j_standin_device_allocate(pointer, bytes);
 }
 
@@ -132,9 +137,11 @@ EXPORT int cudaFree(void *pointer)
     if (pointer == NULL) {
         return cudaSuccess;
     }
-    // cudaFree waits for the device's work (queued work may still use the block).
-    dse4j_standin_run_queue();
-    return dse4j_standin_device_free(pointer);
+    // cudaFree waits for the device's work (queued work may still use the block). After a sticky fault the block is
+    // still taken off the ledger, so that a test sees whether every release was attempted; the call answers the fault.
+    int fault = dse4j_standin_synchronize_device();
+    int status = dse4j_standin_device_free(pointer);
+    return fault != cudaSuccess ? fault : status;
 }
 
 /* Why the copy cannot be made, or cudaSuccess: a side that is not the memory `kind` says (device memory of the
@@ -159,9 +166,10 @@ EXPORT int cudaMemcpy(void *dst, const void *src, size_t bytes, int kind)
     if (status != cudaSuccess) {
         return status;
     }
-    // The blocking copy runs in the legacy default stream, after everything issued before it, and reports a failure
-    // of that work as its own (the runtime's "may also return error codes from previous, asynchronous launches").
-    status = dse4j_standin_synchronize();
+    // The blocking copy runs in the legacy default stream, after all earlier work of the device's blocking streams, and
+    // reports a failure of that work as its own (the runtime's "may also return error codes from previous,
+    // asynchronous launches").
+    status = dse4j_standin_synchronize_device();
     if (status != cudaSuccess) {
         return status;
     }
@@ -197,6 +205,9 @@ EXPORT int cudaMemcpyAsync(void *dst, const void *src, size_t bytes, int kind, v
         return cudaErrorInvalidResourceHandle;
     }
     int status = check_copy(dst, src, bytes, kind);
+    if (status == cudaSuccess) {
+        status = dse4j_standin_device_fault();
+    }
     if (status != cudaSuccess) {
         return status;
     }
@@ -210,7 +221,7 @@ EXPORT int cudaMemcpyAsync(void *dst, const void *src, size_t bytes, int kind, v
     if (!dse4j_standin_device_range(dst, bytes)) {
         memset(dst, 0xFF, bytes);
     }
-    return dse4j_standin_enqueue(run_copy, copy);
+    return dse4j_standin_enqueue(stream, run_copy, copy);
 }
 
 EXPORT int cudaStreamCreate(void **stream)
@@ -218,6 +229,10 @@ EXPORT int cudaStreamCreate(void **stream)
     ENTER("cudaStreamCreate");
     if (stream == NULL) {
         return cudaErrorInvalidValue;
+    }
+    int fault = dse4j_standin_device_fault();
+    if (fault != cudaSuccess) {
+        return fault;
     }
     return dse4j_standin_new_handle(stream, "stream") ? cudaSuccess : cudaErrorMemoryAllocation;
 }
@@ -228,9 +243,11 @@ EXPORT int cudaStreamDestroy(void *stream)
     if (!dse4j_standin_is_handle(stream, "stream")) {
         return cudaErrorInvalidResourceHandle;
     }
-    // The stream's work completes before its resources go (CUDA returns at once and finishes it; here it runs now).
-    dse4j_standin_run_queue();
-    return dse4j_standin_drop_handle(stream, "stream") ? cudaSuccess : cudaErrorInvalidResourceHandle;
+    // CUDA returns at once and releases the stream once its work is done: the work stays queued, to run when something
+    // waits for it, so host memory it reads must outlive the call. A sticky fault is answered, the handle dropped.
+    int fault = dse4j_standin_device_fault();
+    int status = dse4j_standin_drop_handle(stream, "stream") ? cudaSuccess : cudaErrorInvalidResourceHandle;
+    return fault != cudaSuccess ? fault : status;
 }
 
 EXPORT int cudaStreamSynchronize(void *stream)
@@ -239,5 +256,5 @@ EXPORT int cudaStreamSynchronize(void *stream)
     if (stream != NULL && !dse4j_standin_is_handle(stream, "stream")) {
         return cudaErrorInvalidResourceHandle;
     }
-    return dse4j_standin_synchronize();
+    return dse4j_standin_synchronize_stream(stream);
 }

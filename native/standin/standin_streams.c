@@ -1,19 +1,23 @@
 /*
  * dse4j CUDA stand-in: asynchrony, as a GPU has it. Work issued to a stream — a kernel launch, a cuBLAS or cuSOLVER
  * computation, an asynchronous copy — does not run when it is issued: the call checks its arguments at once (what the
- * real call reports synchronously) and queues the work, which runs only at a synchronisation point: the stream's or
- * the device's synchronisation, a blocking copy, a free, a stream's destruction. So a host read of a result before its
- * synchronisation sees poison, not the result (an asynchronous copy to the host poisons its destination at issue, as
- * the eigensolvers their eigenvalues and info and syrk its C when beta is 0: what a stale or half-written buffer would
- * hold on a GPU), host memory handed to queued work must live until it runs, and the
- * failure of work that ran (a kernel's launch failure) comes back from the synchronisation, not from the call that
- * issued it — all as on hardware, where a test that forgets a synchronisation would pass only by luck of timing.
+ * real call reports synchronously) and queues the work, which runs only when something waits for it. So a host read
+ * of a result before its synchronisation sees what was there before (an asynchronous copy to the host poisons its
+ * destination at issue, as a stale or half-written buffer would read), host memory handed to queued work must live
+ * until it runs, and the failure of work that ran comes back from a later call, not from the one that issued it — all
+ * as on hardware, where a test that forgets a synchronisation would pass only by luck of timing.
  *
- * One queue in issue order for every stream of every device. The legacy default stream (NULL) waits for all work of
- * the blocking streams and they for it, and every stream cudaStreamCreate makes is blocking, so any synchronisation
- * that waits for a stream, or for the default stream's blocking copy, waits for the work issued before it — which is
- * what running the whole queue does. Running other devices' work too changes nothing a caller can see: only the host
- * runs it. Work runs under one lock, one item at a time, in issue order, whichever thread synchronises.
+ * What waits for what follows the CUDA driver API's "Stream synchronization behavior": every stream dse4j creates is
+ * blocking, and the legacy default stream (NULL) waits for all earlier work of the blocking streams of its device,
+ * which in turn wait for its earlier work. So synchronising a stream runs its own work and, of its device, everything
+ * issued before the last legacy-stream work it waits for — not the other streams' later work, nor another device's;
+ * the blocking cudaMemcpy and cudaFree (which synchronises in practice: cuBLAS's documentation relies on it) run all
+ * of their device's work.
+ *
+ * A failure while work runs (a kernel's illegal address, 700, or launch failure, 719) is sticky, as NVIDIA documents
+ * for both: "the process [is left] in an inconsistent state and any further CUDA work will return the same error".
+ * From then on the device's calls answer it (dse4j_standin_device_fault) until dse4j_standin_reset — the stand-in's
+ * only way to start a process afresh. Work runs under one lock, one item at a time, whichever thread synchronises.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -24,19 +28,22 @@
 typedef struct queued_work {
     dse4j_standin_work work;
     void *arguments;
+    int device;
+    const void *stream;
+    int64_t order;
     struct queued_work *next;
 } queued_work;
 
 static queued_work *first_queued;
-static queued_work *last_queued;
-/* The first failure of work that ran and that no synchronisation has reported yet; 0 for none. */
-static int unreported_failure;
-/* Guards the queue and the unreported failure. */
+static int64_t next_order;
+/* Each device's sticky failure, 0 for none. */
+static int device_faults[STANDIN_MAX_DEVICES];
+/* Guards the queue and the faults. */
 static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
-/* Held while work runs: one synchroniser at a time, so the queue runs in issue order whichever thread drains it. */
+/* Held while work runs: one synchroniser at a time, so work runs in issue order whichever thread drains it. */
 static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int dse4j_standin_enqueue(dse4j_standin_work work, void *arguments)
+int dse4j_standin_enqueue(const void *stream, dse4j_standin_work work, void *arguments)
 {
     queued_work *item = malloc(sizeof *item);
     if (item == NULL) {
@@ -45,56 +52,101 @@ int dse4j_standin_enqueue(dse4j_standin_work work, void *arguments)
     }
     item->work = work;
     item->arguments = arguments;
+    item->device = dse4j_standin_current_device();
+    item->stream = stream;
     item->next = NULL;
     pthread_mutex_lock(&queue_lock);
-    if (last_queued == NULL) {
-        first_queued = item;
-    } else {
-        last_queued->next = item;
+    item->order = next_order++;
+    queued_work **end = &first_queued;
+    while (*end != NULL) {
+        end = &(*end)->next;
     }
-    last_queued = item;
+    *end = item;
     pthread_mutex_unlock(&queue_lock);
     return cudaSuccess;
 }
 
-/* The oldest queued work, taken off the queue; NULL when it is empty. */
-static queued_work *take_first(void)
+/*
+ * Takes off the queue the oldest work of `device` that is due: issued no later than `all_until` (every stream), or on
+ * `stream` and no later than `stream_until`. NULL when none is.
+ */
+static queued_work *take_due(int device, int64_t all_until, const void *stream, int64_t stream_until)
 {
     pthread_mutex_lock(&queue_lock);
-    queued_work *item = first_queued;
-    if (item != NULL) {
-        first_queued = item->next;
-        if (first_queued == NULL) {
-            last_queued = NULL;
+    queued_work **link = &first_queued;
+    queued_work *item = NULL;
+    for (; *link != NULL; link = &(*link)->next) {
+        queued_work *candidate = *link;
+        if (candidate->device == device
+            && (candidate->order <= all_until || (candidate->stream == stream && candidate->order <= stream_until))) {
+            item = candidate;
+            *link = candidate->next;
+            break;
         }
     }
     pthread_mutex_unlock(&queue_lock);
     return item;
 }
 
-void dse4j_standin_run_queue(void)
+/* Runs the due work of `device` (take_due) in issue order; a failure becomes the device's sticky fault. */
+static void run_due(int device, int64_t all_until, const void *stream, int64_t stream_until)
 {
     pthread_mutex_lock(&run_lock);
-    for (queued_work *item = take_first(); item != NULL; item = take_first()) {
+    for (queued_work *item = take_due(device, all_until, stream, stream_until); item != NULL;
+         item = take_due(device, all_until, stream, stream_until)) {
         int status = item->work(item->arguments, 1);
         free(item);
-        pthread_mutex_lock(&queue_lock);
-        if (status != cudaSuccess && unreported_failure == cudaSuccess) {
-            unreported_failure = status;
+        if (status != cudaSuccess) {
+            pthread_mutex_lock(&queue_lock);
+            if (device_faults[device] == cudaSuccess) {
+                device_faults[device] = status;
+            }
+            pthread_mutex_unlock(&queue_lock);
         }
-        pthread_mutex_unlock(&queue_lock);
     }
     pthread_mutex_unlock(&run_lock);
 }
 
-int dse4j_standin_synchronize(void)
+int dse4j_standin_device_fault(void)
 {
-    dse4j_standin_run_queue();
+    int device = dse4j_standin_current_device();
     pthread_mutex_lock(&queue_lock);
-    int failure = unreported_failure;
-    unreported_failure = cudaSuccess;
+    int fault = device >= 0 && device < STANDIN_MAX_DEVICES ? device_faults[device] : cudaSuccess;
     pthread_mutex_unlock(&queue_lock);
-    return failure;
+    return fault;
+}
+
+int dse4j_standin_synchronize_device(void)
+{
+    int device = dse4j_standin_current_device();
+    run_due(device, INT64_MAX, NULL, -1);
+    return dse4j_standin_device_fault();
+}
+
+int dse4j_standin_synchronize_stream(const void *stream)
+{
+    int device = dse4j_standin_current_device();
+    int64_t stream_until = -1;
+    pthread_mutex_lock(&queue_lock);
+    // The stream's last work, on whichever device it was issued; then the last legacy-stream work before it there.
+    for (const queued_work *item = first_queued; item != NULL; item = item->next) {
+        if (item->stream == stream && (stream != NULL || item->device == device)) {
+            stream_until = item->order;
+            device = item->device;
+        }
+    }
+    int64_t all_until = -1;
+    for (const queued_work *item = first_queued; item != NULL; item = item->next) {
+        if (item->device == device && item->stream == NULL && item->order <= stream_until) {
+            all_until = item->order;
+        }
+    }
+    pthread_mutex_unlock(&queue_lock);
+    run_due(device, all_until, stream, stream_until);
+    pthread_mutex_lock(&queue_lock);
+    int fault = device_faults[device];
+    pthread_mutex_unlock(&queue_lock);
+    return fault;
 }
 
 EXPORT int64_t dse4j_standin_queued(void)
@@ -111,12 +163,27 @@ EXPORT int64_t dse4j_standin_queued(void)
 void dse4j_standin_discard_queue(void)
 {
     pthread_mutex_lock(&run_lock);
-    for (queued_work *item = take_first(); item != NULL; item = take_first()) {
+    pthread_mutex_lock(&queue_lock);
+    queued_work *item = first_queued;
+    first_queued = NULL;
+    for (int d = 0; d < STANDIN_MAX_DEVICES; d++) {
+        device_faults[d] = cudaSuccess;
+    }
+    pthread_mutex_unlock(&queue_lock);
+    while (item != NULL) {
+        queued_work *next = item->next;
         item->work(item->arguments, 0);
         free(item);
+        item = next;
     }
-    pthread_mutex_lock(&queue_lock);
-    unreported_failure = cudaSuccess;
-    pthread_mutex_unlock(&queue_lock);
     pthread_mutex_unlock(&run_lock);
+}
+
+EXPORT void dse4j_standin_clear_faults(void)
+{
+    pthread_mutex_lock(&queue_lock);
+    for (int d = 0; d < STANDIN_MAX_DEVICES; d++) {
+        device_faults[d] = cudaSuccess;
+    }
+    pthread_mutex_unlock(&queue_lock);
 }

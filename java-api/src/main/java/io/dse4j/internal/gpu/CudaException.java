@@ -16,11 +16,24 @@ final class CudaException extends ComputationException {
     private final String statusName;
 
     CudaException(String library, String call, int status, String statusName) {
-        super(library + " " + call + ": " + statusName + " (" + status + ")");
+        super(library + " " + call + ": " + statusName + " (" + status + ")" + consequence(status));
         this.library = library;
         this.call = call;
         this.status = status;
         this.statusName = statusName;
+    }
+
+    /**
+     * What a status that only a running kernel can meet means for the rest of the process: 700 (illegal address) and
+     * 714–719 (hardware stack error, illegal instruction, misaligned address, invalid address space, invalid PC, launch
+     * failure) leave the CUDA context "in an inconsistent state and any further CUDA work will return the same error"
+     * (NVIDIA's documentation of each) — empty for every other status.
+     */
+    static String consequence(int status) {
+        return status == 700 || (status >= 714 && status <= 719)
+                ? " — a fault while a kernel ran: this process's CUDA context on the device is lost, every later CUDA"
+                        + " call there fails the same way, and only a new process can use this GPU again"
+                : "";
     }
 
     String library() {

@@ -97,6 +97,43 @@ class AsynchronyStandInTest {
         }
     }
 
+    /**
+     * What a synchronisation waits for follows CUDA's stream semantics: a stream's own work, and — every stream dse4j
+     * creates being blocking — what its device issued before the last legacy-stream (NULL) work it waits for; not
+     * another stream's later work. A stream destroyed with work queued returns at once and the work still runs.
+     */
+    @Test
+    void aStreamsSynchronisationRunsItsOwnWorkAndWhatTheLegacyStreamMakesItWait() {
+        try (Arena arena = Arena.ofConfined();
+             DeviceBuffer matrix = DeviceBuffer.allocate(Double.BYTES * MATRIX.length);
+             DeviceBuffer first = DeviceBuffer.allocate(2 * Double.BYTES);
+             DeviceBuffer second = DeviceBuffer.allocate(2 * Double.BYTES);
+             DeviceBuffer third = DeviceBuffer.allocate(2 * Double.BYTES)) {
+            matrix.upload(arena.allocateFrom(ValueLayout.JAVA_DOUBLE, MATRIX));
+            MemorySegment one = stream(arena);
+            MemorySegment two = stream(arena);
+            kernels.diagonal(DeviceElement.F64, matrix.address(), 2, 2, first.address(), one);
+            kernels.diagonal(DeviceElement.F64, matrix.address(), 2, 2, second.address(), two);
+            assertEquals(0, cuda_runtime_api_h.cudaStreamSynchronize(one));
+            assertEquals(1, StandIn.queued(), "stream two's work is not stream one's to wait for");
+            // Legacy-stream work waits for stream two's; stream one's next work waits for it: synchronising one now
+            // runs all three.
+            kernels.diagonal(DeviceElement.F64, matrix.address(), 2, 2, third.address(), MemorySegment.NULL);
+            kernels.diagonal(DeviceElement.F64, matrix.address(), 2, 2, first.address(), one);
+            kernels.diagonal(DeviceElement.F64, matrix.address(), 2, 2, second.address(), two);
+            assertEquals(4, StandIn.queued());
+            assertEquals(0, cuda_runtime_api_h.cudaStreamSynchronize(one));
+            assertEquals(1, StandIn.queued(), "only stream two's last work, issued after the legacy stream's, waits");
+            assertEquals(0, cuda_runtime_api_h.cudaStreamDestroy(two));
+            assertEquals(1, StandIn.queued(), "a destroyed stream's work still runs, later");
+            assertEquals(0, cuda_runtime_api_h.cudaStreamDestroy(one));
+            MemorySegment result = arena.allocate(ValueLayout.JAVA_DOUBLE, 2);
+            second.download(result);
+            assertEquals(0, StandIn.queued(), "the blocking copy waits for every stream of the device");
+            assertEquals(4.0, result.getAtIndex(ValueLayout.JAVA_DOUBLE, 1));
+        }
+    }
+
     private static MemorySegment stream(Arena arena) {
         MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
         assertEquals(0, cuda_runtime_api_h.cudaStreamCreate(out));

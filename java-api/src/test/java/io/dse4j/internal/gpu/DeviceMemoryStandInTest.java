@@ -354,7 +354,8 @@ class DeviceMemoryStandInTest {
                 Syevd syevd = (x, y, z, i) -> cusolverDn_h.cusolverDnXsyevd(handle, MemorySegment.NULL, novector,
                         lower, n, f64, x, n, f64, y, f64, z, workBytes, hostWork, hostBytes, i);
                 assertEquals(0, syevd.call(a, w, work, info));
-                // Queued, not run (standin_streams.c): the outputs hold poison until the synchronisation.
+                // Queued, not run (standin_streams.c): until the synchronisation the outputs hold what was there, the
+                // fresh memory's NaN (every byte 0xFF, so info reads -1).
                 assertTrue(Double.isNaN(w.getAtIndex(ValueLayout.JAVA_DOUBLE, n - 1)), "W before the synchronisation");
                 assertEquals(-1, info.get(ValueLayout.JAVA_INT, 0), "info before the synchronisation");
                 assertEquals(0, StandIn.synchronize());

@@ -15,6 +15,7 @@ import java.lang.invoke.MethodHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -155,12 +156,21 @@ class DriverApiStandInTest {
      * A kernel can follow only pointers into its device's memory: a host pointer, another device's memory, memory
      * freed, or the end of an allocation given as a kernel's pointer argument is an illegal address: the launch is
      * accepted and the fault comes back from the next synchronisation, CUDA_ERROR_ILLEGAL_ADDRESS (700) under that name,
-     * as on a GPU.
+     * and stays: the context is lost, as on a GPU.
      */
-    /** A launch accepted (0) whose fault the next synchronisation reports: 700. */
-    private static void assertFaults(int launched, String what) {
+    /**
+     * A launch accepted (0) whose fault the next synchronisation reports (700), and which is sticky: the next launch
+     * and allocation answer it too, until the fault is cleared (as a new process would start).
+     */
+    private static void assertFaults(int launched, String what) throws Throwable {
         assertEquals(0, launched, what + ": the launch itself is accepted");
         assertEquals(700, StandIn.synchronize(), what);
+        assertEquals(700, StandIn.synchronize(), what + ": sticky");
+        try (Arena arena = Arena.ofConfined()) {
+            assertEquals(700, (int) function("cudaMalloc", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG))
+                    .invokeExact(arena.allocate(ADDRESS), 8L), what + ": an allocation after it");
+        }
+        StandIn.clearFaults();
     }
 
     @Test

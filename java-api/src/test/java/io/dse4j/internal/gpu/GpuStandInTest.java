@@ -154,7 +154,7 @@ class GpuStandInTest {
         "dse4j_k_diagonal_f64,dse4j kernels,1,CUDA_ERROR_INVALID_VALUE",
         "dse4j_k_gaussian_f64,dse4j kernels,1,CUDA_ERROR_INVALID_VALUE",
         "dse4j_k_row_parts_f64,dse4j kernels,1,CUDA_ERROR_INVALID_VALUE",
-        "dse4j_k_column_parts_f64,dse4j kernels,719,CUDA_ERROR_LAUNCH_FAILED",
+        "dse4j_k_column_parts_f64,dse4j kernels,701,CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES",
         "dse4j_k_normalise_f64,dse4j kernels,1,CUDA_ERROR_INVALID_VALUE",
         "cusolverDnXsyevd,cuSOLVER,6,CUSOLVER_STATUS_EXECUTION_FAILED",
         "cudaStreamSynchronize,CUDA runtime,1,cudaErrorInvalidValue"
@@ -173,6 +173,32 @@ class GpuStandInTest {
         assertEquals(name, e.statusName());
         assertTrue(e.getMessage().contains(function) && e.getMessage().contains(name + " (" + status + ")"),
                 e.getMessage());
+    }
+
+    /**
+     * A fault while a kernel runs (here a launch failure, 719, in the degree kernel) comes back from the stage's
+     * synchronisation, not from the launch, as on a GPU; it is sticky — the device's context is lost, so a backend
+     * opened afterwards fails at its first call, and the message says so — and still every buffer, handle, stream,
+     * module and context is released (each release answers the fault, and the ledger shows it was attempted).
+     */
+    @Test
+    void aFaultWhileAKernelRunsIsStickyAndStillLeavesNothingBehind() {
+        Points points = randomPoints(40, 3, 1);
+        StandIn.fail("dse4j_k_column_parts_f64", 1, 719);
+        CudaException e = assertThrows(CudaException.class, () -> {
+            try (EigenBackend gpu = new GpuBackend(CudaLibraries.availability())) {
+                gpu.diffusionSpectrum(points, 2, Precision.F64, false);
+            }
+        });
+        assertEquals("CUDA runtime cudaStreamSynchronize: cudaErrorLaunchFailure (719) — a fault while a kernel ran:"
+                + " this process's CUDA context on the device is lost, every later CUDA call there fails the same"
+                + " way, and only a new process can use this GPU again", e.getMessage());
+        assertEquals(0, StandIn.outstandingAllocations(), "buffers freed");
+        assertEquals(0, StandIn.outstandingHandles(), "handles, stream, module and context released");
+        CudaException later = assertThrows(CudaException.class, () -> new GpuBackend(CudaLibraries.availability())
+                .close());
+        assertEquals(719, later.status(), later.getMessage());
+        StandIn.clearFaults();
     }
 
     @Test

@@ -97,6 +97,15 @@ final class StandIn {
         return io.dse4j.bindings.cudart.cuda_runtime_api_h.cudaStreamSynchronize(MemorySegment.NULL);
     }
 
+    /** Forgets every device's sticky fault, as a new process would start without it (a reset does it too). */
+    static void clearFaults() {
+        try {
+            handle("dse4j_standin_clear_faults", FunctionDescriptor.ofVoid()).invokeExact();
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** Work issued to streams and not yet run (it runs at the next synchronisation point). */
     static long queued() {
         try {
