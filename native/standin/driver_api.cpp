@@ -271,13 +271,24 @@ struct QueuedLaunch {
     dim3 block;
     Launch call;
     int fault;
+    std::vector<const void *> pointers;
 };
 
 int run_launch(void *arguments, int run)
 {
     auto *launch = static_cast<QueuedLaunch *>(arguments);
-    int status = !run ? 0 : launch->fault != 0 ? launch->fault
-                                               : dse4j_emulated_launch(launch->grid, launch->block, launch->call);
+    int status = 0;
+    if (run) {
+        status = launch->fault;
+        for (const void *pointer : launch->pointers) {
+            if (status == 0 && !dse4j_standin_still_allocated(pointer)) {
+                status = CUDA_ERROR_ILLEGAL_ADDRESS;   // freed between the launch and its run (standin_streams.c)
+            }
+        }
+        if (status == 0) {
+            status = dse4j_emulated_launch(launch->grid, launch->block, launch->call);
+        }
+    }
     delete launch;
     return status;
 }
@@ -400,13 +411,18 @@ extern "C" DSE4J_EXPORT int cuLaunchKernel(void *function, unsigned grid_x, unsi
     // allocation are the sanitized build's to catch (its cudaMalloc blocks are malloc'd at their exact size, so ASan's
     // redzone follows each).
     int fault = injected;
+    std::vector<const void *> pointers;
     for (unsigned i = 0; i < 32; i++) {
-        if ((f->pointers >> i & 1u) != 0 && !dse4j_standin_device_range(arg<const void *>(params, (int) i), 1)) {
-            fault = CUDA_ERROR_ILLEGAL_ADDRESS;
+        if ((f->pointers >> i & 1u) != 0) {
+            const void *pointer = arg<const void *>(params, (int) i);
+            pointers.push_back(pointer);
+            if (!dse4j_standin_device_range(pointer, 1)) {
+                fault = CUDA_ERROR_ILLEGAL_ADDRESS;
+            }
         }
     }
     auto *launch = new (std::nothrow) QueuedLaunch{dim3(grid_x, grid_y, grid_z), dim3(block_x, block_y, block_z),
-                                                   fault == 0 ? f->thunk(params) : Launch(), fault};
+                                                   fault == 0 ? f->thunk(params) : Launch(), fault, pointers};
     if (launch == nullptr) {
         return 2;   // CUDA_ERROR_OUT_OF_MEMORY
     }

@@ -63,6 +63,10 @@ EXPORT int cublasSetStream_v2(void *handle, void *stream)
     static int run_##NAME(void *arguments, int run)                                                         \
     {                                                                                                       \
         NAME##_call *c = arguments;                                                                         \
+        if (run && (!dse4j_standin_still_allocated(c->A) || !dse4j_standin_still_allocated(c->C))) {        \
+            free(c);                                                                                        \
+            return 700; /* cudaErrorIllegalAddress: an operand freed before the product ran */              \
+        }                                                                                                   \
         for (int64_t j = 0; run && j < c->n; j++) {                                                         \
             int64_t from = c->uplo == CUBLAS_FILL_MODE_LOWER ? j : 0;                                       \
             int64_t to = c->uplo == CUBLAS_FILL_MODE_LOWER ? c->n : j + 1;                                  \

@@ -140,10 +140,21 @@ typedef struct {
     int *info;
 } solver_call;
 
+/* Whether a queued solve's device operands are still allocated when it runs: freed, they are an illegal address. */
+static int operands_live(const solver_call *c)
+{
+    return c->n == 0 || (dse4j_standin_still_allocated(c->A) && dse4j_standin_still_allocated(c->W)
+                         && dse4j_standin_still_allocated(c->device_work) && dse4j_standin_still_allocated(c->info));
+}
+
 /* The queued work of syevd_solve: each matrix solved, its info written (standin_streams.c runs it). */
 static int run_syevd(void *arguments, int run)
 {
     solver_call *c = arguments;
+    if (run && !operands_live(c)) {
+        free(c);
+        return 700; /* cudaErrorIllegalAddress */
+    }
     size_t element = element_bytes(c->type_a);
     size_t per_matrix = (size_t) syevd_device_elements(c->n, c->vectors ? CUSOLVER_EIG_MODE_VECTOR
                                                                          : CUSOLVER_EIG_MODE_NOVECTOR) * element;
@@ -305,6 +316,10 @@ static int64_t geev_host_elements(int64_t n)
 static int run_geev(void *arguments, int run)
 {
     solver_call *c = arguments;
+    if (run && !operands_live(c)) {
+        free(c);
+        return 700; /* cudaErrorIllegalAddress */
+    }
     if (run) {
         double *h = (double *) c->device_work;
         for (int64_t j = 0; j < c->n; j++) {

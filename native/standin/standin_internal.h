@@ -107,6 +107,10 @@ int dse4j_standin_device_range(const void *p, size_t bytes);
 /* The device of the live allocation that holds the byte at p, or -1: p is host memory. */
 int dse4j_standin_device_of(const void *p);
 
+/* Whether `p` lies in a live allocation (of any device): what queued work checks of its device pointers when it runs,
+ * since cudaFree does not wait for it (standin_streams.c) — a block freed under queued work is an illegal address. */
+int dse4j_standin_still_allocated(const void *p);
+
 /* Charges the libraries' overhead (dse4j_standin_set_library_overhead) to the calling thread's current device if it
  * is not charged yet: called by cublasCreate_v2 and cusolverDnCreate. 0 when it does not fit the device's free
  * memory (the handle is then not created, as a library that cannot get its memory fails to initialise). */

@@ -191,6 +191,11 @@ int dse4j_standin_device_of(const void *p)
     return device;
 }
 
+int dse4j_standin_still_allocated(const void *p)
+{
+    return dse4j_standin_device_of(p) >= 0;
+}
+
 int dse4j_standin_charge_library_overhead(void)
 {
     int device = dse4j_standin_current_device();

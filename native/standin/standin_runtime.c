@@ -1,8 +1,8 @@
 /*
  * dse4j CUDA stand-in: the CUDA runtime calls the GPU backend makes — error names, versions, devices, device memory,
  * copies and streams — with the runtime's semantics on the host. Work issued to streams is queued (standin_streams.c)
- * and runs when something waits for it: cudaStreamSynchronize (the stream's work), the blocking cudaMemcpy and
- * cudaFree (the device's); a failure of work that ran is sticky, and every call here that works on the device answers
+ * and runs when something waits for it: cudaStreamSynchronize (the stream's work), the blocking cudaMemcpy (the
+ * device's) — not cudaFree, which CUDA does not promise to wait; a failure of work that ran is sticky, and every call here that works on the device answers
  * it from then on. Device memory and
  * handles are kept by the ledger (standin_ledger.c), which counts each allocation against the calling thread's current
  * device.
@@ -137,9 +137,11 @@ EXPORT int cudaFree(void *pointer)
     if (pointer == NULL) {
         return cudaSuccess;
     }
-    // cudaFree waits for the device's work (queued work may still use the block). After a sticky fault the block is
-    // still taken off the ledger, so that a test sees whether every release was attempted; the call answers the fault.
-    int fault = dse4j_standin_synchronize_device();
+    // cudaFree "may perform implicit synchronization" (the runtime's documentation): it may not, so it does not wait
+    // here, and queued work that still uses the block faults with an illegal address when it runs — a caller must
+    // synchronise before it frees. After a sticky fault the block is still taken off the ledger, so that a test sees
+    // whether every release was attempted; the call answers the fault.
+    int fault = dse4j_standin_device_fault();
     int status = dse4j_standin_device_free(pointer);
     return fault != cudaSuccess ? fault : status;
 }
@@ -181,16 +183,21 @@ typedef struct {
     void *dst;
     const void *src;
     size_t bytes;
+    int dst_on_device, src_on_device;
 } queued_copy;
 
 static int run_copy(void *arguments, int run)
 {
     queued_copy *copy = arguments;
-    if (run) {
+    int status = cudaSuccess;
+    if (run && ((copy->dst_on_device && !dse4j_standin_still_allocated(copy->dst))
+                || (copy->src_on_device && !dse4j_standin_still_allocated(copy->src)))) {
+        status = 700;   /* cudaErrorIllegalAddress: device memory freed before the copy ran */
+    } else if (run) {
         memmove(copy->dst, copy->src, copy->bytes);
     }
     free(copy);
-    return cudaSuccess;
+    return status;
 }
 
 /*
@@ -218,6 +225,8 @@ EXPORT int cudaMemcpyAsync(void *dst, const void *src, size_t bytes, int kind, v
     copy->dst = dst;
     copy->src = src;
     copy->bytes = bytes;
+    copy->dst_on_device = dse4j_standin_device_of(dst) >= 0;
+    copy->src_on_device = dse4j_standin_device_of(src) >= 0;
     if (!dse4j_standin_device_range(dst, bytes)) {
         memset(dst, 0xFF, bytes);
     }

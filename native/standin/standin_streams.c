@@ -11,8 +11,9 @@
  * blocking, and the legacy default stream (NULL) waits for all earlier work of the blocking streams of its device,
  * which in turn wait for its earlier work. So synchronising a stream runs its own work and, of its device, everything
  * issued before the last legacy-stream work it waits for — not the other streams' later work, nor another device's;
- * the blocking cudaMemcpy and cudaFree (which synchronises in practice: cuBLAS's documentation relies on it) run all
- * of their device's work.
+ * the blocking cudaMemcpy runs all of its device's work. cudaFree runs none: the runtime says it "may perform implicit
+ * synchronization", so a caller must not count on it, and queued work whose device memory was freed meanwhile is an
+ * illegal address (700) when it runs.
  *
  * A failure while work runs (a kernel's illegal address, 700, or launch failure, 719) is sticky, as NVIDIA documents
  * for both: "the process [is left] in an inconsistent state and any further CUDA work will return the same error".

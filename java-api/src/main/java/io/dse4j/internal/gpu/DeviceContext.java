@@ -140,6 +140,28 @@ final class DeviceContext implements AutoCloseable {
     }
 
     /**
+     * A fence for the device buffers of a computation, declared as the last resource of the try-with-resources that
+     * holds them ({@code DeviceContext.Fence _ = context.fence()}): it closes first, so every buffer is freed only
+     * after the work queued on the stream has finished — on every path, a failure in the middle of a stage included,
+     * where work queued before it may still read or write the buffers. cudaFree "may perform implicit
+     * synchronization" (the runtime's documentation), which is no promise. A failure of that work is thrown from
+     * {@code close()}: suppressed by a failure already on its way, or the computation's own.
+     */
+    Fence fence() {
+        checkOpen();
+        return new Fence(this);
+    }
+
+    /** See {@link DeviceContext#fence()}. */
+    record Fence(DeviceContext context) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            context.synchronize();
+        }
+    }
+
+    /**
      * Destroys the params, handles and stream, then unloads the kernels (releasing the primary context); idempotent.
      */
     @Override

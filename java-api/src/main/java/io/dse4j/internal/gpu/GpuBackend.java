@@ -179,7 +179,8 @@ final class GpuBackend implements EigenBackend {
                 // cuSOLVER's workspace is known once the matrices exist; it is checked against what is still free.
                 long[] workspace = solvers.syevdWorkspace(element, n, eigenvectors, a, w, arena);
                 memory.require(arena, workspace[0], needed, n, precision);
-                try (DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workspace[0]))) {
+                try (DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workspace[0]));
+                     DeviceContext.Fence _ = context.fence()) {
                     new DevicePoints(x, original, n, dims).upload(points, element, arena);
                     context.synchronize();
                     clock.lap("upload");
@@ -255,7 +256,8 @@ final class GpuBackend implements EigenBackend {
                 Cancellation.checkInterrupted();
                 long[] workspace = solvers.geevWorkspace(n, a, w, arena);
                 memory.require(arena, workspace[0], needed, n, Precision.F64);
-                try (DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workspace[0]))) {
+                try (DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workspace[0]));
+                     DeviceContext.Fence _ = context.fence()) {
                     return solvers.geevModuli(n, a, w, work, workspace, info, arena);
                 }
             }
@@ -282,7 +284,8 @@ final class GpuBackend implements EigenBackend {
                  DeviceBuffer a = DeviceBuffer.allocate(bytes * n * n);
                  DeviceBuffer norms = DeviceBuffer.allocate(Double.BYTES * n);
                  DeviceBuffer degrees = DeviceBuffer.allocate(Double.BYTES * n);
-                 DeviceBuffer partial = DeviceBuffer.allocate(Double.BYTES * ENTRY_BLOCKS)) {
+                 DeviceBuffer partial = DeviceBuffer.allocate(Double.BYTES * ENTRY_BLOCKS);
+                 DeviceContext.Fence _ = context.fence()) {
                 new DevicePoints(x, original, n, dims).upload(points, element, arena);
                 Cancellation.checkInterrupted();
                 assembly.gram(element, x.address(), n, dims, a.address(), arena);

@@ -81,7 +81,8 @@ final class SubsetSpectra {
                 long[] sizes = rowSets.stream().mapToLong(rows -> rows.length).distinct().toArray();
                 long[] workspace = solvers.syevdWorkspace(element, sizes, a, w, arena);
                 memory.require(arena, workspace[0], needed, largest, precision);
-                try (DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workspace[0]))) {
+                try (DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workspace[0]));
+                     DeviceContext.Fence _ = context.fence()) {
                     MemorySegment hostWork = DeviceEigensolvers.hostWork(arena, workspace[1]);
                     StageClock clock = new StageClock();
                     DevicePoints all = new DevicePoints(x, original, n, dims);
@@ -219,7 +220,8 @@ final class SubsetSpectra {
             if (!memory.fits(arena, workspace[0])) {
                 return false;
             }
-            try (DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workspace[0]))) {
+            try (DeviceBuffer work = DeviceBuffer.allocate(Math.max(1, workspace[0]));
+                 DeviceContext.Fence _ = context.fence()) {
                 MemorySegment hostWork = DeviceEigensolvers.hostWork(arena, workspace[1]);
                 int first = 0;
                 for (long call = 0; call < calls; call++) {

@@ -133,7 +133,10 @@ class GpuStandInTest {
         }
     }
 
-    /** Every call the pipeline makes, with a failure status of its library. */
+    /**
+     * Every call the pipeline makes, with a failure status of its library: named, nothing left behind, and no work
+     * left to run on freed memory (cudaFree need not wait for it: the computation's fence does).
+     */
     @ParameterizedTest(name = "{0} fails")
     @CsvSource({
         "cudaStreamCreate,CUDA runtime,2,cudaErrorMemoryAllocation",
@@ -173,6 +176,9 @@ class GpuStandInTest {
         assertEquals(name, e.statusName());
         assertTrue(e.getMessage().contains(function) && e.getMessage().contains(name + " (" + status + ")"),
                 e.getMessage());
+        // Work queued before the failing call (the Gram matrix, earlier kernels) finished before its buffers were
+        // freed: run on freed memory it would have been an illegal address, the device's context lost.
+        assertEquals(0, StandIn.synchronize(), "queued work ran on freed device memory");
     }
 
     /**
