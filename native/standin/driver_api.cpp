@@ -272,6 +272,7 @@ struct QueuedLaunch {
     Launch call;
     int fault;
     std::vector<const void *> pointers;
+    void *module;
 };
 
 int run_launch(void *arguments, int run)
@@ -279,7 +280,9 @@ int run_launch(void *arguments, int run)
     auto *launch = static_cast<QueuedLaunch *>(arguments);
     int status = 0;
     if (run) {
-        status = launch->fault;
+        // A module unloaded while its launch waited: CUDA calls that undefined; its code is gone, a launch failure.
+        status = launch->fault != 0 ? launch->fault
+                 : !dse4j_standin_is_handle(launch->module, "module") ? CUDA_ERROR_LAUNCH_FAILED : 0;
         for (const void *pointer : launch->pointers) {
             if (status == 0 && !dse4j_standin_still_allocated(pointer)) {
                 status = CUDA_ERROR_ILLEGAL_ADDRESS;   // freed between the launch and its run (standin_streams.c)
@@ -296,6 +299,7 @@ int run_launch(void *arguments, int run)
 /* A function handle: the kind tag the ledger checks, then the thunk and which arguments are pointers. */
 struct Function {
     char kind[16];
+    void *module;
     Thunk thunk;
     unsigned pointers;
     char name[48];
@@ -354,12 +358,14 @@ extern "C" DSE4J_EXPORT int cuModuleGetFunction(void **function, void *module, c
     if (entry == entry_points().end()) {
         return CUDA_ERROR_NOT_FOUND;
     }
-    // Functions belong to their module and are not freed by the caller (as in CUDA); one per name is kept.
-    static std::map<std::string, Function> functions;
+    // Functions belong to their module and are not freed by the caller (as in CUDA): one per module and name is kept,
+    // naming its module, so that a launch after the module's unloading is refused and one queued before it fails.
+    static std::map<std::pair<void *, std::string>, Function> functions;
     static std::mutex functions_lock;
     std::lock_guard<std::mutex> guard(functions_lock);
-    Function &f = functions[name];
+    Function &f = functions[{module, name}];
     strncpy(f.kind, "function", sizeof f.kind);
+    f.module = module;
     f.thunk = entry->second;
     f.pointers = pointer_table().at(name);
     snprintf(f.name, sizeof f.name, "%s", name);
@@ -385,6 +391,9 @@ extern "C" DSE4J_EXPORT int cuLaunchKernel(void *function, unsigned grid_x, unsi
     }
     if (!context_is_current()) {
         return CUDA_ERROR_INVALID_CONTEXT;
+    }
+    if (!dse4j_standin_is_handle(f->module, "module")) {
+        return CUDA_ERROR_INVALID_HANDLE;   // its module was unloaded: the function went with it
     }
     if (int fault = dse4j_standin_device_fault(); fault != 0) {
         return fault;
@@ -422,7 +431,8 @@ extern "C" DSE4J_EXPORT int cuLaunchKernel(void *function, unsigned grid_x, unsi
         }
     }
     auto *launch = new (std::nothrow) QueuedLaunch{dim3(grid_x, grid_y, grid_z), dim3(block_x, block_y, block_z),
-                                                   fault == 0 ? f->thunk(params) : Launch(), fault, pointers};
+                                                   fault == 0 ? f->thunk(params) : Launch(), fault, pointers,
+                                                   f->module};
     if (launch == nullptr) {
         return 2;   // CUDA_ERROR_OUT_OF_MEMORY
     }

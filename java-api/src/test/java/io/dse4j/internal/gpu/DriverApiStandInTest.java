@@ -256,6 +256,27 @@ class DriverApiStandInTest {
     }
 
     /**
+     * A function goes with its module: a launch after the module's unloading is refused (CUDA_ERROR_INVALID_HANDLE),
+     * and one still queued when the module was unloaded — which CUDA leaves undefined — fails when it runs (719, the
+     * context lost), so code that unloads before it synchronises fails here.
+     */
+    @Test
+    void aModuleUnloadedUnderItsQueuedLaunchFailsItAndRefusesLaterOnes() throws Throwable {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment module = load(arena, FATBIN, 0);
+            MemorySegment[] function = new MemorySegment[1];
+            assertEquals(0, getFunction(arena, module, "dse4j_k_diagonal_f64", function));
+            MemorySegment a = StandIn.deviceDoubles(arena, 1, 3, 2, 4);
+            MemorySegment norms = StandIn.deviceMemory(arena, 2L * Double.BYTES);
+            assertEquals(0, launch(function[0], 1, 256, params(arena, a, 2L, 2L, norms)));
+            assertEquals(0, unload(module));
+            assertEquals(719, StandIn.synchronize(), "the queued launch's code was unloaded");
+            StandIn.clearFaults();
+            assertEquals(400, launch(function[0], 1, 256, params(arena, a, 2L, 2L, norms)), "a launch after it");
+        }
+    }
+
+    /**
      * A cubin is machine code for one architecture: it loads on a GPU of the same major compute capability and an
      * equal or higher minor one, and nowhere else, a Tegra only its own (CUDA C++ Programming Guide, "Binary
      * Compatibility"), judged by the device of the current context — so a cubin compiled for one GPU of a machine
