@@ -413,12 +413,12 @@ extern "C" DSE4J_EXPORT int cuLaunchKernel(void *function, unsigned grid_x, unsi
     if (dse4j_emulated_launch_check(dim3(grid_x, grid_y, grid_z), dim3(block_x, block_y, block_z)) != 0) {
         return CUDA_ERROR_INVALID_VALUE;
     }
-    // Every pointer argument must point into a live allocation of the current device. On a GPU a host pointer, or
-    // another device's memory, is an illegal address: the launch is accepted and the kernel faults, reported by the
-    // next synchronisation as CUDA_ERROR_ILLEGAL_ADDRESS — so here too: the kernel is not run, and its queued place
-    // reports the fault. How far past the pointer a kernel reaches depends on the kernel: reads and writes beyond the
-    // allocation are the sanitized build's to catch (its cudaMalloc blocks are malloc'd at their exact size, so ASan's
-    // redzone follows each).
+    // Every pointer argument must point into a live allocation of the current device. On a GPU a host pointer (save
+    // pageable memory under HMM, which the stand-in does not grant) or another device's memory is an illegal address:
+    // the launch is accepted and the kernel faults, reported by the next synchronisation as CUDA_ERROR_ILLEGAL_ADDRESS
+    // — so here too: the kernel is not run, and its queued place reports the fault. How far past the pointer a kernel
+    // reaches depends on the kernel: reads and writes beyond the allocation are the sanitized build's to catch (its
+    // cudaMalloc blocks are malloc'd at their exact size, so ASan's redzone follows each).
     int fault = injected;
     std::vector<const void *> pointers;
     for (unsigned i = 0; i < 32; i++) {
