@@ -206,25 +206,26 @@ final class CudaLibraries {
             return unusable("found CUDA" + runtimeVersion + " and a device, but " + e.getMessage(),
                     List.of(e.getMessage()));
         }
+        String noImage = "found CUDA" + runtimeVersion + " and a device, but no image of dse4j's kernels for it";
         KernelCache cache;
         try {
             cache = KernelCache.ofThisProcess();
         } catch (java.nio.file.InvalidPathException e) {
-            return unusable("found CUDA" + runtimeVersion + " and a device, but no image of dse4j's kernels for it",
+            return unusable(noImage,
                     List.of("the kernel cache folder (-D" + KernelCache.PROPERTY + " or XDG_CACHE_HOME) is not a path: "
                             + e.getMessage()));
         }
         Optional<Integer> driver = DriverApi.version();
         Optional<String> architecture = DriverApi.architecture();
         if (driver.isEmpty() || architecture.isEmpty()) {
-            return unusable("found CUDA" + runtimeVersion + " and a device, but no image of dse4j's kernels for it",
+            return unusable(noImage,
                     List.of("the CUDA driver did not give its version or device 0's compute capability"
                             + " (cuDriverGetVersion, cuDeviceGetAttribute)"));
         }
         KernelImageSource source = new KernelImageSource(standIn, family, driver.get(), cache);
         KernelImages.Prepared image = source.prepare(mode, architecture.get());
         if (image.image() == null) {
-            return unusable("found CUDA" + runtimeVersion + " and a device, but no image of dse4j's kernels for it",
+            return unusable(noImage,
                     List.of(image.reason()));
         }
         KernelImages.Checked checked = KernelImages.firstThatRuns(mode, image,
