@@ -140,6 +140,31 @@ typedef struct {
     int *info;
 } solver_call;
 
+/* What an eigensolver call answers before it judges its arguments: a dead handle is that, whatever else; then a
+ * device whose context a fault lost (standin_streams.c). */
+static int solver_state(void *handle)
+{
+    if (!dse4j_standin_is_handle(handle, "cusolver")) {
+        return CUSOLVER_STATUS_NOT_INITIALIZED;
+    }
+    if (dse4j_standin_device_fault() != cudaSuccess) {
+        return 6; /* CUSOLVER_STATUS_EXECUTION_FAILED */
+    }
+    return CUSOLVER_STATUS_SUCCESS;
+}
+
+/* Queues `call`, checked, on the handle's stream, to be done by `run` when the stream is synchronised. */
+static int queue_solve(void *handle, dse4j_standin_work run, solver_call call)
+{
+    solver_call *queued = malloc(sizeof *queued);
+    if (queued == NULL) {
+        return 2; /* CUSOLVER_STATUS_ALLOC_FAILED */
+    }
+    *queued = call;
+    return dse4j_standin_enqueue(*dse4j_standin_handle_stream(handle), run, queued) == cudaSuccess
+        ? CUSOLVER_STATUS_SUCCESS : 2;
+}
+
 /* Whether a queued solve's device operands are still allocated when it runs: freed, they are an illegal address. */
 static int operands_live(const solver_call *c)
 {
@@ -200,14 +225,9 @@ static int syevd_solve(void *handle, void *params, int jobz, int uplo, int64_t n
         || host_work == NULL) {
         return CUSOLVER_STATUS_INVALID_VALUE;
     }
-    solver_call *call = malloc(sizeof *call);
-    if (call == NULL) {
-        return 2; /* CUSOLVER_STATUS_ALLOC_FAILED */
-    }
-    *call = (solver_call) {jobz == CUSOLVER_EIG_MODE_VECTOR, uplo == CUBLAS_FILL_MODE_LOWER, type_a, n, lda, batch,
-                           A, W, device_work, host_work, info};
-    return dse4j_standin_enqueue(*dse4j_standin_handle_stream(handle), run_syevd, call) == cudaSuccess
-        ? CUSOLVER_STATUS_SUCCESS : 2;
+    return queue_solve(handle, run_syevd, (solver_call) {jobz == CUSOLVER_EIG_MODE_VECTOR,
+                                                          uplo == CUBLAS_FILL_MODE_LOWER, type_a, n, lda, batch, A, W,
+                                                          device_work, host_work, info});
 }
 
 EXPORT int cusolverDnXsyevd(void *handle, void *params, int jobz, int uplo, int64_t n, int type_a, void *A,
@@ -215,11 +235,9 @@ EXPORT int cusolverDnXsyevd(void *handle, void *params, int jobz, int uplo, int6
                             void *host_work, size_t host_bytes, int *info)
 {
     ENTER("cusolverDnXsyevd");
-    if (!dse4j_standin_is_handle(handle, "cusolver")) {
-        return CUSOLVER_STATUS_NOT_INITIALIZED;   /* before the operands: a dead handle is that, whatever else */
-    }
-    if (dse4j_standin_device_fault() != cudaSuccess) {
-        return 6; /* CUSOLVER_STATUS_EXECUTION_FAILED: the device's context is lost */
+    int state = solver_state(handle);
+    if (state != CUSOLVER_STATUS_SUCCESS) {
+        return state;
     }
     if (!dse4j_standin_syevd_operands(n, type_a, A, lda, type_w, W, device_work, device_bytes, info, 1)) {
         return CUSOLVER_STATUS_INVALID_VALUE;   /* not on the current device, or smaller than the call's reach */
@@ -265,11 +283,9 @@ EXPORT int cusolverDnXsyevBatched(void *handle, void *params, int jobz, int uplo
                                   size_t device_bytes, void *host_work, size_t host_bytes, int *info, int64_t batch)
 {
     ENTER("cusolverDnXsyevBatched");
-    if (!dse4j_standin_is_handle(handle, "cusolver")) {
-        return CUSOLVER_STATUS_NOT_INITIALIZED;   /* before the operands: a dead handle is that, whatever else */
-    }
-    if (dse4j_standin_device_fault() != cudaSuccess) {
-        return 6; /* CUSOLVER_STATUS_EXECUTION_FAILED: the device's context is lost */
+    int state = solver_state(handle);
+    if (state != CUSOLVER_STATUS_SUCCESS) {
+        return state;
     }
     if (!dse4j_standin_syevd_operands(n, type_a, A, lda, type_w, W, device_work, device_bytes, info, batch)) {
         return CUSOLVER_STATUS_INVALID_VALUE;   /* not on the current device, or smaller than the call's reach */
@@ -361,11 +377,9 @@ EXPORT int cusolverDnXgeev(void *handle, void *params, int jobvl, int jobvr, int
                            void *host_work, size_t host_bytes, int *info)
 {
     ENTER("cusolverDnXgeev");
-    if (!dse4j_standin_is_handle(handle, "cusolver")) {
-        return CUSOLVER_STATUS_NOT_INITIALIZED;   /* before the operands: a dead handle is that, whatever else */
-    }
-    if (dse4j_standin_device_fault() != cudaSuccess) {
-        return 6; /* CUSOLVER_STATUS_EXECUTION_FAILED: the device's context is lost */
+    int state = solver_state(handle);
+    if (state != CUSOLVER_STATUS_SUCCESS) {
+        return state;
     }
     if (!dse4j_standin_geev_operands(n, A, lda, W, device_work, device_bytes, info)) {
         return CUSOLVER_STATUS_INVALID_VALUE;   /* not on the current device, or smaller than the call's reach */
@@ -380,11 +394,5 @@ EXPORT int cusolverDnXgeev(void *handle, void *params, int jobvl, int jobvr, int
         || host_bytes < (size_t) geev_host_elements(n) * sizeof(double) || host_work == NULL) {
         return CUSOLVER_STATUS_INVALID_VALUE;
     }
-    solver_call *call = malloc(sizeof *call);
-    if (call == NULL) {
-        return 2; /* CUSOLVER_STATUS_ALLOC_FAILED */
-    }
-    *call = (solver_call) {0, 0, type_a, n, lda, 1, A, W, device_work, host_work, info};
-    return dse4j_standin_enqueue(*dse4j_standin_handle_stream(handle), run_geev, call) == cudaSuccess
-        ? CUSOLVER_STATUS_SUCCESS : 2;
+    return queue_solve(handle, run_geev, (solver_call) {0, 0, type_a, n, lda, 1, A, W, device_work, host_work, info});
 }

@@ -240,16 +240,6 @@ EXPORT int64_t dse4j_standin_allocations_on(int device)
     return count;
 }
 
-EXPORT void dse4j_standin_set_memory(size_t total_bytes)
-{
-    pthread_mutex_lock(&memory_lock);
-    ready_locked();
-    for (int d = 0; d < STANDIN_MAX_DEVICES; d++) {
-        device_total[d] = total_bytes;
-    }
-    pthread_mutex_unlock(&memory_lock);
-}
-
 EXPORT void dse4j_standin_set_device_memory(int device, size_t total_bytes)
 {
     pthread_mutex_lock(&memory_lock);
@@ -258,6 +248,13 @@ EXPORT void dse4j_standin_set_device_memory(int device, size_t total_bytes)
         device_total[device] = total_bytes;
     }
     pthread_mutex_unlock(&memory_lock);
+}
+
+EXPORT void dse4j_standin_set_memory(size_t total_bytes)
+{
+    for (int d = 0; d < STANDIN_MAX_DEVICES; d++) {
+        dse4j_standin_set_device_memory(d, total_bytes);
+    }
 }
 
 EXPORT void dse4j_standin_set_library_overhead(size_t bytes)

@@ -31,6 +31,7 @@ import java.util.function.IntFunction;
 final class DeviceKernelImages {
 
     private final KernelImages.Mode mode;
+    private final KernelImage first;
     private final Function<String, KernelImages.Prepared> compile;
     private final IntFunction<Optional<String>> architectureOf;
     private final Map<Integer, KernelImage> checked = new HashMap<>();
@@ -46,6 +47,7 @@ final class DeviceKernelImages {
     DeviceKernelImages(KernelImages.Mode mode, KernelImage first, String architecture0,
                        Function<String, KernelImages.Prepared> compile, IntFunction<Optional<String>> architectureOf) {
         this.mode = mode;
+        this.first = first;
         this.compile = compile;
         this.architectureOf = architectureOf;
         checked.put(0, first);
@@ -64,8 +66,8 @@ final class DeviceKernelImages {
     }
 
     /** The image the probe checked on device 0. */
-    synchronized KernelImage first() {
-        return checked.get(0);
+    KernelImage first() {
+        return first;
     }
 
     /**
@@ -85,9 +87,8 @@ final class DeviceKernelImages {
             throw new ComputationException("dse4j's kernels cannot be prepared for CUDA device " + device + ": the"
                     + " driver did not give its compute capability (cuDeviceGetAttribute)");
         }
-        KernelImage firstImage = checked.get(0);
-        KernelImages.Prepared candidate = firstImage.fatbin()
-                ? new KernelImages.Prepared(firstImage, null, false)
+        KernelImages.Prepared candidate = first.fatbin()
+                ? new KernelImages.Prepared(first, null, false)
                 : compiledFor(architecture.get());
         String problem;
         if (candidate.image() == null) {
